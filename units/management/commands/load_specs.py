@@ -1,0 +1,20 @@
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Load every qualification spec in fixtures/qualifications/ (natural keys: loading twice changes nothing)."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--folder", default=str(Path(settings.BASE_DIR) / "fixtures" / "qualifications"))
+
+    def handle(self, *args, folder: str, **options) -> None:
+        files = sorted(Path(folder).glob("*.json"))
+        for path in files:
+            # One loaddata a file: each is atomic, so a broken spec leaves nothing half-loaded.
+            call_command("loaddata", str(path), verbosity=0)
+            self.stdout.write(f"Loaded {path.name}")
+        self.stdout.write(self.style.SUCCESS(f"{len(files)} specs loaded."))

@@ -1,0 +1,357 @@
+"""The catalogue: qualifications and frameworks, their units and what is assessed.
+
+Shared by every centre and edited only by platform admins; the fixture files in
+fixtures/qualifications/ are its source of truth. Every model has a natural key
+built from the qualification's code and version, so loading a fixture twice
+changes nothing and a new version loads beside the old one.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class ValueName(models.TextChoices):
+    CREDITS = "credits", "credits"
+    UNIT_VALUES = "unit values", "unit values"
+    NONE = "none", "none (rules count units)"
+
+
+class QualificationKind(models.TextChoices):
+    QUALIFICATION = "qualification", "Qualification"
+    FRAMEWORK = "framework", "Skills framework"
+
+
+class QualificationQuerySet(models.QuerySet):
+    def latest_versions(self) -> QualificationQuerySet:
+        """The newest version of every code."""
+        newest = self.filter(code=models.OuterRef("code")).order_by("-version_order")
+        return self.filter(pk=models.Subquery(newest.values("pk")[:1]))
+
+    def get_by_natural_key(self, code: str, version: str) -> Qualification:
+        return self.get(code=code, version=version)
+
+
+class Qualification(models.Model):
+    code = models.SlugField(max_length=64, help_text="Stable code, the same for every version.")
+    version = models.CharField(max_length=32)
+    version_order = models.PositiveIntegerField(
+        default=1, help_text="Orders the versions of one code; the highest is the latest."
+    )
+    title = models.CharField(max_length=255)
+    kind = models.CharField(max_length=16, choices=QualificationKind.choices, default=QualificationKind.QUALIFICATION)
+    awarding_body = models.CharField(max_length=128, blank=True)
+    level = models.PositiveSmallIntegerField(null=True, blank=True)
+    value_name = models.CharField(
+        max_length=16,
+        choices=ValueName.choices,
+        default=ValueName.CREDITS,
+        help_text="What a unit's value is called; 'none' when the rules count units.",
+    )
+    description = models.TextField(blank=True)
+    source = models.TextField(blank=True, help_text="Where the spec comes from, and what it leaves out.")
+
+    objects = QualificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title", "version_order"]
+        constraints = [
+            models.UniqueConstraint(fields=["code", "version"], name="qualification_code_version_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.code} v{self.version})"
+
+    def natural_key(self) -> tuple[str, str]:
+        return (self.code, self.version)
+
+    @property
+    def counts_units(self) -> bool:
+        return self.value_name == ValueName.NONE
+
+
+class ByQualificationManager(models.Manager):
+    """Natural-key lookups for rows keyed by (qualification code, version, own code)."""
+
+    key_field = "code"
+
+    def get_by_natural_key(self, qualification_code: str, version: str, key: str) -> models.Model:
+        return self.get(
+            qualification__code=qualification_code, qualification__version=version, **{self.key_field: key}
+        )
+
+
+class PathwayManager(ByQualificationManager):
+    key_field = "name"
+
+
+class RuleManager(ByQualificationManager):
+    key_field = "identifier"
+
+
+class Pathway(models.Model):
+    """An alternative named rule set; a candidate follows one."""
+
+    qualification = models.ForeignKey(Qualification, on_delete=models.CASCADE, related_name="pathways")
+    name = models.CharField(max_length=128)
+    description = models.TextField(blank=True)
+    order = models.PositiveIntegerField(default=0)
+
+    objects = PathwayManager()
+
+    class Meta:
+        ordering = ["order", "name"]
+        constraints = [models.UniqueConstraint(fields=["qualification", "name"], name="pathway_name_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def natural_key(self) -> tuple[str, str, str]:
+        return (*self.qualification.natural_key(), self.name)
+
+    natural_key.dependencies = ["units.qualification"]
+
+
+class Group(models.Model):
+    qualification = models.ForeignKey(Qualification, on_delete=models.CASCADE, related_name="groups")
+    code = models.CharField(max_length=32)
+    title = models.CharField(max_length=255)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="subgroups",
+        help_text="The group this sub-group belongs to.",
+    )
+    description = models.TextField(blank=True)
+    order = models.PositiveIntegerField(default=0)
+
+    objects = ByQualificationManager()
+
+    class Meta:
+        ordering = ["order", "code"]
+        constraints = [models.UniqueConstraint(fields=["qualification", "code"], name="group_code_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.title}"
+
+    def natural_key(self) -> tuple[str, str, str]:
+        return (*self.qualification.natural_key(), self.code)
+
+    natural_key.dependencies = ["units.qualification"]
+
+
+class Unit(models.Model):
+    qualification = models.ForeignKey(Qualification, on_delete=models.CASCADE, related_name="units")
+    group = models.ForeignKey(Group, null=True, blank=True, on_delete=models.PROTECT, related_name="units")
+    code = models.CharField(max_length=32)
+    title = models.CharField(max_length=255)
+    level = models.PositiveSmallIntegerField(null=True, blank=True)
+    value = models.PositiveIntegerField(default=0, help_text="Credits or unit values; 0 where the spec counts units.")
+    glh = models.PositiveIntegerField(null=True, blank=True, help_text="Guided learning hours.")
+    tqt = models.PositiveIntegerField(null=True, blank=True, help_text="Total qualification time, in hours.")
+    barring_code = models.CharField(
+        max_length=32, blank=True, help_text="Units sharing a barring code may not be taken together."
+    )
+    description = models.TextField(blank=True)
+    order = models.PositiveIntegerField(default=0)
+
+    objects = ByQualificationManager()
+
+    class Meta:
+        ordering = ["order", "code"]
+        constraints = [models.UniqueConstraint(fields=["qualification", "code"], name="unit_code_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+    def natural_key(self) -> tuple[str, str, str]:
+        return (*self.qualification.natural_key(), self.code)
+
+    natural_key.dependencies = ["units.qualification", "units.group"]
+
+    def assessable_items(self) -> list[AssessableItem]:
+        """What evidence maps to and an assessor signs off: the finest level the spec gives.
+
+        Uses prefetched items when the caller prefetched `items`.
+        """
+        return list(self.items.all())
+
+
+class OutcomeManager(models.Manager):
+    def get_by_natural_key(self, qualification_code: str, version: str, unit_code: str, code: str) -> Outcome:
+        return self.get(
+            unit__qualification__code=qualification_code,
+            unit__qualification__version=version,
+            unit__code=unit_code,
+            code=code,
+        )
+
+
+class Outcome(models.Model):
+    """An element or learning outcome of a unit; for a skills framework, one level of the skill."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="outcomes")
+    code = models.CharField(max_length=32)
+    title = models.CharField(max_length=500)
+    description = models.TextField(blank=True)
+    order = models.PositiveIntegerField(default=0)
+
+    objects = OutcomeManager()
+
+    class Meta:
+        ordering = ["order", "code"]
+        constraints = [models.UniqueConstraint(fields=["unit", "code"], name="outcome_code_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+    def natural_key(self) -> tuple[str, str, str, str]:
+        return (*self.unit.natural_key(), self.code)
+
+    natural_key.dependencies = ["units.unit"]
+
+
+class CriterionKind(models.TextChoices):
+    PERFORMANCE = "performance", "Performance"
+    KNOWLEDGE = "knowledge", "Knowledge"
+
+
+class CriterionManager(models.Manager):
+    def get_by_natural_key(
+        self, qualification_code: str, version: str, unit_code: str, outcome_code: str, code: str
+    ) -> Criterion:
+        return self.get(
+            outcome__unit__qualification__code=qualification_code,
+            outcome__unit__qualification__version=version,
+            outcome__unit__code=unit_code,
+            outcome__code=outcome_code,
+            code=code,
+        )
+
+
+class Criterion(models.Model):
+    outcome = models.ForeignKey(Outcome, on_delete=models.CASCADE, related_name="criteria")
+    code = models.CharField(max_length=32)
+    text = models.TextField()
+    kind = models.CharField(max_length=16, choices=CriterionKind.choices, default=CriterionKind.PERFORMANCE)
+    order = models.PositiveIntegerField(default=0)
+
+    objects = CriterionManager()
+
+    class Meta:
+        ordering = ["order", "code"]
+        verbose_name_plural = "criteria"
+        constraints = [models.UniqueConstraint(fields=["outcome", "code"], name="criterion_code_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.text[:60]}"
+
+    def natural_key(self) -> tuple[str, ...]:
+        return (*self.outcome.natural_key(), self.code)
+
+    natural_key.dependencies = ["units.outcome"]
+
+
+class AssessableItemManager(models.Manager):
+    def get_by_natural_key(self, qualification_code: str, version: str, unit_code: str, code: str) -> AssessableItem:
+        return self.get(
+            unit__qualification__code=qualification_code,
+            unit__qualification__version=version,
+            unit__code=unit_code,
+            code=code,
+        )
+
+
+class AssessableItem(models.Model):
+    """One thing evidence maps to and an assessor signs off, whatever the spec's depth.
+
+    It is a criterion where the unit has criteria, else an element/outcome (or an
+    SFIA level), else the unit itself. Later apps point at this model only, so
+    mapping and sign-off work the same for every spec. The rows are part of each
+    fixture; `validate_specs` proves they match the finest level the spec gives.
+    """
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="items")
+    outcome = models.ForeignKey(Outcome, null=True, blank=True, on_delete=models.CASCADE, related_name="items")
+    criterion = models.OneToOneField(
+        Criterion, null=True, blank=True, on_delete=models.CASCADE, related_name="item"
+    )
+    code = models.CharField(max_length=32, help_text="The criterion's, outcome's or unit's own code.")
+    text = models.TextField()
+    order = models.PositiveIntegerField(default=0)
+
+    objects = AssessableItemManager()
+
+    class Meta:
+        ordering = ["order", "id"]
+        constraints = [models.UniqueConstraint(fields=["unit", "code"], name="assessable_item_code_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.unit.code} {self.code}"
+
+    def natural_key(self) -> tuple[str, str, str, str]:
+        return (*self.unit.natural_key(), self.code)
+
+    natural_key.dependencies = ["units.unit", "units.outcome", "units.criterion"]
+
+    @property
+    def is_knowledge(self) -> bool:
+        return self.criterion_id is not None and self.criterion.kind == CriterionKind.KNOWLEDGE
+
+
+class RuleKind(models.TextChoices):
+    TOTAL = "total", "Total value or number of units over a scope"
+    MANDATORY = "mandatory", "Mandatory units"
+    EACH_GROUP = "each_group", "At least N units from each of several groups"
+    BARRED = "barred", "Barred combination"
+    ONE_COUNTS = "one_counts", "Only the highest-valued of these counts"
+
+
+class Measure(models.TextChoices):
+    VALUE = "value", "Total value"
+    COUNT = "count", "Number of units"
+
+
+class LevelOp(models.TextChoices):
+    EQ = "eq", "at level"
+    GE = "ge", "at level or above"
+    LE = "le", "at level or below"
+
+
+class Rule(models.Model):
+    """One rule of combination, as data.
+
+    Scope: the listed units, else the listed groups pooled (sub-groups included),
+    else every unit. A rule without a pathway applies whichever pathway is followed.
+    """
+
+    qualification = models.ForeignKey(Qualification, on_delete=models.CASCADE, related_name="rules")
+    pathway = models.ForeignKey(Pathway, null=True, blank=True, on_delete=models.CASCADE, related_name="rules")
+    identifier = models.SlugField(max_length=64, help_text="Stable identifier, unique within the qualification.")
+    kind = models.CharField(max_length=16, choices=RuleKind.choices)
+    measure = models.CharField(max_length=8, choices=Measure.choices, default=Measure.VALUE)
+    minimum = models.PositiveIntegerField(null=True, blank=True)
+    maximum = models.PositiveIntegerField(null=True, blank=True)
+    groups = models.ManyToManyField(Group, blank=True, related_name="rules")
+    units = models.ManyToManyField(Unit, blank=True, related_name="rules")
+    level = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Count only units at this level.")
+    level_op = models.CharField(max_length=2, choices=LevelOp.choices, default=LevelOp.EQ)
+    per_group = models.PositiveIntegerField(
+        null=True, blank=True, help_text="For 'each group' rules: the units needed from each group."
+    )
+    message = models.CharField(max_length=500, help_text="The rule in plain English.")
+    order = models.PositiveIntegerField(default=0)
+
+    objects = RuleManager()
+
+    class Meta:
+        ordering = ["order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["qualification", "identifier"], name="rule_identifier_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.message
+
+    def natural_key(self) -> tuple[str, str, str]:
+        return (*self.qualification.natural_key(), self.identifier)
+
+    natural_key.dependencies = ["units.qualification", "units.pathway", "units.group", "units.unit"]
