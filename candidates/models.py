@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.utils import timezone
+
+from units.models import Pathway, Qualification, Unit
 
 
 class PersonManager(UserManager):
@@ -47,3 +52,201 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.email
+
+
+class Centre(models.Model):
+    """An approved organisation where candidates are registered."""
+
+    name = models.CharField(max_length=255)
+    code = models.SlugField(
+        max_length=64, unique=True, help_text="Short stable code, e.g. the awarding body's centre number."
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RoleKind(models.TextChoices):
+    CANDIDATE = "candidate", "Candidate"
+    ASSESSOR = "assessor", "Assessor"
+    IQA = "iqa", "Internal quality assurer (IQA)"
+    CENTRE_ADMIN = "centre_admin", "Centre administrator"
+    EQA = "eqa", "External quality assurer (EQA)"
+
+
+class Role(models.Model):
+    """One role a person holds in one centre; a person may hold several, in several centres."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="roles")
+    centre = models.ForeignKey(Centre, on_delete=models.CASCADE, related_name="roles")
+    kind = models.CharField(max_length=16, choices=RoleKind.choices)
+
+    class Meta:
+        ordering = ["centre__name", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "centre", "kind"], name="role_user_centre_kind_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_kind_display()} at {self.centre}"
+
+
+class EnrolmentStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    PAUSED = "paused", "Paused"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    COMPLETED = "completed", "Completed"
+
+
+class PlanStatus(models.TextChoices):
+    NONE = "none", "No plan yet"
+    DRAFT = "draft", "Draft (does not meet the rules yet)"
+    VALID = "valid", "Valid"
+
+
+class EnrolmentQuerySet(models.QuerySet):
+    def visible_to(self, user: User) -> EnrolmentQuerySet:
+        """The enrolments `user` may see: the union over every role they hold.
+
+        Own enrolments as a candidate; those they assess or quality-assure (while
+        they hold that role in the enrolment's centre); every enrolment of a
+        centre where they are centre admin or EQA; everything for a superuser.
+        """
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+
+        def centres_where(*kinds: str) -> models.QuerySet:
+            return Role.objects.filter(user=user, kind__in=kinds).values("centre_id")
+
+        # Subqueries rather than joins on roles: no duplicate rows, no DISTINCT needed.
+        return self.filter(
+            models.Q(candidate=user)
+            | models.Q(assessor=user, centre_id__in=centres_where(RoleKind.ASSESSOR))
+            | models.Q(iqa=user, centre_id__in=centres_where(RoleKind.IQA))
+            | models.Q(centre_id__in=centres_where(RoleKind.CENTRE_ADMIN, RoleKind.EQA))
+        )
+
+    def with_related(self) -> EnrolmentQuerySet:
+        """Everything a list of enrolments shows, in one query."""
+        return self.select_related("candidate", "centre", "qualification", "pathway", "assessor", "iqa")
+
+    def overdue(self, today: date | None = None) -> EnrolmentQuerySet:
+        """Active enrolments past their planned end date."""
+        return self.filter(status=EnrolmentStatus.ACTIVE, planned_end_date__lt=today or timezone.localdate())
+
+
+class Enrolment(models.Model):
+    """A candidate registered on one version of a qualification at a centre, with their assessor and IQA."""
+
+    candidate = models.ForeignKey(User, on_delete=models.PROTECT, related_name="enrolments")
+    centre = models.ForeignKey(Centre, on_delete=models.PROTECT, related_name="enrolments")
+    # PROTECT: an enrolment stays on the version it registered on, so that version may not vanish.
+    qualification = models.ForeignKey(Qualification, on_delete=models.PROTECT, related_name="enrolments")
+    pathway = models.ForeignKey(Pathway, null=True, blank=True, on_delete=models.PROTECT, related_name="enrolments")
+    assessor = models.ForeignKey(User, on_delete=models.PROTECT, related_name="assessed_enrolments")
+    iqa = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="quality_assured_enrolments",
+        verbose_name="IQA",
+    )
+    start_date = models.DateField()
+    planned_end_date = models.DateField()
+    uln = models.CharField("unique learner number (ULN)", max_length=10, blank=True)
+    registration_number = models.CharField("awarding-body registration number", max_length=64, blank=True)
+    status = models.CharField(max_length=16, choices=EnrolmentStatus.choices, default=EnrolmentStatus.ACTIVE)
+    plan_status = models.CharField(max_length=8, choices=PlanStatus.choices, default=PlanStatus.NONE)
+    plan_saved_at = models.DateTimeField(null=True, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    objects = EnrolmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["candidate__last_name", "candidate__first_name", "qualification__title", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(planned_end_date__gte=models.F("start_date")),
+                name="enrolment_end_not_before_start",
+            ),
+            # One live enrolment per candidate and qualification version; a withdrawn one may be followed by another.
+            models.UniqueConstraint(
+                fields=["candidate", "qualification"],
+                condition=~models.Q(status="withdrawn"),
+                name="enrolment_one_live_per_qualification",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.candidate} on {self.qualification}"
+
+    @property
+    def is_overdue(self) -> bool:
+        """Active and past its planned end date."""
+        return self.status == EnrolmentStatus.ACTIVE and self.planned_end_date < timezone.localdate()
+
+    @property
+    def plan_is_draft(self) -> bool:
+        """A saved plan that does not meet the rules of combination yet."""
+        return self.plan_status == PlanStatus.DRAFT
+
+
+class ReassignedField(models.TextChoices):
+    ASSESSOR = "assessor", "Assessor"
+    IQA = "iqa", "IQA"
+
+
+class Reassignment(models.Model):
+    """Who moved an enrolment from one assessor or IQA to another, and when."""
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="reassignments")
+    field = models.CharField(max_length=8, choices=ReassignedField.choices)
+    from_user = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    to_user = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_field_display()} of {self.enrolment}: {self.from_user} → {self.to_user}"
+
+
+class UnitChoice(models.Model):
+    """A unit the candidate chose for their plan."""
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="unit_choices")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="choices")
+    chosen_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["unit__order", "unit__code"]
+        constraints = [models.UniqueConstraint(fields=["enrolment", "unit"], name="unit_choice_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.unit.code} for {self.enrolment}"
+
+
+class Coverage(models.TextChoices):
+    FULLY = "fully", "I can do this fully"
+    PARTLY = "partly", "I can do this partly"
+    NOT_YET = "not_yet", "Not yet"
+
+
+class SelfAssessment(models.Model):
+    """The candidate's own judgement of how far they already cover a unit."""
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="self_assessments")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="self_assessments")
+    coverage = models.CharField(max_length=8, choices=Coverage.choices)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["unit__order", "unit__code"]
+        constraints = [models.UniqueConstraint(fields=["enrolment", "unit"], name="self_assessment_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.unit.code}: {self.get_coverage_display()} ({self.enrolment})"
