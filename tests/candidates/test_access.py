@@ -1,0 +1,125 @@
+"""The one gate: who sees which enrolment, and the 404/403 discipline."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from candidates import access
+from candidates.models import Role, RoleKind
+
+
+@pytest.fixture
+def everyone(enrolment, other_enrolment, stranger_enrolment) -> None:
+    """Make the three enrolments exist for a visibility test."""
+
+
+def visible_pks(user) -> set[int]:
+    return set(access.enrolments_visible_to(user).values_list("pk", flat=True))
+
+
+def test_candidate_sees_only_their_own_enrolment(everyone, candidate, enrolment) -> None:
+    assert visible_pks(candidate) == {enrolment.pk}
+
+
+def test_assessor_sees_only_the_enrolments_they_assess(everyone, assessor, enrolment) -> None:
+    assert visible_pks(assessor) == {enrolment.pk}
+
+
+def test_iqa_sees_only_the_enrolments_they_quality_assure(everyone, iqa, enrolment) -> None:
+    assert visible_pks(iqa) == {enrolment.pk}
+
+
+def test_centre_admin_sees_every_enrolment_of_their_centre(everyone, centre_admin, enrolment, other_enrolment) -> None:
+    assert visible_pks(centre_admin) == {enrolment.pk, other_enrolment.pk}
+
+
+def test_eqa_sees_every_enrolment_of_their_centre(everyone, eqa, enrolment, other_enrolment) -> None:
+    assert visible_pks(eqa) == {enrolment.pk, other_enrolment.pk}
+
+
+def test_stranger_assessor_sees_only_their_own_centres_enrolment(everyone, stranger_assessor, stranger_enrolment) -> None:
+    assert visible_pks(stranger_assessor) == {stranger_enrolment.pk}
+
+
+def test_superuser_sees_everything(everyone, platform_admin, enrolment, other_enrolment, stranger_enrolment) -> None:
+    assert visible_pks(platform_admin) == {enrolment.pk, other_enrolment.pk, stranger_enrolment.pk}
+
+
+def test_anonymous_sees_nothing(everyone) -> None:
+    from django.contrib.auth.models import AnonymousUser
+
+    assert visible_pks(AnonymousUser()) == set()
+
+
+def test_roles_in_several_centres_are_a_union(everyone, assessor, other_centre, stranger_enrolment, enrolment) -> None:
+    Role.objects.create(user=assessor, centre=other_centre, kind=RoleKind.EQA)
+    assert visible_pks(assessor) == {enrolment.pk, stranger_enrolment.pk}
+
+
+def test_assessor_named_on_an_enrolment_without_the_role_there_does_not_see_it(everyone, assessor, enrolment) -> None:
+    Role.objects.filter(user=assessor).delete()
+    assert visible_pks(assessor) == set()
+
+
+def test_inactive_user_sees_nothing(everyone, centre_admin) -> None:
+    centre_admin.is_active = False
+    assert visible_pks(centre_admin) == set()
+
+
+def test_visible_to_yields_no_duplicates_for_a_person_with_several_relations(everyone, assessor, centre, enrolment) -> None:
+    Role.objects.create(user=assessor, centre=centre, kind=RoleKind.EQA)
+    pks = list(access.enrolments_visible_to(assessor).values_list("pk", flat=True))
+    assert len(pks) == len(set(pks)) == 2
+
+
+def test_enrolment_for_an_invisible_enrolment_is_404(everyone, candidate, other_enrolment) -> None:
+    with pytest.raises(Http404):
+        access.enrolment_for(candidate, other_enrolment.pk)
+
+
+def test_enrolment_for_another_centre_is_404_even_for_writes(everyone, centre_admin, stranger_enrolment) -> None:
+    with pytest.raises(Http404):
+        access.enrolment_for(centre_admin, stranger_enrolment.pk, write=True)
+
+
+def test_eqa_reads_but_gets_403_on_write(everyone, eqa, enrolment) -> None:
+    assert access.enrolment_for(eqa, enrolment.pk) == enrolment
+    with pytest.raises(PermissionDenied):
+        access.enrolment_for(eqa, enrolment.pk, write=True)
+
+
+def test_candidate_may_write_their_own_enrolment(everyone, candidate, enrolment) -> None:
+    found = access.enrolment_for(candidate, enrolment.pk, write=True)
+    assert found.viewer_relations == {access.CANDIDATE}
+
+
+def test_roles_restrict_who_may_act(everyone, candidate, assessor, enrolment) -> None:
+    assert access.enrolment_for(assessor, enrolment.pk, write=True, roles={access.ASSESSOR}) == enrolment
+    with pytest.raises(PermissionDenied):
+        access.enrolment_for(candidate, enrolment.pk, write=True, roles={access.ASSESSOR})
+
+
+def test_centre_for_admin_discipline(centre, other_centre, centre_admin, assessor, stranger_assessor) -> None:
+    assert access.centre_for_admin(centre_admin, centre.pk) == centre
+    with pytest.raises(PermissionDenied):
+        access.centre_for_admin(assessor, centre.pk)
+    with pytest.raises(Http404):
+        access.centre_for_admin(stranger_assessor, centre.pk)
+    with pytest.raises(Http404):
+        access.centre_for_admin(centre_admin, other_centre.pk)
+
+
+def test_overdue_is_active_and_past_planned_end(everyone, enrolment) -> None:
+    import datetime
+
+    from candidates.models import Enrolment, EnrolmentStatus
+
+    enrolment.start_date = datetime.date(2020, 1, 1)
+    enrolment.planned_end_date = datetime.date(2021, 1, 1)
+    enrolment.save()
+    assert enrolment.is_overdue
+    assert list(Enrolment.objects.overdue()) == [enrolment]
+    enrolment.status = EnrolmentStatus.PAUSED
+    assert not enrolment.is_overdue

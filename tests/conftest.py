@@ -1,0 +1,230 @@
+"""Shared fixtures: the named people of STYLE.md and a tiny qualification factory.
+
+Keep these names stable; every app's tests use them.
+
+People (each a ``candidates.User``; the shared password is ``PASSWORD``):
+
+- ``centre`` — "Northgate Training" (code ``northgate``), where most people work.
+- ``other_centre`` — "Southbank College" (code ``southbank``).
+- ``candidate`` — Cara Candidate, candidate at ``centre``; enrolled as ``enrolment``.
+- ``enrolment`` — ``candidate`` on ``qualification`` at ``centre``; assessor ``assessor``, IQA ``iqa``.
+- ``assessor`` — Ash Assessor, assessor at ``centre``; assesses ``enrolment`` only.
+- ``iqa`` — Ivy Quality, IQA at ``centre``; IQA of ``enrolment`` only.
+- ``other_assessor`` — Otto Assessor, assessor at ``centre``; assesses ``other_enrolment``.
+- ``other_candidate`` — Olga Other, candidate at ``centre``; enrolled as ``other_enrolment``
+  (assessor ``other_assessor``, no IQA).
+- ``centre_admin`` — Ada Admin, centre admin at ``centre``: sees and manages every enrolment there.
+- ``eqa`` — Eve External, EQA at ``centre``: reads every enrolment there, changes nothing.
+- ``stranger_assessor`` — Sam Stranger, assessor at ``other_centre``; assesses ``stranger_enrolment``.
+- ``stranger_candidate`` / ``stranger_enrolment`` — Stan Elsewhere on ``qualification`` at ``other_centre``.
+- ``platform_admin`` — Pat Platform, a superuser; no centre role.
+
+Catalogue:
+
+- ``make_qualification(code="tiny", version="1", ...)`` builds a tiny spec: Group A (two
+  mandatory level-3 units of 6 credits, with criteria), Group B (three optional units,
+  one at level 2, with elements or nothing below the unit), an assessable item per
+  finest level, and rules (at least 18 credits in total; A1 and A2 mandatory; at least
+  1 unit from B). Returns the ``Qualification``.
+- ``qualification`` — ``make_qualification()`` once, the version everyone is enrolled on.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+
+import pytest
+from django.utils import timezone
+
+from candidates.models import Centre, Enrolment, Role, RoleKind, User
+from units.models import (
+    AssessableItem,
+    Criterion,
+    Group,
+    Measure,
+    Outcome,
+    Qualification,
+    Rule,
+    RuleKind,
+    Unit,
+)
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings) -> None:
+    # Hashing with PBKDF2 for a dozen people per test would dominate the run time.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def make_qualification(db) -> Callable[..., Qualification]:
+    """A factory building a tiny, satisfiable spec (see the module docstring)."""
+
+    def build(
+        code: str = "tiny",
+        version: str = "1",
+        *,
+        title: str = "Tiny Diploma in Customer Service",
+        version_order: int = 1,
+        total_minimum: int = 18,
+    ) -> Qualification:
+        qualification = Qualification.objects.create(
+            code=code, version=version, version_order=version_order, title=title,
+            awarding_body="Test Awarding Body", level=3,
+        )
+        group_a = Group.objects.create(qualification=qualification, code="A", title="Mandatory units", order=1)
+        group_b = Group.objects.create(qualification=qualification, code="B", title="Optional units", order=2)
+        specs = [
+            (group_a, "A1", "Understand customer service", 3, 6, "criteria"),
+            (group_a, "A2", "Follow the rules of customer service", 3, 6, "criteria"),
+            (group_b, "B1", "Communicate with customers", 2, 5, "elements"),
+            (group_b, "B2", "Improve the customer relationship", 3, 7, "elements"),
+            (group_b, "B3", "Develop your own skills", 2, 6, "unit"),
+        ]
+        units: dict[str, Unit] = {}
+        for order, (group, unit_code, unit_title, level, value, depth) in enumerate(specs, start=1):
+            unit = Unit.objects.create(
+                qualification=qualification, group=group, code=unit_code, title=unit_title,
+                level=level, value=value, order=order,
+            )
+            units[unit_code] = unit
+            if depth == "unit":
+                AssessableItem.objects.create(unit=unit, code=unit_code, text=unit_title, order=1)
+                continue
+            for outcome_order in (1, 2):
+                outcome = Outcome.objects.create(
+                    unit=unit, code=f"{outcome_order}", title=f"{unit_title}: part {outcome_order}",
+                    order=outcome_order,
+                )
+                if depth == "elements":
+                    AssessableItem.objects.create(
+                        unit=unit, outcome=outcome, code=outcome.code, text=outcome.title, order=outcome_order
+                    )
+                    continue
+                for criterion_order in (1, 2):
+                    criterion = Criterion.objects.create(
+                        outcome=outcome, code=f"{outcome_order}.{criterion_order}",
+                        text=f"Criterion {outcome_order}.{criterion_order} of {unit_code}",
+                        order=criterion_order,
+                    )
+                    AssessableItem.objects.create(
+                        unit=unit, outcome=outcome, criterion=criterion, code=criterion.code,
+                        text=criterion.text, order=outcome_order * 10 + criterion_order,
+                    )
+        Rule.objects.create(
+            qualification=qualification, identifier="total", kind=RuleKind.TOTAL, measure=Measure.VALUE,
+            minimum=total_minimum, message=f"At least {total_minimum} credits in total.", order=1,
+        )
+        mandatory = Rule.objects.create(
+            qualification=qualification, identifier="mandatory", kind=RuleKind.MANDATORY,
+            message="Units A1 and A2 are mandatory.", order=2,
+        )
+        mandatory.units.set([units["A1"], units["A2"]])
+        optional = Rule.objects.create(
+            qualification=qualification, identifier="optional", kind=RuleKind.TOTAL, measure=Measure.COUNT,
+            minimum=1, message="At least 1 unit from Group B.", order=3,
+        )
+        optional.groups.set([group_b])
+        return qualification
+
+    return build
+
+
+def _person(email: str, first_name: str, last_name: str, **extra: object) -> User:
+    return User.objects.create_user(email, PASSWORD, first_name=first_name, last_name=last_name, **extra)
+
+
+def _role(user: User, centre: Centre, kind: str) -> User:
+    Role.objects.create(user=user, centre=centre, kind=kind)
+    return user
+
+
+def _enrol(candidate: User, centre: Centre, qualification: Qualification, assessor: User, iqa: User | None) -> Enrolment:
+    today = timezone.localdate()
+    return Enrolment.objects.create(
+        candidate=candidate, centre=centre, qualification=qualification, assessor=assessor, iqa=iqa,
+        start_date=today - datetime.timedelta(days=30), planned_end_date=today + datetime.timedelta(days=335),
+    )
+
+
+@pytest.fixture
+def qualification(make_qualification) -> Qualification:
+    return make_qualification()
+
+
+@pytest.fixture
+def centre(db) -> Centre:
+    return Centre.objects.create(name="Northgate Training", code="northgate")
+
+
+@pytest.fixture
+def other_centre(db) -> Centre:
+    return Centre.objects.create(name="Southbank College", code="southbank")
+
+
+@pytest.fixture
+def assessor(centre) -> User:
+    return _role(_person("ash.assessor@example.org", "Ash", "Assessor"), centre, RoleKind.ASSESSOR)
+
+
+@pytest.fixture
+def other_assessor(centre) -> User:
+    return _role(_person("otto.assessor@example.org", "Otto", "Assessor"), centre, RoleKind.ASSESSOR)
+
+
+@pytest.fixture
+def iqa(centre) -> User:
+    return _role(_person("ivy.quality@example.org", "Ivy", "Quality"), centre, RoleKind.IQA)
+
+
+@pytest.fixture
+def centre_admin(centre) -> User:
+    return _role(_person("ada.admin@example.org", "Ada", "Admin"), centre, RoleKind.CENTRE_ADMIN)
+
+
+@pytest.fixture
+def eqa(centre) -> User:
+    return _role(_person("eve.external@example.org", "Eve", "External"), centre, RoleKind.EQA)
+
+
+@pytest.fixture
+def candidate(centre) -> User:
+    return _role(_person("cara.candidate@example.org", "Cara", "Candidate"), centre, RoleKind.CANDIDATE)
+
+
+@pytest.fixture
+def enrolment(candidate, centre, qualification, assessor, iqa) -> Enrolment:
+    return _enrol(candidate, centre, qualification, assessor, iqa)
+
+
+@pytest.fixture
+def other_candidate(centre) -> User:
+    return _role(_person("olga.other@example.org", "Olga", "Other"), centre, RoleKind.CANDIDATE)
+
+
+@pytest.fixture
+def other_enrolment(other_candidate, centre, qualification, other_assessor) -> Enrolment:
+    return _enrol(other_candidate, centre, qualification, other_assessor, None)
+
+
+@pytest.fixture
+def stranger_assessor(other_centre) -> User:
+    return _role(_person("sam.stranger@example.org", "Sam", "Stranger"), other_centre, RoleKind.ASSESSOR)
+
+
+@pytest.fixture
+def stranger_candidate(other_centre) -> User:
+    return _role(_person("stan.elsewhere@example.org", "Stan", "Elsewhere"), other_centre, RoleKind.CANDIDATE)
+
+
+@pytest.fixture
+def stranger_enrolment(stranger_candidate, other_centre, qualification, stranger_assessor) -> Enrolment:
+    return _enrol(stranger_candidate, other_centre, qualification, stranger_assessor, None)
+
+
+@pytest.fixture
+def platform_admin(db) -> User:
+    return User.objects.create_superuser("pat.platform@example.org", PASSWORD, first_name="Pat", last_name="Platform")
