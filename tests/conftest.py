@@ -142,7 +142,9 @@ def _role(user: User, centre: Centre, kind: str) -> User:
     return user
 
 
-def _enrol(candidate: User, centre: Centre, qualification: Qualification, assessor: User, iqa: User | None) -> Enrolment:
+def _enrol(
+    candidate: User, centre: Centre, qualification: Qualification, assessor: User, iqa: User | None
+) -> Enrolment:
     today = timezone.localdate()
     return Enrolment.objects.create(
         candidate=candidate, centre=centre, qualification=qualification, assessor=assessor, iqa=iqa,

@@ -39,7 +39,9 @@ def test_eqa_sees_every_enrolment_of_their_centre(everyone, eqa, enrolment, othe
     assert visible_pks(eqa) == {enrolment.pk, other_enrolment.pk}
 
 
-def test_stranger_assessor_sees_only_their_own_centres_enrolment(everyone, stranger_assessor, stranger_enrolment) -> None:
+def test_stranger_assessor_sees_only_their_own_centres_enrolment(
+    everyone, stranger_assessor, stranger_enrolment
+) -> None:
     assert visible_pks(stranger_assessor) == {stranger_enrolment.pk}
 
 
@@ -68,7 +70,9 @@ def test_inactive_user_sees_nothing(everyone, centre_admin) -> None:
     assert visible_pks(centre_admin) == set()
 
 
-def test_visible_to_yields_no_duplicates_for_a_person_with_several_relations(everyone, assessor, centre, enrolment) -> None:
+def test_visible_to_yields_no_duplicates_for_a_person_with_several_relations(
+    everyone, assessor, centre, enrolment
+) -> None:
     Role.objects.create(user=assessor, centre=centre, kind=RoleKind.EQA)
     pks = list(access.enrolments_visible_to(assessor).values_list("pk", flat=True))
     assert len(pks) == len(set(pks)) == 2
