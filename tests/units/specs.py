@@ -1,0 +1,237 @@
+"""Specs built by hand for the rules and planner tests (never shipped), and a random-spec strategy."""
+
+from __future__ import annotations
+
+from hypothesis import strategies as st
+
+from units.rules import GroupSpec, RuleSpec, Spec, UnitSpec
+
+
+def ocr_l3() -> Spec:
+    """A hand-built copy of the OCR Level 3 Customer Service rules, with a handful of units.
+
+    At least 42 credits in total; 12 from group A, where F3 and F4 are mandatory;
+    at least 30 from groups B-E pooled with at least one unit from each of B, C, D, E;
+    at least 10 of the optional credits from units at exactly level 3.
+    """
+    groups = (
+        GroupSpec("A", "Mandatory units"),
+        GroupSpec("B", "Optional group B"),
+        GroupSpec("C", "Optional group C"),
+        GroupSpec("D", "Optional group D"),
+        GroupSpec("E", "Optional group E"),
+    )
+    units = (
+        UnitSpec("F3", "Principles of customer service", "A", 3, 6, glh=40, tqt=60),
+        UnitSpec("F4", "Communicate with customers", "A", 3, 6, glh=40, tqt=60),
+        UnitSpec("A3", "Resolve customer problems", "B", 3, 5, glh=30),
+        UnitSpec("A13", "Deliver customer service", "B", 2, 7, glh=35),
+        UnitSpec("A14", "Improve customer relationships", "B", 4, 7),
+        UnitSpec("B11", "Handle customer complaints", "C", 3, 6),
+        UnitSpec("B12", "Use social media for customer service", "C", 2, 3),
+        UnitSpec("C5", "Work with others in customer service", "D", 2, 4),
+        UnitSpec("C6", "Promote products and services", "D", 3, 5),
+        UnitSpec("D6", "Lead a customer service team", "E", 3, 8),
+        UnitSpec("D7", "Manage customer service performance", "E", 4, 9),
+    )
+    rules = (
+        RuleSpec("total", "total", "At least 42 credits in total.", minimum=42),
+        RuleSpec("group-a", "mandatory", "Units F3 and F4 are mandatory.", units=("F3", "F4")),
+        RuleSpec("group-a-credits", "total", "12 credits from group A.", groups=("A",), minimum=12, maximum=12),
+        RuleSpec("optional", "total", "At least 30 credits from groups B-E.", groups=("B", "C", "D", "E"),
+                 minimum=30),
+        RuleSpec("each-optional-group", "each_group", "At least one unit from each of groups B, C, D and E.",
+                 groups=("B", "C", "D", "E"), per_group=1),
+        RuleSpec("optional-level-3", "total", "At least 10 optional credits from level 3 units.",
+                 groups=("B", "C", "D", "E"), minimum=10, level=3),
+    )
+    return Spec("ocr-l3-test", "1", "OCR L3 Customer Service (test copy)", "credits", units, groups, rules)
+
+
+def pathway_spec() -> Spec:
+    """A small made-up spec with two pathways, sub-groups, barring codes and a one_counts pair."""
+    groups = (
+        GroupSpec("CORE", "Core"),
+        GroupSpec("OPT", "Options"),
+        GroupSpec("OPT-T", "Technical options", parent="OPT"),
+        GroupSpec("OPT-P", "People options", parent="OPT"),
+    )
+    units = (
+        UnitSpec("K1", "Core one", "CORE", 2, 4, glh=20, tqt=40),
+        UnitSpec("K2", "Core two", "CORE", 2, 4, glh=20, tqt=40),
+        UnitSpec("T1", "Networks", "OPT-T", 3, 5, barring_code="NET"),
+        UnitSpec("T2", "Networks (alternative)", "OPT-T", 3, 6, barring_code="NET"),
+        UnitSpec("T3", "Servers", "OPT-T", 3, 5),
+        UnitSpec("P1", "Coaching L2", "OPT-P", 2, 3),
+        UnitSpec("P1X", "Coaching L3", "OPT-P", 3, 5),
+        UnitSpec("P2", "Teams", "OPT-P", 3, 4),
+    )
+    rules = (
+        RuleSpec("core", "mandatory", "K1 and K2 are mandatory.", units=("K1", "K2")),
+        RuleSpec("barring", "barred", "Units sharing a barring code may not be taken together."),
+        RuleSpec("coaching", "one_counts", "Only one level of coaching counts.", units=("P1", "P1X")),
+        RuleSpec("tech-total", "total", "At least 10 credits of technical options.", groups=("OPT-T",),
+                 minimum=10, pathway="technical"),
+        RuleSpec("people-total", "total", "At least 8 credits of people options.", groups=("OPT-P",),
+                 minimum=8, pathway="people"),
+        RuleSpec("options-cap", "total", "At most 3 option units.", groups=("OPT",), measure="count", maximum=3),
+    )
+    return Spec("pathways-test", "1", "Made-up pathway spec", "credits", units, groups, rules,
+                pathways=("technical", "people"))
+
+
+# --------------------------------------------------------------------------- random specs
+
+UNIT_CODES = tuple(f"U{i}" for i in range(8))
+
+
+@st.composite
+def random_specs(draw, max_units: int = 8, allow_pathways: bool = True) -> Spec:
+    n = draw(st.integers(1, max_units))
+    group_codes = ["G0", "G1", "G2"][: draw(st.integers(1, 3))]
+    groups = [GroupSpec(group_codes[0], "g")]
+    for code in group_codes[1:]:
+        parent = draw(st.sampled_from([None, *[g.code for g in groups]]))
+        groups.append(GroupSpec(code, "g", parent))
+    value_name = draw(st.sampled_from(["credits", "credits", "unit values", "none"]))
+    units = []
+    for code in UNIT_CODES[:n]:
+        units.append(UnitSpec(
+            code, "u",
+            draw(st.sampled_from([None, *group_codes])),
+            draw(st.sampled_from([None, 1, 2, 3])),
+            0 if value_name == "none" and draw(st.booleans()) else draw(st.integers(0, 6)),
+            glh=draw(st.sampled_from([None, 5, 10])),
+            tqt=draw(st.sampled_from([None, 7])),
+            barring_code=draw(st.sampled_from(["", "", "X", "Y"])),
+        ))
+    codes = [u.code for u in units]
+    pathways = tuple(draw(st.sampled_from([(), (), ("p", "q")]))) if allow_pathways else ()
+    some_units = st.lists(st.sampled_from(codes), unique=True, max_size=4).map(tuple)
+
+    def units_of(least):
+        return st.lists(st.sampled_from(codes), unique=True, min_size=least, max_size=4).map(tuple)
+
+    some_groups = st.lists(st.sampled_from(group_codes), unique=True, max_size=3).map(tuple)
+    rules = []
+    for k in range(draw(st.integers(0, 6))):
+        kind = draw(st.sampled_from(["total", "total", "mandatory", "each_group", "barred", "one_counts"]))
+        pathway = draw(st.sampled_from([None, *pathways]))
+        ident = f"r{k}"
+        if kind == "total":
+            lo = draw(st.sampled_from([None, 0, 1, 3, 5, 8]))
+            hi = draw(st.sampled_from([None, 2, 6, 10, 14]))
+            rule = RuleSpec(ident, kind, "m", measure=draw(st.sampled_from(["value", "count"])), minimum=lo,
+                            maximum=hi, groups=draw(some_groups), units=draw(st.sampled_from([(), draw(some_units)])),
+                            level=draw(st.sampled_from([None, 2, 3])),
+                            level_op=draw(st.sampled_from(["eq", "ge", "le"])), pathway=pathway)
+        elif kind == "mandatory":
+            rule = RuleSpec(ident, kind, "m", units=draw(units_of(1)), pathway=pathway)
+        elif kind == "each_group":
+            listed = st.lists(st.sampled_from(group_codes), unique=True, min_size=1, max_size=3).map(tuple)
+            rule = RuleSpec(ident, kind, "m", groups=draw(listed),
+                            per_group=draw(st.sampled_from([None, 1, 2])), level=draw(st.sampled_from([None, 2])),
+                            level_op=draw(st.sampled_from(["eq", "ge"])), pathway=pathway)
+        elif kind == "barred":
+            rule = RuleSpec(ident, kind, "m", units=draw(st.sampled_from([(), draw(some_units)])),
+                            groups=draw(some_groups), pathway=pathway)
+        else:
+            rule = RuleSpec(ident, kind, "m", units=draw(units_of(min(2, n))), pathway=pathway)
+        rules.append(rule)
+    return Spec("random", "1", "Random", value_name, tuple(units), tuple(groups), tuple(rules), pathways)
+
+
+# --------------------------------------------------------------------------- an independent evaluator
+
+
+def brute_evaluate(spec: Spec, codes, pathway=None) -> dict:
+    """The rules of combination, written plainly and separately from units.rules."""
+    chosen = set(codes)
+    units = {u.code: u for u in spec.units}
+    position = {u.code: i for i, u in enumerate(spec.units)}
+    parents = {g.code: g.parent for g in spec.groups}
+    rules = [r for r in spec.rules if r.pathway is None or r.pathway == pathway]
+
+    def weight(code):
+        return 1 if spec.value_name == "none" else units[code].value
+
+    def within(group, target):
+        while group is not None:
+            if group == target:
+                return True
+            group = parents[group]
+        return False
+
+    def level_ok(code, rule):
+        if rule.level is None:
+            return True
+        level = units[code].level
+        if level is None:
+            return False
+        return {"eq": level == rule.level, "ge": level >= rule.level, "le": level <= rule.level}[rule.level_op]
+
+    def scope(rule):
+        if rule.units:
+            return set(rule.units)
+        if rule.groups:
+            return {c for c in units if any(within(units[c].group, g) for g in rule.groups)}
+        return set(units)
+
+    def beaten(code):
+        for rule in rules:
+            if rule.kind != "one_counts" or code not in scope(rule):
+                continue
+            for other in scope(rule):
+                if other != code and other in chosen:
+                    heavier = weight(other) > weight(code)
+                    if heavier or (weight(other) == weight(code) and position[other] < position[code]):
+                        return True
+        return False
+
+    counted = {c for c in chosen if not beaten(c)}
+    out = []
+    for rule in rules:
+        if rule.kind == "total":
+            members = [c for c in counted if c in scope(rule) and level_ok(c, rule)]
+            count = rule.measure == "count" or spec.value_name == "none"
+            value = sum(1 if count else units[c].value for c in members)
+            shortfall = max(0, rule.minimum - value) if rule.minimum is not None else 0
+            excess = max(0, value - rule.maximum) if rule.maximum is not None else 0
+        elif rule.kind == "mandatory":
+            need = scope(rule)
+            value = len(need & counted)
+            shortfall, excess = len(need - counted), 0
+        elif rule.kind == "each_group":
+            per = 1 if rule.per_group is None else rule.per_group
+            value = shortfall = 0
+            for g in rule.groups:
+                n = sum(1 for c in counted if within(units[c].group, g) and level_ok(c, rule)
+                        and (not rule.units or c in rule.units))
+                value += min(n, per)
+                shortfall += max(0, per - n)
+            excess = 0
+        elif rule.kind == "barred":
+            if rule.units:
+                clashes = [set(rule.units) & counted]
+            else:
+                by_code = {}
+                for c in counted & scope(rule):
+                    if units[c].barring_code:
+                        by_code.setdefault(units[c].barring_code, set()).add(c)
+                clashes = list(by_code.values())
+            value = max((len(c) for c in clashes), default=0)
+            shortfall, excess = 0, sum(max(0, len(c) - 1) for c in clashes)
+        else:
+            members = [c for c in counted if c in scope(rule)]
+            value = weight(members[0]) if members else 0
+            shortfall = excess = 0
+        out.append((rule.identifier, shortfall == 0 and excess == 0, value, shortfall, excess))
+    glh = [units[c].glh for c in chosen if units[c].glh is not None]
+    tqt = [units[c].tqt for c in chosen if units[c].tqt is not None]
+    return {
+        "valid": all(r[1] for r in out),
+        "total": sum(weight(c) for c in counted),
+        "results": out,
+        "glh": sum(glh) if glh else None,
+        "tqt": sum(tqt) if tqt else None,
+    }
