@@ -1,9 +1,21 @@
 """Test-wide settings, applied before Django loads its settings."""
 
+import importlib
 import os
+import sys
 
 # Tests talk plain HTTP to the test client and the live server.
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("VAR_DIR", os.path.join(os.path.dirname(__file__), "var", "test"))
 os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "false")
 os.environ.setdefault("STATIC_MANIFEST", "false")
+
+# pytest-django imports the settings (to report their errors early) before this
+# file loads, so the values above would come too late: read the settings again.
+if "portfolio_site.settings" in sys.modules:
+    from django.conf import settings
+
+    module = importlib.reload(sys.modules["portfolio_site.settings"])
+    # Copy onto the live object: apps may already have added their defaults to it.
+    for name in filter(str.isupper, dir(module)):
+        setattr(settings, name, getattr(module, name))
