@@ -1,3 +1,73 @@
 from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
-# Register your models here.
+from .models import Centre, Enrolment, Reassignment, Role, SelfAssessment, UnitChoice, User
+
+
+class RoleInline(admin.TabularInline):
+    model = Role
+    extra = 1
+    autocomplete_fields = ["centre"]
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    """Accounts by email address: Django's user admin without the username."""
+
+    ordering = ["email"]
+    list_display = ["email", "first_name", "last_name", "is_active", "is_staff"]
+    search_fields = ["email", "first_name", "last_name"]
+    inlines = [RoleInline]
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        ("Name", {"fields": ("first_name", "last_name")}),
+        ("Permissions", {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
+        ("Dates", {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
+
+
+@admin.register(Centre)
+class CentreAdmin(admin.ModelAdmin):
+    list_display = ["name", "code"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(Role)
+class RoleAdmin(admin.ModelAdmin):
+    list_display = ["user", "kind", "centre"]
+    list_filter = ["kind", "centre"]
+    search_fields = ["user__email", "user__last_name"]
+    list_select_related = ["user", "centre"]
+    autocomplete_fields = ["user", "centre"]
+
+
+class ReassignmentInline(admin.TabularInline):
+    model = Reassignment
+    extra = 0
+    fields = ["field", "from_user", "to_user", "by", "at"]
+    readonly_fields = fields
+    can_delete = False
+
+
+@admin.register(Enrolment)
+class EnrolmentAdmin(admin.ModelAdmin):
+    list_display = ["candidate", "qualification", "centre", "assessor", "iqa", "status", "planned_end_date"]
+    list_filter = ["status", "centre", "plan_status"]
+    search_fields = ["candidate__email", "candidate__last_name", "uln", "registration_number"]
+    list_select_related = ["candidate", "qualification", "centre", "assessor", "iqa"]
+    autocomplete_fields = ["candidate", "assessor", "iqa", "centre"]
+    raw_id_fields = ["qualification", "pathway"]
+    inlines = [ReassignmentInline]
+
+
+@admin.register(UnitChoice)
+class UnitChoiceAdmin(admin.ModelAdmin):
+    list_display = ["enrolment", "unit", "chosen_at"]
+    raw_id_fields = ["enrolment", "unit"]
+
+
+@admin.register(SelfAssessment)
+class SelfAssessmentAdmin(admin.ModelAdmin):
+    list_display = ["enrolment", "unit", "coverage", "updated_at"]
+    raw_id_fields = ["enrolment", "unit"]

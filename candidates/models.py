@@ -7,6 +7,7 @@ from datetime import date
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from units.models import Pathway, Qualification, Unit
 
@@ -52,6 +53,11 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.email
+
+    @cached_property
+    def administers_a_centre(self) -> bool:
+        """Whether this person manages some centre's enrolments (shows them the Enrolments page)."""
+        return self.is_superuser or self.roles.filter(kind=RoleKind.CENTRE_ADMIN).exists()
 
 
 class Centre(models.Model):

@@ -1,13 +1,12 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from . import views
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("candidates.account_urls")),
+    path("", include("candidates.urls")),
     path("qualifications/", include("units.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,26 @@
+"""Sign-in throttling: django-axes, adapted to accounts by email address."""
+
+from __future__ import annotations
+
+from axes.backends import AxesStandaloneBackend
+from django.http import HttpRequest
+
+
+class SignInThrottleBackend(AxesStandaloneBackend):
+    """Refuses sign-ins from a locked-out email address and IP pair; never signs anyone in itself.
+
+    Sign-ins without a request (the test client's `login()`, a shell) come from no
+    browser and so from no attacker: they are not throttled, rather than failing.
+    """
+
+    def authenticate(self, request: HttpRequest | None, username: str | None = None,
+                     password: str | None = None, **kwargs: object) -> None:
+        if request is None:
+            return None
+        return super().authenticate(request, username=username, password=password, **kwargs)
+
+
+def throttle_username(request: HttpRequest, credentials: dict | None) -> str:
+    """The email address a sign-in attempt counts against, lower-cased as accounts are."""
+    username = (credentials or {}).get("username") or request.POST.get("username", "")
+    return str(username).strip().lower()
