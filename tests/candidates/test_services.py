@@ -1,0 +1,297 @@
+"""Enrolment services: enrol one, enrol a CSV all-or-nothing, reassign, pause/resume/withdraw."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+
+from candidates import services
+from candidates.models import Enrolment, EnrolmentStatus, Reassignment, Role, RoleKind, User
+from units.models import Pathway
+
+START = datetime.date(2026, 9, 1)
+END = datetime.date(2027, 8, 31)
+
+
+@pytest.fixture
+def enrol_args(centre, centre_admin, qualification, assessor, iqa) -> dict:
+    return {
+        "centre": centre, "by": centre_admin, "email": "New.Person@Example.org", "first_name": "New",
+        "last_name": "Person", "qualification": qualification, "assessor": assessor, "iqa": iqa,
+        "start_date": START, "planned_end_date": END, "uln": "1234567890", "registration_number": "OCR-1",
+        "base_url": "https://portfolio.example.org/",
+    }
+
+
+def problems_of(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+def test_enrol_creates_the_person_with_the_candidate_role_and_invites_them(
+    enrol_args, centre, django_capture_on_commit_callbacks
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        enrolment = services.enrol_candidate(**enrol_args)
+    person = User.objects.get(email="new.person@example.org")
+    assert enrolment.candidate == person
+    assert not person.has_usable_password()
+    assert Role.objects.filter(user=person, centre=centre, kind=RoleKind.CANDIDATE).exists()
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["new.person@example.org"]
+    assert "https://portfolio.example.org/accounts/welcome/" in mail.outbox[0].body
+
+
+def test_enrol_an_existing_person_keeps_their_password_and_sends_no_invitation(
+    enrol_args, other_candidate, django_capture_on_commit_callbacks
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        enrolment = services.enrol_candidate(**{**enrol_args, "email": other_candidate.email})
+    assert enrolment.candidate == other_candidate
+    assert mail.outbox == []
+
+
+def test_the_invitation_waits_for_the_commit(enrol_args, django_capture_on_commit_callbacks) -> None:
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.enrol_candidate(**enrol_args)
+    assert len(callbacks) == 1
+    assert mail.outbox == []
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "message"),
+    [
+        ({"uln": "12345"}, "uln", "must be exactly 10 digits"),
+        ({"planned_end_date": datetime.date(2026, 8, 1)}, "planned_end_date", "is before the start date"),
+        ({"email": "not-an-address"}, "email", "is not a valid email address"),
+        ({"qualification": None}, "qualification", "Choose the qualification"),
+        ({"assessor": None}, "assessor", "Name the assessor"),
+    ],
+)
+def test_enrol_refuses_bad_input_with_an_actionable_message(enrol_args, change, field, message) -> None:
+    with pytest.raises(ValidationError) as caught:
+        services.enrol_candidate(**{**enrol_args, **change})
+    assert message in " ".join(caught.value.message_dict[field])
+    assert not User.objects.filter(email="new.person@example.org").exists()
+
+
+def test_enrol_refuses_an_assessor_who_is_not_an_assessor_of_this_centre(enrol_args, stranger_assessor) -> None:
+    with pytest.raises(ValidationError) as caught:
+        services.enrol_candidate(**{**enrol_args, "assessor": stranger_assessor})
+    assert "is not an assessor at Northgate Training" in problems_of(caught.value)
+
+
+def test_enrol_refuses_an_iqa_who_is_not_an_iqa_here(enrol_args, other_assessor) -> None:
+    with pytest.raises(ValidationError) as caught:
+        services.enrol_candidate(**{**enrol_args, "iqa": other_assessor})
+    assert "is not an IQA at" in problems_of(caught.value)
+
+
+def test_enrol_refuses_the_same_person_as_assessor_and_iqa(enrol_args, assessor, centre) -> None:
+    Role.objects.create(user=assessor, centre=centre, kind=RoleKind.IQA)
+    with pytest.raises(ValidationError) as caught:
+        services.enrol_candidate(**{**enrol_args, "iqa": assessor})
+    assert "must be a different person" in problems_of(caught.value)
+
+
+def test_enrol_refuses_someone_already_enrolled_on_the_qualification(enrol_args, enrolment, candidate) -> None:
+    with pytest.raises(ValidationError) as caught:
+        services.enrol_candidate(**{**enrol_args, "email": candidate.email})
+    assert "is already enrolled on" in problems_of(caught.value)
+
+
+def test_enrol_refuses_another_version_of_a_qualification_already_enrolled_on(
+    enrol_args, enrolment, candidate, make_qualification
+) -> None:
+    newer = make_qualification(version="2", version_order=2)
+    with pytest.raises(ValidationError):
+        services.enrol_candidate(**{**enrol_args, "email": candidate.email, "qualification": newer})
+
+
+def test_a_withdrawn_candidate_may_enrol_again(enrol_args, enrolment, candidate, centre_admin) -> None:
+    services.withdraw(enrolment=enrolment, by=centre_admin)
+    again = services.enrol_candidate(**{**enrol_args, "email": candidate.email})
+    assert again.pk != enrolment.pk
+
+
+def test_enrol_requires_the_pathway_of_a_qualification_with_pathways(enrol_args, qualification) -> None:
+    pathway = Pathway.objects.create(qualification=qualification, name="Contact centre")
+    with pytest.raises(ValidationError) as caught:
+        services.enrol_candidate(**enrol_args)
+    assert "has pathways" in problems_of(caught.value)
+    assert services.enrol_candidate(**{**enrol_args, "pathway": pathway}).pathway == pathway
+
+
+def test_enrol_refuses_a_pathway_of_another_qualification(enrol_args, make_qualification) -> None:
+    other = make_qualification(code="other")
+    pathway = Pathway.objects.create(qualification=other, name="Elsewhere")
+    with pytest.raises(ValidationError) as caught:
+        services.enrol_candidate(**{**enrol_args, "pathway": pathway})
+    assert "belongs to another qualification" in problems_of(caught.value)
+
+
+# --- CSV ----------------------------------------------------------------------------------------
+
+HEADER = ",".join(services.CSV_COLUMNS)
+
+
+def csv_bytes(*rows: str, header: str = HEADER) -> bytes:
+    return ("\n".join([header, *rows]) + "\n").encode()
+
+
+def row(
+    email: str = "a@example.org", *, code: str = "tiny", version: str = "1", assessor: str = "ash.assessor@example.org",
+    iqa: str = "ivy.quality@example.org", start: str = "2026-09-01", end: str = "2027-08-31", uln: str = "",
+) -> str:
+    return f"{email},Anna,Able,{code},{version},{assessor},{iqa},{start},{end},{uln},"
+
+
+@pytest.fixture
+def people(centre, qualification, assessor, iqa, centre_admin) -> None:
+    """The centre's assessor and IQA, and the qualification, exist."""
+
+
+def test_csv_preview_accepts_good_rows(people, centre) -> None:
+    preview = services.parse_enrolment_csv(centre=centre, content=csv_bytes(row(), row("b@example.org")))
+    assert preview.is_valid, preview
+    assert [r.line for r in preview.rows] == [2, 3]
+    assert not Enrolment.objects.exists()
+
+
+def test_csv_preview_saves_nothing_even_when_valid(people, centre) -> None:
+    services.parse_enrolment_csv(centre=centre, content=csv_bytes(row()))
+    assert not User.objects.filter(email="a@example.org").exists()
+
+
+def test_csv_with_a_wrong_header_says_which_columns(people, centre) -> None:
+    preview = services.parse_enrolment_csv(centre=centre, content=csv_bytes(row(), header="email,name,qualification"))
+    assert not preview.is_valid
+    text = " ".join(preview.problems)
+    assert "The first line must be the header" in text
+    assert "Missing columns: first_name" in text
+    assert "Unknown columns: name, qualification" in text
+
+
+def test_csv_accepts_a_byte_order_mark_and_uk_dates(people, centre) -> None:
+    content = b"\xef\xbb\xbf" + csv_bytes(row(start="01/09/2026", end="31/08/2027"))
+    assert services.parse_enrolment_csv(centre=centre, content=content).is_valid
+
+
+@pytest.mark.parametrize(
+    ("bad_row", "message"),
+    [
+        (row(start="2026-13-01"), "Start date “2026-13-01” is not a date"),
+        (row(end="next year"), "Planned end date “next year” is not a date"),
+        (row(code="nope"), "Unknown qualification code “nope”"),
+        (row(version="9"), "Qualification tiny has no version “9” (known versions: 1)"),
+        (row(assessor="ghost@example.org"), "Assessor ghost@example.org has no account here"),
+        (row(assessor="cara.candidate@example.org"), "is not an assessor at Northgate Training"),
+        (row(uln="12"), "must be exactly 10 digits"),
+        (row(start="2027-09-01", end="2027-01-01"), "is before the start date"),
+        (row("not an email"), "is not a valid email address"),
+    ],
+)
+def test_csv_row_problems_are_named(people, centre, candidate, bad_row, message) -> None:
+    preview = services.parse_enrolment_csv(centre=centre, content=csv_bytes(row(), bad_row))
+    assert not preview.is_valid
+    assert preview.rows[0].problems == []
+    assert any(message in problem for problem in preview.rows[1].problems), preview.rows[1].problems
+
+
+def test_csv_duplicate_rows_are_flagged(people, centre) -> None:
+    preview = services.parse_enrolment_csv(centre=centre, content=csv_bytes(row(), row("A@example.org")))
+    assert preview.rows[1].problems == ["Duplicate of line 2: the same person on the same qualification."]
+
+
+def test_csv_blank_version_means_the_latest(people, centre, make_qualification) -> None:
+    make_qualification(version="2", version_order=2)
+    preview = services.parse_enrolment_csv(centre=centre, content=csv_bytes(row(version="")))
+    assert preview.is_valid
+    assert preview.rows[0].resolved["qualification"].version == "2"
+
+
+def test_csv_that_is_not_utf8_is_refused(people, centre) -> None:
+    preview = services.parse_enrolment_csv(centre=centre, content=csv_bytes(row()).replace(b"Anna", b"Ann\xe9"))
+    assert "save it as “CSV UTF-8”" in preview.problems[0]
+
+
+def test_csv_with_no_rows_is_refused(people, centre) -> None:
+    assert not services.parse_enrolment_csv(centre=centre, content=csv_bytes()).is_valid
+
+
+def test_bulk_enrol_saves_every_row(people, centre, centre_admin, django_capture_on_commit_callbacks) -> None:
+    preview = services.parse_enrolment_csv(centre=centre, content=csv_bytes(row(), row("b@example.org")))
+    with django_capture_on_commit_callbacks(execute=True):
+        enrolments = services.bulk_enrol(centre=centre, by=centre_admin, rows=preview.rows, base_url="http://x/")
+    assert len(enrolments) == Enrolment.objects.count() == 2
+    assert len(mail.outbox) == 2
+
+
+def test_bulk_enrol_saves_nothing_when_one_row_is_bad(people, centre, centre_admin) -> None:
+    rows = [
+        services.BulkRow(line=2, values=dict(zip(services.CSV_COLUMNS, row().split(","), strict=True))),
+        services.BulkRow(line=3, values=dict(zip(services.CSV_COLUMNS, row("b@example.org", uln="1").split(","),
+                                                 strict=True))),
+    ]
+    with pytest.raises(ValidationError) as caught:
+        services.bulk_enrol(centre=centre, by=centre_admin, rows=rows)
+    assert "Line 3: The ULN “1” must be exactly 10 digits" in problems_of(caught.value)
+    assert Enrolment.objects.count() == 0
+    assert not User.objects.filter(email__in=["a@example.org", "b@example.org"]).exists()
+
+
+def test_bulk_enrol_rechecks_rows_that_went_stale_after_the_preview(people, centre, centre_admin, assessor) -> None:
+    preview = services.parse_enrolment_csv(centre=centre, content=csv_bytes(row(), row("b@example.org")))
+    assert preview.is_valid
+    Role.objects.filter(user=assessor, kind=RoleKind.ASSESSOR).delete()
+    with pytest.raises(ValidationError):
+        services.bulk_enrol(centre=centre, by=centre_admin, rows=preview.rows)
+    assert Enrolment.objects.count() == 0
+
+
+# --- Reassign and status --------------------------------------------------------------------------
+
+
+def test_reassign_assessor_records_who_and_when(enrolment, other_assessor, assessor, centre_admin) -> None:
+    change = services.reassign(enrolment=enrolment, role="assessor", to_user=other_assessor, by=centre_admin)
+    enrolment.refresh_from_db()
+    assert enrolment.assessor == other_assessor
+    assert (change.from_user, change.to_user, change.by) == (assessor, other_assessor, centre_admin)
+    assert change.at is not None
+    assert Reassignment.objects.count() == 1
+
+
+def test_reassign_iqa_to_none(enrolment, iqa, centre_admin) -> None:
+    change = services.reassign(enrolment=enrolment, role="iqa", to_user=None, by=centre_admin)
+    enrolment.refresh_from_db()
+    assert enrolment.iqa is None
+    assert change.from_user == iqa
+
+
+def test_reassign_refuses_someone_without_the_role_here(enrolment, stranger_assessor, centre_admin) -> None:
+    with pytest.raises(ValidationError, match="is not an assessor at"):
+        services.reassign(enrolment=enrolment, role="assessor", to_user=stranger_assessor, by=centre_admin)
+    assert not Reassignment.objects.exists()
+
+
+def test_reassign_to_the_same_person_is_refused(enrolment, assessor, centre_admin) -> None:
+    with pytest.raises(ValidationError, match="is already the assessor"):
+        services.reassign(enrolment=enrolment, role="assessor", to_user=assessor, by=centre_admin)
+
+
+def test_the_assessor_cannot_become_the_iqa(enrolment, assessor, centre, centre_admin) -> None:
+    Role.objects.create(user=assessor, centre=centre, kind=RoleKind.IQA)
+    with pytest.raises(ValidationError, match="must be different people"):
+        services.reassign(enrolment=enrolment, role="iqa", to_user=assessor, by=centre_admin)
+
+
+def test_pause_resume_withdraw(enrolment, centre_admin) -> None:
+    assert services.pause(enrolment=enrolment, by=centre_admin).status == EnrolmentStatus.PAUSED
+    with pytest.raises(ValidationError, match="cannot be paused"):
+        services.pause(enrolment=enrolment, by=centre_admin)
+    assert services.resume(enrolment=enrolment, by=centre_admin).status == EnrolmentStatus.ACTIVE
+    assert services.withdraw(enrolment=enrolment, by=centre_admin).status == EnrolmentStatus.WITHDRAWN
+    with pytest.raises(ValidationError, match="cannot be resumed"):
+        services.resume(enrolment=enrolment, by=centre_admin)
