@@ -1,0 +1,512 @@
+"""What kind of file is this? Decided by its bytes, never by its name or the browser's word.
+
+A pure module: it reads an open, seekable binary file and returns a `FileType`
+from the allow-list, or raises `UploadRefused` with a reason a candidate can act
+on. The name is used only afterwards, to check that the extension agrees with
+the content (a PNG named .pdf is refused).
+
+    from evidence.sniff import sniff, UploadRefused
+    with open(path, "rb") as fp:
+        file_type = sniff(fp, filename="holiday.docx")   # or UploadRefused
+    file_type.mime, file_type.kind, file_type.extension
+"""
+
+from __future__ import annotations
+
+import codecs
+import struct
+import zipfile
+from dataclasses import dataclass
+from typing import BinaryIO, Literal
+
+from django.core.exceptions import ValidationError
+
+Kind = Literal["image", "pdf", "audio", "video", "document", "text"]
+
+HEAD_SIZE = 64 * 1024
+CHUNK_SIZE = 1024 * 1024
+# A [Content_Types].xml or an ODF `mimetype` entry is a few KB: read no more, so a ZIP bomb can't bite.
+ZIP_PART_LIMIT = 256 * 1024
+
+
+class UploadRefused(ValidationError):
+    """A file that will not be stored, with the reason in words a candidate understands.
+
+    `str(error)` and `error.messages[0]` read "<filename>: <reason>".
+    """
+
+    def __init__(self, filename: str, reason: str) -> None:
+        self.filename = filename
+        self.reason = reason
+        super().__init__(f"{filename}: {reason}", code="upload_refused")
+
+
+@dataclass(frozen=True)
+class FileType:
+    """One allowed type: what it is called, its MIME type, its kind and its usual extension."""
+
+    key: str
+    label: str
+    mime: str
+    kind: Kind
+    extension: str
+
+
+_TYPES: dict[str, FileType] = {
+    t.key: t
+    for t in [
+        FileType("pdf", "a PDF document", "application/pdf", "pdf", "pdf"),
+        FileType(
+            "docx",
+            "a Word document",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            "document",
+            "docx",
+        ),
+        FileType(
+            "xlsx",
+            "an Excel spreadsheet",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "document",
+            "xlsx",
+        ),
+        FileType(
+            "pptx",
+            "a PowerPoint presentation",
+            "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+            "document",
+            "pptx",
+        ),
+        FileType("doc", "a Word 97-2003 document", "application/msword", "document", "doc"),
+        FileType("xls", "an Excel 97-2003 spreadsheet", "application/vnd.ms-excel", "document", "xls"),
+        FileType("ppt", "a PowerPoint 97-2003 presentation", "application/vnd.ms-powerpoint", "document", "ppt"),
+        FileType("odt", "an OpenDocument text", "application/vnd.oasis.opendocument.text", "document", "odt"),
+        FileType(
+            "ods", "an OpenDocument spreadsheet", "application/vnd.oasis.opendocument.spreadsheet", "document", "ods"
+        ),
+        FileType(
+            "odp", "an OpenDocument presentation", "application/vnd.oasis.opendocument.presentation", "document", "odp"
+        ),
+        FileType("text", "a plain text file", "text/plain", "text", "txt"),
+        FileType("jpeg", "a JPEG photo", "image/jpeg", "image", "jpg"),
+        FileType("png", "a PNG image", "image/png", "image", "png"),
+        FileType("webp", "a WebP image", "image/webp", "image", "webp"),
+        FileType("heic", "a HEIC photo", "image/heic", "image", "heic"),
+        FileType("heif", "a HEIF photo", "image/heif", "image", "heif"),
+        FileType("mp3", "an MP3 recording", "audio/mpeg", "audio", "mp3"),
+        FileType("m4a", "an M4A recording", "audio/mp4", "audio", "m4a"),
+        FileType("wav", "a WAV recording", "audio/wav", "audio", "wav"),
+        FileType("ogg", "an Ogg recording", "audio/ogg", "audio", "ogg"),
+        FileType("webm", "a WebM recording", "audio/webm", "audio", "webm"),
+        FileType("mp4", "an MP4 video", "video/mp4", "video", "mp4"),
+        FileType("mov", "a QuickTime (MOV) video", "video/quicktime", "video", "mov"),
+    ]
+}
+
+# Which contents each extension may hold: the "does the name match" table.
+EXTENSIONS: dict[str, frozenset[str]] = {
+    "pdf": frozenset({"pdf"}),
+    "docx": frozenset({"docx"}),
+    "xlsx": frozenset({"xlsx"}),
+    "pptx": frozenset({"pptx"}),
+    "doc": frozenset({"doc"}),
+    "xls": frozenset({"xls"}),
+    "ppt": frozenset({"ppt"}),
+    "odt": frozenset({"odt"}),
+    "ods": frozenset({"ods"}),
+    "odp": frozenset({"odp"}),
+    "txt": frozenset({"text"}),
+    "csv": frozenset({"text"}),
+    "md": frozenset({"text"}),
+    "jpg": frozenset({"jpeg"}),
+    "jpeg": frozenset({"jpeg"}),
+    "png": frozenset({"png"}),
+    "webp": frozenset({"webp"}),
+    # Phones and converters use the two names loosely.
+    "heic": frozenset({"heic", "heif"}),
+    "heif": frozenset({"heic", "heif"}),
+    "mp3": frozenset({"mp3"}),
+    "m4a": frozenset({"m4a"}),
+    "wav": frozenset({"wav"}),
+    "ogg": frozenset({"ogg"}),
+    "oga": frozenset({"ogg"}),
+    "opus": frozenset({"ogg"}),
+    "webm": frozenset({"webm"}),
+    "weba": frozenset({"webm"}),
+    "mp4": frozenset({"mp4"}),
+    "m4v": frozenset({"mp4"}),
+    "mov": frozenset({"mov"}),
+}
+
+ACCEPTED_SUMMARY = (
+    "PDF, Word, Excel, PowerPoint, OpenDocument, plain text, JPEG, PNG, WebP and HEIC photos, "
+    "MP3, M4A, WAV, Ogg and WebM recordings, and MP4 or MOV videos"
+)
+
+
+def file_type(key: str) -> FileType:
+    """The allowed type with this key (as stored in `FileType.key`)."""
+    return _TYPES[key]
+
+
+class _Refuse(Exception):
+    """Raised inside detection with a reason that does not need the filename yet."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def sniff(fp: BinaryIO, *, filename: str) -> FileType:
+    """The allowed type of this file's content, if its name's extension agrees; else `UploadRefused`.
+
+    `fp` must be seekable; it is left at position 0. `filename` should already
+    be cleaned (see `evidence.uploads.clean_filename`); it is named in every reason.
+    """
+    try:
+        detected = _detect(fp)
+    except _Refuse as refusal:
+        raise UploadRefused(filename, refusal.reason) from None
+    finally:
+        fp.seek(0)
+    extension = filename.rsplit(".", 1)[1].lower() if "." in filename else ""
+    allowed = EXTENSIONS.get(extension)
+    if allowed is None:
+        shown = f"“.{extension}” files" if extension else "Files without an extension such as .pdf or .jpg"
+        raise UploadRefused(
+            filename,
+            f"this is {detected.label}, but {shown} are not accepted. "
+            f"Rename it to end in .{detected.extension} and upload it again.",
+        )
+    if detected.key not in allowed:
+        expected = _TYPES[next(iter(sorted(allowed)))]
+        stem = filename.rsplit(".", 1)[0]
+        raise UploadRefused(
+            filename,
+            f"this is {detected.label}, not {expected.label}, so its name does not match its content. "
+            f"Rename it to {stem}.{detected.extension}, or save it again as {expected.label}, and upload it again.",
+        )
+    return detected
+
+
+def _detect(fp: BinaryIO) -> FileType:
+    fp.seek(0)
+    head = fp.read(HEAD_SIZE)
+    if not head:
+        raise _Refuse("the file is empty. Check that it saved properly and upload it again.")
+    for magic, offset, reason in _REFUSED_MAGIC:
+        if head[offset : offset + len(magic)] == magic:
+            raise _Refuse(reason)
+    # "MZ" alone could start a sentence; an executable's header has NUL bytes right after it.
+    if head.startswith(b"MZ") and b"\x00" in head[:64]:
+        raise _Refuse(_PROGRAM.format("a Windows executable"))
+    if head.startswith(b"%PDF-") or b"%PDF-" in head[:1024]:
+        return _TYPES["pdf"]
+    if head.startswith(b"\xff\xd8\xff"):
+        return _TYPES["jpeg"]
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return _TYPES["png"]
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return _TYPES["webp"]
+    if head[:4] == b"RIFF" and head[8:12] == b"WAVE":
+        return _TYPES["wav"]
+    if head[4:8] == b"ftyp":
+        return _iso_bmff(head)
+    if head.startswith(b"OggS"):
+        return _ogg(head)
+    if head.startswith(b"\x1a\x45\xdf\xa3"):
+        return _webm(head)
+    if (head.startswith(b"ID3") and head[3:4] in (b"\x02", b"\x03", b"\x04")) or _is_mp3_frame(head):
+        return _TYPES["mp3"]
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return _ole2(fp)
+    if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        return _zip(fp)
+    for magic, name in _UNSUPPORTED_MAGIC:
+        if head.startswith(magic):
+            raise _Refuse(f"{name} files are not accepted. Accepted are {ACCEPTED_SUMMARY}.")
+    # "BM" alone could start a sentence; a bitmap's header has four reserved zero bytes.
+    if head.startswith(b"BM") and head[6:10] == bytes(4):
+        raise _Refuse(f"BMP image files are not accepted. Accepted are {ACCEPTED_SUMMARY}.")
+    return _text(fp, head)
+
+
+_ARCHIVE = "this is {} archive, and archives are not accepted. Upload the files inside it one by one."
+_PROGRAM = "this is a program ({}), and programs are not accepted as evidence."
+
+# (magic, offset, reason): contents refused whatever the name.
+_REFUSED_MAGIC: list[tuple[bytes, int, str]] = [
+    (b"\x7fELF", 0, _PROGRAM.format("a Linux executable")),
+    (b"\xfe\xed\xfa\xce", 0, _PROGRAM.format("a macOS executable")),
+    (b"\xfe\xed\xfa\xcf", 0, _PROGRAM.format("a macOS executable")),
+    (b"\xce\xfa\xed\xfe", 0, _PROGRAM.format("a macOS executable")),
+    (b"\xcf\xfa\xed\xfe", 0, _PROGRAM.format("a macOS executable")),
+    (b"\xca\xfe\xba\xbe", 0, _PROGRAM.format("a macOS or Java program")),
+    (b"Rar!\x1a\x07", 0, _ARCHIVE.format("a RAR")),
+    (b"7z\xbc\xaf\x27\x1c", 0, _ARCHIVE.format("a 7-Zip")),
+    (b"\x1f\x8b", 0, _ARCHIVE.format("a gzip")),
+    (b"1AY&SY", 4, _ARCHIVE.format("a bzip2")),
+    (b"\xfd7zXZ\x00", 0, _ARCHIVE.format("an xz")),
+    (b"ustar", 257, _ARCHIVE.format("a tar")),
+]
+
+# Real formats we do not take, named so the candidate knows what to convert.
+_UNSUPPORTED_MAGIC: list[tuple[bytes, str]] = [
+    (b"GIF8", "GIF image"),
+    (b"II*\x00", "TIFF image"),
+    (b"MM\x00*", "TIFF image"),
+    (b"{\\rtf", "Rich Text Format (RTF)"),
+    (b"fLaC", "FLAC audio"),
+]
+
+_HEIC_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx"}
+_HEIF_BRANDS = {b"mif1", b"msf1", b"heif"}
+_M4A_BRANDS = {b"M4A ", b"M4B "}
+_MP4_BRANDS = {b"isom", b"iso2", b"iso4", b"iso5", b"iso6", b"mp41", b"mp42", b"avc1", b"dash", b"mp4v", b"MSNV"}
+_QT_BRANDS = {b"qt  "}
+
+
+def _iso_bmff(head: bytes) -> FileType:
+    """ISO base media files (HEIC, M4A, MP4, MOV) told apart by their `ftyp` brands."""
+    (box_size,) = struct.unpack(">I", head[:4])
+    major = head[8:12]
+    compatible = [head[i : i + 4] for i in range(16, min(box_size, len(head)), 4)]
+    if major in {b"avif", b"avis"}:
+        raise _Refuse(f"AVIF images are not accepted. Accepted are {ACCEPTED_SUMMARY}.")
+    # The major brand decides first; phones put generic brands (mif1, isom) among the compatible ones.
+    for brands in (major,), compatible:
+        if any(b in _HEIC_BRANDS for b in brands):
+            return _TYPES["heic"]
+        if any(b in _M4A_BRANDS for b in brands):
+            return _TYPES["m4a"]
+        if any(b in _QT_BRANDS for b in brands):
+            return _TYPES["mov"]
+        if any(b in _HEIF_BRANDS for b in brands):
+            return _TYPES["heif"]
+        if any(b in _MP4_BRANDS for b in brands):
+            return _TYPES["mp4"]
+    raise _Refuse(
+        "this is a media file of a kind we do not take (ISO brand "
+        f"“{major.decode('latin-1').strip()}”). Save it as MP4, M4A or JPEG and upload it again."
+    )
+
+
+def _ogg(head: bytes) -> FileType:
+    # The first page carries the codec's identification header at byte 28.
+    codec = head[28:36]
+    if codec.startswith((b"\x01vorbis", b"OpusHead", b"\x7fFLAC", b"Speex   ")):
+        return _TYPES["ogg"]
+    raise _Refuse("this Ogg file holds video or an unknown codec; only Ogg audio is accepted.")
+
+
+def _webm(head: bytes) -> FileType:
+    """WebM audio only: a Matroska-family file whose DocType is webm and whose tracks are all audio."""
+    doc_type, track_types = _ebml_summary(head)
+    if doc_type != b"webm":
+        raise _Refuse("this is a Matroska (MKV) file, which is not accepted. Save it as MP4 and upload it again.")
+    if 1 in track_types:
+        raise _Refuse(
+            "this is a WebM video; WebM is accepted for audio only. Save the video as MP4 and upload it again."
+        )
+    return _TYPES["webm"]
+
+
+def _read_vint(data: bytes, pos: int, *, keep_marker: bool) -> tuple[int, int]:
+    first = data[pos]
+    length = 1
+    while length <= 8 and not first & (0x80 >> (length - 1)):
+        length += 1
+    if length > 8 or pos + length > len(data):
+        raise IndexError
+    value = first if keep_marker else first & (0xFF >> length)
+    for byte in data[pos + 1 : pos + length]:
+        value = (value << 8) | byte
+    return value, pos + length
+
+
+def _ebml_summary(head: bytes) -> tuple[bytes, set[int]]:
+    """The DocType and the TrackType values found in the first bytes of an EBML file."""
+    containers = {0x1A45DFA3, 0x18538067, 0x1654AE6B, 0xAE}  # EBML, Segment, Tracks, TrackEntry
+    doc_type = b""
+    track_types: set[int] = set()
+    pos = 0
+    try:
+        while pos < len(head):
+            element_id, pos = _read_vint(head, pos, keep_marker=True)
+            size, pos = _read_vint(head, pos, keep_marker=False)
+            if element_id in containers:
+                continue  # descend: the children follow directly
+            value = head[pos : pos + size]
+            if element_id == 0x4282:
+                doc_type = value
+            elif element_id == 0x83 and value:
+                track_types.add(value[0])
+            elif element_id == 0x1F43B675:  # Cluster: the media data begins, the tracks are behind us
+                break
+            pos += size
+    except IndexError:
+        pass
+    return doc_type, track_types
+
+
+def _is_mp3_frame(head: bytes) -> bool:
+    """An MPEG audio layer III frame header: sync bits, a real bitrate and sample rate."""
+    if len(head) < 4 or head[0] != 0xFF or head[1] & 0xE0 != 0xE0:
+        return False
+    version, layer = (head[1] >> 3) & 0b11, (head[1] >> 1) & 0b11
+    bitrate, sample_rate = head[2] >> 4, (head[2] >> 2) & 0b11
+    return version != 0b01 and layer == 0b01 and bitrate not in (0, 0b1111) and sample_rate != 0b11
+
+
+def _ole2(fp: BinaryIO) -> FileType:
+    """Legacy Office: an OLE2 compound file whose directory names the main stream."""
+    names = _ole2_directory_names(fp)
+    if "WordDocument" in names:
+        return _TYPES["doc"]
+    if "Workbook" in names or "Book" in names:
+        return _TYPES["xls"]
+    if "PowerPoint Document" in names:
+        return _TYPES["ppt"]
+    raise _Refuse(
+        "this is an old-style Office file that is not a Word, Excel or PowerPoint document "
+        "(perhaps an Outlook message or an installer). Save it as PDF and upload it again."
+    )
+
+
+def _ole2_directory_names(fp: BinaryIO) -> set[str]:
+    """Stream names in a compound file's directory, following its sector chain through the FAT."""
+    fp.seek(0)
+    header = fp.read(512)
+    if len(header) < 512:
+        raise _Refuse("this old-style Office file is damaged. Open it in Office, save it again and upload it again.")
+    sector_shift, first_dir_sector = struct.unpack_from("<H", header, 30)[0], struct.unpack_from("<I", header, 48)[0]
+    if sector_shift not in (9, 12):
+        raise _Refuse("this old-style Office file is damaged. Open it in Office, save it again and upload it again.")
+    sector_size = 1 << sector_shift
+    difat = [s for s in struct.unpack_from("<109I", header, 76) if s < 0xFFFFFFFA]
+
+    def read_sector(number: int) -> bytes:
+        fp.seek((number + 1) * sector_size)
+        return fp.read(sector_size)
+
+    entries_per_fat_sector = sector_size // 4
+    names: set[str] = set()
+    sector, seen = first_dir_sector, 0
+    # A loop bound keeps a crafted, circular chain from running forever.
+    while sector < 0xFFFFFFFA and seen < 4096:
+        seen += 1
+        data = read_sector(sector)
+        for offset in range(0, len(data) - 127, 128):
+            name_length = struct.unpack_from("<H", data, offset + 64)[0]
+            if 2 <= name_length <= 64:
+                names.add(data[offset : offset + name_length - 2].decode("utf-16-le", "replace"))
+        fat_index, slot = divmod(sector, entries_per_fat_sector)
+        if fat_index >= len(difat):
+            break  # the directory continues past the header's FAT list: what we read is enough to decide
+        fat_sector = read_sector(difat[fat_index])
+        if len(fat_sector) < (slot + 1) * 4:
+            break
+        sector = struct.unpack_from("<I", fat_sector, slot * 4)[0]
+    return names
+
+
+_OOXML_MAIN = {
+    "docx": ("word/document.xml", b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"),
+    "xlsx": ("xl/workbook.xml", b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"),
+    "pptx": (
+        "ppt/presentation.xml",
+        b"application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml",
+    ),
+}
+_ODF_MIMETYPES = {
+    b"application/vnd.oasis.opendocument.text": "odt",
+    b"application/vnd.oasis.opendocument.spreadsheet": "ods",
+    b"application/vnd.oasis.opendocument.presentation": "odp",
+}
+_PLAIN_ZIP = (
+    "this is a plain ZIP archive, not an Office or OpenDocument file. "
+    "If it is a document, save it from Word, Excel or PowerPoint (.docx, .xlsx, .pptx) and upload it again; "
+    "if it is an archive, upload the files inside it one by one."
+)
+
+
+def _zip(fp: BinaryIO) -> FileType:
+    """Office Open XML or OpenDocument, recognised by their required parts; any other ZIP is refused."""
+    fp.seek(0)
+    try:
+        with zipfile.ZipFile(fp) as archive:
+            infos = archive.infolist()
+            names = {info.filename for info in infos}
+            if infos and infos[0].filename == "mimetype":
+                with archive.open(infos[0]) as part:
+                    key = _ODF_MIMETYPES.get(part.read(ZIP_PART_LIMIT).strip())
+                if key:
+                    return _TYPES[key]
+            if "[Content_Types].xml" in names:
+                with archive.open("[Content_Types].xml") as part:
+                    content_types = part.read(ZIP_PART_LIMIT)
+                for key, (main_part, main_type) in _OOXML_MAIN.items():
+                    if main_part in names and main_type in content_types:
+                        return _TYPES[key]
+                if b"macroEnabled" in content_types:
+                    raise _Refuse(
+                        "this Office file contains macros, which are not accepted. "
+                        "Save it without macros (.docx, .xlsx or .pptx) and upload it again."
+                    )
+    except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError):
+        raise _Refuse("this looks like a damaged ZIP-based file. Save it again and upload it again.") from None
+    raise _Refuse(_PLAIN_ZIP)
+
+
+_MARKUP_STARTS = (b"<!doctype html", b"<html", b"<svg", b"<head", b"<body", b"<iframe")
+
+
+def _text(fp: BinaryIO, head: bytes) -> FileType:
+    """Plain text: UTF-8 (or Windows-1252) without NUL bytes that does not look like a web page or script."""
+    start = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if start.startswith(b"#!"):
+        raise _Refuse("this is a script, and scripts are not accepted as evidence.")
+    if start.startswith(_MARKUP_STARTS) or (start.startswith(b"<?xml") and (b"<svg" in start or b"<html" in start)):
+        raise _Refuse(
+            "this is a web page or SVG drawing, which could run code in the browser, so it is not accepted. "
+            "Save it as PDF (or the drawing as PNG) and upload it again."
+        )
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    utf8 = True
+    fp.seek(0)
+    tail = b""
+    while chunk := fp.read(CHUNK_SIZE):
+        if b"\x00" in chunk:
+            raise _Refuse(
+                f"we cannot tell what kind of file this is, so it is not accepted. Accepted are {ACCEPTED_SUMMARY}."
+            )
+        # The overlap finds "<script" split across two chunks.
+        if b"<script" in (tail + chunk).lower():
+            raise _Refuse("this text contains a web page script (<script>), so it is not accepted.")
+        tail = chunk[-8:]
+        if utf8:
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError:
+                utf8 = False
+        if not utf8 and not _is_windows_text(chunk):
+            raise _Refuse(
+                f"we cannot tell what kind of file this is, so it is not accepted. Accepted are {ACCEPTED_SUMMARY}."
+            )
+    if utf8:
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            pass  # a cut-off last character: still text, as Windows-1252 below decides
+    return _TYPES["text"]
+
+
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13)) + b"\x7f"
+
+
+def _is_windows_text(chunk: bytes) -> bool:
+    try:
+        chunk.decode("cp1252")
+    except UnicodeDecodeError:
+        return False
+    return not any(b in _CONTROL_BYTES for b in chunk)
