@@ -9,6 +9,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from boto3.s3.transfer import TransferConfig
+from csp.constants import NONCE, NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("VAR_DIR", default=str(BASE_DIR / "var")))
@@ -33,6 +35,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_htmx",
+    "csp",
     "units",
     "candidates",
     "evidence",
@@ -49,6 +52,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Last, as django-axes asks: it turns a lockout into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -67,6 +71,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portfolio_site.context_processors.site",
+                "csp.context_processors.nonce",
             ],
         },
     },
@@ -142,6 +147,8 @@ else:
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": MEDIA_ROOT, "base_url": None},
     }
+# One part in memory at a time: an upload to S3 then costs a few MB of RAM, whatever the file's size.
+AWS_S3_TRANSFER_CONFIG = TransferConfig(multipart_chunksize=8 * 1024 * 1024, max_concurrency=1, use_threads=False)
 STORAGES = {
     "default": _default_storage,
     "staticfiles": {
@@ -150,6 +157,36 @@ STORAGES = {
             if STATIC_MANIFEST
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
+    },
+}
+
+# Evidence uploads (evidence/uploads.py). Sizes in bytes. Every file goes through
+# SizeLimitUploadHandler, which drops a file as soon as it passes the limit; files
+# bigger than FILE_UPLOAD_MAX_MEMORY_SIZE stream to a temporary file, never to RAM.
+EVIDENCE_MAX_FILE_SIZE = env.int("EVIDENCE_MAX_FILE_SIZE", default=500_000_000)
+EVIDENCE_QUOTA_PER_CANDIDATE = env.int("EVIDENCE_QUOTA_PER_CANDIDATE", default=5_000_000_000)
+EVIDENCE_MAX_IMAGE_PIXELS = env.int("EVIDENCE_MAX_IMAGE_PIXELS", default=80_000_000)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
+FILE_UPLOAD_TEMP_DIR = env.str("FILE_UPLOAD_TEMP_DIR", default="") or None
+FILE_UPLOAD_HANDLERS = [
+    "evidence.upload_handlers.SizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+
+# Content-Security-Policy (django-csp 4): our own scripts and styles only; an inline
+# <script> needs nonce="{{ CSP_NONCE }}". Evidence files get a stricter policy of
+# their own from evidence/serving.py, which the middleware leaves in place.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
     },
 }
 
