@@ -1,0 +1,260 @@
+"""Walk every URL of the project as every role, against own / another candidate's / another centre's objects.
+
+The URLs come from the URL configuration itself (admin and static files aside), so a new
+URL that is not in ``WALK`` fails ``test_every_url_is_in_the_walk``: add it to the walk.
+
+Adding a row: one entry in ``WALK`` keyed by the URL's full name ("app:name"):
+
+    "evidence:evidence_detail": Row(
+        targets=by_enrolment(lambda w, e: {"pk": make_evidence(e).pk}),   # kwargs per target
+        get=enrolment_read(),                                             # expected status per role/target
+    ),
+
+- ``targets`` maps a target name to a function of the world ``w`` giving the URL kwargs.
+  The usual targets are ``own`` (``w.enrolment``: Cara's, assessed by ``assessor``, IQA ``iqa``),
+  ``other`` (``w.other_enrolment``: Olga's, same centre, another assessor, no IQA) and
+  ``foreign`` (``w.stranger_enrolment``: another centre's). ``by_enrolment(f)`` builds the three
+  from ``f(w, enrolment)``; ``by_centre(f)`` the two centre targets ``own``/``foreign``; ``NO_KWARGS``
+  is the single target ``any`` for a URL without kwargs.
+- ``get`` / ``post`` map role -> target -> expected status (``OK`` = 200 or a redirect that is not
+  to the sign-in page, ``LOGIN`` = a redirect to the sign-in page, or a number: 403, 404, 405...).
+  Leave ``get`` as None for a POST-only URL (its GET is still walked and must not be 200/500) and give
+  ``post``. Helpers build the usual tables: ``public``, ``signed_in``, ``enrolment_read``,
+  ``enrolment_write(roles)``, ``centre_admin_only``; or write the dict by hand.
+- ``data`` gives the POST body as a function of the world and the kwargs (default: empty).
+
+Roles: anonymous, candidate, assessor, iqa, centre_admin, eqa, stranger_assessor, platform_admin
+(the named people of tests/conftest.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+ROLES = ("anonymous", "candidate", "assessor", "iqa", "centre_admin", "eqa", "stranger_assessor", "platform_admin")
+OK = "ok"
+LOGIN = "login"
+
+Expected = dict[str, dict[str, "int | str"]]
+KwargsBuilder = Callable[[SimpleNamespace], dict]
+
+#: Which enrolment targets each role may see (the rule of candidates/access.py, restated independently).
+SEES = {
+    "anonymous": set(),
+    "candidate": {"own"},
+    "assessor": {"own"},
+    "iqa": {"own"},
+    "centre_admin": {"own", "other"},
+    "eqa": {"own", "other"},
+    "stranger_assessor": {"foreign"},
+    "platform_admin": {"own", "other", "foreign"},
+}
+#: Which role each person holds in which centre target (own = Northgate, foreign = Southbank).
+CENTRE_ROLES = {
+    "candidate": {"own"}, "assessor": {"own"}, "iqa": {"own"}, "centre_admin": {"own"}, "eqa": {"own"},
+    "stranger_assessor": {"foreign"}, "platform_admin": set(), "anonymous": set(),
+}
+ENROLMENT_TARGETS = ("own", "other", "foreign")
+CENTRE_TARGETS = ("own", "foreign")
+
+
+def _table(targets: tuple[str, ...], decide: Callable[[str, str], int | str]) -> Expected:
+    return {role: {target: decide(role, target) for target in targets} for role in ROLES}
+
+
+def public(status: int | str = OK, targets: tuple[str, ...] = ("any",)) -> Expected:
+    """Everyone, signed in or not, gets `status`."""
+    return _table(targets, lambda role, target: status)
+
+
+def signed_in(status: int | str = OK, targets: tuple[str, ...] = ("any",)) -> Expected:
+    """Anyone signed in gets `status`; the anonymous visitor is sent to sign in."""
+    return _table(targets, lambda role, target: LOGIN if role == "anonymous" else status)
+
+
+def enrolment_read() -> Expected:
+    """Whoever sees the enrolment reads it; anyone else gets 404."""
+    return _table(ENROLMENT_TARGETS, lambda role, target: (
+        LOGIN if role == "anonymous" else OK if target in SEES[role] else 404))
+
+
+def enrolment_write(roles: set[str]) -> Expected:
+    """Those of `roles` who see the enrolment act; others who see it get 403; the rest 404."""
+    def decide(role: str, target: str) -> int | str:
+        if role == "anonymous":
+            return LOGIN
+        if target not in SEES[role]:
+            return 404
+        return OK if role in roles else 403
+    return _table(ENROLMENT_TARGETS, decide)
+
+
+def centre_admin_only() -> Expected:
+    """Centre pages: the centre admin (and a superuser) act; others with a role there 403; the rest 404."""
+    def decide(role: str, target: str) -> int | str:
+        if role == "anonymous":
+            return LOGIN
+        if role == "platform_admin" or (role == "centre_admin" and target == "own"):
+            return OK
+        return 403 if target in CENTRE_ROLES[role] else 404
+    return _table(CENTRE_TARGETS, decide)
+
+
+def by_enrolment(build: Callable[[SimpleNamespace, object], dict]) -> dict[str, KwargsBuilder]:
+    """The three enrolment targets, kwargs built from each enrolment."""
+    return {
+        "own": lambda w: build(w, w.enrolment),
+        "other": lambda w: build(w, w.other_enrolment),
+        "foreign": lambda w: build(w, w.stranger_enrolment),
+    }
+
+
+def by_centre(build: Callable[[SimpleNamespace, object], dict]) -> dict[str, KwargsBuilder]:
+    """The two centre targets: own (Northgate) and foreign (Southbank)."""
+    return {"own": lambda w: build(w, w.centre), "foreign": lambda w: build(w, w.other_centre)}
+
+
+NO_KWARGS: dict[str, KwargsBuilder] = {"any": lambda w: {}}
+ENROLMENT_PK = by_enrolment(lambda w, e: {"pk": e.pk})
+CENTRE_PK = by_centre(lambda w, c: {"centre_pk": c.pk})
+MANAGERS = {"centre_admin", "platform_admin"}
+
+
+@dataclass
+class Row:
+    targets: dict[str, KwargsBuilder]
+    get: Expected | None = None
+    post: Expected | None = None
+    data: Callable[[SimpleNamespace, dict], dict] = field(default=lambda w, kwargs: {})
+
+
+WALK: dict[str, Row] = {
+    # portfolio_site
+    "home": Row(NO_KWARGS, get=signed_in()),
+    # accounts (candidates/account_urls.py)
+    "login": Row(NO_KWARGS, get=public()),
+    "logout": Row(NO_KWARGS, post=public(LOGIN)),
+    "password_change": Row(NO_KWARGS, get=signed_in()),
+    "password_change_done": Row(NO_KWARGS, get=signed_in()),
+    "password_reset": Row(NO_KWARGS, get=public()),
+    "password_reset_done": Row(NO_KWARGS, get=public()),
+    "password_reset_confirm": Row({"any": lambda w: {"uidb64": "MQ", "token": "bad-token"}}, get=public()),
+    "password_reset_complete": Row(NO_KWARGS, get=public()),
+    "set_password": Row({"any": lambda w: {"uidb64": "MQ", "token": "bad-token"}}, get=public()),
+    # units
+    "units:qualification_list": Row(NO_KWARGS, get=signed_in()),
+    "units:qualification_latest": Row({"any": lambda w: {"code": w.qualification.code}}, get=signed_in()),
+    "units:qualification_detail": Row(
+        {"any": lambda w: {"code": w.qualification.code, "version": w.qualification.version}}, get=signed_in()
+    ),
+    # candidates: the centre admin's pages
+    "candidates:centre_list": Row(NO_KWARGS, get=_table(("any",), lambda role, target: (
+        LOGIN if role == "anonymous" else OK if role in MANAGERS else 403))),
+    "candidates:enrolment_list": Row(CENTRE_PK, get=centre_admin_only()),
+    "candidates:enrolment_create": Row(CENTRE_PK, get=centre_admin_only(), post=centre_admin_only()),
+    "candidates:enrolment_upload": Row(CENTRE_PK, get=centre_admin_only(), post=centre_admin_only()),
+    "candidates:enrolment_upload_confirm": Row(CENTRE_PK, post=centre_admin_only()),
+    "candidates:enrolment_detail": Row(ENROLMENT_PK, get=enrolment_read()),
+    "candidates:enrolment_reassign_assessor": Row(ENROLMENT_PK, post=enrolment_write(MANAGERS)),
+    "candidates:enrolment_reassign_iqa": Row(ENROLMENT_PK, post=enrolment_write(MANAGERS)),
+    "candidates:enrolment_pause": Row(ENROLMENT_PK, post=enrolment_write(MANAGERS)),
+    "candidates:enrolment_resume": Row(ENROLMENT_PK, post=enrolment_write(MANAGERS)),
+    "candidates:enrolment_withdraw": Row(ENROLMENT_PK, post=enrolment_write(MANAGERS)),
+}
+
+SKIPPED_NAMESPACES = {"admin", "djdt"}
+
+
+def discovered_url_names() -> set[str]:
+    """Every named URL of the project, with its namespaces, admin and static files aside."""
+    names: set[str] = set()
+
+    def walk(patterns: list, namespace: str, prefix: str) -> None:
+        for pattern in patterns:
+            route = prefix + str(pattern.pattern)
+            if isinstance(pattern, URLResolver):
+                if pattern.namespace in SKIPPED_NAMESPACES or route.startswith("static"):
+                    continue
+                inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+                walk(pattern.url_patterns, inner, route)
+            elif isinstance(pattern, URLPattern):
+                if route.lstrip("^").startswith(("static", "media")):
+                    continue
+                names.add(f"{namespace}{pattern.name}" if pattern.name else f"<unnamed {route}>")
+
+    walk(get_resolver().url_patterns, "", "")
+    return names
+
+
+def test_every_url_is_in_the_walk() -> None:
+    missing = sorted(discovered_url_names() - WALK.keys())
+    assert not missing, f"URLs not in tests/test_permission_walk.py WALK (add them to the walk): {missing}"
+
+
+def test_the_walk_is_well_formed() -> None:
+    for name, row in WALK.items():
+        assert row.get or row.post, f"{name}: give `get` or `post` expectations"
+        for table in filter(None, (row.get, row.post)):
+            assert set(table) == set(ROLES), f"{name}: expectations for every role: {ROLES}"
+            for role, by_target in table.items():
+                assert set(by_target) == set(row.targets), f"{name}/{role}: one expectation per target"
+
+
+@pytest.fixture
+def world(
+    centre, other_centre, qualification, candidate, enrolment, other_candidate, other_enrolment, assessor,
+    other_assessor, iqa, centre_admin, eqa, stranger_assessor, stranger_candidate, stranger_enrolment,
+    platform_admin,
+) -> SimpleNamespace:
+    """Everyone and every object at once; rows build their kwargs from it."""
+    return SimpleNamespace(**{name: value for name, value in locals().items()})
+
+
+def _walk_cases() -> list:
+    cases = []
+    for name in sorted(discovered_url_names() & WALK.keys()):
+        row = WALK[name]
+        for role in ROLES:
+            if row.get is not None:
+                cases.append(pytest.param(name, role, "get", id=f"{name}-{role}-GET"))
+            if row.post is not None:
+                cases.append(pytest.param(name, role, "post", id=f"{name}-{role}-POST"))
+            if row.get is None and role == "centre_admin":
+                cases.append(pytest.param(name, role, "get-of-post-only", id=f"{name}-GET-of-POST-only"))
+    return cases
+
+
+def _check(response, expected: int | str, context: str) -> None:
+    status = response.status_code
+    location = response.get("Location", "")
+    signing_in = status == 302 and location.startswith(reverse("login"))
+    if expected == OK:
+        assert status == 200 or (status in (301, 302, 303) and not signing_in), f"{context}: got {status} {location}"
+    elif expected == LOGIN:
+        assert signing_in, f"{context}: expected a redirect to sign in, got {status} {location}"
+    else:
+        assert status == expected, f"{context}: expected {expected}, got {status} {location}"
+
+
+@pytest.mark.parametrize(("name", "role", "method"), _walk_cases())
+def test_walk(client, world, name: str, role: str, method: str) -> None:
+    row = WALK[name]
+    for target, build in row.targets.items():
+        kwargs = build(world)
+        url = reverse(name, kwargs=kwargs)
+        client.logout()
+        if role != "anonymous":
+            client.force_login(getattr(world, role))
+        context = f"{method.upper()} {url} ({name}, target {target}) as {role}"
+        if method == "get":
+            _check(client.get(url), row.get[role][target], context)
+        elif method == "post":
+            _check(client.post(url, row.data(world, kwargs)), row.post[role][target], context)
+        else:
+            response = client.get(url)
+            assert response.status_code not in (200, 500), f"{context}: a POST-only URL answered GET with 200/500"
