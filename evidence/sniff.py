@@ -157,19 +157,42 @@ class _Refuse(Exception):
         self.reason = reason
 
 
+class _PlainZip(_Refuse):
+    """A ZIP that is no Office or OpenDocument file: the reason depends on what its name claims."""
+
+
+_SAVED_FROM = {
+    "docx": "Word",
+    "xlsx": "Excel",
+    "pptx": "PowerPoint",
+    "odt": "LibreOffice Writer",
+    "ods": "LibreOffice Calc",
+    "odp": "LibreOffice Impress",
+}
+
+
 def sniff(fp: BinaryIO, *, filename: str) -> FileType:
     """The allowed type of this file's content, if its name's extension agrees; else `UploadRefused`.
 
     `fp` must be seekable; it is left at position 0. `filename` should already
     be cleaned (see `evidence.uploads.clean_filename`); it is named in every reason.
     """
+    extension = filename.rsplit(".", 1)[1].lower() if "." in filename else ""
     try:
         detected = _detect(fp)
+    except _PlainZip as refusal:
+        claimed = next(iter(EXTENSIONS.get(extension, ())), "")
+        if claimed in _SAVED_FROM:
+            raise UploadRefused(
+                filename,
+                f"this is a plain ZIP archive, not {_TYPES[claimed].label}. "
+                f"Save it from {_SAVED_FROM[claimed]} as .{extension} and upload it again.",
+            ) from None
+        raise UploadRefused(filename, refusal.reason) from None
     except _Refuse as refusal:
         raise UploadRefused(filename, refusal.reason) from None
     finally:
         fp.seek(0)
-    extension = filename.rsplit(".", 1)[1].lower() if "." in filename else ""
     allowed = EXTENSIONS.get(extension)
     if allowed is None:
         shown = f"“.{extension}” files" if extension else "Files without an extension such as .pdf or .jpg"
@@ -273,10 +296,11 @@ def _iso_bmff(head: bytes) -> FileType:
     compatible = [head[i : i + 4] for i in range(16, min(box_size, len(head)), 4)]
     if major in {b"avif", b"avis"}:
         raise _Refuse(f"AVIF images are not accepted. Accepted are {ACCEPTED_SUMMARY}.")
-    # The major brand decides first; phones put generic brands (mif1, isom) among the compatible ones.
+    # HEVC-coded stills are HEIC whatever brand leads (some writers lead with the generic mif1);
+    # otherwise the major brand decides first, then the compatible ones.
+    if any(b in _HEIC_BRANDS for b in [major, *compatible]):
+        return _TYPES["heic"]
     for brands in (major,), compatible:
-        if any(b in _HEIC_BRANDS for b in brands):
-            return _TYPES["heic"]
         if any(b in _M4A_BRANDS for b in brands):
             return _TYPES["m4a"]
         if any(b in _QT_BRANDS for b in brands):
@@ -423,11 +447,7 @@ _ODF_MIMETYPES = {
     b"application/vnd.oasis.opendocument.spreadsheet": "ods",
     b"application/vnd.oasis.opendocument.presentation": "odp",
 }
-_PLAIN_ZIP = (
-    "this is a plain ZIP archive, not an Office or OpenDocument file. "
-    "If it is a document, save it from Word, Excel or PowerPoint (.docx, .xlsx, .pptx) and upload it again; "
-    "if it is an archive, upload the files inside it one by one."
-)
+_PLAIN_ZIP = _ARCHIVE.format("a ZIP")
 
 
 def _zip(fp: BinaryIO) -> FileType:
@@ -455,7 +475,7 @@ def _zip(fp: BinaryIO) -> FileType:
                     )
     except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError):
         raise _Refuse("this looks like a damaged ZIP-based file. Save it again and upload it again.") from None
-    raise _Refuse(_PLAIN_ZIP)
+    raise _PlainZip(_PLAIN_ZIP)
 
 
 _MARKUP_STARTS = (b"<!doctype html", b"<html", b"<svg", b"<head", b"<body", b"<iframe")
