@@ -242,6 +242,27 @@ def test_bulk_enrol_saves_nothing_when_one_row_is_bad(people, centre, centre_adm
     assert not User.objects.filter(email__in=["a@example.org", "b@example.org"]).exists()
 
 
+def test_bulk_enrol_rolls_back_rows_already_saved_when_a_later_one_fails(
+    people, centre, centre_admin, monkeypatch
+) -> None:
+    preview = services.parse_enrolment_csv(centre=centre, content=csv_bytes(row(), row("b@example.org")))
+    real = services.enrol_candidate
+    calls = []
+
+    def fail_the_second(**kwargs):
+        calls.append(kwargs["email"])
+        if len(calls) == 2:
+            raise ValidationError("The database said no.")
+        return real(**kwargs)
+
+    monkeypatch.setattr(services, "enrol_candidate", fail_the_second)
+    with pytest.raises(ValidationError, match="Line 3: The database said no."):
+        services.bulk_enrol(centre=centre, by=centre_admin, rows=preview.rows)
+    assert calls == ["a@example.org", "b@example.org"]
+    assert Enrolment.objects.count() == 0
+    assert not User.objects.filter(email="a@example.org").exists()
+
+
 def test_bulk_enrol_rechecks_rows_that_went_stale_after_the_preview(people, centre, centre_admin, assessor) -> None:
     preview = services.parse_enrolment_csv(centre=centre, content=csv_bytes(row(), row("b@example.org")))
     assert preview.is_valid
