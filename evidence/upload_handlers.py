@@ -40,7 +40,8 @@ class SizeLimitUploadHandler(FileUploadHandler):
     def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
         self.received += len(raw_data)
         if self.received > self.max_size:
-            refusal = too_big(clean_filename(self.file_name or ""), size=self.received, max_size=self.max_size)
+            # Its real size is unknown: the rest of it is never read into a file.
+            refusal = too_big(clean_filename(self.file_name or ""), size=None, max_size=self.max_size)
             # Record before skipping: the parser discards the rest of this file's bytes without storing them.
             if self.request is not None:
                 _refusals(self.request).append(refusal)

@@ -160,9 +160,9 @@ def store_upload(
     return stored
 
 
-def too_big(filename: str, *, size: int, max_size: int) -> UploadRefused:
-    """The refusal for a file over the per-file size limit (also used by the upload handler)."""
-    shown = f"{format_size(size)}, more than" if size > max_size else "more than"
+def too_big(filename: str, *, size: int | None, max_size: int) -> UploadRefused:
+    """The refusal for a file over the per-file size limit; `size` None when only "too big" is known."""
+    shown = f"{format_size(size)}, more than" if size else "more than"
     return UploadRefused(
         filename,
         f"this file is {shown} the {format_size(max_size)} limit for one file. "
