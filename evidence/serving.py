@@ -96,7 +96,9 @@ def file_response(
 
 def content_disposition(original_name: str, *, inline: bool) -> str:
     """An RFC 6266 header value: an ASCII `filename` fallback and the exact name in `filename*`."""
-    fallback = unicodedata.normalize("NFKD", original_name).encode("ascii", "ignore").decode("ascii")
+    # Accents drop to their base letter (Müller -> Muller); any other character outside the safe set becomes "_".
+    decomposed = unicodedata.normalize("NFKD", original_name)
+    fallback = "".join(character for character in decomposed if not unicodedata.combining(character))
     fallback = re.sub(r"[^A-Za-z0-9 ._()\-]", "_", fallback).strip() or "file"
     kind = "inline" if inline else "attachment"
     return f"{kind}; filename=\"{fallback}\"; filename*=UTF-8''{quote(original_name, safe='')}"
