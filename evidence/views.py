@@ -1,3 +1,281 @@
-from django.shortcuts import render
+"""Evidence pages: the library, an item and its versions, writing, uploading, mapping, submitting, revising, files.
 
-# Create your views here.
+Each view: the gate (evidence/reads.py over candidates/access.py) -> a form -> one service -> redirect or render.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from evidence import reads, services
+from evidence.forms import EvidenceCreateForm, EvidenceTextForm, LibraryFilterForm, MappingForm
+from evidence.models import EvidenceItem, VersionStatus
+from evidence.serving import file_response
+from evidence.upload_handlers import refused_uploads
+from evidence.uploads import UploadRefused
+
+PAGE_SIZE = 20
+
+
+def _link_base(request: HttpRequest) -> str:
+    return request.build_absolute_uri("/")
+
+
+def _error_text(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+def _detail(item: EvidenceItem) -> HttpResponse:
+    return redirect("evidence:detail", pk=item.pk)
+
+
+@login_required
+@require_GET
+def library(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every item of an enrolment, filtered by kind, unit, status, assessable item and text; paginated."""
+    enrolment = reads.evidence_enrolment_for(request.user, pk)
+    units = reads.units_for(enrolment)
+    form = LibraryFilterForm(request.GET, units=units)
+    filters = form.filters()
+    page = Paginator(reads.library(enrolment, **filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    wanted = filters.get("assessable_item_id")
+    item_filter = next((item for unit in units for item in unit.assessable_items() if item.pk == wanted), None)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "evidence/library.html", {
+        "enrolment": enrolment, "form": form, "page": page, "item_filter": item_filter,
+        "query": query.urlencode(), "may_write": bool(enrolment.viewer_relations & reads.EVIDENCE_WRITERS),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def create(request: HttpRequest, pk: int) -> HttpResponse:
+    """A new piece of evidence, saved as a draft; files and mapping come next on its page."""
+    enrolment = reads.evidence_enrolment_for(request.user, pk, write=True)
+    form = EvidenceCreateForm(request.POST or None, observer=bool(enrolment.viewer_relations & reads.OBSERVERS))
+    if request.method == "POST" and form.is_valid():
+        try:
+            item = services.evidence_create(enrolment=enrolment, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Draft saved. Add files, map it to what it shows, then submit it.")
+            return _detail(item)
+    return render(request, "evidence/evidence_form.html", {"enrolment": enrolment, "form": form})
+
+
+@login_required
+@require_GET
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """An item's current version: words, files, mappings, witness confirmation, the versions before it."""
+    item = reads.item_for(request.user, pk)
+    return _render_version(request, item, item.current_version.number)
+
+
+@login_required
+@require_GET
+def version_detail(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    """Any version of an item, read-only once submitted; earlier versions stay readable."""
+    item = reads.item_for(request.user, pk)
+    return _render_version(request, item, number)
+
+
+def _render_version(request: HttpRequest, item: EvidenceItem, number: int) -> HttpResponse:
+    version = reads.version_of(item, number)
+    relations = item.enrolment.viewer_relations
+    may_write = bool(relations & reads.EVIDENCE_WRITERS) and (
+        item.kind not in reads.ASSESSOR_KINDS or bool(relations & reads.OBSERVERS)
+    )
+    return render(request, "evidence/detail.html", {
+        "item": item, "version": version, "enrolment": item.enrolment,
+        "versions": item.versions.only("number", "status", "submitted_at", "created_at").order_by("-number"),
+        "is_current": version.pk == item.current_version_id, "may_write": may_write,
+        "may_map_submitted": bool(relations & reads.OBSERVERS),
+        "may_write_draft": may_write and version.is_draft and version.pk == item.current_version_id,
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change a draft's words; a submitted version is refused (start a new version)."""
+    item = reads.item_for(request.user, pk, write=True)
+    version = item.current_version
+    initial = {field: getattr(version, field) for field in EvidenceTextForm.base_fields}
+    form = EvidenceTextForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.draft_update(version=version, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Draft saved.")
+            return _detail(item)
+    return render(request, "evidence/evidence_form.html", {"enrolment": item.enrolment, "item": item, "form": form})
+
+
+@login_required
+@require_POST
+def upload(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add files to the draft: each stored or refused with its reason (JSON for the script, messages otherwise)."""
+    item = reads.item_for(request.user, pk, write=True)
+    results = [_refused(refusal) for refusal in refused_uploads(request)]
+    for uploaded in request.FILES.getlist("files"):
+        try:
+            stored = services.file_add(version=item.current_version, uploaded=uploaded, by=request.user)
+        except UploadRefused as refusal:
+            results.append(_refused(refusal))
+        except ValidationError as error:
+            results.append({"name": uploaded.name, "ok": False, "message": _error_text(error)})
+        else:
+            results.append({"name": stored.original_name, "ok": True, "message": _stored_message(stored),
+                            "html": render_to_string("evidence/_file.html", {"file": stored, "may_remove": True},
+                                                     request=request)})
+    if not results:
+        results.append({"name": "", "ok": False, "message": "Choose at least one file to upload."})
+    if request.headers.get("Accept", "").startswith("application/json"):
+        return JsonResponse({"results": results}, status=200 if any(r["ok"] for r in results) else 400)
+    for result in results:
+        if result["ok"]:
+            messages.success(request, f"{result['name']}: {result['message']}")
+        else:
+            messages.error(request, f"{result['name']}: {result['message']}" if result["name"] else result["message"])
+    return _detail(item)
+
+
+def _refused(refusal: UploadRefused) -> dict[str, object]:
+    return {"name": refusal.filename, "ok": False, "message": refusal.reason}
+
+
+def _stored_message(stored: object) -> str:
+    duplicate = stored.duplicate_of  # type: ignore[attr-defined]
+    if duplicate is not None:
+        return f"saved; the same file is already uploaded in '{duplicate.version.title}'."
+    return "saved."
+
+
+@login_required
+@require_POST
+def file_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    """Take a file off the draft."""
+    evidence_file = reads.file_for(request.user, pk)
+    item = reads.item_for(request.user, evidence_file.version.item_id, write=True)
+    try:
+        services.file_remove(evidence_file=evidence_file, by=request.user)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, f"{evidence_file.original_name} removed.")
+    return _detail(item)
+
+
+@login_required
+@require_GET
+def file_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """The stored file, after the gate: inline for safe previews, an attachment otherwise."""
+    evidence_file = reads.file_for(request.user, pk)
+    return file_response(request=request, storage=default_storage, name=evidence_file.name,
+                         mime=evidence_file.mime, original_name=evidence_file.original_name)
+
+
+@login_required
+@require_GET
+def file_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """An image's browser-friendly rendition (a JPEG for HEIC photos), else the file itself."""
+    evidence_file = reads.file_for(request.user, pk)
+    if evidence_file.preview_name:
+        stem = evidence_file.original_name.rsplit(".", 1)[0]
+        return file_response(request=request, storage=default_storage, name=evidence_file.preview_name,
+                             mime="image/jpeg", original_name=f"{stem}.jpg")
+    return file_response(request=request, storage=default_storage, name=evidence_file.name,
+                         mime=evidence_file.mime, original_name=evidence_file.original_name)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def mapping(request: HttpRequest, pk: int) -> HttpResponse:
+    """Tick the assessable items this evidence shows, across the candidate's units."""
+    item = reads.item_for(request.user, pk, write=True)
+    version = item.current_version
+    units = reads.units_for(item.enrolment)
+    form = MappingForm(request.POST or None, items=[i for unit in units for i in unit.assessable_items()],
+                       initial={"items": list(version.mappings.values_list("assessable_item_id", flat=True))})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.mappings_set(version=version, assessable_item_ids=form.cleaned_data["items"], by=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Mapping saved.")
+            return _detail(item)
+    chosen = set(form["items"].value() or [])
+    return render(request, "evidence/mapping.html", {
+        "item": item, "version": version, "enrolment": item.enrolment, "form": form,
+        "units": [(unit, reads.unit_tree(unit)) for unit in units], "chosen": {int(v) for v in chosen},
+    })
+
+
+@login_required
+@require_POST
+def submit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Submit the draft for assessment (a testimony also goes to its witness to confirm)."""
+    item = reads.item_for(request.user, pk, write=True)
+    try:
+        services.version_submit(version=item.current_version, by=request.user, link_base=_link_base(request))
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, "Submitted to your assessor. It can no longer be changed; a new version can.")
+    return _detail(item)
+
+
+@login_required
+@require_POST
+def revise(request: HttpRequest, pk: int) -> HttpResponse:
+    """Start a new draft version from the submitted one; the submitted version stays readable."""
+    item = reads.item_for(request.user, pk, write=True)
+    try:
+        version = services.version_revise(item=item, by=request.user)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, f"Version {version.number} started as a draft, with the same files and mapping.")
+    return _detail(item)
+
+
+@login_required
+@require_POST
+def witness_send(request: HttpRequest, pk: int) -> HttpResponse:
+    """Email the witness a new confirmation link."""
+    item = reads.item_for(request.user, pk, write=True)
+    version = item.current_version
+    try:
+        if version.status != VersionStatus.SUBMITTED:
+            raise ValidationError("Submit the testimony first; the witness confirms what was submitted.")
+        services.witness_request(version=version, link_base=_link_base(request))
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, f"A confirmation link was sent to {version.witness_email}.")
+    return _detail(item)
+
+
+@require_http_methods(["GET", "POST"])
+def witness_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """The witness's page: read the testimony, then confirm it (GET never confirms: mail scanners follow links)."""
+    try:
+        version = services.witness_confirm(token=token) if request.method == "POST" else services.witness_version(token)
+    except ValidationError as error:
+        return render(request, "evidence/witness_confirm.html", {"error": _error_text(error)}, status=400)
+    return render(request, "evidence/witness_confirm.html", {
+        "version": version, "confirmed": request.method == "POST", "already": version.witness_confirmed,
+    })

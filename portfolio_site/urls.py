@@ -8,5 +8,8 @@ urlpatterns = [
     path("accounts/", include("candidates.account_urls")),
     path("", include("candidates.urls")),
     path("qualifications/", include("units.urls")),
+    path("", include("evidence.urls")),
+    path("", include("assessments.urls_matrix")),
+    path("", include("exports.urls")),
     path("admin/", admin.site.urls),
 ]

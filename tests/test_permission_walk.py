@@ -36,6 +36,8 @@ from types import SimpleNamespace
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from tests.evidence.evidence_factories import first_file, make_evidence
+
 ROLES = ("anonymous", "candidate", "assessor", "iqa", "centre_admin", "eqa", "stranger_assessor", "platform_admin")
 OK = "ok"
 LOGIN = "login"
@@ -123,6 +125,10 @@ NO_KWARGS: dict[str, KwargsBuilder] = {"any": lambda w: {}}
 ENROLMENT_PK = by_enrolment(lambda w, e: {"pk": e.pk})
 CENTRE_PK = by_centre(lambda w, c: {"centre_pk": c.pk})
 MANAGERS = {"centre_admin", "platform_admin"}
+# The stranger assessor sees only the foreign enrolment, and is its assessor: they write its evidence.
+EVIDENCE_WRITERS = {"candidate", "assessor", "stranger_assessor", "platform_admin"}
+EVIDENCE_PK = by_enrolment(lambda w, e: {"pk": make_evidence(e).pk})
+FILE_PK = by_enrolment(lambda w, e: {"pk": first_file(make_evidence(e)).pk})
 
 
 @dataclass
@@ -165,6 +171,28 @@ WALK: dict[str, Row] = {
     "candidates:enrolment_pause": Row(ENROLMENT_PK, post=enrolment_write(MANAGERS)),
     "candidates:enrolment_resume": Row(ENROLMENT_PK, post=enrolment_write(MANAGERS)),
     "candidates:enrolment_withdraw": Row(ENROLMENT_PK, post=enrolment_write(MANAGERS)),
+    # evidence: read by whoever sees the enrolment; written by the candidate, their assessor, a platform admin
+    "evidence:library": Row(ENROLMENT_PK, get=enrolment_read()),
+    "evidence:create": Row(ENROLMENT_PK, get=enrolment_write(EVIDENCE_WRITERS), post=enrolment_write(EVIDENCE_WRITERS)),
+    "evidence:detail": Row(EVIDENCE_PK, get=enrolment_read()),
+    "evidence:version_detail": Row(
+        by_enrolment(lambda w, e: {"pk": make_evidence(e).pk, "number": 1}), get=enrolment_read()
+    ),
+    "evidence:edit": Row(EVIDENCE_PK, get=enrolment_write(EVIDENCE_WRITERS), post=enrolment_write(EVIDENCE_WRITERS)),
+    "evidence:upload": Row(EVIDENCE_PK, post=enrolment_write(EVIDENCE_WRITERS)),
+    "evidence:mapping": Row(EVIDENCE_PK, get=enrolment_write(EVIDENCE_WRITERS), post=enrolment_write(EVIDENCE_WRITERS)),
+    "evidence:submit": Row(EVIDENCE_PK, post=enrolment_write(EVIDENCE_WRITERS)),
+    "evidence:revise": Row(EVIDENCE_PK, post=enrolment_write(EVIDENCE_WRITERS)),
+    "evidence:witness_send": Row(EVIDENCE_PK, post=enrolment_write(EVIDENCE_WRITERS)),
+    "evidence:file_download": Row(FILE_PK, get=enrolment_read()),
+    "evidence:file_preview": Row(FILE_PK, get=enrolment_read()),
+    "evidence:file_remove": Row(FILE_PK, post=enrolment_write(EVIDENCE_WRITERS)),
+    # the witness needs no account: a bad link is refused with 400 for everyone
+    "evidence:witness_confirm": Row(
+        {"any": lambda w: {"token": "not-a-signed-token"}}, get=public(400), post=public(400)
+    ),
+    # assessments: the tracking matrix
+    "tracking:matrix": Row(ENROLMENT_PK, get=enrolment_read()),
 }
 
 SKIPPED_NAMESPACES = {"admin", "djdt"}

@@ -1,0 +1,108 @@
+"""Input parsing for evidence pages: the words of an item, the mapping checkboxes, the library filters."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django import forms
+from django.utils import timezone
+
+from evidence.models import ASSESSOR_KINDS, EvidenceKind
+from evidence.reads import LIBRARY_STATUSES
+from units.models import AssessableItem, Unit
+
+KIND_HELP = {
+    EvidenceKind.WORK_PRODUCT: "Something you produced at work: an email, a report, a document, a photo of work done.",
+    EvidenceKind.PERSONAL_STATEMENT: "Your own account of what you did, how and why.",
+    EvidenceKind.WITNESS_TESTIMONY: (
+        "A manager or colleague's account of what they saw you do; they confirm it by email."
+    ),
+    EvidenceKind.KNOWLEDGE_ANSWER: "Your written answer to knowledge criteria, with reference to your organisation.",
+    EvidenceKind.RECORDED_DISCUSSION: "An audio recording of a professional discussion, with notes.",
+    EvidenceKind.OBSERVATION: "The assessor's record of what they observed.",
+    EvidenceKind.PRIOR_LEARNING: "A certificate or record of learning you achieved before.",
+}
+
+
+class EvidenceTextForm(forms.Form):
+    """The words of a version: title, date, text and (for a testimony) the witness."""
+
+    title = forms.CharField(max_length=200)
+    date = forms.DateField(
+        widget=forms.DateInput(attrs={"type": "date"}), help_text="When the work, event or learning took place."
+    )
+    text = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 8}), required=False,
+        help_text="The statement, testimony, answer or notes. For a file, a few words on what it shows.",
+    )
+    witness_name = forms.CharField(max_length=200, required=False, label="Witness's name")
+    witness_role = forms.CharField(
+        max_length=200, required=False, label="Witness's job title",
+        help_text="e.g. 'Team leader, Customer Services'.",
+    )
+    witness_email = forms.EmailField(
+        required=False, label="Witness's email address",
+        help_text="The witness receives a link to confirm the testimony; they need no account.",
+    )
+
+    def clean_date(self) -> object:
+        date = self.cleaned_data["date"]
+        if date > timezone.localdate():
+            raise forms.ValidationError("The date cannot be in the future.")
+        return date
+
+
+class EvidenceCreateForm(EvidenceTextForm):
+    """A new item: its kind, then its words. Observation records are offered to the assessor only."""
+
+    kind = forms.ChoiceField(widget=forms.RadioSelect, label="What kind of evidence is it?")
+    field_order = ["kind", "title", "date", "text", "witness_name", "witness_role", "witness_email"]
+
+    def __init__(self, *args: object, observer: bool = False, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [
+            (kind.value, f"{kind.label}: {KIND_HELP[kind]}")
+            for kind in EvidenceKind
+            if observer or kind not in ASSESSOR_KINDS
+        ]
+        self.fields["date"].initial = timezone.localdate()
+
+
+class MappingForm(forms.Form):
+    """The assessable items a version claims, as checkboxes (the template draws the tree)."""
+
+    items = forms.TypedMultipleChoiceField(coerce=int, required=False, widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args: object, items: Iterable[AssessableItem], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["items"].choices = [(item.pk, str(item.pk)) for item in items]
+
+
+class LibraryFilterForm(forms.Form):
+    """The library's filters; every field optional, invalid values ignored."""
+
+    q = forms.CharField(
+        required=False, label="Search titles and text", widget=forms.TextInput(attrs={"class": "form-control"})
+    )
+    kind = forms.ChoiceField(required=False, label="Kind", widget=forms.Select(attrs={"class": "form-select"}))
+    unit = forms.TypedChoiceField(
+        required=False, coerce=int, empty_value=None, label="Unit", widget=forms.Select(attrs={"class": "form-select"})
+    )
+    status = forms.ChoiceField(required=False, label="Status", widget=forms.Select(attrs={"class": "form-select"}))
+    item = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: object, units: Iterable[Unit], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", "Any kind"), *EvidenceKind.choices]
+        self.fields["unit"].choices = [("", "Any unit"), *((unit.pk, f"{unit.code} {unit.title}") for unit in units)]
+        self.fields["status"].choices = [("", "Any status"), *LIBRARY_STATUSES.items()]
+
+    def filters(self) -> dict[str, object]:
+        """The valid filters as keyword arguments for `evidence.reads.library`."""
+        if not self.is_valid():
+            return {}
+        data = self.cleaned_data
+        return {
+            "kind": data["kind"], "unit_id": data["unit"], "status": data["status"], "text": data["q"],
+            "assessable_item_id": data["item"],
+        }

@@ -1,0 +1,256 @@
+"""Named reads of evidence: the gate for items and files, the units a candidate maps to, the library, the matrix cells.
+
+Every read is scoped through candidates/access.py and costs a fixed number of
+queries whatever the amount of evidence (the tests pin the counts).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
+from django.http import Http404
+
+from candidates import access
+from candidates.models import Enrolment, UnitChoice
+from evidence.models import (
+    ASSESSOR_KINDS,
+    EvidenceFile,
+    EvidenceItem,
+    EvidenceVersion,
+    Mapping,
+    MappingStatus,
+    VersionStatus,
+)
+from units.models import AssessableItem, Unit
+
+#: Who may write a candidate's evidence: the candidate, their assessor (on their behalf), a platform admin.
+EVIDENCE_WRITERS = frozenset({access.CANDIDATE, access.ASSESSOR, access.PLATFORM_ADMIN})
+#: Who may write an observation record.
+OBSERVERS = frozenset({access.ASSESSOR, access.PLATFORM_ADMIN})
+
+
+# ---------------------------------------------------------------- the gate for evidence
+
+
+def item_for(user: access.AnyUser, pk: int, *, write: bool = False) -> EvidenceItem:
+    """The evidence item `pk` with its enrolment and current version, if `user` may see it (404 otherwise).
+
+    With `write=True` the user must be the candidate, their assessor or a platform
+    admin (observation records: the assessor), else 403.
+    """
+    item = EvidenceItem.objects.visible_to(user).with_current().filter(pk=pk).first()
+    if item is None:
+        raise Http404("No such evidence.")
+    enrolment = access.enrolment_for(user, item.enrolment_id, roles=EVIDENCE_WRITERS if write else None)
+    if write and item.kind in ASSESSOR_KINDS and not enrolment.viewer_relations & OBSERVERS:
+        raise PermissionDenied("Observation records are written by the assessor.")
+    item.enrolment = enrolment
+    return item
+
+
+def evidence_enrolment_for(user: access.AnyUser, pk: int, *, write: bool = False) -> Enrolment:
+    """The enrolment `pk` for evidence pages: readable by whoever sees it; written by EVIDENCE_WRITERS (else 403)."""
+    return access.enrolment_for(user, pk, roles=EVIDENCE_WRITERS if write else None)
+
+
+def file_for(user: access.AnyUser, pk: int) -> EvidenceFile:
+    """The evidence file `pk` if `user` may see its enrolment (404 otherwise)."""
+    evidence_file = EvidenceFile.objects.visible_to(user).select_related("version__item").filter(pk=pk).first()
+    if evidence_file is None:
+        raise Http404("No such file.")
+    return evidence_file
+
+
+def version_of(item: EvidenceItem, number: int) -> EvidenceVersion:
+    """Version `number` of an item already obtained through the gate, with its files and mappings."""
+    version = (
+        item.versions.select_related("submitted_by", "created_by")
+        .prefetch_related(
+            Prefetch("files", queryset=EvidenceFile.objects.select_related("duplicate_of__version__item")),
+            Prefetch("mappings", queryset=Mapping.objects.select_related("assessable_item__unit", "mapped_by")),
+        )
+        .filter(number=number)
+        .first()
+    )
+    if version is None:
+        raise Http404("No such version.")
+    return version
+
+
+# ---------------------------------------------------------------- the candidate's units
+
+
+def units_for(enrolment: Enrolment) -> list[Unit]:
+    """The units evidence is mapped to: the candidate's chosen units, else every unit of the qualification.
+
+    Each unit has its assessable items prefetched (with their element), in order. Two queries.
+    """
+    chosen = UnitChoice.objects.filter(enrolment_id=enrolment.pk, unit_id=OuterRef("pk"))
+    items = AssessableItem.objects.select_related("outcome").order_by("order", "pk")
+    units = list(
+        Unit.objects.filter(qualification_id=enrolment.qualification_id)
+        .annotate(is_chosen=Exists(chosen))
+        .prefetch_related(Prefetch("items", queryset=items))
+        .order_by("order", "code")
+    )
+    picked = [unit for unit in units if unit.is_chosen]
+    return picked or units
+
+
+def mappable_items(enrolment: Enrolment) -> list[AssessableItem]:
+    """Every assessable item of `units_for(enrolment)`."""
+    return [item for unit in units_for(enrolment) for item in unit.assessable_items()]
+
+
+@dataclass
+class ElementGroup:
+    """The items of one element (outcome) of a unit, for the mapping tree; `outcome` is None for unit-level items."""
+
+    outcome: object | None
+    items: list[AssessableItem] = field(default_factory=list)
+
+
+def unit_tree(unit: Unit) -> list[ElementGroup]:
+    """A unit's assessable items grouped by element, in order: criteria under their element, else flat."""
+    groups: list[ElementGroup] = []
+    for item in unit.assessable_items():
+        # Items that are the elements themselves (seed 002) need no heading of their own.
+        outcome = item.outcome if item.criterion_id else None
+        if not groups or groups[-1].outcome != outcome:
+            groups.append(ElementGroup(outcome=outcome))
+        groups[-1].items.append(item)
+    return groups
+
+
+# ---------------------------------------------------------------- the library
+
+
+LIBRARY_STATUSES = {
+    "draft": "Draft",
+    "submitted": "Submitted",
+    "referred": "Has a referral",
+    "accepted": "Has an acceptance",
+    "unmapped": "Not mapped yet",
+}
+
+
+def library(
+    enrolment: Enrolment,
+    *,
+    kind: str = "",
+    unit_id: int | None = None,
+    assessable_item_id: int | None = None,
+    status: str = "",
+    text: str = "",
+) -> QuerySet[EvidenceItem]:
+    """The enrolment's evidence items, newest first, filtered; each with its current version, file count and mappings.
+
+    Evaluating a page costs two queries (items, mappings) whatever the page size.
+    """
+    items = (
+        EvidenceItem.objects.of_enrolment(enrolment)
+        .with_current()
+        .annotate(file_count=Count("current_version__files", distinct=True))
+        .prefetch_related(
+            Prefetch(
+                "current_version__mappings",
+                queryset=Mapping.objects.select_related("assessable_item__unit").order_by(
+                    "assessable_item__unit__order", "assessable_item__order"
+                ),
+            )
+        )
+        .order_by("-current_version__date", "-pk")
+    )
+    if kind:
+        items = items.filter(kind=kind)
+    if unit_id:
+        items = items.mapped_to_unit(unit_id)
+    if assessable_item_id:
+        items = items.mapped_to_item(assessable_item_id)
+    if status in (VersionStatus.DRAFT, VersionStatus.SUBMITTED):
+        items = items.filter(current_version__status=status)
+    elif status in (MappingStatus.REFERRED, MappingStatus.ACCEPTED):
+        items = items.filter(
+            Exists(Mapping.objects.filter(version_id=OuterRef("current_version_id"), status=status))
+        )
+    elif status == "unmapped":
+        items = items.exclude(Exists(Mapping.objects.filter(version_id=OuterRef("current_version_id"))))
+    if text.strip():
+        items = items.search(text.strip())
+    return items
+
+
+# ---------------------------------------------------------------- the tracking matrix
+
+
+@dataclass
+class Cell:
+    """What the evidence says about one assessable item: how many pieces map to it, and their best state."""
+
+    item: AssessableItem
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def status(self) -> str:
+        """accepted when some evidence was accepted; else referred, else claimed; none without evidence."""
+        for status in (MappingStatus.ACCEPTED, MappingStatus.REFERRED, MappingStatus.CLAIMED):
+            if self.counts.get(status):
+                return str(status)
+        return "none"
+
+
+@dataclass
+class UnitRow:
+    unit: Unit
+    cells: list[Cell]
+
+    @property
+    def covered(self) -> int:
+        """Items with at least one piece of evidence mapped."""
+        return sum(1 for cell in self.cells if cell.total)
+
+    @property
+    def accepted(self) -> int:
+        return sum(1 for cell in self.cells if cell.status == MappingStatus.ACCEPTED)
+
+
+def mapping_counts(enrolment: Enrolment) -> dict[int, dict[str, int]]:
+    """For each assessable item: how many evidence items' current versions map to it, by mapping status. One query."""
+    rows = (
+        Mapping.objects.filter(version__item__enrolment_id=enrolment.pk, version__current_of__isnull=False)
+        .values("assessable_item_id", "status")
+        .annotate(pieces=Count("version_id", distinct=True))
+        .order_by()
+    )
+    counts: dict[int, dict[str, int]] = {}
+    for row in rows:
+        counts.setdefault(row["assessable_item_id"], {})[row["status"]] = row["pieces"]
+    return counts
+
+
+def matrix(enrolment: Enrolment, units: Iterable[Unit] | None = None) -> list[UnitRow]:
+    """The tracking matrix: the candidate's units x their assessable items, each cell with its evidence.
+
+    Three queries (units, items, mapping counts); pass `units` already read to save two.
+    """
+    counts = mapping_counts(enrolment)
+    return [
+        UnitRow(unit=unit, cells=[Cell(item=item, counts=counts.get(item.pk, {})) for item in unit.assessable_items()])
+        for unit in (units if units is not None else units_for(enrolment))
+    ]
+
+
+def recent_versions(enrolments: Iterable[Enrolment], *, limit: int = 8) -> list[EvidenceVersion]:
+    """The latest changed versions of these enrolments' evidence, newest first. One query."""
+    return list(
+        EvidenceVersion.objects.filter(item__enrolment__in=list(enrolments))
+        .select_related("item", "item__enrolment__qualification", "submitted_by", "created_by")
+        .order_by("-updated_at", "-pk")[:limit]
+    )

@@ -1,0 +1,22 @@
+from django.urls import path
+
+from . import views
+
+app_name = "evidence"
+
+urlpatterns = [
+    path("enrolments/<int:pk>/evidence/", views.library, name="library"),
+    path("enrolments/<int:pk>/evidence/new/", views.create, name="create"),
+    path("evidence/<int:pk>/", views.detail, name="detail"),
+    path("evidence/<int:pk>/versions/<int:number>/", views.version_detail, name="version_detail"),
+    path("evidence/<int:pk>/edit/", views.edit, name="edit"),
+    path("evidence/<int:pk>/files/", views.upload, name="upload"),
+    path("evidence/<int:pk>/mapping/", views.mapping, name="mapping"),
+    path("evidence/<int:pk>/submit/", views.submit, name="submit"),
+    path("evidence/<int:pk>/revise/", views.revise, name="revise"),
+    path("evidence/<int:pk>/witness/send/", views.witness_send, name="witness_send"),
+    path("evidence/files/<int:pk>/", views.file_download, name="file_download"),
+    path("evidence/files/<int:pk>/preview/", views.file_preview, name="file_preview"),
+    path("evidence/files/<int:pk>/remove/", views.file_remove, name="file_remove"),
+    path("witness/<str:token>/", views.witness_confirm, name="witness_confirm"),
+]
