@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "candidates",
     "evidence",
     "assessments",
+    "exports",
     "portfolio_site.apps.PortfolioSiteConfig",
 ]
 
@@ -224,6 +225,19 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {}
+
+# Portfolio exports (PDF/ZIP built by a Celery worker with WeasyPrint, in a child process under a memory cap).
+EXPORT_MEMORY_LIMIT_MB = env.int("EXPORT_MEMORY_LIMIT_MB", default=1500)
+# Must stay below CELERY_VISIBILITY_TIMEOUT, or Redis hands a long export to a second worker (check exports.W001).
+EXPORT_TIME_LIMIT_SECONDS = env.int("EXPORT_TIME_LIMIT_SECONDS", default=3600)
+# The sweep enqueues again exports queued this long (broker down at request time) ...
+EXPORT_REQUEUE_AFTER_SECONDS = env.int("EXPORT_REQUEUE_AFTER_SECONDS", default=60)
+# ... and running ones whose worker has not reported for this long (it died).
+EXPORT_STALE_AFTER_SECONDS = env.int("EXPORT_STALE_AFTER_SECONDS", default=120)
+EXPORT_MAX_ATTEMPTS = env.int("EXPORT_MAX_ATTEMPTS", default=3)
+# Tests only: a pause in the gathering stage, so a fault test can kill a worker mid-export.
+EXPORT_TEST_GATHER_DELAY_SECONDS = env.float("EXPORT_TEST_GATHER_DELAY_SECONDS", default=0)
+CELERY_BEAT_SCHEDULE["exports-requeue-stalled"] = {"task": "exports.tasks.requeue_stalled_exports", "schedule": 60.0}
 
 # Production hardening: on whenever DEBUG is off.
 if not DEBUG:

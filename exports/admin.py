@@ -1,0 +1,14 @@
+from django.contrib import admin
+
+from .models import PortfolioExport
+
+
+@admin.register(PortfolioExport)
+class PortfolioExportAdmin(admin.ModelAdmin):
+    list_display = ["pk", "enrolment", "format", "status", "stage", "progress", "attempts", "created", "finished"]
+    list_filter = ["status", "format"]
+    list_select_related = ["enrolment__candidate", "enrolment__qualification"]
+    readonly_fields = [field.name for field in PortfolioExport._meta.fields]
+
+    def has_add_permission(self, request: object) -> bool:
+        return False

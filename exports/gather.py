@@ -1,0 +1,227 @@
+"""The one module of `exports` that reads other apps' models: database -> `PortfolioData`.
+
+Everything the PDF shows is read here, in a fixed number of queries whatever
+the size of the portfolio, and turned into the frozen dataclasses of
+`exports.data`. The renderer, the image preparation and the ZIP never touch
+the ORM, so a change in another app's models changes this file only.
+
+What a portfolio shows: the units of the plan (and any other unit with
+evidence or sign-offs), each assessable item with the evidence mapped to it
+and the latest decision on each mapping, item and unit sign-offs, IQA
+countersignatures and referrals; and every evidence item at its newest
+submitted version (drafts are the candidate's working copy and stay out).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+
+from django.utils import timezone
+
+from assessments.models import Decision as DecisionRow
+from assessments.models import ItemSignOff, UnitSignOff
+from candidates.models import Enrolment, UnitChoice
+from evidence.models import EvidenceFile, EvidenceVersion, Mapping, MappingStatus, VersionStatus
+from units.models import AssessableItem, CriterionKind, Unit, ValueName
+
+from .data import (
+    Countersignature,
+    Decision,
+    EvidenceItem,
+    ItemSection,
+    MappedEvidence,
+    PortfolioData,
+    RulesStatus,
+    SignOff,
+    StoredFile,
+    UnitSection,
+)
+
+
+def _name(user: object | None) -> str:
+    if user is None:
+        return ""
+    return str(user)
+
+
+def _day(moment: datetime.datetime | datetime.date | None) -> datetime.date | None:
+    if moment is None:
+        return None
+    if isinstance(moment, datetime.datetime):
+        return timezone.localdate(moment) if timezone.is_aware(moment) else moment.date()
+    return moment
+
+
+def _value_label(unit: Unit, value_name: str) -> str:
+    if value_name == ValueName.NONE or not unit.value:
+        return ""
+    noun = "credit" if value_name == ValueName.CREDITS else "unit value"
+    return f"{unit.value} {noun}{'' if unit.value == 1 else 's'}"
+
+
+def rules_status(enrolment: Enrolment, codes: list[str], *, what: str) -> RulesStatus:
+    """The rules engine's verdict on `codes` for the enrolment's qualification, in words."""
+    try:
+        from units.spec import spec_for
+
+        from units.rules import SpecError, evaluate
+    except ImportError:  # the spec builder is another helper's work in progress
+        return RulesStatus(False, f"{what}: {len(codes)} unit(s); the rules could not be evaluated.")
+    try:
+        pathway = enrolment.pathway.name if enrolment.pathway_id else None
+        evaluation = evaluate(spec_for(enrolment.qualification), codes, pathway)
+    except SpecError as error:
+        return RulesStatus(False, f"{what}: the rules could not be evaluated ({error}).")
+    lines = tuple((result.met, result.message) for result in evaluation.results)
+    if evaluation.valid:
+        summary = f"{what} meets the rules of combination ({len(codes)} units)."
+    else:
+        summary = f"{what} does not meet the rules of combination yet ({len(codes)} units)."
+    return RulesStatus(evaluation.valid, summary, lines)
+
+
+def _evidence(enrolment: Enrolment) -> tuple[list[EvidenceVersion], dict[int, list[EvidenceFile]]]:
+    versions = (
+        EvidenceVersion.objects.filter(item__enrolment=enrolment, status=VersionStatus.SUBMITTED)
+        .select_related("item", "item__created_by", "created_by")
+        .order_by("item__created_at", "item_id", "-number")
+    )
+    newest: dict[int, EvidenceVersion] = {}
+    for version in versions:
+        newest.setdefault(version.item_id, version)
+    shown = list(newest.values())
+    files: dict[int, list[EvidenceFile]] = defaultdict(list)
+    for stored in EvidenceFile.objects.filter(version__in=[v.pk for v in shown]).order_by("uploaded_at", "pk"):
+        files[stored.version_id].append(stored)
+    return shown, files
+
+
+def gather_portfolio(enrolment_id: int) -> PortfolioData:
+    """Everything the export shows for enrolment `enrolment_id`, read in a fixed number of queries."""
+    enrolment = Enrolment.objects.with_related().get(pk=enrolment_id)
+    qualification = enrolment.qualification
+
+    versions, files = _evidence(enrolment)
+    refs = {version.pk: f"E{number}" for number, version in enumerate(versions, start=1)}
+    evidence = tuple(
+        EvidenceItem(
+            ref=refs[version.pk],
+            title=version.title,
+            kind=version.item.get_kind_display(),
+            status=version.get_status_display(),
+            version=version.number,
+            created=_day(version.date),
+            submitted=_day(version.submitted_at),
+            text=version.text,
+            author=_name(version.created_by),
+            files=tuple(
+                StoredFile(
+                    name=stored.original_name, size=stored.size, sha256=stored.sha256,
+                    storage_name=stored.name, mime=stored.mime,
+                )
+                for stored in files.get(version.pk, [])
+            ),
+        )
+        for version in versions
+    )
+    titles = {version.pk: version.title for version in versions}
+
+    mappings = list(
+        Mapping.objects.filter(version__in=list(refs)).order_by("assessable_item_id", "version__item__created_at")
+    )
+    decisions: dict[int, DecisionRow] = {}
+    for row in DecisionRow.objects.filter(mapping__in=[m.pk for m in mappings]).select_related("by").order_by(
+        "mapping_id", "-at", "-pk"
+    ):
+        decisions.setdefault(row.mapping_id, row)
+    mapped: dict[int, list[MappedEvidence]] = defaultdict(list)
+    for mapping in mappings:
+        row = decisions.get(mapping.pk)
+        if row is not None:
+            decision = Decision(row.get_outcome_display(), _name(row.by), _day(row.at), row.feedback)
+        elif mapping.status == MappingStatus.CLAIMED:
+            decision = Decision("Awaiting decision")
+        else:
+            decision = Decision(mapping.get_status_display())
+        mapped[mapping.assessable_item_id].append(
+            MappedEvidence(refs[mapping.version_id], titles[mapping.version_id], decision)
+        )
+
+    item_sign_offs = {
+        row.assessable_item_id: SignOff(_name(row.by), _day(row.at))
+        for row in ItemSignOff.objects.filter(enrolment=enrolment).select_related("by")
+    }
+    unit_sign_off: dict[int, SignOff] = {}
+    countersigned: dict[int, list[Countersignature]] = defaultdict(list)
+    unit_rows = UnitSignOff.objects.filter(enrolment=enrolment).select_related(
+        "by", "countersignature__by", "referral__by"
+    ).order_by("at", "pk")
+    for row in unit_rows:
+        counter = getattr(row, "countersignature", None)
+        referral = getattr(row, "referral", None)
+        if counter is not None:
+            countersigned[row.unit_id].append(Countersignature(_name(counter.by), _day(counter.at), "Countersigned",
+                                                               counter.comment))
+        if referral is not None:
+            countersigned[row.unit_id].append(Countersignature(_name(referral.by), _day(referral.at), "Referred back",
+                                                               referral.comments))
+        else:
+            unit_sign_off[row.unit_id] = SignOff(_name(row.by), _day(row.at), row.declaration)
+
+    chosen = set(UnitChoice.objects.filter(enrolment=enrolment).values_list("unit_id", flat=True))
+    touched = chosen | set(unit_sign_off) | set(countersigned)
+    touched |= set(AssessableItem.objects.filter(pk__in=set(mapped) | set(item_sign_offs)).values_list(
+        "unit_id", flat=True))
+    units = (
+        Unit.objects.filter(pk__in=touched)
+        .select_related("group")
+        .prefetch_related("items__outcome", "items__criterion")
+        .order_by("order", "code")
+    )
+    sections = []
+    for unit in units:
+        items = tuple(
+            ItemSection(
+                code=item.code,
+                text=item.text,
+                outcome_code=item.outcome.code if item.outcome_id and item.criterion_id else "",
+                outcome_title=item.outcome.title if item.outcome_id and item.criterion_id else "",
+                is_knowledge=item.criterion_id is not None and item.criterion.kind == CriterionKind.KNOWLEDGE,
+                evidence=tuple(mapped.get(item.pk, ())),
+                sign_off=item_sign_offs.get(item.pk),
+            )
+            for item in unit.items.all()
+        )
+        sections.append(
+            UnitSection(
+                code=unit.code, title=unit.title, level=unit.level,
+                value_label=_value_label(unit, qualification.value_name),
+                group=unit.group.code if unit.group_id else "",
+                items=items, sign_off=unit_sign_off.get(unit.pk),
+                countersignatures=tuple(countersigned.get(unit.pk, ())),
+            )
+        )
+
+    codes_by_id = {unit.pk: unit.code for unit in units}
+    plan_codes = [codes_by_id[pk] for pk in codes_by_id if pk in chosen]
+    achieved_codes = [codes_by_id[pk] for pk in codes_by_id if pk in unit_sign_off]
+    return PortfolioData(
+        candidate=_name(enrolment.candidate),
+        candidate_email=enrolment.candidate.email,
+        centre=enrolment.centre.name,
+        qualification=qualification.title,
+        qualification_code=f"{qualification.code} v{qualification.version}",
+        awarding_body=qualification.awarding_body,
+        assessor=_name(enrolment.assessor),
+        iqa=_name(enrolment.iqa),
+        start_date=enrolment.start_date,
+        planned_end_date=enrolment.planned_end_date,
+        generated_at=timezone.localtime(),
+        plan=rules_status(enrolment, plan_codes, what="The plan"),
+        achieved=rules_status(enrolment, achieved_codes, what="What is signed off"),
+        units=tuple(sections),
+        evidence=evidence,
+        uln=enrolment.uln,
+        registration_number=enrolment.registration_number,
+    )

@@ -1,0 +1,65 @@
+"""Prepare evidence images for print before WeasyPrint sees them.
+
+A phone photo is 12 megapixels or more; the PDF needs about 150 dpi across a
+text column. Decoding JPEGs in draft mode (the decoder scales by 1/2, 1/4 or
+1/8 while decoding) makes that almost free; EXIF orientation is applied so
+photos stand the right way up, and the result is a modest JPEG in the work
+folder that the fetcher serves by URL.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from PIL import Image, ImageOps
+
+from .fetcher import image_path, image_url
+
+try:  # HEIC photos from phones, when pillow-heif is installed (it is in requirements.txt).
+    from pillow_heif import register_heif_opener
+
+    register_heif_opener()
+except ImportError:  # pragma: no cover
+    pass
+
+#: The longest side of a prepared image: 16 cm of column at about 150 dpi.
+PRINT_PIXELS = 1000
+JPEG_QUALITY = 82
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedImage:
+    url: str
+    width: int
+    height: int
+
+
+class UnreadableImage(ValueError):
+    """The stored file is not an image Pillow can read (it is listed, not embedded)."""
+
+
+def prepare_image(source: BinaryIO, *, folder: Path, index: int, max_pixels: int = PRINT_PIXELS) -> PreparedImage:
+    """Write `source` as image number `index` into `folder`, upright and at most `max_pixels` on its long side.
+
+    Raises `UnreadableImage` when the bytes are not an image Pillow can decode.
+    """
+    try:
+        with Image.open(source) as img:
+            if img.format == "JPEG":
+                # Draft mode asks the decoder for the smallest scale still at least this big.
+                img.draft("RGB", (max_pixels, max_pixels))
+            upright = ImageOps.exif_transpose(img)
+            upright.thumbnail((max_pixels, max_pixels), Image.Resampling.LANCZOS, reducing_gap=2.0)
+            has_alpha = upright.mode in ("RGBA", "LA", "PA") or "transparency" in upright.info
+            suffix = "png" if has_alpha else "jpg"
+            target = image_path(folder, index, suffix)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if has_alpha:
+                upright.convert("RGBA").save(target, "PNG", optimize=False)
+            else:
+                upright.convert("RGB").save(target, "JPEG", quality=JPEG_QUALITY, optimize=False)
+            return PreparedImage(image_url(index, suffix), upright.width, upright.height)
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as error:
+        raise UnreadableImage(str(error)) from error

@@ -1,0 +1,96 @@
+"""A portfolio export: one request for a PDF (or ZIP) of one enrolment, and its progress."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from candidates.access import enrolments_visible_to
+from candidates.models import Enrolment
+
+
+class ExportFormat(models.TextChoices):
+    PDF = "pdf", "PDF"
+    ZIP = "zip", "ZIP of the original files, with the PDF"
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    DONE = "done", "Ready"
+    FAILED = "failed", "Failed"
+
+
+class ExportStage(models.TextChoices):
+    QUEUED = "queued", "Waiting for a worker"
+    GATHERING = "gathering", "Gathering the portfolio"
+    PREPARING_IMAGES = "preparing_images", "Preparing images"
+    RENDERING = "rendering", "Rendering"
+    MERGING = "merging", "Joining the pages"
+    STORING = "storing", "Storing the file"
+    DONE = "done", "Ready"
+    FAILED = "failed", "Failed"
+
+
+class PortfolioExportQuerySet(models.QuerySet):
+    def visible_to(self, user) -> PortfolioExportQuerySet:
+        """Exports of the enrolments `user` may read (the gate of candidates.access decides)."""
+        return self.filter(enrolment__in=enrolments_visible_to(user).values("pk"))
+
+    def unfinished(self) -> PortfolioExportQuerySet:
+        return self.filter(status__in=[ExportStatus.QUEUED, ExportStatus.RUNNING])
+
+
+class PortfolioExport(models.Model):
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="portfolio_exports")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    format = models.CharField(max_length=4, choices=ExportFormat.choices, default=ExportFormat.PDF)
+    include_pdf_evidence = models.BooleanField(
+        default=False, help_text="Append PDF evidence files as pages of the portfolio."
+    )
+    status = models.CharField(max_length=8, choices=ExportStatus.choices, default=ExportStatus.QUEUED)
+    stage = models.CharField(max_length=16, choices=ExportStage.choices, default=ExportStage.QUEUED)
+    pages_done = models.PositiveIntegerField(default=0)
+    progress = models.PositiveSmallIntegerField(default=0, help_text="Percent, 0-100.")
+    file_name = models.CharField(max_length=255, blank=True, help_text="Storage name of the result.")
+    size = models.PositiveBigIntegerField(null=True, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    pages = models.PositiveIntegerField(null=True, blank=True)
+    error = models.TextField(blank=True, help_text="Why it failed, in words a person can act on.")
+    attempts = models.PositiveSmallIntegerField(default=0, help_text="How many times a worker started it.")
+    claimed_by = models.CharField(max_length=255, blank=True, help_text="host:pid of the worker running it.")
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    enqueued_at = models.DateTimeField(null=True, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+    started = models.DateTimeField(null=True, blank=True)
+    finished = models.DateTimeField(null=True, blank=True)
+
+    objects = PortfolioExportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created", "-pk"]
+        indexes = [models.Index(fields=["status", "heartbeat_at"], name="export_status_heartbeat")]
+
+    def __str__(self) -> str:
+        return f"Portfolio export {self.pk} of {self.enrolment_id} ({self.get_status_display()})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (ExportStatus.DONE, ExportStatus.FAILED)
+
+    @property
+    def stage_words(self) -> str:
+        """The stage as the progress bar says it: "Rendering page 12"."""
+        if self.stage == ExportStage.RENDERING and self.pages_done:
+            return f"Rendering page {self.pages_done}"
+        return self.get_stage_display()
+
+    @property
+    def download_name(self) -> str:
+        """The file name the browser saves: portfolio-<candidate>-<date>.<ext>."""
+        from django.utils.text import slugify
+
+        when = (self.finished or self.created).strftime("%Y-%m-%d")
+        return f"portfolio-{slugify(str(self.enrolment.candidate)) or self.enrolment_id}-{when}.{self.format}"

@@ -1,0 +1,383 @@
+"""Portfolio exports: ask for one, build it (in a worker), sweep up the ones a crash or an outage left behind.
+
+The guarantees:
+
+- a request commits a `PortfolioExport` row and enqueues the task after commit; when the
+  broker is down the row stays queued and `exports_requeue_stalled` (a beat task, every
+  minute) enqueues it again once the broker is back;
+- `export_build` is idempotent: a worker claims the row (row lock), a second delivery of the
+  same export either finds it done, or waits while its owner is alive and heartbeating, or
+  takes over from an owner that died; the stored file's name is fixed by the export's id, so
+  one export row gives one stored file however often its task runs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import socket
+import tempfile
+import time
+import uuid
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import SuspiciousFileOperation, ValidationError
+from django.core.files import File
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import get_valid_filename
+
+from candidates.models import Enrolment
+
+from .data import PortfolioData
+from .gather import gather_portfolio
+from .images import UnreadableImage, prepare_image
+from .isolate import RenderFailed, render_in_child
+from .models import ExportFormat, ExportStage, ExportStatus, PortfolioExport
+from .render import Assets
+
+logger = logging.getLogger(__name__)
+
+#: Percent of the progress bar reached at the start of each stage.
+_PERCENT = {
+    ExportStage.GATHERING: 2, ExportStage.PREPARING_IMAGES: 5, ExportStage.RENDERING: 20,
+    ExportStage.MERGING: 95, ExportStage.STORING: 97,
+}
+
+
+class ClaimLost(Exception):
+    """Another worker took the export over (this one was presumed dead); stop without writing."""
+
+
+# --------------------------------------------------------------------------- asking
+
+
+def export_request(
+    *, enrolment: Enrolment, by: object, format: str = ExportFormat.PDF, include_pdf_evidence: bool = False
+) -> PortfolioExport:
+    """Record a request for `enrolment`'s portfolio and enqueue its build once the request commits.
+
+    The caller has checked that `by` may read the enrolment. Never fails because the broker is down.
+    """
+    if format not in ExportFormat.values:
+        raise ValidationError("Choose PDF or ZIP.")
+    with transaction.atomic():
+        export = PortfolioExport.objects.create(
+            enrolment=enrolment, requested_by=by, format=format, include_pdf_evidence=include_pdf_evidence,
+        )
+        transaction.on_commit(lambda: enqueue_export(export_id=export.pk))
+    return export
+
+
+def export_retry(*, export: PortfolioExport, by: object) -> PortfolioExport:
+    """Queue a failed export again (same options, same row); refuses one that did not fail."""
+    with transaction.atomic():
+        updated = PortfolioExport.objects.filter(pk=export.pk, status=ExportStatus.FAILED).update(
+            status=ExportStatus.QUEUED, stage=ExportStage.QUEUED, progress=0, pages_done=0, error="",
+            attempts=0, claimed_by="", heartbeat_at=None, started=None, finished=None, requested_by=by,
+        )
+        if not updated:
+            raise ValidationError("Only a failed export can be tried again.")
+        transaction.on_commit(lambda: enqueue_export(export_id=export.pk))
+    export.refresh_from_db()
+    return export
+
+
+def enqueue_export(*, export_id: int) -> bool:
+    """Send the build task to the broker; False (and a log line) when the broker cannot be reached.
+
+    A row left queued is enqueued again by the sweep, so losing this message loses nothing.
+    """
+    from .tasks import build_portfolio_export
+
+    try:
+        build_portfolio_export.apply_async(
+            (export_id,), retry=True,
+            retry_policy={"max_retries": 1, "interval_start": 0, "interval_step": 0.5, "timeout": 2},
+        )
+    except Exception:  # kombu raises OperationalError, redis ConnectionError, OSError...: all mean "not sent"
+        logger.warning("Could not enqueue portfolio export %s; the sweep will retry.", export_id, exc_info=True)
+        return False
+    PortfolioExport.objects.filter(pk=export_id).update(enqueued_at=timezone.now())
+    return True
+
+
+def exports_requeue_stalled() -> list[int]:
+    """Enqueue again every export queued for too long or running without a recent heartbeat.
+
+    Exports past EXPORT_MAX_ATTEMPTS are marked failed instead. Returns the ids enqueued.
+    """
+    now = timezone.now()
+    queued_before = now - timezone.timedelta(seconds=settings.EXPORT_REQUEUE_AFTER_SECONDS)
+    stale_before = now - timezone.timedelta(seconds=settings.EXPORT_STALE_AFTER_SECONDS)
+    stalled = PortfolioExport.objects.filter(
+        status=ExportStatus.QUEUED, created__lt=queued_before
+    ).exclude(enqueued_at__gte=queued_before) | PortfolioExport.objects.filter(
+        status=ExportStatus.RUNNING, heartbeat_at__lt=stale_before
+    )
+    enqueued = []
+    for export_id, attempts in stalled.values_list("pk", "attempts"):
+        if attempts >= settings.EXPORT_MAX_ATTEMPTS:
+            _fail(export_id, _interrupted_message(attempts), claimed_by=None)
+        elif enqueue_export(export_id=export_id):
+            enqueued.append(export_id)
+    return enqueued
+
+
+def _interrupted_message(attempts: int) -> str:
+    return (
+        f"The export was interrupted {attempts} times (a worker stopped while rendering it) and was given up. "
+        "Try again; if it keeps failing, tell an administrator."
+    )
+
+
+# --------------------------------------------------------------------------- building
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    export: PortfolioExport | None
+    outcome: str  # "claimed" | "finished" | "busy"
+
+
+def worker_identity() -> str:
+    """host:pid:token of this process, so a later delivery can tell whether the owner still lives."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def _owner_alive(claimed_by: str) -> bool:
+    host, _, rest = claimed_by.partition(":")
+    pid = rest.partition(":")[0]
+    if host != socket.gethostname() or not pid.isdigit():
+        return True  # another machine: only its heartbeat can tell
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def export_claim(*, export_id: int, worker: str) -> Claim:
+    """Take the export for `worker`, unless it is finished or another live worker is on it."""
+    with transaction.atomic():
+        export = PortfolioExport.objects.select_for_update().filter(pk=export_id).first()
+        if export is None or export.is_finished:
+            return Claim(export, "finished")
+        now = timezone.now()
+        if export.status == ExportStatus.RUNNING and export.claimed_by:
+            fresh = export.heartbeat_at and (now - export.heartbeat_at).total_seconds() < (
+                settings.EXPORT_STALE_AFTER_SECONDS)
+            if fresh and _owner_alive(export.claimed_by):
+                return Claim(export, "busy")
+        if export.attempts >= settings.EXPORT_MAX_ATTEMPTS:
+            export.status, export.stage = ExportStatus.FAILED, ExportStage.FAILED
+            export.error, export.finished = _interrupted_message(export.attempts), now
+            export.save(update_fields=["status", "stage", "error", "finished"])
+            return Claim(export, "finished")
+        export.status, export.stage = ExportStatus.RUNNING, ExportStage.GATHERING
+        export.claimed_by, export.heartbeat_at = worker, now
+        export.attempts += 1
+        export.progress, export.pages_done = _PERCENT[ExportStage.GATHERING], 0
+        export.started = export.started or now
+        export.save(update_fields=["status", "stage", "claimed_by", "heartbeat_at", "attempts", "progress",
+                                   "pages_done", "started"])
+        return Claim(export, "claimed")
+
+
+class _Progress:
+    """Writes stage, pages and percent to the row (at most twice a second) and checks the claim is ours."""
+
+    def __init__(self, export_id: int, worker: str) -> None:
+        self.export_id, self.worker = export_id, worker
+        self.last = 0.0
+        self.stage = ""
+
+    def __call__(self, stage: str, *, pages: int = 0, percent: int | None = None, force: bool = False) -> None:
+        now = time.monotonic()
+        if not force and stage == self.stage and now - self.last < 0.5:
+            return
+        self.last, self.stage = now, stage
+        fields = {"stage": stage, "pages_done": pages, "heartbeat_at": timezone.now()}
+        if percent is not None:
+            fields["progress"] = max(0, min(99, percent))
+        if not PortfolioExport.objects.filter(pk=self.export_id, claimed_by=self.worker).update(**fields):
+            raise ClaimLost(self.export_id)
+
+
+def export_build(*, export_id: int, worker: str | None = None) -> str:
+    """Build export `export_id` and store its file, unless it is finished or another live worker is on it.
+
+    Returns "done", "failed", "finished" (nothing to do) or "busy" (try again later).
+    """
+    worker = worker or worker_identity()
+    claim = export_claim(export_id=export_id, worker=worker)
+    if claim.outcome != "claimed":
+        return claim.outcome
+    export = claim.export
+    progress = _Progress(export_id, worker)
+    try:
+        with tempfile.TemporaryDirectory(prefix=f"export-{export_id}-") as folder:
+            stored = _build_file(export, workdir=Path(folder), progress=progress)
+    except ClaimLost:
+        logger.warning("Portfolio export %s was taken over by another worker; this run stops.", export_id)
+        return "finished"
+    except RenderFailed as error:
+        _fail(export_id, str(error), claimed_by=worker)
+        return "failed"
+    except Exception:
+        logger.exception("Portfolio export %s failed", export_id)
+        _fail(export_id, f"The export failed unexpectedly. Try again; if it fails again, tell an administrator "
+                         f"(export reference {export_id}).", claimed_by=worker)
+        return "failed"
+    updated = PortfolioExport.objects.filter(pk=export_id, claimed_by=worker, status=ExportStatus.RUNNING).update(
+        status=ExportStatus.DONE, stage=ExportStage.DONE, progress=100, file_name=stored["name"],
+        size=stored["size"], sha256=stored["sha256"], pages=stored["pages"], error="", finished=timezone.now(),
+        heartbeat_at=timezone.now(),
+    )
+    return "done" if updated else "finished"
+
+
+def _fail(export_id: int, message: str, *, claimed_by: str | None) -> None:
+    rows = PortfolioExport.objects.filter(pk=export_id).exclude(status=ExportStatus.DONE)
+    if claimed_by is not None:
+        rows = rows.filter(claimed_by=claimed_by)
+    rows.update(status=ExportStatus.FAILED, stage=ExportStage.FAILED, error=message, finished=timezone.now())
+
+
+def storage_name(export: PortfolioExport) -> str:
+    """Where export `export` is stored: fixed by its id, so running twice overwrites, never duplicates."""
+    return f"exports/{export.enrolment_id}/portfolio-{export.pk}.{export.format}"
+
+
+def _build_file(export: PortfolioExport, *, workdir: Path, progress: _Progress) -> dict:
+    progress(ExportStage.GATHERING, percent=_PERCENT[ExportStage.GATHERING], force=True)
+    data = gather_portfolio(export.enrolment_id)
+    if settings.EXPORT_TEST_GATHER_DELAY_SECONDS:
+        # Tests only: gives a fault test time to kill the worker in the middle of an export.
+        time.sleep(settings.EXPORT_TEST_GATHER_DELAY_SECONDS)
+    assets = prepare_assets(data, workdir=workdir, include_pdf_evidence=export.include_pdf_evidence,
+                            progress=progress)
+    progress(ExportStage.RENDERING, percent=_PERCENT[ExportStage.RENDERING], force=True)
+    pdf_path = workdir / "portfolio.pdf"
+
+    def on_render(stage: str, pages: int, fraction: float) -> None:
+        if stage == "merging":
+            progress(ExportStage.MERGING, pages=pages, percent=_PERCENT[ExportStage.MERGING], force=True)
+        else:
+            progress(ExportStage.RENDERING, pages=pages, percent=20 + int(75 * fraction))
+
+    result, _rss = render_in_child(
+        data, assets=assets, workdir=workdir, target=pdf_path,
+        include_pdf_evidence=export.include_pdf_evidence,
+        memory_limit_mb=settings.EXPORT_MEMORY_LIMIT_MB, timeout=settings.EXPORT_TIME_LIMIT_SECONDS,
+        on_progress=on_render,
+    )
+    if result.refused_urls:
+        logger.warning("Export %s: the renderer refused %d URL(s), e.g. %s", export.pk, len(result.refused_urls),
+                       result.refused_urls[0][:100])
+    progress(ExportStage.STORING, pages=result.pages, percent=_PERCENT[ExportStage.STORING], force=True)
+    final = pdf_path
+    if export.format == ExportFormat.ZIP:
+        final = workdir / "portfolio.zip"
+        write_zip(data, pdf=pdf_path, target=final)
+    name = storage_name(export)
+    digest, size = _sha256(final)
+    if default_storage.exists(name):
+        # A run that died after storing left this file; the export is still ours, so replace it.
+        default_storage.delete(name)
+    with open(final, "rb") as handle:
+        saved = default_storage.save(name, File(handle, name=Path(name).name))
+    if saved != name:
+        default_storage.delete(saved)
+        raise RuntimeError(f"Storage renamed {name} to {saved}")
+    return {"name": name, "size": size, "sha256": digest, "pages": result.pages}
+
+
+def _sha256(path: Path) -> tuple[str, int]:
+    digest = hashlib.sha256()
+    size = 0
+    with open(path, "rb") as handle:
+        while block := handle.read(1 << 20):
+            digest.update(block)
+            size += len(block)
+    return digest.hexdigest(), size
+
+
+def prepare_assets(
+    data: PortfolioData, *, workdir: Path, include_pdf_evidence: bool, progress: _Progress | None = None
+) -> Assets:
+    """Copy what the renderer needs from storage into `workdir`: print-sized images and, if asked, PDFs."""
+    images, pdfs = {}, {}
+    files = data.files
+    wanted_images = [stored for _item, stored in files if stored.is_image]
+    for number, stored in enumerate(wanted_images, start=1):
+        if progress is not None:
+            progress(ExportStage.PREPARING_IMAGES, pages=0, percent=5 + 15 * number // max(1, len(wanted_images)))
+        if stored.storage_name in images:
+            continue
+        try:
+            with default_storage.open(stored.storage_name, "rb") as source:
+                images[stored.storage_name] = prepare_image(source, folder=workdir, index=number)
+        except (UnreadableImage, OSError):
+            logger.info("Export: %s is not a readable image; it is listed instead.", stored.storage_name)
+    if include_pdf_evidence:
+        folder = workdir / "pdf"
+        folder.mkdir(exist_ok=True)
+        for number, (_item, stored) in enumerate(files, start=1):
+            if stored.is_pdf and stored.storage_name not in pdfs:
+                target = folder / f"{number}.pdf"
+                with default_storage.open(stored.storage_name, "rb") as source, open(target, "wb") as out:
+                    while block := source.read(1 << 20):
+                        out.write(block)
+                pdfs[stored.storage_name] = target
+    return Assets(images=images, pdfs=pdfs)
+
+
+def manifest(data: PortfolioData, *, paths: dict[str, str] | None = None) -> dict:
+    """The manifest of every stored file (the same list as the PDF's manifest page)."""
+    return {
+        "candidate": data.candidate,
+        "qualification": data.qualification,
+        "generated_at": data.generated_at.isoformat(),
+        "files": [
+            {
+                "evidence": item.ref, "evidence_title": item.title, "name": stored.name, "size": stored.size,
+                "sha256": stored.sha256, "mime": stored.mime,
+                **({"path": paths[stored.storage_name]} if paths and stored.storage_name in paths else {}),
+            }
+            for item, stored in data.files
+        ],
+    }
+
+
+def _safe_name(name: str) -> str:
+    """A file name with no folders and no "..": an uploaded name is never trusted as a path."""
+    try:
+        return get_valid_filename(Path(name.replace("\\", "/")).name)
+    except SuspiciousFileOperation:
+        return "file"
+
+
+def write_zip(data: PortfolioData, *, pdf: Path, target: Path) -> None:
+    """Write the ZIP: portfolio.pdf, every original file under evidence/<ref>/, and manifest.json."""
+    paths: dict[str, str] = {}
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+        archive.write(pdf, "portfolio.pdf")
+        for number, (item, stored) in enumerate(data.files, start=1):
+            if stored.storage_name in paths:
+                continue
+            # Never trust an uploaded name as a path: no folders, no "..", a number keeps names unique.
+            arcname = f"evidence/{item.ref}/{number}-{_safe_name(stored.name)}"
+            with default_storage.open(stored.storage_name, "rb") as source, archive.open(arcname, "w") as out:
+                while block := source.read(1 << 20):
+                    out.write(block)
+            paths[stored.storage_name] = arcname
+        archive.writestr("manifest.json", json.dumps(manifest(data, paths=paths), indent=2))

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "exports"
+
+urlpatterns = [
+    path("enrolments/<int:pk>/exports/", views.export_list, name="export_list"),
+    path("enrolments/<int:pk>/exports/new/", views.export_create, name="export_create"),
+    path("exports/<int:pk>/status/", views.export_status, name="export_status"),
+    path("exports/<int:pk>/download/", views.export_download, name="export_download"),
+    path("exports/<int:pk>/retry/", views.export_retry, name="export_retry"),
+]

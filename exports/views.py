@@ -1,0 +1,94 @@
+"""Ask for a portfolio export, watch its progress, download it. Whoever may read the enrolment may export it."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
+from storages.backends.s3 import S3Storage
+
+from candidates.access import enrolment_for
+from evidence.serving import PRESIGNED_URL_SECONDS, content_disposition
+
+from . import services
+from .forms import ExportRequestForm
+from .models import ExportFormat, ExportStatus, PortfolioExport
+
+MIME = {ExportFormat.PDF: "application/pdf", ExportFormat.ZIP: "application/zip"}
+
+
+def _export_for(request: HttpRequest, pk: int) -> PortfolioExport:
+    """Export `pk` if the user may read its enrolment; 404 otherwise."""
+    return get_object_or_404(
+        PortfolioExport.objects.visible_to(request.user).select_related("enrolment__candidate"), pk=pk
+    )
+
+
+@login_required
+@require_GET
+def export_list(request: HttpRequest, pk: int) -> HttpResponse:
+    enrolment = enrolment_for(request.user, pk)
+    exports = enrolment.portfolio_exports.select_related("requested_by", "enrolment__candidate")[:50]
+    return render(request, "exports/export_list.html", {
+        "enrolment": enrolment, "exports": exports, "form": ExportRequestForm(),
+    })
+
+
+@login_required
+@require_POST
+def export_create(request: HttpRequest, pk: int) -> HttpResponse:
+    enrolment = enrolment_for(request.user, pk)
+    form = ExportRequestForm(request.POST)
+    if not form.is_valid():
+        exports = enrolment.portfolio_exports.select_related("requested_by", "enrolment__candidate")[:50]
+        return render(request, "exports/export_list.html",
+                      {"enrolment": enrolment, "exports": exports, "form": form}, status=400)
+    services.export_request(enrolment=enrolment, by=request.user, **form.cleaned_data)
+    return redirect("exports:export_list", pk=enrolment.pk)
+
+
+@login_required
+@require_GET
+def export_status(request: HttpRequest, pk: int) -> HttpResponse:
+    return render(request, "exports/_status.html", {"export": _export_for(request, pk)})
+
+
+@login_required
+@require_POST
+def export_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    export = _export_for(request, pk)
+    try:
+        services.export_retry(export=export, by=request.user)
+    except ValidationError:
+        pass  # already queued again (a double click): the page shows its state either way
+    if request.htmx:
+        export.refresh_from_db()
+        return render(request, "exports/_status.html", {"export": export})
+    return redirect("exports:export_list", pk=export.enrolment_id)
+
+
+@login_required
+@require_GET
+def export_download(request: HttpRequest, pk: int) -> HttpResponse:
+    export = _export_for(request, pk)
+    if export.status != ExportStatus.DONE or not export.file_name:
+        raise Http404("This export has no file yet.")
+    mime = MIME[export.format]
+    disposition = content_disposition(export.download_name, inline=False)
+    if isinstance(default_storage, S3Storage):
+        url = default_storage.url(
+            export.file_name,
+            parameters={"ResponseContentType": mime, "ResponseContentDisposition": disposition},
+            expire=PRESIGNED_URL_SECONDS,
+        )
+        response: HttpResponse = HttpResponseRedirect(url)
+    else:
+        response = FileResponse(default_storage.open(export.file_name, "rb"), content_type=mime)
+        response["Content-Disposition"] = disposition
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
