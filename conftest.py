@@ -17,5 +17,8 @@ if "portfolio_site.settings" in sys.modules:
 
     module = importlib.reload(sys.modules["portfolio_site.settings"])
     # Copy onto the live object: apps may already have added their defaults to it.
+    # Except DATABASES: the connections already hold that dict, and pytest-django gives each
+    # xdist worker its own test database by editing it in place; a new dict would lose that.
     for name in filter(str.isupper, dir(module)):
-        setattr(settings, name, getattr(module, name))
+        if name != "DATABASES":
+            setattr(settings, name, getattr(module, name))
