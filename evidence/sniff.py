@@ -27,6 +27,8 @@ HEAD_SIZE = 64 * 1024
 CHUNK_SIZE = 1024 * 1024
 # A [Content_Types].xml or an ODF `mimetype` entry is a few KB: read no more, so a ZIP bomb can't bite.
 ZIP_PART_LIMIT = 256 * 1024
+# Office files have hundreds of parts; a directory of millions would cost memory just to list.
+ZIP_MAX_ENTRIES = 20_000
 
 
 class UploadRefused(ValidationError):
@@ -294,7 +296,7 @@ def _iso_bmff(head: bytes) -> FileType:
     (box_size,) = struct.unpack(">I", head[:4])
     major = head[8:12]
     compatible = [head[i : i + 4] for i in range(16, min(box_size, len(head)), 4)]
-    if major in {b"avif", b"avis"}:
+    if major in {b"avif", b"avis"} or (b"avif" in compatible and not _HEIC_BRANDS.intersection(compatible)):
         raise _Refuse(f"AVIF images are not accepted. Accepted are {ACCEPTED_SUMMARY}.")
     # HEVC-coded stills are HEIC whatever brand leads (some writers lead with the generic mif1);
     # otherwise the major brand decides first, then the compatible ones.
@@ -452,6 +454,10 @@ _PLAIN_ZIP = _ARCHIVE.format("a ZIP")
 
 def _zip(fp: BinaryIO) -> FileType:
     """Office Open XML or OpenDocument, recognised by their required parts; any other ZIP is refused."""
+    if _zip_entry_count(fp) > ZIP_MAX_ENTRIES:
+        raise _Refuse(
+            "this file is made of more parts than any document we accept. Save it again as PDF and upload it again."
+        )
     fp.seek(0)
     try:
         with zipfile.ZipFile(fp) as archive:
@@ -478,7 +484,19 @@ def _zip(fp: BinaryIO) -> FileType:
     raise _PlainZip(_PLAIN_ZIP)
 
 
-_MARKUP_STARTS = (b"<!doctype html", b"<html", b"<svg", b"<head", b"<body", b"<iframe")
+def _zip_entry_count(fp: BinaryIO) -> int:
+    """The entry count in the ZIP's end record, read before zipfile loads the whole directory into memory."""
+    fp.seek(0, 2)
+    size = fp.tell()
+    fp.seek(max(0, size - 66_000))  # the end record sits in the last 22 bytes + a comment of at most 64 KB
+    tail = fp.read()
+    position = tail.rfind(b"PK\x05\x06")
+    if position < 0 or position + 22 > len(tail):
+        return 0  # no end record: zipfile will call it damaged
+    return struct.unpack_from("<H", tail, position + 10)[0]
+
+
+_MARKUP_STARTS = (b"<!doctype", b"<html", b"<svg", b"<head", b"<body", b"<iframe")
 
 
 def _text(fp: BinaryIO, head: bytes) -> FileType:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import zipfile
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -128,3 +129,26 @@ def test_file_is_left_at_the_start_for_the_next_reader() -> None:
     fp = io.BytesIO(g.office("docx"))
     sniff(fp, filename="statement.docx")
     assert fp.tell() == 0
+
+
+def test_avif_behind_a_generic_brand_is_refused() -> None:
+    with pytest.raises(UploadRefused, match="AVIF"):
+        sniff(io.BytesIO(g.iso_media(b"mif1", b"mif1", b"avif", b"miaf")), filename="photo.heif")
+
+
+def test_any_doctype_is_markup_not_text() -> None:
+    content = b'<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "x.dtd">\n<svg/>'
+    with pytest.raises(UploadRefused, match="web page or SVG"):
+        sniff(io.BytesIO(content), filename="drawing.txt")
+
+
+def test_zip_with_a_huge_directory_is_refused_before_it_is_listed() -> None:
+    from evidence.sniff import ZIP_MAX_ENTRIES
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("[Content_Types].xml", "")
+        for number in range(ZIP_MAX_ENTRIES):
+            archive.writestr(f"{number}", "")
+    with pytest.raises(UploadRefused, match="more parts"):
+        sniff(io.BytesIO(out.getvalue()), filename="huge.docx")
