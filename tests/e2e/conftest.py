@@ -20,7 +20,7 @@ from typing import Any  # noqa: E402
 
 import pytest  # noqa: E402
 from django.core import mail  # noqa: E402
-from playwright.sync_api import Page, expect  # noqa: E402
+from playwright.sync_api import ConsoleMessage, Page, expect  # noqa: E402
 
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
@@ -173,11 +173,14 @@ def links_in(message: mail.EmailMessage) -> list[str]:
 def console_errors(page: Page) -> Iterator[list[str]]:
     """JavaScript errors the page reported; a journey asserts the list stays empty."""
     errors: list[str] = []
+
+    def on_console(message: ConsoleMessage) -> None:
+        # Browsers ask for /favicon.ico on their own; the site has none yet.
+        if message.type == "error" and not message.location.get("url", "").endswith("/favicon.ico"):
+            errors.append(f"{message.text} ({message.location.get('url')})")
+
     page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on(
-        "console",
-        lambda message: errors.append(message.text) if message.type == "error" else None,
-    )
+    page.on("console", on_console)
     yield errors
 
 
