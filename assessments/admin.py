@@ -1,3 +1,67 @@
-from django.contrib import admin
+"""The admin site shows the assessment records but changes none of them: a correction is a new record."""
 
-# Register your models here.
+from __future__ import annotations
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from .models import (
+    ActionPoint,
+    AuditHead,
+    AuditRecord,
+    Countersignature,
+    Decision,
+    FeedbackMessage,
+    IqaReferral,
+    ItemSignOff,
+    LearnerDeclaration,
+    Question,
+    Reply,
+    SignedEvidence,
+    UnitSignOff,
+    Visit,
+)
+
+
+class ViewOnlyAdmin(admin.ModelAdmin):
+    """No add, change or delete, for anyone (superusers included)."""
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(AuditRecord)
+class AuditRecordAdmin(ViewOnlyAdmin):
+    list_display = ("sequence", "at", "actor_label", "action", "object_label", "enrolment_id")
+    list_filter = ("action",)
+    search_fields = ("object_label", "actor_label")
+
+
+@admin.register(Decision)
+class DecisionAdmin(ViewOnlyAdmin):
+    list_display = ("at", "enrolment", "assessable_item", "outcome", "by")
+    list_select_related = ("enrolment__candidate", "enrolment__qualification", "assessable_item__unit", "by")
+    list_filter = ("outcome",)
+
+
+@admin.register(ItemSignOff)
+class ItemSignOffAdmin(ViewOnlyAdmin):
+    list_display = ("at", "enrolment", "assessable_item", "by")
+    list_select_related = ("enrolment__candidate", "enrolment__qualification", "assessable_item__unit", "by")
+
+
+@admin.register(UnitSignOff)
+class UnitSignOffAdmin(ViewOnlyAdmin):
+    list_display = ("at", "enrolment", "unit", "by")
+    list_select_related = ("enrolment__candidate", "enrolment__qualification", "unit", "by")
+
+
+for model in (AuditHead, SignedEvidence, LearnerDeclaration, Countersignature, IqaReferral, FeedbackMessage,
+              Question, Reply, Visit, ActionPoint):
+    admin.site.register(model, ViewOnlyAdmin)

@@ -1,3 +1,368 @@
-from django.db import models
+"""Assessor decisions, sign-offs, IQA countersignatures, questions, visits, action points and the audit trail.
 
-# Create your models here.
+Decisions, sign-offs, declarations, countersignatures, referrals and audit
+records are append-only: a correction is a new row (a unit sign-off is
+*superseded* by an IQA referral, never deleted). `AppendOnly.save()` and
+`delete()` refuse to change an existing row as defence in depth; the admin is
+view-only. Writes live in `assessments/services.py` and `assessments/audit.py`.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+
+from candidates.access import enrolments_visible_to
+from candidates.models import Enrolment
+from evidence.models import EvidenceItem, EvidenceVersion, Mapping
+from units.models import AssessableItem, Unit
+
+USER = settings.AUTH_USER_MODEL
+
+
+class AppendOnly(models.Model):
+    """A row written once: saving an existing row again or deleting it raises ValidationError."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None and not self._state.adding:
+            raise ValidationError(f"{self._meta.verbose_name} records are never changed; add a new one instead.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise ValidationError(f"{self._meta.verbose_name} records are never deleted.")
+
+
+class EnrolmentScopedQuerySet(models.QuerySet):
+    def visible_to(self, user: object) -> models.QuerySet:
+        """Rows of every enrolment `user` may see (the gate of candidates/access.py)."""
+        return self.filter(enrolment__in=enrolments_visible_to(user))
+
+
+# --------------------------------------------------------------------------- the audit trail
+
+
+class AuditRecord(models.Model):
+    """One link of the tamper-evident chain (see assessments/audit.py for the hashing).
+
+    Plain ids and labels rather than foreign keys: no cascade or SET_NULL may ever touch a record.
+    """
+
+    sequence = models.PositiveBigIntegerField(unique=True)
+    at = models.DateTimeField()
+    actor_id = models.BigIntegerField(null=True, blank=True)
+    actor_label = models.CharField(max_length=255, blank=True)
+    enrolment_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    object_type = models.CharField(max_length=64)
+    object_id = models.CharField(max_length=64)
+    object_label = models.CharField(max_length=255)
+    action = models.CharField(max_length=64)
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+    hmac = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["sequence"]
+
+    def __str__(self) -> str:
+        return f"#{self.sequence} {self.action} {self.object_label}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if not self._state.adding:
+            raise ValidationError("Audit records are never changed; a correction is a new record.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise ValidationError("Audit records are never deleted.")
+
+
+class AuditHead(models.Model):
+    """The single row naming the newest record; appending locks it so concurrent writers never fork the chain."""
+
+    sequence = models.PositiveBigIntegerField(default=0)
+    hash = models.CharField(max_length=64, default="0" * 64)
+
+    def __str__(self) -> str:
+        return f"audit head #{self.sequence}"
+
+
+# --------------------------------------------------------------------------- decisions and feedback
+
+
+class DecisionOutcome(models.TextChoices):
+    ACCEPTED = "accepted", "Accepted"
+    REFERRED = "referred", "Referred"
+
+
+class Decision(AppendOnly):
+    """The assessor's judgement of one mapping of one evidence version."""
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.PROTECT, related_name="decisions")
+    mapping = models.ForeignKey(Mapping, on_delete=models.PROTECT, related_name="decisions")
+    version = models.ForeignKey(EvidenceVersion, on_delete=models.PROTECT, related_name="decisions")
+    assessable_item = models.ForeignKey(AssessableItem, on_delete=models.PROTECT, related_name="decisions")
+    outcome = models.CharField(max_length=16, choices=DecisionOutcome.choices)
+    feedback = models.TextField(blank=True)
+    by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+
+    objects = EnrolmentScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()}: {self.assessable_item} by {self.by}"
+
+
+class FeedbackMessage(AppendOnly):
+    """One message of the conversation on an evidence item between candidate and assessor."""
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.PROTECT, related_name="feedback_messages")
+    evidence = models.ForeignKey(EvidenceItem, on_delete=models.PROTECT, related_name="feedback_messages")
+    version = models.ForeignKey(EvidenceVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decision = models.ForeignKey(Decision, null=True, blank=True, on_delete=models.PROTECT, related_name="messages")
+    author = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField()
+    at = models.DateTimeField()
+
+    objects = EnrolmentScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.author}: {self.text[:40]}"
+
+
+# --------------------------------------------------------------------------- sign-off
+
+
+class ItemSignOff(AppendOnly):
+    """An assessable item signed off for an enrolment; at most one per (enrolment, item)."""
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.PROTECT, related_name="item_sign_offs")
+    assessable_item = models.ForeignKey(AssessableItem, on_delete=models.PROTECT, related_name="sign_offs")
+    by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+
+    objects = EnrolmentScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["assessable_item__unit__order", "assessable_item__order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["enrolment", "assessable_item"], name="item_sign_off_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assessable_item} signed off by {self.by}"
+
+
+class SignedEvidence(AppendOnly):
+    """A copy of what a sign-off relied on: one evidence version and one of its files (or none).
+
+    The title, number, file name and SHA-256 are copied, so a later version never changes what was signed.
+    """
+
+    sign_off = models.ForeignKey(ItemSignOff, on_delete=models.PROTECT, related_name="evidence")
+    version = models.ForeignKey(EvidenceVersion, on_delete=models.PROTECT, related_name="+")
+    version_number = models.PositiveIntegerField()
+    title = models.CharField(max_length=200)
+    file_name = models.CharField(max_length=255, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name_plural = "signed evidence"
+
+    def __str__(self) -> str:
+        return f"{self.title} v{self.version_number} {self.file_name} {self.sha256[:12]}"
+
+
+class LearnerDeclaration(AppendOnly):
+    """The candidate's confirmation that the evidence for a unit is their own work."""
+
+    TEXT = "I confirm that the evidence in this unit is my own work."
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.PROTECT, related_name="learner_declarations")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(default=TEXT)
+    by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+
+    objects = EnrolmentScopedQuerySet.as_manager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["enrolment", "unit"], name="learner_declaration_once")]
+
+    def __str__(self) -> str:
+        return f"{self.unit.code} declared by {self.by}"
+
+
+class UnitSignOffQuerySet(EnrolmentScopedQuerySet):
+    def current(self) -> UnitSignOffQuerySet:
+        """Sign-offs not superseded by an IQA referral."""
+        return self.filter(referral__isnull=True)
+
+
+class UnitSignOff(AppendOnly):
+    """A whole unit signed off with the assessor's declaration. An IQA referral supersedes it (a new row)."""
+
+    DECLARATION = (
+        "I confirm that the candidate has met every assessable item of this unit, "
+        "on evidence that is valid, authentic, current and sufficient."
+    )
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.PROTECT, related_name="unit_sign_offs")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="sign_offs")
+    declaration = models.TextField(default=DECLARATION)
+    learner_declaration = models.ForeignKey(LearnerDeclaration, on_delete=models.PROTECT, related_name="+")
+    by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+    # The sign-off a referral superseded, when this one replaces it.
+    replaces = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="replaced_by"
+    )
+
+    objects = UnitSignOffQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        constraints = [
+            # One sign-off per unit and enrolment, plus one more per referral (each replacing the one referred).
+            models.UniqueConstraint(
+                fields=["enrolment", "unit"], condition=Q(replaces__isnull=True), name="unit_sign_off_first_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit.code} signed off by {self.by}"
+
+
+class Countersignature(AppendOnly):
+    """The IQA's countersignature of a unit sign-off they sampled."""
+
+    unit_sign_off = models.OneToOneField(UnitSignOff, on_delete=models.PROTECT, related_name="countersignature")
+    comment = models.TextField(blank=True)
+    by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.unit_sign_off.unit.code} countersigned by {self.by}"
+
+
+class IqaReferral(AppendOnly):
+    """The IQA sends a unit sign-off back to the assessor; the sign-off is superseded and the unit reopens."""
+
+    unit_sign_off = models.OneToOneField(UnitSignOff, on_delete=models.PROTECT, related_name="referral")
+    comments = models.TextField()
+    by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.unit_sign_off.unit.code} referred by {self.by}"
+
+
+# --------------------------------------------------------------------------- questions
+
+
+class Question(models.Model):
+    """A candidate's question to their assessor; a thread of replies follows."""
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="questions")
+    subject = models.CharField(max_length=200)
+    text = models.TextField()
+    asked_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    asked_at = models.DateTimeField()
+    # When someone other than the asker first replied; null while the question waits.
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    objects = EnrolmentScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-asked_at", "-pk"]
+        indexes = [models.Index(fields=["enrolment", "answered_at"])]
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+class Reply(models.Model):
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="replies")
+    author = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField()
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name_plural = "replies"
+
+    def __str__(self) -> str:
+        return f"{self.author}: {self.text[:40]}"
+
+
+# --------------------------------------------------------------------------- visits and action points
+
+
+class Visit(models.Model):
+    """An assessor's visit to the candidate's workplace: planned, then recorded with notes."""
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="visits")
+    planned_for = models.DateTimeField()
+    place = models.CharField(max_length=200)
+    purpose = models.TextField()
+    notes = models.TextField(blank=True)
+    notes_recorded_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+
+    objects = EnrolmentScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["planned_for", "pk"]
+
+    def __str__(self) -> str:
+        return f"Visit on {self.planned_for:%d/%m/%Y} at {self.place}"
+
+
+class ActionPointQuerySet(EnrolmentScopedQuerySet):
+    def open(self) -> ActionPointQuerySet:
+        return self.filter(done_at__isnull=True)
+
+    def overdue(self, today: object) -> ActionPointQuerySet:
+        """Not done and due before `today`."""
+        return self.open().filter(due__lt=today)
+
+
+class ActionPoint(models.Model):
+    """Something the candidate agreed to do by a date, usually set at a visit."""
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="action_points")
+    visit = models.ForeignKey(Visit, null=True, blank=True, on_delete=models.SET_NULL, related_name="action_points")
+    text = models.TextField()
+    due = models.DateField()
+    set_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    set_at = models.DateTimeField()
+    done_at = models.DateTimeField(null=True, blank=True)
+    # The "due tomorrow" reminder went out: the periodic task never sends it twice.
+    reminder_sent_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ActionPointQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due", "pk"]
+        indexes = [models.Index(fields=["due", "done_at"])]
+
+    def __str__(self) -> str:
+        return self.text[:60]

@@ -224,7 +224,23 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # assessments: seal the audit chain's head outside the database; remind candidates of action points.
+    "assessments-export-audit-head": {"task": "assessments.tasks.export_audit_head", "schedule": 300.0},
+    "assessments-action-point-reminders": {
+        "task": "assessments.tasks.send_action_point_reminders", "schedule": 3600.0,
+    },
+}
+
+# Assessments: the assessor's response target, the working week it is counted in, IQA sampling.
+RESPONSE_TARGET_WORKING_HOURS = env.int("RESPONSE_TARGET_WORKING_HOURS", default=24)
+WORKING_DAYS = tuple(env.list("WORKING_DAYS", cast=int, default=[0, 1, 2, 3, 4]))  # Monday = 0
+WORKING_HOURS = tuple(env.list("WORKING_HOURS", cast=int, default=[9, 17]))  # start, end (local time)
+IQA_SAMPLING_RATE = env.float("IQA_SAMPLING_RATE", default=0.25)
+# The audit trail's seal: an HMAC key kept outside the database. The development default is
+# derived from SECRET_KEY; production sets AUDIT_HMAC_KEY to its own long random value.
+AUDIT_HMAC_KEY = env.str("AUDIT_HMAC_KEY", default="") or ("audit-hmac:" + SECRET_KEY)
+AUDIT_HEAD_PATH = Path(env.str("AUDIT_HEAD_PATH", default=str(VAR_DIR / "audit-head.json")))
 
 # Portfolio exports (PDF/ZIP built by a Celery worker with WeasyPrint, in a child process under a memory cap).
 EXPORT_MEMORY_LIMIT_MB = env.int("EXPORT_MEMORY_LIMIT_MB", default=1500)

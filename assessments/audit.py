@@ -1,0 +1,239 @@
+"""The tamper-evident audit trail: an append-only hash chain sealed with an HMAC.
+
+Each `AuditRecord` holds the SHA-256 of its own content, which includes the hash
+of the record before it (``prev_hash``), and an HMAC of that hash under
+``settings.AUDIT_HMAC_KEY``, a key kept outside the database (the environment;
+the development default is derived from SECRET_KEY). Someone who can write to
+the database but does not hold the key cannot alter, insert or delete a record
+without `verify()` noticing:
+
+- altered content -> its hash no longer matches;
+- a record inserted or rewritten with a recomputed hash -> its HMAC does not match;
+- a record deleted in the middle -> a gap in the sequence / a broken ``prev_hash`` link;
+- the newest records deleted -> the chain ends before the head exported outside the
+  database by `export_head()` (a periodic task writes it to ``AUDIT_HEAD_PATH``).
+
+Appending is serialized by locking the single `AuditHead` row (SELECT ... FOR
+UPDATE; SQLite takes its write lock at BEGIN IMMEDIATE), so two writers can never
+both extend the same record and fork the chain.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import hmac
+import json
+import os
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+
+from .models import AuditHead, AuditRecord
+
+GENESIS = "0" * 64
+HEAD_PK = 1
+CHUNK = 5000
+FIELDS = (
+    "sequence", "at", "actor_id", "actor_label", "enrolment_id", "object_type", "object_id", "object_label",
+    "action", "before", "after", "prev_hash", "hash", "hmac",
+)
+
+
+def _key() -> bytes:
+    return settings.AUDIT_HMAC_KEY.encode()
+
+
+def _canonical(values: Mapping[str, Any]) -> bytes:
+    content = {
+        "sequence": values["sequence"],
+        "at": _utc_text(values["at"]),
+        "actor_id": values["actor_id"],
+        "actor_label": values["actor_label"],
+        "enrolment_id": values["enrolment_id"],
+        "object_type": values["object_type"],
+        "object_id": values["object_id"],
+        "object_label": values["object_label"],
+        "action": values["action"],
+        "before": values["before"],
+        "after": values["after"],
+        "prev_hash": values["prev_hash"],
+    }
+    return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str).encode()
+
+
+def _utc_text(moment: datetime.datetime) -> str:
+    return moment.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def content_hash(values: Mapping[str, Any]) -> str:
+    """The SHA-256 (hex) of a record's content, its predecessor's hash included."""
+    return hashlib.sha256(_canonical(values)).hexdigest()
+
+
+def seal(digest: str) -> str:
+    """The HMAC-SHA256 (hex) of a hash under the audit key."""
+    return hmac.new(_key(), digest.encode(), hashlib.sha256).hexdigest()
+
+
+def _jsonable(value: Any) -> Any:
+    # Round-trip through JSON now, so the hash covers exactly what the database will give back.
+    return json.loads(json.dumps(value, default=str)) if value is not None else None
+
+
+def _lock_head() -> AuditHead:
+    head = AuditHead.objects.select_for_update().filter(pk=HEAD_PK).first()
+    if head is not None:
+        return head
+    try:
+        with transaction.atomic():
+            AuditHead.objects.create(pk=HEAD_PK)
+    except IntegrityError:
+        pass  # another writer created it first; lock theirs
+    return AuditHead.objects.select_for_update().get(pk=HEAD_PK)
+
+
+@transaction.atomic
+def record(
+    *,
+    actor: Any,
+    action: str,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str | int = "",
+    object_label: str = "",
+    enrolment_id: int | None = None,
+    before: Any = None,
+    after: Any = None,
+) -> AuditRecord:
+    """Append one record to the chain, in the caller's transaction (it commits or rolls back with the change).
+
+    `obj` fills the object's type, id and label; `actor` may be None for the system.
+    """
+    if obj is not None:
+        object_type = object_type or obj._meta.label
+        object_id = object_id or obj.pk
+        object_label = object_label or str(obj)
+    head = _lock_head()
+    values: dict[str, Any] = {
+        "sequence": head.sequence + 1,
+        "at": timezone.now(),
+        "actor_id": getattr(actor, "pk", None),
+        "actor_label": (str(actor) if actor is not None else "system")[:255],
+        "enrolment_id": enrolment_id,
+        "object_type": object_type[:64],
+        "object_id": str(object_id)[:64],
+        "object_label": object_label[:255],
+        "action": action[:64],
+        "before": _jsonable(before),
+        "after": _jsonable(after),
+        "prev_hash": head.hash,
+    }
+    values["hash"] = content_hash(values)
+    values["hmac"] = seal(values["hash"])
+    entry = AuditRecord.objects.create(**values)
+    AuditHead.objects.filter(pk=HEAD_PK).update(sequence=entry.sequence, hash=entry.hash)
+    return entry
+
+
+# --------------------------------------------------------------------------- the head outside the database
+
+
+@dataclass(frozen=True)
+class ExportedHead:
+    sequence: int
+    hash: str
+    hmac: str
+    at: str
+
+
+def export_head(path: Path | None = None) -> ExportedHead:
+    """Write the chain's newest record (sequence, hash, HMAC, time) to AUDIT_HEAD_PATH, atomically."""
+    path = Path(path or settings.AUDIT_HEAD_PATH)
+    newest = AuditRecord.objects.order_by("-sequence").values("sequence", "hash").first()
+    sequence, digest = (newest["sequence"], newest["hash"]) if newest else (0, GENESIS)
+    head = ExportedHead(sequence=sequence, hash=digest, hmac=seal(f"{sequence}:{digest}"),
+                        at=_utc_text(timezone.now()))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    scratch = path.with_suffix(path.suffix + ".tmp")
+    scratch.write_text(json.dumps(head.__dict__, indent=2))
+    os.replace(scratch, path)  # readers see the old head or the new one, never half a file
+    return head
+
+
+def read_exported_head(path: Path | None = None) -> ExportedHead | None:
+    """The last exported head, or None when none was written yet."""
+    path = Path(path or settings.AUDIT_HEAD_PATH)
+    if not path.exists():
+        return None
+    data = json.loads(path.read_text())
+    return ExportedHead(sequence=int(data["sequence"]), hash=data["hash"], hmac=data["hmac"], at=data["at"])
+
+
+# --------------------------------------------------------------------------- verification
+
+
+@dataclass(frozen=True)
+class Verdict:
+    intact: bool
+    checked: int
+    problem: str = ""
+    sequence: int | None = None  # the first record found altered, inserted or deleted
+
+
+def _rows() -> Iterator[dict[str, Any]]:
+    # Keyset pagination: bounded memory over any number of records, on every database.
+    last = 0
+    while True:
+        chunk = list(AuditRecord.objects.filter(sequence__gt=last).order_by("sequence").values(*FIELDS)[:CHUNK])
+        if not chunk:
+            return
+        yield from chunk
+        last = chunk[-1]["sequence"]
+
+
+def verify(*, head_path: Path | None = None) -> Verdict:
+    """Walk the chain from the first record; the first problem found, or intact.
+
+    Checks each record's hash, HMAC, sequence and link, then the newest record against
+    the head last exported outside the database (which catches deleted newest records).
+    """
+    key = _key()
+    expected_sequence, prev = 1, GENESIS
+    checked = 0
+    for row in _rows():
+        sequence = row["sequence"]
+        if sequence != expected_sequence:
+            return Verdict(False, checked, f"record #{expected_sequence} was deleted (the chain jumps from "
+                                           f"#{expected_sequence - 1} to #{sequence})", expected_sequence)
+        if content_hash(row) != row["hash"]:
+            return Verdict(False, checked, f"record #{sequence} was altered (its content no longer matches "
+                                           "its hash)", sequence)
+        if not hmac.compare_digest(hmac.new(key, row["hash"].encode(), hashlib.sha256).hexdigest(), row["hmac"]):
+            return Verdict(False, checked, f"record #{sequence} was inserted or rewritten (its seal does not "
+                                           "match the audit key)", sequence)
+        if row["prev_hash"] != prev:
+            return Verdict(False, checked, f"record #{sequence} was inserted or a record before it deleted "
+                                           "(its link to the previous record is broken)", sequence)
+        prev, expected_sequence = row["hash"], sequence + 1
+        checked += 1
+    last_sequence = expected_sequence - 1
+    exported = read_exported_head(head_path)
+    if exported is not None:
+        if not hmac.compare_digest(seal(f"{exported.sequence}:{exported.hash}"), exported.hmac):
+            return Verdict(False, checked, "the exported head was altered (its seal does not match)", None)
+        if exported.sequence > last_sequence:
+            return Verdict(False, checked, f"record #{last_sequence + 1} was deleted: the head exported at "
+                                           f"{exported.at} names record #{exported.sequence}, the chain ends at "
+                                           f"#{last_sequence}", last_sequence + 1)
+        if exported.sequence > 0:
+            at_head = AuditRecord.objects.filter(sequence=exported.sequence).values_list("hash", flat=True).first()
+            if at_head != exported.hash:
+                return Verdict(False, checked, f"record #{exported.sequence} differs from the head exported at "
+                                               f"{exported.at}: the chain was rewritten", exported.sequence)
+    return Verdict(True, checked)

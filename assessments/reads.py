@@ -1,0 +1,363 @@
+"""Named reads of the assessment workflow: caseload, review queue, unit progress, sampling, eligibility, history.
+
+Every read starts from the gate (candidates/access.py) and costs a fixed number of
+queries whatever the amount of data (tests/assessments pin the counts).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from candidates import access
+from candidates.models import Enrolment, Role, UnitChoice, User
+from evidence.models import EvidenceItem, Mapping, MappingStatus, VersionStatus
+from evidence.reads import units_for
+from units.models import AssessableItem, Unit
+
+from .models import (
+    ActionPoint,
+    AuditRecord,
+    Decision,
+    ItemSignOff,
+    LearnerDeclaration,
+    Question,
+    UnitSignOff,
+    Visit,
+)
+from .working_hours import working_hours_between
+
+# --------------------------------------------------------------------------- what waits for the assessor
+
+
+def awaiting_review(items: QuerySet[EvidenceItem]) -> QuerySet[EvidenceItem]:
+    """Items whose current version is submitted and has a claim not yet judged, or no mapping at all."""
+    current = OuterRef("current_version_id")
+    return items.filter(current_version__status=VersionStatus.SUBMITTED).filter(
+        Exists(Mapping.objects.filter(version_id=current, status=MappingStatus.CLAIMED))
+        | ~Exists(Mapping.objects.filter(version_id=current))
+    )
+
+
+def assessed_by(user: User) -> QuerySet[Enrolment]:
+    """The enrolments `user` assesses (named as assessor and holding the role in the centre)."""
+    return access.enrolments_visible_to(user).filter(assessor=user)
+
+
+def review_queue(user: User, *, limit: int = 200) -> list[EvidenceItem]:
+    """Submitted evidence waiting for `user`'s judgement across their caseload, oldest first. One query."""
+    items = awaiting_review(EvidenceItem.objects.filter(enrolment__in=assessed_by(user)))
+    return list(
+        items.select_related("current_version", "enrolment__candidate", "enrolment__qualification")
+        .annotate(claims=Count("current_version__mappings", filter=Q(
+            current_version__mappings__status=MappingStatus.CLAIMED)))
+        .order_by("current_version__submitted_at", "pk")[:limit]
+    )
+
+
+@dataclass
+class CaseloadRow:
+    enrolment: Enrolment
+    items_total: int = 0
+    items_signed: int = 0
+    units_signed: int = 0
+    awaiting: int = 0
+    oldest_evidence: object = None
+    unanswered: int = 0
+    oldest_question: object = None
+    next_visit: object = None
+    overdue_actions: int = 0
+    waiting_hours: float = 0.0
+    past_target: bool = False
+
+    @property
+    def progress(self) -> int:
+        """Per cent of the chosen units' assessable items signed off."""
+        return round(100 * self.items_signed / self.items_total) if self.items_total else 0
+
+
+CASELOAD_SORTS = {
+    "candidate": lambda row: (row.enrolment.candidate.last_name.lower(), row.enrolment.candidate.first_name.lower()),
+    "progress": lambda row: (row.progress, row.enrolment.pk),
+    "awaiting": lambda row: (-row.awaiting, row.enrolment.pk),
+    "questions": lambda row: (-row.unanswered, row.enrolment.pk),
+    "waiting": lambda row: (-row.waiting_hours, row.enrolment.pk),
+    "visit": lambda row: (row.next_visit is None, row.next_visit or 0, row.enrolment.pk),
+    "overdue": lambda row: (-row.overdue_actions, row.enrolment.pk),
+}
+
+
+def _by_enrolment(rows: Iterable[dict], key: str = "enrolment_id") -> dict[int, dict]:
+    return {row[key]: row for row in rows}
+
+
+def caseload(user: User, *, sort: str = "waiting", now: object = None) -> list[CaseloadRow]:
+    """The assessor's candidates with progress and everything waiting, sorted by `sort`. Eight queries."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    enrolments = list(assessed_by(user).select_related("candidate", "qualification").exclude(status="withdrawn"))
+    ids = [e.pk for e in enrolments]
+    totals = _by_enrolment(
+        UnitChoice.objects.filter(enrolment_id__in=ids).values("enrolment_id").annotate(n=Count("unit__items"))
+        .order_by()
+    )
+    signed = _by_enrolment(
+        ItemSignOff.objects.filter(enrolment_id__in=ids).values("enrolment_id").annotate(n=Count("pk")).order_by()
+    )
+    units = _by_enrolment(
+        UnitSignOff.objects.current().filter(enrolment_id__in=ids).values("enrolment_id").annotate(n=Count("pk"))
+        .order_by()
+    )
+    waiting = _by_enrolment(
+        awaiting_review(EvidenceItem.objects.filter(enrolment_id__in=ids)).values("enrolment_id")
+        .annotate(n=Count("pk"), oldest=Min("current_version__submitted_at")).order_by()
+    )
+    questions = _by_enrolment(
+        Question.objects.filter(enrolment_id__in=ids, answered_at__isnull=True).values("enrolment_id")
+        .annotate(n=Count("pk"), oldest=Min("asked_at")).order_by()
+    )
+    visits = _by_enrolment(
+        Visit.objects.filter(enrolment_id__in=ids, planned_for__gte=now).values("enrolment_id")
+        .annotate(next=Min("planned_for")).order_by()
+    )
+    overdue = _by_enrolment(
+        ActionPoint.objects.filter(enrolment_id__in=ids).overdue(today).values("enrolment_id")
+        .annotate(n=Count("pk")).order_by()
+    )
+    target = settings.RESPONSE_TARGET_WORKING_HOURS
+    rows = []
+    for enrolment in enrolments:
+        pk = enrolment.pk
+        row = CaseloadRow(
+            enrolment=enrolment,
+            items_total=totals.get(pk, {}).get("n", 0),
+            items_signed=signed.get(pk, {}).get("n", 0),
+            units_signed=units.get(pk, {}).get("n", 0),
+            awaiting=waiting.get(pk, {}).get("n", 0),
+            oldest_evidence=waiting.get(pk, {}).get("oldest"),
+            unanswered=questions.get(pk, {}).get("n", 0),
+            oldest_question=questions.get(pk, {}).get("oldest"),
+            next_visit=visits.get(pk, {}).get("next"),
+            overdue_actions=overdue.get(pk, {}).get("n", 0),
+        )
+        oldest = min(filter(None, (row.oldest_evidence, row.oldest_question)), default=None)
+        if oldest is not None:
+            row.waiting_hours = working_hours_between(oldest, now)
+            row.past_target = row.waiting_hours > target
+        rows.append(row)
+    rows.sort(key=CASELOAD_SORTS.get(sort, CASELOAD_SORTS["waiting"]))
+    return rows
+
+
+# --------------------------------------------------------------------------- one portfolio's units
+
+
+@dataclass
+class ItemStatus:
+    item: AssessableItem
+    counts: dict[str, int] = field(default_factory=dict)
+    sign_off: ItemSignOff | None = None
+
+    @property
+    def status(self) -> str:
+        """signed off, else accepted, referred, claimed, or none."""
+        if self.sign_off is not None:
+            return "signed_off"
+        for status in (MappingStatus.ACCEPTED, MappingStatus.REFERRED, MappingStatus.CLAIMED):
+            if self.counts.get(status):
+                return str(status)
+        return "none"
+
+
+@dataclass
+class UnitStatus:
+    unit: Unit
+    items: list[ItemStatus]
+    declaration: LearnerDeclaration | None = None
+    sign_off: UnitSignOff | None = None  # the current one
+    referrals: list[UnitSignOff] = field(default_factory=list)  # superseded sign-offs, newest first
+
+    @property
+    def items_signed(self) -> int:
+        return sum(1 for item in self.items if item.sign_off is not None)
+
+    @property
+    def ready_to_sign(self) -> bool:
+        return self.sign_off is None and self.items_signed == len(self.items) and bool(self.items)
+
+    @property
+    def state(self) -> str:
+        """countersigned, signed_off, referred_by_iqa (reopened), in_progress or not_started."""
+        if self.sign_off is not None:
+            return "countersigned" if self.sign_off.countersignature_row else "signed_off"
+        if self.referrals:
+            return "referred_by_iqa"
+        if any(item.status != "none" for item in self.items):
+            return "in_progress"
+        return "not_started"
+
+
+def unit_statuses(enrolment: Enrolment, units: list[Unit] | None = None) -> list[UnitStatus]:
+    """Each of the candidate's units with its items' evidence and sign-offs and the unit's sign-off. Seven queries."""
+    units = units if units is not None else units_for(enrolment)
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    for row in (
+        Mapping.objects.filter(version__item__enrolment_id=enrolment.pk, version__current_of__isnull=False)
+        .values("assessable_item_id", "status").annotate(n=Count("version_id", distinct=True)).order_by()
+    ):
+        counts[row["assessable_item_id"]][row["status"]] = row["n"]
+    item_sign_offs = {s.assessable_item_id: s for s in ItemSignOff.objects.filter(enrolment=enrolment)
+                      .select_related("by")}
+    declarations = {d.unit_id: d for d in LearnerDeclaration.objects.filter(enrolment=enrolment)}
+    sign_offs: dict[int, list[UnitSignOff]] = defaultdict(list)
+    for sign_off in (
+        UnitSignOff.objects.filter(enrolment=enrolment).select_related(
+            "by", "countersignature__by", "referral__by").order_by("-at", "-pk")
+    ):
+        _load_review(sign_off)
+        sign_offs[sign_off.unit_id].append(sign_off)
+    statuses = []
+    for unit in units:
+        history = sign_offs.get(unit.pk, [])
+        current = next((s for s in history if s.referral_row is None), None)
+        statuses.append(UnitStatus(
+            unit=unit,
+            items=[ItemStatus(item=item, counts=counts.get(item.pk, {}), sign_off=item_sign_offs.get(item.pk))
+                   for item in unit.assessable_items()],
+            declaration=declarations.get(unit.pk),
+            sign_off=current,
+            referrals=[s for s in history if s.referral_row is not None],
+        ))
+    return statuses
+
+
+def _load_review(sign_off: UnitSignOff) -> None:
+    """Set `countersignature_row` and `referral_row` (or None) from the select_related reverse one-to-ones."""
+    for name in ("countersignature", "referral"):
+        try:
+            row = getattr(sign_off, name)
+        except ObjectDoesNotExist:  # absent: select_related already knows, so no query is made
+            row = None
+        setattr(sign_off, f"{name}_row", row)
+
+
+# --------------------------------------------------------------------------- eligibility
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    achieved: tuple[str, ...]
+    full: bool
+    combination: tuple[str, ...] = ()  # a valid combination of achieved units, when full
+    reasons: tuple[str, ...] = ()
+
+    @property
+    def summary(self) -> str:
+        if self.full:
+            return "Eligible for the full qualification with units " + ", ".join(self.combination) + "."
+        if self.achieved:
+            return "Eligible for unit certificates: " + ", ".join(self.achieved) + "."
+        return "Not yet eligible: no unit is achieved."
+
+
+def achieved_units(enrolment_ids: Iterable[int]) -> dict[int, list[str]]:
+    """Unit codes achieved per enrolment: a current sign-off (countersigned where the IQA sampled it). One query.
+
+    A sign-off the IQA has not reviewed counts; one the IQA referred is superseded and does not.
+    """
+    achieved: dict[int, list[str]] = defaultdict(list)
+    for enrolment_id, code in (
+        UnitSignOff.objects.current().filter(enrolment_id__in=list(enrolment_ids))
+        .order_by("unit__order", "unit__code").values_list("enrolment_id", "unit__code")
+    ):
+        achieved[enrolment_id].append(code)
+    return achieved
+
+
+def eligibility(enrolment: Enrolment, achieved: list[str], spec: object) -> Eligibility:
+    """What the achieved units earn: the full qualification (and by which combination) or unit certificates."""
+    from units.planner import Impossible, plan
+
+    if not achieved:
+        return Eligibility(achieved=(), full=False)
+    pathway = enrolment.pathway.name if enrolment.pathway_id else None
+    result = plan(spec, achieved, allowed=achieved, pathway=pathway)
+    if isinstance(result, Impossible):
+        return Eligibility(achieved=tuple(achieved), full=False, reasons=result.reasons)
+    return Eligibility(achieved=tuple(achieved), full=True, combination=result.units)
+
+
+# --------------------------------------------------------------------------- IQA sampling
+
+
+@dataclass
+class AssessorSample:
+    assessor: User
+    signed: int = 0
+    sampled: int = 0
+    rate: float = 0.25
+
+    @property
+    def needed(self) -> int:
+        return math.ceil(self.signed * self.rate)
+
+    @property
+    def met(self) -> bool:
+        return self.sampled >= self.needed
+
+    @property
+    def summary(self) -> str:
+        """'Ash Assessor: 2 of 8 units sampled, 25% needs 2: met'."""
+        verdict = "met" if self.met else f"{self.needed - self.sampled} more to sample"
+        return (f"{self.assessor}: {self.sampled} of {self.signed} unit{'s' if self.signed != 1 else ''} sampled, "
+                f"{round(self.rate * 100)}% needs {self.needed}: {verdict}")
+
+
+def sampling_sign_offs(user: User) -> QuerySet[UnitSignOff]:
+    """Every unit sign-off `user` quality-assures (as the enrolment's IQA) or, for a centre admin or EQA, reads."""
+    enrolments = access.enrolments_visible_to(user)
+    if not user.is_superuser:
+        reading = Role.objects.filter(user=user, kind__in=[access.CENTRE_ADMIN, access.EQA]).values("centre_id")
+        enrolments = enrolments.filter(Q(iqa=user) | Q(centre_id__in=reading))
+    return UnitSignOff.objects.filter(enrolment__in=enrolments.values("pk"))
+
+
+def sampling(user: User) -> tuple[list[UnitSignOff], list[AssessorSample]]:
+    """The signed-off units the user may sample, newest first, and each assessor's sampling against the plan.
+
+    Two queries. A unit sign-off counts as sampled once the IQA countersigned or referred it.
+    """
+    rate = settings.IQA_SAMPLING_RATE
+    sign_offs = list(
+        sampling_sign_offs(user).select_related(
+            "enrolment__candidate", "enrolment__qualification", "unit", "by", "countersignature__by", "referral__by"
+        ).order_by("-at", "-pk")
+    )
+    by_assessor: dict[int, AssessorSample] = {}
+    for sign_off in sign_offs:
+        _load_review(sign_off)
+        sample = by_assessor.setdefault(sign_off.by_id, AssessorSample(assessor=sign_off.by, rate=rate))
+        sample.signed += 1
+        if sign_off.countersignature_row or sign_off.referral_row:
+            sample.sampled += 1
+    return sign_offs, sorted(by_assessor.values(), key=lambda s: str(s.assessor))
+
+
+# --------------------------------------------------------------------------- history
+
+
+def history(enrolment: Enrolment) -> list[AuditRecord]:
+    """The enrolment's audit records, newest first. One query."""
+    return list(AuditRecord.objects.filter(enrolment_id=enrolment.pk).order_by("-sequence"))
+
+
+def decisions_of(enrolment: Enrolment) -> QuerySet[Decision]:
+    return Decision.objects.filter(enrolment=enrolment).select_related("by", "assessable_item__unit", "version")
+
