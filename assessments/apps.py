@@ -2,5 +2,10 @@ from django.apps import AppConfig
 
 
 class AssessmentsConfig(AppConfig):
-    default_auto_field = 'django.db.models.BigAutoField'
-    name = 'assessments'
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "assessments"
+
+    def ready(self) -> None:
+        from .listeners import connect
+
+        connect()

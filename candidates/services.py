@@ -10,7 +10,7 @@ import csv
 import datetime
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -39,6 +39,10 @@ from .models import (
 )
 
 ULN_PATTERN = re.compile(r"^\d{10}$")
+
+#: Called with each Reassignment inside reassign()'s transaction. Later apps append to it in their
+#: AppConfig.ready() (assessments writes its audit record this way), so this app never imports them.
+AFTER_REASSIGN: list[Callable[[Reassignment], None]] = []
 
 CSV_COLUMNS = (
     "email",
@@ -416,9 +420,12 @@ def reassign(*, enrolment: Enrolment, role: str, to_user: User | None, by: User)
     else:
         enrolment.iqa = to_user
     enrolment.save(update_fields=[role])
-    return Reassignment.objects.create(
+    reassignment = Reassignment.objects.create(
         enrolment=enrolment, field=role, from_user=current, to_user=to_user, by=by, at=timezone.now()
     )
+    for callback in AFTER_REASSIGN:
+        callback(reassignment)
+    return reassignment
 
 
 def _move(enrolment: Enrolment, *, allowed_from: set[str], to: str, verb: str) -> Enrolment:

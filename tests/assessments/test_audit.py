@@ -1,0 +1,146 @@
+"""The audit chain: append, verify, and tampering by raw SQL caught and named (altered, deleted, inserted)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import CommandError, call_command
+from django.db import connection
+
+from assessments import audit
+from assessments.models import AuditRecord
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def head_path(tmp_path, settings):
+    settings.AUDIT_HEAD_PATH = tmp_path / "audit-head.json"
+    return settings.AUDIT_HEAD_PATH
+
+
+def _chain(n: int, actor=None) -> list[AuditRecord]:
+    return [audit.record(actor=actor, action="test", object_type="test.Thing", object_id=i, object_label=f"thing {i}",
+                         before={"n": i}, after={"n": i + 1, "text": "ünïcode"}) for i in range(1, n + 1)]
+
+
+def _raw(sql: str, params: list) -> None:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # The append-only trigger refuses this even to the application; the attacker here is a DB owner.
+            cursor.execute("ALTER TABLE assessments_auditrecord DISABLE TRIGGER USER")
+        cursor.execute(sql, params)
+        if connection.vendor == "postgresql":
+            cursor.execute("ALTER TABLE assessments_auditrecord ENABLE TRIGGER USER")
+
+
+def test_records_are_chained_and_sealed(head_path) -> None:
+    first, second = _chain(2)
+    assert (first.sequence, second.sequence) == (1, 2)
+    assert first.prev_hash == audit.GENESIS
+    assert second.prev_hash == first.hash
+    assert second.hmac == audit.seal(second.hash)
+
+
+def test_intact_chain_verifies(head_path) -> None:
+    _chain(5)
+    audit.export_head()
+    verdict = audit.verify()
+    assert verdict.intact and verdict.checked == 5
+
+
+def test_a_record_changed_by_raw_sql_is_named(head_path) -> None:
+    _chain(5)
+    audit.export_head()
+    _raw("UPDATE assessments_auditrecord SET object_label = %s WHERE sequence = %s", ["forged", 3])
+    verdict = audit.verify()
+    assert not verdict.intact
+    assert verdict.sequence == 3 and "altered" in verdict.problem
+
+
+def test_a_record_rewritten_with_a_recomputed_hash_fails_its_seal(head_path) -> None:
+    _chain(4)
+    row = AuditRecord.objects.values(*audit.FIELDS).get(sequence=2)
+    row["object_label"] = "forged"
+    forged_hash = audit.content_hash(row)
+    _raw("UPDATE assessments_auditrecord SET object_label = %s, hash = %s WHERE sequence = %s",
+         ["forged", forged_hash, 2])
+    verdict = audit.verify()
+    assert verdict.sequence == 2 and "seal" in verdict.problem
+
+
+def test_a_record_deleted_in_the_middle_is_named(head_path) -> None:
+    _chain(5)
+    _raw("DELETE FROM assessments_auditrecord WHERE sequence = %s", [3])
+    verdict = audit.verify()
+    assert not verdict.intact and verdict.sequence == 3 and "deleted" in verdict.problem
+
+
+def test_the_newest_record_deleted_is_caught_by_the_exported_head(head_path) -> None:
+    _chain(5)
+    audit.export_head()
+    _raw("DELETE FROM assessments_auditrecord WHERE sequence = %s", [5])
+    verdict = audit.verify()
+    assert not verdict.intact and verdict.sequence == 5 and "deleted" in verdict.problem
+
+
+def test_a_record_inserted_without_the_key_is_named(head_path) -> None:
+    _chain(3)
+    newest = AuditRecord.objects.values(*audit.FIELDS).get(sequence=3)
+    forged = {**newest, "sequence": 4, "prev_hash": newest["hash"], "object_label": "inserted"}
+    forged["hash"] = audit.content_hash(forged)
+    forged["hmac"] = "0" * 64
+    AuditRecord(**forged).save()
+    verdict = audit.verify()
+    assert not verdict.intact and verdict.sequence == 4 and "inserted" in verdict.problem
+
+
+def test_a_record_inserted_in_the_middle_breaks_the_chain(head_path) -> None:
+    _chain(3)
+    _raw("UPDATE assessments_auditrecord SET sequence = sequence + 10 WHERE sequence = %s", [3])
+    _raw("UPDATE assessments_auditrecord SET sequence = 4 WHERE sequence = %s", [13])
+    AuditRecord(**{**AuditRecord.objects.values(*audit.FIELDS).get(sequence=2), "sequence": 3,
+                   "object_label": "inserted"}).save()
+    verdict = audit.verify()
+    assert not verdict.intact and verdict.sequence == 3
+
+
+def test_a_forged_exported_head_is_refused(head_path) -> None:
+    _chain(2)
+    audit.export_head()
+    data = json.loads(head_path.read_text())
+    data["sequence"] = 1
+    head_path.write_text(json.dumps(data))
+    assert "exported head" in audit.verify().problem
+
+
+def test_records_cannot_be_changed_or_deleted_through_the_orm(head_path) -> None:
+    (record,) = _chain(1)
+    record.object_label = "changed"
+    with pytest.raises(ValidationError):
+        record.save()
+    with pytest.raises(ValidationError):
+        record.delete()
+
+
+def test_verify_audit_command_exits_0_when_intact_and_1_naming_the_record(head_path, capsys) -> None:
+    _chain(3)
+    audit.export_head()
+    call_command("verify_audit")
+    assert "intact: 3 records" in capsys.readouterr().out
+    _raw("UPDATE assessments_auditrecord SET action = %s WHERE sequence = %s", ["forged", 2])
+    with pytest.raises(CommandError) as error:
+        call_command("verify_audit")
+    # On the command line Django turns the CommandError into this exit status.
+    assert error.value.returncode == 1
+    assert "record #2 was altered" in str(error.value)
+
+
+def test_export_head_writes_sequence_hash_and_seal(head_path) -> None:
+    records = _chain(2)
+    head = audit.export_head()
+    data = json.loads(head_path.read_text())
+    assert data["sequence"] == 2 and data["hash"] == records[-1].hash == head.hash
+    assert data["hmac"] == audit.seal(f"2:{records[-1].hash}")
