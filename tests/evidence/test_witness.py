@@ -1,0 +1,117 @@
+"""A witness confirms their testimony through a signed, expiring link; no account needed."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.core import mail, signing
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from evidence import services
+from evidence.models import EvidenceKind
+from tests.evidence.evidence_factories import DAY, make_evidence
+
+LINK = re.compile(r"http://testserver(/witness/[^/\s]+/)")
+
+
+@pytest.fixture
+def testimony(enrolment):
+    return make_evidence(enrolment, kind=EvidenceKind.WITNESS_TESTIMONY, title="Handled an angry caller",
+                         text="I saw Cara calm an angry caller and solve the problem.", with_file=False)
+
+
+def _submit(testimony, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.version_submit(version=testimony.current_version, by=testimony.enrolment.candidate,
+                                link_base="http://testserver/")
+    return LINK.search(mail.outbox[-1].body).group(1)
+
+
+def test_submitting_a_testimony_emails_the_witness_a_link(testimony, django_capture_on_commit_callbacks):
+    _submit(testimony, django_capture_on_commit_callbacks)
+    (message,) = mail.outbox
+    assert message.to == ["wendy.witness@example.org"]
+    assert "Cara Candidate" in message.subject
+    testimony.current_version.refresh_from_db()
+    assert testimony.current_version.witness_requested_at is not None
+
+
+def test_the_witness_page_shows_the_testimony_without_confirming_it(
+    client, testimony, django_capture_on_commit_callbacks
+):
+    path = _submit(testimony, django_capture_on_commit_callbacks)
+    response = client.get(path)
+    assert response.status_code == 200
+    assert "I saw Cara calm an angry caller" in response.content.decode()
+    testimony.current_version.refresh_from_db()
+    assert testimony.current_version.witness_confirmed_at is None
+
+
+def test_the_witness_link_confirms_once(client, testimony, django_capture_on_commit_callbacks):
+    path = _submit(testimony, django_capture_on_commit_callbacks)
+    first = client.post(path)
+    assert first.status_code == 200
+    assert "Your confirmation is recorded" in first.content.decode()
+    testimony.current_version.refresh_from_db()
+    confirmed_at = testimony.current_version.witness_confirmed_at
+    assert confirmed_at is not None
+
+    second = client.post(path)
+    assert second.status_code == 400
+    assert "already confirmed" in second.content.decode()
+    testimony.current_version.refresh_from_db()
+    assert testimony.current_version.witness_confirmed_at == confirmed_at
+
+
+def test_the_item_shows_when_the_witness_confirmed(client, testimony, django_capture_on_commit_callbacks):
+    path = _submit(testimony, django_capture_on_commit_callbacks)
+    client.post(path)
+    client.force_login(testimony.enrolment.candidate)
+    page = client.get(reverse("evidence:detail", kwargs={"pk": testimony.pk})).content.decode()
+    assert re.search(r'data-testid="witness-status">.*Yes, on', page)
+
+
+def test_an_expired_link_is_refused(client, testimony, django_capture_on_commit_callbacks, settings):
+    path = _submit(testimony, django_capture_on_commit_callbacks)
+    settings.EVIDENCE_WITNESS_LINK_MAX_AGE = -1
+    response = client.post(path)
+    assert response.status_code == 400
+    assert "expired" in response.content.decode()
+    testimony.current_version.refresh_from_db()
+    assert testimony.current_version.witness_confirmed_at is None
+
+
+def test_a_tampered_link_is_refused(client, testimony, django_capture_on_commit_callbacks):
+    path = _submit(testimony, django_capture_on_commit_callbacks)
+    token = path.split("/")[2]
+    value, timestamp, signature = token.split(":")
+    other_pk = str(int(value.split(".")[0]) + 1)
+    forged = f"{other_pk}.{value.split('.')[1]}:{timestamp}:{signature}"
+    response = client.post(reverse("evidence:witness_confirm", kwargs={"token": forged}))
+    assert response.status_code == 400
+    assert "not valid" in response.content.decode()
+
+
+def test_a_link_signed_for_another_purpose_is_refused(testimony):
+    token = signing.TimestampSigner(salt="some-other-purpose").sign(f"{testimony.current_version.pk}.x")
+    with pytest.raises(ValidationError, match="not valid"):
+        services.witness_confirm(token=token)
+
+
+def test_a_link_for_a_changed_testimony_is_refused(testimony):
+    token = services.witness_token(testimony.current_version)
+    services.draft_update(version=testimony.current_version, by=testimony.enrolment.candidate,
+                          title="Handled an angry caller", date=DAY, text="A different account.",
+                          witness_name="Wendy Witness", witness_email="wendy.witness@example.org")
+    with pytest.raises(ValidationError, match="changed"):
+        services.witness_confirm(token=token)
+
+
+def test_the_candidate_can_send_a_new_link(client, testimony, django_capture_on_commit_callbacks):
+    _submit(testimony, django_capture_on_commit_callbacks)
+    client.force_login(testimony.enrolment.candidate)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("evidence:witness_send", kwargs={"pk": testimony.pk}))
+    assert len(mail.outbox) == 2
