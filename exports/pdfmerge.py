@@ -89,7 +89,7 @@ def merge(
 
 
 def _add_bookmark(writer: PdfWriter, bookmark: Bookmark, parent: object) -> None:
-    node = writer.add_outline_item(bookmark.title, bookmark.page, parent=parent)
+    node = writer.add_outline_item(title=bookmark.title, page_number=bookmark.page, parent=parent)
     for child in bookmark.children:
         _add_bookmark(writer, child, node)
 
