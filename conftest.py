@@ -19,6 +19,11 @@ if "portfolio_site.settings" in sys.modules:
     # Copy onto the live object: apps may already have added their defaults to it.
     # Except DATABASES: the connections already hold that dict, and pytest-django gives each
     # xdist worker its own test database by editing it in place; a new dict would lose that.
+    from django.core.signals import setting_changed
+    from django.test import signals  # noqa: F401 - its receivers drop caches built from the old values
+
     for name in filter(str.isupper, dir(module)):
         if name != "DATABASES":
             setattr(settings, name, getattr(module, name))
+            # Storages, for one, may already be built from the first reading (STATIC_MANIFEST).
+            setting_changed.send(sender=None, setting=name, value=getattr(module, name), enter=True)
