@@ -1,0 +1,34 @@
+"""The evidence block of the home page: the candidate's progress per unit and their recent evidence activity.
+
+An inclusion tag, so the home page (owned by portfolio_site) gains it with one line:
+``{% load evidence_home %}{% evidence_progress %}``.
+"""
+
+from __future__ import annotations
+
+from django import template
+
+from candidates.models import Enrolment, EnrolmentStatus
+from evidence import reads
+
+register = template.Library()
+
+
+@register.inclusion_tag("evidence/_home_progress.html", takes_context=True)
+def evidence_progress(context: template.Context) -> dict[str, object]:
+    """For each live enrolment of the signed-in candidate: units with evidence coverage; and the latest changes.
+
+    Costs one query for the enrolments, three per enrolment (a candidate has one or two) and one for the activity.
+    """
+    user = context["request"].user
+    if not user.is_authenticated:
+        return {"progress": [], "recent": []}
+    enrolments = list(
+        Enrolment.objects.filter(candidate=user)
+        .exclude(status=EnrolmentStatus.WITHDRAWN)
+        .select_related("qualification")
+    )
+    return {
+        "progress": [(enrolment, reads.matrix(enrolment)) for enrolment in enrolments],
+        "recent": reads.recent_versions(enrolments, limit=8),
+    }
