@@ -272,3 +272,28 @@ def test_a_photo_keeps_its_orientation_and_loses_its_location(enrolment):
 
     with default_storage.open(stored.name, "rb") as handle:
         assert Image.open(handle).getexif().get(0x0112) == 6
+
+
+def test_seed_demo_adds_every_kind_of_evidence_at_every_stage_once(make_qualification, settings):
+    import io
+
+    from django.core.management import call_command
+
+    from evidence.models import EvidenceItem, EvidenceVersion
+
+    make_qualification(code="ocr-l3-customer-service")
+    make_qualification(code="cs-standards-l3", title="Standards")
+
+    def seed() -> None:
+        call_command("seed_demo", force=True, stdout=io.StringIO(), stderr=io.StringIO())
+
+    seed()
+    assert set(EvidenceItem.objects.values_list("kind", flat=True)) == set(EvidenceKind.values)
+    assert set(EvidenceVersion.objects.values_list("status", flat=True)) == set(VersionStatus.values)
+    assert EvidenceVersion.objects.filter(number=2).exists()
+    assert Mapping.objects.exists()
+    assert set(EvidenceFile.objects.values_list("mime", flat=True)) >= {"image/png", "application/pdf", "audio/wav"}
+    assert EvidenceVersion.objects.filter(witness_confirmed_at__isnull=False).exists()
+    counts = (EvidenceItem.objects.count(), EvidenceVersion.objects.count(), EvidenceFile.objects.count())
+    seed()
+    assert (EvidenceItem.objects.count(), EvidenceVersion.objects.count(), EvidenceFile.objects.count()) == counts

@@ -76,6 +76,16 @@ class Command(BaseCommand):
                     start_date=today - datetime.timedelta(days=60),
                     planned_end_date=today + datetime.timedelta(days=305),
                 )
+        self._seed_evidence(people)
         self.stdout.write(f"Demo centre: {centre.name}. Sign in at /accounts/login/ with password {password!r}:")
         for email, role in rows:
             self.stdout.write(f"  {email:32} {role}")
+
+    def _seed_evidence(self, people: dict[str, User]) -> None:
+        # A later app's demo data: imported here, the one place that composes every app's seed.
+        from evidence.demo import seed_evidence
+
+        for enrolment in Enrolment.objects.filter(candidate=people["candidate"]).select_related("candidate"):
+            created = seed_evidence(enrolment=enrolment, assessor=people["assessor"])
+            if created:
+                self.stdout.write(f"Demo evidence: {len(created)} items for {enrolment}.")
