@@ -13,11 +13,10 @@ from candidates import access
 from candidates.models import Enrolment
 
 from . import gate, reads
+from .specs import spec_of
 
 
 def _claims(centre: object) -> list[tuple[Enrolment, reads.Eligibility]]:
-    from units.spec import spec_for
-
     enrolments = list(
         Enrolment.objects.filter(centre=centre).exclude(status="withdrawn")
         .select_related("candidate", "qualification", "pathway", "assessor")
@@ -28,7 +27,7 @@ def _claims(centre: object) -> list[tuple[Enrolment, reads.Eligibility]]:
     for enrolment in enrolments:
         units = achieved.get(enrolment.pk, [])
         if units and enrolment.qualification_id not in specs:
-            specs[enrolment.qualification_id] = spec_for(enrolment.qualification)
+            specs[enrolment.qualification_id] = spec_of(enrolment.qualification)
         rows.append((enrolment, reads.eligibility(enrolment, units, specs.get(enrolment.qualification_id))))
     return rows
 

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from . import gate, reads, services
 from .forms import CountersignForm, IqaReferForm
 from .models import LearnerDeclaration, UnitSignOff
+from .specs import spec_of
 from .views_common import done
 
 
@@ -18,15 +19,13 @@ from .views_common import done
 @require_GET
 def portfolio(request: HttpRequest, pk: int) -> HttpResponse:
     """Every unit of the candidate with each item's evidence and sign-off, the unit's sign-off and eligibility."""
-    from units.spec import spec_for  # imported here: the catalogue's spec builder may land after this app
-
     enrolment = gate.enrolment(request, pk)
     units = reads.unit_statuses(enrolment)
     achieved = reads.achieved_units([enrolment.pk]).get(enrolment.pk, [])
     relations = enrolment.viewer_relations
     return render(request, "assessments/portfolio.html", {
         "enrolment": enrolment, "units": units,
-        "eligibility": reads.eligibility(enrolment, achieved, spec_for(enrolment.qualification)),
+        "eligibility": reads.eligibility(enrolment, achieved, spec_of(enrolment.qualification)),
         "may_judge": bool(relations & gate.JUDGES),
         "may_declare": bool(relations & gate.CANDIDATE),
         "may_review": bool(relations & gate.QUALITY),

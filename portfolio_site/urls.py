@@ -10,6 +10,7 @@ urlpatterns = [
     path("qualifications/", include("units.urls")),
     path("", include("evidence.urls")),
     path("", include("assessments.urls_matrix")),
+    path("", include("assessments.urls")),
     path("", include("exports.urls")),
     path("admin/", admin.site.urls),
 ]

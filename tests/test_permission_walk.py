@@ -35,7 +35,10 @@ from types import SimpleNamespace
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
+from assessments.services_support import action_point_set, question_ask, visit_plan
+from tests.assessments.factories import items_of, signed_unit, submitted_evidence, unit_of
 from tests.evidence.evidence_factories import first_file, make_evidence
 
 ROLES = ("anonymous", "candidate", "assessor", "iqa", "centre_admin", "eqa", "stranger_assessor", "platform_admin")
@@ -129,6 +132,22 @@ MANAGERS = {"centre_admin", "platform_admin"}
 EVIDENCE_WRITERS = {"candidate", "assessor", "stranger_assessor", "platform_admin"}
 EVIDENCE_PK = by_enrolment(lambda w, e: {"pk": make_evidence(e).pk})
 FILE_PK = by_enrolment(lambda w, e: {"pk": first_file(make_evidence(e)).pk})
+# assessments: who acts (the stranger assessor is the foreign enrolment's assessor).
+ASSESSORS = {"assessor", "stranger_assessor"}
+SAMPLERS = {"iqa", "centre_admin", "eqa", "platform_admin"}
+JUDGES = {"assessor", "centre_admin", "stranger_assessor", "platform_admin"}
+TALKERS = {"candidate", "assessor", "iqa", "centre_admin", "stranger_assessor", "platform_admin"}
+SUBMITTED_PK = by_enrolment(lambda w, e: {"pk": e.pk, "evidence_pk": submitted_evidence(e, items_of(e, "A1")[:1]).pk})
+MAPPING_PK = by_enrolment(lambda w, e: {"pk": e.pk, "mapping_pk": submitted_evidence(
+    e, items_of(e, "A1")[:1]).current_version.mappings.get().pk})
+UNIT_PK = by_enrolment(lambda w, e: {"pk": e.pk, "unit_pk": unit_of(e, "B3").pk})
+SIGN_OFF_PK = by_enrolment(lambda w, e: {"pk": e.pk, "sign_off_pk": signed_unit(e, "B3", assessor=e.assessor).pk})
+QUESTION_PK = by_enrolment(lambda w, e: {"pk": e.pk, "question_pk": question_ask(
+    enrolment=e, by=e.candidate, subject="Units", text="Which units?").pk})
+VISIT_PK = by_enrolment(lambda w, e: {"pk": e.pk, "visit_pk": visit_plan(
+    enrolment=e, by=e.assessor, planned_for=timezone.now(), place="Office", purpose="Observe").pk})
+ACTION_POINT_PK = by_enrolment(lambda w, e: {"pk": e.pk, "point_pk": action_point_set(
+    enrolment=e, by=e.assessor, text="Write the statement", due=timezone.localdate()).pk})
 
 
 @dataclass
@@ -193,6 +212,46 @@ WALK: dict[str, Row] = {
     ),
     # assessments: the tracking matrix
     "tracking:matrix": Row(ENROLMENT_PK, get=enrolment_read()),
+    # assessments: the assessor's day, sign-off, quality assurance, support, history, certification
+    "assessments:caseload": Row(NO_KWARGS, get=_table(("any",), lambda role, target: (
+        LOGIN if role == "anonymous" else OK if role in ASSESSORS else 403))),
+    "assessments:review_queue": Row(NO_KWARGS, get=_table(("any",), lambda role, target: (
+        LOGIN if role == "anonymous" else OK if role in ASSESSORS else 403))),
+    "assessments:sampling": Row(NO_KWARGS, get=_table(("any",), lambda role, target: (
+        LOGIN if role == "anonymous" else OK if role in SAMPLERS else 403))),
+    "assessments:certification": Row(CENTRE_PK, get=centre_admin_only()),
+    "assessments:claim_csv": Row(CENTRE_PK, get=centre_admin_only()),
+    "assessments:portfolio": Row(ENROLMENT_PK, get=enrolment_read()),
+    "assessments:history": Row(ENROLMENT_PK, get=enrolment_read()),
+    "assessments:review": Row(SUBMITTED_PK, get=enrolment_read()),
+    "assessments:mapping_add": Row(SUBMITTED_PK, post=enrolment_write(JUDGES)),
+    "assessments:feedback_post": Row(SUBMITTED_PK, post=enrolment_write(TALKERS),
+                                     data=lambda w, kwargs: {"text": "Thank you."}),
+    "assessments:mapping_accept": Row(MAPPING_PK, post=enrolment_write(JUDGES)),
+    "assessments:mapping_refer": Row(MAPPING_PK, post=enrolment_write(JUDGES),
+                                     data=lambda w, kwargs: {"feedback": "Add the reply you sent."}),
+    "assessments:mapping_remove": Row(MAPPING_PK, post=enrolment_write(JUDGES)),
+    "assessments:item_sign_off": Row(
+        by_enrolment(lambda w, e: {"pk": e.pk, "item_pk": items_of(e, "A1")[0].pk}), post=enrolment_write(JUDGES)
+    ),
+    "assessments:learner_declare": Row(UNIT_PK, post=enrolment_write({"candidate"})),
+    "assessments:unit_sign_off": Row(UNIT_PK, post=enrolment_write(JUDGES)),
+    "assessments:countersign": Row(SIGN_OFF_PK, post=enrolment_write({"iqa", "platform_admin"})),
+    "assessments:iqa_refer": Row(SIGN_OFF_PK, post=enrolment_write({"iqa", "platform_admin"}),
+                                 data=lambda w, kwargs: {"comments": "Check the dates."}),
+    "assessments:questions": Row(ENROLMENT_PK, get=enrolment_read()),
+    "assessments:question_ask": Row(ENROLMENT_PK, post=enrolment_write({"candidate"}),
+                                    data=lambda w, kwargs: {"subject": "Units", "text": "Which units next?"}),
+    "assessments:question_detail": Row(QUESTION_PK, get=enrolment_read()),
+    "assessments:question_reply": Row(QUESTION_PK, post=enrolment_write(TALKERS),
+                                      data=lambda w, kwargs: {"text": "Units B1 and B2."}),
+    "assessments:visits": Row(ENROLMENT_PK, get=enrolment_read()),
+    "assessments:visit_plan": Row(ENROLMENT_PK, post=enrolment_write(JUDGES)),
+    "assessments:visit_record": Row(VISIT_PK, post=enrolment_write(JUDGES),
+                                    data=lambda w, kwargs: {"notes": "Observed two calls."}),
+    "assessments:action_points": Row(ENROLMENT_PK, get=enrolment_read()),
+    "assessments:action_point_set": Row(ENROLMENT_PK, post=enrolment_write(JUDGES)),
+    "assessments:action_point_done": Row(ACTION_POINT_PK, post=enrolment_write({"candidate"})),
 }
 
 SKIPPED_NAMESPACES = {"admin", "djdt"}
