@@ -130,16 +130,20 @@ def clean_image(src: BinaryIO, *, filename: str, file_type: FileType, max_pixels
 def open_image(src: BinaryIO, *, filename: str, file_type: FileType, max_pixels: int) -> Image.Image:
     """`src` opened by Pillow as its sniffed format only, within `max_pixels`; else `UploadRefused`."""
     src.seek(0)
-    # Pillow reads the limit at open time; it is process-wide, so every caller sets the same value.
+    # Pillow reads its limit at open time from a process-wide variable: set it for this open only,
+    # so other Pillow users (the PDF export) keep theirs. The explicit check below does not depend on it.
+    previous_limit = Image.MAX_IMAGE_PIXELS
     Image.MAX_IMAGE_PIXELS = max_pixels
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", Image.DecompressionBombWarning)
-        try:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(src, formats=[PIL_FORMATS[file_type.key]])
-        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-            raise _too_many_pixels(filename, max_pixels) from None
-        except (UnidentifiedImageError, OSError, SyntaxError, ValueError, struct.error):
-            raise _damaged(filename, file_type) from None
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise _too_many_pixels(filename, max_pixels) from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, struct.error):
+        raise _damaged(filename, file_type) from None
+    finally:
+        Image.MAX_IMAGE_PIXELS = previous_limit
     if image.width * image.height > max_pixels:
         image.close()
         raise _too_many_pixels(filename, max_pixels)

@@ -120,3 +120,11 @@ def test_damaged_image_is_refused() -> None:
     broken = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\x0dIHDR" + b"garbage" * 10
     with pytest.raises(UploadRefused, match="damaged"):
         clean_image(io.BytesIO(broken), filename="broken.png", file_type=file_type("png"), max_pixels=LIMIT)
+
+
+def test_the_pixel_limit_does_not_leak_to_other_pillow_users() -> None:
+    before = Image.MAX_IMAGE_PIXELS
+    with pytest.raises(UploadRefused):
+        open_image(io.BytesIO(g.png_bomb()), filename="bomb.png", file_type=file_type("png"), max_pixels=1_000)
+    open_image(io.BytesIO(g.photo("PNG")), filename="ok.png", file_type=file_type("png"), max_pixels=LIMIT).close()
+    assert Image.MAX_IMAGE_PIXELS == before
