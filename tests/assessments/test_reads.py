@@ -1,0 +1,132 @@
+"""Reads: eligibility with the planner, sampling figures, the caseload's flags and fixed query counts."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from assessments import reads, services
+from assessments.services_support import action_point_set, question_ask, visit_plan
+from assessments.specs import spec_of
+from candidates.models import Enrolment
+from tests.assessments.factories import items_of, signed_unit, submitted_evidence
+
+pytestmark = pytest.mark.django_db
+
+
+def _eligibility(enrolment: Enrolment) -> reads.Eligibility:
+    achieved = reads.achieved_units([enrolment.pk]).get(enrolment.pk, [])
+    return reads.eligibility(enrolment, achieved, spec_of(enrolment.qualification))
+
+
+def test_no_achieved_unit_is_not_yet_eligible(enrolment) -> None:
+    assert _eligibility(enrolment).summary == "Not yet eligible: no unit is achieved."
+
+
+def test_some_units_give_unit_certificates(enrolment, assessor) -> None:
+    signed_unit(enrolment, "B3", assessor=assessor)
+    eligibility = _eligibility(enrolment)
+    assert not eligibility.full
+    assert eligibility.summary == "Eligible for unit certificates: B3."
+
+
+def test_a_valid_combination_of_achieved_units_is_the_full_qualification(enrolment, assessor) -> None:
+    for code in ("A1", "A2", "B3"):
+        signed_unit(enrolment, code, assessor=assessor)
+    eligibility = _eligibility(enrolment)
+    assert eligibility.full and eligibility.combination == ("A1", "A2", "B3")
+    assert eligibility.summary == "Eligible for the full qualification with units A1, A2, B3."
+
+
+def test_a_unit_referred_by_the_iqa_is_not_achieved(enrolment, assessor, iqa) -> None:
+    sign_off = signed_unit(enrolment, "B3", assessor=assessor)
+    services.iqa_refer(unit_sign_off=sign_off, by=iqa, comments="Undated.")
+    assert _eligibility(enrolment).achieved == ()
+
+
+def test_sampling_counts_reviewed_sign_offs_against_the_rate(enrolment, assessor, iqa, settings) -> None:
+    settings.IQA_SAMPLING_RATE = 0.25
+    first = signed_unit(enrolment, "B3", assessor=assessor)
+    signed_unit(enrolment, "A1", assessor=assessor)
+    services.countersign(unit_sign_off=first, by=iqa)
+    sign_offs, (sample,) = reads.sampling(iqa)
+    assert len(sign_offs) == 2
+    assert sample.summary == "Ash Assessor: 1 of 2 units sampled, 25% needs 1: met"
+
+
+def test_sampling_says_what_is_still_needed(enrolment, assessor, iqa) -> None:
+    signed_unit(enrolment, "B3", assessor=assessor)
+    _, (sample,) = reads.sampling(iqa)
+    assert sample.summary == "Ash Assessor: 0 of 1 unit sampled, 25% needs 1: 1 more to sample"
+
+
+def test_caseload_flags_evidence_waiting_past_the_target(enrolment, assessor, settings) -> None:
+    settings.RESPONSE_TARGET_WORKING_HOURS = 24
+    evidence = submitted_evidence(enrolment, items_of(enrolment, "A1")[:1])
+    submitted = evidence.current_version.submitted_at
+    (row,) = reads.caseload(assessor, now=submitted + datetime.timedelta(days=1))
+    assert row.awaiting == 1 and not row.past_target
+    (row,) = reads.caseload(assessor, now=submitted + datetime.timedelta(days=6))
+    assert row.past_target and row.waiting_hours > 24
+
+
+def test_caseload_counts_questions_visits_and_overdue_action_points(enrolment, assessor) -> None:
+    question_ask(enrolment=enrolment, by=enrolment.candidate, subject="Units", text="Which?")
+    visit = visit_plan(enrolment=enrolment, by=assessor, planned_for=timezone.now() + datetime.timedelta(days=3),
+                       place="Office", purpose="Observe")
+    action_point_set(enrolment=enrolment, by=assessor, text="Statement", due=timezone.localdate())
+    later = timezone.now() + datetime.timedelta(days=2)
+    (row,) = reads.caseload(assessor, now=later)
+    assert (row.unanswered, row.next_visit, row.overdue_actions) == (1, visit.planned_for, 1)
+
+
+def _build_caseload(assessor, candidate_count: int, make_enrolment) -> None:
+    for n in range(candidate_count):
+        enrolment = make_enrolment(n)
+        submitted_evidence(enrolment, items_of(enrolment, "A1")[:2])
+        question_ask(enrolment=enrolment, by=enrolment.candidate, subject="Q", text="?")
+        action_point_set(enrolment=enrolment, by=assessor, text="Do", due=timezone.localdate())
+
+
+@pytest.fixture
+def make_enrolment(centre, qualification, assessor, iqa):
+    from candidates.models import Role, RoleKind, User
+
+    def make(n: int) -> Enrolment:
+        person = User.objects.create_user(f"learner{n}@example.org", "x", first_name="Learner", last_name=str(n))
+        Role.objects.create(user=person, centre=centre, kind=RoleKind.CANDIDATE)
+        today = timezone.localdate()
+        return Enrolment.objects.create(
+            candidate=person, centre=centre, qualification=qualification, assessor=assessor, iqa=iqa,
+            start_date=today, planned_end_date=today + datetime.timedelta(days=300),
+        )
+
+    return make
+
+
+def _count(action) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        action()
+    return len(captured)
+
+
+def test_caseload_and_queue_and_sampling_cost_the_same_queries_for_more_data(
+    client, assessor, iqa, make_enrolment
+) -> None:
+    client.force_login(assessor)
+    _build_caseload(assessor, 2, make_enrolment)
+    small = [_count(lambda url=url: client.get(url)) for url in ("/caseload/", "/caseload/review/")]
+    _build_caseload(assessor, 8, lambda n: make_enrolment(n + 100))
+    large = [_count(lambda url=url: client.get(url)) for url in ("/caseload/", "/caseload/review/")]
+    assert small == large
+    client.force_login(iqa)
+    enrolments = list(Enrolment.objects.filter(assessor=assessor)[:3])
+    signed_unit(enrolments[0], "B3", assessor=assessor)
+    before = _count(lambda: client.get("/quality/sampling/"))
+    for enrolment in enrolments[1:]:
+        signed_unit(enrolment, "B3", assessor=assessor)
+    assert _count(lambda: client.get("/quality/sampling/")) == before
