@@ -1,3 +1,274 @@
-from django.contrib import admin
+"""The catalogue in the Django admin.
 
-# Register your models here.
+The catalogue is shared by every centre and edited only by platform admins
+(superusers). Every other active staff user (a centre admin) may view all of it
+but add, change and delete nothing: the permission methods below say so whatever
+model permissions the user was given.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin
+from django.http import HttpRequest
+
+from .models import AssessableItem, Criterion, Group, Outcome, Pathway, Qualification, Rule, Unit
+
+# --- permissions --------------------------------------------------------------
+
+
+def _is_staff(request: HttpRequest) -> bool:
+    user = request.user
+    return bool(user.is_active and user.is_staff)
+
+
+def _is_platform_admin(request: HttpRequest) -> bool:
+    user = request.user
+    return bool(user.is_active and user.is_superuser)
+
+
+class CatalogueAdminPermissions:
+    """Staff view, superusers edit. Mixed into every ModelAdmin and inline here."""
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return _is_staff(request)
+
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        return _is_staff(request)
+
+    def has_add_permission(self, request: HttpRequest, *args) -> bool:  # inlines also pass obj
+        return _is_platform_admin(request)
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return _is_platform_admin(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return _is_platform_admin(request)
+
+
+class CatalogueModelAdmin(CatalogueAdminPermissions, admin.ModelAdmin):
+    save_on_top = True
+
+
+# --- inlines ----------------------------------------------------------------------
+
+
+class SameQualificationInline(CatalogueAdminPermissions, admin.TabularInline):
+    """Inline rows of a qualification: their group/unit/pathway choices are limited to that qualification."""
+
+    extra = 0
+    show_change_link = True
+
+    def get_formset(self, request: HttpRequest, obj=None, **kwargs):
+        request._catalogue_qualification = obj  # read by formfield_for_* while the formset is built
+        return super().get_formset(request, obj, **kwargs)
+
+    def _limit(self, db_field, request, kwargs) -> None:
+        qualification = getattr(request, "_catalogue_qualification", None)
+        model = db_field.related_model
+        if model in (Group, Unit, Pathway):
+            if qualification is None:
+                kwargs["queryset"] = model.objects.none()
+            else:
+                kwargs["queryset"] = model.objects.filter(qualification=qualification)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        self._limit(db_field, request, kwargs)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        self._limit(db_field, request, kwargs)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class GroupInline(SameQualificationInline):
+    model = Group
+    fk_name = "qualification"
+    fields = ["order", "code", "title", "parent", "description"]
+
+
+class UnitInline(SameQualificationInline):
+    model = Unit
+    fields = ["order", "code", "title", "group", "level", "value", "glh", "tqt", "barring_code"]
+
+
+class PathwayInline(SameQualificationInline):
+    model = Pathway
+    fields = ["order", "name", "description"]
+
+
+class RuleInline(SameQualificationInline):
+    model = Rule
+    fields = [
+        "order", "identifier", "kind", "measure", "minimum", "maximum", "groups", "units",
+        "level", "level_op", "per_group", "pathway", "message",
+    ]
+
+
+class OutcomeInline(CatalogueAdminPermissions, admin.TabularInline):
+    model = Outcome
+    extra = 0
+    show_change_link = True
+    fields = ["order", "code", "title", "description"]
+
+
+class AssessableItemInline(CatalogueAdminPermissions, admin.TabularInline):
+    model = AssessableItem
+    extra = 0
+    fields = ["order", "code", "text", "outcome", "criterion"]
+    raw_id_fields = ["outcome", "criterion"]
+
+
+class CriterionInline(CatalogueAdminPermissions, admin.TabularInline):
+    model = Criterion
+    extra = 0
+    fields = ["order", "code", "kind", "text"]
+
+
+# --- forms: references stay inside one qualification -----------------------------
+
+
+class UnitForm(forms.ModelForm):
+    class Meta:
+        model = Unit
+        fields = [
+            "qualification", "group", "code", "title", "level", "value", "glh", "tqt", "barring_code",
+            "description", "order",
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        group, qualification = cleaned.get("group"), cleaned.get("qualification")
+        if group and qualification and group.qualification_id != qualification.pk:
+            self.add_error("group", "The group must belong to the unit's qualification.")
+        return cleaned
+
+
+class GroupForm(forms.ModelForm):
+    class Meta:
+        model = Group
+        fields = ["qualification", "code", "title", "parent", "description", "order"]
+
+    def clean(self):
+        cleaned = super().clean()
+        parent, qualification = cleaned.get("parent"), cleaned.get("qualification")
+        if parent and qualification and parent.qualification_id != qualification.pk:
+            self.add_error("parent", "The parent group must belong to the same qualification.")
+        if parent and self.instance.pk and parent.pk == self.instance.pk:
+            self.add_error("parent", "A group cannot be its own parent.")
+        return cleaned
+
+
+class RuleForm(forms.ModelForm):
+    class Meta:
+        model = Rule
+        fields = [
+            "qualification", "pathway", "identifier", "kind", "measure", "minimum", "maximum", "groups", "units",
+            "level", "level_op", "per_group", "message", "order",
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        qualification = cleaned.get("qualification")
+        if qualification is None:
+            return cleaned
+        for name in ("groups", "units"):
+            outside = [str(row) for row in cleaned.get(name) or [] if row.qualification_id != qualification.pk]
+            if outside:
+                self.add_error(name, f"Not in this qualification: {', '.join(outside)}.")
+        pathway = cleaned.get("pathway")
+        if pathway and pathway.qualification_id != qualification.pk:
+            self.add_error("pathway", "The pathway must belong to the same qualification.")
+        return cleaned
+
+
+# --- model admins -------------------------------------------------------------------
+
+
+@admin.register(Qualification)
+class QualificationAdmin(CatalogueModelAdmin):
+    list_display = ["title", "code", "version", "version_order", "kind", "awarding_body", "level", "value_name"]
+    list_filter = ["kind", "value_name", "level", "awarding_body"]
+    search_fields = ["code", "title", "awarding_body", "description"]
+    ordering = ["title", "version_order"]
+    inlines = [GroupInline, UnitInline, PathwayInline, RuleInline]
+    fieldsets = [
+        (None, {"fields": ["code", "version", "version_order", "title", "kind"]}),
+        ("Spec", {"fields": ["awarding_body", "level", "value_name", "description", "source"]}),
+    ]
+
+
+@admin.register(Pathway)
+class PathwayAdmin(CatalogueModelAdmin):
+    list_display = ["name", "qualification", "order"]
+    list_filter = ["qualification"]
+    search_fields = ["name", "description", "qualification__code", "qualification__title"]
+    list_select_related = ["qualification"]
+
+
+@admin.register(Group)
+class GroupAdmin(CatalogueModelAdmin):
+    form = GroupForm
+    list_display = ["code", "title", "qualification", "parent", "order"]
+    list_filter = ["qualification"]
+    search_fields = ["code", "title", "qualification__code", "qualification__title"]
+    list_select_related = ["qualification", "parent"]
+    autocomplete_fields = ["qualification"]
+
+
+@admin.register(Unit)
+class UnitAdmin(CatalogueModelAdmin):
+    form = UnitForm
+    list_display = ["code", "title", "qualification", "group", "level", "value", "glh", "tqt", "order"]
+    list_filter = ["qualification", "level", "qualification__value_name"]
+    search_fields = ["code", "title", "description", "qualification__code", "qualification__title"]
+    list_select_related = ["qualification", "group"]
+    autocomplete_fields = ["qualification", "group"]
+    inlines = [OutcomeInline, AssessableItemInline]
+
+
+@admin.register(Outcome)
+class OutcomeAdmin(CatalogueModelAdmin):
+    list_display = ["code", "title", "unit", "qualification", "order"]
+    list_filter = ["unit__qualification"]
+    search_fields = ["code", "title", "description", "unit__code", "unit__title", "unit__qualification__code"]
+    list_select_related = ["unit__qualification"]
+    autocomplete_fields = ["unit"]
+    inlines = [CriterionInline]
+
+    @admin.display(ordering="unit__qualification__title")
+    def qualification(self, obj: Outcome) -> Qualification:
+        return obj.unit.qualification
+
+
+@admin.register(Criterion)
+class CriterionAdmin(CatalogueModelAdmin):
+    list_display = ["code", "text", "kind", "outcome", "unit"]
+    list_filter = ["kind", "outcome__unit__qualification"]
+    search_fields = ["code", "text", "outcome__code", "outcome__unit__code", "outcome__unit__qualification__code"]
+    list_select_related = ["outcome__unit"]
+    autocomplete_fields = ["outcome"]
+
+    @admin.display(ordering="outcome__unit__code")
+    def unit(self, obj: Criterion) -> Unit:
+        return obj.outcome.unit
+
+
+@admin.register(AssessableItem)
+class AssessableItemAdmin(CatalogueModelAdmin):
+    list_display = ["code", "text", "unit", "outcome", "criterion", "order"]
+    list_filter = ["unit__qualification"]
+    search_fields = ["code", "text", "unit__code", "unit__title", "unit__qualification__code"]
+    list_select_related = ["unit", "outcome", "criterion"]
+    autocomplete_fields = ["unit", "outcome", "criterion"]
+
+
+@admin.register(Rule)
+class RuleAdmin(CatalogueModelAdmin):
+    form = RuleForm
+    list_display = ["identifier", "message", "qualification", "kind", "measure", "minimum", "maximum", "pathway"]
+    list_filter = ["kind", "measure", "qualification"]
+    search_fields = ["identifier", "message", "qualification__code", "qualification__title"]
+    list_select_related = ["qualification", "pathway"]
+    filter_horizontal = ["groups", "units"]
+    autocomplete_fields = ["qualification", "pathway"]

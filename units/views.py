@@ -1,17 +1,50 @@
-from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+"""The catalogue pages: every qualification and framework, and one spec in full."""
 
-from .models import Qualification
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from .models import Qualification, QualificationKind
+from .outline import outline_for
 
 
 @login_required
 def qualification_list(request: HttpRequest) -> HttpResponse:
-    qualifications = Qualification.objects.order_by("kind", "title", "version_order")
-    return render(request, "units/qualification_list.html", {"qualifications": qualifications})
+    """Qualifications and skills frameworks, every version, in two tables (two queries)."""
+    rows = list(
+        Qualification.objects.annotate(unit_count=Count("units")).order_by("title", "code", "version_order")
+    )
+    latest = set(Qualification.objects.latest_versions().values_list("pk", flat=True))
+    versions_per_code: dict[str, int] = {}
+    for row in rows:
+        versions_per_code[row.code] = versions_per_code.get(row.code, 0) + 1
+    for row in rows:
+        row.is_latest = row.pk in latest
+        row.has_other_versions = versions_per_code[row.code] > 1
+    return render(
+        request,
+        "units/qualification_list.html",
+        {
+            "qualifications": [row for row in rows if row.kind == QualificationKind.QUALIFICATION],
+            "frameworks": [row for row in rows if row.kind == QualificationKind.FRAMEWORK],
+        },
+    )
+
+
+@login_required
+def qualification_latest(request: HttpRequest, code: str) -> HttpResponse:
+    """The newest version of a code."""
+    qualification = get_object_or_404(Qualification.objects.latest_versions(), code=code)
+    return redirect("units:qualification_detail", code=qualification.code, version=qualification.version)
 
 
 @login_required
 def qualification_detail(request: HttpRequest, code: str, version: str) -> HttpResponse:
+    """One spec: groups, units, rules, and what is assessed in each unit; nine queries whatever its size."""
     qualification = get_object_or_404(Qualification, code=code, version=version)
-    return render(request, "units/qualification_detail.html", {"qualification": qualification})
+    return render(
+        request,
+        "units/qualification_detail.html",
+        {"qualification": qualification, "outline": outline_for(qualification)},
+    )
