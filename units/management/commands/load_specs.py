@@ -16,5 +16,7 @@ class Command(BaseCommand):
         for path in files:
             # One loaddata a file: each is atomic, so a broken spec leaves nothing half-loaded.
             call_command("loaddata", str(path), verbosity=0)
-            self.stdout.write(f"Loaded {path.name}")
-        self.stdout.write(self.style.SUCCESS(f"{len(files)} specs loaded."))
+            if options["verbosity"] >= 1:
+                self.stdout.write(f"Loaded {path.name}")
+        if options["verbosity"] >= 1:
+            self.stdout.write(self.style.SUCCESS(f"{len(files)} specs loaded."))
