@@ -248,6 +248,19 @@ def _load_review(sign_off: UnitSignOff) -> None:
         setattr(sign_off, f"{name}_row", row)
 
 
+def signed_off_items(enrolment: Enrolment) -> tuple[set[int], set[int]]:
+    """The ids of the enrolment's signed-off items, and of its units whose current sign-off is countersigned.
+
+    Two queries; for the tracking matrix.
+    """
+    items = set(ItemSignOff.objects.filter(enrolment=enrolment).values_list("assessable_item_id", flat=True))
+    units = set(
+        UnitSignOff.objects.current().filter(enrolment=enrolment, countersignature__isnull=False)
+        .values_list("unit_id", flat=True)
+    )
+    return items, units
+
+
 # --------------------------------------------------------------------------- eligibility
 
 

@@ -81,7 +81,9 @@ def test_caseload_sorts_on_the_server_and_links_each_candidate(client, enrolment
     assert reverse("assessments:portfolio", kwargs={"pk": enrolment.pk}) in response.content.decode()
 
 
-def test_action_point_reminder_is_sent_once(enrolment, assessor, mailoutbox, django_capture_on_commit_callbacks) -> None:
+def test_action_point_reminder_is_sent_once(
+    enrolment, assessor, mailoutbox, django_capture_on_commit_callbacks
+) -> None:
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
     action_point_set(enrolment=enrolment, by=assessor, text="Write the statement", due=tomorrow)
     with django_capture_on_commit_callbacks(execute=True):
