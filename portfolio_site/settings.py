@@ -7,6 +7,7 @@ filesystem transport in a local folder.
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from boto3.s3.transfer import TransferConfig
@@ -175,6 +176,19 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
 
+# Where evidence previews come from on S3 (the presigned URLs' origins): pages may show
+# them in <img>, <audio>/<video> and a PDF frame. Derived from the bucket unless set.
+EVIDENCE_FILE_ORIGINS = env.list("EVIDENCE_FILE_ORIGINS", default=[])
+if AWS_STORAGE_BUCKET_NAME and not EVIDENCE_FILE_ORIGINS:
+    _endpoint = urlsplit(_default_storage["OPTIONS"]["endpoint_url"] or "")
+    _region = _default_storage["OPTIONS"]["region_name"]
+    if _endpoint.netloc:  # path style (host/bucket/key) or virtual-host style (bucket.host/key)
+        _hosts = [_endpoint.netloc, f"{AWS_STORAGE_BUCKET_NAME}.{_endpoint.netloc}"]
+        EVIDENCE_FILE_ORIGINS = [f"{_endpoint.scheme}://{host}" for host in _hosts]
+    else:
+        _hosts = ["s3.amazonaws.com"] + ([f"s3.{_region}.amazonaws.com"] if _region else [])
+        EVIDENCE_FILE_ORIGINS = [f"https://{AWS_STORAGE_BUCKET_NAME}.{host}" for host in _hosts]
+
 # Content-Security-Policy (django-csp 4): our own scripts and styles only; an inline
 # <script> needs nonce="{{ CSP_NONCE }}". Evidence files get a stricter policy of
 # their own from evidence/serving.py, which the middleware leaves in place.
@@ -183,7 +197,9 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF, NONCE],
         "style-src": [SELF],
-        "img-src": [SELF, "data:"],
+        "img-src": [SELF, "data:", *EVIDENCE_FILE_ORIGINS],
+        "media-src": [SELF, *EVIDENCE_FILE_ORIGINS],
+        "frame-src": [SELF, *EVIDENCE_FILE_ORIGINS],
         "object-src": [NONE],
         "base-uri": [SELF],
         "frame-ancestors": [NONE],

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 import urllib.request
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage
 from django.http import HttpRequest, HttpResponse
@@ -175,3 +180,41 @@ def test_real_pages_carry_the_policy_and_keep_htmx_from_injecting_styles() -> No
     assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
     assert b'<meta name="htmx-config" content=\'{"includeIndicatorStyles": false}\'>' in response.content
     assert b"style=" not in response.content  # inline style attributes would be refused by style-src 'self'
+
+
+@pytest.mark.parametrize(
+    ("environment", "origins"),
+    [
+        ({}, []),
+        (
+            {"AWS_STORAGE_BUCKET_NAME": "evidence", "AWS_S3_REGION_NAME": "eu-west-2"},
+            ["https://evidence.s3.amazonaws.com", "https://evidence.s3.eu-west-2.amazonaws.com"],
+        ),
+        (
+            {"AWS_STORAGE_BUCKET_NAME": "evidence", "AWS_S3_ENDPOINT_URL": "http://minio.local:9000"},
+            ["http://minio.local:9000", "http://evidence.minio.local:9000"],
+        ),
+        (
+            {"AWS_STORAGE_BUCKET_NAME": "evidence", "EVIDENCE_FILE_ORIGINS": "https://files.example.org"},
+            ["https://files.example.org"],
+        ),
+    ],
+)
+def test_site_policy_lets_pages_show_previews_from_the_bucket(environment: dict, origins: list[str]) -> None:
+    # Settings are read at import: a fresh interpreter reads them under this environment.
+    program = (
+        "import json; from portfolio_site import settings as s; d = s.CONTENT_SECURITY_POLICY['DIRECTIVES'];"
+        "print(json.dumps([d['img-src'], d['media-src'], d['frame-src']]))"
+    )
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("AWS_", "EVIDENCE_FILE_ORIGINS"))}
+    done = subprocess.run(
+        [sys.executable, "-c", program],
+        env={**env, **environment},
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=settings.BASE_DIR,
+    )
+    img_src, media_src, frame_src = json.loads(done.stdout)
+    assert img_src == ["'self'", "data:", *origins]
+    assert media_src == ["'self'", *origins] and frame_src == ["'self'", *origins]
