@@ -24,6 +24,8 @@ from assessments.models import ItemSignOff, UnitSignOff
 from candidates.models import Enrolment, UnitChoice
 from evidence.models import EvidenceFile, EvidenceVersion, Mapping, MappingStatus, VersionStatus
 from units.models import AssessableItem, CriterionKind, Unit, ValueName
+from units.rules import Spec, SpecError, evaluate
+from units.spec import spec_for
 
 from .data import (
     Countersignature,
@@ -60,25 +62,17 @@ def _value_label(unit: Unit, value_name: str) -> str:
     return f"{unit.value} {noun}{'' if unit.value == 1 else 's'}"
 
 
-def rules_status(enrolment: Enrolment, codes: list[str], *, what: str) -> RulesStatus:
-    """The rules engine's verdict on `codes` for the enrolment's qualification, in words."""
+def rules_status(spec: Spec, codes: list[str], *, pathway: str | None, what: str) -> RulesStatus:
+    """The rules engine's verdict on the units `codes`, in words."""
     try:
-        from units.spec import spec_for
-
-        from units.rules import SpecError, evaluate
-    except ImportError:  # the spec builder is another helper's work in progress
-        return RulesStatus(False, f"{what}: {len(codes)} unit(s); the rules could not be evaluated.")
-    try:
-        pathway = enrolment.pathway.name if enrolment.pathway_id else None
-        evaluation = evaluate(spec_for(enrolment.qualification), codes, pathway)
+        evaluation = evaluate(spec, codes, pathway)
     except SpecError as error:
         return RulesStatus(False, f"{what}: the rules could not be evaluated ({error}).")
     lines = tuple((result.met, result.message) for result in evaluation.results)
+    noun = "unit" if len(codes) == 1 else "units"
     if evaluation.valid:
-        summary = f"{what} meets the rules of combination ({len(codes)} units)."
-    else:
-        summary = f"{what} does not meet the rules of combination yet ({len(codes)} units)."
-    return RulesStatus(evaluation.valid, summary, lines)
+        return RulesStatus(True, f"{what} meets the rules of combination ({len(codes)} {noun}).", lines)
+    return RulesStatus(False, f"{what} does not meet the rules of combination yet ({len(codes)} {noun}).", lines)
 
 
 def _evidence(enrolment: Enrolment) -> tuple[list[EvidenceVersion], dict[int, list[EvidenceFile]]]:
@@ -206,6 +200,8 @@ def gather_portfolio(enrolment_id: int) -> PortfolioData:
     codes_by_id = {unit.pk: unit.code for unit in units}
     plan_codes = [codes_by_id[pk] for pk in codes_by_id if pk in chosen]
     achieved_codes = [codes_by_id[pk] for pk in codes_by_id if pk in unit_sign_off]
+    spec = spec_for(qualification)
+    pathway = enrolment.pathway.name if enrolment.pathway_id else None
     return PortfolioData(
         candidate=_name(enrolment.candidate),
         candidate_email=enrolment.candidate.email,
@@ -218,8 +214,8 @@ def gather_portfolio(enrolment_id: int) -> PortfolioData:
         start_date=enrolment.start_date,
         planned_end_date=enrolment.planned_end_date,
         generated_at=timezone.localtime(),
-        plan=rules_status(enrolment, plan_codes, what="The plan"),
-        achieved=rules_status(enrolment, achieved_codes, what="What is signed off"),
+        plan=rules_status(spec, plan_codes, pathway=pathway, what="The plan"),
+        achieved=rules_status(spec, achieved_codes, pathway=pathway, what="What is signed off"),
         units=tuple(sections),
         evidence=evidence,
         uln=enrolment.uln,

@@ -24,6 +24,7 @@ from .data import PortfolioData
 from .render import Assets, RenderResult
 
 MEMORY_EXIT_CODE = 3
+_ALLOCATION_SIGNALS = {signal.SIGTRAP, signal.SIGABRT, signal.SIGSEGV, signal.SIGBUS}
 
 
 class RenderFailed(Exception):
@@ -115,7 +116,17 @@ def render_in_child(
             "Ask an administrator to raise EXPORT_TIME_LIMIT_SECONDS."
         )
     log_tail = stderr_path.read_text(errors="replace")[-2000:]
-    if "MemoryError" in log_tail or "Cannot allocate memory" in log_tail:
+    if "failed to map segment" in log_tail:
+        raise RenderFailed(
+            f"The renderer could not even start within the memory limit of {memory_limit_mb} MB. "
+            "Ask an administrator to raise EXPORT_MEMORY_LIMIT_MB."
+        )
+    # Under RLIMIT_AS, Python raises MemoryError, but Pango/GLib/cairo abort on a failed malloc
+    # (GLib's g_error traps: SIGTRAP; C++: SIGABRT; unchecked NULL: SIGSEGV): all mean "out of memory".
+    if (
+        -child.returncode in _ALLOCATION_SIGNALS
+        or any(sign in log_tail for sign in ("MemoryError", "Cannot allocate memory", "failed to allocate"))
+    ):
         raise RenderFailed(too_large_message(memory_limit_mb))
     raise RenderFailed(
         outcome.get("error")

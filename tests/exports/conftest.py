@@ -18,6 +18,7 @@ from units.models import AssessableItem, Unit
 
 from .portfolio_factory import jpeg_bytes, pdf_bytes
 
+FIRST_DAY = datetime.date(2026, 1, 1)
 STATEMENT = "I resolved a billing complaint for a long-standing customer and agreed a refund."
 
 
@@ -33,7 +34,8 @@ def private_storage(settings, tmp_path):
 
 
 def _store(name: str, data: bytes) -> str:
-    return default_storage.save(f"evidence/test/{name}", ContentFile(data))
+    # The stored name is ours (as evidence.services makes it); only the original name is the user's.
+    return default_storage.save(f"evidence/test/{hashlib.sha256(name.encode()).hexdigest()[:12]}", ContentFile(data))
 
 
 @pytest.fixture
@@ -44,7 +46,7 @@ def make_portfolio(enrolment, candidate, assessor, iqa) -> Callable[..., Enrolme
               text: str = STATEMENT, file_name: str | None = None) -> Enrolment:
         now = timezone.now()
         units = {unit.code: unit for unit in Unit.objects.filter(qualification=enrolment.qualification)}
-        for code in ("A1", "A2", "B1"):
+        for code in ("A1", "A2", "B2"):
             UnitChoice.objects.create(enrolment=enrolment, unit=units[code])
         a1_items = list(AssessableItem.objects.filter(unit=units["A1"]).order_by("order"))
         versions = []
@@ -52,7 +54,7 @@ def make_portfolio(enrolment, candidate, assessor, iqa) -> Callable[..., Enrolme
             item = EvidenceItem.objects.create(enrolment=enrolment, kind=EvidenceKind.PERSONAL_STATEMENT,
                                                created_by=candidate)
             version = EvidenceVersion.objects.create(
-                item=item, number=1, title=f"Billing complaint {n}", date=datetime.date(2026, 2, n),
+                item=item, number=1, title=f"Billing complaint {n}", date=FIRST_DAY + datetime.timedelta(days=n),
                 text=f"{text} (statement {n})", status="submitted", created_by=candidate,
                 submitted_at=now, submitted_by=candidate,
             )
