@@ -5,8 +5,11 @@ Each view: the access gate -> a form -> one service -> redirect or render.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import SetPasswordForm
 from django.contrib.auth.views import PasswordResetConfirmView
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -31,7 +34,7 @@ class SetPasswordView(PasswordResetConfirmView):
     post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"
     success_url = reverse_lazy("home")
 
-    def form_valid(self, form):  # type: ignore[no-untyped-def]
+    def form_valid(self, form: SetPasswordForm) -> HttpResponse:
         response = super().form_valid(form)
         messages.success(self.request, "Your password is set and you are signed in. Welcome.")
         return response
@@ -185,7 +188,7 @@ def enrolment_reassign_iqa(request: HttpRequest, pk: int) -> HttpResponse:
     return _reassign(request, pk, ReassignedField.IQA)
 
 
-def _change_status(request: HttpRequest, pk: int, action, done: str) -> HttpResponse:  # type: ignore[no-untyped-def]
+def _change_status(request: HttpRequest, pk: int, action: Callable[..., Enrolment], done: str) -> HttpResponse:
     enrolment = _managed_enrolment(request, pk)
     try:
         action(enrolment=enrolment, by=request.user)
@@ -199,16 +202,19 @@ def _change_status(request: HttpRequest, pk: int, action, done: str) -> HttpResp
 @login_required
 @require_POST
 def enrolment_pause(request: HttpRequest, pk: int) -> HttpResponse:
+    """Pause an active enrolment."""
     return _change_status(request, pk, services.pause, "paused")
 
 
 @login_required
 @require_POST
 def enrolment_resume(request: HttpRequest, pk: int) -> HttpResponse:
+    """Make a paused enrolment active again."""
     return _change_status(request, pk, services.resume, "active again")
 
 
 @login_required
 @require_POST
 def enrolment_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    """Withdraw an active or paused enrolment."""
     return _change_status(request, pk, services.withdraw, "withdrawn")
