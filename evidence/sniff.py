@@ -128,7 +128,8 @@ EXTENSIONS: dict[str, frozenset[str]] = {
     "heic": frozenset({"heic", "heif"}),
     "heif": frozenset({"heic", "heif"}),
     "mp3": frozenset({"mp3"}),
-    "m4a": frozenset({"m4a"}),
+    # Many phone recorders write M4A audio with only the generic MP4 brands.
+    "m4a": frozenset({"m4a", "mp4"}),
     "wav": frozenset({"wav"}),
     "ogg": frozenset({"ogg"}),
     "oga": frozenset({"ogg"}),
@@ -203,6 +204,8 @@ def sniff(fp: BinaryIO, *, filename: str) -> FileType:
             f"this is {detected.label}, but {shown} are not accepted. "
             f"Rename it to end in .{detected.extension} and upload it again.",
         )
+    if extension == "m4a" and detected.key == "mp4":
+        return _TYPES["m4a"]
     if detected.key not in allowed:
         expected = _TYPES[next(iter(sorted(allowed)))]
         stem = filename.rsplit(".", 1)[0]

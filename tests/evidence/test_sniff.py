@@ -152,3 +152,13 @@ def test_zip_with_a_huge_directory_is_refused_before_it_is_listed() -> None:
             archive.writestr(f"{number}", "")
     with pytest.raises(UploadRefused, match="more parts"):
         sniff(io.BytesIO(out.getvalue()), filename="huge.docx")
+
+
+def test_phone_recording_with_generic_mp4_brands_named_m4a_is_audio() -> None:
+    detected = sniff(io.BytesIO(g.iso_media(b"mp42", b"isom", b"mp42")), filename="Voice 001.m4a")
+    assert (detected.key, detected.kind, detected.mime) == ("m4a", "audio", "audio/mp4")
+
+
+def test_m4a_audio_named_mp4_is_a_mismatch() -> None:
+    with pytest.raises(UploadRefused, match="not an MP4 video"):
+        sniff(io.BytesIO(g.iso_media(b"M4A ", b"M4A ", b"isom")), filename="memo.mp4")
