@@ -46,6 +46,7 @@ def library(request: HttpRequest, pk: int) -> HttpResponse:
     form = LibraryFilterForm(request.GET, units=units)
     filters = form.filters()
     page = Paginator(reads.library(enrolment, **filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    reads.attach_mappings(page.object_list)
     wanted = filters.get("assessable_item_id")
     item_filter = next((item for unit in units for item in unit.assessable_items() if item.pk == wanted), None)
     query = request.GET.copy()
