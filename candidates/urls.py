@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_plan
 
 app_name = "candidates"
 
@@ -23,4 +23,9 @@ urlpatterns = [
     path("enrolments/<int:pk>/pause/", views.enrolment_pause, name="enrolment_pause"),
     path("enrolments/<int:pk>/resume/", views.enrolment_resume, name="enrolment_resume"),
     path("enrolments/<int:pk>/withdraw/", views.enrolment_withdraw, name="enrolment_withdraw"),
+    path("enrolments/<int:pk>/self-assessment/", views_plan.self_assessment, name="self_assessment"),
+    path("enrolments/<int:pk>/units/", views_plan.unit_choice, name="unit_choice"),
+    path("enrolments/<int:pk>/units/check/", views_plan.unit_choice_check, name="unit_choice_check"),
+    path("enrolments/<int:pk>/units/suggest/", views_plan.unit_choice_suggest, name="unit_choice_suggest"),
+    path("enrolments/<int:pk>/units/save/", views_plan.unit_choice_save, name="unit_choice_save"),
 ]

@@ -1,9 +1,19 @@
+"""The home pages that gather every app: a candidate's qualifications, a member of staff's enrolments."""
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from candidates.services_plan import home_enrolments
 
 
 @login_required
+@require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    """The signed-in person's home page; later apps add what each role needs."""
-    return render(request, "home.html")
+    """Each of the person's own enrolments with its next step; below, the enrolments they may see as staff.
+
+    A fixed number of queries however many enrolments there are.
+    """
+    enrolments = home_enrolments(request.user, page=request.GET.get("page"))
+    return render(request, "home.html", {"own": enrolments.own, "others": enrolments.others})

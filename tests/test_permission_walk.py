@@ -132,6 +132,11 @@ MANAGERS = {"centre_admin", "platform_admin"}
 EVIDENCE_WRITERS = {"candidate", "assessor", "stranger_assessor", "platform_admin"}
 EVIDENCE_PK = by_enrolment(lambda w, e: {"pk": make_evidence(e).pk})
 FILE_PK = by_enrolment(lambda w, e: {"pk": first_file(make_evidence(e)).pk})
+PLANNERS = {"candidate", "assessor", "stranger_assessor"}
+
+
+def PLAN_DATA(w: SimpleNamespace, kwargs: dict) -> dict:  # noqa: N802 - reads as the constant it stands for
+    return {"units": ["A1", "A2", "B2"]}
 # assessments: who acts (the stranger assessor is the foreign enrolment's assessor).
 ASSESSORS = {"assessor", "stranger_assessor"}
 SAMPLERS = {"iqa", "centre_admin", "eqa", "platform_admin"}
@@ -190,6 +195,16 @@ WALK: dict[str, Row] = {
     "candidates:enrolment_pause": Row(ENROLMENT_PK, post=enrolment_write(MANAGERS)),
     "candidates:enrolment_resume": Row(ENROLMENT_PK, post=enrolment_write(MANAGERS)),
     "candidates:enrolment_withdraw": Row(ENROLMENT_PK, post=enrolment_write(MANAGERS)),
+    # candidates: the first steps (candidates/views_plan.py). The self-assessment is the candidate's own;
+    # the plan is changed by the candidate or their assessor (the stranger assessor assesses the foreign one).
+    "candidates:self_assessment": Row(
+        ENROLMENT_PK, get=enrolment_read(), post=enrolment_write({"candidate"}),
+        data=lambda w, kwargs: {f"unit-{i}": "partly" for i in range(5)},
+    ),
+    "candidates:unit_choice": Row(ENROLMENT_PK, get=enrolment_read()),
+    "candidates:unit_choice_check": Row(ENROLMENT_PK, post=enrolment_write(PLANNERS), data=PLAN_DATA),
+    "candidates:unit_choice_suggest": Row(ENROLMENT_PK, post=enrolment_write(PLANNERS), data=PLAN_DATA),
+    "candidates:unit_choice_save": Row(ENROLMENT_PK, post=enrolment_write(PLANNERS), data=PLAN_DATA),
     # evidence: read by whoever sees the enrolment; written by the candidate, their assessor, a platform admin
     "evidence:library": Row(ENROLMENT_PK, get=enrolment_read()),
     "evidence:create": Row(ENROLMENT_PK, get=enrolment_write(EVIDENCE_WRITERS), post=enrolment_write(EVIDENCE_WRITERS)),

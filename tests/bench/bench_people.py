@@ -72,10 +72,10 @@ def run() -> None:
     from django.core.management import call_command
     from django.test import Client
     from django.urls import reverse
-    from units.spec import spec_for
 
     from candidates.models import Enrolment, PlanStatus, Role, RoleKind
     from candidates.services_plan import mandatory_codes
+    from units.spec import spec_for
 
     quiet = open(os.devnull, "w")  # noqa: SIM115 - lives as long as the run
     call_command("load_specs", verbosity=0, stdout=quiet)

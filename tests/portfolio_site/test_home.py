@@ -1,0 +1,98 @@
+"""The home page: a candidate's next steps, a member of staff's enrolments, at a fixed cost."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from candidates import services_plan
+from candidates.models import Enrolment, Role, RoleKind, User
+
+HOME = "/"
+
+
+def test_a_new_candidate_is_asked_to_start_their_self_assessment(client, candidate, enrolment) -> None:
+    client.force_login(candidate)
+    html = client.get(HOME).content.decode()
+    assert "Start your self-assessment" in html
+    assert reverse("candidates:self_assessment", kwargs={"pk": enrolment.pk}) in html
+    assert "Units not chosen yet" in html
+
+
+def test_after_the_self_assessment_the_candidate_is_asked_to_choose_units(client, candidate, enrolment) -> None:
+    services_plan.self_assessment_save(enrolment=enrolment, coverage={"A1": "fully"}, by=candidate)
+    client.force_login(candidate)
+    html = client.get(HOME).content.decode()
+    assert "Choose your units" in html and "Start your self-assessment" not in html
+
+
+def test_a_draft_plan_is_flagged_in_words(client, candidate, enrolment) -> None:
+    services_plan.self_assessment_save(enrolment=enrolment, coverage={"A1": "fully"}, by=candidate)
+    services_plan.plan_save(enrolment=enrolment, codes=[], by=candidate)
+    client.force_login(candidate)
+    html = client.get(HOME).content.decode()
+    assert "Draft — does not meet the rules yet" in html and "Choose your units" in html
+
+
+def test_a_valid_plan_is_shown_as_valid(client, candidate, enrolment) -> None:
+    services_plan.self_assessment_save(enrolment=enrolment, coverage={"A1": "fully"}, by=candidate)
+    services_plan.plan_save(enrolment=enrolment, codes=["B2"], by=candidate)
+    client.force_login(candidate)
+    html = client.get(HOME).content.decode()
+    assert "Valid plan: meets every rule" in html and "Choose your units" not in html
+
+
+def test_an_assessor_sees_the_enrolments_they_assess_only(client, assessor, enrolment, other_enrolment,
+                                                           stranger_enrolment) -> None:
+    client.force_login(assessor)
+    html = client.get(HOME).content.decode()
+    assert "Cara Candidate" in html
+    assert "Olga Other" not in html and "Stan Elsewhere" not in html
+
+
+def test_a_centre_admin_sees_every_enrolment_of_their_centre_with_its_plan(
+    client, centre_admin, candidate, enrolment, other_enrolment, stranger_enrolment
+) -> None:
+    services_plan.plan_save(enrolment=enrolment, codes=[], by=candidate)
+    client.force_login(centre_admin)
+    html = client.get(HOME).content.decode()
+    assert "Cara Candidate" in html and "Olga Other" in html and "Stan Elsewhere" not in html
+    assert "Draft — does not meet the rules yet" in html and "Units not chosen yet" in html
+
+
+def _enrol_many(count: int, *, batch: str, centre, qualification, assessor, iqa) -> None:
+    people = User.objects.bulk_create(
+        [User(email=f"many-{batch}-{n}@example.org", first_name="Many", last_name=f"{n:03d}") for n in range(count)]
+    )
+    Role.objects.bulk_create([Role(user=p, centre=centre, kind=RoleKind.CANDIDATE) for p in people])
+    today = datetime.date.today()
+    Enrolment.objects.bulk_create([
+        Enrolment(candidate=p, centre=centre, qualification=qualification, assessor=assessor, iqa=iqa,
+                  start_date=today, planned_end_date=today + datetime.timedelta(days=365))
+        for p in people
+    ])
+
+
+def _home_queries(client) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(HOME).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("viewer", ["assessor", "centre_admin"])
+def test_the_home_page_costs_the_same_queries_for_5_and_50_enrolments(
+    client, request, viewer, centre, qualification, assessor, iqa
+) -> None:
+    client.force_login(request.getfixturevalue(viewer))
+    _enrol_many(5, batch="a", centre=centre, qualification=qualification, assessor=assessor, iqa=iqa)
+    client.get(HOME)
+    with_5 = _home_queries(client)
+    Enrolment.objects.all().delete()
+    _enrol_many(50, batch="b", centre=centre, qualification=qualification, assessor=assessor, iqa=iqa)
+    html = client.get(HOME).content.decode()
+    assert html.count("Many ") == 50
+    assert _home_queries(client) == with_5
