@@ -296,13 +296,17 @@ def _diagnose(
                 k += 1
         return core
 
-    reasons: list[str] = []
-    for rule in rules:
+    reasons: list[tuple[int, int, str]] = []
+    for position, rule in enumerate(rules):
         if infeasible(units + [rule]):
             needed = minimal(units, [rule])
-            reasons.extend(_explain_one(compiled, ruleset, checks[rule[1]], needed, allowed))
+            check = checks[rule[1]]
+            for reason in _explain_one(compiled, ruleset, check, needed, allowed):
+                priority = 1 if reason.startswith("The chosen units") else _PRIORITY.get(check.kind, 9)
+                reasons.append((priority, position, reason))
     if reasons:
-        return tuple(reasons)
+        # The most specific first: mandatory units, barred units, groups, then totals.
+        return tuple(reason for *_, reason in sorted(reasons))
     if not infeasible(units + rules):  # pragma: no cover - plan() found it infeasible
         return ("No valid combination of units exists",)
     core_rules = minimal(rules[::-1], units)[::-1]
@@ -311,6 +315,9 @@ def _diagnose(
     detail = "; ".join(f"{r[1]}: {_text(checks[r[1]].rule)}" for r in core_rules)
     verb = "cannot both be met" if len(ids) == 2 else "cannot all be met together"
     return (f"Rules {_and_listing(ids)} {verb}{_context(compiled, needed)} ({detail})",)
+
+
+_PRIORITY = {"mandatory": 0, "barred": 1, "each_group": 2, "total": 3}
 
 
 def _text(rule: RuleSpec) -> str:
