@@ -97,9 +97,10 @@ def enqueue_export(*, export_id: int) -> bool:
     from .tasks import build_portfolio_export
 
     try:
+        queue = {"queue": settings.EXPORT_TASK_QUEUE} if settings.EXPORT_TASK_QUEUE else {}
         build_portfolio_export.apply_async(
-            (export_id,), retry=True,
-            retry_policy={"max_retries": 1, "interval_start": 0, "interval_step": 0.5, "timeout": 2},
+            (export_id,), retry=True, **queue,
+            retry_policy={"max_retries": 1, "interval_start": 0, "interval_step": 0.5, "interval_max": 1},
         )
     except Exception:  # kombu raises OperationalError, redis ConnectionError, OSError...: all mean "not sent"
         logger.warning("Could not enqueue portfolio export %s; the sweep will retry.", export_id, exc_info=True)

@@ -5,6 +5,7 @@ runs: SQLite, a private local folder for files, and Celery over kombu's
 filesystem transport in a local folder.
 """
 
+import os
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -90,6 +91,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"].update(
         {"init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE", "timeout": 20}
     )
+    # The test database is a file, not memory: the export tests' real Celery worker (a subprocess) must see it.
+    # One per test process, so that two test runs never share (and destroy) one database.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-db-{os.getpid()}.sqlite3")}
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 
@@ -267,6 +271,8 @@ EXPORT_REQUEUE_AFTER_SECONDS = env.int("EXPORT_REQUEUE_AFTER_SECONDS", default=6
 # ... and running ones whose worker has not reported for this long (it died).
 EXPORT_STALE_AFTER_SECONDS = env.int("EXPORT_STALE_AFTER_SECONDS", default=120)
 EXPORT_MAX_ATTEMPTS = env.int("EXPORT_MAX_ATTEMPTS", default=3)
+# The Celery queue of export tasks; empty: the default queue. Lets heavy exports run on workers of their own.
+EXPORT_TASK_QUEUE = env.str("EXPORT_TASK_QUEUE", default="")
 # Tests only: a pause in the gathering stage, so a fault test can kill a worker mid-export.
 EXPORT_TEST_GATHER_DELAY_SECONDS = env.float("EXPORT_TEST_GATHER_DELAY_SECONDS", default=0)
 CELERY_BEAT_SCHEDULE["exports-requeue-stalled"] = {"task": "exports.tasks.requeue_stalled_exports", "schedule": 60.0}
