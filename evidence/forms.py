@@ -29,7 +29,9 @@ class EvidenceTextForm(forms.Form):
 
     title = forms.CharField(max_length=200)
     date = forms.DateField(
-        widget=forms.DateInput(attrs={"type": "date"}), help_text="When the work, event or learning took place."
+        # ISO format: a date input shows nothing for the locale's "23/11/2026".
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+        help_text="When the work, event or learning took place.",
     )
     text = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 8}), required=False,
