@@ -70,6 +70,10 @@ def _solver(cp_model):
     params.num_workers = 1
     params.max_time_in_seconds = TIME_LIMIT
     params.symmetry_level = 0
+    # Measured on a 60-unit spec: the full LP relaxation (knapsack-like totals) and no probing
+    # roughly halve the time of each stage and cut the slow tail.
+    params.linearization_level = 2
+    params.cp_model_probing_level = 0
     return solver
 
 
