@@ -40,6 +40,7 @@ from django.utils import timezone
 from assessments.services_support import action_point_set, question_ask, visit_plan
 from tests.assessments.factories import items_of, signed_unit, submitted_evidence, unit_of
 from tests.evidence.evidence_factories import first_file, make_evidence
+from tests.exports.portfolio_factory import make_export
 
 ROLES = ("anonymous", "candidate", "assessor", "iqa", "centre_admin", "eqa", "stranger_assessor", "platform_admin")
 OK = "ok"
@@ -267,6 +268,14 @@ WALK: dict[str, Row] = {
     "assessments:action_points": Row(ENROLMENT_PK, get=enrolment_read()),
     "assessments:action_point_set": Row(ENROLMENT_PK, post=enrolment_write(JUDGES)),
     "assessments:action_point_done": Row(ACTION_POINT_PK, post=enrolment_write({"candidate"})),
+    # exports: whoever may read the enrolment may export it, follow the export and download it
+    "exports:export_list": Row(ENROLMENT_PK, get=enrolment_read()),
+    "exports:export_create": Row(ENROLMENT_PK, post=enrolment_read(), data=lambda w, kwargs: {"format": "pdf"}),
+    "exports:export_status": Row(by_enrolment(lambda w, e: {"pk": make_export(e).pk}), get=enrolment_read()),
+    "exports:export_download": Row(
+        by_enrolment(lambda w, e: {"pk": make_export(e, status="done").pk}), get=enrolment_read()),
+    "exports:export_retry": Row(
+        by_enrolment(lambda w, e: {"pk": make_export(e, status="failed").pk}), post=enrolment_read()),
 }
 
 SKIPPED_NAMESPACES = {"admin", "djdt"}

@@ -92,3 +92,22 @@ def portfolio_data(
                              ((False, "At least 18 credits: 6 short."),)),
         units=sections, evidence=evidence,
     )
+
+
+def make_export(enrolment: object, *, status: str = "queued") -> object:
+    """A PortfolioExport of `enrolment` in `status`; a done one has a small stored PDF."""
+    import uuid
+
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from exports.models import PortfolioExport
+
+    export = PortfolioExport(enrolment=enrolment, status=status)
+    if status == "done":
+        export.file_name = default_storage.save(f"exports/test/{uuid.uuid4().hex}.pdf", ContentFile(b"%PDF-1.4\n"))
+        export.size, export.pages = 9, 1
+    if status == "failed":
+        export.error = "The renderer stopped unexpectedly."
+    export.save()
+    return export

@@ -1,0 +1,99 @@
+"""The export pages: ask (POST), follow the progress fragment, download, retry. 404 for strangers."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from exports.models import ExportStatus, PortfolioExport
+from exports.tasks import build_portfolio_export
+
+from ..conftest import PASSWORD
+from .portfolio_factory import make_export
+
+
+@pytest.fixture
+def sent(monkeypatch):
+    calls = []
+    monkeypatch.setattr(build_portfolio_export, "apply_async", lambda args, **kwargs: calls.append(args))
+    return calls
+
+
+def _client(client, user):
+    client.login(username=user.email, password=PASSWORD)
+    return client
+
+
+def test_the_eqa_who_only_reads_may_ask_for_an_export(client, eqa, enrolment, sent,
+                                                       django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _client(client, eqa).post(reverse("exports:export_create", args=[enrolment.pk]),
+                                             {"format": "zip", "include_pdf_evidence": "on"})
+    assert response.status_code == 302
+    export = PortfolioExport.objects.get()
+    assert (export.format, export.include_pdf_evidence, export.requested_by) == ("zip", True, eqa)
+    assert sent == [(export.pk,)]
+
+
+def test_a_stranger_gets_404_everywhere(client, stranger_assessor, enrolment, private_storage):
+    done = make_export(enrolment, status="done")
+    browser = _client(client, stranger_assessor)
+    assert browser.get(reverse("exports:export_list", args=[enrolment.pk])).status_code == 404
+    assert browser.post(reverse("exports:export_create", args=[enrolment.pk]), {"format": "pdf"}).status_code == 404
+    for name in ("export_status", "export_download"):
+        assert browser.get(reverse(f"exports:{name}", args=[done.pk])).status_code == 404
+    assert browser.post(reverse("exports:export_retry", args=[done.pk])).status_code == 404
+    assert PortfolioExport.objects.count() == 1
+
+
+def test_the_status_fragment_polls_and_shows_an_accessible_progress_bar(client, candidate, enrolment):
+    export = make_export(enrolment)
+    PortfolioExport.objects.filter(pk=export.pk).update(status=ExportStatus.RUNNING, stage="rendering",
+                                                        pages_done=12, progress=40)
+    html = _client(client, candidate).get(reverse("exports:export_status", args=[export.pk])).content.decode()
+    assert 'hx-trigger="every 1s"' in html
+    assert 'role="progressbar"' in html and 'aria-valuenow="40"' in html
+    assert "Rendering page 12" in html
+
+
+def test_a_finished_export_stops_polling_and_offers_the_download(client, candidate, enrolment, private_storage):
+    export = make_export(enrolment, status="done")
+    html = _client(client, candidate).get(reverse("exports:export_status", args=[export.pk])).content.decode()
+    assert "hx-trigger" not in html
+    assert reverse("exports:export_download", args=[export.pk]) in html
+
+
+def test_a_failure_shows_its_reason_and_a_retry_button(client, candidate, enrolment, sent,
+                                                       django_capture_on_commit_callbacks):
+    export = make_export(enrolment, status="failed")
+    browser = _client(client, candidate)
+    html = browser.get(reverse("exports:export_status", args=[export.pk])).content.decode()
+    assert "hx-trigger" not in html and "The renderer stopped unexpectedly." in html
+    assert reverse("exports:export_retry", args=[export.pk]) in html
+    with django_capture_on_commit_callbacks(execute=True):
+        response = browser.post(reverse("exports:export_retry", args=[export.pk]), HTTP_HX_REQUEST="true")
+    assert 'hx-trigger="every 1s"' in response.content.decode()
+    assert sent == [(export.pk,)]
+
+
+def test_the_download_is_an_attachment_from_our_storage(client, iqa, enrolment, private_storage):
+    export = make_export(enrolment, status="done")
+    response = _client(client, iqa).get(reverse("exports:export_download", args=[export.pk]))
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert response["Content-Type"] == "application/pdf"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+
+
+def test_an_unfinished_export_has_nothing_to_download(client, candidate, enrolment):
+    export = make_export(enrolment)
+    assert _client(client, candidate).get(reverse("exports:export_download", args=[export.pk])).status_code == 404
+
+
+def test_the_page_lists_earlier_exports(client, candidate, enrolment, private_storage):
+    make_export(enrolment, status="done")
+    make_export(enrolment, status="failed")
+    html = _client(client, candidate).get(reverse("exports:export_list", args=[enrolment.pk])).content.decode()
+    assert html.count('class="export-status"') == 2
+    assert "Export the portfolio" in html
