@@ -94,6 +94,10 @@ class Spec:
     rules: tuple[RuleSpec, ...]
     pathways: tuple[str, ...] = ()
 
+    def __getstate__(self) -> dict:
+        # The compiled form kept on the instance (see compile_spec) is rebuilt on demand, never pickled or copied.
+        return {k: v for k, v in self.__dict__.items() if k != _ATTR}
+
 
 @dataclass(frozen=True, slots=True)
 class RuleResult:
@@ -200,6 +204,7 @@ def scope_phrase(rule: RuleSpec, *, use_level: bool = True) -> str:
 # --------------------------------------------------------------------------- compiled form
 
 _CACHE_LIMIT = 4096
+_ATTR = "_rules_compiled"  # where compile_spec keeps the compiled form on a Spec
 
 
 def _level_ok(level: int | None, wanted: int | None, op: str) -> bool:
@@ -215,7 +220,7 @@ def _level_ok(level: int | None, wanted: int | None, op: str) -> bool:
 
 
 class _Total:
-    __slots__ = ("rule", "slot", "terms", "minimum", "maximum", "words_of", "scope", "cache", "bounds")
+    __slots__ = ("rule", "slot", "terms", "minimum", "maximum", "counts", "value_name", "scope", "cache", "bounds")
     kind = "total"
 
     def __init__(self, rule: RuleSpec, slot: int, terms: tuple[tuple[int, int], ...], counts: bool, value_name: str):
@@ -226,8 +231,12 @@ class _Total:
         self.maximum = rule.maximum
         self.scope = scope_phrase(rule)
         self.bounds = bounds_phrase(rule.minimum, rule.maximum)
-        self.words_of = lambda n: words(n, counts, value_name)
+        self.counts = counts
+        self.value_name = value_name
         self.cache: dict[int, RuleResult] = {}
+
+    def words_of(self, n: int) -> str:
+        return words(n, self.counts, self.value_name)
 
     def contributions(self):
         for index, weight in self.terms:
@@ -652,6 +661,8 @@ class Compiled:
             raise PathwayError(f"{self.spec.code} has no pathways, so pathway {pathway!r} does not apply")
 
     def ruleset(self, pathway: str | None) -> RuleSet:
+        if pathway == "":
+            pathway = None  # as a form's empty choice sends it
         rs = self._rulesets.get(pathway)
         if rs is None:
             self.check_pathway(pathway)
@@ -676,9 +687,6 @@ class Compiled:
         if unknown:
             raise UnknownUnits(unknown)
         return out
-
-
-_ATTR = "_rules_compiled"
 
 
 def compile_spec(spec: Spec) -> Compiled:

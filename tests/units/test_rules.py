@@ -335,3 +335,20 @@ def test_evaluate_agrees_with_brute_force(case) -> None:
     assert [(r.identifier, r.met, r.value, r.shortfall, r.excess) for r in got.results] == want["results"]
     for r in got.results:
         assert r.message and r.message.startswith("Met") == r.met or r.kind == "barred"
+
+
+def test_specs_pickle_and_copy_without_their_compiled_form() -> None:
+    import copy
+    import pickle
+
+    spec = pathway_spec()
+    before = evaluate(spec, ["K1", "K2", "T1", "T3"], pathway="technical")
+    for clone in (pickle.loads(pickle.dumps(spec)), copy.deepcopy(spec), copy.copy(spec)):
+        assert clone == spec
+        assert evaluate(clone, ["K1", "K2", "T1", "T3"], pathway="technical") == before
+
+
+def test_an_empty_pathway_is_no_pathway() -> None:
+    assert evaluate(ocr_l3(), WORKED, pathway="") == evaluate(ocr_l3(), WORKED)
+    with pytest.raises(PathwayError):
+        evaluate(pathway_spec(), ["K1"], pathway="")
