@@ -90,7 +90,7 @@ def units_for(enrolment: Enrolment) -> list[Unit]:
     Each unit has its assessable items prefetched (with their element), in order. Two queries.
     """
     chosen = UnitChoice.objects.filter(enrolment_id=enrolment.pk, unit_id=OuterRef("pk"))
-    items = AssessableItem.objects.select_related("outcome").order_by("order", "pk")
+    items = AssessableItem.objects.select_related("outcome", "criterion").order_by("order", "pk")
     units = list(
         Unit.objects.filter(qualification_id=enrolment.qualification_id)
         .annotate(is_chosen=Exists(chosen))

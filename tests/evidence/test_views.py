@@ -346,3 +346,23 @@ def test_the_library_is_paginated(cara, enrolment):
 def test_a_stranger_gets_404_for_the_library(client, stranger_assessor, enrolment):
     client.force_login(stranger_assessor)
     assert client.get(reverse("evidence:library", kwargs={"pk": enrolment.pk})).status_code == 404
+
+
+# ---------------------------------------------------------------- the home page's evidence block
+
+
+def test_the_candidates_home_shows_progress_per_unit_and_recent_activity(cara, enrolment):
+    item = make_evidence(enrolment, title="Handover notes")
+    covered = AssessableItem.objects.filter(unit__qualification=enrolment.qualification, unit__code="A1")[:2]
+    services.mappings_set(version=item.current_version, assessable_item_ids=[i.pk for i in covered],
+                          by=enrolment.candidate)
+    page = cara.get(reverse("home")).content.decode()
+    row = page[page.index('data-testid="unit-progress-A1"'):]
+    assert "2 of 4" in row[:row.index("</tr>")]
+    assert "Handover notes" in page[page.index('data-testid="recent-evidence"'):]
+
+
+def test_the_mapping_page_costs_the_same_queries_whatever_the_spec(cara, enrolment, django_assert_max_num_queries):
+    item = make_evidence(enrolment)
+    with django_assert_max_num_queries(14):
+        assert cara.get(reverse("evidence:mapping", kwargs={"pk": item.pk})).status_code == 200
