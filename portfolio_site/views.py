@@ -3,6 +3,7 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from candidates.services_plan import home_enrolments
@@ -16,4 +17,10 @@ def home(request: HttpRequest) -> HttpResponse:
     A fixed number of queries however many enrolments there are.
     """
     enrolments = home_enrolments(request.user, page=request.GET.get("page"))
+    for enrolment in [*enrolments.own, *enrolments.others]:
+        # Reversed here: a {% url %} per row and link costs four times as much in the template.
+        enrolment.links = {
+            name: reverse(f"candidates:{name}", kwargs={"pk": enrolment.pk})
+            for name in ("enrolment_detail", "self_assessment", "unit_choice")
+        }
     return render(request, "home.html", {"own": enrolments.own, "others": enrolments.others})
