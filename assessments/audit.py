@@ -68,7 +68,9 @@ def _canonical(values: Mapping[str, Any]) -> bytes:
 
 
 def _utc_text(moment: datetime.datetime) -> str:
-    return moment.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    if moment.utcoffset():  # the database hands back UTC; convert anything else first
+        moment = moment.astimezone(datetime.UTC)
+    return f"{moment:%Y-%m-%dT%H:%M:%S}.{moment.microsecond:06d}Z"
 
 
 def content_hash(values: Mapping[str, Any]) -> str:
@@ -78,7 +80,7 @@ def content_hash(values: Mapping[str, Any]) -> str:
 
 def seal(digest: str) -> str:
     """The HMAC-SHA256 (hex) of a hash under the audit key."""
-    return hmac.new(_key(), digest.encode(), hashlib.sha256).hexdigest()
+    return hmac.digest(_key(), digest.encode(), "sha256").hex()
 
 
 def _jsonable(value: Any) -> Any:
@@ -214,7 +216,7 @@ def verify(*, head_path: Path | None = None) -> Verdict:
         if content_hash(row) != row["hash"]:
             return Verdict(False, checked, f"record #{sequence} was altered (its content no longer matches "
                                            "its hash)", sequence)
-        if not hmac.compare_digest(hmac.new(key, row["hash"].encode(), hashlib.sha256).hexdigest(), row["hmac"]):
+        if not hmac.compare_digest(hmac.digest(key, row["hash"].encode(), "sha256").hex(), row["hmac"]):
             return Verdict(False, checked, f"record #{sequence} was inserted or rewritten (its seal does not "
                                            "match the audit key)", sequence)
         if row["prev_hash"] != prev:

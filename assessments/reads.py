@@ -51,14 +51,14 @@ def assessed_by(user: User) -> QuerySet[Enrolment]:
     return access.enrolments_visible_to(user).filter(assessor=user)
 
 
-def review_queue(user: User, *, limit: int = 200) -> list[EvidenceItem]:
-    """Submitted evidence waiting for `user`'s judgement across their caseload, oldest first. One query."""
+def review_queue(user: User) -> QuerySet[EvidenceItem]:
+    """Submitted evidence waiting for `user`'s judgement across their caseload, oldest first (one query a page)."""
     items = awaiting_review(EvidenceItem.objects.filter(enrolment__in=assessed_by(user)))
-    return list(
+    return (
         items.select_related("current_version", "enrolment__candidate", "enrolment__qualification")
         .annotate(claims=Count("current_version__mappings", filter=Q(
             current_version__mappings__status=MappingStatus.CLAIMED)))
-        .order_by("current_version__submitted_at", "pk")[:limit]
+        .order_by("current_version__submitted_at", "pk")
     )
 
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from . import gate, reads
 
+QUEUE_PAGE_SIZE = 50
 SORT_LABELS = {
     "waiting": "Longest waiting",
     "candidate": "Candidate",
@@ -39,6 +41,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def review_queue(request: HttpRequest) -> HttpResponse:
-    """Submitted evidence across the caseload, oldest first."""
+    """Submitted evidence across the caseload, oldest first, 50 to a page."""
     gate.require_assessor(request)
-    return render(request, "assessments/review_queue.html", {"items": reads.review_queue(request.user)})
+    page = Paginator(reads.review_queue(request.user), QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "assessments/review_queue.html", {"items": page})
