@@ -54,6 +54,7 @@ def test_the_status_fragment_polls_and_shows_an_accessible_progress_bar(client, 
     assert 'hx-trigger="every 1s"' in html
     assert 'role="progressbar"' in html and 'aria-valuenow="40"' in html
     assert "Rendering page 12" in html
+    assert "style=" not in html  # the site's CSP (style-src 'self') would drop an inline style
 
 
 def test_a_finished_export_stops_polling_and_offers_the_download(client, candidate, enrolment, private_storage):
