@@ -19,6 +19,8 @@ from .models import ActionPoint, Question, UnitSignOff, Visit
 
 #: Judge evidence, sign items and units off, plan visits, set action points.
 JUDGES = frozenset({access.ASSESSOR, access.CENTRE_ADMIN, access.PLATFORM_ADMIN})
+#: Write observation records and recorded discussions (the evidence app's rule for assessor-authored kinds).
+OBSERVERS = frozenset({access.ASSESSOR, access.PLATFORM_ADMIN})
 #: Countersign or refer a unit sign-off.
 QUALITY = frozenset({access.IQA, access.PLATFORM_ADMIN})
 #: Take part in a conversation (feedback, question threads): everyone but the EQA, who only reads.

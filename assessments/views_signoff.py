@@ -27,6 +27,7 @@ def portfolio(request: HttpRequest, pk: int) -> HttpResponse:
         "enrolment": enrolment, "units": units,
         "eligibility": reads.eligibility(enrolment, achieved, spec_of(enrolment.qualification)),
         "may_judge": bool(relations & gate.JUDGES),
+        "may_observe": bool(relations & gate.OBSERVERS),
         "may_declare": bool(relations & gate.CANDIDATE),
         "may_review": bool(relations & gate.QUALITY),
         "learner_text": LearnerDeclaration.TEXT, "assessor_text": UnitSignOff.DECLARATION,
