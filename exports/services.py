@@ -117,10 +117,14 @@ def exports_requeue_stalled() -> list[int]:
     now = timezone.now()
     queued_before = now - timezone.timedelta(seconds=settings.EXPORT_REQUEUE_AFTER_SECONDS)
     stale_before = now - timezone.timedelta(seconds=settings.EXPORT_STALE_AFTER_SECONDS)
-    stalled = PortfolioExport.objects.filter(
-        status=ExportStatus.QUEUED, created__lt=queued_before
-    ).exclude(enqueued_at__gte=queued_before) | PortfolioExport.objects.filter(
-        status=ExportStatus.RUNNING, heartbeat_at__lt=stale_before
+    # A queued row that reached the broker is normally just waiting its turn behind other exports:
+    # send it again only after ten sweep delays (its message may have died with a broker that
+    # kept nothing on disk), so a long queue does not fill with copies.
+    resent_before = now - timezone.timedelta(seconds=10 * settings.EXPORT_REQUEUE_AFTER_SECONDS)
+    stalled = (
+        PortfolioExport.objects.filter(status=ExportStatus.QUEUED, created__lt=queued_before, enqueued_at=None)
+        | PortfolioExport.objects.filter(status=ExportStatus.QUEUED, enqueued_at__lt=resent_before)
+        | PortfolioExport.objects.filter(status=ExportStatus.RUNNING, heartbeat_at__lt=stale_before)
     )
     enqueued = []
     for export_id, attempts in stalled.values_list("pk", "attempts"):

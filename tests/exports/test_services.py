@@ -77,6 +77,16 @@ def test_a_request_succeeds_when_the_broker_is_down_and_the_sweep_sends_it_later
     assert sent == [(export.pk,)]
 
 
+def test_the_sweep_leaves_a_recently_sent_export_waiting_its_turn(enrolment, sent, settings):
+    settings.EXPORT_REQUEUE_AFTER_SECONDS = 60
+    waiting = PortfolioExport.objects.create(enrolment=enrolment, enqueued_at=timezone.now())
+    lost = PortfolioExport.objects.create(enrolment=enrolment,
+                                          enqueued_at=timezone.now() - datetime.timedelta(minutes=11))
+    PortfolioExport.objects.filter(pk__in=[waiting.pk, lost.pk]).update(
+        created=timezone.now() - datetime.timedelta(minutes=30))
+    assert services.exports_requeue_stalled() == [lost.pk]
+
+
 def test_the_sweep_requeues_a_running_export_whose_heartbeat_stopped(enrolment, sent, settings):
     settings.EXPORT_STALE_AFTER_SECONDS = 120
     stale = PortfolioExport.objects.create(
