@@ -297,3 +297,15 @@ def test_withdrawing_twice_says_why_not(as_admin, enrolment) -> None:
 
 def test_actions_are_post_only(as_admin, enrolment) -> None:
     assert as_admin.get(url("enrolment_pause", pk=enrolment.pk)).status_code == 405
+
+
+def test_detail_costs_the_same_queries_whatever_the_history(
+    as_admin, enrolment, assessor, other_assessor, centre_admin, django_assert_max_num_queries
+) -> None:
+    for _ in range(10):
+        services.reassign(enrolment=enrolment, role="assessor", to_user=other_assessor, by=centre_admin)
+        services.reassign(enrolment=enrolment, role="assessor", to_user=assessor, by=centre_admin)
+    # session, user, roles (nav), the gate's enrolment and roles, the reassignment history, two people lists.
+    with django_assert_max_num_queries(8):
+        response = as_admin.get(url("enrolment_detail", pk=enrolment.pk))
+    assert response.text.count("<td>Assessor</td>") == 20
