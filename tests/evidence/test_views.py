@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import io
+import re
 import uuid
 
 import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError
 from django.urls import reverse
 from PIL import Image
 
@@ -135,6 +137,19 @@ def test_a_traversal_looking_name_is_stored_under_a_generated_name(cara, draft, 
     assert stored.original_name == "passwd.png"
     assert ".." not in stored.name and "passwd" not in stored.name
     assert stored.name.startswith("evidence/")
+
+
+def test_a_failed_insert_after_the_bytes_were_stored_leaves_no_file(enrolment, draft, site_storage, stored_names,
+                                                                    monkeypatch):
+    before = stored_names(site_storage)
+
+    def failing_create(**kwargs):
+        raise IntegrityError("the database refused the row")
+
+    monkeypatch.setattr(EvidenceFile.objects, "create", failing_create)
+    with pytest.raises(IntegrityError):
+        services.file_add(version=draft.current_version, uploaded=png_upload(), by=enrolment.candidate)
+    assert stored_names(site_storage) == before
 
 
 def test_the_quota_refusal_says_what_to_do(cara, draft, site_storage, settings):
@@ -366,3 +381,11 @@ def test_the_mapping_page_costs_the_same_queries_whatever_the_spec(cara, enrolme
     item = make_evidence(enrolment)
     with django_assert_max_num_queries(14):
         assert cara.get(reverse("evidence:mapping", kwargs={"pk": item.pk})).status_code == 200
+
+
+def test_the_upload_script_carries_the_pages_csp_nonce(cara, draft):
+    response = cara.get(reverse("evidence:detail", kwargs={"pk": draft.pk}))
+    page = response.content.decode()
+    nonce = re.search(r'<script src="[^"]*js/upload\.js" nonce="([^"]+)"', page).group(1)
+    assert f"'nonce-{nonce}'" in response["Content-Security-Policy"]
+    assert 'onclick' not in page and ' style="' not in page
