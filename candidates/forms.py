@@ -5,11 +5,13 @@ from __future__ import annotations
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.core.files.uploadedfile import UploadedFile
 
 from units.models import Pathway, Qualification
 
 from .access import people_with_role
 from .models import Centre, RoleKind, User
+from .services import CSV_MAX_BYTES
 
 
 class SignInForm(AuthenticationForm):
@@ -89,6 +91,13 @@ class EnrolmentUploadForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
+
+    def clean_file(self) -> UploadedFile:
+        upload = self.cleaned_data["file"]
+        # Refused before reading: the parser holds the whole file in memory.
+        if upload.size > CSV_MAX_BYTES:
+            raise forms.ValidationError(f"The file is larger than {CSV_MAX_BYTES // 1_000_000} MB; split it.")
+        return upload
 
 
 class ReassignForm(forms.Form):

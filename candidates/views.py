@@ -5,6 +5,8 @@ Each view: the access gate -> a form -> one service -> redirect or render.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable
 
 from django.contrib import messages
@@ -103,16 +105,24 @@ def enrolment_upload(request: HttpRequest, centre_pk: int) -> HttpResponse:
     centre = access.centre_for_admin(request.user, centre_pk)
     form = EnrolmentUploadForm(request.POST or None, request.FILES or None)
     preview = None
+    digest = ""
     if request.method == "POST" and form.is_valid():
         preview = services.parse_enrolment_csv(centre=centre, content=form.cleaned_data["file"].read())
         key = BULK_SESSION_KEY.format(centre=centre.pk)
         if preview.is_valid:
-            request.session[key] = [{"line": row.line, "values": row.values} for row in preview.rows]
+            rows = [{"line": row.line, "values": row.values} for row in preview.rows]
+            digest = _digest(rows)
+            request.session[key] = {"digest": digest, "rows": rows}
         else:
             request.session.pop(key, None)
     return render(request, "candidates/enrolment_upload.html", {
         "centre": centre, "form": form, "preview": preview, "columns": services.CSV_COLUMNS,
+        "digest": digest,
     })
+
+
+def _digest(rows: list[dict]) -> str:
+    return hashlib.sha256(json.dumps(rows, sort_keys=True).encode()).hexdigest()
 
 
 @login_required
@@ -124,7 +134,11 @@ def enrolment_upload_confirm(request: HttpRequest, centre_pk: int) -> HttpRespon
     if not stashed:
         messages.error(request, "There is no checked file to confirm: upload it again.")
         return redirect("candidates:enrolment_upload", centre_pk=centre.pk)
-    rows = [services.BulkRow(line=row["line"], values=row["values"]) for row in stashed]
+    # The preview on screen must be the one checked last (another tab may have checked another file).
+    if request.POST.get("digest") != stashed["digest"]:
+        messages.error(request, "Another file was checked since this preview: upload the file again.")
+        return redirect("candidates:enrolment_upload", centre_pk=centre.pk)
+    rows = [services.BulkRow(line=row["line"], values=row["values"]) for row in stashed["rows"]]
     try:
         enrolments = services.bulk_enrol(centre=centre, by=request.user, rows=rows, base_url=_base_url(request))
     except ValidationError as error:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 from django.core import mail
@@ -196,26 +197,44 @@ def test_upload_preview_shows_each_rows_problems_and_offers_no_confirm(as_admin,
     assert "Enrol these" not in response.text
 
 
+def test_upload_of_a_file_too_large_is_refused_before_reading(as_admin, centre, qualification) -> None:
+    response = upload(as_admin, centre, HEADER, *[GOOD] * 12_000)
+    assert "The file is larger than 1 MB; split it." in response.text
+
+
 def test_upload_with_a_wrong_header_says_so(as_admin, centre, qualification) -> None:
     response = upload(as_admin, centre, "email,name", "a@example.org,A")
     assert "The first line must be the header" in response.text
 
 
+def confirm(client, centre, preview, **extra: object):
+    digest = re.search(r'name="digest" value="([0-9a-f]+)"', preview.text).group(1)
+    return client.post(url("enrolment_upload_confirm", centre_pk=centre.pk), {"digest": digest}, **extra)
+
+
 def test_confirm_enrols_every_previewed_row(as_admin, centre, qualification, assessor, iqa) -> None:
-    upload(as_admin, centre, HEADER, GOOD, GOOD2)
-    response = as_admin.post(url("enrolment_upload_confirm", centre_pk=centre.pk))
+    preview = upload(as_admin, centre, HEADER, GOOD, GOOD2)
+    response = confirm(as_admin, centre, preview)
     assert response.status_code == 302
     assert Enrolment.objects.count() == 2
 
 
+def test_confirm_of_a_stale_preview_saves_nothing(as_admin, centre, qualification, assessor, iqa) -> None:
+    first = upload(as_admin, centre, HEADER, GOOD)
+    upload(as_admin, centre, HEADER, GOOD2)  # checked in another tab
+    response = confirm(as_admin, centre, first, follow=True)
+    assert "Another file was checked since this preview" in response.text
+    assert not Enrolment.objects.exists()
+
+
 def test_confirm_saves_nothing_when_a_row_went_bad_after_the_preview(as_admin, centre, qualification, assessor,
                                                                     iqa) -> None:
-    upload(as_admin, centre, HEADER, GOOD, GOOD2)
+    preview = upload(as_admin, centre, HEADER, GOOD, GOOD2)
     # Ben gets enrolled elsewhere meanwhile: his row now fails, so Anna's must not be saved either.
     services.enrol_candidate(centre=centre, by=assessor, email="ben@example.org", first_name="Ben", last_name="Best",
                              qualification=qualification, assessor=assessor, start_date=datetime.date(2026, 1, 1),
                              planned_end_date=datetime.date(2027, 1, 1))
-    response = as_admin.post(url("enrolment_upload_confirm", centre_pk=centre.pk), follow=True)
+    response = confirm(as_admin, centre, preview, follow=True)
     assert "Nothing was saved." in response.text
     assert "already enrolled" in response.text
     assert not User.objects.filter(email="anna@example.org").exists()
