@@ -41,7 +41,7 @@ def self_assessment(request: HttpRequest, pk: int) -> HttpResponse:
     spec = spec_for(enrolment.qualification)
     coverage = services_plan.coverage_by_unit(enrolment)
     codes = [unit.code for unit in spec.units]
-    form = SelfAssessmentForm(request.POST or None, unit_codes=codes, initial_coverage=coverage)
+    form = SelfAssessmentForm(request.POST if write else None, unit_codes=codes, initial_coverage=coverage)
     if write and form.is_valid():
         try:
             services_plan.self_assessment_save(enrolment=enrolment, coverage=form.coverage(), by=request.user)

@@ -50,6 +50,13 @@ def test_a_unit_left_unanswered_is_named_and_nothing_is_saved(as_candidate, enro
     assert not SelfAssessment.objects.exists()
 
 
+def test_an_empty_self_assessment_is_refused_with_every_unit_named(as_candidate, enrolment) -> None:
+    response = as_candidate.post(url("self_assessment", enrolment), {})
+    assert response.status_code == 400
+    # Named in the summary at the top and again beside each unit.
+    assert response.content.decode().count("Say how far your job covers unit") == 2 * 5
+
+
 def test_the_assessor_reads_the_self_assessment_without_a_form(client, assessor, candidate, enrolment) -> None:
     services_plan.self_assessment_save(enrolment=enrolment, coverage={"B2": "fully"}, by=candidate)
     client.force_login(assessor)
@@ -195,3 +202,28 @@ def test_a_stranger_gets_404_for_every_plan_action(client, stranger_assessor, en
 def test_signed_out_visitors_are_sent_to_sign_in(client, enrolment) -> None:
     response = client.get(url("unit_choice", enrolment))
     assert response.status_code == 302 and reverse("login") in response["Location"]
+
+
+@pytest.fixture
+def seed_enrolments(candidate, centre, assessor, iqa) -> list:
+    """The candidate enrolled on every seed qualification of fixtures/qualifications."""
+    from django.core.management import call_command
+
+    from tests.conftest import _enrol
+    from units.models import Qualification
+
+    call_command("load_specs", verbosity=0)
+    return [_enrol(candidate, centre, q, assessor, iqa) for q in Qualification.objects.order_by("code")]
+
+
+def test_every_seed_qualification_can_be_self_assessed_and_planned(as_candidate, seed_enrolments) -> None:
+    assert len(seed_enrolments) >= 6
+    for enrolment in seed_enrolments:
+        code = enrolment.qualification.code
+        assert as_candidate.get(url("self_assessment", enrolment)).status_code == 200, code
+        assert as_candidate.get(url("unit_choice", enrolment)).status_code == 200, code
+        suggested = as_candidate.post(url("unit_choice_suggest", enrolment), {"units": []})
+        assert "The suggested completion is ticked below" in suggested.content.decode() or (
+            "nothing to add" in suggested.content.decode()), code
+        panel = as_candidate.post(url("unit_choice_check", enrolment), {"units": []}, **HTMX).content.decode()
+        assert "Total so far:" in panel, code
