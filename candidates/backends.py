@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from axes.backends import AxesStandaloneBackend
+from django.conf import settings
 from django.http import HttpRequest
 
 
@@ -24,3 +25,16 @@ def throttle_username(request: HttpRequest, credentials: dict | None) -> str:
     """The email address a sign-in attempt counts against, lower-cased as accounts are."""
     username = (credentials or {}).get("username") or request.POST.get("username", "")
     return str(username).strip().lower()
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The address a sign-in attempt comes from: REMOTE_ADDR, or the one our trusted proxies saw.
+
+    Only the right-most TRUSTED_PROXY_COUNT entries of X-Forwarded-For were written by our own
+    proxies; anything to their left is whatever the client sent, so it is never trusted.
+    """
+    count = settings.TRUSTED_PROXY_COUNT
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+    if count > 0 and len(forwarded) >= count:
+        return forwarded[-count]
+    return request.META.get("REMOTE_ADDR", "")

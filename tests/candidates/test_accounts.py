@@ -84,6 +84,20 @@ def test_lockout_is_per_account_and_ip(client, candidate, assessor) -> None:
     assert sign_in(client, candidate.email, PASSWORD, REMOTE_ADDR="10.1.2.3").status_code == 302
 
 
+def test_a_forged_forwarded_for_header_does_not_escape_the_lockout(client, candidate) -> None:
+    for number in range(5):
+        sign_in(client, candidate.email, "wrong", HTTP_X_FORWARDED_FOR=f"10.0.0.{number}")
+    assert sign_in(client, candidate.email, PASSWORD, HTTP_X_FORWARDED_FOR="10.9.9.9").status_code == 429
+
+
+def test_behind_a_trusted_proxy_the_client_address_counts(client, candidate, settings) -> None:
+    settings.TRUSTED_PROXY_COUNT = 1
+    for _ in range(5):
+        sign_in(client, candidate.email, "wrong", HTTP_X_FORWARDED_FOR="forged, 203.0.113.7")
+    assert sign_in(client, candidate.email, PASSWORD, HTTP_X_FORWARDED_FOR="203.0.113.7").status_code == 429
+    assert sign_in(client, candidate.email, PASSWORD, HTTP_X_FORWARDED_FOR="198.51.100.2").status_code == 302
+
+
 def test_lockout_ends_after_fifteen_minutes(client, candidate) -> None:
     import datetime
 
