@@ -250,8 +250,8 @@ def version_submit(*, version: EvidenceVersion, by: User, link_base: str = "") -
         item = version.item
         if item.kind in (EvidenceKind.WORK_PRODUCT, EvidenceKind.PRIOR_LEARNING) and not version.files.exists():
             raise ValidationError("Add at least one file before submitting: this kind of evidence is a file.")
-        if item.kind == EvidenceKind.RECORDED_DISCUSSION and not version.files.exists():
-            raise ValidationError("Add the recording before submitting.")
+        if item.kind == EvidenceKind.RECORDED_DISCUSSION and not version.files.filter(kind__in=("audio", "video")):
+            raise ValidationError("Add the recording (an audio or video file) before submitting.")
         version.status = VersionStatus.SUBMITTED
         version.submitted_at = timezone.now()
         version.submitted_by = by

@@ -297,3 +297,12 @@ def test_seed_demo_adds_every_kind_of_evidence_at_every_stage_once(make_qualific
     counts = (EvidenceItem.objects.count(), EvidenceVersion.objects.count(), EvidenceFile.objects.count())
     seed()
     assert (EvidenceItem.objects.count(), EvidenceVersion.objects.count(), EvidenceFile.objects.count()) == counts
+
+
+def test_a_recorded_discussion_needs_its_recording(enrolment):
+    item = make_evidence(enrolment, kind=EvidenceKind.RECORDED_DISCUSSION, text="Notes of our discussion.")
+    with pytest.raises(ValidationError, match="recording"):
+        _submit(item)
+    services.file_add(version=item.current_version, uploaded=SimpleUploadedFile("talk.wav", generated.wav()),
+                      by=enrolment.candidate)
+    assert _submit(item).status == VersionStatus.SUBMITTED
