@@ -131,16 +131,17 @@ class HomeEnrolments:
 
 #: What a home-page row shows; loading only these keeps a page of 100 rows cheap to build.
 HOME_FIELDS = (
-    "status", "plan_status", "plan_saved_at", "planned_end_date", "candidate__first_name", "candidate__last_name",
-    "candidate__email", "qualification__title", "centre__name", "assessor__first_name", "assessor__last_name",
-    "assessor__email", "iqa__first_name", "iqa__last_name", "iqa__email",
+    "status", "plan_status", "plan_saved_at", "candidate__first_name", "candidate__last_name", "candidate__email",
+    "qualification__title", "centre__name", "assessor__first_name", "assessor__last_name", "assessor__email",
 )
+IQA_FIELDS = ("iqa__first_name", "iqa__last_name", "iqa__email")
 
 
-def _annotated(queryset: QuerySet[Enrolment]) -> QuerySet[Enrolment]:
+def _annotated(queryset: QuerySet[Enrolment], *, with_iqa: bool) -> QuerySet[Enrolment]:
+    related = ("candidate", "centre", "qualification", "assessor", *(("iqa",) if with_iqa else ()))
     return (
-        queryset.select_related("candidate", "centre", "qualification", "assessor", "iqa")
-        .only(*HOME_FIELDS)
+        queryset.select_related(*related)
+        .only(*HOME_FIELDS, *(IQA_FIELDS if with_iqa else ()))
         .annotate(has_self_assessment=Exists(SelfAssessment.objects.filter(enrolment=OuterRef("pk"))))
     )
 
@@ -148,8 +149,8 @@ def _annotated(queryset: QuerySet[Enrolment]) -> QuerySet[Enrolment]:
 def home_enrolments(user: User, *, page: int | str | None = 1) -> HomeEnrolments:
     """The enrolments the home page shows `user`, in a fixed number of queries however many there are."""
     visible = enrolments_visible_to(user)
-    own = list(_annotated(visible.filter(candidate=user)))
-    others = Paginator(_annotated(visible.exclude(candidate=user)), HOME_PAGE_SIZE).get_page(page)
+    own = list(_annotated(visible.filter(candidate=user), with_iqa=True))
+    others = Paginator(_annotated(visible.exclude(candidate=user), with_iqa=False), HOME_PAGE_SIZE).get_page(page)
     return HomeEnrolments(own=own, others=others)
 
 

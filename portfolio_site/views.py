@@ -8,6 +8,9 @@ from django.views.decorators.http import require_GET
 
 from candidates.services_plan import home_enrolments
 
+ROW_LINKS = ("enrolment_detail", "self_assessment", "unit_choice")
+PK_MARK = 987654321  # a pk no path contains otherwise
+
 
 @login_required
 @require_GET
@@ -17,10 +20,8 @@ def home(request: HttpRequest) -> HttpResponse:
     A fixed number of queries however many enrolments there are.
     """
     enrolments = home_enrolments(request.user, page=request.GET.get("page"))
+    # One reverse per link name, not one {% url %} per row and link: reversing dominated a page of 100 rows.
+    patterns = {name: reverse(f"candidates:{name}", kwargs={"pk": PK_MARK}) for name in ROW_LINKS}
     for enrolment in [*enrolments.own, *enrolments.others]:
-        # Reversed here: a {% url %} per row and link costs four times as much in the template.
-        enrolment.links = {
-            name: reverse(f"candidates:{name}", kwargs={"pk": enrolment.pk})
-            for name in ("enrolment_detail", "self_assessment", "unit_choice")
-        }
+        enrolment.links = {name: path.replace(str(PK_MARK), str(enrolment.pk)) for name, path in patterns.items()}
     return render(request, "home.html", {"own": enrolments.own, "others": enrolments.others})
