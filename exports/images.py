@@ -9,6 +9,7 @@ folder that the fetcher serves by URL.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -48,8 +49,11 @@ def prepare_image(source: BinaryIO, *, folder: Path, index: int, max_pixels: int
     try:
         with Image.open(source) as img:
             if img.format == "JPEG":
-                # Draft mode asks the decoder for the smallest scale still at least this big.
-                img.draft("RGB", (max_pixels, max_pixels))
+                # Draft mode: the decoder scales by 1/2, 1/4 or 1/8 while decoding, to the smallest
+                # size still at least the one asked. Ask for the target size in the image's own
+                # proportions (a square box would keep twice the pixels of a 4:3 photo).
+                scale = min(1.0, max_pixels / max(img.size))
+                img.draft("RGB", (math.ceil(img.width * scale), math.ceil(img.height * scale)))
             upright = ImageOps.exif_transpose(img)
             upright.thumbnail((max_pixels, max_pixels), Image.Resampling.LANCZOS, reducing_gap=2.0)
             has_alpha = upright.mode in ("RGBA", "LA", "PA") or "transparency" in upright.info

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from django.template.loader import render_to_string
 from weasyprint import HTML
+from weasyprint.text.fonts import FontConfiguration
 
 from .data import EvidenceItem, PortfolioData, StoredFile, UnitSection
 from .fetcher import PortfolioFetcher
@@ -190,7 +191,8 @@ class _PageProgress(logging.Handler):
 
 
 def _render_part(
-    data: PortfolioData, part: _Part, *, fetcher: PortfolioFetcher, on_page: Callable[[int], None], extra: dict
+    data: PortfolioData, part: _Part, *, fetcher: PortfolioFetcher, on_page: Callable[[int], None], extra: dict,
+    font_config: FontConfiguration | None = None,
 ) -> None:
     progress_logger = logging.getLogger("weasyprint.progress")
     handler = _PageProgress(on_page)
@@ -199,7 +201,8 @@ def _render_part(
     progress_logger.setLevel(logging.INFO)
     progress_logger.propagate = False
     try:
-        document = HTML(string=part_html(data, part.sections, extra=extra), url_fetcher=fetcher).render()
+        document = HTML(string=part_html(data, part.sections, extra=extra), url_fetcher=fetcher).render(
+            font_config=font_config)
         part.pages = len(document.pages)
         for number, page in enumerate(document.pages):
             for anchor in page.anchors:
@@ -229,6 +232,8 @@ def render_portfolio(
     """
     report = on_progress or (lambda stage, pages, fraction: None)
     fetcher = PortfolioFetcher(workdir)
+    # One font configuration for every part: fontconfig is set up once, not once per part.
+    fonts = FontConfiguration()
     views = evidence_views(data, assets, include_pdf_evidence=include_pdf_evidence)
     body = [_Part(key, sections, workdir / f"part-{n:04d}.pdf") for n, (key, sections) in enumerate(
         _body_sections(data, views), start=1)]
@@ -238,7 +243,7 @@ def render_portfolio(
         def on_page(page: int, before: int = rendered, index: int = index) -> None:
             report("rendering", before + page, index / total_parts)
 
-        _render_part(data, part, fetcher=fetcher, on_page=on_page, extra={})
+        _render_part(data, part, fetcher=fetcher, on_page=on_page, extra={}, font_config=fonts)
         rendered += part.pages
         report("rendering", rendered, (index + 1) / total_parts)
 
@@ -253,7 +258,7 @@ def render_portfolio(
     if pdfs:
         placeholder += [ContentsEntry("Appended PDF evidence", 0)] + [ContentsEntry(t, 0, 2) for _l, t in pdfs]
     front.sections = [{"kind": "front", "contents": placeholder}]
-    _render_part(data, front, fetcher=fetcher, on_page=lambda page: None, extra={})
+    _render_part(data, front, fetcher=fetcher, on_page=lambda page: None, extra={}, font_config=fonts)
     offset = front.pages
     anchors: dict[str, int] = {}
     for part in body:
@@ -269,7 +274,7 @@ def render_portfolio(
     front_pages = front.pages
     front.anchors.clear()
     _render_part(data, front, fetcher=fetcher, on_page=lambda page: report("rendering", rendered + page, 0.99),
-                 extra={})
+                 extra={}, font_config=fonts)
     if front.pages != front_pages:  # pragma: no cover - would mean the contents' layout depends on its numbers
         raise RuntimeError("The contents changed length between its two layouts.")
     rendered += front.pages

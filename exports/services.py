@@ -22,6 +22,7 @@ import tempfile
 import time
 import uuid
 import zipfile
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,14 +36,16 @@ from django.utils.text import get_valid_filename
 
 from candidates.models import Enrolment
 
-from .data import PortfolioData
+from .data import PortfolioData, StoredFile
 from .gather import gather_portfolio
-from .images import UnreadableImage, prepare_image
+from .images import PreparedImage, UnreadableImage, prepare_image
 from .isolate import RenderFailed, render_in_child
 from .models import ExportFormat, ExportStage, ExportStatus, PortfolioExport
 from .render import Assets
 
 logger = logging.getLogger(__name__)
+
+IMAGE_THREADS = min(4, os.cpu_count() or 1)
 
 #: Percent of the progress bar reached at the start of each stage.
 _PERCENT = {
@@ -316,23 +319,34 @@ def _sha256(path: Path) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
+def _prepare_stored_image(stored: StoredFile, workdir: Path, number: int) -> PreparedImage | None:
+    try:
+        with default_storage.open(stored.storage_name, "rb") as source:
+            return prepare_image(source, folder=workdir, index=number)
+    except (UnreadableImage, OSError):
+        logger.info("Export: %s is not a readable image; it is listed instead.", stored.storage_name)
+        return None
+
+
 def prepare_assets(
     data: PortfolioData, *, workdir: Path, include_pdf_evidence: bool, progress: _Progress | None = None
 ) -> Assets:
     """Copy what the renderer needs from storage into `workdir`: print-sized images and, if asked, PDFs."""
     images, pdfs = {}, {}
     files = data.files
-    wanted_images = [stored for _item, stored in files if stored.is_image]
-    for number, stored in enumerate(wanted_images, start=1):
-        if progress is not None:
-            progress(ExportStage.PREPARING_IMAGES, pages=0, percent=5 + 15 * number // max(1, len(wanted_images)))
-        if stored.storage_name in images:
-            continue
-        try:
-            with default_storage.open(stored.storage_name, "rb") as source:
-                images[stored.storage_name] = prepare_image(source, folder=workdir, index=number)
-        except (UnreadableImage, OSError):
-            logger.info("Export: %s is not a readable image; it is listed instead.", stored.storage_name)
+    wanted = list({stored.storage_name: stored for _item, stored in files if stored.is_image}.values())
+    # Pillow releases the GIL while decoding and encoding: a few threads use the machine's cores.
+    with ThreadPoolExecutor(max_workers=IMAGE_THREADS) as pool:
+        futures = {
+            pool.submit(_prepare_stored_image, stored, workdir, number): stored
+            for number, stored in enumerate(wanted, start=1)
+        }
+        for done, future in enumerate(as_completed(futures), start=1):
+            prepared = future.result()
+            if prepared is not None:
+                images[futures[future].storage_name] = prepared
+            if progress is not None:
+                progress(ExportStage.PREPARING_IMAGES, pages=0, percent=5 + 15 * done // len(wanted))
     if include_pdf_evidence:
         folder = workdir / "pdf"
         folder.mkdir(exist_ok=True)
