@@ -59,6 +59,8 @@ def merge(
     appended: list[tuple[str, Path]],
     bookmarks: list[Bookmark],
     target: Path,
+    title: str = "",
+    author: str = "",
     margin_right_pt: float = 56.7,
     baseline_pt: float = 28.0,
 ) -> MergeResult:
@@ -83,6 +85,8 @@ def merge(
     for bookmark in bookmarks:
         _add_bookmark(writer, bookmark, None)
     writer.page_mode = "/UseOutlines"
+    # The parts' own metadata is lost in the merge: the whole document gets it again.
+    writer.add_metadata({"/Title": title, "/Author": author, "/Creator": "Portfolio system (WeasyPrint, pypdf)"})
     with open(target, "wb") as out:
         writer.write(out)
     return result

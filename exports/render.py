@@ -287,6 +287,8 @@ def render_portfolio(
         appended=[(label, assets.pdfs[label]) for label, _title in pdfs],
         bookmarks=bookmarks,
         target=target,
+        title=f"Portfolio of {data.candidate}: {data.qualification}",
+        author=data.candidate,
     )
     for part in [front, *body]:
         part.path.unlink(missing_ok=True)

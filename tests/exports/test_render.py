@@ -62,6 +62,7 @@ def test_running_header_and_footer_name_the_candidate(tmp_path):
 def test_cover_shows_people_dates_and_both_rules_statuses(tmp_path):
     target = tmp_path / "portfolio.pdf"
     render_portfolio(portfolio_data(units=1, items=1), assets=Assets(), workdir=tmp_path, target=target)
+    assert PdfReader(target).metadata.title == "Portfolio of Cara Candidate: Tiny Diploma in Customer Service"
     cover = _texts(target)[0]
     for expected in ("Cara Candidate", "Northgate Training", "Tiny Diploma in Customer Service", "Ash Assessor",
                      "Ivy Quality", "2 March 2026", "The plan meets the rules", "does not meet the rules yet"):
