@@ -114,9 +114,14 @@ def plan_check(*, spec: Spec, pathway: str | None, codes: Iterable[str]) -> Eval
 def plan_suggest(
     *, spec: Spec, pathway: str | None, codes: Iterable[str], prefer: Iterable[str] = ()
 ) -> Plan | Impossible:
-    """The planner's smallest completion of `codes` (mandatory units included), preferring `prefer` in order.
+    """The planner's smallest completion of `codes` (mandatory units included), preferring the units `prefer`.
 
-    Nothing is saved: the page pre-ticks the proposal for the candidate to accept or change.
+    Nothing is saved: the page pre-ticks the proposal for the candidate to accept or change. The
+    preferences are a parameter because candidates may not import later apps: the unit-choice view
+    passes the self-assessment's (`planner_preferences`), and a page of a later app may add the units
+    that already have evidence. Among completions of the same total and size the planner takes the one
+    with the most preferred units; it weighs every preferred unit alike, so "fully" before "partly"
+    only orders the list.
     """
     return plan(spec, with_mandatory(spec, pathway, codes), prefer=tuple(prefer), pathway=pathway)
 
