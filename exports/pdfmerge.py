@@ -82,6 +82,7 @@ def merge(
     total = len(writer.pages)
     result.pages = total
     _stamp_page_numbers(writer, total, margin_right_pt=margin_right_pt, baseline_pt=baseline_pt)
+    _resolve_internal_links(writer)
     for bookmark in bookmarks:
         _add_bookmark(writer, bookmark, None)
     writer.page_mode = "/UseOutlines"
@@ -90,6 +91,25 @@ def merge(
     with open(target, "wb") as out:
         writer.write(out)
     return result
+
+
+GOTO = "export:goto/"
+
+
+def _resolve_internal_links(writer: PdfWriter) -> None:
+    """Turn the contents' ``export:goto/<page>`` links (parts cannot link across files) into in-document jumps."""
+    for page in writer.pages:
+        for annotation_ref in page.get("/Annots") or []:
+            annotation = annotation_ref.get_object()
+            action = annotation.get("/A")
+            uri = str(action.get_object().get("/URI", "")) if action is not None else ""
+            if not uri.startswith(GOTO) or not uri[len(GOTO):].isdigit():
+                continue
+            number = min(max(int(uri[len(GOTO):]), 1), len(writer.pages)) - 1
+            annotation[NameObject("/A")] = DictionaryObject({
+                NameObject("/S"): NameObject("/GoTo"),
+                NameObject("/D"): ArrayObject([writer.pages[number].indirect_reference, NameObject("/Fit")]),
+            })
 
 
 def _add_bookmark(writer: PdfWriter, bookmark: Bookmark, parent: object) -> None:

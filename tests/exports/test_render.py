@@ -51,6 +51,19 @@ def test_contents_numbers_point_at_the_pages_where_units_and_evidence_start(tmp_
         assert f"Statement {ref[1:]}. " in texts[page - 1] and f"Statement {ref[1:]}. " not in texts[page - 2]
 
 
+def test_contents_entries_jump_to_their_pages(tmp_path, small_parts):
+    target = tmp_path / "portfolio.pdf"
+    render_portfolio(portfolio_data(units=3, items=4), assets=Assets(), workdir=tmp_path, target=target)
+    reader = PdfReader(target)
+    numbers = [int(n) for n in re.findall(r"^U\d Unit number \d+ (\d+)$", reader.pages[1].extract_text(), re.M)]
+    jumps = []
+    for annotation in reader.pages[1]["/Annots"]:
+        action = annotation.get_object()["/A"]
+        assert action["/S"] == "/GoTo"
+        jumps.append(reader.get_page_number(action["/D"][0].get_object()) + 1)
+    assert set(numbers) <= set(jumps) and numbers
+
+
 def test_running_header_and_footer_name_the_candidate(tmp_path):
     target = tmp_path / "portfolio.pdf"
     render_portfolio(portfolio_data(units=1, items=2, candidate="Zoë Łukasiewicz"), assets=Assets(),
