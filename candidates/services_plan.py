@@ -123,7 +123,12 @@ def plan_suggest(
     with the most preferred units; it weighs every preferred unit alike, so "fully" before "partly"
     only orders the list.
     """
-    return plan(spec, with_mandatory(spec, pathway, codes), prefer=tuple(prefer), pathway=pathway)
+    try:
+        return plan(spec, with_mandatory(spec, pathway, codes), prefer=tuple(prefer), pathway=pathway)
+    except PathwayError as error:
+        return Impossible((f"{error}. Ask your centre to set your pathway.",))
+    except UnknownUnits as error:
+        return Impossible((f"{error}. Choose from the units listed.",))
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 
 from candidates import services_plan
 from candidates.models import Coverage, EnrolmentStatus, PlanStatus, SelfAssessment, UnitChoice
+from units.models import Pathway
 from units.planner import Impossible, Plan
 from units.spec import spec_for
 
@@ -71,6 +72,12 @@ def test_the_suggestion_of_an_unreachable_total_gives_reasons(make_qualification
         spec=spec_for(make_qualification(code="huge", total_minimum=100)), pathway=None, codes=[]
     )
     assert isinstance(proposal, Impossible) and proposal.reasons
+
+
+def test_the_suggestion_for_a_missing_pathway_says_so(qualification) -> None:
+    Pathway.objects.create(qualification=qualification, name="General")
+    proposal = services_plan.plan_suggest(spec=spec_for(qualification), pathway=None, codes=[])
+    assert isinstance(proposal, Impossible) and "pathway" in proposal.reasons[0]
 
 
 def test_preferences_put_fully_covered_units_before_partly_covered_ones() -> None:
