@@ -90,6 +90,16 @@ def test_a_candidate_uploads_writes_maps_and_submits_evidence(
     axe(page, "the draft with its uploads")
     shot(page, "uploaded-with-progress")
 
+    # A refused file is named with its reason, and nothing is added.
+    page.get_by_label("Choose one or more files, or drop them here").set_input_files(files=[{
+        "name": "logo.svg", "mimeType": "image/svg+xml",
+        "buffer": b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+    }])
+    expect(page.locator("[data-upload-results] .upload-refused")).to_contain_text("Refused")
+    expect(page.locator("[data-upload-results] label", has_text="logo.svg")).to_be_visible()
+    expect(page.get_by_test_id("evidence-file")).to_have_count(2)
+    shot(page, "refused-upload")
+
     # Map it to items of two units, then submit.
     page.get_by_role("link", name="Map to criteria").click()
     axe(page, "the mapping tree")
