@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -39,6 +40,8 @@ ProgressCallback = Callable[[str, int, float], None]
 CHUNK_ITEMS = 60
 CHUNK_CHARS = 150_000
 CHUNK_IMAGES = 25
+#: Contents lines on a page after the first (the estimate of the contents' length; checked, not trusted).
+CONTENTS_LINES_PER_PAGE = 40
 #: Units share a part up to this many table rows (assessable items plus mapped evidence).
 UNIT_ROWS = 600
 
@@ -252,31 +255,23 @@ def render_portfolio(
         for view in views for stored, pages in view.pdfs if pages
     ]
     front = _Part("front", [], workdir / "part-0000.pdf")
-    # The front matter's length does not depend on the numbers in it (one line per entry), so one
-    # layout with placeholder numbers tells the offset of everything after it.
-    placeholder = _contents_placeholder(data, views)
-    if pdfs:
-        placeholder += [ContentsEntry("Appended PDF evidence", 0)] + [ContentsEntry(t, 0, 2) for _l, t in pdfs]
-    front.sections = [{"kind": "front", "contents": placeholder}]
-    _render_part(data, front, fetcher=fetcher, on_page=lambda page: None, extra={}, font_config=fonts)
-    offset = front.pages
-    anchors: dict[str, int] = {}
-    for part in body:
-        anchors.update({anchor: offset + page for anchor, page in part.anchors.items() if anchor not in anchors})
-        offset += part.pages
-    appended_start: dict[str, int] = {}
-    cursor = offset
-    for label, _title in pdfs:
-        appended_start[label] = cursor
-        cursor += pdf_page_count(assets.pdfs[label]) or 0
-    front.sections = [{"kind": "front", "contents": _contents(
-        data, views, anchors=anchors, appended=appended_start, pdfs=pdfs)}]
-    front_pages = front.pages
-    front.anchors.clear()
-    _render_part(data, front, fetcher=fetcher, on_page=lambda page: report("rendering", rendered + page, 0.99),
-                 extra={}, font_config=fonts)
-    if front.pages != front_pages:  # pragma: no cover - would mean the contents' layout depends on its numbers
-        raise RuntimeError("The contents changed length between its two layouts.")
+    page_counts = {label: pdf_page_count(assets.pdfs[label]) or 0 for label, _title in pdfs}
+    # The front matter's length does not depend on the numbers in it (one line per entry, fixed
+    # width for the number), only on how many entries there are. So lay it out with the numbers
+    # an estimated length gives, and once more only if the estimate was wrong.
+    guess = 1 + math.ceil((len(data.units) + len(views) + len(pdfs) + 5) / CONTENTS_LINES_PER_PAGE)
+    for _attempt in range(3):
+        anchors, appended_start = _absolute_pages(body, offset=guess, pdfs=pdfs, page_counts=page_counts)
+        front.sections = [{"kind": "front", "contents": _contents(
+            data, views, anchors=anchors, appended=appended_start, pdfs=pdfs)}]
+        front.anchors.clear()
+        _render_part(data, front, fetcher=fetcher, on_page=lambda page: report("rendering", rendered + page, 0.99),
+                     extra={}, font_config=fonts)
+        if front.pages == guess:
+            break
+        guess = front.pages
+    else:  # pragma: no cover - would mean the contents' length depends on its numbers
+        raise RuntimeError("The contents did not settle on a length.")
     rendered += front.pages
     report("merging", rendered, 1.0)
 
@@ -296,6 +291,21 @@ def render_portfolio(
         pages=merged.pages, rendered_pages=rendered, appended_pages=merged.pages - rendered,
         refused_urls=list(fetcher.refused),
     )
+
+
+def _absolute_pages(
+    body: list[_Part], *, offset: int, pdfs: list[tuple[str, str]], page_counts: dict[str, int]
+) -> tuple[dict[str, int], dict[str, int]]:
+    """0-based pages of every anchor and appended PDF when the body starts after `offset` pages."""
+    anchors: dict[str, int] = {}
+    for part in body:
+        anchors.update({anchor: offset + page for anchor, page in part.anchors.items() if anchor not in anchors})
+        offset += part.pages
+    appended: dict[str, int] = {}
+    for label, _title in pdfs:
+        appended[label] = offset
+        offset += page_counts[label]
+    return anchors, appended
 
 
 def _bookmarks(
