@@ -11,9 +11,9 @@ from django.views.decorators.http import require_GET
 
 from candidates import access
 from candidates.models import Enrolment
+from units.spec import spec_for
 
 from . import gate, reads
-from .specs import spec_of
 
 
 def _claims(centre: object) -> list[tuple[Enrolment, reads.Eligibility]]:
@@ -27,7 +27,7 @@ def _claims(centre: object) -> list[tuple[Enrolment, reads.Eligibility]]:
     for enrolment in enrolments:
         units = achieved.get(enrolment.pk, [])
         if units and enrolment.qualification_id not in specs:
-            specs[enrolment.qualification_id] = spec_of(enrolment.qualification)
+            specs[enrolment.qualification_id] = spec_for(enrolment.qualification)
         rows.append((enrolment, reads.eligibility(enrolment, units, specs.get(enrolment.qualification_id))))
     return rows
 

@@ -8,10 +8,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
 
+from units.spec import spec_for
+
 from . import gate, reads, services
 from .forms import CountersignForm, IqaReferForm
 from .models import LearnerDeclaration, UnitSignOff
-from .specs import spec_of
 from .views_common import done
 
 
@@ -25,7 +26,7 @@ def portfolio(request: HttpRequest, pk: int) -> HttpResponse:
     relations = enrolment.viewer_relations
     return render(request, "assessments/portfolio.html", {
         "enrolment": enrolment, "units": units,
-        "eligibility": reads.eligibility(enrolment, achieved, spec_of(enrolment.qualification)),
+        "eligibility": reads.eligibility(enrolment, achieved, spec_for(enrolment.qualification)),
         "may_judge": bool(relations & gate.JUDGES),
         "may_observe": bool(relations & gate.OBSERVERS),
         "may_declare": bool(relations & gate.CANDIDATE),

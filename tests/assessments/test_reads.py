@@ -11,16 +11,16 @@ from django.utils import timezone
 
 from assessments import reads, services
 from assessments.services_support import action_point_set, question_ask, visit_plan
-from assessments.specs import spec_of
 from candidates.models import Enrolment
 from tests.assessments.factories import items_of, signed_unit, submitted_evidence
+from units.spec import spec_for
 
 pytestmark = pytest.mark.django_db
 
 
 def _eligibility(enrolment: Enrolment) -> reads.Eligibility:
     achieved = reads.achieved_units([enrolment.pk]).get(enrolment.pk, [])
-    return reads.eligibility(enrolment, achieved, spec_of(enrolment.qualification))
+    return reads.eligibility(enrolment, achieved, spec_for(enrolment.qualification))
 
 
 def test_no_achieved_unit_is_not_yet_eligible(enrolment) -> None:
