@@ -1,0 +1,55 @@
+"""Questions, visits and action points; the admin site shows assessment records but changes none."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from assessments import audit
+from assessments.models import Question
+from assessments.services_support import (
+    action_point_done,
+    action_point_set,
+    question_ask,
+    question_reply,
+    visit_plan,
+    visit_record,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_question_waits_until_someone_else_replies(enrolment, assessor) -> None:
+    question = question_ask(enrolment=enrolment, by=enrolment.candidate, subject="Units", text="Which next?")
+    question_reply(question=question, by=enrolment.candidate, text="Also, by when?")
+    assert Question.objects.get().answered_at is None
+    question_reply(question=question, by=assessor, text="B1, by March.")
+    assert Question.objects.get().answered_at is not None
+
+
+def test_visit_notes_wait_for_the_visit(enrolment, assessor) -> None:
+    visit = visit_plan(enrolment=enrolment, by=assessor, planned_for=timezone.now() + datetime.timedelta(days=7),
+                       place="Reception desk", purpose="Observe a complaint")
+    with pytest.raises(ValidationError, match="has not happened yet"):
+        visit_record(visit=visit, by=assessor, notes="Observed.")
+
+
+def test_an_action_point_cannot_be_due_in_the_past_and_is_ticked_done_once(enrolment, assessor) -> None:
+    with pytest.raises(ValidationError):
+        action_point_set(enrolment=enrolment, by=assessor, text="x", due=timezone.localdate() - datetime.timedelta(1))
+    point = action_point_set(enrolment=enrolment, by=assessor, text="Write it", due=timezone.localdate())
+    first = action_point_done(action_point=point, by=enrolment.candidate).done_at
+    assert action_point_done(action_point=point, by=enrolment.candidate).done_at == first
+
+
+def test_the_admin_site_is_view_only_for_audit_records(client, platform_admin) -> None:
+    record = audit.record(actor=None, action="test", object_type="t", object_id=1, object_label="x")
+    client.force_login(platform_admin)
+    assert client.get(f"/admin/assessments/auditrecord/{record.pk}/change/").status_code == 200
+    assert client.get(f"/admin/assessments/auditrecord/{record.pk}/delete/").status_code == 403
+    assert client.get("/admin/assessments/auditrecord/add/").status_code == 403
+    response = client.post(f"/admin/assessments/auditrecord/{record.pk}/change/", {"action": "forged"})
+    assert response.status_code == 403
