@@ -205,7 +205,11 @@ class UnitStatus:
 
 
 def unit_statuses(enrolment: Enrolment, units: list[Unit] | None = None) -> list[UnitStatus]:
-    """Each of the candidate's units with its items' evidence and sign-offs and the unit's sign-off. Seven queries."""
+    """Each of the candidate's units with its items' evidence, sign-offs (and the evidence they pinned) and the unit's.
+
+    A fixed number of queries (the units, their items, mapping counts, item sign-offs and their pinned evidence,
+    declarations, unit sign-offs).
+    """
     units = units if units is not None else units_for(enrolment)
     counts: dict[int, dict[str, int]] = defaultdict(dict)
     for row in (
@@ -214,7 +218,7 @@ def unit_statuses(enrolment: Enrolment, units: list[Unit] | None = None) -> list
     ):
         counts[row["assessable_item_id"]][row["status"]] = row["n"]
     item_sign_offs = {s.assessable_item_id: s for s in ItemSignOff.objects.filter(enrolment=enrolment)
-                      .select_related("by")}
+                      .select_related("by").prefetch_related("evidence")}
     declarations = {d.unit_id: d for d in LearnerDeclaration.objects.filter(enrolment=enrolment)}
     sign_offs: dict[int, list[UnitSignOff]] = defaultdict(list)
     for sign_off in (
