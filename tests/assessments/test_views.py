@@ -101,3 +101,20 @@ def test_done_action_points_get_no_reminder(enrolment, assessor, mailoutbox) -> 
                              due=timezone.localdate() + datetime.timedelta(days=1))
     action_point_done(action_point=point, by=enrolment.candidate)
     assert action_point_reminders() == 0
+
+
+def test_review_page_embeds_pdfs_and_plays_recordings(client, enrolment, assessor) -> None:
+    from evidence.models import EvidenceFile
+
+    evidence = submitted_evidence(enrolment, items_of(enrolment, "A1")[:1])
+    version = evidence.current_version
+    pdf = EvidenceFile.objects.create(version=version, name="x.pdf", original_name="report.pdf", size=10,
+                                      sha256="a" * 64, mime="application/pdf", kind="pdf", uploaded_by=assessor)
+    audio = EvidenceFile.objects.create(version=version, name="x.m4a", original_name="discussion.m4a", size=10,
+                                        sha256="b" * 64, mime="audio/mp4", kind="audio", uploaded_by=assessor)
+    client.force_login(assessor)
+    page = client.get(reverse("assessments:review", kwargs={"pk": enrolment.pk, "evidence_pk": evidence.pk}))
+    html = page.content.decode()
+    assert f'<iframe src="{reverse("evidence:file_preview", kwargs={"pk": pdf.pk})}"' in html
+    audio_url = reverse("evidence:file_preview", kwargs={"pk": audio.pk})
+    assert f'<audio controls preload="metadata" src="{audio_url}"' in html
