@@ -10,6 +10,9 @@ folder that the fetcher serves by URL.
 from __future__ import annotations
 
 import math
+import os
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -28,6 +31,7 @@ except ImportError:  # pragma: no cover
 #: The longest side of a prepared image: 16 cm of column at about 150 dpi.
 PRINT_PIXELS = 1000
 JPEG_QUALITY = 82
+IMAGE_THREADS = min(4, os.cpu_count() or 1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,3 +71,36 @@ def prepare_image(source: BinaryIO, *, folder: Path, index: int, max_pixels: int
             return PreparedImage(image_url(index, suffix), upright.width, upright.height)
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as error:
         raise UnreadableImage(str(error)) from error
+
+
+def prepare_images_in_background(
+    jobs: tuple[tuple[str, int], ...],
+    *,
+    folder: Path,
+    open_stored: Callable[[str], BinaryIO] | None,
+    max_pixels: int = PRINT_PIXELS,
+    threads: int = IMAGE_THREADS,
+) -> Callable[[], dict[str, PreparedImage]]:
+    """Start preparing each (storage name, index) of `jobs` on a few threads; returns a function that
+    waits for them and gives the prepared images by storage name (unreadable ones left out)."""
+    if open_stored is None:
+        raise ValueError("Images to prepare need a way to open stored files (open_stored).")
+    # Pillow releases the GIL while decoding and encoding, so the threads run beside the layout.
+    pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="prepare-image")
+
+    def prepare(name: str, index: int) -> PreparedImage | None:
+        try:
+            with open_stored(name) as source:
+                return prepare_image(source, folder=folder, index=index, max_pixels=max_pixels)
+        except (UnreadableImage, OSError):
+            return None
+
+    futures = {name: pool.submit(prepare, name, index) for name, index in jobs}
+
+    def wait() -> dict[str, PreparedImage]:
+        try:
+            return {name: prepared for name, future in futures.items() if (prepared := future.result())}
+        finally:
+            pool.shutdown()
+
+    return wait

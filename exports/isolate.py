@@ -20,6 +20,8 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
+from django.conf import settings
+
 from .data import PortfolioData
 from .render import Assets, RenderResult
 
@@ -72,7 +74,9 @@ def render_in_child(
     with open(job, "wb") as out:
         pickle.dump(
             {"data": data, "assets": assets, "workdir": workdir, "target": target,
-             "include_pdf_evidence": include_pdf_evidence},
+             "include_pdf_evidence": include_pdf_evidence,
+             # The child reads images from the very storage the parent uses, whatever its settings say.
+             "storage": settings.STORAGES["default"]},
             out, protocol=pickle.HIGHEST_PROTOCOL,
         )
     stderr_path = workdir / "renderer.log"
@@ -146,14 +150,18 @@ def main(job_path: str) -> int:
         import django
 
         django.setup()
+        from django.core.files.storage import storages
+
         from .render import render_portfolio
 
         with open(job_path, "rb") as job_file:
             job = pickle.load(job_file)
+        storage = storages.create_storage(job["storage"])
         result = render_portfolio(
             job["data"], assets=job["assets"], workdir=job["workdir"], target=job["target"],
             include_pdf_evidence=job["include_pdf_evidence"],
             on_progress=lambda stage, pages, fraction: _emit({"progress": [stage, pages, fraction]}),
+            open_stored=lambda name: storage.open(name, "rb"),
         )
     except MemoryError:
         _emit({"error": "memory"})

@@ -20,6 +20,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from django.template.loader import render_to_string
 from weasyprint import HTML
@@ -27,7 +28,7 @@ from weasyprint.text.fonts import FontConfiguration
 
 from .data import EvidenceItem, PortfolioData, StoredFile, UnitSection
 from .fetcher import PortfolioFetcher
-from .images import PreparedImage
+from .images import PRINT_PIXELS, PreparedImage, prepare_images_in_background
 from .pdfmerge import Bookmark, merge, pdf_page_count
 
 logger = logging.getLogger(__name__)
@@ -54,6 +55,10 @@ class Assets:
 
     images: dict[str, PreparedImage] = field(default_factory=dict)
     pdfs: dict[str, Path] = field(default_factory=dict)
+    #: (storage name, index) of images still to prepare from storage: the renderer prepares them on
+    #: other threads while it lays out the unit sections, which need no image.
+    image_jobs: tuple[tuple[str, int], ...] = ()
+    image_pixels: int = PRINT_PIXELS  # the long side of a prepared image
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,8 +126,8 @@ def _chunks(views: list[EvidenceView]) -> list[list[EvidenceView]]:
     return [chunk for chunk in chunks if chunk]
 
 
-def _body_sections(data: PortfolioData, views: list[EvidenceView]) -> list[tuple[str, list[dict]]]:
-    """The parts after the front matter, in document order: (key, sections)."""
+def _unit_sections(data: PortfolioData) -> list[tuple[str, list[dict]]]:
+    """The unit parts, in document order: (key, sections); units share a part up to UNIT_ROWS rows."""
     parts: list[tuple[str, list[dict]]] = []
     rows = UNIT_ROWS
     for unit in data.units:
@@ -132,10 +137,20 @@ def _body_sections(data: PortfolioData, views: list[EvidenceView]) -> list[tuple
             rows = 0
         parts[-1][1].append({"kind": "unit", "unit": unit})
         rows += weight
-    for number, chunk in enumerate(_chunks(views)):
-        parts.append((f"evidence-{number}", [{"kind": "evidence", "views": chunk, "first": number == 0}]))
+    return parts
+
+
+def _appendix_sections(views: list[EvidenceView]) -> list[tuple[str, list[dict]]]:
+    """The evidence appendix in chunks, then the manifest."""
+    parts = [(f"evidence-{number}", [{"kind": "evidence", "views": chunk, "first": number == 0}])
+             for number, chunk in enumerate(_chunks(views))]
     parts.append(("manifest", [{"kind": "manifest"}]))
     return parts
+
+
+def _body_sections(data: PortfolioData, views: list[EvidenceView]) -> list[tuple[str, list[dict]]]:
+    """The parts after the front matter, in document order: (key, sections)."""
+    return _unit_sections(data) + _appendix_sections(views)
 
 
 def part_html(data: PortfolioData, sections: list[dict], *, extra: dict | None = None) -> str:
@@ -227,28 +242,49 @@ def render_portfolio(
     target: Path,
     include_pdf_evidence: bool = False,
     on_progress: ProgressCallback | None = None,
+    open_stored: Callable[[str], BinaryIO] | None = None,
 ) -> RenderResult:
     """Write the portfolio PDF to `target`, rendering it part by part in `workdir`.
 
     Page k of the result is stamped "page k of N"; the contents' numbers are the pages where
     each unit and evidence item starts. Only files in `workdir` can be loaded (see `fetcher`).
+    `assets.image_jobs` are read with `open_stored` (a storage's open) and prepared meanwhile.
     """
     report = on_progress or (lambda stage, pages, fraction: None)
     fetcher = PortfolioFetcher(workdir)
     # One font configuration for every part: fontconfig is set up once, not once per part.
     fonts = FontConfiguration()
-    views = evidence_views(data, assets, include_pdf_evidence=include_pdf_evidence)
-    body = [_Part(key, sections, workdir / f"part-{n:04d}.pdf") for n, (key, sections) in enumerate(
-        _body_sections(data, views), start=1)]
-    total_parts = len(body) + 1
+    pending = (
+        prepare_images_in_background(assets.image_jobs, folder=workdir, open_stored=open_stored,
+                                     max_pixels=assets.image_pixels)
+        if assets.image_jobs else None
+    )
+    units = [_Part(key, sections, workdir / f"part-{n:04d}.pdf")
+             for n, (key, sections) in enumerate(_unit_sections(data), start=1)]
+    # An estimate for the progress bar only: the appendix's chunks depend on the prepared images.
+    total_parts = len(units) + len(_chunks(evidence_views(data, assets, include_pdf_evidence=False))) + 2
     rendered = 0
-    for index, part in enumerate(body):
-        def on_page(page: int, before: int = rendered, index: int = index) -> None:
-            report("rendering", before + page, index / total_parts)
+    body: list[_Part] = []
 
-        _render_part(data, part, fetcher=fetcher, on_page=on_page, extra={}, font_config=fonts)
-        rendered += part.pages
-        report("rendering", rendered, (index + 1) / total_parts)
+    def render_all(parts: list[_Part]) -> None:
+        nonlocal rendered
+        for part in parts:
+            index = len(body)
+
+            def on_page(page: int, before: int = rendered, index: int = index) -> None:
+                report("rendering", before + page, min(index / total_parts, 0.98))
+
+            _render_part(data, part, fetcher=fetcher, on_page=on_page, extra={}, font_config=fonts)
+            body.append(part)
+            rendered += part.pages
+            report("rendering", rendered, min(len(body) / total_parts, 0.98))
+
+    render_all(units)
+    if pending is not None:
+        assets = Assets(images={**assets.images, **pending()}, pdfs=assets.pdfs)
+    views = evidence_views(data, assets, include_pdf_evidence=include_pdf_evidence)
+    render_all([_Part(key, sections, workdir / f"part-{n:04d}.pdf")
+                for n, (key, sections) in enumerate(_appendix_sections(views), start=len(units) + 1)])
 
     pdfs = [
         (stored.storage_name, f"{view.item.ref} {stored.name}")

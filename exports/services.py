@@ -22,9 +22,9 @@ import tempfile
 import time
 import uuid
 import zipfile
-from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from django.conf import settings
 from django.core.exceptions import SuspiciousFileOperation, ValidationError
@@ -36,16 +36,14 @@ from django.utils.text import get_valid_filename
 
 from candidates.models import Enrolment
 
-from .data import PortfolioData, StoredFile
+from .data import PortfolioData
 from .gather import gather_portfolio
-from .images import PreparedImage, UnreadableImage, prepare_image
+from .images import prepare_images_in_background
 from .isolate import RenderFailed, render_in_child
 from .models import ExportFormat, ExportStage, ExportStatus, PortfolioExport
 from .render import Assets
 
 logger = logging.getLogger(__name__)
-
-IMAGE_THREADS = min(4, os.cpu_count() or 1)
 
 #: Percent of the progress bar reached at the start of each stage.
 _PERCENT = {
@@ -271,8 +269,9 @@ def _build_file(export: PortfolioExport, *, workdir: Path, progress: _Progress) 
     if settings.EXPORT_TEST_GATHER_DELAY_SECONDS:
         # Tests only: gives a fault test time to kill the worker in the middle of an export.
         time.sleep(settings.EXPORT_TEST_GATHER_DELAY_SECONDS)
+    progress(ExportStage.PREPARING_IMAGES, percent=_PERCENT[ExportStage.PREPARING_IMAGES], force=True)
     assets = prepare_assets(data, workdir=workdir, include_pdf_evidence=export.include_pdf_evidence,
-                            progress=progress)
+                            defer_images=True)
     progress(ExportStage.RENDERING, percent=_PERCENT[ExportStage.RENDERING], force=True)
     pdf_path = workdir / "portfolio.pdf"
 
@@ -319,45 +318,35 @@ def _sha256(path: Path) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
-def _prepare_stored_image(stored: StoredFile, workdir: Path, number: int) -> PreparedImage | None:
-    try:
-        with default_storage.open(stored.storage_name, "rb") as source:
-            return prepare_image(source, folder=workdir, index=number)
-    except (UnreadableImage, OSError):
-        logger.info("Export: %s is not a readable image; it is listed instead.", stored.storage_name)
-        return None
+def _open_stored(name: str) -> BinaryIO:
+    return default_storage.open(name, "rb")
 
 
 def prepare_assets(
-    data: PortfolioData, *, workdir: Path, include_pdf_evidence: bool, progress: _Progress | None = None
+    data: PortfolioData, *, workdir: Path, include_pdf_evidence: bool, defer_images: bool = False
 ) -> Assets:
-    """Copy what the renderer needs from storage into `workdir`: print-sized images and, if asked, PDFs."""
-    images, pdfs = {}, {}
-    files = data.files
-    wanted = list({stored.storage_name: stored for _item, stored in files if stored.is_image}.values())
-    # Pillow releases the GIL while decoding and encoding: a few threads use the machine's cores.
-    with ThreadPoolExecutor(max_workers=IMAGE_THREADS) as pool:
-        futures = {
-            pool.submit(_prepare_stored_image, stored, workdir, number): stored
-            for number, stored in enumerate(wanted, start=1)
-        }
-        for done, future in enumerate(as_completed(futures), start=1):
-            prepared = future.result()
-            if prepared is not None:
-                images[futures[future].storage_name] = prepared
-            if progress is not None:
-                progress(ExportStage.PREPARING_IMAGES, pages=0, percent=5 + 15 * done // len(wanted))
+    """Copy what the renderer needs from storage into `workdir`: PDFs if asked, and print-sized images.
+
+    With `defer_images`, the images are only listed: the renderer prepares them itself while it
+    lays out the unit sections (see `render.render_portfolio`).
+    """
+    wanted = list({stored.storage_name: stored for _item, stored in data.files if stored.is_image}.values())
+    jobs = tuple((stored.storage_name, number) for number, stored in enumerate(wanted, start=1))
+    pixels = settings.EXPORT_IMAGE_PIXELS
+    images = {} if defer_images else prepare_images_in_background(
+        jobs, folder=workdir, open_stored=_open_stored, max_pixels=pixels)()
+    pdfs = {}
     if include_pdf_evidence:
         folder = workdir / "pdf"
         folder.mkdir(exist_ok=True)
-        for number, (_item, stored) in enumerate(files, start=1):
+        for number, (_item, stored) in enumerate(data.files, start=1):
             if stored.is_pdf and stored.storage_name not in pdfs:
                 target = folder / f"{number}.pdf"
                 with default_storage.open(stored.storage_name, "rb") as source, open(target, "wb") as out:
                     while block := source.read(1 << 20):
                         out.write(block)
                 pdfs[stored.storage_name] = target
-    return Assets(images=images, pdfs=pdfs)
+    return Assets(images=images, pdfs=pdfs, image_jobs=jobs if defer_images else (), image_pixels=pixels)
 
 
 def manifest(data: PortfolioData, *, paths: dict[str, str] | None = None) -> dict:

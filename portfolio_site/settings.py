@@ -276,6 +276,8 @@ EXPORT_REQUEUE_AFTER_SECONDS = env.int("EXPORT_REQUEUE_AFTER_SECONDS", default=6
 # ... and running ones whose worker has not reported for this long (it died).
 EXPORT_STALE_AFTER_SECONDS = env.int("EXPORT_STALE_AFTER_SECONDS", default=120)
 EXPORT_MAX_ATTEMPTS = env.int("EXPORT_MAX_ATTEMPTS", default=3)
+# The long side, in pixels, of an image in the PDF (about 150 dpi across the text column).
+EXPORT_IMAGE_PIXELS = env.int("EXPORT_IMAGE_PIXELS", default=1000)
 # The Celery queue of export tasks; empty: the default queue. Lets heavy exports run on workers of their own.
 EXPORT_TASK_QUEUE = env.str("EXPORT_TASK_QUEUE", default="")
 # Tests only: a pause in the gathering stage, so a fault test can kill a worker mid-export.

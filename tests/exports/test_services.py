@@ -139,6 +139,7 @@ def test_building_stores_one_pdf_and_a_second_run_changes_nothing(make_portfolio
     reader = PdfReader(default_storage.open(export.file_name))
     text = "".join(page.extract_text() for page in reader.pages)
     assert "Cara Candidate" in text and "Billing complaint 1" in text and "Unit A1" in text
+    assert any(page.images for page in reader.pages)  # the photo, read from this test's storage
 
 
 def test_a_run_after_a_crash_that_had_stored_replaces_the_file_without_a_duplicate(
@@ -176,10 +177,8 @@ def test_zip_holds_the_pdf_the_original_files_and_the_manifest(make_portfolio, c
 def test_a_portfolio_too_big_for_the_memory_limit_fails_with_a_clear_message(
     make_portfolio, candidate, private_storage, settings, monkeypatch
 ):
-    # A 6000 x 6000 picture kept at full size (prepare_image told not to shrink it) needs about 400 MB
-    # to render; with a 400 MB cap the renderer starts (about 200 MB) and then runs out.
-    from functools import partial
-
+    # A 6000 x 6000 picture kept at full size (EXPORT_IMAGE_PIXELS) needs about 400 MB to render;
+    # with a 400 MB cap the renderer starts (about 200 MB) and then runs out.
     from PIL import Image
 
     from evidence.models import EvidenceFile, EvidenceVersion
@@ -193,7 +192,7 @@ def test_a_portfolio_too_big_for_the_memory_limit_fails_with_a_clear_message(
         name=default_storage.save("evidence/test/huge", io.BytesIO(data)), original_name="huge.png",
         size=len(data), sha256="0" * 64, mime="image/png", kind="image", uploaded_by=candidate,
     )
-    monkeypatch.setattr(services, "prepare_image", partial(services.prepare_image, max_pixels=6000))
+    settings.EXPORT_IMAGE_PIXELS = 6000
     settings.EXPORT_MEMORY_LIMIT_MB = 400
     export = PortfolioExport.objects.create(enrolment=enrolment, requested_by=candidate)
     assert services.export_build(export_id=export.pk) == "failed"
