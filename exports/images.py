@@ -31,7 +31,8 @@ except ImportError:  # pragma: no cover
 #: The longest side of a prepared image: 16 cm of column at about 150 dpi.
 PRINT_PIXELS = 1000
 JPEG_QUALITY = 82
-IMAGE_THREADS = min(4, os.cpu_count() or 1)
+# Leave a core to WeasyPrint, which lays out meanwhile on one thread.
+IMAGE_THREADS = max(1, min(4, (os.cpu_count() or 1) - 1))
 
 
 @dataclass(frozen=True, slots=True)

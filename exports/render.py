@@ -42,7 +42,7 @@ CHUNK_ITEMS = 60
 CHUNK_CHARS = 150_000
 CHUNK_IMAGES = 25
 #: Contents lines on a page after the first (the estimate of the contents' length; checked, not trusted).
-CONTENTS_LINES_PER_PAGE = 40
+CONTENTS_LINES_PER_PAGE = 42
 #: Units share a part up to this many table rows (assessable items plus mapped evidence).
 UNIT_ROWS = 600
 
@@ -141,16 +141,17 @@ def _unit_sections(data: PortfolioData) -> list[tuple[str, list[dict]]]:
 
 
 def _appendix_sections(views: list[EvidenceView]) -> list[tuple[str, list[dict]]]:
-    """The evidence appendix in chunks, then the manifest."""
-    parts = [(f"evidence-{number}", [{"kind": "evidence", "views": chunk, "first": number == 0}])
-             for number, chunk in enumerate(_chunks(views))]
-    parts.append(("manifest", [{"kind": "manifest"}]))
-    return parts
+    """The evidence appendix, in chunks."""
+    return [(f"evidence-{number}", [{"kind": "evidence", "views": chunk, "first": number == 0}])
+            for number, chunk in enumerate(_chunks(views))]
+
+
+MANIFEST = ("manifest", [{"kind": "manifest"}])
 
 
 def _body_sections(data: PortfolioData, views: list[EvidenceView]) -> list[tuple[str, list[dict]]]:
     """The parts after the front matter, in document order: (key, sections)."""
-    return _unit_sections(data) + _appendix_sections(views)
+    return [*_unit_sections(data), *_appendix_sections(views), MANIFEST]
 
 
 def part_html(data: PortfolioData, sections: list[dict], *, extra: dict | None = None) -> str:
@@ -264,27 +265,32 @@ def render_portfolio(
     # An estimate for the progress bar only: the appendix's chunks depend on the prepared images.
     total_parts = len(units) + len(_chunks(evidence_views(data, assets, include_pdf_evidence=False))) + 2
     rendered = 0
-    body: list[_Part] = []
+    done: list[_Part] = []
 
     def render_all(parts: list[_Part]) -> None:
         nonlocal rendered
         for part in parts:
-            index = len(body)
+            index = len(done)
 
             def on_page(page: int, before: int = rendered, index: int = index) -> None:
                 report("rendering", before + page, min(index / total_parts, 0.98))
 
             _render_part(data, part, fetcher=fetcher, on_page=on_page, extra={}, font_config=fonts)
-            body.append(part)
+            done.append(part)
             rendered += part.pages
-            report("rendering", rendered, min(len(body) / total_parts, 0.98))
+            report("rendering", rendered, min(len(done) / total_parts, 0.98))
 
-    render_all(units)
+    # Laid out in the order that keeps the CPU busy (what needs no image first, while the images
+    # are prepared); merged in document order: units, evidence, manifest.
+    manifest = _Part(MANIFEST[0], MANIFEST[1], workdir / "part-9999.pdf")
+    render_all([*units, manifest])
     if pending is not None:
         assets = Assets(images={**assets.images, **pending()}, pdfs=assets.pdfs)
     views = evidence_views(data, assets, include_pdf_evidence=include_pdf_evidence)
-    render_all([_Part(key, sections, workdir / f"part-{n:04d}.pdf")
-                for n, (key, sections) in enumerate(_appendix_sections(views), start=len(units) + 1)])
+    appendix = [_Part(key, sections, workdir / f"part-{n:04d}.pdf")
+                for n, (key, sections) in enumerate(_appendix_sections(views), start=len(units) + 1)]
+    render_all(appendix)
+    body = [*units, *appendix, manifest]
 
     pdfs = [
         (stored.storage_name, f"{view.item.ref} {stored.name}")
