@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from candidates import access
@@ -54,10 +55,14 @@ def assessed_by(user: User) -> QuerySet[Enrolment]:
 def review_queue(user: User) -> QuerySet[EvidenceItem]:
     """Submitted evidence waiting for `user`'s judgement across their caseload, oldest first (one query a page)."""
     items = awaiting_review(EvidenceItem.objects.filter(enrolment__in=assessed_by(user)))
+    # A correlated count rather than Count() over a join: no GROUP BY over every selected column.
+    claims = (
+        Mapping.objects.filter(version_id=OuterRef("current_version_id"), status=MappingStatus.CLAIMED)
+        .order_by().values("version_id").annotate(n=Count("pk")).values("n")
+    )
     return (
         items.select_related("current_version", "enrolment__candidate", "enrolment__qualification")
-        .annotate(claims=Count("current_version__mappings", filter=Q(
-            current_version__mappings__status=MappingStatus.CLAIMED)))
+        .annotate(claims=Coalesce(Subquery(claims), 0))
         .order_by("current_version__submitted_at", "pk")
     )
 

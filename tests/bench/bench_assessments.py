@@ -169,6 +169,7 @@ def chain_audit(count: int) -> None:
 def run() -> None:
     _setup_django()
     from django.core.management import call_command
+    from django.db import connection
     from django.test import Client
 
     from assessments import audit
@@ -207,6 +208,10 @@ def run() -> None:
     fill_portfolios(enrolments[:SMALL], assessor=busy, iqa=iqa, rng=rng)
     small = {name: _queries(fetch(*page)) for name, page in pages.items()}
     fill_portfolios(enrolments[SMALL:], assessor=busy, iqa=iqa, rng=rng)
+    if connection.vendor == "postgresql":
+        # Fresh tables have no planner statistics yet; autovacuum gathers them in any running database.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     print(f"generated {CASELOAD} portfolios (12 evidence items, sign-offs, questions, visits, action points each) "
           f"in {time.perf_counter() - started:.1f} s")
     missed = False
