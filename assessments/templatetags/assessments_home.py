@@ -10,6 +10,7 @@ from django import template
 from django.db.models import Q
 from django.utils import timezone
 
+from candidates import access
 from candidates.models import Enrolment, EnrolmentStatus, Role, RoleKind
 
 from ..models import ActionPoint, FeedbackMessage, Question
@@ -22,7 +23,8 @@ register = template.Library()
 def assessments_home(context: template.Context) -> dict[str, object]:
     """For a candidate: the latest feedback, their questions and open action points (overdue flagged).
 
-    For an assessor: their caseload's totals and a link to it (their home). A fixed number of queries.
+    For an assessor: their caseload's totals and a link to it (their home); for quality assurers the sampling
+    page; for a centre admin each centre's certification page. A fixed number of queries.
     """
     user = context["request"].user
     if not user.is_authenticated:
@@ -40,7 +42,10 @@ def assessments_home(context: template.Context) -> dict[str, object]:
         "today": today,
         "own_enrolments": list(own.values_list("pk", flat=True)),
     }
-    if Role.objects.filter(user=user, kind=RoleKind.ASSESSOR).exists():
+    kinds = set(Role.objects.filter(user=user).values_list("kind", flat=True))
+    block["samples"] = user.is_superuser or bool(kinds & {RoleKind.IQA, RoleKind.EQA, RoleKind.CENTRE_ADMIN})
+    block["certifies"] = list(access.centres_administered_by(user)) if RoleKind.CENTRE_ADMIN in kinds else []
+    if RoleKind.ASSESSOR in kinds:
         rows = caseload(user)
         block["caseload"] = {
             "candidates": len(rows),

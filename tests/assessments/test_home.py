@@ -35,3 +35,11 @@ def test_assessor_home_links_to_the_caseload(client, enrolment, assessor) -> Non
     page = client.get(reverse("home")).content.decode()
     assert reverse("assessments:caseload") in page
     assert "1 piece of evidence to review" in page
+
+
+def test_centre_admin_and_iqa_homes_link_to_certification_and_sampling(client, enrolment, centre_admin, iqa) -> None:
+    client.force_login(centre_admin)
+    page = client.get(reverse("home")).content.decode()
+    assert reverse("assessments:certification", kwargs={"centre_pk": enrolment.centre_id}) in page
+    client.force_login(iqa)
+    assert reverse("assessments:sampling") in client.get(reverse("home")).content.decode()
