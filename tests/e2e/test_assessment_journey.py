@@ -26,7 +26,7 @@ def evidence(live_url, enrolment) -> object:
 
 
 def test_assessor_reviews_signs_off_and_the_iqa_countersigns(
-    page: Page, live_url: Callable[[str], str], enrolment, evidence, assessor, iqa, sign_in: Callable,
+    page: Page, live_url: Callable[[str], str], enrolment, evidence, assessor, iqa, centre_admin, sign_in: Callable,
     sign_out: Callable, shot: Callable, axe: Callable, emails: list, console_errors: list,
 ) -> None:
     candidate = enrolment.candidate
@@ -110,6 +110,44 @@ def test_assessor_reviews_signs_off_and_the_iqa_countersigns(
     expect(page.locator('[data-status="countersigned"]')).to_have_count(1)
     axe(page, "the tracking matrix")
     shot(page, "matrix")
+
+    # She asks her assessor a question; the history lists every decision and sign-off.
+    page.goto(live_url(f"/enrolments/{enrolment.pk}/questions/"))
+    page.get_by_label("Subject").fill("Which unit next?")
+    page.get_by_label("Your question").fill("Should I start B1 or B2?")
+    page.get_by_role("button", name="Send question").click()
+    expect(page.get_by_text("Your question was sent to your assessor.")).to_be_visible()
+    axe(page, "a question")
+    shot(page, "question")
+    page.get_by_role("link", name="History").click()
+    expect(page.get_by_test_id("history")).to_contain_text("Unit countersigned")
+    axe(page, "the history")
+    shot(page, "history")
+    sign_out()
+
+    # The assessor plans a visit and sets an action point; the centre admin sees the claim.
+    sign_in(assessor.email, PASSWORD)
+    page.goto(live_url(f"/enrolments/{enrolment.pk}/visits/"))
+    page.get_by_label("Date and time").fill("2030-03-04T10:00")
+    page.get_by_label("Place").fill("Reception desk")
+    page.get_by_label("Purpose").fill("Observe a complaint call")
+    page.get_by_role("button", name="Plan the visit").click()
+    expect(page.get_by_text("Visit planned.")).to_be_visible()
+    axe(page, "the visits")
+    shot(page, "visit-planned")
+    page.get_by_role("link", name="Action points").click()
+    page.get_by_label("Action point").fill("Write a statement about the follow-up call")
+    page.get_by_label("Due date").fill("2030-03-01")
+    page.get_by_role("button", name="Set the action point").click()
+    expect(page.get_by_text("Action point set.")).to_be_visible()
+    axe(page, "the action points")
+    shot(page, "action-point")
+    sign_out()
+    sign_in(centre_admin.email, PASSWORD)
+    page.get_by_role("link", name="Certification and claims: Northgate Training").click()
+    expect(page.get_by_test_id("certification")).to_contain_text("Eligible for unit certificates: B3.")
+    axe(page, "the certification page")
+    shot(page, "certification")
 
     assert ItemSignOff.objects.count() == 1 and UnitSignOff.objects.count() == 1
     assert Countersignature.objects.count() == 1
