@@ -104,7 +104,7 @@ def _by_enrolment(rows: Iterable[dict], key: str = "enrolment_id") -> dict[int, 
 
 
 def caseload(user: User, *, sort: str = "waiting", now: object = None) -> list[CaseloadRow]:
-    """The assessor's candidates with progress and everything waiting, sorted by `sort`. Eight queries."""
+    """The assessor's candidates with progress and everything waiting, sorted by `sort`. Nine queries."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     enrolments = list(assessed_by(user).select_related("candidate", "qualification").exclude(status="withdrawn"))
@@ -112,6 +112,12 @@ def caseload(user: User, *, sort: str = "waiting", now: object = None) -> list[C
     totals = _by_enrolment(
         UnitChoice.objects.filter(enrolment_id__in=ids).values("enrolment_id").annotate(n=Count("unit__items"))
         .order_by()
+    )
+    # Without chosen units a portfolio counts every unit of its qualification (as evidence.reads.units_for does).
+    whole = _by_enrolment(
+        AssessableItem.objects.filter(unit__qualification_id__in={e.qualification_id for e in enrolments})
+        .values("unit__qualification_id").annotate(n=Count("pk")).order_by(),
+        key="unit__qualification_id",
     )
     signed = _by_enrolment(
         ItemSignOff.objects.filter(enrolment_id__in=ids).values("enrolment_id").annotate(n=Count("pk")).order_by()
@@ -142,7 +148,7 @@ def caseload(user: User, *, sort: str = "waiting", now: object = None) -> list[C
         pk = enrolment.pk
         row = CaseloadRow(
             enrolment=enrolment,
-            items_total=totals.get(pk, {}).get("n", 0),
+            items_total=totals.get(pk, {}).get("n") or whole.get(enrolment.qualification_id, {}).get("n", 0),
             items_signed=signed.get(pk, {}).get("n", 0),
             units_signed=units.get(pk, {}).get("n", 0),
             awaiting=waiting.get(pk, {}).get("n", 0),

@@ -130,3 +130,10 @@ def test_caseload_and_queue_and_sampling_cost_the_same_queries_for_more_data(
     for enrolment in enrolments[1:]:
         signed_unit(enrolment, "B3", assessor=assessor)
     assert _count(lambda: client.get("/quality/sampling/")) == before
+
+
+def test_caseload_progress_counts_every_unit_until_units_are_chosen(enrolment, assessor) -> None:
+    signed_unit(enrolment, "B3", assessor=assessor)
+    (row,) = reads.caseload(assessor)
+    assert (row.items_signed, row.items_total, row.units_signed) == (1, 13, 1)
+    assert row.progress == 8
