@@ -27,6 +27,7 @@ from django.core.files.storage import default_storage
 from django.db import connection
 from pypdf import PdfReader
 
+from evidence.models import EvidenceFile
 from exports import services
 from exports.models import ExportStatus, PortfolioExport
 from portfolio_site.celery import app
@@ -205,13 +206,11 @@ def test_an_export_completes_through_the_broker(make_portfolio, candidate, start
             export = services.export_request(enrolment=enrolment, by=candidate)
             export = _wait_for(export.pk, lambda e: e.is_finished, timeout=120, worker=worker)
     text = _assert_one_complete_pdf(export, private_storage)
-    sha = enrolment.evidence_items.first().current_version.files.first()
-    from evidence.models import EvidenceFile
-
-    first_file = EvidenceFile.objects.filter(version__item__enrolment=enrolment).first()
-    for expected in ("Cara Candidate", "Unit A1", "Unit A2", "Billing complaint 1", first_file.sha256):
-        assert expected in text.replace(" ", "") if expected == first_file.sha256 else expected in text
-    del sha
+    for expected in ("Cara Candidate", "Unit A1", "Unit A2", "Billing complaint 1"):
+        assert expected in text
+    # A SHA-256 from the manifest page (the extracted text may break a long hash over lines).
+    photo = EvidenceFile.objects.filter(version__item__enrolment=enrolment).first()
+    assert photo.sha256 in text.replace(" ", "")
 
 
 @contextmanager
