@@ -44,6 +44,7 @@ class EvidenceItem:
     text: str
     files: tuple[StoredFile, ...] = ()
     author: str = ""
+    witness: str = ""  # for a witness testimony: who, in what role, and whether they confirmed it
 
     @property
     def anchor(self) -> str:

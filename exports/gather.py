@@ -55,6 +55,15 @@ def _day(moment: datetime.datetime | datetime.date | None) -> datetime.date | No
     return moment
 
 
+def _witness(version: EvidenceVersion) -> str:
+    if not version.witness_name:
+        return ""
+    who = f"{version.witness_name}, {version.witness_role}" if version.witness_role else version.witness_name
+    if version.witness_confirmed_at:
+        return f"{who}; confirmed on {_day(version.witness_confirmed_at):%d %B %Y}"
+    return f"{who}; not confirmed by the witness"
+
+
 def _value_label(unit: Unit, value_name: str) -> str:
     if value_name == ValueName.NONE or not unit.value:
         return ""
@@ -109,6 +118,7 @@ def gather_portfolio(enrolment_id: int) -> PortfolioData:
             submitted=_day(version.submitted_at),
             text=version.text,
             author=_name(version.created_by),
+            witness=_witness(version),
             files=tuple(
                 StoredFile(
                     name=stored.original_name, size=stored.size, sha256=stored.sha256,

@@ -39,10 +39,25 @@ def sent(monkeypatch):
     return calls
 
 
-def test_gather_reads_a_portfolio_in_a_fixed_number_of_queries(make_portfolio, django_assert_max_num_queries):
-    enrolment = make_portfolio(statements=5)
-    with django_assert_max_num_queries(20):
+def test_gather_reads_a_portfolio_in_a_fixed_number_of_queries(make_portfolio, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    enrolment = make_portfolio(statements=1)
+    with CaptureQueriesContext(connection) as small:
+        gather_portfolio(enrolment.pk)
+    from evidence.models import EvidenceItem, EvidenceVersion
+
+    for n in range(4):  # four more statements: the same number of queries
+        item = EvidenceItem.objects.create(enrolment=enrolment, kind="personal_statement",
+                                           created_by=enrolment.candidate)
+        item.current_version = EvidenceVersion.objects.create(
+            item=item, number=1, title=f"More {n}", date=enrolment.start_date, text="More.", status="submitted",
+            created_by=enrolment.candidate, submitted_at=timezone.now(), submitted_by=enrolment.candidate)
+        item.save(update_fields=["current_version"])
+    with django_assert_num_queries(len(small.captured_queries)):
         data = gather_portfolio(enrolment.pk)
+    assert len(small.captured_queries) <= 20
     assert [unit.code for unit in data.units] == ["A1", "A2", "B2"]
     assert len(data.evidence) == 5 and len(data.files) == 2
     a1 = data.units[0]
@@ -51,6 +66,16 @@ def test_gather_reads_a_portfolio_in_a_fixed_number_of_queries(make_portfolio, d
     assert a1.items[0].sign_off.by == "Ash Assessor"
     assert data.plan.valid and "meets the rules" in data.plan.summary
     assert not data.achieved.valid and data.achieved.lines
+
+
+def test_gather_names_a_confirmed_witness(make_portfolio):
+    from evidence.models import EvidenceVersion
+
+    enrolment = make_portfolio(statements=1, with_photo=False, with_pdf=False)
+    EvidenceVersion.objects.filter(item__enrolment=enrolment).update(
+        witness_name="Wendy Manager", witness_role="Team leader", witness_confirmed_at=timezone.now())
+    (item,) = gather_portfolio(enrolment.pk).evidence
+    assert item.witness.startswith("Wendy Manager, Team leader; confirmed on ")
 
 
 def test_a_request_enqueues_after_commit(enrolment, candidate, sent, django_capture_on_commit_callbacks):
