@@ -270,6 +270,48 @@ def matrix(enrolment: Enrolment, units: Iterable[Unit] | None = None) -> list[Un
     ]
 
 
+def matrices(enrolments: Iterable[Enrolment]) -> dict[int, list[UnitRow]]:
+    """The tracking matrix of each enrolment, by enrolment pk: four queries however many enrolments there are.
+
+    Units (with items) per qualification, the chosen units, and the mapping counts are each read once for all.
+    """
+    enrolments = list(enrolments)
+    if not enrolments:
+        return {}
+    items = AssessableItem.objects.select_related("outcome", "criterion").order_by("order", "pk")
+    units_by_qualification: dict[int, list[Unit]] = {}
+    for unit in (
+        Unit.objects.filter(qualification_id__in={e.qualification_id for e in enrolments})
+        .prefetch_related(Prefetch("items", queryset=items))
+        .order_by("order", "code")
+    ):
+        units_by_qualification.setdefault(unit.qualification_id, []).append(unit)
+    chosen: dict[int, set[int]] = {}
+    for enrolment_id, unit_id in UnitChoice.objects.filter(enrolment__in=enrolments).values_list(
+        "enrolment_id", "unit_id"
+    ):
+        chosen.setdefault(enrolment_id, set()).add(unit_id)
+    counts: dict[int, dict[int, dict[str, int]]] = {}
+    for row in (
+        Mapping.objects.filter(version__item__enrolment__in=enrolments, version__current_of__isnull=False)
+        .values("version__item__enrolment_id", "assessable_item_id", "status")
+        .annotate(pieces=Count("version_id", distinct=True))
+        .order_by()
+    ):
+        by_item = counts.setdefault(row["version__item__enrolment_id"], {})
+        by_item.setdefault(row["assessable_item_id"], {})[row["status"]] = row["pieces"]
+    result: dict[int, list[UnitRow]] = {}
+    for enrolment in enrolments:
+        units = units_by_qualification.get(enrolment.qualification_id, [])
+        picked = [unit for unit in units if unit.pk in chosen.get(enrolment.pk, ())]
+        own = counts.get(enrolment.pk, {})
+        result[enrolment.pk] = [
+            UnitRow(unit=unit, cells=[Cell(item=item, counts=own.get(item.pk, {})) for item in unit.assessable_items()])
+            for unit in (picked or units)
+        ]
+    return result
+
+
 def recent_versions(enrolments: Iterable[Enrolment], *, limit: int = 8) -> list[EvidenceVersion]:
     """The latest changed versions of these enrolments' evidence, newest first. One query."""
     return list(

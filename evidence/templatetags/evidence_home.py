@@ -18,7 +18,7 @@ register = template.Library()
 def evidence_progress(context: template.Context) -> dict[str, object]:
     """For each live enrolment of the signed-in candidate: units with evidence coverage; and the latest changes.
 
-    Costs one query for the enrolments, three per enrolment (a candidate has one or two) and one for the activity.
+    Six queries however many enrolments the candidate holds: the enrolments, four for their matrices, the activity.
     """
     user = context["request"].user
     if not user.is_authenticated:
@@ -28,7 +28,8 @@ def evidence_progress(context: template.Context) -> dict[str, object]:
         .exclude(status=EnrolmentStatus.WITHDRAWN)
         .select_related("qualification")
     )
+    matrices = reads.matrices(enrolments)
     return {
-        "progress": [(enrolment, reads.matrix(enrolment)) for enrolment in enrolments],
+        "progress": [(enrolment, matrices[enrolment.pk]) for enrolment in enrolments],
         "recent": reads.recent_versions(enrolments, limit=8),
     }

@@ -96,3 +96,20 @@ def test_the_home_page_costs_the_same_queries_for_5_and_50_enrolments(
     html = client.get(HOME).content.decode()
     assert html.count("Many ") == 50
     assert _home_queries(client) == with_5
+
+
+def test_a_candidates_home_costs_the_same_queries_for_1_and_3_enrolments(
+    client, candidate, enrolment, make_qualification, centre, assessor, iqa
+) -> None:
+    client.force_login(candidate)
+    client.get(HOME)
+    with_1 = _home_queries(client)
+    today = datetime.date.today()
+    for code in ("second", "third"):
+        Enrolment.objects.create(
+            candidate=candidate, centre=centre, qualification=make_qualification(code=code), assessor=assessor,
+            iqa=iqa, start_date=today, planned_end_date=today + datetime.timedelta(days=365),
+        )
+    html = client.get(HOME).content.decode()
+    assert html.count('data-testid="own-enrolment"') == 3
+    assert _home_queries(client) == with_1
