@@ -55,9 +55,24 @@ class User(AbstractUser):
         return self.get_full_name() or self.email
 
     @cached_property
+    def role_kinds(self) -> frozenset[str]:
+        """The kinds of role this person holds in any centre; one query, kept for the request."""
+        return frozenset(self.roles.values_list("kind", flat=True).distinct())
+
+    @property
     def administers_a_centre(self) -> bool:
         """Whether this person manages some centre's enrolments (shows them the Enrolments page)."""
-        return self.is_superuser or self.roles.filter(kind=RoleKind.CENTRE_ADMIN).exists()
+        return self.is_superuser or RoleKind.CENTRE_ADMIN in self.role_kinds
+
+    @property
+    def assesses(self) -> bool:
+        """Whether this person assesses candidates somewhere (shows them the caseload)."""
+        return RoleKind.ASSESSOR in self.role_kinds
+
+    @property
+    def quality_assures(self) -> bool:
+        """Whether this person samples assessments as an IQA or reads them as an EQA (shows them sampling)."""
+        return bool({RoleKind.IQA, RoleKind.EQA} & self.role_kinds)
 
 
 class Centre(models.Model):
