@@ -5,6 +5,8 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 PYTHON ?= python3
 DEV_ENV := DEBUG=$${DEBUG:-true}
+# One test process a core (pytest-xdist); each gets its own test database.
+PYTEST_ARGS ?= -n auto
 
 .PHONY: run test bench system-deps test-system-deps venv install install-test migrate specs demo lint clean
 
