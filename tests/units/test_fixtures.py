@@ -21,7 +21,7 @@ from units.models import (
     Rule,
     Unit,
 )
-from units.structure import structure_problems
+from units.validation import problems as spec_problems
 
 from .conftest import FIXTURE_PATHS, FIXTURES_DIR
 
@@ -483,10 +483,10 @@ def test_every_real_spec_is_structurally_sound() -> None:
     for path in FIXTURE_PATHS:
         load(path)
     for spec in Qualification.objects.all():
-        assert structure_problems(spec) == [], spec.code
+        assert spec_problems(spec) == [], spec.code
 
 
-def test_structure_problems_finds_items_at_the_wrong_level() -> None:
+def test_spec_problems_finds_items_at_the_wrong_level_and_foreign_references() -> None:
     load(fixture_path("cs-standards-l3"))
     load(fixture_path("ocr-l3-customer-service"))
     spec = Qualification.objects.get(code="cs-standards-l3")
@@ -494,7 +494,7 @@ def test_structure_problems_finds_items_at_the_wrong_level() -> None:
     AssessableItem.objects.create(unit=Unit.objects.get(qualification=spec, code="3"), code="3", text="whole unit")
     other_group = Group.objects.get(qualification__code="ocr-l3-customer-service", code="B")
     Rule.objects.get(qualification=spec, identifier="one-optional-unit").groups.add(other_group)
-    problems = structure_problems(spec)
-    assert any(p.startswith("Unit 2: the assessable items") for p in problems)
-    assert any(p.startswith("Unit 3: the assessable items") for p in problems)
-    assert any(p.startswith("Rule one-optional-unit: refers to rows of another qualification") for p in problems)
+    problems = spec_problems(spec)
+    assert any(p.startswith("unit 2: its assessable items do not match its outcomes") for p in problems)
+    assert any(p.startswith("unit 3: its assessable items do not match its outcomes") for p in problems)
+    assert any("one-optional-unit" in p and "names groups of another qualification: B" in p for p in problems)
