@@ -17,20 +17,10 @@ from evidence.models import EvidenceFile, EvidenceItem, EvidenceKind, EvidenceVe
 from units.models import AssessableItem, Unit
 
 from .portfolio_factory import jpeg_bytes, pdf_bytes
+from .worker_harness import private_storage, start_worker  # noqa: F401 (fixtures of the export tests)
 
 FIRST_DAY = datetime.date(2026, 1, 1)
 STATEMENT = "I resolved a billing complaint for a long-standing customer and agreed a refund."
-
-
-@pytest.fixture
-def private_storage(settings, tmp_path):
-    """Files go to a folder of this test (the default storage reads MEDIA_ROOT through STORAGES)."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
-                    "OPTIONS": {"location": str(tmp_path / "private"), "base_url": None}},
-    }
-    return tmp_path / "private"
 
 
 def _store(name: str, data: bytes) -> str:
