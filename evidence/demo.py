@@ -1,7 +1,9 @@
-"""Demo evidence for `manage.py seed_demo`: every kind of evidence at every stage, with small generated files.
+"""Demo evidence for `manage.py seed_demo`: every kind of evidence, drafts and submitted, with small generated files.
 
 Run through the real services (files are sniffed, hashed and stored like any
 upload). Idempotent: an item whose title already exists in the enrolment is skipped.
+The assessor's decisions, and the revised version answering a referral, are made
+by assessments/demo.py, which runs after this module.
 """
 
 from __future__ import annotations
@@ -70,22 +72,32 @@ def wav_bytes(seconds: float = 0.5) -> bytes:
     return out.getvalue()
 
 
+#: The item the assessor refers back and Dana revises (assessments/demo.py tells that part of the story).
+REFERRED_TITLE = "Holiday rota I drew up"
+
+
 def seed_evidence(*, enrolment: Enrolment, assessor: User) -> list[EvidenceItem]:
-    """Create the demo items of `enrolment` that do not exist yet; return those created."""
+    """Create the demo items of `enrolment` that do not exist yet; return those created.
+
+    Mapped by the position of the candidate's units (so any spec works): the first three
+    units get enough evidence to be signed off, the later ones claims still waiting for
+    the assessor. Revisions and decisions are the assessments app's to make.
+    """
     candidate = enrolment.candidate
     existing = set(EvidenceItem.objects.of_enrolment(enrolment).values_list("versions__title", flat=True))
     units = units_for(enrolment)
-    items = [item for unit in units[:3] for item in unit.assessable_items()]
     knowledge = [item for unit in units for item in unit.assessable_items() if item.is_knowledge][:3]
     today = timezone.localdate()
     created: list[EvidenceItem] = []
 
-    def pick(*indexes: int) -> list[int]:
-        return [items[index % len(items)].pk for index in indexes] if items else []
+    def of_units(*positions: int) -> list[int]:
+        """Every assessable item of the candidate's units at `positions` (wrapping round a short plan)."""
+        return sorted({item.pk for position in positions for item in units[position % len(units)].assessable_items()}
+                      ) if units else []
 
     def add(kind: str, title: str, *, by: User = candidate, days_ago: int, text: str = "",
             files: tuple[tuple[str, bytes], ...] = (), mapped: list[int] | None = None, submit: bool = False,
-            revise: bool = False, **witness: str) -> EvidenceItem | None:
+            **witness: str) -> EvidenceItem | None:
         if title in existing:
             return None
         item = services.evidence_create(enrolment=enrolment, kind=kind, by=by, title=title, text=text,
@@ -97,39 +109,65 @@ def seed_evidence(*, enrolment: Enrolment, assessor: User) -> list[EvidenceItem]
             services.mappings_set(version=version, assessable_item_ids=mapped, by=by)
         if submit:
             services.version_submit(version=version, by=by, link_base="http://localhost:8000/")
-        if revise:
-            services.version_revise(item=item, by=candidate)
         created.append(item)
         return item
 
     add(EvidenceKind.WORK_PRODUCT, "Screenshot of the reply to a complaint", days_ago=40,
         text="The email I sent to a customer after a late delivery.",
         files=(("complaint-reply.png", png_bytes()), ("complaint-log.pdf", pdf_bytes("Complaint log"))),
-        mapped=pick(0, 1, len(items) - 1), submit=True)
+        mapped=of_units(0, 3), submit=True)
     add(EvidenceKind.PERSONAL_STATEMENT, "How I handle a difficult phone call", days_ago=30,
         text="When a caller is upset I listen first, then repeat back what I heard, then say what I will do and by "
-             "when. Last Tuesday a caller ...", mapped=pick(1, 2), submit=True)
+             "when. Last Tuesday a caller ...", mapped=of_units(2, 5), submit=True)
     testimony = add(EvidenceKind.WITNESS_TESTIMONY, "Witness testimony: calming an angry customer", days_ago=25,
                     text="I saw Dana deal with a customer who was shouting at the counter. She stayed calm ...",
                     witness_name="Sam Supervisor", witness_role="Team leader, Customer Services",
-                    witness_email="sam.supervisor@demo.example.org", mapped=pick(2, 3), submit=True)
+                    witness_email="sam.supervisor@demo.example.org", mapped=of_units(0, 2), submit=True)
     if testimony is not None:
         services.witness_confirm(token=services.witness_token(testimony.current_version))
     add(EvidenceKind.KNOWLEDGE_ANSWER, "Answers: quality standards and complaints", days_ago=20,
         text="4.1 The quality standards in my organisation are ...\n4.2 Agreeing standards matters because ...",
-        mapped=[item.pk for item in knowledge] or pick(3), submit=True)
+        mapped=[item.pk for item in knowledge] or of_units(1), submit=True)
     add(EvidenceKind.RECORDED_DISCUSSION, "Professional discussion with my assessor", days_ago=15,
         text="Notes: we discussed how I improve the service after feedback.",
-        files=(("discussion.wav", wav_bytes()),), mapped=pick(4, 5), submit=True)
+        files=(("discussion.wav", wav_bytes()),), mapped=of_units(1, 4), submit=True)
     add(EvidenceKind.OBSERVATION, "Observation at the service desk", by=assessor, days_ago=12,
         text="Observed Dana for 90 minutes at the service desk. She greeted every customer ...",
-        mapped=pick(0, 4), submit=True)
+        mapped=of_units(0, 1, 2), submit=True)
     add(EvidenceKind.PRIOR_LEARNING, "Certificate: customer care course", days_ago=300,
         text="A one-day course I completed last year.", files=(("certificate.pdf", pdf_bytes("Certificate")),),
-        submit=True)
-    add(EvidenceKind.WORK_PRODUCT, "Rota I drew up for the holidays (revised)", days_ago=8,
-        text="The first version missed the weekend cover; this version adds it.",
-        files=(("rota.png", png_bytes(40, 40)),), mapped=pick(6), submit=True, revise=True)
+        mapped=of_units(6), submit=True)
+    add(EvidenceKind.WORK_PRODUCT, REFERRED_TITLE, days_ago=8,
+        text="The rota for the two weeks around New Year, agreed with the team.",
+        files=(("rota.png", png_bytes(40, 40)),), mapped=of_units(5), submit=True)
     add(EvidenceKind.PERSONAL_STATEMENT, "Draft: improving the call-back process", days_ago=2,
         text="Still writing this one.")
+    return created
+
+
+def seed_draft_evidence(*, enrolment: Enrolment) -> list[EvidenceItem]:
+    """A little evidence still in draft (a statement mapped to the first unit, a photo); return the items created."""
+    candidate = enrolment.candidate
+    existing = set(EvidenceItem.objects.of_enrolment(enrolment).values_list("versions__title", flat=True))
+    units = units_for(enrolment)
+    first_unit = [item.pk for item in units[0].assessable_items()] if units else []
+    today = timezone.localdate()
+    created: list[EvidenceItem] = []
+    if "Draft: how I greet customers" not in existing:
+        item = services.evidence_create(
+            enrolment=enrolment, kind=EvidenceKind.PERSONAL_STATEMENT, by=candidate,
+            title="Draft: how I greet customers", date=today - datetime.timedelta(days=3),
+            text="I say hello within ten seconds and ask how I can help ...",
+        )
+        if first_unit:
+            services.mappings_set(version=item.current_version, assessable_item_ids=first_unit, by=candidate)
+        created.append(item)
+    if "Photo of our service desk" not in existing:
+        item = services.evidence_create(
+            enrolment=enrolment, kind=EvidenceKind.WORK_PRODUCT, by=candidate, title="Photo of our service desk",
+            date=today - datetime.timedelta(days=1),
+        )
+        services.file_add(version=item.current_version, uploaded=SimpleUploadedFile("desk.png", png_bytes(32, 24)),
+                          by=candidate)
+        created.append(item)
     return created
