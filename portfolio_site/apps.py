@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin.apps import AdminConfig
 
 
 class PortfolioSiteConfig(AppConfig):
@@ -9,3 +10,9 @@ class PortfolioSiteConfig(AppConfig):
         from .celery import ensure_queue_folders
 
         ensure_queue_folders()
+
+
+class PortfolioAdminConfig(AdminConfig):
+    """Django's admin on our site class, so centre admins can read the catalogue there."""
+
+    default_site = "portfolio_site.admin.PortfolioAdminSite"

@@ -1,8 +1,8 @@
 """The catalogue in the Django admin.
 
 The catalogue is shared by every centre and edited only by platform admins
-(superusers). Every other active staff user (a centre admin) may view all of it
-but add, change and delete nothing: the permission methods below say so whatever
+(superusers). Every other active staff user, and every centre admin, may view all
+of it but add, change and delete nothing: the permission methods below say so whatever
 model permissions the user was given.
 """
 
@@ -18,8 +18,9 @@ from .models import AssessableItem, Criterion, Group, Outcome, Pathway, Qualific
 
 
 def _is_staff(request: HttpRequest) -> bool:
+    """Active staff and centre admins: the people who may read the catalogue here."""
     user = request.user
-    return bool(user.is_active and user.is_staff)
+    return bool(user.is_active and (user.is_staff or getattr(user, "administers_a_centre", False)))
 
 
 def _is_platform_admin(request: HttpRequest) -> bool:

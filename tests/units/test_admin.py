@@ -223,3 +223,22 @@ def test_superusers_edit_and_delete_rows(client, superuser, all_specs) -> None:
     assert response.status_code == 302
     assert not Criterion.objects.filter(pk=criterion.pk).exists()
     assert not AssessableItem.objects.filter(code="6.3", unit__code="ICS").exists()  # its item went with it
+
+
+def test_a_centre_admin_reads_the_catalogue_in_the_admin_but_changes_nothing(client, centre_admin, all_specs) -> None:
+    assert not centre_admin.is_staff
+    client.force_login(centre_admin)
+    qualification = Qualification.objects.get(code="ocr-l3-customer-service")
+    assert client.get("/admin/").status_code == 200
+    assert client.get(admin_url(Qualification, "changelist")).status_code == 200
+    page = client.get(admin_url(Qualification, "change", qualification.pk))
+    assert page.status_code == 200 and "F3" in page.content.decode()
+    assert client.get(admin_url(Qualification, "add")).status_code == 403
+    assert client.post(admin_url(Qualification, "delete", qualification.pk), {"post": "yes"}).status_code == 403
+    assert Qualification.objects.filter(pk=qualification.pk).exists()
+
+
+def test_a_centre_admin_sees_no_other_app_in_the_admin(client, centre_admin) -> None:
+    client.force_login(centre_admin)
+    assert client.get("/admin/candidates/user/").status_code == 403
+    assert client.get("/admin/assessments/auditrecord/").status_code == 403
