@@ -15,10 +15,10 @@ from __future__ import annotations
 import datetime
 import os
 import random
-import statistics
-import tempfile
 import time
 from collections.abc import Callable
+
+from tests.bench import support
 
 PAGE_TARGET_MS = 100
 VERIFY_TARGET_S = 10
@@ -26,50 +26,6 @@ AUDIT_RECORDS = 100_000
 CASELOAD = 50
 SMALL = 10
 ROUNDS = 60
-
-
-def _setup_django() -> None:
-    import django
-    from django.apps import apps
-
-    scratch = tempfile.mkdtemp(prefix="bench-assessments-")
-    if not apps.ready:
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portfolio_site.settings")
-        os.environ.setdefault("DATABASE_URL", f"sqlite:///{scratch}/bench.sqlite3")
-        os.environ["VAR_DIR"] = scratch
-        os.environ["SECURE_SSL_REDIRECT"] = "false"
-        os.environ["STATIC_MANIFEST"] = "false"
-        django.setup()
-    from django.conf import settings
-    from django.db import connection
-    from django.test.utils import setup_test_environment
-
-    setup_test_environment()
-    settings.ALLOWED_HOSTS = ["testserver"]
-    settings.AUDIT_HEAD_PATH = f"{scratch}/audit-head.json"
-    if connection.vendor == "sqlite":
-        connection.settings_dict["TEST"]["NAME"] = f"{scratch}/bench-test.sqlite3"
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-
-
-def _median_ms(action: Callable[[], object], rounds: int = ROUNDS) -> float:
-    for _ in range(5):
-        action()
-    times = []
-    for _ in range(rounds):
-        started = time.perf_counter()
-        action()
-        times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times)
-
-
-def _queries(action: Callable[[], object]) -> int:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    with CaptureQueriesContext(connection) as captured:
-        action()
-    return len(captured)
 
 
 def fill_portfolios(enrolments: list, *, assessor: object, iqa: object, rng: random.Random) -> None:
@@ -167,7 +123,10 @@ def chain_audit(count: int) -> None:
 
 
 def run() -> None:
-    _setup_django()
+    scratch = support.setup_django("assessments")
+    from django.conf import settings
+
+    settings.AUDIT_HEAD_PATH = f"{scratch}/audit-head.json"
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
@@ -206,7 +165,7 @@ def run() -> None:
 
     started = time.perf_counter()
     fill_portfolios(enrolments[:SMALL], assessor=busy, iqa=iqa, rng=rng)
-    small = {name: _queries(fetch(*page)) for name, page in pages.items()}
+    small = {name: support.queries(fetch(*page)) for name, page in pages.items()}
     fill_portfolios(enrolments[SMALL:], assessor=busy, iqa=iqa, rng=rng)
     if connection.vendor == "postgresql":
         # Fresh tables have no planner statistics yet; autovacuum gathers them in any running database.
@@ -216,8 +175,8 @@ def run() -> None:
           f"in {time.perf_counter() - started:.1f} s")
     missed = False
     for name, page in pages.items():
-        queries = _queries(fetch(*page))
-        median = _median_ms(fetch(*page))
+        queries = support.queries(fetch(*page))
+        median, _cpu = support.median_ms(fetch(*page), ROUNDS)
         fixed = "fixed" if queries == small[name] else f"NOT FIXED ({small[name]} with {SMALL} candidates)"
         print(f"{name}: median {median:.1f} ms (target < {PAGE_TARGET_MS} ms), {queries} queries with {CASELOAD} "
               f"candidates, {fixed}")

@@ -14,64 +14,18 @@ each a median of server time under 100 ms, with the number of SQL queries.
 from __future__ import annotations
 
 import os
-import statistics
-import tempfile
 import time
 from collections.abc import Callable
+
+from tests.bench import support
 
 TARGET_MS = 100
 ROUNDS = 100
 ITEMS = 1000
 
 
-def _setup_django() -> None:
-    """Django on a throwaway database, whatever the environment names."""
-    import django
-    from django.apps import apps
-
-    scratch = tempfile.mkdtemp(prefix="bench-evidence-")
-    if not apps.ready:
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portfolio_site.settings")
-        os.environ.setdefault("DATABASE_URL", f"sqlite:///{scratch}/bench.sqlite3")
-        os.environ.setdefault("VAR_DIR", scratch)
-        os.environ["SECURE_SSL_REDIRECT"] = "false"
-        os.environ["STATIC_MANIFEST"] = "false"
-        django.setup()
-    from django.conf import settings
-    from django.db import connection
-    from django.test.utils import setup_test_environment
-
-    setup_test_environment()
-    settings.ALLOWED_HOSTS = ["testserver"]
-    if connection.vendor == "sqlite":
-        connection.settings_dict["TEST"]["NAME"] = f"{scratch}/bench-test.sqlite3"
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-
-
-def _median_ms(action: Callable[[], object], rounds: int = ROUNDS) -> tuple[float, float]:
-    """Median wall-clock and CPU milliseconds; CPU time tells what a busy machine's wall time hides."""
-    for _ in range(5):  # warm caches: templates, the session
-        action()
-    wall, cpu = [], []
-    for _ in range(rounds):
-        started, started_cpu = time.perf_counter(), time.process_time()
-        action()
-        wall.append((time.perf_counter() - started) * 1000)
-        cpu.append((time.process_time() - started_cpu) * 1000)
-    return statistics.median(wall), statistics.median(cpu)
-
-
-def _queries(action: Callable[[], object]) -> int:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    with CaptureQueriesContext(connection) as captured:
-        action()
-    return len(captured)
-
-
 def run() -> None:
-    _setup_django()
+    support.setup_django("evidence")
     from django.core.management import call_command
     from django.test import Client
     from django.urls import reverse
@@ -113,8 +67,8 @@ def run() -> None:
     ]
     missed = False
     for name, action in cases:
-        median, cpu = _median_ms(action)
-        queries = _queries(action)
+        median, cpu = support.median_ms(action, ROUNDS)
+        queries = support.queries(action)
         missed |= median >= TARGET_MS
         print(f"{name}: median {median:.1f} ms (target < {TARGET_MS} ms; CPU {cpu:.1f} ms), {queries} queries")
     if missed:

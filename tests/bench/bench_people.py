@@ -11,10 +11,9 @@ Targets: rules panel median under 30 ms; assessor home page median under 100 ms.
 from __future__ import annotations
 
 import os
-import statistics
-import tempfile
 import time
-from collections.abc import Callable
+
+from tests.bench import support
 
 RULES_PANEL_TARGET_MS = 30
 HOME_TARGET_MS = 100
@@ -22,53 +21,8 @@ ROUNDS = 200
 CASELOAD = 50
 
 
-def _setup_django() -> None:
-    """Django on a throwaway database, whatever the environment names."""
-    import django
-    from django.apps import apps
-
-    scratch = tempfile.mkdtemp(prefix="bench-people-")
-    if not apps.ready:
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portfolio_site.settings")
-        os.environ.setdefault("DATABASE_URL", f"sqlite:///{scratch}/bench.sqlite3")
-        os.environ.setdefault("VAR_DIR", scratch)
-        os.environ["SECURE_SSL_REDIRECT"] = "false"
-        os.environ["STATIC_MANIFEST"] = "false"
-        django.setup()
-    from django.conf import settings
-    from django.db import connection
-    from django.test.utils import setup_test_environment
-
-    setup_test_environment()
-    settings.ALLOWED_HOSTS = ["testserver"]
-    if connection.vendor == "sqlite":
-        # A file, as in production's embedded mode, not the test runner's in-memory default.
-        connection.settings_dict["TEST"]["NAME"] = f"{scratch}/bench-test.sqlite3"
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-
-
-def _median_ms(action: Callable[[], object], rounds: int = ROUNDS) -> float:
-    for _ in range(10):  # warm caches: compiled spec, templates, the session
-        action()
-    times = []
-    for _ in range(rounds):
-        started = time.perf_counter()
-        action()
-        times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times)
-
-
-def _queries(action: Callable[[], object]) -> int:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    with CaptureQueriesContext(connection) as captured:
-        action()
-    return len(captured)
-
-
 def run() -> None:
-    _setup_django()
+    support.setup_django("people")
     from django.core.management import call_command
     from django.test import Client
     from django.urls import reverse
@@ -101,8 +55,8 @@ def run() -> None:
         response = candidate.post(url, data, HTTP_HX_REQUEST="true")
         assert response.status_code == 200, response.status_code
 
-    panel_ms = _median_ms(rules_panel)
-    panel_queries = _queries(rules_panel)
+    panel_ms, _cpu = support.median_ms(rules_panel, ROUNDS, warm=10)
+    panel_queries = support.queries(rules_panel)
     print(f"rules panel ({enrolment.qualification.code}, {len(spec.units)} units): median {panel_ms:.1f} ms "
           f"(target < {RULES_PANEL_TARGET_MS} ms), {panel_queries} queries")
 
@@ -122,8 +76,8 @@ def run() -> None:
         response = assessor.get("/")
         assert response.status_code == 200 and response.content.count(b"data-testid=\"plan-status\"") == CASELOAD
 
-    home_ms = _median_ms(home, rounds=100)
-    home_queries = _queries(home)
+    home_ms, _cpu = support.median_ms(home, 100, warm=10)
+    home_queries = support.queries(home)
     drafts = Enrolment.objects.filter(pk__in=caseload, plan_status=PlanStatus.DRAFT).count()
     print(f"assessor home ({CASELOAD} enrolments, {drafts} drafts): median {home_ms:.1f} ms "
           f"(target < {HOME_TARGET_MS} ms), {home_queries} queries")
