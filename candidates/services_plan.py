@@ -8,7 +8,7 @@ many units) and hand the rules engine and the planner plain unit codes.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -36,6 +36,10 @@ from .models import (
 #: Enrolments whose plan may still change.
 OPEN_STATUSES = frozenset({EnrolmentStatus.ACTIVE, EnrolmentStatus.PAUSED})
 HOME_PAGE_SIZE = 100
+
+#: Later apps add sources of units the planner should prefer for an enrolment (the evidence app: units
+#: that already have evidence), registered in their AppConfig.ready(), since candidates may not import them.
+PREFERENCE_SOURCES: list[Callable[[Enrolment], Iterable[str]]] = []
 
 
 # --------------------------------------------------------------------------- reads
@@ -79,6 +83,15 @@ def saved_codes(enrolment: Enrolment) -> list[str]:
 def coverage_by_unit(enrolment: Enrolment) -> dict[str, str]:
     """The self-assessment as {unit code: coverage}; units not assessed yet are absent."""
     return dict(enrolment.self_assessments.values_list("unit__code", "coverage"))
+
+
+def suggestion_preferences(enrolment: Enrolment) -> tuple[str, ...]:
+    """Units the planner should prefer for `enrolment`: what the self-assessment says the job covers
+    (fully, then partly), then units that already have evidence (from PREFERENCE_SOURCES)."""
+    preferred = list(planner_preferences(coverage_by_unit(enrolment)))
+    for source in PREFERENCE_SOURCES:
+        preferred.extend(source(enrolment))
+    return tuple(dict.fromkeys(preferred))
 
 
 def planner_preferences(coverage: Mapping[str, str]) -> tuple[str, ...]:

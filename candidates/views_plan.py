@@ -153,12 +153,13 @@ def unit_choice_check(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def unit_choice_suggest(request: HttpRequest, pk: int) -> HttpResponse:
-    """Tick the planner's smallest completion of the ticked units, preferring what the job already covers."""
+    """Tick the planner's smallest completion of the ticked units, preferring what the job already covers
+    and units that already have evidence."""
     enrolment, spec, form = _posted_plan(request, pk)
     if not form.is_valid():
         return _choice_page(request, enrolment, spec, [], form=form, status=400)
     pathway = services_plan.pathway_of(enrolment)
-    prefer = services_plan.planner_preferences(services_plan.coverage_by_unit(enrolment))
+    prefer = services_plan.suggestion_preferences(enrolment)
     proposal = services_plan.plan_suggest(spec=spec, pathway=pathway, codes=form.codes(), prefer=prefer)
     if isinstance(proposal, Impossible):
         return _choice_page(request, enrolment, spec, form.codes(), impossible=proposal.reasons)

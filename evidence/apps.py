@@ -2,5 +2,13 @@ from django.apps import AppConfig
 
 
 class EvidenceConfig(AppConfig):
-    default_auto_field = 'django.db.models.BigAutoField'
-    name = 'evidence'
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "evidence"
+
+    def ready(self) -> None:
+        from candidates.services_plan import PREFERENCE_SOURCES
+
+        from .reads import units_with_evidence
+
+        # "Suggest a completion" prefers units that already have evidence.
+        PREFERENCE_SOURCES.append(units_with_evidence)

@@ -312,6 +312,19 @@ def matrices(enrolments: Iterable[Enrolment]) -> dict[int, list[UnitRow]]:
     return result
 
 
+def units_with_evidence(enrolment: Enrolment) -> list[str]:
+    """Codes of the units some current evidence version of this enrolment maps to, in spec order. One query."""
+    return list(
+        Unit.objects.filter(
+            items__mappings__version__item__enrolment_id=enrolment.pk,
+            items__mappings__version__current_of__isnull=False,
+        )
+        .order_by("order", "code")
+        .values_list("code", flat=True)
+        .distinct()
+    )
+
+
 def recent_versions(enrolments: Iterable[Enrolment], *, limit: int = 8) -> list[EvidenceVersion]:
     """The latest changed versions of these enrolments' evidence, newest first. One query."""
     return list(

@@ -389,3 +389,20 @@ def test_the_upload_script_carries_the_pages_csp_nonce(cara, draft):
     nonce = re.search(r'<script src="[^"]*js/upload\.js" nonce="([^"]+)"', page).group(1)
     assert f"'nonce-{nonce}'" in response["Content-Security-Policy"]
     assert 'onclick' not in page and ' style="' not in page
+
+
+def test_suggest_a_completion_prefers_units_that_already_have_evidence(client, candidate, enrolment) -> None:
+    from units.models import Unit
+
+    # B2 and B3 both complete the plan at 18 credits; without a preference the earlier, B2, would win.
+    Unit.objects.filter(qualification=enrolment.qualification, code="B2").update(value=6)
+    item = make_evidence(enrolment)
+    services.mappings_set(
+        version=item.current_version,
+        assessable_item_ids=AssessableItem.objects.filter(unit__qualification=enrolment.qualification,
+                                                          unit__code="B3").values_list("pk", flat=True),
+        by=candidate,
+    )
+    client.force_login(candidate)
+    response = client.post(reverse("candidates:unit_choice_suggest", kwargs={"pk": enrolment.pk}), {"units": []})
+    assert "it adds B3." in response.content.decode()
