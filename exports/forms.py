@@ -5,7 +5,10 @@ from .models import ExportFormat
 
 class ExportRequestForm(forms.Form):
     format = forms.ChoiceField(
-        choices=ExportFormat.choices, initial=ExportFormat.PDF, widget=forms.RadioSelect, label="Format"
+        choices=ExportFormat.choices,
+        initial=ExportFormat.PDF,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+        label="Format",
     )
     include_pdf_evidence = forms.BooleanField(
         required=False, label="Include PDF evidence as pages of the portfolio",
