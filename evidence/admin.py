@@ -1,8 +1,22 @@
-"""Read-mostly admin for support staff: evidence is written through the site's pages and services."""
+"""View-only admin for support staff: evidence is written through the site's pages and services."""
 
 from django.contrib import admin
+from django.http import HttpRequest
 
 from .models import EvidenceFile, EvidenceItem, EvidenceVersion, Mapping
+
+
+class ViewOnlyAdmin(admin.ModelAdmin):
+    """No add, change or delete, superusers included: nothing submitted is edited in place, even here."""
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
 
 
 class VersionInline(admin.TabularInline):
@@ -15,7 +29,7 @@ class VersionInline(admin.TabularInline):
 
 
 @admin.register(EvidenceItem)
-class EvidenceItemAdmin(admin.ModelAdmin):
+class EvidenceItemAdmin(ViewOnlyAdmin):
     list_display = ("__str__", "kind", "enrolment", "created_at")
     list_filter = ("kind",)
     search_fields = ("versions__title", "enrolment__candidate__email")
@@ -41,7 +55,7 @@ class MappingInline(admin.TabularInline):
 
 
 @admin.register(EvidenceVersion)
-class EvidenceVersionAdmin(admin.ModelAdmin):
+class EvidenceVersionAdmin(ViewOnlyAdmin):
     list_display = ("title", "number", "status", "item", "submitted_at")
     list_filter = ("status",)
     search_fields = ("title",)
