@@ -198,7 +198,7 @@ def sniff(fp: BinaryIO, *, filename: str) -> FileType:
         fp.seek(0)
     allowed = EXTENSIONS.get(extension)
     if allowed is None:
-        shown = f"“.{extension}” files" if extension else "Files without an extension such as .pdf or .jpg"
+        shown = f"“.{extension}” files" if extension else "files without an extension such as .pdf or .jpg"
         raise UploadRefused(
             filename,
             f"this is {detected.label}, but {shown} are not accepted. "
@@ -228,7 +228,9 @@ def _detect(fp: BinaryIO) -> FileType:
     # "MZ" alone could start a sentence; an executable's header has NUL bytes right after it.
     if head.startswith(b"MZ") and b"\x00" in head[:64]:
         raise _Refuse(_PROGRAM.format("a Windows executable"))
-    if head.startswith(b"%PDF-") or b"%PDF-" in head[:1024]:
+    # Readers allow a little junk before the header, but markup there would make an HTML/PDF polyglot.
+    pdf_at = head.find(b"%PDF-", 0, 1024)
+    if pdf_at == 0 or (pdf_at > 0 and b"<" not in head[:pdf_at]):
         return _TYPES["pdf"]
     if head.startswith(b"\xff\xd8\xff"):
         return _TYPES["jpeg"]

@@ -13,6 +13,7 @@ from tests.evidence import generated as g
 
 ACCEPTED = [
     ("report.pdf", g.pdf(), "pdf", "application/pdf", "pdf"),
+    ("scanned.pdf", b"\r\n\r\n" + g.pdf(), "pdf", "application/pdf", "pdf"),  # junk before the header is allowed
     ("statement.docx", g.office("docx"), "docx", None, "document"),
     ("figures.xlsx", g.office("xlsx"), "xlsx", None, "document"),
     ("slides.pptx", g.office("pptx"), "pptx", None, "document"),
@@ -75,7 +76,9 @@ REFUSED = [
     ("report.jpg", g.pdf(), "this is a PDF document, not a JPEG photo"),
     ("memo.mp3", g.wav(), "this is a WAV recording, not an MP3 recording"),
     ("report.exe", g.pdf(), "“.exe” files are not accepted"),
-    ("report", g.pdf(), "Files without an extension"),
+    ("report", g.pdf(), "this is a PDF document, but files without an extension"),
+    ("page.pdf", b"<html><script>alert(1)</script></html>\n" + g.pdf(), "web page"),
+    ("page.pdf", b"<!doctype html><p>hi</p>\n" + g.pdf(), "web page"),
     ("binary.txt", b"abc\x00def", "cannot tell what kind of file"),
     ("clip.webm", g.webm(track_types=(1, 2)), "WebM video"),
     ("clip.webm", g.webm(doc_type=b"matroska"), "Matroska"),
