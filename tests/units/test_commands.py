@@ -298,12 +298,31 @@ def test_validate_specs_checks_every_version_unless_one_is_named(ocr) -> None:
 
 
 def test_validate_specs_passes_on_the_shipped_specs() -> None:
-    fixtures = sorted((ROOT / "fixtures" / "qualifications").glob("*.json"))
-    if not fixtures:
-        pytest.skip("no shipped specs yet")
+    assert len(sorted((ROOT / "fixtures" / "qualifications").glob("*.json"))) == 6
     call_command("load_specs", stdout=StringIO())
     code, out, err = run("validate_specs")
     assert code == 0, out + err
+
+
+def test_the_seeds_worked_example_is_valid_on_the_shipped_spec() -> None:
+    # Seed 000's own figures, through the real fixture: 42 in total, 12 from group A, 19 optional credits at level 3.
+    call_command("load_specs", stdout=StringIO())
+    code, out, err = run("check_combination", "ocr-l3-customer-service", *WORKED, "--json")
+    assert (code, err) == (0, "")
+    payload = json.loads(out)
+    assert (payload["valid"], payload["total"]) == (True, 42)
+    rules = {r["rule"]: r for r in payload["rules"]}
+    assert all(r["met"] for r in rules.values())
+    assert rules["group-a-credits"]["value"] == 12
+    assert rules["optional-credits"]["value"] == 30
+    assert rules["optional-level-3-credits"]["value"] == 19
+    # Without D6 (group E, level 2): group E is empty and the optional credits fall short.
+    payload = json.loads(run("check_combination", "ocr-l3-customer-service", *WORKED[:-1], "--json")[1])
+    rules = {r["rule"]: r for r in payload["rules"]}
+    assert payload["valid"] is False
+    assert rules["one-unit-from-each-optional-group"]["shortfall"] == 1
+    assert rules["optional-credits"]["shortfall"] == 6
+    assert rules["optional-level-3-credits"]["met"] is True
 
 
 # --------------------------------------------------------------------------- through manage.py
