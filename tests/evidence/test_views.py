@@ -104,12 +104,14 @@ def test_a_decompression_bomb_is_refused(cara, draft, site_storage, stored_names
 
 def test_an_svg_with_script_is_refused(cara, draft, site_storage, stored_names):
     svg = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
-    _refused_and_nothing_left(cara, draft, site_storage, stored_names, SimpleUploadedFile("logo.svg", svg), "")
+    _refused_and_nothing_left(cara, draft, site_storage, stored_names, SimpleUploadedFile("logo.svg", svg),
+                              "web page or SVG drawing, which could run code")
 
 
 def test_html_with_script_is_refused(cara, draft, site_storage, stored_names):
     html = b"<!doctype html><html><body><script>alert(document.cookie)</script></body></html>"
-    _refused_and_nothing_left(cara, draft, site_storage, stored_names, SimpleUploadedFile("page.html", html), "")
+    _refused_and_nothing_left(cara, draft, site_storage, stored_names, SimpleUploadedFile("page.html", html),
+                              "web page or SVG drawing, which could run code")
 
 
 def test_a_plain_zip_named_docx_is_refused(cara, draft, site_storage, stored_names):
