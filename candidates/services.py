@@ -10,7 +10,7 @@ import csv
 import datetime
 import io
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -90,11 +90,14 @@ def enrolment_problems(
 
     email = email.strip().lower()
     candidate = None
+    longest = User._meta.get_field("email").max_length
     try:
         validate_email(email)
     except ValidationError:
         add("email", f"“{email}” is not a valid email address.")
     else:
+        if len(email) > longest:
+            add("email", f"The email address is {len(email)} characters long; at most {longest} can be stored.")
         candidate = User.objects.filter(email__iexact=email).first()
         if candidate is not None and not candidate.is_active:
             add("email", f"The account {email} is deactivated; reactivate it before enrolling.")
@@ -289,12 +292,25 @@ def _pathway(qualification: Qualification | None, name: str, problems: list[str]
     return found
 
 
+def _max_lengths() -> dict[str, int]:
+    """The longest value each stored column takes (PostgreSQL refuses longer ones; SQLite would keep them)."""
+    return {
+        "first_name": User._meta.get_field("first_name").max_length,
+        "last_name": User._meta.get_field("last_name").max_length,
+        "registration_number": Enrolment._meta.get_field("registration_number").max_length,
+    }
+
+
 def _check_row(centre: Centre, row: BulkRow) -> None:
     """Resolve a row's values to the arguments of enrol_candidate (kept on the row), recording every problem."""
     values = row.values
     for name in CSV_REQUIRED:
         if not values.get(name, "").strip():
             row.problems.append(f"The {name} column is empty.")
+    for name, longest in _max_lengths().items():
+        length = len(values.get(name, "").strip())
+        if length > longest:
+            row.problems.append(f"The {name} column is too long: {length} characters, at most {longest}.")
     qualification = _qualification(
         values.get("qualification_code", ""), values.get("qualification_version", ""), row.problems
     )
@@ -345,7 +361,15 @@ def parse_enrolment_csv(*, centre: Centre, content: bytes) -> BulkPreview:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
         return BulkPreview(problems=["The file is not UTF-8 text: in your spreadsheet, save it as “CSV UTF-8”."])
-    reader = csv.reader(io.StringIO(text))
+    try:
+        return _parse_rows(centre, csv.reader(io.StringIO(text)))
+    except csv.Error as error:
+        # E.g. a cell longer than the csv module's field limit (128 KB): a message, never a server error.
+        return BulkPreview(problems=[f"The file is not a CSV file this page can read ({error}): "
+                                     "save it from your spreadsheet as “CSV UTF-8” and check it again."])
+
+
+def _parse_rows(centre: Centre, reader: Iterator[list[str]]) -> BulkPreview:
     header = [name.strip().lower() for name in next(reader, [])]
     missing = [name for name in CSV_COLUMNS if name not in header]
     unknown = [name for name in header if name not in CSV_COLUMNS + CSV_OPTIONAL]

@@ -66,6 +66,8 @@ def test_the_invitation_waits_for_the_commit(enrol_args, django_capture_on_commi
         ({"uln": "12345"}, "uln", "must be exactly 10 digits"),
         ({"planned_end_date": datetime.date(2026, 8, 1)}, "planned_end_date", "is before the start date"),
         ({"email": "not-an-address"}, "email", "is not a valid email address"),
+        # Valid (up to 320 characters) but longer than the column: PostgreSQL would refuse it with a server error.
+        ({"email": "a" * 60 + "@" + ".".join(["b" * 60] * 4) + ".org"}, "email", "at most 254 can be stored"),
         ({"qualification": None}, "qualification", "Choose the qualification"),
         ({"assessor": None}, "assessor", "Name the assessor"),
     ],
@@ -210,6 +212,24 @@ def test_csv_blank_version_means_the_latest(people, centre, make_qualification) 
     preview = services.parse_enrolment_csv(centre=centre, content=csv_bytes(row(version="")))
     assert preview.is_valid
     assert preview.rows[0].resolved["qualification"].version == "2"
+
+
+@pytest.mark.parametrize(("column", "cells"), [
+    ("first_name", lambda r: r.replace(",Anna,", "," + "N" * 151 + ",")),
+    ("last_name", lambda r: r.replace(",Able,", "," + "L" * 151 + ",")),
+    ("registration_number", lambda r: r + "R" * 65),
+])
+def test_csv_values_too_long_for_their_column_are_named_in_the_preview(people, centre, column, cells) -> None:
+    # PostgreSQL would refuse them on saving (a server error); SQLite would quietly keep them.
+    preview = services.parse_enrolment_csv(centre=centre, content=csv_bytes(cells(row())))
+    assert not preview.is_valid
+    assert any(f"The {column} column is too long" in problem for problem in preview.rows[0].problems), preview
+
+
+def test_csv_with_a_cell_beyond_the_csv_reader_limit_is_refused_in_words(people, centre) -> None:
+    preview = services.parse_enrolment_csv(centre=centre, content=csv_bytes(row().replace("Anna", "A" * 140_000)))
+    assert not preview.is_valid
+    assert "is not a CSV file this page can read" in preview.problems[0]
 
 
 def test_csv_that_is_not_utf8_is_refused(people, centre) -> None:
