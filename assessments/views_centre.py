@@ -16,9 +16,9 @@ from units.spec import spec_for
 from . import gate, reads
 
 
-def _claims(centre: object) -> list[tuple[Enrolment, reads.Eligibility]]:
+def _claims(user: access.AnyUser, centre: object) -> list[tuple[Enrolment, reads.Eligibility]]:
     enrolments = list(
-        Enrolment.objects.filter(centre=centre).exclude(status="withdrawn")
+        access.enrolments_visible_to(user).filter(centre=centre).exclude(status="withdrawn")
         .select_related("candidate", "qualification", "pathway", "assessor")
     )
     achieved = reads.achieved_units(e.pk for e in enrolments)
@@ -37,7 +37,7 @@ def _claims(centre: object) -> list[tuple[Enrolment, reads.Eligibility]]:
 def certification(request: HttpRequest, centre_pk: int) -> HttpResponse:
     """Every candidate of the centre with what their achieved units earn."""
     centre = access.centre_for_admin(request.user, centre_pk)
-    return render(request, "assessments/certification.html", {"centre": centre, "rows": _claims(centre)})
+    return render(request, "assessments/certification.html", {"centre": centre, "rows": _claims(request.user, centre)})
 
 
 @login_required
@@ -50,7 +50,7 @@ def claim_csv(request: HttpRequest, centre_pk: int) -> HttpResponse:
     writer = csv.writer(response)
     writer.writerow(["uln", "registration_number", "candidate", "qualification_code", "qualification_version",
                      "claim", "units_claimed"])
-    for enrolment, eligibility in _claims(centre):
+    for enrolment, eligibility in _claims(request.user, centre):
         if not eligibility.achieved:
             continue
         writer.writerow([

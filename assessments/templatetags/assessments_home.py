@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from candidates import access
-from candidates.models import Enrolment, EnrolmentStatus, Role, RoleKind
+from candidates.models import EnrolmentStatus, Role, RoleKind
 
 from ..models import ActionPoint, FeedbackMessage, Question
 from ..reads import caseload
@@ -29,7 +29,7 @@ def assessments_home(context: template.Context) -> dict[str, object]:
     user = context["request"].user
     if not user.is_authenticated:
         return {}
-    own = Enrolment.objects.filter(candidate=user).exclude(status=EnrolmentStatus.WITHDRAWN)
+    own = access.enrolments_visible_to(user).filter(candidate=user).exclude(status=EnrolmentStatus.WITHDRAWN)
     today = timezone.localdate()
     block: dict[str, object] = {
         "feedback": list(

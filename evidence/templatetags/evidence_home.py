@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from django import template
 
-from candidates.models import Enrolment, EnrolmentStatus
+from candidates.access import enrolments_visible_to
+from candidates.models import EnrolmentStatus
 from evidence import reads
 
 register = template.Library()
@@ -24,7 +25,7 @@ def evidence_progress(context: template.Context) -> dict[str, object]:
     if not user.is_authenticated:
         return {"progress": [], "recent": []}
     enrolments = list(
-        Enrolment.objects.filter(candidate=user)
+        enrolments_visible_to(user).filter(candidate=user)
         .exclude(status=EnrolmentStatus.WITHDRAWN)
         .select_related("qualification")
     )
