@@ -7,6 +7,7 @@ class PortfolioSiteConfig(AppConfig):
     verbose_name = "Portfolio site"
 
     def ready(self) -> None:
+        from . import checks  # noqa: F401 - registers the deployment checks
         from .celery import ensure_queue_folders
 
         ensure_queue_folders()

@@ -39,3 +39,17 @@ def test_check_deploy_fails_with_debug_on() -> None:
     )
     assert result.returncode != 0
     assert "DEBUG" in result.stderr + result.stdout
+
+
+def test_check_deploy_fails_without_a_secret_key_of_its_own() -> None:
+    env = {key: value for key, value in os.environ.items() if key not in {"SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
+    env.update(DEBUG="false", ALLOWED_HOSTS="portfolio.example.org")
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode != 0
+    assert "portfolio_site.E001" in result.stderr + result.stdout
