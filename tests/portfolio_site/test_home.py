@@ -70,11 +70,16 @@ def _enrol_many(count: int, *, batch: str, centre, qualification, assessor, iqa)
     )
     Role.objects.bulk_create([Role(user=p, centre=centre, kind=RoleKind.CANDIDATE) for p in people])
     today = datetime.date.today()
-    Enrolment.objects.bulk_create([
+    enrolments = Enrolment.objects.bulk_create([
         Enrolment(candidate=p, centre=centre, qualification=qualification, assessor=assessor, iqa=iqa,
                   start_date=today, planned_end_date=today + datetime.timedelta(days=365))
         for p in people
     ])
+    # Every row with a self-assessment and a saved plan, valid and draft alternately, so a query per
+    # row for either would show in the count.
+    for n, enrolment in enumerate(enrolments):
+        services_plan.self_assessment_save(enrolment=enrolment, coverage={"A1": "fully"}, by=enrolment.candidate)
+        services_plan.plan_save(enrolment=enrolment, codes=["B2"] if n % 2 else [], by=enrolment.candidate)
 
 
 def _home_queries(client) -> int:
@@ -95,6 +100,7 @@ def test_the_home_page_costs_the_same_queries_for_5_and_50_enrolments(
     _enrol_many(50, batch="b", centre=centre, qualification=qualification, assessor=assessor, iqa=iqa)
     html = client.get(HOME).content.decode()
     assert html.count("Many ") == 50
+    assert html.count("Valid plan: meets every rule") == 25 and html.count("Draft — does not meet the rules") == 25
     assert _home_queries(client) == with_5
 
 
