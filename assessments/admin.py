@@ -18,6 +18,7 @@ from .models import (
     Question,
     Reply,
     SignedEvidence,
+    UnitSample,
     UnitSignOff,
     Visit,
 )
@@ -62,6 +63,6 @@ class UnitSignOffAdmin(ViewOnlyAdmin):
     list_select_related = ("enrolment__candidate", "enrolment__qualification", "unit", "by")
 
 
-for model in (AuditHead, SignedEvidence, LearnerDeclaration, Countersignature, IqaReferral, FeedbackMessage,
+for model in (AuditHead, SignedEvidence, LearnerDeclaration, Countersignature, IqaReferral, UnitSample, FeedbackMessage,
               Question, Reply, Visit, ActionPoint):
     admin.site.register(model, ViewOnlyAdmin)

@@ -10,8 +10,10 @@ without `verify()` noticing:
 - altered content -> its hash no longer matches;
 - a record inserted or rewritten with a recomputed hash -> its HMAC does not match;
 - a record deleted in the middle -> a gap in the sequence / a broken ``prev_hash`` link;
-- the newest records deleted -> the chain ends before the head exported outside the
-  database by `export_head()` (a periodic task writes it to ``AUDIT_HEAD_PATH``).
+- the newest records deleted -> the chain ends before the head row in the database
+  (`AuditHead`, moved with every append) or before the head exported outside the
+  database by `export_head()` (a periodic task writes it to ``AUDIT_HEAD_PATH``);
+  the exported head still holds when someone rewrites the head row too.
 
 Appending is serialized by locking the single `AuditHead` row (SELECT ... FOR
 UPDATE; SQLite takes its write lock at BEGIN IMMEDIATE), so two writers can never
@@ -203,9 +205,11 @@ def verify(*, head_path: Path | None = None) -> Verdict:
     """Walk the chain from the first record; the first problem found, or intact.
 
     Checks each record's hash, HMAC, sequence and link, then the newest record against
-    the head last exported outside the database (which catches deleted newest records).
+    the head row in the database and the head last exported outside it (which catch deleted newest records).
     """
     key = _key()
+    # Read before the walk: the head row commits with its record, so every record it names is visible below.
+    db_head = AuditHead.objects.filter(pk=HEAD_PK).values("sequence", "hash").first()
     expected_sequence, prev = 1, GENESIS
     checked = 0
     for row in _rows():
@@ -225,6 +229,15 @@ def verify(*, head_path: Path | None = None) -> Verdict:
         prev, expected_sequence = row["hash"], sequence + 1
         checked += 1
     last_sequence = expected_sequence - 1
+    if db_head is not None and db_head["sequence"] > last_sequence:
+        return Verdict(False, checked, f"record #{last_sequence + 1} was deleted: the chain's head in the database "
+                                       f"names record #{db_head['sequence']}, the chain ends at #{last_sequence}",
+                       last_sequence + 1)
+    if db_head is not None and db_head["sequence"] > 0:
+        at_head = AuditRecord.objects.filter(sequence=db_head["sequence"]).values_list("hash", flat=True).first()
+        if at_head != db_head["hash"]:
+            return Verdict(False, checked, f"record #{db_head['sequence']} differs from the chain's head in the "
+                                           "database: the chain was rewritten", db_head["sequence"])
     exported = read_exported_head(head_path)
     if exported is not None:
         if not hmac.compare_digest(seal(f"{exported.sequence}:{exported.hash}"), exported.hmac):

@@ -260,6 +260,20 @@ class Countersignature(AppendOnly):
         return f"{self.unit_sign_off.unit.code} countersigned by {self.by}"
 
 
+class UnitSample(AppendOnly):
+    """The IQA put a unit sign-off in their sample: until they countersign it, the unit is not achieved."""
+
+    unit_sign_off = models.OneToOneField(UnitSignOff, on_delete=models.PROTECT, related_name="sample")
+    by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.unit_sign_off.unit.code} sampled by {self.by}"
+
+
 class IqaReferral(AppendOnly):
     """The IQA sends a unit sign-off back to the assessor; the sign-off is superseded and the unit reopens."""
 

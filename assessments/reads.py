@@ -205,9 +205,11 @@ class UnitStatus:
 
     @property
     def state(self) -> str:
-        """countersigned, signed_off, referred_by_iqa (reopened), in_progress or not_started."""
+        """countersigned, sampled (awaiting the IQA), signed_off, referred_by_iqa, in_progress or not_started."""
         if self.sign_off is not None:
-            return "countersigned" if self.sign_off.countersignature_row else "signed_off"
+            if self.sign_off.countersignature_row:
+                return "countersigned"
+            return "sampled" if self.sign_off.sample_row else "signed_off"
         if self.referrals:
             return "referred_by_iqa"
         if any(item.status != "none" for item in self.items):
@@ -234,7 +236,7 @@ def unit_statuses(enrolment: Enrolment, units: list[Unit] | None = None) -> list
     sign_offs: dict[int, list[UnitSignOff]] = defaultdict(list)
     for sign_off in (
         UnitSignOff.objects.filter(enrolment=enrolment).select_related(
-            "by", "countersignature__by", "referral__by").order_by("-at", "-pk")
+            "by", "countersignature__by", "referral__by", "sample__by").order_by("-at", "-pk")
     ):
         _load_review(sign_off)
         sign_offs[sign_off.unit_id].append(sign_off)
@@ -254,8 +256,8 @@ def unit_statuses(enrolment: Enrolment, units: list[Unit] | None = None) -> list
 
 
 def _load_review(sign_off: UnitSignOff) -> None:
-    """Set `countersignature_row` and `referral_row` (or None) from the select_related reverse one-to-ones."""
-    for name in ("countersignature", "referral"):
+    """Set `countersignature_row`, `referral_row` and `sample_row` (or None) from the select_related one-to-ones."""
+    for name in ("countersignature", "referral", "sample"):
         try:
             row = getattr(sign_off, name)
         except ObjectDoesNotExist:  # absent: select_related already knows, so no query is made
@@ -298,11 +300,13 @@ class Eligibility:
 def achieved_units(enrolment_ids: Iterable[int]) -> dict[int, list[str]]:
     """Unit codes achieved per enrolment: a current sign-off (countersigned where the IQA sampled it). One query.
 
-    A sign-off the IQA has not reviewed counts; one the IQA referred is superseded and does not.
+    A sign-off outside the IQA's sample counts; one in the sample counts once countersigned; one the IQA
+    referred is superseded and does not.
     """
     achieved: dict[int, list[str]] = defaultdict(list)
     for enrolment_id, code in (
         UnitSignOff.objects.current().filter(enrolment_id__in=list(enrolment_ids))
+        .filter(Q(sample__isnull=True) | Q(countersignature__isnull=False))
         .order_by("unit__order", "unit__code").values_list("enrolment_id", "unit__code")
     ):
         achieved[enrolment_id].append(code)
@@ -360,12 +364,13 @@ def sampling_sign_offs(user: User) -> QuerySet[UnitSignOff]:
 def sampling(user: User) -> tuple[list[UnitSignOff], list[AssessorSample]]:
     """The signed-off units the user may sample, newest first, and each assessor's sampling against the plan.
 
-    Two queries. A unit sign-off counts as sampled once the IQA countersigned or referred it.
+    Two queries. A unit sign-off counts as sampled once the IQA put it in their sample, countersigned or referred it.
     """
     rate = settings.IQA_SAMPLING_RATE
     sign_offs = list(
         sampling_sign_offs(user).select_related(
-            "enrolment__candidate", "enrolment__qualification", "unit", "by", "countersignature__by", "referral__by"
+            "enrolment__candidate", "enrolment__qualification", "unit", "by", "countersignature__by", "referral__by",
+            "sample__by",
         ).order_by("-at", "-pk")
     )
     by_assessor: dict[int, AssessorSample] = {}
@@ -373,7 +378,7 @@ def sampling(user: User) -> tuple[list[UnitSignOff], list[AssessorSample]]:
         _load_review(sign_off)
         sample = by_assessor.setdefault(sign_off.by_id, AssessorSample(assessor=sign_off.by, rate=rate))
         sample.signed += 1
-        if sign_off.countersignature_row or sign_off.referral_row:
+        if sign_off.countersignature_row or sign_off.referral_row or sign_off.sample_row:
             sample.sampled += 1
     return sign_offs, sorted(by_assessor.values(), key=lambda s: str(s.assessor))
 

@@ -29,6 +29,7 @@ from .models import (
     ItemSignOff,
     LearnerDeclaration,
     SignedEvidence,
+    UnitSample,
     UnitSignOff,
 )
 
@@ -271,6 +272,21 @@ def _lock_unit_sign_off(sign_off: UnitSignOff) -> UnitSignOff:
     if done is not None:
         raise ValidationError(f"Already countersigned by {done.by} at {_when(done.at)}.")
     return sign_off
+
+
+@transaction.atomic
+def unit_sample(*, unit_sign_off: UnitSignOff, by: User) -> UnitSample:
+    """The IQA puts a unit sign-off in their sample: the unit is no longer achieved until they countersign it."""
+    sign_off = _lock_unit_sign_off(unit_sign_off)
+    chosen = UnitSample.objects.select_related("by").filter(unit_sign_off=sign_off).first()
+    if chosen is not None:
+        raise ValidationError(f"Already in the sample of {chosen.by} since {_when(chosen.at)}.")
+    sample = UnitSample.objects.create(unit_sign_off=sign_off, by=by, at=timezone.now())
+    audit.record(actor=by, action="unit sampled by IQA", obj=sample, enrolment_id=sign_off.enrolment_id,
+                 object_label=f"{sign_off.unit.code} for {sign_off.enrolment.candidate}",
+                 before={"unit_sign_off": sign_off.pk, "state": "signed off"},
+                 after={"state": "sampled, awaiting countersignature"})
+    return sample
 
 
 @transaction.atomic

@@ -24,6 +24,7 @@ urlpatterns = [
     path(E + "items/<int:item_pk>/sign-off/", views_signoff.item_sign_off, name="item_sign_off"),
     path(E + "units/<int:unit_pk>/declare/", views_signoff.learner_declare, name="learner_declare"),
     path(E + "units/<int:unit_pk>/sign-off/", views_signoff.unit_sign_off, name="unit_sign_off"),
+    path(E + "unit-sign-offs/<int:sign_off_pk>/sample/", views_iqa.unit_sample, name="unit_sample"),
     path(E + "unit-sign-offs/<int:sign_off_pk>/countersign/", views_iqa.countersign, name="countersign"),
     path(E + "unit-sign-offs/<int:sign_off_pk>/refer/", views_iqa.iqa_refer, name="iqa_refer"),
     path(E + "questions/", views_support.questions, name="questions"),

@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from . import gate, reads
+from .working_hours import working_week_text
 
 QUEUE_PAGE_SIZE = 50
 SORT_LABELS = {
@@ -34,7 +35,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
     rows = reads.caseload(request.user, sort=sort)
     return render(request, "assessments/caseload.html", {
         "rows": rows, "sort": sort, "sorts": SORT_LABELS, "sort_label": SORT_LABELS[sort],
-        "target": settings.RESPONSE_TARGET_WORKING_HOURS,
+        "target": settings.RESPONSE_TARGET_WORKING_HOURS, "working_week": working_week_text(),
     })
 
 

@@ -41,6 +41,20 @@ def _back(request: HttpRequest, pk: int, **outcome: object) -> HttpResponse:
 
 @login_required
 @require_POST
+def unit_sample(request: HttpRequest, pk: int, sign_off_pk: int) -> HttpResponse:
+    """The IQA puts a unit sign-off in their sample; it is not achieved until countersigned."""
+    enrolment = gate.enrolment(request, pk, gate.QUALITY)
+    sign_off = gate.unit_sign_off_in(enrolment, sign_off_pk)
+    try:
+        services.unit_sample(unit_sign_off=sign_off, by=request.user)
+    except ValidationError as error:
+        return done(request, "assessments:sampling", error=error)
+    return done(request, "assessments:sampling", success=f"Unit {sign_off.unit.code} for {enrolment.candidate} "
+                "is in your sample: countersign it or refer it back from the candidate's progress page.")
+
+
+@login_required
+@require_POST
 def countersign(request: HttpRequest, pk: int, sign_off_pk: int) -> HttpResponse:
     """The IQA countersigns a unit sign-off."""
     enrolment = gate.enrolment(request, pk, gate.QUALITY)

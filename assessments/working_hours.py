@@ -44,6 +44,20 @@ def working_hours_between(
     return total.total_seconds() / 3600
 
 
+DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def working_week_text(*, days: Iterable[int] | None = None, hours: tuple[int, int] | None = None) -> str:
+    """The working week in words, from settings unless given: 'Monday to Friday, 09:00–17:00'."""
+    chosen = sorted(set(settings.WORKING_DAYS if days is None else days))
+    open_hour, close_hour = settings.WORKING_HOURS if hours is None else hours
+    if len(chosen) > 2 and chosen == list(range(chosen[0], chosen[-1] + 1)):
+        span = f"{DAY_NAMES[chosen[0]]} to {DAY_NAMES[chosen[-1]]}"
+    else:
+        span = ", ".join(DAY_NAMES[day] for day in chosen)
+    return f"{span}, {open_hour:02d}:00–{close_hour:02d}:00"
+
+
 def _local(moment: datetime.datetime) -> datetime.datetime:
     # Compare wall-clock times: working hours are a local notion (09:00 in London, summer or winter).
     if timezone.is_aware(moment):

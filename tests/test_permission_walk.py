@@ -252,6 +252,7 @@ WALK: dict[str, Row] = {
     ),
     "assessments:learner_declare": Row(UNIT_PK, post=enrolment_write({"candidate"})),
     "assessments:unit_sign_off": Row(UNIT_PK, post=enrolment_write(JUDGES)),
+    "assessments:unit_sample": Row(SIGN_OFF_PK, post=enrolment_write({"iqa", "platform_admin"})),
     "assessments:countersign": Row(SIGN_OFF_PK, post=enrolment_write({"iqa", "platform_admin"})),
     "assessments:iqa_refer": Row(SIGN_OFF_PK, post=enrolment_write({"iqa", "platform_admin"}),
                                  data=lambda w, kwargs: {"comments": "Check the dates."}),

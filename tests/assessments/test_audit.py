@@ -144,3 +144,19 @@ def test_export_head_writes_sequence_hash_and_seal(head_path) -> None:
     data = json.loads(head_path.read_text())
     assert data["sequence"] == 2 and data["hash"] == records[-1].hash == head.hash
     assert data["hmac"] == audit.seal(f"2:{records[-1].hash}")
+
+
+def test_the_newest_record_deleted_after_the_last_export_is_caught_by_the_database_head(head_path) -> None:
+    _chain(3)
+    audit.export_head()
+    _chain(2)  # records #4 and #5, not yet exported
+    _raw("DELETE FROM assessments_auditrecord WHERE sequence = %s", [5])
+    verdict = audit.verify()
+    assert not verdict.intact and verdict.sequence == 5 and "deleted" in verdict.problem
+
+
+def test_the_newest_record_deleted_before_any_export_is_caught_by_the_database_head(head_path) -> None:
+    _chain(2)
+    _raw("DELETE FROM assessments_auditrecord WHERE sequence = %s", [2])
+    verdict = audit.verify()
+    assert not verdict.intact and verdict.sequence == 2 and "deleted" in verdict.problem

@@ -127,8 +127,9 @@ def test_caseload_and_queue_and_sampling_cost_the_same_queries_for_more_data(
     enrolments = list(Enrolment.objects.filter(assessor=assessor)[:3])
     signed_unit(enrolments[0], "B3", assessor=assessor)
     before = _count(lambda: client.get("/quality/sampling/"))
-    for enrolment in enrolments[1:]:
-        signed_unit(enrolment, "B3", assessor=assessor)
+    sampled, countersigned = (signed_unit(enrolment, "B3", assessor=assessor) for enrolment in enrolments[1:])
+    services.unit_sample(unit_sign_off=sampled, by=iqa)
+    services.countersign(unit_sign_off=countersigned, by=iqa)
     assert _count(lambda: client.get("/quality/sampling/")) == before
 
 
@@ -137,3 +138,35 @@ def test_caseload_progress_counts_every_unit_until_units_are_chosen(enrolment, a
     (row,) = reads.caseload(assessor)
     assert (row.items_signed, row.items_total, row.units_signed) == (1, 13, 1)
     assert row.progress == 8
+
+
+def test_a_unit_in_the_iqa_sample_is_achieved_only_once_countersigned(enrolment, assessor, iqa) -> None:
+    sampled = signed_unit(enrolment, "B3", assessor=assessor)
+    signed_unit(enrolment, "A1", assessor=assessor)  # outside the sample: achieved on the sign-off alone
+    services.unit_sample(unit_sign_off=sampled, by=iqa)
+    assert _eligibility(enrolment).achieved == ("A1",)
+    services.countersign(unit_sign_off=sampled, by=iqa)
+    assert set(_eligibility(enrolment).achieved) == {"A1", "B3"}
+
+
+def test_a_unit_put_in_the_sample_counts_towards_the_plan(enrolment, assessor, iqa, settings) -> None:
+    settings.IQA_SAMPLING_RATE = 0.25
+    services.unit_sample(unit_sign_off=signed_unit(enrolment, "B3", assessor=assessor), by=iqa)
+    _, (sample,) = reads.sampling(iqa)
+    assert sample.sampled == 1 and sample.met
+
+
+def test_caseload_sorts_by_each_column(assessor, make_enrolment) -> None:
+    quiet, busy = make_enrolment(2), make_enrolment(1)  # last names "2" and "1"
+    submitted_evidence(busy, items_of(busy, "A1")[:1])
+    submitted_evidence(busy, items_of(busy, "A1")[1:2])
+    submitted_evidence(quiet, items_of(quiet, "A1")[:1])
+    question_ask(enrolment=quiet, by=quiet.candidate, subject="Q", text="?")
+    question_ask(enrolment=quiet, by=quiet.candidate, subject="Q2", text="?")
+
+    def order(sort: str) -> list[int]:
+        return [row.enrolment.pk for row in reads.caseload(assessor, sort=sort)]
+
+    assert order("candidate") == [busy.pk, quiet.pk]
+    assert order("awaiting") == [busy.pk, quiet.pk]
+    assert order("questions") == [quiet.pk, busy.pk]

@@ -174,3 +174,19 @@ def test_reassignment_is_audited(enrolment, centre_admin, other_assessor) -> Non
     candidate_services.reassign(enrolment=enrolment, role="assessor", to_user=other_assessor, by=centre_admin)
     record = AuditRecord.objects.get(action="assessor reassigned")
     assert record.before == {"user": "Ash Assessor"} and record.after == {"user": "Otto Assessor"}
+
+
+def test_sampling_a_unit_is_audited_and_refused_twice(enrolment, assessor, iqa) -> None:
+    sign_off = signed_unit(enrolment, "B3", assessor=assessor)
+    sample = services.unit_sample(unit_sign_off=sign_off, by=iqa)
+    record = AuditRecord.objects.get(action="unit sampled by IQA")
+    assert record.object_id == str(sample.pk) and record.actor_id == iqa.pk
+    with pytest.raises(ValidationError, match="Already in the sample of Ivy Quality"):
+        services.unit_sample(unit_sign_off=sign_off, by=iqa)
+
+
+def test_a_countersigned_unit_cannot_be_put_in_the_sample(enrolment, assessor, iqa) -> None:
+    sign_off = signed_unit(enrolment, "B3", assessor=assessor)
+    services.countersign(unit_sign_off=sign_off, by=iqa)
+    with pytest.raises(ValidationError, match="Already countersigned"):
+        services.unit_sample(unit_sign_off=sign_off, by=iqa)

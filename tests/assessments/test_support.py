@@ -53,3 +53,18 @@ def test_the_admin_site_is_view_only_for_audit_records(client, platform_admin) -
     assert client.get("/admin/assessments/auditrecord/add/").status_code == 403
     response = client.post(f"/admin/assessments/auditrecord/{record.pk}/change/", {"action": "forged"})
     assert response.status_code == 403
+
+
+def test_the_admin_site_adds_changes_and_deletes_no_assessment_record(rf, platform_admin) -> None:
+    from django.contrib import admin
+
+    request = rf.get("/admin/")
+    request.user = platform_admin
+    registered = {model: model_admin for model, model_admin in admin.site._registry.items()
+                  if model._meta.app_label == "assessments"}
+    assert {"Decision", "ItemSignOff", "UnitSignOff", "Countersignature", "IqaReferral", "UnitSample",
+            "AuditRecord"} <= {model.__name__ for model in registered}
+    for model, model_admin in registered.items():
+        allowed = [model_admin.has_add_permission(request), model_admin.has_change_permission(request),
+                   model_admin.has_delete_permission(request)]
+        assert allowed == [False, False, False], model.__name__

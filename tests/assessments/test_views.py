@@ -118,3 +118,22 @@ def test_review_page_embeds_pdfs_and_plays_recordings(client, enrolment, assesso
     assert f'<iframe src="{reverse("evidence:file_preview", kwargs={"pk": pdf.pk})}"' in html
     audio_url = reverse("evidence:file_preview", kwargs={"pk": audio.pk})
     assert f'<audio controls preload="metadata" src="{audio_url}"' in html
+
+
+def test_the_iqa_puts_a_unit_in_the_sample_from_the_sampling_page(client, enrolment, assessor, iqa) -> None:
+    sign_off = signed_unit(enrolment, "B3", assessor=assessor)
+    client.force_login(iqa)
+    sample_url = reverse("assessments:unit_sample", kwargs={"pk": enrolment.pk, "sign_off_pk": sign_off.pk})
+    assert sample_url in client.get(reverse("assessments:sampling")).content.decode()
+    page = client.post(sample_url, follow=True).content.decode()
+    assert "is in your sample" in page and "awaiting countersignature" in page
+    progress = client.get(reverse("assessments:portfolio", kwargs={"pk": enrolment.pk})).content.decode()
+    assert "awaiting countersignature: not achieved yet" in progress
+    assert "Not yet eligible" in progress
+
+
+def test_caseload_states_the_configured_working_week(client, enrolment, assessor, settings) -> None:
+    settings.WORKING_DAYS = (0, 1, 2, 3)
+    settings.WORKING_HOURS = (8, 16)
+    client.force_login(assessor)
+    assert "(Monday to Thursday, 08:00–16:00)" in client.get(reverse("assessments:caseload")).content.decode()

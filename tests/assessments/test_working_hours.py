@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from assessments.working_hours import working_hours_between
+from assessments.working_hours import working_hours_between, working_week_text
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -64,3 +64,10 @@ def test_utc_moments_are_counted_in_local_time() -> None:
 
 def test_explicit_working_week_overrides_settings() -> None:
     assert working_hours_between(at(7, 9), at(7, 17), days=[5], hours=(10, 14)) == 4.0
+
+
+def test_the_working_week_is_described_from_the_settings(settings) -> None:
+    assert working_week_text() == "Monday to Friday, 09:00–17:00"
+    settings.WORKING_DAYS = (6, 0, 2)
+    settings.WORKING_HOURS = (8, 16)
+    assert working_week_text() == "Monday, Wednesday, Sunday, 08:00–16:00"

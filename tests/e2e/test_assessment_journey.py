@@ -93,7 +93,10 @@ def test_assessor_reviews_signs_off_and_the_iqa_countersigns(
     expect(page.get_by_test_id("sampling-plan")).to_contain_text("Ash Assessor: 0 of 1 unit sampled")
     axe(page, "the sampling page")
     shot(page, "sampling")
-    page.get_by_role("link", name="Sample this unit").click()
+    page.get_by_role("button", name="to the sample").click()
+    expect(page.get_by_test_id("sampling-plan")).to_contain_text("Ash Assessor: 1 of 1 unit sampled")
+    page.get_by_role("link", name="Review unit B3").click()
+    expect(page.get_by_test_id("eligibility")).to_contain_text("Not yet eligible")  # sampled: not achieved yet
     page.get_by_role("button", name="Countersign unit B3").click()
     expect(page.get_by_text("countersigned.")).to_be_visible()
     axe(page, "the progress page after the countersignature")
