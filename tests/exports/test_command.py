@@ -20,6 +20,7 @@ def test_the_command_builds_and_prints_where_it_stored_the_file(make_portfolio, 
     assert export.status == ExportStatus.DONE and export.format == "zip"
     assert f"Stored as exports/{enrolment.pk}/portfolio-{export.pk}.zip" in out.getvalue()
     assert (private_storage / export.file_name).exists()
+    assert f"File: {private_storage / export.file_name}" in out.getvalue()  # where it is on this machine
 
 
 def test_the_command_refuses_an_unknown_enrolment(db):

@@ -82,6 +82,18 @@ def test_cover_shows_people_dates_and_both_rules_statuses(tmp_path):
         assert expected in cover
 
 
+def test_cover_and_manifest_put_labels_beside_their_values(tmp_path):
+    target = tmp_path / "portfolio.pdf"
+    render_portfolio(portfolio_data(units=1, items=1), assets=Assets(), workdir=tmp_path, target=target)
+    pages = PdfReader(target).pages
+    cover = pages[0].extract_text(extraction_mode="layout")
+    for label, value in (("Candidate", "Cara Candidate"), ("Centre", "Northgate Training"),
+                         ("Assessor", "Ash Assessor"), ("IQA", "Ivy Quality")):
+        assert re.search(rf"^\s*{label}\s+{value}", cover, re.M), f"{label} is not beside {value}"
+    manifest = pages[-1].extract_text(extraction_mode="layout")
+    assert re.search(r"^\s*Evidence\s+File\s", manifest, re.M)  # the headings do not run into each other
+
+
 def test_unit_sections_show_decisions_sign_offs_and_countersignatures(tmp_path):
     target = tmp_path / "portfolio.pdf"
     render_portfolio(portfolio_data(units=1, items=1), assets=Assets(), workdir=tmp_path, target=target)

@@ -98,3 +98,22 @@ def test_the_page_lists_earlier_exports(client, candidate, enrolment, private_st
     html = _client(client, candidate).get(reverse("exports:export_list", args=[enrolment.pk])).content.decode()
     assert html.count('class="export-status"') == 2
     assert "Export the portfolio" in html
+
+
+def test_the_export_list_costs_the_same_queries_for_one_export_or_many(client, candidate, enrolment, private_storage,
+                                                                       django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    browser = _client(client, candidate)
+    url = reverse("exports:export_list", args=[enrolment.pk])
+    make_export(enrolment, status="done")
+    PortfolioExport.objects.update(requested_by=candidate)
+    with CaptureQueriesContext(connection) as one:
+        browser.get(url)
+    for status in ("done", "failed", "queued", "done"):
+        make_export(enrolment, status=status)
+    PortfolioExport.objects.update(requested_by=candidate)
+    with django_assert_num_queries(len(one.captured_queries)):
+        html = browser.get(url).content.decode()
+    assert html.count('class="export-status"') == 5

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 
+from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError
 
 from candidates.models import Enrolment
@@ -49,3 +50,7 @@ class Command(BaseCommand):
             raise CommandError(f"Export {export.pk} failed: {export.error}")
         self.stdout.write(f"Stored as {export.file_name} ({export.size} bytes, {export.pages} pages, "
                           f"SHA-256 {export.sha256}).")
+        try:
+            self.stdout.write(f"File: {default_storage.path(export.file_name)}")
+        except NotImplementedError:  # S3 and other remote storages: the storage name above is where it is
+            pass
