@@ -160,6 +160,11 @@ def main(job_path: str) -> int:
 
         with open(job_path, "rb") as job_file:
             job = pickle.load(job_file)
+        if settings.EXPORT_TEST_RENDER_DELAY_SECONDS:
+            # Tests only: gives a fault test time to kill the worker while this child renders.
+            import time
+
+            time.sleep(settings.EXPORT_TEST_RENDER_DELAY_SECONDS)
         storage = storages.create_storage(job["storage"])
         result = render_portfolio(
             job["data"], assets=job["assets"], workdir=job["workdir"], target=job["target"],

@@ -282,6 +282,8 @@ EXPORT_IMAGE_PIXELS = env.int("EXPORT_IMAGE_PIXELS", default=1000)
 EXPORT_TASK_QUEUE = env.str("EXPORT_TASK_QUEUE", default="")
 # Tests only: a pause in the gathering stage, so a fault test can kill a worker mid-export.
 EXPORT_TEST_GATHER_DELAY_SECONDS = env.float("EXPORT_TEST_GATHER_DELAY_SECONDS", default=0)
+# Tests only: a pause in the rendering child before it lays out, so a fault test can kill a worker mid-render.
+EXPORT_TEST_RENDER_DELAY_SECONDS = env.float("EXPORT_TEST_RENDER_DELAY_SECONDS", default=0)
 CELERY_BEAT_SCHEDULE["exports-requeue-stalled"] = {"task": "exports.tasks.requeue_stalled_exports", "schedule": 60.0}
 
 # Production hardening: on whenever DEBUG is off.

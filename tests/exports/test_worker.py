@@ -23,7 +23,7 @@ from pypdf import PdfReader
 
 from evidence.models import EvidenceFile
 from exports import services
-from exports.models import ExportStatus, PortfolioExport
+from exports.models import ExportStage, ExportStatus, PortfolioExport
 
 from .worker_harness import Worker, broker, own_redis
 
@@ -72,18 +72,38 @@ def _nothing() -> Iterator[None]:
     yield None
 
 
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return False
+
+
+def _children(pid: int) -> set[int]:
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    return {int(child) for child in children.read_text().split()} if children.exists() else set()
+
+
 def test_a_killed_pool_process_is_redelivered_and_the_export_completes_once(
     make_portfolio, candidate, start_worker, private_storage, tmp_path
 ):
     enrolment = make_portfolio(with_pdf=False)
     with own_redis(tmp_path) as server:
-        worker = start_worker(redis_url=server.url, gather_delay=4)
+        worker = start_worker(redis_url=server.url, render_delay=4)
         with broker(server.url, {"visibility_timeout": 7200}):
             export = services.export_request(enrolment=enrolment, by=candidate)
-            running = _wait_for(export.pk, lambda e: e.status == ExportStatus.RUNNING, timeout=60, worker=worker)
+            running = _wait_for(export.pk, lambda e: e.stage == ExportStage.RENDERING, timeout=60, worker=worker)
             victim = int(running.claimed_by.split(":")[1])
             assert victim in worker.pool_children()  # the pool process rendering it, not the worker itself
+            deadline = time.monotonic() + 10
+            while not (renderers := _children(victim)) and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert renderers  # its memory-capped child is in the middle of the render
             os.kill(victim, signal.SIGKILL)
+            deadline = time.monotonic() + 3
+            while any(map(_alive, renderers)) and time.monotonic() < deadline:
+                time.sleep(0.1)
+            assert not any(map(_alive, renderers))  # the renderer died with it, never left running
             done = _wait_for(export.pk, lambda e: e.is_finished, timeout=150, worker=worker)
     assert done.attempts == 2  # delivered again after the kill (acks_late + reject_on_worker_lost)
     assert int(done.claimed_by.split(":")[1]) != victim

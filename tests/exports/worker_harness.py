@@ -160,7 +160,8 @@ def start_worker(tmp_path, private_storage, settings) -> Iterator[Callable[..., 
     settings.EXPORT_TASK_QUEUE = queue
     workers: list[Worker] = []
 
-    def start(*, redis_url: str = "", gather_delay: float = 0, var_dir: Path | None = None) -> Worker:
+    def start(*, redis_url: str = "", gather_delay: float = 0, render_delay: float = 0,
+              var_dir: Path | None = None) -> Worker:
         log = tmp_path / f"worker-{len(workers)}.log"
         env = {
             **os.environ,
@@ -171,6 +172,7 @@ def start_worker(tmp_path, private_storage, settings) -> Iterator[Callable[..., 
             "MEDIA_ROOT": str(private_storage),
             "EXPORT_TASK_QUEUE": queue,
             "EXPORT_TEST_GATHER_DELAY_SECONDS": str(gather_delay),
+            "EXPORT_TEST_RENDER_DELAY_SECONDS": str(render_delay),
             "SECURE_SSL_REDIRECT": "false",
             "CELERY_TASK_ALWAYS_EAGER": "false",
             "LOG_LEVEL": "INFO",
