@@ -4,7 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${VENV:-.venv}/bin
-mkdir -p var
+VAR=${VAR_DIR:-var}  # as the settings read it
+mkdir -p "$VAR"
 pids=()
 stop() {
   trap - INT TERM EXIT
@@ -14,7 +15,7 @@ stop() {
 trap stop INT TERM EXIT
 "$PY/celery" -A portfolio_site worker --loglevel=INFO --concurrency=2 &
 pids+=($!)
-"$PY/celery" -A portfolio_site beat --loglevel=INFO --schedule var/celerybeat-schedule &
+"$PY/celery" -A portfolio_site beat --loglevel=INFO --schedule "$VAR/celerybeat-schedule" &
 pids+=($!)
 "$PY/python" manage.py runserver "${ADDRESS:-127.0.0.1:8000}" &
 pids+=($!)
