@@ -353,6 +353,17 @@ def test_the_library_filters_by_referred_mappings(cara, enrolment):
     assert [item.current_version.title for item in page.object_list] == ["Evidence 1"]
 
 
+def test_the_library_says_each_mappings_decision_in_words_not_only_a_symbol(cara, enrolment):
+    _fill(enrolment, 2)
+    Mapping.objects.filter(version__title="Evidence 0").update(status=MappingStatus.ACCEPTED)
+    Mapping.objects.filter(version__title="Evidence 1").update(status=MappingStatus.REFERRED)
+    page = cara.get(reverse("evidence:library", kwargs={"pk": enrolment.pk})).content.decode()
+    # A screen reader ignores aria-label on a plain span: the words must be text (hidden visually).
+    assert page.count('<span class="visually-hidden"> (accepted)</span>') == 2
+    assert page.count('<span class="visually-hidden"> (referred)</span>') == 2
+    assert 'data-testid="library-key"' in page
+
+
 def test_the_library_is_paginated(cara, enrolment):
     _fill(enrolment, 25)
     url = reverse("evidence:library", kwargs={"pk": enrolment.pk})
