@@ -117,3 +117,23 @@ def test_the_export_list_costs_the_same_queries_for_one_export_or_many(client, c
     with django_assert_num_queries(len(one.captured_queries)):
         html = browser.get(url).content.decode()
     assert html.count('class="export-status"') == 5
+
+
+@pytest.mark.parametrize("role", ["candidate", "assessor", "iqa", "eqa", "centre_admin"])
+def test_everyone_who_may_read_the_enrolment_may_ask_for_and_download_its_export(
+    role, request, client, enrolment, sent, private_storage, django_capture_on_commit_callbacks
+):
+    browser = _client(client, request.getfixturevalue(role))
+    assert browser.get(reverse("exports:export_list", args=[enrolment.pk])).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        response = browser.post(reverse("exports:export_create", args=[enrolment.pk]), {"format": "pdf"})
+    assert response.status_code == 302 and len(sent) == 1
+    done = make_export(enrolment, status="done")
+    assert browser.get(reverse("exports:export_download", args=[done.pk])).status_code == 200
+
+
+def test_another_candidate_of_the_same_centre_gets_404(client, other_candidate, enrolment, private_storage):
+    done = make_export(enrolment, status="done")
+    browser = _client(client, other_candidate)
+    assert browser.get(reverse("exports:export_list", args=[enrolment.pk])).status_code == 404
+    assert browser.get(reverse("exports:export_download", args=[done.pk])).status_code == 404
