@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from candidates.models import UnitChoice
+from candidates.services_plan import plan_save
 from evidence import services
 from evidence.models import Mapping, MappingStatus
 from tests.evidence.evidence_factories import make_evidence
@@ -77,6 +78,13 @@ def test_only_the_chosen_units_are_shown(cara, enrolment):
     page = cara.get(reverse("tracking:matrix", kwargs={"pk": enrolment.pk})).content.decode()
     assert 'data-testid="matrix-unit-B1"' in page
     assert 'data-testid="matrix-unit-A1"' not in page
+
+
+def test_a_draft_plan_is_flagged_in_words_above_its_units(cara, enrolment):
+    plan_save(enrolment=enrolment, codes=[], by=enrolment.candidate)  # A1 and A2 only: short of the rules
+    page = cara.get(reverse("tracking:matrix", kwargs={"pk": enrolment.pk})).content.decode()
+    assert "Draft — does not meet the rules yet" in page
+    assert 'data-testid="matrix-unit-A1"' in page and 'data-testid="matrix-unit-B1"' not in page
 
 
 def test_an_earlier_versions_mapping_no_longer_counts(cara, enrolment):
