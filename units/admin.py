@@ -75,11 +75,21 @@ class SameQualificationInline(CatalogueAdminPermissions, admin.TabularInline):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         self._limit(db_field, request, kwargs)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+        return _choices_read_once(super().formfield_for_foreignkey(db_field, request, **kwargs))
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         self._limit(db_field, request, kwargs)
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
+        return _choices_read_once(super().formfield_for_manytomany(db_field, request, **kwargs))
+
+
+def _choices_read_once(field):
+    """The field's choices as a list, read now: every inline row's copy shares it (not a query per row).
+
+    Validation still goes through the field's queryset.
+    """
+    if field is not None and getattr(field, "queryset", None) is not None:
+        field.choices = list(field.choices)
+    return field
 
 
 class GroupInline(SameQualificationInline):
@@ -87,10 +97,16 @@ class GroupInline(SameQualificationInline):
     fk_name = "qualification"
     fields = ["order", "code", "title", "parent", "description"]
 
+    def get_queryset(self, request: HttpRequest):
+        return super().get_queryset(request).select_related("parent")
+
 
 class UnitInline(SameQualificationInline):
     model = Unit
     fields = ["order", "code", "title", "group", "level", "value", "glh", "tqt", "barring_code"]
+
+    def get_queryset(self, request: HttpRequest):
+        return super().get_queryset(request).select_related("group")
 
 
 class PathwayInline(SameQualificationInline):
@@ -104,6 +120,9 @@ class RuleInline(SameQualificationInline):
         "order", "identifier", "kind", "measure", "minimum", "maximum", "groups", "units",
         "level", "level_op", "per_group", "pathway", "message",
     ]
+
+    def get_queryset(self, request: HttpRequest):
+        return super().get_queryset(request).select_related("pathway").prefetch_related("groups", "units")
 
 
 class OutcomeInline(CatalogueAdminPermissions, admin.TabularInline):

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 from django.contrib import admin
+from django.db import connection
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from units.models import AssessableItem, Criterion, Group, Outcome, Pathway, Qualification, Rule, Unit
@@ -242,3 +244,34 @@ def test_a_centre_admin_sees_no_other_app_in_the_admin(client, centre_admin) -> 
     client.force_login(centre_admin)
     assert client.get("/admin/candidates/user/").status_code == 403
     assert client.get("/admin/assessments/auditrecord/").status_code == 403
+
+
+def grow(qualification: Qualification, extra: int) -> None:
+    """`extra` more sub-groups and rules, each rule over a group and a unit in a pathway."""
+    group_a = qualification.groups.get(code="A")
+    pathway = qualification.pathways.first()
+    unit = qualification.units.first()
+    for n in range(extra):
+        group = Group.objects.create(qualification=qualification, code=f"S{n}", title=f"Sub-group {n}", parent=group_a)
+        rule = Rule.objects.create(qualification=qualification, pathway=pathway, identifier=f"extra-{n}",
+                                   kind="total", minimum=1, message=f"Extra rule {n}.", order=20 + n)
+        rule.groups.set([group])
+        rule.units.set([unit])
+
+
+@pytest.mark.parametrize("who", ["superuser", "staff_viewer"])
+def test_the_qualification_admin_page_costs_the_same_whatever_the_size(client, make_spec, request, who) -> None:
+    client.force_login(request.getfixturevalue(who))
+    specs = []
+    for size, extra in ((3, 0), (14, 6)):
+        specs.append((size, make_spec(f"size-{size}", size=size)))
+        grow(specs[-1][1], extra)
+    client.get(admin_url(Qualification, "change", specs[0][1].pk))  # warm: the first request reads a few caches
+    counts = []
+    for size, qualification in specs:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(admin_url(Qualification, "change", qualification.pk))
+        assert response.status_code == 200
+        assert f"Synthetic unit {size}" in response.content.decode()
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
