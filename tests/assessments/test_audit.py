@@ -160,3 +160,20 @@ def test_the_newest_record_deleted_before_any_export_is_caught_by_the_database_h
     _raw("DELETE FROM assessments_auditrecord WHERE sequence = %s", [2])
     verdict = audit.verify()
     assert not verdict.intact and verdict.sequence == 2 and "deleted" in verdict.problem
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the append-only triggers exist on PostgreSQL only")
+def test_postgresql_refuses_raw_updates_and_deletes_of_decisions_and_records(head_path, enrolment, assessor,
+                                                                              iqa) -> None:
+    from django.db import DatabaseError, transaction
+
+    from assessments import services
+    from tests.assessments.factories import signed_unit
+
+    services.unit_sample(unit_sign_off=signed_unit(enrolment, "B3", assessor=assessor), by=iqa)
+    tables = ("auditrecord", "decision", "itemsignoff", "signedevidence", "learnerdeclaration", "unitsignoff",
+              "unitsample")
+    for table in tables:
+        for sql in (f"UPDATE assessments_{table} SET id = id", f"DELETE FROM assessments_{table}"):
+            with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as c:
+                c.execute(sql)
