@@ -14,6 +14,7 @@ from playwright.sync_api import Page, expect
 from candidates.models import Centre, Enrolment, Role, RoleKind, User
 from evidence.models import EvidenceItem, VersionStatus
 from tests.evidence import generated
+from tests.evidence.evidence_factories import make_evidence
 from units.models import AssessableItem, Qualification
 
 pytestmark = pytest.mark.e2e
@@ -155,4 +156,32 @@ def test_a_candidate_uploads_writes_maps_and_submits_evidence(
     shot(page, "home-after")
 
     assert set(EvidenceItem.objects.values_list("current_version__status", flat=True)) == {VersionStatus.SUBMITTED}
+    assert console_errors == []
+
+
+def test_files_dropped_on_the_upload_zone_are_uploaded_each_with_its_result(
+    page: Page, live_url: Callable[[str], str], enrolment: Enrolment, sign_in: Callable, shot: Callable,
+    console_errors: list,
+) -> None:
+    item = make_evidence(enrolment, with_file=False)
+    sign_in("cara@example.org", PASSWORD)
+    page.goto(live_url(f"/evidence/{item.pk}/"))
+    zone = page.locator("form[data-upload]")
+    # A real drag from the desktop cannot be scripted; a drop event carrying files is what the page receives.
+    dropped = page.evaluate_handle("""() => {
+        const transfer = new DataTransfer();
+        transfer.items.add(new File(["Notes from the team meeting.\\n"], "meeting-notes.txt", {type: "text/plain"}));
+        transfer.items.add(new File(["<svg xmlns='http://www.w3.org/2000/svg'></svg>"], "logo.svg"));
+        return transfer;
+    }""")
+    zone.dispatch_event("dragenter", {"dataTransfer": dropped})
+    expect(zone).to_have_class(re.compile(r"\bis-dragover\b"))
+    zone.dispatch_event("drop", {"dataTransfer": dropped})
+    expect(zone).not_to_have_class(re.compile(r"\bis-dragover\b"))
+    expect(page.locator("[data-upload-results] .upload-ok")).to_have_count(1)
+    expect(page.locator("[data-upload-results] .upload-refused")).to_have_count(1)
+    expect(page.locator("[data-upload-results] li", has_text="logo.svg")).to_contain_text("Refused")
+    expect(page.get_by_test_id("evidence-file")).to_have_count(1)
+    shot(page, "dropped-files")
+    assert list(item.current_version.files.values_list("original_name", flat=True)) == ["meeting-notes.txt"]
     assert console_errors == []
