@@ -1,7 +1,8 @@
 """Walk every URL of the project as every role, against own / another candidate's / another centre's objects.
 
 The URLs come from the URL configuration itself (admin and static files aside), so a new
-URL that is not in ``WALK`` fails ``test_every_url_is_in_the_walk``: add it to the walk.
+URL that is not in ``WALK`` fails ``test_every_url_is_in_the_walk``: add it to the walk. The admin
+site is walked by ``test_admin_walk``: every registered model's list and one row's page, every role.
 
 Adding a row: one entry in ``WALK`` keyed by the URL's full name ("app:name"):
 
@@ -370,3 +371,47 @@ def test_walk(client, world, name: str, role: str, method: str) -> None:
         else:
             response = client.get(url)
             assert response.status_code not in (200, 500), f"{context}: a POST-only URL answered GET with 200/500"
+
+
+# The admin site: walked apart, since its URLs are one per registered model. Platform admins use it all;
+# centre admins read the shared catalogue (units) and get 403 on every other model; everyone else, signed
+# in or not, is sent to the admin's own sign-in page. Each model's list, and the page of one of its rows.
+ADMIN_LOGIN = "admin-login"
+
+
+def _admin_expected(role: str, app_label: str) -> int | str:
+    if role == "platform_admin":
+        return OK
+    if role == "centre_admin":
+        return OK if app_label == "units" else 403
+    return ADMIN_LOGIN
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_admin_walk(client, world, role: str) -> None:
+    from django.contrib import admin
+
+    make_evidence(world.enrolment)  # rows in the evidence app too
+    if role != "anonymous":
+        client.force_login(getattr(world, role))
+    index = client.get(reverse("admin:index"))
+    if role in ("platform_admin", "centre_admin"):
+        assert index.status_code == 200, f"admin index as {role}: {index.status_code}"
+    else:
+        assert index.status_code == 302 and index["Location"].startswith(reverse("admin:login")), role
+    assert admin.site._registry, "no model registered in the admin"
+    for model in admin.site._registry:
+        meta = model._meta
+        urls = [reverse(f"admin:{meta.app_label}_{meta.model_name}_changelist")]
+        row = model._default_manager.order_by("pk").first()
+        if row is not None:
+            urls.append(reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[row.pk]))
+        expected = _admin_expected(role, meta.app_label)
+        for url in urls:
+            response = client.get(url)
+            context = f"GET {url} as {role}"
+            if expected == ADMIN_LOGIN:
+                assert response.status_code == 302 and response["Location"].startswith(reverse("admin:login")), (
+                    f"{context}: expected the admin sign-in, got {response.status_code}")
+            else:
+                _check(response, expected, context)
