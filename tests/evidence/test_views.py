@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError
 from django.urls import reverse
 from PIL import Image
+from storages.backends.s3 import S3Storage
 
 from evidence import services
 from evidence.models import EvidenceFile, EvidenceKind, Mapping, MappingStatus, VersionStatus
@@ -203,7 +204,8 @@ def test_an_image_is_served_inline_with_nosniff_to_the_assessor(client, assessor
     item = make_evidence(enrolment)
     client.force_login(assessor)
     response = client.get(reverse("evidence:file_download", kwargs={"pk": item.current_version.files.get().pk}))
-    if response.status_code == 302:  # S3: a short-lived presigned URL that forces type and disposition
+    if isinstance(site_storage, S3Storage):  # a short-lived presigned URL that forces type and disposition
+        assert response.status_code == 302
         assert "X-Amz-Expires=300" in response["Location"] and "response-content-disposition=inline" in response[
             "Location"]
     else:
