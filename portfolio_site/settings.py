@@ -226,6 +226,8 @@ LOGOUT_REDIRECT_URL = "login"
 EMAIL_URL = env.str("EMAIL_URL", default="consolemail://")
 vars().update(env.email_url_config(EMAIL_URL))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="portfolio@localhost")
+# The site's address, for the links of emails that periodic tasks send (they have no request to take it from).
+SITE_URL = env.str("SITE_URL", default="")
 
 # Celery: Redis when REDIS_URL is set, else kombu's filesystem transport in a
 # local folder, so `make run` needs no server and a long task never blocks a request.

@@ -94,6 +94,18 @@ def test_action_point_reminder_is_sent_once(
     assert ActionPoint.objects.get().reminder_sent_at is not None
 
 
+def test_action_point_reminder_links_to_the_site(
+    enrolment, assessor, mailoutbox, django_capture_on_commit_callbacks, settings
+) -> None:
+    settings.SITE_URL = "https://portfolio.example.org"
+    action_point_set(enrolment=enrolment, by=assessor, text="Write the statement",
+                     due=timezone.localdate() + datetime.timedelta(days=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        send_action_point_reminders()
+    link = "https://portfolio.example.org" + reverse("assessments:action_points", kwargs={"pk": enrolment.pk})
+    assert link in mailoutbox[0].body
+
+
 def test_done_action_points_get_no_reminder(enrolment, assessor, mailoutbox) -> None:
     from assessments.services_support import action_point_done
 
