@@ -190,3 +190,18 @@ def test_a_countersigned_unit_cannot_be_put_in_the_sample(enrolment, assessor, i
     services.countersign(unit_sign_off=sign_off, by=iqa)
     with pytest.raises(ValidationError, match="Already countersigned"):
         services.unit_sample(unit_sign_off=sign_off, by=iqa)
+
+
+def test_referral_new_version_sign_offs_countersignature_and_iqa_referral_are_each_audited(
+    enrolment, assessor, iqa
+) -> None:
+    item = items_of(enrolment, "A1")[0]
+    evidence = submitted_evidence(enrolment, [item])
+    services.mapping_refer(mapping=mapping_of(evidence, item), by=assessor, feedback="Add the date.")
+    evidence_services.version_revise(item=evidence, by=enrolment.candidate)
+    countersigned = signed_unit(enrolment, "B3", assessor=assessor)
+    services.countersign(unit_sign_off=countersigned, by=iqa)
+    services.iqa_refer(unit_sign_off=signed_unit(enrolment, "A2", assessor=assessor), by=iqa, comments="Undated.")
+    actions = set(AuditRecord.objects.filter(enrolment_id=enrolment.pk).values_list("action", flat=True))
+    assert {"mapping referred", "evidence version started", "item signed off", "learner declaration",
+            "unit signed off", "unit countersigned", "unit referred by IQA"} <= actions
