@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from assessments.models import Decision as DecisionRow
 from assessments.models import ItemSignOff, UnitSignOff
+from assessments.reads import achieved_units
 from candidates.models import Enrolment, UnitChoice
 from evidence.models import EvidenceFile, EvidenceVersion, Mapping, MappingStatus, VersionStatus
 from units.models import AssessableItem, CriterionKind, Unit, ValueName
@@ -209,7 +210,9 @@ def gather_portfolio(enrolment_id: int) -> PortfolioData:
 
     codes_by_id = {unit.pk: unit.code for unit in units}
     plan_codes = [codes_by_id[pk] for pk in codes_by_id if pk in chosen]
-    achieved_codes = [codes_by_id[pk] for pk in codes_by_id if pk in unit_sign_off]
+    # Achieved as assessments decides it: a sign-off the IQA put in their sample counts once countersigned.
+    achieved = set(achieved_units([enrolment.pk]).get(enrolment.pk, ()))
+    achieved_codes = [code for code in codes_by_id.values() if code in achieved]
     spec = spec_for(qualification)
     pathway = enrolment.pathway.name if enrolment.pathway_id else None
     return PortfolioData(
@@ -225,7 +228,7 @@ def gather_portfolio(enrolment_id: int) -> PortfolioData:
         planned_end_date=enrolment.planned_end_date,
         generated_at=timezone.localtime(),
         plan=rules_status(spec, plan_codes, pathway=pathway, what="The plan"),
-        achieved=rules_status(spec, achieved_codes, pathway=pathway, what="What is signed off"),
+        achieved=rules_status(spec, achieved_codes, pathway=pathway, what="What is achieved"),
         units=tuple(sections),
         evidence=evidence,
         uln=enrolment.uln,

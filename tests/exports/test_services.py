@@ -68,6 +68,22 @@ def test_gather_reads_a_portfolio_in_a_fixed_number_of_queries(make_portfolio, d
     assert not data.achieved.valid and data.achieved.lines
 
 
+def test_a_unit_in_the_iqas_sample_counts_as_achieved_only_once_countersigned(make_portfolio, assessor, iqa):
+    from assessments.models import LearnerDeclaration, UnitSample, UnitSignOff
+    from units.models import Unit
+
+    enrolment = make_portfolio(statements=1, with_photo=False, with_pdf=False)
+    a2 = Unit.objects.get(qualification=enrolment.qualification, code="A2")
+    now = timezone.now()
+    declaration = LearnerDeclaration.objects.create(enrolment=enrolment, unit=a2, by=enrolment.candidate, at=now)
+    sign_off = UnitSignOff.objects.create(enrolment=enrolment, unit=a2, learner_declaration=declaration,
+                                          by=assessor, at=now)
+    UnitSample.objects.create(unit_sign_off=sign_off, by=iqa, at=now)
+    data = gather_portfolio(enrolment.pk)
+    assert data.units[1].sign_off is not None  # A2's section shows the assessor's sign-off...
+    assert data.achieved.summary.startswith("What is achieved") and "(1 unit)" in data.achieved.summary  # ...A1 only
+
+
 def test_gather_names_a_confirmed_witness(make_portfolio):
     from evidence.models import EvidenceVersion
 
