@@ -40,6 +40,12 @@ def certification(request: HttpRequest, centre_pk: int) -> HttpResponse:
     return render(request, "assessments/certification.html", {"centre": centre, "rows": _claims(request.user, centre)})
 
 
+def _cell(value: object) -> str:
+    """A CSV cell a spreadsheet shows as text: a leading =, +, -, @ or control character would start a formula."""
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
 @login_required
 @require_GET
 def claim_csv(request: HttpRequest, centre_pk: int) -> HttpResponse:
@@ -53,11 +59,11 @@ def claim_csv(request: HttpRequest, centre_pk: int) -> HttpResponse:
     for enrolment, eligibility in _claims(request.user, centre):
         if not eligibility.achieved:
             continue
-        writer.writerow([
-            enrolment.uln, enrolment.registration_number, str(enrolment.candidate), enrolment.qualification.code,
+        writer.writerow([_cell(value) for value in (
+            enrolment.uln, enrolment.registration_number, enrolment.candidate, enrolment.qualification.code,
             enrolment.qualification.version, "full qualification" if eligibility.full else "unit certificates",
             " ".join(eligibility.combination if eligibility.full else eligibility.achieved),
-        ])
+        )])
     return response
 
 

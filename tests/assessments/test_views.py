@@ -74,6 +74,16 @@ def test_the_claim_list_csv(client, enrolment, assessor, centre_admin) -> None:
                      "units_claimed": "B3"}]
 
 
+def test_the_claim_list_csv_keeps_a_name_from_becoming_a_formula(client, enrolment, assessor, centre_admin) -> None:
+    enrolment.candidate.first_name = '=HYPERLINK("http://evil.example")'
+    enrolment.candidate.save()
+    signed_unit(enrolment, "B3", assessor=assessor)
+    client.force_login(centre_admin)
+    response = client.get(reverse("assessments:claim_csv", kwargs={"centre_pk": enrolment.centre_id}))
+    (row,) = csv.DictReader(io.StringIO(response.content.decode()))
+    assert row["candidate"].startswith("'=HYPERLINK(")
+
+
 def test_caseload_sorts_on_the_server_and_links_each_candidate(client, enrolment, assessor) -> None:
     client.force_login(assessor)
     response = client.get(reverse("assessments:caseload") + "?sort=candidate")
