@@ -186,3 +186,15 @@ def test_the_fetcher_refuses_anything_but_prepared_files(tmp_path):
     assert "http://127.0.0.1:9/x.png" in fetcher.refused
     assert "export:img/../../etc/passwd" in fetcher.refused
     assert fetcher.fetched == []
+
+
+def test_progress_counts_every_page_weasyprint_lays_out(tmp_path):
+    # WeasyPrint reports each page through its `weasyprint.progress` logger; the renderer passes them on.
+    calls = []
+    result = render_portfolio(portfolio_data(units=1, items=3, text_length=12000), assets=Assets(),
+                              workdir=tmp_path, target=tmp_path / "portfolio.pdf",
+                              on_progress=lambda stage, pages, fraction: calls.append((stage, pages)))
+    rendering = [pages for stage, pages in calls if stage == "rendering"]
+    assert result.rendered_pages > 6
+    assert set(range(1, result.rendered_pages + 1)) <= set(rendering)
+    assert calls[-1] == ("merging", result.rendered_pages)
