@@ -227,3 +227,11 @@ def test_every_seed_qualification_can_be_self_assessed_and_planned(as_candidate,
             "nothing to add" in suggested.content.decode()), code
         panel = as_candidate.post(url("unit_choice_check", enrolment), {"units": []}, **HTMX).content.decode()
         assert "Total so far:" in panel, code
+
+
+def test_the_rules_panel_says_an_excess_in_words(as_candidate, seed_enrolments) -> None:
+    enrolment = next(e for e in seed_enrolments if e.qualification.code == "contact-centre-operations")
+    # Three restricted units where at most two may be chosen.
+    panel = as_candidate.post(url("unit_choice_check", enrolment), {"units": ["G", "I", "J"]}, **HTMX).text
+    line = next(li for li in panel.split("<li")[1:] if "Too many" in li)
+    assert "1 unit too many" in line and "at most 2" in line, line
