@@ -160,7 +160,7 @@ def gather_portfolio(enrolment_id: int) -> PortfolioData:
     unit_sign_off: dict[int, SignOff] = {}
     countersigned: dict[int, list[Countersignature]] = defaultdict(list)
     unit_rows = UnitSignOff.objects.filter(enrolment=enrolment).select_related(
-        "by", "countersignature__by", "referral__by"
+        "by", "countersignature__by", "referral__by", "sample__by"
     ).order_by("at", "pk")
     for row in unit_rows:
         counter = getattr(row, "countersignature", None)
@@ -168,6 +168,10 @@ def gather_portfolio(enrolment_id: int) -> PortfolioData:
         if counter is not None:
             countersigned[row.unit_id].append(Countersignature(_name(counter.by), _day(counter.at), "Countersigned",
                                                                counter.comment))
+        sample = getattr(row, "sample", None)
+        if sample is not None and counter is None and referral is None:
+            countersigned[row.unit_id].append(Countersignature(_name(sample.by), _day(sample.at),
+                                                               "Sampled (countersignature awaited)"))
         if referral is not None:
             countersigned[row.unit_id].append(Countersignature(_name(referral.by), _day(referral.at), "Referred back",
                                                                referral.comments))

@@ -80,7 +80,8 @@ def test_a_unit_in_the_iqas_sample_counts_as_achieved_only_once_countersigned(ma
                                           by=assessor, at=now)
     UnitSample.objects.create(unit_sign_off=sign_off, by=iqa, at=now)
     data = gather_portfolio(enrolment.pk)
-    assert data.units[1].sign_off is not None  # A2's section shows the assessor's sign-off...
+    assert data.units[1].sign_off is not None  # A2's section shows the assessor's sign-off and the sample...
+    assert [c.outcome for c in data.units[1].countersignatures] == ["Sampled (countersignature awaited)"]
     assert data.achieved.summary.startswith("What is achieved") and "(1 unit)" in data.achieved.summary  # ...A1 only
 
 
