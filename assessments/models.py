@@ -12,7 +12,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 
 from candidates.access import enrolments_visible_to
 from candidates.models import Enrolment
@@ -144,20 +145,41 @@ class FeedbackMessage(AppendOnly):
 # --------------------------------------------------------------------------- sign-off
 
 
+class ItemSignOffQuerySet(EnrolmentScopedQuerySet):
+    def current(self) -> ItemSignOffQuerySet:
+        """Sign-offs of the unit's current round: an IQA referral of the unit reopens its items for a new one."""
+        referrals = (
+            IqaReferral.objects.filter(
+                unit_sign_off__enrolment_id=OuterRef("enrolment_id"),
+                unit_sign_off__unit_id=OuterRef("assessable_item__unit_id"),
+            )
+            .order_by()
+            .values("unit_sign_off__enrolment_id")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return self.annotate(unit_round=Coalesce(Subquery(referrals), 0)).filter(round=F("unit_round"))
+
+
 class ItemSignOff(AppendOnly):
-    """An assessable item signed off for an enrolment; at most one per (enrolment, item)."""
+    """An assessable item signed off for an enrolment; at most one per (enrolment, item) in each round.
+
+    The round is how many IQA referrals of the item's unit came before: a referral reopens the unit,
+    so its items can be judged and signed off again, while the earlier sign-offs stay on record.
+    """
 
     enrolment = models.ForeignKey(Enrolment, on_delete=models.PROTECT, related_name="item_sign_offs")
     assessable_item = models.ForeignKey(AssessableItem, on_delete=models.PROTECT, related_name="sign_offs")
+    round = models.PositiveIntegerField(default=0)
     by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField()
 
-    objects = EnrolmentScopedQuerySet.as_manager()
+    objects = ItemSignOffQuerySet.as_manager()
 
     class Meta:
         ordering = ["assessable_item__unit__order", "assessable_item__order", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["enrolment", "assessable_item"], name="item_sign_off_once"),
+            models.UniqueConstraint(fields=["enrolment", "assessable_item", "round"], name="item_sign_off_once"),
         ]
 
     def __str__(self) -> str:

@@ -120,7 +120,7 @@ def caseload(user: User, *, sort: str = "waiting", now: object = None) -> list[C
         key="unit__qualification_id",
     )
     signed = _by_enrolment(
-        ItemSignOff.objects.filter(enrolment_id__in=ids).values("enrolment_id").annotate(n=Count("pk")).order_by()
+        ItemSignOff.objects.current().filter(enrolment_id__in=ids).values("enrolment_id").annotate(n=Count("pk")).order_by()
     )
     units = _by_enrolment(
         UnitSignOff.objects.current().filter(enrolment_id__in=ids).values("enrolment_id").annotate(n=Count("pk"))
@@ -230,7 +230,7 @@ def unit_statuses(enrolment: Enrolment, units: list[Unit] | None = None) -> list
         .values("assessable_item_id", "status").annotate(n=Count("version_id", distinct=True)).order_by()
     ):
         counts[row["assessable_item_id"]][row["status"]] = row["n"]
-    item_sign_offs = {s.assessable_item_id: s for s in ItemSignOff.objects.filter(enrolment=enrolment)
+    item_sign_offs = {s.assessable_item_id: s for s in ItemSignOff.objects.current().filter(enrolment=enrolment)
                       .select_related("by").prefetch_related("evidence")}
     declarations = {d.unit_id: d for d in LearnerDeclaration.objects.filter(enrolment=enrolment)}
     sign_offs: dict[int, list[UnitSignOff]] = defaultdict(list)
@@ -270,7 +270,7 @@ def signed_off_items(enrolment: Enrolment) -> tuple[set[int], set[int]]:
 
     Two queries; for the tracking matrix.
     """
-    items = set(ItemSignOff.objects.filter(enrolment=enrolment).values_list("assessable_item_id", flat=True))
+    items = set(ItemSignOff.objects.current().filter(enrolment=enrolment).values_list("assessable_item_id", flat=True))
     units = set(
         UnitSignOff.objects.current().filter(enrolment=enrolment, countersignature__isnull=False)
         .values_list("unit_id", flat=True)

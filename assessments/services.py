@@ -56,7 +56,7 @@ def _decide(*, mapping: Mapping, by: User, outcome: str, feedback: str, link_bas
         raise ValidationError("This version is still a draft: decisions are made on submitted evidence only.")
     if version.item.current_version_id != version.pk:
         raise ValidationError("A newer version of this evidence exists: judge that one instead.")
-    if ItemSignOff.objects.filter(enrolment=enrolment, assessable_item=mapping.assessable_item).exists():
+    if ItemSignOff.objects.current().filter(enrolment=enrolment, assessable_item=mapping.assessable_item).exists():
         raise ValidationError(f"{mapping.assessable_item} is already signed off; its decisions are final.")
     if mapping.status == outcome:
         raise ValidationError(f"This mapping is already {mapping.get_status_display().lower()}.")
@@ -145,6 +145,11 @@ def already_signed_message(sign_off: ItemSignOff | UnitSignOff) -> str:
     return f"Already signed off by {sign_off.by} at {_when(sign_off.at)}."
 
 
+def unit_round(*, enrolment: Enrolment, unit: Unit) -> int:
+    """How many times the IQA referred this unit back: its items are signed off afresh in each round."""
+    return IqaReferral.objects.filter(unit_sign_off__enrolment=enrolment, unit_sign_off__unit=unit).count()
+
+
 @transaction.atomic
 def item_sign_off(*, enrolment: Enrolment, assessable_item: AssessableItem, by: User) -> ItemSignOff:
     """Sign one assessable item off on its accepted evidence, pinning the versions and file hashes relied on.
@@ -154,8 +159,9 @@ def item_sign_off(*, enrolment: Enrolment, assessable_item: AssessableItem, by: 
     "Already signed off by X at Y".
     """
     enrolment = _lock_enrolment(enrolment)
+    round_ = unit_round(enrolment=enrolment, unit=assessable_item.unit)
     existing = ItemSignOff.objects.select_related("by").filter(
-        enrolment=enrolment, assessable_item=assessable_item
+        enrolment=enrolment, assessable_item=assessable_item, round=round_
     ).first()
     if existing is not None:
         raise ValidationError(already_signed_message(existing), code="already_signed")
@@ -172,10 +178,12 @@ def item_sign_off(*, enrolment: Enrolment, assessable_item: AssessableItem, by: 
     try:
         with transaction.atomic():
             sign_off = ItemSignOff.objects.create(
-                enrolment=enrolment, assessable_item=assessable_item, by=by, at=timezone.now()
+                enrolment=enrolment, assessable_item=assessable_item, round=round_, by=by, at=timezone.now()
             )
     except IntegrityError:  # a concurrent request on a database that did not serialize on the row lock
-        existing = ItemSignOff.objects.select_related("by").get(enrolment=enrolment, assessable_item=assessable_item)
+        existing = ItemSignOff.objects.select_related("by").get(
+            enrolment=enrolment, assessable_item=assessable_item, round=round_
+        )
         raise ValidationError(already_signed_message(existing), code="already_signed") from None
     rows = []
     for mapping in accepted:
@@ -227,7 +235,7 @@ def unit_sign_off(*, enrolment: Enrolment, unit: Unit, by: User) -> UnitSignOff:
         raise ValidationError(already_signed_message(current), code="already_signed")
     items = set(unit.items.values_list("pk", flat=True))
     signed = set(
-        ItemSignOff.objects.filter(enrolment=enrolment, assessable_item__unit=unit).values_list(
+        ItemSignOff.objects.current().filter(enrolment=enrolment, assessable_item__unit=unit).values_list(
             "assessable_item_id", flat=True
         )
     )

@@ -155,7 +155,7 @@ def gather_portfolio(enrolment_id: int) -> PortfolioData:
 
     item_sign_offs = {
         row.assessable_item_id: SignOff(_name(row.by), _day(row.at))
-        for row in ItemSignOff.objects.filter(enrolment=enrolment).select_related("by")
+        for row in ItemSignOff.objects.current().filter(enrolment=enrolment).select_related("by")
     }
     unit_sign_off: dict[int, SignOff] = {}
     countersigned: dict[int, list[Countersignature]] = defaultdict(list)

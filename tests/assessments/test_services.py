@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from assessments import services
 from assessments.models import AuditRecord, Decision, FeedbackMessage, ItemSignOff, UnitSignOff
 from evidence import services as evidence_services
-from evidence.models import EvidenceFile, EvidenceKind, MappingStatus
+from evidence.models import EvidenceFile, EvidenceKind, Mapping, MappingStatus
 from tests.assessments.factories import (
     accepted_evidence,
     items_of,
@@ -133,8 +133,34 @@ def test_iqa_referral_supersedes_the_sign_off_reopens_the_unit_and_emails_the_as
     assert UnitSignOff.objects.filter(pk=sign_off.pk).exists()  # kept, not deleted
     assert not UnitSignOff.objects.current().filter(enrolment=enrolment).exists()
     assert mailoutbox[0].to == [assessor.email] and "undated" in mailoutbox[0].body
+    with pytest.raises(ValidationError, match="Sign off every item of unit B3 first"):
+        services.unit_sign_off(enrolment=enrolment, unit=unit_of(enrolment, "B3"), by=assessor)
+    for item in items_of(enrolment, "B3"):
+        services.item_sign_off(enrolment=enrolment, assessable_item=item, by=assessor)
     again = services.unit_sign_off(enrolment=enrolment, unit=unit_of(enrolment, "B3"), by=assessor)
     assert again.replaces_id == sign_off.pk
+
+
+def test_an_iqa_referral_reopens_the_units_items_for_new_decisions_keeping_the_old_sign_offs(
+    enrolment, assessor, iqa
+) -> None:
+    sign_off = signed_unit(enrolment, "B3", assessor=assessor)
+    item = items_of(enrolment, "B3")[0]
+    mapping = Mapping.objects.get(version__item__enrolment=enrolment, assessable_item=item)
+    with pytest.raises(ValidationError, match="already signed off; its decisions are final"):
+        services.mapping_refer(mapping=mapping, by=assessor, feedback="Date the observation.")
+    services.iqa_refer(unit_sign_off=sign_off, by=iqa, comments="The observation is undated.")
+    services.mapping_refer(mapping=mapping, by=assessor, feedback="Date the observation.")
+    with pytest.raises(ValidationError, match="no accepted evidence yet"):
+        services.item_sign_off(enrolment=enrolment, assessable_item=item, by=assessor)
+    services.mapping_accept(mapping=Mapping.objects.get(pk=mapping.pk), by=assessor)
+    renewed = services.item_sign_off(enrolment=enrolment, assessable_item=item, by=assessor)
+    assert renewed.round == 1
+    assert list(ItemSignOff.objects.filter(enrolment=enrolment, assessable_item=item).values_list("round", flat=True)
+                .order_by("round")) == [0, 1]
+    assert list(ItemSignOff.objects.current().filter(enrolment=enrolment, assessable_item=item)) == [renewed]
+    with pytest.raises(ValidationError, match="Already signed off by Ash Assessor"):
+        services.item_sign_off(enrolment=enrolment, assessable_item=item, by=assessor)
 
 
 def test_countersigning_twice_is_refused(enrolment, assessor, iqa) -> None:
