@@ -22,6 +22,7 @@ from urllib.parse import quote, urlsplit
 
 import pytest
 from django.db import connection
+from kombu import pools
 
 from portfolio_site.celery import app
 
@@ -127,9 +128,10 @@ def broker(url: str, options: dict | None = None) -> Iterator[None]:
     saved = app.conf.broker_url, app.conf.broker_transport_options
 
     def reset() -> None:
-        if app._pool is not None:
-            app._pool.force_close_all()
-            app._pool = None
+        # kombu keeps its connection and producer pools in global registries keyed by the broker URL;
+        # closing one without clearing them left a closed pool for the next test on that URL to acquire from.
+        pools.reset()
+        app._pool = None
         app.amqp._producer_pool = None
 
     app.conf.broker_url, app.conf.broker_transport_options = url, options or {}
