@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -137,3 +139,15 @@ def test_another_candidate_of_the_same_centre_gets_404(client, other_candidate, 
     browser = _client(client, other_candidate)
     assert browser.get(reverse("exports:export_list", args=[enrolment.pk])).status_code == 404
     assert browser.get(reverse("exports:export_download", args=[done.pk])).status_code == 404
+
+
+def test_the_state_column_is_a_live_region_that_does_not_read_out_every_progress_step(
+    client, candidate, enrolment, private_storage
+):
+    export = make_export(enrolment)
+    PortfolioExport.objects.filter(pk=export.pk).update(status=ExportStatus.RUNNING, stage="rendering",
+                                                        pages_done=3, progress=20)
+    html = _client(client, candidate).get(reverse("exports:export_list", args=[enrolment.pk])).content.decode()
+    assert re.search(r'<td class="w-50" aria-live="polite">\s*<div id="export-', html)
+    fragment = _client(client, candidate).get(reverse("exports:export_status", args=[export.pk])).content.decode()
+    assert '<p class="small mb-1 mt-1" aria-hidden="true"><span class="export-stage">Rendering page 3' in fragment
