@@ -79,6 +79,8 @@ def test_a_candidate_uploads_writes_maps_and_submits_evidence(
     shot(page, "new-work-product")
     page.get_by_role("button", name="Save the draft").click()
     expect(page.get_by_role("heading", name="Site visit and monthly report")).to_be_visible()
+    # The heading can show before the page's scripts ran; upload.js must be listening before files are chosen.
+    page.wait_for_load_state("load")
     page.get_by_label("Choose one or more files, or drop them here").set_input_files([str(f) for f in files])
     bars = page.locator("[data-upload-results] progress")
     expect(bars).to_have_count(2)
