@@ -90,6 +90,7 @@ def test_a_new_candidate_goes_from_invitation_to_a_valid_plan(
 
     # Unit choice: mandatory units locked; a tick changes the rules panel without a new page.
     expect(page.get_by_role("heading", name="Choose your units")).to_be_visible()
+    page.wait_for_load_state("load")  # htmx must be listening before the first tick
     axe(page, "the unit choice page")
     shot(page, "unit-choice")
     expect(page.get_by_label(re.compile(r"^F3 "))).to_be_disabled()
