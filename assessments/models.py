@@ -4,7 +4,7 @@ Decisions, sign-offs, declarations, countersignatures, referrals and audit
 records are append-only: a correction is a new row (a unit sign-off is
 *superseded* by an IQA referral, never deleted). `AppendOnly.save()` and
 `delete()` refuse to change an existing row as defence in depth; the admin is
-view-only. Writes live in `assessments/services.py` and `assessments/audit.py`.
+view-only. Writes live in `assessments/services/` and `assessments/audit.py`.
 """
 
 from __future__ import annotations

@@ -59,7 +59,7 @@ def unit_referred(*, referral: object, link_base: str = "") -> None:
     """Tell the assessor the IQA referred a unit sign-off back, with the IQA's comments."""
     sign_off = referral.unit_sign_off
     enrolment = sign_off.enrolment
-    link = _link(link_base, "assessments:portfolio", pk=enrolment.pk)
+    link = _link(link_base, "assessments:progress", pk=enrolment.pk)
     _send_after_commit(
         to=sign_off.by.email,
         subject=f"Unit {sign_off.unit.code} referred back by the IQA",

@@ -6,7 +6,7 @@ from celery import shared_task
 from django.conf import settings
 
 from . import audit
-from .services_support import action_point_reminders
+from .services import action_point_reminders
 
 
 @shared_task(acks_late=True)

@@ -1,31 +1,50 @@
-from django.urls import path
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
 
-from . import views, views_plan
+from .forms.accounts import InvitedPasswordResetForm, SignInForm
+from .views import accounts, centres, enrolment, plan
 
 app_name = "candidates"
 
+#: Sign in, sign out, password change and reset, the invitation link: Django's auth views with our templates.
+#: Included without a namespace, because Django's auth views and templates refer to these names bare.
+account_urlpatterns = [
+    path("login/", auth_views.LoginView.as_view(authentication_form=SignInForm), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("password/change/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("password/reset/", auth_views.PasswordResetView.as_view(form_class=InvitedPasswordResetForm),
+         name="password_reset"),
+    path("password/reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path("password/reset/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(),
+         name="password_reset_confirm"),
+    path("password/reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path("welcome/<uidb64>/<token>/", accounts.SetPasswordView.as_view(), name="set_password"),
+]
+
+centre_patterns = [
+    path("enrolments/", centres.enrolment_list, name="enrolment_list"),
+    path("enrolments/new/", centres.enrolment_create, name="enrolment_create"),
+    path("enrolments/upload/", centres.enrolment_upload, name="enrolment_upload"),
+    path("enrolments/upload/confirm/", centres.enrolment_upload_confirm, name="enrolment_upload_confirm"),
+]
+
+enrolment_patterns = [
+    path("", enrolment.enrolment_detail, name="enrolment_detail"),
+    path("reassign-assessor/", enrolment.enrolment_reassign_assessor, name="enrolment_reassign_assessor"),
+    path("reassign-iqa/", enrolment.enrolment_reassign_iqa, name="enrolment_reassign_iqa"),
+    path("pause/", enrolment.enrolment_pause, name="enrolment_pause"),
+    path("resume/", enrolment.enrolment_resume, name="enrolment_resume"),
+    path("withdraw/", enrolment.enrolment_withdraw, name="enrolment_withdraw"),
+    path("self-assessment/", plan.self_assessment, name="self_assessment"),
+    path("units/", plan.unit_choice, name="unit_choice"),
+    path("units/check/", plan.unit_choice_check, name="unit_choice_check"),
+    path("units/suggest/", plan.unit_choice_suggest, name="unit_choice_suggest"),
+    path("units/save/", plan.unit_choice_save, name="unit_choice_save"),
+]
+
 urlpatterns = [
-    path("centres/", views.centre_list, name="centre_list"),
-    path("centres/<int:centre_pk>/enrolments/", views.enrolment_list, name="enrolment_list"),
-    path("centres/<int:centre_pk>/enrolments/new/", views.enrolment_create, name="enrolment_create"),
-    path("centres/<int:centre_pk>/enrolments/upload/", views.enrolment_upload, name="enrolment_upload"),
-    path(
-        "centres/<int:centre_pk>/enrolments/upload/confirm/",
-        views.enrolment_upload_confirm,
-        name="enrolment_upload_confirm",
-    ),
-    path("enrolments/<int:pk>/", views.enrolment_detail, name="enrolment_detail"),
-    path(
-        "enrolments/<int:pk>/reassign-assessor/", views.enrolment_reassign_assessor,
-        name="enrolment_reassign_assessor",
-    ),
-    path("enrolments/<int:pk>/reassign-iqa/", views.enrolment_reassign_iqa, name="enrolment_reassign_iqa"),
-    path("enrolments/<int:pk>/pause/", views.enrolment_pause, name="enrolment_pause"),
-    path("enrolments/<int:pk>/resume/", views.enrolment_resume, name="enrolment_resume"),
-    path("enrolments/<int:pk>/withdraw/", views.enrolment_withdraw, name="enrolment_withdraw"),
-    path("enrolments/<int:pk>/self-assessment/", views_plan.self_assessment, name="self_assessment"),
-    path("enrolments/<int:pk>/units/", views_plan.unit_choice, name="unit_choice"),
-    path("enrolments/<int:pk>/units/check/", views_plan.unit_choice_check, name="unit_choice_check"),
-    path("enrolments/<int:pk>/units/suggest/", views_plan.unit_choice_suggest, name="unit_choice_suggest"),
-    path("enrolments/<int:pk>/units/save/", views_plan.unit_choice_save, name="unit_choice_save"),
+    path("centres/", centres.centre_list, name="centre_list"),
+    path("centres/<int:centre_pk>/", include(centre_patterns)),
+    path("enrolments/<int:pk>/", include(enrolment_patterns)),
 ]

@@ -6,7 +6,7 @@ class EvidenceConfig(AppConfig):
     name = "evidence"
 
     def ready(self) -> None:
-        from candidates.services_plan import PREFERENCE_SOURCES
+        from candidates.services.plan import PREFERENCE_SOURCES
 
         from .reads import units_with_evidence
 

@@ -1,4 +1,4 @@
-"""Named reads of evidence: the gate for items and files, the units a candidate maps to, the library, the matrix cells.
+"""Named reads of evidence: the units a candidate maps to, the library, the matrix cells.
 
 Every read is scoped through candidates/access.py and costs a fixed number of
 queries whatever the amount of evidence (the tests pin the counts).
@@ -9,15 +9,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
-from django.http import Http404
 
-from candidates import access
 from candidates.models import Enrolment, UnitChoice
 from evidence.models import (
-    ASSESSOR_KINDS,
     EvidenceFile,
     EvidenceItem,
     EvidenceVersion,
@@ -26,62 +22,6 @@ from evidence.models import (
     VersionStatus,
 )
 from units.models import AssessableItem, Unit
-
-#: Who may write a candidate's evidence: the candidate, their assessor (on their behalf), a platform admin.
-EVIDENCE_WRITERS = frozenset({access.CANDIDATE, access.ASSESSOR, access.PLATFORM_ADMIN})
-#: Who may write an observation record.
-OBSERVERS = frozenset({access.ASSESSOR, access.PLATFORM_ADMIN})
-
-
-# ---------------------------------------------------------------- the gate for evidence
-
-
-def item_for(user: access.AnyUser, pk: int, *, write: bool = False) -> EvidenceItem:
-    """The evidence item `pk` with its enrolment and current version, if `user` may see it (404 otherwise).
-
-    With `write=True` the user must be the candidate, their assessor or a platform
-    admin (observation records: the assessor), else 403.
-    """
-    item = EvidenceItem.objects.visible_to(user).with_current().filter(pk=pk).first()
-    if item is None:
-        raise Http404("No such evidence.")
-    enrolment = access.enrolment_for(user, item.enrolment_id, roles=EVIDENCE_WRITERS if write else None)
-    if write and item.kind in ASSESSOR_KINDS and not enrolment.viewer_relations & OBSERVERS:
-        raise PermissionDenied("Observation records are written by the assessor.")
-    item.enrolment = enrolment
-    return item
-
-
-def evidence_enrolment_for(user: access.AnyUser, pk: int, *, write: bool = False) -> Enrolment:
-    """The enrolment `pk` for evidence pages: readable by whoever sees it; written by EVIDENCE_WRITERS (else 403)."""
-    return access.enrolment_for(user, pk, roles=EVIDENCE_WRITERS if write else None)
-
-
-def file_for(user: access.AnyUser, pk: int) -> EvidenceFile:
-    """The evidence file `pk` if `user` may see its enrolment (404 otherwise)."""
-    evidence_file = EvidenceFile.objects.visible_to(user).select_related("version__item").filter(pk=pk).first()
-    if evidence_file is None:
-        raise Http404("No such file.")
-    return evidence_file
-
-
-def version_of(item: EvidenceItem, number: int) -> EvidenceVersion:
-    """Version `number` of an item already obtained through the gate, with its files and mappings."""
-    version = (
-        item.versions.select_related("submitted_by", "created_by")
-        .prefetch_related(
-            Prefetch("files", queryset=EvidenceFile.objects.select_related("duplicate_of__version__item")),
-            Prefetch("mappings", queryset=Mapping.objects.select_related("assessable_item__unit", "mapped_by")),
-        )
-        .filter(number=number)
-        .first()
-    )
-    if version is None:
-        raise Http404("No such version.")
-    return version
-
-
-# ---------------------------------------------------------------- the candidate's units
 
 
 def units_for(enrolment: Enrolment) -> list[Unit]:
@@ -124,9 +64,6 @@ def unit_tree(unit: Unit) -> list[ElementGroup]:
             groups.append(ElementGroup(outcome=outcome))
         groups[-1].items.append(item)
     return groups
-
-
-# ---------------------------------------------------------------- the library
 
 
 LIBRARY_STATUSES = {
@@ -204,9 +141,6 @@ def attach_mappings(items: Iterable[EvidenceItem]) -> None:
         by_version.setdefault(version_id, []).append(MappedItem(unit_code, code, status))
     for item in items:
         item.mapped = by_version.get(item.current_version_id, [])  # type: ignore[attr-defined]
-
-
-# ---------------------------------------------------------------- the tracking matrix
 
 
 @dataclass

@@ -2,7 +2,7 @@
 
 Each function is atomic, takes keyword arguments only, and raises ValidationError
 with a message a person can act on. Who may call them is decided by the views
-through the gate (candidates/access.py and evidence/reads.py); the services check
+through the gate (candidates/access.py and evidence/access.py); the services check
 the rules of the evidence itself: nothing submitted is edited in place.
 """
 

@@ -1,6 +1,6 @@
 """Evidence pages: the library, an item and its versions, writing, uploading, mapping, submitting, revising, files.
 
-Each view: the gate (evidence/reads.py over candidates/access.py) -> a form -> one service -> redirect or render.
+Each view: the gate (evidence/access.py over candidates/access.py) -> a form -> one service -> redirect or render.
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from evidence import reads, services
+from evidence import access, reads, services
 from evidence.forms import EvidenceCreateForm, EvidenceTextForm, LibraryFilterForm, MappingForm
-from evidence.models import EvidenceItem, VersionStatus
+from evidence.models import ASSESSOR_KINDS, EvidenceItem, VersionStatus
 from evidence.serving import file_response
 from evidence.upload_handlers import refused_uploads
 from evidence.uploads import UploadRefused
@@ -41,7 +41,7 @@ def _detail(item: EvidenceItem) -> HttpResponse:
 @require_GET
 def library(request: HttpRequest, pk: int) -> HttpResponse:
     """Every item of an enrolment, filtered by kind, unit, status, assessable item and text; paginated."""
-    enrolment = reads.evidence_enrolment_for(request.user, pk)
+    enrolment = access.evidence_enrolment_for(request.user, pk)
     units = reads.units_for(enrolment)
     form = LibraryFilterForm(request.GET, units=units)
     filters = form.filters()
@@ -53,7 +53,7 @@ def library(request: HttpRequest, pk: int) -> HttpResponse:
     query.pop("page", None)
     return render(request, "evidence/library.html", {
         "enrolment": enrolment, "form": form, "page": page, "item_filter": item_filter,
-        "query": query.urlencode(), "may_write": bool(enrolment.viewer_relations & reads.EVIDENCE_WRITERS),
+        "query": query.urlencode(), "may_write": bool(enrolment.viewer_relations & access.EVIDENCE_WRITERS),
     })
 
 
@@ -61,8 +61,8 @@ def library(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def create(request: HttpRequest, pk: int) -> HttpResponse:
     """A new piece of evidence, saved as a draft; files and mapping come next on its page."""
-    enrolment = reads.evidence_enrolment_for(request.user, pk, write=True)
-    form = EvidenceCreateForm(request.POST or None, observer=bool(enrolment.viewer_relations & reads.OBSERVERS))
+    enrolment = access.evidence_enrolment_for(request.user, pk, write=True)
+    form = EvidenceCreateForm(request.POST or None, observer=bool(enrolment.viewer_relations & access.OBSERVERS))
     if request.method == "POST" and form.is_valid():
         try:
             item = services.evidence_create(enrolment=enrolment, by=request.user, **form.cleaned_data)
@@ -78,7 +78,7 @@ def create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     """An item's current version: words, files, mappings, witness confirmation, the versions before it."""
-    item = reads.item_for(request.user, pk)
+    item = access.item_for(request.user, pk)
     return _render_version(request, item, item.current_version.number)
 
 
@@ -86,21 +86,21 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def version_detail(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     """Any version of an item, read-only once submitted; earlier versions stay readable."""
-    item = reads.item_for(request.user, pk)
+    item = access.item_for(request.user, pk)
     return _render_version(request, item, number)
 
 
 def _render_version(request: HttpRequest, item: EvidenceItem, number: int) -> HttpResponse:
-    version = reads.version_of(item, number)
+    version = access.version_of(item, number)
     relations = item.enrolment.viewer_relations
-    may_write = bool(relations & reads.EVIDENCE_WRITERS) and (
-        item.kind not in reads.ASSESSOR_KINDS or bool(relations & reads.OBSERVERS)
+    may_write = bool(relations & access.EVIDENCE_WRITERS) and (
+        item.kind not in ASSESSOR_KINDS or bool(relations & access.OBSERVERS)
     )
     return render(request, "evidence/detail.html", {
         "item": item, "version": version, "enrolment": item.enrolment,
         "versions": item.versions.only("number", "status", "submitted_at", "created_at").order_by("-number"),
         "is_current": version.pk == item.current_version_id, "may_write": may_write,
-        "may_map_submitted": bool(relations & reads.OBSERVERS),
+        "may_map_submitted": bool(relations & access.OBSERVERS),
         "may_write_draft": may_write and version.is_draft and version.pk == item.current_version_id,
     })
 
@@ -109,7 +109,7 @@ def _render_version(request: HttpRequest, item: EvidenceItem, number: int) -> Ht
 @require_http_methods(["GET", "POST"])
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Change a draft's words; a submitted version is refused (start a new version)."""
-    item = reads.item_for(request.user, pk, write=True)
+    item = access.item_for(request.user, pk, write=True)
     version = item.current_version
     initial = {field: getattr(version, field) for field in EvidenceTextForm.base_fields}
     form = EvidenceTextForm(request.POST or None, initial=initial)
@@ -128,7 +128,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def upload(request: HttpRequest, pk: int) -> HttpResponse:
     """Add files to the draft: each stored or refused with its reason (JSON for the script, messages otherwise)."""
-    item = reads.item_for(request.user, pk, write=True)
+    item = access.item_for(request.user, pk, write=True)
     results = [_refused(refusal) for refusal in refused_uploads(request)]
     for uploaded in request.FILES.getlist("files"):
         try:
@@ -169,8 +169,8 @@ def _stored_message(stored: object) -> str:
 @require_POST
 def file_remove(request: HttpRequest, pk: int) -> HttpResponse:
     """Take a file off the draft."""
-    evidence_file = reads.file_for(request.user, pk)
-    item = reads.item_for(request.user, evidence_file.version.item_id, write=True)
+    evidence_file = access.file_for(request.user, pk)
+    item = access.item_for(request.user, evidence_file.version.item_id, write=True)
     try:
         services.file_remove(evidence_file=evidence_file, by=request.user)
     except ValidationError as error:
@@ -184,7 +184,7 @@ def file_remove(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def file_download(request: HttpRequest, pk: int) -> HttpResponse:
     """The stored file, after the gate: inline for safe previews, an attachment otherwise."""
-    evidence_file = reads.file_for(request.user, pk)
+    evidence_file = access.file_for(request.user, pk)
     return file_response(request=request, storage=default_storage, name=evidence_file.name,
                          mime=evidence_file.mime, original_name=evidence_file.original_name)
 
@@ -193,7 +193,7 @@ def file_download(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def file_preview(request: HttpRequest, pk: int) -> HttpResponse:
     """An image's browser-friendly rendition (a JPEG for HEIC photos), else the file itself."""
-    evidence_file = reads.file_for(request.user, pk)
+    evidence_file = access.file_for(request.user, pk)
     if evidence_file.preview_name:
         stem = evidence_file.original_name.rsplit(".", 1)[0]
         return file_response(request=request, storage=default_storage, name=evidence_file.preview_name,
@@ -206,7 +206,7 @@ def file_preview(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def mapping(request: HttpRequest, pk: int) -> HttpResponse:
     """Tick the assessable items this evidence shows, across the candidate's units."""
-    item = reads.item_for(request.user, pk, write=True)
+    item = access.item_for(request.user, pk, write=True)
     version = item.current_version
     units = reads.units_for(item.enrolment)
     form = MappingForm(request.POST or None, items=[i for unit in units for i in unit.assessable_items()],
@@ -230,7 +230,7 @@ def mapping(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def submit(request: HttpRequest, pk: int) -> HttpResponse:
     """Submit the draft for assessment (a testimony also goes to its witness to confirm)."""
-    item = reads.item_for(request.user, pk, write=True)
+    item = access.item_for(request.user, pk, write=True)
     try:
         services.version_submit(version=item.current_version, by=request.user, link_base=_link_base(request))
     except ValidationError as error:
@@ -244,7 +244,7 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def revise(request: HttpRequest, pk: int) -> HttpResponse:
     """Start a new draft version from the submitted one; the submitted version stays readable."""
-    item = reads.item_for(request.user, pk, write=True)
+    item = access.item_for(request.user, pk, write=True)
     try:
         version = services.version_revise(item=item, by=request.user)
     except ValidationError as error:
@@ -258,7 +258,7 @@ def revise(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def witness_send(request: HttpRequest, pk: int) -> HttpResponse:
     """Email the witness a new confirmation link."""
-    item = reads.item_for(request.user, pk, write=True)
+    item = access.item_for(request.user, pk, write=True)
     version = item.current_version
     try:
         if version.status != VersionStatus.SUBMITTED:

@@ -6,7 +6,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from candidates.services_plan import home_enrolments
+from candidates.services.plan import home_enrolments
 
 ROW_LINKS = ("enrolment_detail", "self_assessment", "unit_choice")
 PK_MARK = 987654321  # a pk no path contains otherwise

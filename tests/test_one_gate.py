@@ -26,7 +26,7 @@ def _request_modules() -> list[Path]:
 
 def test_the_scan_finds_the_views_and_template_tags() -> None:
     names = {path.relative_to(ROOT).as_posix() for path in _request_modules()}
-    assert {"candidates/views.py", "portfolio_site/views.py", "assessments/views_centre.py",
+    assert {"candidates/views/enrolment.py", "portfolio_site/views.py", "assessments/views/certification.py",
             "assessments/templatetags/assessments_home.py", "evidence/templatetags/evidence_home.py"} <= names
 
 

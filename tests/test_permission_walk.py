@@ -38,7 +38,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from assessments.services_support import action_point_set, question_ask, visit_plan
+from assessments.services import action_point_set, question_ask, visit_plan
 from tests.assessments.factories import items_of, signed_unit, submitted_evidence, unit_of
 from tests.evidence.evidence_factories import first_file, make_evidence
 from tests.exports.portfolio_factory import make_export
@@ -168,7 +168,7 @@ class Row:
 WALK: dict[str, Row] = {
     # portfolio_site
     "home": Row(NO_KWARGS, get=signed_in()),
-    # accounts (candidates/account_urls.py)
+    # accounts (candidates/urls.py, account_urlpatterns)
     "login": Row(NO_KWARGS, get=public()),
     "logout": Row(NO_KWARGS, post=public(LOGIN)),
     "password_change": Row(NO_KWARGS, get=signed_in()),
@@ -197,7 +197,7 @@ WALK: dict[str, Row] = {
     "candidates:enrolment_pause": Row(ENROLMENT_PK, post=enrolment_write(MANAGERS)),
     "candidates:enrolment_resume": Row(ENROLMENT_PK, post=enrolment_write(MANAGERS)),
     "candidates:enrolment_withdraw": Row(ENROLMENT_PK, post=enrolment_write(MANAGERS)),
-    # candidates: the first steps (candidates/views_plan.py). The self-assessment is the candidate's own;
+    # candidates: the first steps (candidates/views/plan.py). The self-assessment is the candidate's own;
     # the plan is changed by the candidate or their assessor (the stranger assessor assesses the foreign one).
     "candidates:self_assessment": Row(
         ENROLMENT_PK, get=enrolment_read(), post=enrolment_write({"candidate"}),
@@ -228,7 +228,7 @@ WALK: dict[str, Row] = {
         {"any": lambda w: {"token": "not-a-signed-token"}}, get=public(400), post=public(400)
     ),
     # assessments: the tracking matrix
-    "tracking:matrix": Row(ENROLMENT_PK, get=enrolment_read()),
+    "assessments:matrix": Row(ENROLMENT_PK, get=enrolment_read()),
     # assessments: the assessor's day, sign-off, quality assurance, support, history, certification
     "assessments:caseload": Row(NO_KWARGS, get=_table(("any",), lambda role, target: (
         LOGIN if role == "anonymous" else OK if role in ASSESSORS else 403))),
@@ -238,7 +238,7 @@ WALK: dict[str, Row] = {
         LOGIN if role == "anonymous" else OK if role in SAMPLERS else 403))),
     "assessments:certification": Row(CENTRE_PK, get=centre_admin_only()),
     "assessments:claim_csv": Row(CENTRE_PK, get=centre_admin_only()),
-    "assessments:portfolio": Row(ENROLMENT_PK, get=enrolment_read()),
+    "assessments:progress": Row(ENROLMENT_PK, get=enrolment_read()),
     "assessments:history": Row(ENROLMENT_PK, get=enrolment_read()),
     "assessments:review": Row(SUBMITTED_PK, get=enrolment_read()),
     "assessments:mapping_add": Row(SUBMITTED_PK, post=enrolment_write(JUDGES)),

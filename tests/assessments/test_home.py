@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments import services
-from assessments.services_support import action_point_set, question_ask
+from assessments.services import action_point_set, question_ask
 from tests.assessments.factories import items_of, mapping_of, submitted_evidence
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from candidates.models import UnitChoice
-from candidates.services_plan import plan_save
+from candidates.services.plan import plan_save
 from evidence import services
 from evidence.models import Mapping, MappingStatus
 from tests.evidence.evidence_factories import make_evidence
@@ -42,7 +42,7 @@ def test_a_cell_counts_the_evidence_mapped_and_says_its_state_in_words(cara, enr
     criterion = _item(enrolment, "A1", "1.1")
     _map(enrolment, criterion, title="One")
     _map(enrolment, criterion, title="Two")
-    page = cara.get(reverse("tracking:matrix", kwargs={"pk": enrolment.pk})).content.decode()
+    page = cara.get(reverse("assessments:matrix", kwargs={"pk": enrolment.pk})).content.decode()
     cell = _cell(page, criterion)
     assert 'data-status="claimed"' in cell
     assert '<span class="matrix-count">2</span>' in cell
@@ -50,7 +50,7 @@ def test_a_cell_counts_the_evidence_mapped_and_says_its_state_in_words(cara, enr
 
 
 def test_a_cell_without_evidence_says_so(cara, enrolment):
-    page = cara.get(reverse("tracking:matrix", kwargs={"pk": enrolment.pk})).content.decode()
+    page = cara.get(reverse("assessments:matrix", kwargs={"pk": enrolment.pk})).content.decode()
     cell = _cell(page, _item(enrolment, "B3", "B3"))
     assert 'data-status="none"' in cell and "No evidence" in cell
 
@@ -59,7 +59,7 @@ def test_an_accepted_mapping_shows_accepted(cara, enrolment):
     criterion = _item(enrolment, "A2", "2.1")
     _map(enrolment, criterion)
     Mapping.objects.update(status=MappingStatus.ACCEPTED)
-    cell = _cell(cara.get(reverse("tracking:matrix", kwargs={"pk": enrolment.pk})).content.decode(), criterion)
+    cell = _cell(cara.get(reverse("assessments:matrix", kwargs={"pk": enrolment.pk})).content.decode(), criterion)
     assert 'data-status="accepted"' in cell and "\u2713" in cell
 
 
@@ -67,7 +67,7 @@ def test_a_cell_opens_the_library_filtered_to_its_item(cara, enrolment):
     criterion = _item(enrolment, "A1", "1.1")
     _map(enrolment, criterion, title="Mapped here")
     _map(enrolment, _item(enrolment, "A1", "1.2"), title="Mapped elsewhere")
-    page = cara.get(reverse("tracking:matrix", kwargs={"pk": enrolment.pk})).content.decode()
+    page = cara.get(reverse("assessments:matrix", kwargs={"pk": enrolment.pk})).content.decode()
     href = re.search(r'href="([^"]*)"', _cell(page, criterion)).group(1).replace("&amp;", "&")
     listed = cara.get(href).context["page"].object_list
     assert [item.current_version.title for item in listed] == ["Mapped here"]
@@ -75,14 +75,14 @@ def test_a_cell_opens_the_library_filtered_to_its_item(cara, enrolment):
 
 def test_only_the_chosen_units_are_shown(cara, enrolment):
     UnitChoice.objects.create(enrolment=enrolment, unit=enrolment.qualification.units.get(code="B1"))
-    page = cara.get(reverse("tracking:matrix", kwargs={"pk": enrolment.pk})).content.decode()
+    page = cara.get(reverse("assessments:matrix", kwargs={"pk": enrolment.pk})).content.decode()
     assert 'data-testid="matrix-unit-B1"' in page
     assert 'data-testid="matrix-unit-A1"' not in page
 
 
 def test_a_draft_plan_is_flagged_in_words_above_its_units(cara, enrolment):
     plan_save(enrolment=enrolment, codes=[], by=enrolment.candidate)  # A1 and A2 only: short of the rules
-    page = cara.get(reverse("tracking:matrix", kwargs={"pk": enrolment.pk})).content.decode()
+    page = cara.get(reverse("assessments:matrix", kwargs={"pk": enrolment.pk})).content.decode()
     assert "Draft — does not meet the rules yet" in page
     assert 'data-testid="matrix-unit-A1"' in page and 'data-testid="matrix-unit-B1"' not in page
 
@@ -93,7 +93,7 @@ def test_an_earlier_versions_mapping_no_longer_counts(cara, enrolment):
     services.version_submit(version=evidence.current_version, by=enrolment.candidate)
     new = services.version_revise(item=evidence, by=enrolment.candidate)
     services.mappings_set(version=new, assessable_item_ids=[second.pk], by=enrolment.candidate)
-    page = cara.get(reverse("tracking:matrix", kwargs={"pk": enrolment.pk})).content.decode()
+    page = cara.get(reverse("assessments:matrix", kwargs={"pk": enrolment.pk})).content.decode()
     assert 'data-status="none"' in _cell(page, first)
     assert 'data-status="claimed"' in _cell(page, second)
 
@@ -106,10 +106,10 @@ def test_the_matrix_costs_the_same_queries_whatever_the_size(cara, enrolment, co
     # session, user, enrolment (gate), roles, units, their items, the mapping counts, the navbar's admin check,
     # the signed-off items and the countersigned units
     with django_assert_num_queries(10):
-        response = cara.get(reverse("tracking:matrix", kwargs={"pk": enrolment.pk}))
+        response = cara.get(reverse("assessments:matrix", kwargs={"pk": enrolment.pk}))
     assert response.status_code == 200
 
 
 def test_a_stranger_gets_404(client, stranger_assessor, enrolment):
     client.force_login(stranger_assessor)
-    assert client.get(reverse("tracking:matrix", kwargs={"pk": enrolment.pk})).status_code == 404
+    assert client.get(reverse("assessments:matrix", kwargs={"pk": enrolment.pk})).status_code == 404

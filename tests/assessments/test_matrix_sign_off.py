@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _states(client, enrolment) -> dict[str, str]:
-    response = client.get(reverse("tracking:matrix", kwargs={"pk": enrolment.pk}))
+    response = client.get(reverse("assessments:matrix", kwargs={"pk": enrolment.pk}))
     return {f"{row.unit.code} {cell.item.code}": cell.state for row in response.context["rows"] for cell in row.cells}
 
 

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from assessments import reads, services
-from assessments.services_support import action_point_set, question_ask, visit_plan
+from assessments.services import action_point_set, question_ask, visit_plan
 from candidates.models import Enrolment
 from tests.assessments.factories import items_of, signed_unit, submitted_evidence
 from units.spec import spec_for

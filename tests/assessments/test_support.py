@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from assessments import audit
 from assessments.models import Question
-from assessments.services_support import (
+from assessments.services import (
     action_point_done,
     action_point_set,
     question_ask,

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from assessments import services
 from assessments.models import ActionPoint, ItemSignOff
-from assessments.services_support import action_point_reminders, action_point_set
+from assessments.services import action_point_reminders, action_point_set
 from assessments.tasks import send_action_point_reminders
 from tests.assessments.factories import accepted_evidence, items_of, mapping_of, signed_unit, submitted_evidence
 
@@ -56,7 +56,7 @@ def test_a_second_sign_off_request_shows_who_signed(client, enrolment, assessor)
 def test_the_eqa_reads_the_portfolio_and_its_sign_offs(client, enrolment, assessor, eqa) -> None:
     signed_unit(enrolment, "B3", assessor=assessor)
     client.force_login(eqa)
-    page = client.get(reverse("assessments:portfolio", kwargs={"pk": enrolment.pk})).content.decode()
+    page = client.get(reverse("assessments:progress", kwargs={"pk": enrolment.pk})).content.decode()
     assert "Signed off by Ash Assessor" in page and "/sign-off/" not in page
     history = client.get(reverse("assessments:history", kwargs={"pk": enrolment.pk})).content.decode()
     assert "Unit signed off" in history and "Item signed off" in history
@@ -88,7 +88,7 @@ def test_caseload_sorts_on_the_server_and_links_each_candidate(client, enrolment
     client.force_login(assessor)
     response = client.get(reverse("assessments:caseload") + "?sort=candidate")
     assert response.context["sort"] == "candidate"
-    assert reverse("assessments:portfolio", kwargs={"pk": enrolment.pk}) in response.content.decode()
+    assert reverse("assessments:progress", kwargs={"pk": enrolment.pk}) in response.content.decode()
 
 
 def test_action_point_reminder_is_sent_once(
@@ -117,7 +117,7 @@ def test_action_point_reminder_links_to_the_site(
 
 
 def test_done_action_points_get_no_reminder(enrolment, assessor, mailoutbox) -> None:
-    from assessments.services_support import action_point_done
+    from assessments.services import action_point_done
 
     point = action_point_set(enrolment=enrolment, by=assessor, text="x",
                              due=timezone.localdate() + datetime.timedelta(days=1))
@@ -149,7 +149,7 @@ def test_the_iqa_puts_a_unit_in_the_sample_from_the_sampling_page(client, enrolm
     assert sample_url in client.get(reverse("assessments:sampling")).content.decode()
     page = client.post(sample_url, follow=True).content.decode()
     assert "is in your sample" in page and "awaiting countersignature" in page
-    progress = client.get(reverse("assessments:portfolio", kwargs={"pk": enrolment.pk})).content.decode()
+    progress = client.get(reverse("assessments:progress", kwargs={"pk": enrolment.pk})).content.decode()
     assert "awaiting countersignature: not achieved yet" in progress
     assert "Not yet eligible" in progress
 

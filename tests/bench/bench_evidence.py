@@ -49,7 +49,7 @@ def run() -> None:
     client = Client()
     client.force_login(enrolment.candidate)
     library = reverse("evidence:library", kwargs={"pk": enrolment.pk})
-    matrix = reverse("tracking:matrix", kwargs={"pk": enrolment.pk})
+    matrix = reverse("assessments:matrix", kwargs={"pk": enrolment.pk})
     unit = enrolment.qualification.units.order_by("order").first()
 
     def page(url: str, query: dict | None = None, expect: bytes = b"") -> Callable[[], None]:

@@ -198,6 +198,7 @@ def _end_to_end(enrolment, workdir: Path) -> dict:
     from exports.images import PreparedImage
     from exports.models import ExportFormat, PortfolioExport
     from exports.render import Assets
+    from exports.services import build
 
     timings: dict[str, float] = {}
     seen: dict = {}
@@ -212,12 +213,12 @@ def _end_to_end(enrolment, workdir: Path) -> dict:
         return wrapper
 
     export = PortfolioExport.objects.create(enrolment=enrolment, format=ExportFormat.PDF, include_pdf_evidence=True)
-    originals = {name: getattr(services, name) for name in ("gather_portfolio", "prepare_assets", "render_in_child",
+    originals = {name: getattr(build, name) for name in ("gather_portfolio", "prepare_assets", "render_in_child",
                                                             "tempfile")}
-    services.gather_portfolio = timed("gather", originals["gather_portfolio"])
-    services.prepare_assets = timed("copies", originals["prepare_assets"])
-    services.render_in_child = timed("render", originals["render_in_child"])
-    services.tempfile = types.SimpleNamespace(
+    build.gather_portfolio = timed("gather", originals["gather_portfolio"])
+    build.prepare_assets = timed("copies", originals["prepare_assets"])
+    build.render_in_child = timed("render", originals["render_in_child"])
+    build.tempfile = types.SimpleNamespace(
         TemporaryDirectory=lambda **kwargs: contextlib.nullcontext(str(workdir)))
     try:
         start = time.perf_counter()
@@ -225,7 +226,7 @@ def _end_to_end(enrolment, workdir: Path) -> dict:
         timings["total"] = time.perf_counter() - start
     finally:
         for name, value in originals.items():
-            setattr(services, name, value)
+            setattr(build, name, value)
     export.refresh_from_db()
     if outcome != "done":
         raise SystemExit(f"The export did not finish: {outcome}: {export.error}")

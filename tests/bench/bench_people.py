@@ -28,7 +28,7 @@ def run() -> None:
     from django.urls import reverse
 
     from candidates.models import Enrolment, PlanStatus, Role, RoleKind
-    from candidates.services_plan import mandatory_codes
+    from candidates.services.plan import mandatory_codes
     from units.spec import spec_for
 
     quiet = open(os.devnull, "w")  # noqa: SIM115 - lives as long as the run

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from candidates.models import Centre, Enrolment, PlanStatus, Role, RoleKind, SelfAssessment
-from candidates.services_plan import saved_codes
+from candidates.services.plan import saved_codes
 from units.rules import evaluate
 from units.spec import spec_for
 

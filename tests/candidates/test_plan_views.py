@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from candidates import services_plan
 from candidates.models import PlanStatus, SelfAssessment, UnitChoice
+from candidates.services import plan as plan_services
 from units.models import Unit
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -36,7 +36,7 @@ def test_the_self_assessment_asks_one_question_per_unit_in_a_fieldset(as_candida
 def test_the_candidate_saves_their_self_assessment(as_candidate, enrolment) -> None:
     response = as_candidate.post(url("self_assessment", enrolment), ANSWERS)
     assert response.status_code == 302 and response["Location"] == url("unit_choice", enrolment)
-    assert services_plan.coverage_by_unit(enrolment) == {
+    assert plan_services.coverage_by_unit(enrolment) == {
         "A1": "fully", "A2": "partly", "B1": "not_yet", "B2": "fully", "B3": "partly"
     }
 
@@ -58,7 +58,7 @@ def test_an_empty_self_assessment_is_refused_with_every_unit_named(as_candidate,
 
 
 def test_the_assessor_reads_the_self_assessment_without_a_form(client, assessor, candidate, enrolment) -> None:
-    services_plan.self_assessment_save(enrolment=enrolment, coverage={"B2": "fully"}, by=candidate)
+    plan_services.self_assessment_save(enrolment=enrolment, coverage={"B2": "fully"}, by=candidate)
     client.force_login(assessor)
     html = client.get(url("self_assessment", enrolment)).content.decode()
     assert "I can do this fully" in html and 'type="radio"' not in html
@@ -86,7 +86,7 @@ def test_mandatory_units_are_ticked_locked_and_still_posted(as_candidate, enrolm
 
 
 def test_the_page_shows_the_saved_plan_and_its_rules(as_candidate, candidate, enrolment) -> None:
-    services_plan.plan_save(enrolment=enrolment, codes=["B1"], by=candidate)
+    plan_services.plan_save(enrolment=enrolment, codes=["B1"], by=candidate)
     html = as_candidate.get(url("unit_choice", enrolment)).content.decode()
     assert 'value="B1" id="unit-2"\n                     checked' in html
     assert "1 more credit needed in total" in html
@@ -133,7 +133,7 @@ def test_suggest_ticks_the_smallest_completion_without_saving(as_candidate, enro
 def test_suggest_prefers_units_the_job_covers(as_candidate, candidate, enrolment) -> None:
     # B2 and B3 both complete the plan at 18 credits; without a preference the earlier, B2, would win.
     Unit.objects.filter(qualification=enrolment.qualification, code="B2").update(value=6)
-    services_plan.self_assessment_save(
+    plan_services.self_assessment_save(
         enrolment=enrolment, coverage={"B2": "not_yet", "B3": "fully"}, by=candidate
     )
     response = as_candidate.post(url("unit_choice_suggest", enrolment), {"units": []})

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 
 from candidates import services
 from candidates.models import Enrolment, EnrolmentStatus, Reassignment, Role, RoleKind, User
+from candidates.services import csv_import
 from units.models import Pathway
 
 START = datetime.date(2026, 9, 1)
@@ -275,7 +276,7 @@ def test_bulk_enrol_rolls_back_rows_already_saved_when_a_later_one_fails(
             raise ValidationError("The database said no.")
         return real(**kwargs)
 
-    monkeypatch.setattr(services, "enrol_candidate", fail_the_second)
+    monkeypatch.setattr(csv_import, "enrol_candidate", fail_the_second)
     with pytest.raises(ValidationError, match="Line 3: The database said no."):
         services.bulk_enrol(centre=centre, by=centre_admin, rows=preview.rows)
     assert calls == ["a@example.org", "b@example.org"]

@@ -9,8 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from candidates import services_plan
 from candidates.models import Enrolment, Role, RoleKind, User
+from candidates.services import plan as plan_services
 
 HOME = "/"
 
@@ -24,23 +24,23 @@ def test_a_new_candidate_is_asked_to_start_their_self_assessment(client, candida
 
 
 def test_after_the_self_assessment_the_candidate_is_asked_to_choose_units(client, candidate, enrolment) -> None:
-    services_plan.self_assessment_save(enrolment=enrolment, coverage={"A1": "fully"}, by=candidate)
+    plan_services.self_assessment_save(enrolment=enrolment, coverage={"A1": "fully"}, by=candidate)
     client.force_login(candidate)
     html = client.get(HOME).content.decode()
     assert "Choose your units" in html and "Start your self-assessment" not in html
 
 
 def test_a_draft_plan_is_flagged_in_words(client, candidate, enrolment) -> None:
-    services_plan.self_assessment_save(enrolment=enrolment, coverage={"A1": "fully"}, by=candidate)
-    services_plan.plan_save(enrolment=enrolment, codes=[], by=candidate)
+    plan_services.self_assessment_save(enrolment=enrolment, coverage={"A1": "fully"}, by=candidate)
+    plan_services.plan_save(enrolment=enrolment, codes=[], by=candidate)
     client.force_login(candidate)
     html = client.get(HOME).content.decode()
     assert "Draft — does not meet the rules yet" in html and "Choose your units" in html
 
 
 def test_a_valid_plan_is_shown_as_valid(client, candidate, enrolment) -> None:
-    services_plan.self_assessment_save(enrolment=enrolment, coverage={"A1": "fully"}, by=candidate)
-    services_plan.plan_save(enrolment=enrolment, codes=["B2"], by=candidate)
+    plan_services.self_assessment_save(enrolment=enrolment, coverage={"A1": "fully"}, by=candidate)
+    plan_services.plan_save(enrolment=enrolment, codes=["B2"], by=candidate)
     client.force_login(candidate)
     html = client.get(HOME).content.decode()
     assert "Valid plan: meets every rule" in html and "Choose your units" not in html
@@ -57,7 +57,7 @@ def test_an_assessor_sees_the_enrolments_they_assess_only(client, assessor, enro
 def test_a_centre_admin_sees_every_enrolment_of_their_centre_with_its_plan(
     client, centre_admin, candidate, enrolment, other_enrolment, stranger_enrolment
 ) -> None:
-    services_plan.plan_save(enrolment=enrolment, codes=[], by=candidate)
+    plan_services.plan_save(enrolment=enrolment, codes=[], by=candidate)
     client.force_login(centre_admin)
     html = client.get(HOME).content.decode()
     assert "Cara Candidate" in html and "Olga Other" in html and "Stan Elsewhere" not in html
@@ -78,8 +78,8 @@ def _enrol_many(count: int, *, batch: str, centre, qualification, assessor, iqa)
     # Every row with a self-assessment and a saved plan, valid and draft alternately, so a query per
     # row for either would show in the count.
     for n, enrolment in enumerate(enrolments):
-        services_plan.self_assessment_save(enrolment=enrolment, coverage={"A1": "fully"}, by=enrolment.candidate)
-        services_plan.plan_save(enrolment=enrolment, codes=["B2"] if n % 2 else [], by=enrolment.candidate)
+        plan_services.self_assessment_save(enrolment=enrolment, coverage={"A1": "fully"}, by=enrolment.candidate)
+        plan_services.plan_save(enrolment=enrolment, codes=["B2"] if n % 2 else [], by=enrolment.candidate)
 
 
 def _home_queries(client) -> int:

@@ -23,11 +23,11 @@ from assessments.models import (
     UnitSignOff,
     Visit,
 )
-from candidates.demo import DEMO_PASSWORD, WORKED_EXAMPLE
 from candidates.models import Centre, Enrolment, PlanStatus, Role, RoleKind, User
-from evidence.demo import REFERRED_TITLE
 from evidence.models import EvidenceItem, EvidenceVersion, VersionStatus
 from exports.models import ExportStatus, PortfolioExport
+from portfolio_site.demo.evidence import REFERRED_TITLE
+from portfolio_site.demo.people import DEMO_PASSWORD, WORKED_EXAMPLE
 
 APPS = ("units", "candidates", "evidence", "assessments", "exports")
 SPECS = Path(settings.BASE_DIR) / "fixtures" / "qualifications"

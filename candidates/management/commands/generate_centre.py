@@ -28,7 +28,7 @@ from candidates.models import (
     UnitChoice,
     User,
 )
-from candidates.services_plan import mandatory_codes, planner_preferences, with_mandatory
+from candidates.services.plan import mandatory_codes, planner_preferences, with_mandatory
 from units.models import Qualification, QualificationKind
 from units.planner import Plan, plan
 from units.rules import Spec, evaluate

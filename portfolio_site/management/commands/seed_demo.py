@@ -12,12 +12,12 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.test.utils import override_settings
 
-from assessments.demo import seed_assessments, seed_support
-from candidates.demo import DEMO_PASSWORD, DemoPeople, seed_enrolments, seed_first_steps, seed_people
 from candidates.models import Enrolment, User
-from evidence.demo import seed_draft_evidence, seed_evidence
 from exports import services as export_services
 from exports.models import PortfolioExport
+from portfolio_site.demo.assessments import seed_assessments, seed_support
+from portfolio_site.demo.evidence import seed_draft_evidence, seed_evidence
+from portfolio_site.demo.people import DEMO_PASSWORD, DemoPeople, seed_enrolments, seed_first_steps, seed_people
 
 
 class Command(BaseCommand):

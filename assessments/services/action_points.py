@@ -1,0 +1,67 @@
+"""Action points the assessor sets, the candidate ticks done, and their reminders."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from candidates.models import Enrolment, User
+
+from .. import notify
+from ..models import ActionPoint, Visit
+
+
+@transaction.atomic
+def action_point_set(
+    *, enrolment: Enrolment, by: User, text: str, due: datetime.date, visit: Visit | None = None
+) -> ActionPoint:
+    """Set the candidate an action point with a due date (optionally at a visit)."""
+    errors = {}
+    if not text.strip():
+        errors["text"] = "Say what the candidate should do."
+    if due < timezone.localdate():
+        errors["due"] = "The due date is in the past; choose today or later."
+    if visit is not None and visit.enrolment_id != enrolment.pk:
+        errors["visit"] = "That visit belongs to another enrolment."
+    if errors:
+        raise ValidationError(errors)
+    return ActionPoint.objects.create(
+        enrolment=enrolment, visit=visit, text=text.strip(), due=due, set_by=by, set_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def action_point_done(*, action_point: ActionPoint, by: User) -> ActionPoint:
+    """The candidate ticks an action point done (doing it twice changes nothing)."""
+    action_point = ActionPoint.objects.select_for_update().get(pk=action_point.pk)
+    if action_point.done_at is None:
+        action_point.done_at = timezone.now()
+        action_point.save(update_fields=["done_at"])
+    return action_point
+
+
+def action_point_reminders(*, today: datetime.date | None = None, link_base: str = "") -> int:
+    """Email each candidate whose open action point is due tomorrow, once per point; returns how many were sent.
+
+    Each point is claimed under a row lock and flagged in the same transaction as its
+    email is queued (sent after commit), so two runs at once, or a retry, never send twice.
+    """
+    tomorrow = (today or timezone.localdate()) + datetime.timedelta(days=1)
+    due = ActionPoint.objects.open().filter(due=tomorrow, reminder_sent_at__isnull=True).values_list("pk", flat=True)
+    sent = 0
+    for pk in list(due):
+        with transaction.atomic():
+            point = (
+                ActionPoint.objects.select_for_update().select_related("enrolment__candidate")
+                .filter(pk=pk, reminder_sent_at__isnull=True, done_at__isnull=True).first()
+            )
+            if point is None:
+                continue
+            point.reminder_sent_at = timezone.now()
+            point.save(update_fields=["reminder_sent_at"])
+            notify.action_point_due(action_point=point, link_base=link_base)
+            sent += 1
+    return sent

@@ -1,0 +1,116 @@
+"""The assessor's decisions on mapped evidence: accept, refer, map, unmap, feedback.
+
+Atomic, keyword-only; ValidationError with a message a person can act on; each writes
+its audit record in the same transaction and sends its email after commit. Who may
+call them is decided by the views through the gate.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from candidates.models import User
+from evidence import services as evidence_services
+from evidence.models import EvidenceItem, EvidenceVersion, Mapping, VersionStatus
+from units.models import AssessableItem
+
+from .. import audit, notify
+from ..models import (
+    Decision,
+    DecisionOutcome,
+    FeedbackMessage,
+    ItemSignOff,
+)
+
+
+def _decide(*, mapping: Mapping, by: User, outcome: str, feedback: str, link_base: str) -> Decision:
+    mapping = Mapping.objects.select_for_update().select_related(
+        "version__item__enrolment", "assessable_item__unit"
+    ).get(pk=mapping.pk)
+    version = mapping.version
+    enrolment = version.item.enrolment
+    if version.status != VersionStatus.SUBMITTED:
+        raise ValidationError("This version is still a draft: decisions are made on submitted evidence only.")
+    if version.item.current_version_id != version.pk:
+        raise ValidationError("A newer version of this evidence exists: judge that one instead.")
+    if ItemSignOff.objects.current().filter(enrolment=enrolment, assessable_item=mapping.assessable_item).exists():
+        raise ValidationError(f"{mapping.assessable_item} is already signed off; its decisions are final.")
+    if mapping.status == outcome:
+        raise ValidationError(f"This mapping is already {mapping.get_status_display().lower()}.")
+    before = mapping.status
+    now = timezone.now()
+    decision = Decision.objects.create(
+        enrolment=enrolment, mapping=mapping, version=version, assessable_item=mapping.assessable_item,
+        outcome=outcome, feedback=feedback.strip(), by=by, at=now,
+    )
+    mapping.status = outcome
+    mapping.save(update_fields=["status"])
+    if feedback.strip():
+        FeedbackMessage.objects.create(
+            enrolment=enrolment, evidence=version.item, version=version, decision=decision, author=by,
+            text=feedback.strip(), at=now,
+        )
+    audit.record(
+        actor=by, action=f"mapping {outcome}", obj=decision, enrolment_id=enrolment.pk,
+        object_label=f"{version.title} v{version.number} → {mapping.assessable_item}",
+        before={"status": before}, after={"status": outcome, "feedback": feedback.strip()},
+    )
+    notify.decision_made(decision=decision, link_base=link_base)
+    return decision
+
+
+@transaction.atomic
+def mapping_accept(*, mapping: Mapping, by: User, link_base: str = "") -> Decision:
+    """Accept one mapping of a submitted, current version: it now counts towards signing its item off."""
+    return _decide(mapping=mapping, by=by, outcome=DecisionOutcome.ACCEPTED, feedback="", link_base=link_base)
+
+
+@transaction.atomic
+def mapping_refer(*, mapping: Mapping, by: User, feedback: str, link_base: str = "") -> Decision:
+    """Refer one mapping back to the candidate with feedback saying what is missing."""
+    if not feedback.strip():
+        raise ValidationError({"feedback": "Say what is missing, so the candidate knows how to revise the evidence."})
+    return _decide(mapping=mapping, by=by, outcome=DecisionOutcome.REFERRED, feedback=feedback, link_base=link_base)
+
+
+@transaction.atomic
+def mapping_add(*, version: EvidenceVersion, assessable_item: AssessableItem, by: User) -> Mapping:
+    """Map a submitted version to one more assessable item, on the candidate's behalf."""
+    wanted = set(version.mappings.values_list("assessable_item_id", flat=True))
+    if assessable_item.pk in wanted:
+        raise ValidationError(f"This evidence is already mapped to {assessable_item}.")
+    mappings = evidence_services.mappings_set(
+        version=version, assessable_item_ids=wanted | {assessable_item.pk}, by=by
+    )
+    added = next(m for m in mappings if m.assessable_item_id == assessable_item.pk)
+    audit.record(
+        actor=by, action="mapping added", obj=added, enrolment_id=version.item.enrolment_id,
+        object_label=f"{version.title} v{version.number} → {assessable_item}", after={"status": added.status},
+    )
+    return added
+
+
+@transaction.atomic
+def mapping_remove(*, mapping: Mapping, by: User) -> None:
+    """Remove a claim nobody has judged yet from a version."""
+    version = mapping.version
+    label = f"{version.title} v{version.number} → {mapping.assessable_item}"
+    remaining = set(version.mappings.exclude(pk=mapping.pk).values_list("assessable_item_id", flat=True))
+    evidence_services.mappings_set(version=version, assessable_item_ids=remaining, by=by)
+    audit.record(
+        actor=by, action="mapping removed", object_type="evidence.Mapping", object_id=mapping.pk,
+        object_label=label, enrolment_id=version.item.enrolment_id, before={"status": mapping.status},
+    )
+
+
+@transaction.atomic
+def feedback_post(*, evidence: EvidenceItem, by: User, text: str) -> FeedbackMessage:
+    """Add a message to the conversation on an evidence item."""
+    if not text.strip():
+        raise ValidationError({"text": "Write your message before sending it."})
+    return FeedbackMessage.objects.create(
+        enrolment_id=evidence.enrolment_id, evidence=evidence, version_id=evidence.current_version_id, author=by,
+        text=text.strip(), at=timezone.now(),
+    )

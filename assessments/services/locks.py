@@ -1,0 +1,17 @@
+"""The row locks and wording shared by the assessment writes."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from candidates.models import Enrolment
+
+
+def when_words(moment: object) -> str:
+    return date_format(timezone.localtime(moment), "j F Y, H:i")
+
+
+def lock_enrolment(enrolment: Enrolment) -> Enrolment:
+    # Every sign-off of one enrolment queues behind this row lock: no two can interleave.
+    return Enrolment.objects.select_for_update().get(pk=enrolment.pk)

@@ -1,0 +1,53 @@
+"""Action points of one enrolment: set by the assessor, ticked done by the candidate."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from .. import gate, services
+from ..forms import ActionPointForm
+from ..models import ActionPoint
+from .outcome import done, form_error
+
+
+@login_required
+@require_GET
+def action_points(request: HttpRequest, pk: int) -> HttpResponse:
+    """The candidate's action points, overdue ones flagged; set one (assessor) or tick one done (candidate)."""
+    enrolment = gate.enrolment(request, pk)
+    return render(request, "assessments/action_points.html", {
+        "enrolment": enrolment, "points": ActionPoint.objects.filter(enrolment=enrolment),
+        "today": timezone.localdate(),
+        "form": ActionPointForm() if enrolment.viewer_relations & gate.JUDGES else None,
+        "may_tick": bool(enrolment.viewer_relations & gate.CANDIDATE),
+    })
+
+
+@login_required
+@require_POST
+def action_point_set(request: HttpRequest, pk: int) -> HttpResponse:
+    """Set the candidate an action point with a due date."""
+    enrolment = gate.enrolment(request, pk, gate.JUDGES)
+    form = ActionPointForm(request.POST)
+    if not form.is_valid():
+        return done(request, "assessments:action_points", pk=pk, error=form_error(form))
+    try:
+        services.action_point_set(enrolment=enrolment, by=request.user, **form.cleaned_data)
+    except ValidationError as error:
+        return done(request, "assessments:action_points", pk=pk, error=error)
+    return done(request, "assessments:action_points", pk=pk, success="Action point set.")
+
+
+@login_required
+@require_POST
+def action_point_done(request: HttpRequest, pk: int, point_pk: int) -> HttpResponse:
+    """The candidate ticks an action point done."""
+    enrolment = gate.enrolment(request, pk, gate.CANDIDATE)
+    point = gate.action_point_in(enrolment, point_pk)
+    services.action_point_done(action_point=point, by=request.user)
+    return done(request, "assessments:action_points", pk=pk, success="Marked done. Well done.")

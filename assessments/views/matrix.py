@@ -1,0 +1,44 @@
+"""The tracking matrix: a candidate's units x their assessable items, with the evidence behind each.
+
+It lives in `assessments` (DESIGN.md: a page showing a later app's data lives in
+that app) so that decisions and sign-off can join the evidence counts here.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from assessments.reads import signed_off_items
+from evidence import access as evidence_access
+from evidence import reads
+
+#: The states a cell can show, in the order of the legend, with the symbol that says it without colour.
+CELL_STATES = [
+    ("none", "No evidence", "\u2013"),
+    ("claimed", "Evidence claimed, awaiting a decision", "\u25cb"),
+    ("referred", "Referred: more or better evidence needed", "\u21a9"),
+    ("accepted", "Accepted", "\u2713"),
+    ("signed_off", "Signed off by the assessor", "\u2714"),
+    ("countersigned", "Signed off and countersigned by the IQA", "\u2605"),
+]
+
+
+@login_required
+@require_GET
+def matrix(request: HttpRequest, pk: int) -> HttpResponse:
+    """The matrix for one enrolment; each cell links to the library filtered to that item. Fixed query count."""
+    enrolment = evidence_access.evidence_enrolment_for(request.user, pk)
+    rows = reads.matrix(enrolment)
+    signed, countersigned_units = signed_off_items(enrolment)
+    shown = {state: (label, symbol) for state, label, symbol in CELL_STATES}
+    for row in rows:
+        for cell in row.cells:
+            # Sign-off outranks the evidence counts: the cell says how far the item got.
+            cell.state = cell.status  # type: ignore[attr-defined]
+            if cell.item.pk in signed:
+                cell.state = "countersigned" if row.unit.pk in countersigned_units else "signed_off"
+            cell.label, cell.symbol = shown[cell.state]  # type: ignore[attr-defined]
+    return render(request, "assessments/matrix.html", {"enrolment": enrolment, "rows": rows, "states": CELL_STATES})

@@ -1,0 +1,34 @@
+"""A candidate's progress page: each unit's items, sign-offs, declarations and the IQA's review."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from units.spec import spec_for
+
+from .. import gate, reads
+from ..forms import CountersignForm, IqaReferForm
+from ..models import LearnerDeclaration, UnitSignOff
+
+
+@login_required
+@require_GET
+def progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every unit of the candidate with each item's evidence and sign-off, the unit's sign-off and eligibility."""
+    enrolment = gate.enrolment(request, pk)
+    units = reads.unit_statuses(enrolment)
+    achieved = reads.achieved_units([enrolment.pk]).get(enrolment.pk, [])
+    relations = enrolment.viewer_relations
+    return render(request, "assessments/portfolio.html", {
+        "enrolment": enrolment, "units": units,
+        "eligibility": reads.eligibility(enrolment, achieved, spec_for(enrolment.qualification)),
+        "may_judge": bool(relations & gate.JUDGES),
+        "may_observe": bool(relations & gate.OBSERVERS),
+        "may_declare": bool(relations & gate.CANDIDATE),
+        "may_review": bool(relations & gate.QUALITY),
+        "learner_text": LearnerDeclaration.TEXT, "assessor_text": UnitSignOff.DECLARATION,
+        "countersign_form": CountersignForm(), "refer_form": IqaReferForm(),
+    })

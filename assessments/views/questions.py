@@ -1,0 +1,71 @@
+"""A candidate's questions to their assessor and the replies."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET, require_POST
+
+from .. import gate, services
+from ..forms import QuestionForm, ReplyForm
+from ..models import Question
+from .outcome import done
+
+
+@login_required
+@require_GET
+def questions(request: HttpRequest, pk: int) -> HttpResponse:
+    """The candidate's questions, newest first, unanswered ones marked; the form to ask one."""
+    enrolment = gate.enrolment(request, pk)
+    return render(request, "assessments/questions.html", {
+        "enrolment": enrolment,
+        "questions": Question.objects.filter(enrolment=enrolment).select_related("asked_by"),
+        "form": QuestionForm() if enrolment.viewer_relations & gate.CANDIDATE else None,
+    })
+
+
+@login_required
+@require_POST
+def question_ask(request: HttpRequest, pk: int) -> HttpResponse:
+    """The candidate asks their assessor a question."""
+    enrolment = gate.enrolment(request, pk, gate.CANDIDATE)
+    form = QuestionForm(request.POST)
+    form.is_valid()
+    try:
+        question = services.question_ask(
+            enrolment=enrolment, by=request.user, subject=form.cleaned_data.get("subject", ""),
+            text=form.cleaned_data.get("text", ""),
+        )
+    except ValidationError as error:
+        return done(request, "assessments:questions", pk=pk, error=error)
+    return done(request, "assessments:question_detail", pk=pk, question_pk=question.pk,
+                success="Your question was sent to your assessor.")
+
+
+@login_required
+@require_GET
+def question_detail(request: HttpRequest, pk: int, question_pk: int) -> HttpResponse:
+    """One question and its thread of replies."""
+    enrolment = gate.enrolment(request, pk)
+    question = gate.question_in(enrolment, question_pk)
+    return render(request, "assessments/question_detail.html", {
+        "enrolment": enrolment, "question": question, "replies": question.replies.select_related("author"),
+        "form": ReplyForm() if enrolment.viewer_relations & gate.TALKERS else None,
+    })
+
+
+@login_required
+@require_POST
+def question_reply(request: HttpRequest, pk: int, question_pk: int) -> HttpResponse:
+    """Add a reply to a question's thread."""
+    enrolment = gate.enrolment(request, pk, gate.TALKERS)
+    question = gate.question_in(enrolment, question_pk)
+    form = ReplyForm(request.POST)
+    form.is_valid()
+    try:
+        services.question_reply(question=question, by=request.user, text=form.cleaned_data.get("text", ""))
+    except ValidationError as error:
+        return done(request, "assessments:question_detail", pk=pk, question_pk=question.pk, error=error)
+    return done(request, "assessments:question_detail", pk=pk, question_pk=question.pk, success="Reply sent.")

@@ -1,0 +1,125 @@
+"""The review page of one evidence item and its one-action URLs: accept, refer, map, unmap, feedback."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET, require_POST
+
+from evidence.models import EvidenceFile, Mapping, VersionStatus
+from evidence.reads import mappable_items
+
+from .. import gate, services
+from ..forms import FeedbackForm, MappingAddForm, ReferForm
+from ..models import Decision, FeedbackMessage
+from .outcome import done, link_base
+
+
+@login_required
+@require_GET
+def review(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResponse:
+    """The evidence with inline previews, its text, every item it claims with its decisions, and the conversation."""
+    enrolment = gate.enrolment(request, pk)
+    item = gate.evidence_in(enrolment, evidence_pk)
+    version = item.current_version
+    mappings = list(Mapping.objects.filter(version=version).select_related("assessable_item__unit", "mapped_by"))
+    decisions: dict[int, list[Decision]] = {}
+    for decision in Decision.objects.filter(mapping__in=mappings).select_related("by").order_by("at", "pk"):
+        decisions.setdefault(decision.mapping_id, []).append(decision)
+    for mapping in mappings:
+        mapping.decision_list = decisions.get(mapping.pk, [])
+    judge = bool(enrolment.viewer_relations & gate.JUDGES)
+    mapped = {m.assessable_item_id for m in mappings}
+    return render(request, "assessments/review.html", {
+        "enrolment": enrolment, "item": item, "version": version,
+        "files": EvidenceFile.objects.filter(version=version),
+        "mappings": mappings,
+        "older_versions": item.versions.exclude(pk=version.pk).order_by("-number"),
+        "messages_list": FeedbackMessage.objects.filter(evidence=item).select_related("author", "version"),
+        "may_judge": judge and version.status == VersionStatus.SUBMITTED,
+        "may_talk": bool(enrolment.viewer_relations & gate.TALKERS),
+        "refer_form": ReferForm(),
+        "feedback_form": FeedbackForm(),
+        "add_form": (MappingAddForm(items=[i for i in mappable_items(enrolment) if i.pk not in mapped])
+                     if judge else None),
+    })
+
+
+def _back(request: HttpRequest, pk: int, evidence_pk: int, **outcome: object) -> HttpResponse:
+    return done(request, "assessments:review", pk=pk, evidence_pk=evidence_pk, **outcome)
+
+
+@login_required
+@require_POST
+def mapping_accept(request: HttpRequest, pk: int, mapping_pk: int) -> HttpResponse:
+    """Accept one mapping."""
+    enrolment = gate.enrolment(request, pk, gate.JUDGES)
+    mapping = gate.mapping_in(enrolment, mapping_pk)
+    try:
+        services.mapping_accept(mapping=mapping, by=request.user, link_base=link_base(request))
+    except ValidationError as error:
+        return _back(request, pk, mapping.version.item_id, error=error)
+    return _back(request, pk, mapping.version.item_id, success=f"Accepted for {mapping.assessable_item}.")
+
+
+@login_required
+@require_POST
+def mapping_refer(request: HttpRequest, pk: int, mapping_pk: int) -> HttpResponse:
+    """Refer one mapping back to the candidate with feedback."""
+    enrolment = gate.enrolment(request, pk, gate.JUDGES)
+    mapping = gate.mapping_in(enrolment, mapping_pk)
+    form = ReferForm(request.POST)
+    feedback = form.cleaned_data["feedback"] if form.is_valid() else ""
+    try:
+        services.mapping_refer(mapping=mapping, by=request.user, feedback=feedback, link_base=link_base(request))
+    except ValidationError as error:
+        return _back(request, pk, mapping.version.item_id, error=error)
+    return _back(request, pk, mapping.version.item_id,
+                 success=f"Referred back for {mapping.assessable_item}; the candidate has your feedback.")
+
+
+@login_required
+@require_POST
+def mapping_add(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResponse:
+    """Map the evidence to one more assessable item, on the candidate's behalf."""
+    enrolment = gate.enrolment(request, pk, gate.JUDGES)
+    item = gate.evidence_in(enrolment, evidence_pk)
+    form = MappingAddForm(request.POST, items=mappable_items(enrolment))
+    if not form.is_valid():
+        return _back(request, pk, evidence_pk, error=ValidationError("Choose an item to map this evidence to."))
+    try:
+        services.mapping_add(version=item.current_version, assessable_item=form.cleaned_data["item"],
+                             by=request.user)
+    except ValidationError as error:
+        return _back(request, pk, evidence_pk, error=error)
+    return _back(request, pk, evidence_pk, success=f"Mapped to {form.cleaned_data['item']}.")
+
+
+@login_required
+@require_POST
+def mapping_remove(request: HttpRequest, pk: int, mapping_pk: int) -> HttpResponse:
+    """Remove a claim nobody has judged yet."""
+    enrolment = gate.enrolment(request, pk, gate.JUDGES)
+    mapping = gate.mapping_in(enrolment, mapping_pk)
+    try:
+        services.mapping_remove(mapping=mapping, by=request.user)
+    except ValidationError as error:
+        return _back(request, pk, mapping.version.item_id, error=error)
+    return _back(request, pk, mapping.version.item_id, success=f"Removed the mapping to {mapping.assessable_item}.")
+
+
+@login_required
+@require_POST
+def feedback_post(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResponse:
+    """Add a message to the conversation on this evidence."""
+    enrolment = gate.enrolment(request, pk, gate.TALKERS)
+    item = gate.evidence_in(enrolment, evidence_pk)
+    form = FeedbackForm(request.POST)
+    text = form.cleaned_data["text"] if form.is_valid() else ""
+    try:
+        services.feedback_post(evidence=item, by=request.user, text=text)
+    except ValidationError as error:
+        return _back(request, pk, evidence_pk, error=error)
+    return _back(request, pk, evidence_pk, success="Message sent.")

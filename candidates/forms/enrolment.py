@@ -1,0 +1,92 @@
+"""Input parsing for enrolment (one, or a CSV file) and reassignment."""
+
+from __future__ import annotations
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.core.files.uploadedfile import UploadedFile
+
+from units.models import Pathway, Qualification
+
+from ..access import people_with_role
+from ..models import Centre, RoleKind, User
+from ..services import CSV_MAX_BYTES
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: User) -> str:
+        return f"{obj.get_full_name() or obj.email} ({obj.email})"
+
+
+class QualificationChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Qualification) -> str:
+        return f"{obj.title} — {obj.code} version {obj.version}"
+
+
+class PathwayChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Pathway) -> str:
+        return f"{obj.qualification.title} (v{obj.qualification.version}): {obj.name}"
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class EnrolmentForm(forms.Form):
+    """One candidate on one qualification version at a centre; the service checks the combination."""
+
+    email = forms.EmailField(label="Candidate's email address",
+                             help_text="A new person gets an email inviting them to set a password.")
+    first_name = forms.CharField(max_length=150)
+    last_name = forms.CharField(max_length=150)
+    qualification = QualificationChoiceField(queryset=Qualification.objects.none(), label="Qualification version")
+    pathway = PathwayChoiceField(queryset=Pathway.objects.none(), required=False,
+                                 help_text="Only for a qualification with pathways.")
+    assessor = PersonChoiceField(queryset=User.objects.none())
+    iqa = PersonChoiceField(queryset=User.objects.none(), required=False, label="IQA")
+    start_date = forms.DateField(widget=DateInput)
+    planned_end_date = forms.DateField(widget=DateInput)
+    uln = forms.CharField(label="Unique learner number (ULN)", max_length=10, required=False,
+                          help_text="10 digits, when known.")
+    registration_number = forms.CharField(label="Awarding-body registration number", max_length=64, required=False,
+                                          help_text="When known.")
+
+    def __init__(self, *args: object, centre: Centre, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["qualification"].queryset = Qualification.objects.order_by("title", "version_order")
+        self.fields["pathway"].queryset = Pathway.objects.select_related("qualification").order_by(
+            "qualification__title", "qualification__version_order", "order", "name"
+        )
+        self.fields["assessor"].queryset = people_with_role(centre, RoleKind.ASSESSOR)
+        self.fields["iqa"].queryset = people_with_role(centre, RoleKind.IQA)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class EnrolmentUploadForm(forms.Form):
+    file = forms.FileField(label="CSV file", help_text="UTF-8 CSV, at most 1 MB and 1000 rows.")
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean_file(self) -> UploadedFile:
+        upload = self.cleaned_data["file"]
+        # Refused before reading: the parser holds the whole file in memory.
+        if upload.size > CSV_MAX_BYTES:
+            raise forms.ValidationError(f"The file is larger than {CSV_MAX_BYTES // 1_000_000} MB; split it.")
+        return upload
+
+
+class ReassignForm(forms.Form):
+    """The new assessor or IQA, chosen among the people holding that role in the enrolment's centre."""
+
+    to_user = PersonChoiceField(queryset=User.objects.none(), required=False)
+
+    def __init__(self, *args: object, centre: Centre, kind: str, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["to_user"]
+        field.queryset = people_with_role(centre, kind)
+        field.label = "New assessor" if kind == RoleKind.ASSESSOR else "New IQA"
+        field.empty_label = "— choose —" if kind == RoleKind.ASSESSOR else "— no IQA —"

@@ -1,0 +1,243 @@
+"""The candidate's first steps: the initial self-assessment and the plan of units.
+
+Writes (`self_assessment_save`, `plan_save`) are atomic, keyword-only and raise
+``ValidationError`` with a message a person can act on. Reads build what the
+pages show from the catalogue's `Spec` (one set of queries per request, however
+many units) and hand the rules engine and the planner plain unit codes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.core.paginator import Page, Paginator
+from django.db import transaction
+from django.db.models import Exists, OuterRef, QuerySet
+from django.utils import timezone
+
+from units.models import Unit
+from units.planner import Impossible, Plan, plan
+from units.rules import Evaluation, PathwayError, Spec, UnknownUnits, evaluate, words
+from units.spec import spec_for
+
+from ..access import enrolments_visible_to
+from ..models import (
+    Coverage,
+    Enrolment,
+    EnrolmentStatus,
+    PlanStatus,
+    SelfAssessment,
+    UnitChoice,
+    User,
+)
+
+#: Enrolments whose plan may still change.
+OPEN_STATUSES = frozenset({EnrolmentStatus.ACTIVE, EnrolmentStatus.PAUSED})
+HOME_PAGE_SIZE = 100
+
+#: Later apps add sources of units the planner should prefer for an enrolment (the evidence app: units
+#: that already have evidence), registered in their AppConfig.ready(), since candidates may not import them.
+PREFERENCE_SOURCES: list[Callable[[Enrolment], Iterable[str]]] = []
+
+
+# --------------------------------------------------------------------------- reads
+
+
+def pathway_of(enrolment: Enrolment) -> str | None:
+    """The name of the pathway the enrolment follows, as the rules engine knows it."""
+    return enrolment.pathway.name if enrolment.pathway_id else None
+
+
+def mandatory_codes(spec: Spec, pathway: str | None) -> frozenset[str]:
+    """The units every plan must contain: the scope of each mandatory rule that applies to `pathway`."""
+    codes: set[str] = set()
+    for rule in spec.rules:
+        if rule.kind != "mandatory" or rule.pathway not in (None, pathway):
+            continue
+        if rule.units:
+            codes.update(rule.units)
+        elif rule.groups:
+            codes.update(u.code for u in spec.units if u.group is not None and _in_groups(spec, u.group, rule.groups))
+        else:
+            codes.update(u.code for u in spec.units)
+    return frozenset(codes)
+
+
+def _in_groups(spec: Spec, group: str, wanted: tuple[str, ...]) -> bool:
+    parents = {g.code: g.parent for g in spec.groups}
+    current: str | None = group
+    while current is not None:
+        if current in wanted:
+            return True
+        current = parents.get(current)
+    return False
+
+
+def saved_codes(enrolment: Enrolment) -> list[str]:
+    """The unit codes of the enrolment's saved plan, in spec order."""
+    return list(enrolment.unit_choices.order_by("unit__order", "unit__code").values_list("unit__code", flat=True))
+
+
+def coverage_by_unit(enrolment: Enrolment) -> dict[str, str]:
+    """The self-assessment as {unit code: coverage}; units not assessed yet are absent."""
+    return dict(enrolment.self_assessments.values_list("unit__code", "coverage"))
+
+
+def suggestion_preferences(enrolment: Enrolment) -> tuple[str, ...]:
+    """Units the planner should prefer for `enrolment`: what the self-assessment says the job covers
+    (fully, then partly), then units that already have evidence (from PREFERENCE_SOURCES)."""
+    preferred = list(planner_preferences(coverage_by_unit(enrolment)))
+    for source in PREFERENCE_SOURCES:
+        preferred.extend(source(enrolment))
+    return tuple(dict.fromkeys(preferred))
+
+
+def planner_preferences(coverage: Mapping[str, str]) -> tuple[str, ...]:
+    """Units the planner should prefer, best first: those the job covers fully, then partly."""
+    fully = sorted(code for code, value in coverage.items() if value == Coverage.FULLY)
+    partly = sorted(code for code, value in coverage.items() if value == Coverage.PARTLY)
+    return (*fully, *partly)
+
+
+def with_mandatory(spec: Spec, pathway: str | None, codes: Iterable[str]) -> list[str]:
+    """`codes` plus the mandatory units, without duplicates, in spec order.
+
+    Codes the spec does not have are kept, at the end, so the rules engine names them.
+    """
+    wanted = set(codes) | mandatory_codes(spec, pathway)
+    known = [u.code for u in spec.units if u.code in wanted]
+    return known + sorted(wanted.difference(known))
+
+
+def plan_check(*, spec: Spec, pathway: str | None, codes: Iterable[str]) -> Evaluation:
+    """Evaluate the units `codes` (mandatory units always included) against the rules of combination.
+
+    Raises ValidationError for a code the qualification does not have or a pathway that does not apply.
+    """
+    try:
+        return evaluate(spec, with_mandatory(spec, pathway, codes), pathway)
+    except UnknownUnits as error:
+        raise ValidationError(f"{error}. Choose from the units listed.") from error
+    except PathwayError as error:
+        raise ValidationError(f"{error}. Ask your centre to set your pathway.") from error
+
+
+def plan_suggest(
+    *, spec: Spec, pathway: str | None, codes: Iterable[str], prefer: Iterable[str] = ()
+) -> Plan | Impossible:
+    """The planner's smallest completion of `codes` (mandatory units included), preferring the units `prefer`.
+
+    Nothing is saved: the page pre-ticks the proposal for the candidate to accept or change. The
+    preferences are a parameter because candidates may not import later apps: the unit-choice view
+    passes the self-assessment's (`planner_preferences`), and a page of a later app may add the units
+    that already have evidence. Among completions of the same total and size the planner takes the one
+    with the most preferred units; it weighs every preferred unit alike, so "fully" before "partly"
+    only orders the list.
+    """
+    try:
+        return plan(spec, with_mandatory(spec, pathway, codes), prefer=tuple(prefer), pathway=pathway)
+    except PathwayError as error:
+        return Impossible((f"{error}. Ask your centre to set your pathway.",))
+    except UnknownUnits as error:
+        return Impossible((f"{error}. Choose from the units listed.",))
+
+
+@dataclass(frozen=True)
+class HomeEnrolments:
+    """What the home page lists: the person's own enrolments, and a page of those they may see as staff."""
+
+    own: list[Enrolment]
+    others: Page
+
+
+#: What a home-page row shows; loading only these keeps a page of 100 rows cheap to build.
+HOME_FIELDS = (
+    "status", "plan_status", "plan_saved_at", "candidate__first_name", "candidate__last_name", "candidate__email",
+    "qualification__title", "centre__name", "assessor__first_name", "assessor__last_name", "assessor__email",
+)
+IQA_FIELDS = ("iqa__first_name", "iqa__last_name", "iqa__email")
+
+
+def _annotated(queryset: QuerySet[Enrolment], *, with_iqa: bool) -> QuerySet[Enrolment]:
+    related = ("candidate", "centre", "qualification", "assessor", *(("iqa",) if with_iqa else ()))
+    return (
+        queryset.select_related(*related)
+        .only(*HOME_FIELDS, *(IQA_FIELDS if with_iqa else ()))
+        .annotate(has_self_assessment=Exists(SelfAssessment.objects.filter(enrolment=OuterRef("pk"))))
+    )
+
+
+def home_enrolments(user: User, *, page: int | str | None = 1) -> HomeEnrolments:
+    """The enrolments the home page shows `user`, in a fixed number of queries however many there are."""
+    visible = enrolments_visible_to(user)
+    own = list(_annotated(visible.filter(candidate=user), with_iqa=True))
+    others = Paginator(_annotated(visible.exclude(candidate=user), with_iqa=False), HOME_PAGE_SIZE).get_page(page)
+    return HomeEnrolments(own=own, others=others)
+
+
+def total_words(spec: Spec, total: int) -> str:
+    """'42 credits', '100 unit values', '6 units'."""
+    return f"{total} {words(total, spec.value_name == 'none', spec.value_name)}"
+
+
+# --------------------------------------------------------------------------- writes
+
+
+def _ensure_open(enrolment: Enrolment) -> None:
+    if enrolment.status not in OPEN_STATUSES:
+        raise ValidationError(
+            f"This enrolment is {enrolment.get_status_display().lower()}: its plan can no longer change."
+        )
+
+
+@transaction.atomic
+def self_assessment_save(*, enrolment: Enrolment, coverage: Mapping[str, str], by: User) -> int:
+    """Record how far the candidate's job covers each unit ({unit code: fully|partly|not_yet}).
+
+    Replaces earlier answers for the units given; returns how many units were recorded.
+    """
+    _ensure_open(enrolment)
+    valid = set(Coverage.values)
+    wrong = sorted(code for code, value in coverage.items() if value not in valid)
+    if wrong:
+        raise ValidationError(f"Choose fully, partly or not yet for {', '.join(wrong)}.")
+    units = dict(Unit.objects.filter(qualification_id=enrolment.qualification_id).values_list("code", "pk"))
+    unknown = sorted(set(coverage) - set(units))
+    if unknown:
+        raise ValidationError(f"This qualification has no unit {', '.join(unknown)}.")
+    rows = [
+        SelfAssessment(enrolment=enrolment, unit_id=units[code], coverage=value) for code, value in coverage.items()
+    ]
+    SelfAssessment.objects.bulk_create(
+        rows, update_conflicts=True, unique_fields=["enrolment", "unit"], update_fields=["coverage", "updated_at"]
+    )
+    return len(rows)
+
+
+@transaction.atomic
+def plan_save(*, enrolment: Enrolment, codes: Iterable[str], by: User, spec: Spec | None = None) -> Evaluation:
+    """Save the units `codes` (mandatory units added) as the enrolment's plan.
+
+    A plan that meets every rule is saved as valid; one that does not is kept as a draft.
+    Returns the evaluation the status was decided by.
+    """
+    _ensure_open(enrolment)
+    spec = spec or spec_for(enrolment.qualification)
+    pathway = pathway_of(enrolment)
+    evaluation = plan_check(spec=spec, pathway=pathway, codes=codes)
+    chosen = with_mandatory(spec, pathway, codes)
+    # Lock the enrolment row so two saves of the same plan cannot interleave their deletes and inserts.
+    Enrolment.objects.select_for_update().filter(pk=enrolment.pk).values_list("pk").first()
+    units = dict(
+        Unit.objects.filter(qualification_id=enrolment.qualification_id, code__in=chosen).values_list("code", "pk")
+    )
+    UnitChoice.objects.filter(enrolment=enrolment).exclude(unit_id__in=units.values()).delete()
+    UnitChoice.objects.bulk_create(
+        [UnitChoice(enrolment=enrolment, unit_id=pk) for pk in units.values()], ignore_conflicts=True
+    )
+    enrolment.plan_status = PlanStatus.VALID if evaluation.valid else PlanStatus.DRAFT
+    enrolment.plan_saved_at = timezone.now()
+    enrolment.save(update_fields=["plan_status", "plan_saved_at"])
+    return evaluation

@@ -1,0 +1,133 @@
+"""The centre admin's pages of a centre: the centres they run, their enrolments, enrolling one or a CSV of many.
+
+Each view: the access gate -> a form -> one service -> redirect or render.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from .. import access, services
+from ..forms.enrolment import EnrolmentForm, EnrolmentUploadForm
+from ..models import EnrolmentStatus, RoleKind
+
+BULK_SESSION_KEY = "bulk-enrolment-{centre}"
+
+
+PAGE_SIZE = 50
+
+
+def _base_url(request: HttpRequest) -> str:
+    return request.build_absolute_uri("/")
+
+
+@login_required
+@require_GET
+def centre_list(request: HttpRequest) -> HttpResponse:
+    """The centres this person administers; straight to the enrolments when there is one."""
+    centres = list(access.centres_administered_by(request.user))
+    if not centres:
+        raise PermissionDenied("Only centre administrators manage enrolments.")
+    if len(centres) == 1:
+        return redirect("candidates:enrolment_list", centre_pk=centres[0].pk)
+    return render(request, "candidates/centre_list.html", {"centres": centres})
+
+
+@login_required
+@require_GET
+def enrolment_list(request: HttpRequest, centre_pk: int) -> HttpResponse:
+    """A centre's enrolments, filtered by status and assessor; those past their planned end flagged."""
+    centre = access.centre_for_admin(request.user, centre_pk)
+    enrolments = access.enrolments_visible_to(request.user).filter(centre=centre).with_related()
+    status = request.GET.get("status", "")
+    if status in EnrolmentStatus.values:
+        enrolments = enrolments.filter(status=status)
+    assessors = access.people_with_role(centre, RoleKind.ASSESSOR)
+    assessor = request.GET.get("assessor", "")
+    if assessor.isdigit():
+        enrolments = enrolments.filter(assessor_id=int(assessor))
+    if request.GET.get("overdue") == "1":
+        enrolments = enrolments.overdue()
+    page = Paginator(enrolments, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "candidates/enrolment_list.html", {
+        "centre": centre, "page": page, "statuses": EnrolmentStatus.choices, "assessors": assessors,
+        "filters": {"status": status, "assessor": assessor, "overdue": request.GET.get("overdue") == "1"},
+    })
+
+
+@login_required
+def enrolment_create(request: HttpRequest, centre_pk: int) -> HttpResponse:
+    """Enrol one candidate at a centre."""
+    centre = access.centre_for_admin(request.user, centre_pk)
+    form = EnrolmentForm(request.POST or None, centre=centre)
+    if request.method == "POST" and form.is_valid():
+        try:
+            enrolment = services.enrol_candidate(
+                centre=centre, by=request.user, base_url=_base_url(request), **form.cleaned_data
+            )
+        except ValidationError as error:
+            for name, field_messages in error.message_dict.items():
+                form.add_error(name if name in form.fields else None, field_messages)
+        else:
+            messages.success(request, f"{enrolment.candidate} is enrolled on {enrolment.qualification}.")
+            return redirect("candidates:enrolment_detail", pk=enrolment.pk)
+    return render(request, "candidates/enrolment_form.html", {"centre": centre, "form": form})
+
+
+@login_required
+def enrolment_upload(request: HttpRequest, centre_pk: int) -> HttpResponse:
+    """Upload a CSV and preview every row with its problems; nothing is saved here."""
+    centre = access.centre_for_admin(request.user, centre_pk)
+    form = EnrolmentUploadForm(request.POST or None, request.FILES or None)
+    preview = None
+    digest = ""
+    if request.method == "POST" and form.is_valid():
+        preview = services.parse_enrolment_csv(centre=centre, content=form.cleaned_data["file"].read())
+        key = BULK_SESSION_KEY.format(centre=centre.pk)
+        if preview.is_valid:
+            rows = [{"line": row.line, "values": row.values} for row in preview.rows]
+            digest = _digest(rows)
+            request.session[key] = {"digest": digest, "rows": rows}
+        else:
+            request.session.pop(key, None)
+    return render(request, "candidates/enrolment_upload.html", {
+        "centre": centre, "form": form, "preview": preview, "columns": services.CSV_COLUMNS,
+        "digest": digest,
+    })
+
+
+def _digest(rows: list[dict]) -> str:
+    return hashlib.sha256(json.dumps(rows, sort_keys=True).encode()).hexdigest()
+
+
+@login_required
+@require_POST
+def enrolment_upload_confirm(request: HttpRequest, centre_pk: int) -> HttpResponse:
+    """Save the previewed rows, all or nothing."""
+    centre = access.centre_for_admin(request.user, centre_pk)
+    stashed = request.session.get(BULK_SESSION_KEY.format(centre=centre.pk))
+    if not stashed:
+        messages.error(request, "There is no checked file to confirm: upload it again.")
+        return redirect("candidates:enrolment_upload", centre_pk=centre.pk)
+    # The preview on screen must be the one checked last (another tab may have checked another file).
+    if request.POST.get("digest") != stashed["digest"]:
+        messages.error(request, "Another file was checked since this preview: upload the file again.")
+        return redirect("candidates:enrolment_upload", centre_pk=centre.pk)
+    rows = [services.BulkRow(line=row["line"], values=row["values"]) for row in stashed["rows"]]
+    try:
+        enrolments = services.bulk_enrol(centre=centre, by=request.user, rows=rows, base_url=_base_url(request))
+    except ValidationError as error:
+        messages.error(request, "Nothing was saved. " + " ".join(error.messages))
+        return redirect("candidates:enrolment_upload", centre_pk=centre.pk)
+    request.session.pop(BULK_SESSION_KEY.format(centre=centre.pk), None)
+    messages.success(request, f"{len(enrolments)} candidates enrolled.")
+    return redirect("candidates:enrolment_list", centre_pk=centre.pk)
