@@ -22,7 +22,7 @@ def progress(request: HttpRequest, pk: int) -> HttpResponse:
     units = reads.unit_statuses(enrolment)
     achieved = reads.achieved_units([enrolment.pk]).get(enrolment.pk, [])
     relations = enrolment.viewer_relations
-    return render(request, "assessments/portfolio.html", {
+    return render(request, "assessments/progress.html", {
         "enrolment": enrolment, "units": units,
         "eligibility": reads.eligibility(enrolment, achieved, spec_for(enrolment.qualification)),
         "may_judge": bool(relations & gate.JUDGES),
