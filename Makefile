@@ -1,4 +1,5 @@
-# The two commands of the README: `make run` and `make test`.
+# The two commands of the README: `make run` and `make test`; `make check` runs the static
+# checks CI runs before the tests, and `make lock` regenerates the hashed lock files.
 SHELL := /bin/bash
 VENV ?= .venv
 PY := $(VENV)/bin/python
@@ -7,14 +8,32 @@ PYTHON ?= python3
 DEV_ENV := DEBUG=$${DEBUG:-true}
 # One test process a core (pytest-xdist); each gets its own test database.
 PYTEST_ARGS ?= -n auto
+# The locks: requirements*.txt, generated from requirements*.in. pip-tools is pinned here,
+# outside the lock, as pip is. LOCK_ARGS passes options, e.g. LOCK_ARGS="--upgrade-package django".
+PIP_TOOLS := pip-tools==7.6.2
+PIP_COMPILE := CUSTOM_COMPILE_COMMAND="make lock" $(VENV)/bin/pip-compile --quiet --generate-hashes --strip-extras \
+	--no-emit-index-url --no-emit-find-links --no-emit-trusted-host
+LOCK_ARGS ?=
 
-.PHONY: run test bench system-deps test-system-deps venv install install-test migrate specs demo lint clean
+.PHONY: run test check check-migrations check-deploy bench system-deps test-system-deps venv install install-test lock migrate specs demo lint mypy clean
 
 run: system-deps install migrate specs demo
 	$(DEV_ENV) scripts/run.sh
 
 test: test-system-deps install-test
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# Lint, types, migrations in step with the models, and Django's deployment checks under
+# production settings (DEBUG off, a random SECRET_KEY of this run's own); warnings fail.
+check: system-deps install-test lint mypy check-migrations check-deploy
+
+check-migrations: install
+	$(PY) manage.py makemigrations --check --dry-run
+
+check-deploy: install
+	env -u DJANGO_ALLOW_ASYNC_UNSAFE -u SECURE_SSL_REDIRECT DEBUG=false ALLOWED_HOSTS=portfolio.example.org \
+		SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))')" \
+		$(PY) manage.py check --deploy --fail-level WARNING
 
 bench: install-test
 	$(VENV)/bin/python -m tests.bench
@@ -35,6 +54,11 @@ install: $(PY)
 install-test: $(PY)
 	@$(PIP) install --quiet --disable-pip-version-check -r requirements-test.txt
 
+lock: $(PY)
+	@$(PIP) install --quiet --disable-pip-version-check $(PIP_TOOLS)
+	$(PIP_COMPILE) $(LOCK_ARGS) --output-file requirements.txt requirements.in
+	$(PIP_COMPILE) $(LOCK_ARGS) --output-file requirements-test.txt requirements-test.in
+
 migrate:
 	$(DEV_ENV) $(PY) manage.py migrate --noinput
 
@@ -46,6 +70,9 @@ demo:
 
 lint: install-test
 	$(VENV)/bin/ruff check .
+
+mypy: install-test
+	$(VENV)/bin/mypy
 
 clean:
 	rm -rf var test-output
