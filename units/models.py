@@ -10,11 +10,14 @@ from __future__ import annotations
 
 from django.db import models
 
+# The rules' vocabularies live with the pure rules engine, which may not import Django; they are
+# re-exported here for code that reads them beside the models.
+from units.rules.vocabulary import LevelOp, Measure, RuleKind, ValueName
 
-class ValueName(models.TextChoices):
-    CREDITS = "credits", "credits"
-    UNIT_VALUES = "unit values", "unit values"
-    NONE = "none", "none (rules count units)"
+__all__ = [
+    "ValueName", "QualificationKind", "Qualification", "Pathway", "Group", "Unit", "Outcome", "CriterionKind",
+    "Criterion", "AssessableItem", "RuleKind", "Measure", "LevelOp", "Rule",
+]
 
 
 class QualificationKind(models.TextChoices):
@@ -44,8 +47,8 @@ class Qualification(models.Model):
     level = models.PositiveSmallIntegerField(null=True, blank=True)
     value_name = models.CharField(
         max_length=16,
-        choices=ValueName.choices,
-        default=ValueName.CREDITS,
+        choices=ValueName.choices(),
+        default=ValueName.CREDITS.value,
         help_text="What a unit's value is called; 'none' when the rules count units.",
     )
     description = models.TextField(blank=True)
@@ -297,25 +300,6 @@ class AssessableItem(models.Model):
         return self.criterion_id is not None and self.criterion.kind == CriterionKind.KNOWLEDGE
 
 
-class RuleKind(models.TextChoices):
-    TOTAL = "total", "Total value or number of units over a scope"
-    MANDATORY = "mandatory", "Mandatory units"
-    EACH_GROUP = "each_group", "At least N units from each of several groups"
-    BARRED = "barred", "Barred combination"
-    ONE_COUNTS = "one_counts", "Only the highest-valued of these counts"
-
-
-class Measure(models.TextChoices):
-    VALUE = "value", "Total value"
-    COUNT = "count", "Number of units"
-
-
-class LevelOp(models.TextChoices):
-    EQ = "eq", "at level"
-    GE = "ge", "at level or above"
-    LE = "le", "at level or below"
-
-
 class Rule(models.Model):
     """One rule of combination, as data.
 
@@ -326,14 +310,14 @@ class Rule(models.Model):
     qualification = models.ForeignKey(Qualification, on_delete=models.CASCADE, related_name="rules")
     pathway = models.ForeignKey(Pathway, null=True, blank=True, on_delete=models.CASCADE, related_name="rules")
     identifier = models.SlugField(max_length=64, help_text="Stable identifier, unique within the qualification.")
-    kind = models.CharField(max_length=16, choices=RuleKind.choices)
-    measure = models.CharField(max_length=8, choices=Measure.choices, default=Measure.VALUE)
+    kind = models.CharField(max_length=16, choices=RuleKind.choices())
+    measure = models.CharField(max_length=8, choices=Measure.choices(), default=Measure.VALUE.value)
     minimum = models.PositiveIntegerField(null=True, blank=True)
     maximum = models.PositiveIntegerField(null=True, blank=True)
     groups = models.ManyToManyField(Group, blank=True, related_name="rules")
     units = models.ManyToManyField(Unit, blank=True, related_name="rules")
     level = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Count only units at this level.")
-    level_op = models.CharField(max_length=2, choices=LevelOp.choices, default=LevelOp.EQ)
+    level_op = models.CharField(max_length=2, choices=LevelOp.choices(), default=LevelOp.EQ.value)
     per_group = models.PositiveIntegerField(
         null=True, blank=True, help_text="For 'each group' rules: the units needed from each group."
     )

@@ -12,8 +12,9 @@ What counts as "mandatory" here is for display only; the rules engine
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
+
+from units.rules.scope import covered, group_members
 
 from .models import Criterion, Group, Outcome, Pathway, Qualification, Rule, RuleKind, Unit, ValueName
 
@@ -57,39 +58,41 @@ def value_label(value: int, value_name: str) -> str:
     return f"{value} {word}"
 
 
-def _descendants(group: Group) -> list[Group]:
-    found = [group]
-    for sub in group.subgroup_list:
-        found.extend(_descendants(sub))
-    return found
-
-
-def _scope(rule: Rule, units: list[Unit]) -> list[Unit]:
-    """The rule's units, else its groups' units pooled (sub-groups included), else every unit."""
-    if rule.unit_list:
-        return rule.unit_list
-    if rule.group_list:
-        group_ids = {g.pk for group in rule.group_list for g in _descendants(group)}
-        return [unit for unit in units if unit.group_id in group_ids]
-    return list(units)
-
-
 def outline_for(qualification: Qualification) -> Outline:
-    groups = list(Group.objects.filter(qualification=qualification))
-    units = list(Unit.objects.filter(qualification=qualification))
-    outcomes = list(Outcome.objects.filter(unit__qualification=qualification))
-    criteria = list(Criterion.objects.filter(outcome__unit__qualification=qualification))
-    pathways = list(Pathway.objects.filter(qualification=qualification))
-    rules = list(Rule.objects.filter(qualification=qualification))
-    rule_groups = list(
-        Rule.groups.through.objects.filter(rule__qualification=qualification).values_list("rule_id", "group_id")
-    )
-    rule_units = list(
-        Rule.units.through.objects.filter(rule__qualification=qualification).values_list("rule_id", "unit_id")
+    """Every group, unit, outcome, criterion, pathway and rule of a spec, wired together in eight queries."""
+    q = qualification
+    groups = list(Group.objects.filter(qualification=q))
+    units = list(Unit.objects.filter(qualification=q))
+    outcomes = list(Outcome.objects.filter(unit__qualification=q))
+    criteria = list(Criterion.objects.filter(outcome__unit__qualification=q))
+    pathways = list(Pathway.objects.filter(qualification=q))
+    rules = list(Rule.objects.filter(qualification=q))
+    rule_groups = list(Rule.groups.through.objects.filter(rule__qualification=q).values_list("rule_id", "group_id"))
+    rule_units = list(Rule.units.through.objects.filter(rule__qualification=q).values_list("rule_id", "unit_id"))
+
+    top_groups, ungrouped = _wire_groups(groups, units)
+    _wire_outcomes(units, outcomes, criteria)
+    _wire_rules(rules, groups, units, rule_groups, rule_units)
+    _mark_mandatory(rules, groups, units, {pathway.pk: pathway.name for pathway in pathways})
+    framework = q.kind == "framework"
+    return Outline(
+        qualification=q,
+        groups=top_groups,
+        units=units,
+        ungrouped_units=ungrouped,
+        general_rules=[rule for rule in rules if rule.pathway_id is None],
+        pathway_rules=[
+            PathwayRules(pathway, [rule for rule in rules if rule.pathway_id == pathway.pk]) for pathway in pathways
+        ],
+        outcome_word="level" if framework else ("learning outcome" if criteria else "element"),
+        unit_word="skill" if framework else "unit",
+        totals=_totals(units),
     )
 
+
+def _wire_groups(groups: list[Group], units: list[Unit]) -> tuple[list[Group], list[Unit]]:
+    """Sub-groups and units under their groups; the top-level groups and the ungrouped units."""
     groups_by_id = {group.pk: group for group in groups}
-    units_by_id = {unit.pk: unit for unit in units}
     for group in groups:
         group.subgroup_list = []
         group.unit_list = []
@@ -111,7 +114,11 @@ def outline_for(qualification: Qualification) -> Outline:
             unit.group = group  # no query when a template asks for unit.group
         else:
             ungrouped.append(unit)
+    return top_groups, ungrouped
 
+
+def _wire_outcomes(units: list[Unit], outcomes: list[Outcome], criteria: list[Criterion]) -> None:
+    units_by_id = {unit.pk: unit for unit in units}
     outcomes_by_id = {}
     for outcome in outcomes:
         outcome.criterion_list = []
@@ -122,6 +129,11 @@ def outline_for(qualification: Qualification) -> Outline:
     for unit in units:
         unit.criterion_count = sum(len(outcome.criterion_list) for outcome in unit.outcome_list)
 
+
+def _wire_rules(rules: list[Rule], groups: list[Group], units: list[Unit], rule_groups: list[tuple[int, int]],
+                rule_units: list[tuple[int, int]]) -> None:
+    groups_by_id = {group.pk: group for group in groups}
+    units_by_id = {unit.pk: unit for unit in units}
     rules_by_id = {rule.pk: rule for rule in rules}
     for rule in rules:
         rule.group_list = []
@@ -134,23 +146,28 @@ def outline_for(qualification: Qualification) -> Outline:
         rule.group_list.sort(key=lambda g: (g.order, g.code))
         rule.unit_list.sort(key=lambda u: (u.order, u.code))
 
-    pathways_by_id = {pathway.pk: pathway for pathway in pathways}
-    general_rules = [rule for rule in rules if rule.pathway_id is None]
-    by_pathway: dict[int, list[Rule]] = defaultdict(list)
-    for rule in rules:
-        if rule.pathway_id is not None:
-            by_pathway[rule.pathway_id].append(rule)
+
+def _mark_mandatory(rules: list[Rule], groups: list[Group], units: list[Unit], pathway_names: dict[int, str]) -> None:
+    """Flag the units in a mandatory rule's scope (the rules engine's definition), for every or some pathways."""
+    position = {unit.pk: i for i, unit in enumerate(units)}
+    members = group_members({group.pk: group.parent_id for group in groups}, [unit.group_id for unit in units])
     for rule in rules:
         if rule.kind != RuleKind.MANDATORY:
             continue
-        for unit in _scope(rule, units):
-            if rule.pathway_id is None:
-                unit.mandatory = True
-            else:
-                name = pathways_by_id[rule.pathway_id].name
-                if name not in unit.mandatory_pathways:
-                    unit.mandatory_pathways.append(name)
+        listed = [position[unit.pk] for unit in rule.unit_list]
+        for i in covered(listed, [group.pk for group in rule.group_list], members, len(units)):
+            _mark(units[i], None if rule.pathway_id is None else pathway_names[rule.pathway_id])
 
+
+def _mark(unit: Unit, pathway: str | None) -> None:
+    if pathway is None:
+        unit.mandatory = True
+    elif pathway not in unit.mandatory_pathways:
+        unit.mandatory_pathways.append(pathway)
+
+
+def _totals(units: list[Unit]) -> dict[str, dict[str, int]]:
+    """GLH and TQT: over all units and the mandatory ones, where any unit gives them."""
     totals: dict[str, dict[str, int]] = {}
     for attribute in ("glh", "tqt"):
         given = [unit for unit in units if getattr(unit, attribute) is not None]
@@ -160,22 +177,4 @@ def outline_for(qualification: Qualification) -> Outline:
                 "mandatory": sum(getattr(unit, attribute) for unit in given if unit.mandatory),
                 "given_for": len(given),
             }
-
-    if qualification.kind == "framework":
-        outcome_word = "level"
-    elif criteria:
-        outcome_word = "learning outcome"
-    else:
-        outcome_word = "element"
-
-    return Outline(
-        qualification=qualification,
-        groups=top_groups,
-        units=units,
-        ungrouped_units=ungrouped,
-        general_rules=general_rules,
-        pathway_rules=[PathwayRules(pathway, by_pathway.get(pathway.pk, [])) for pathway in pathways],
-        outcome_word=outcome_word,
-        unit_word="skill" if qualification.kind == "framework" else "unit",
-        totals=totals,
-    )
+    return totals

@@ -15,27 +15,39 @@ and deterministic. When no completion exists the planner finds a minimal set of
 conflicting constraints (rules, chosen units, avoided units, the allowed units)
 and says which rules make it impossible, in plain English.
 
-OR-Tools is imported lazily: it pulls in numpy and pandas.
+OR-Tools is imported lazily, inside the functions that solve: it pulls in numpy and pandas.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
 
 from units.rules import (
+    Barred,
+    Check,
     Compiled,
+    EachGroup,
+    Mandatory,
+    Measure,
+    OneCounts,
+    RuleKind,
     RuleSet,
     RuleSpec,
     Spec,
+    Total,
     UnknownUnits,
-    _and_listing,
+    and_listing,
     bounds_phrase,
     compile_spec,
     evaluate,
     scope_phrase,
     words,
 )
+
+if TYPE_CHECKING:
+    from ortools.sat.python.cp_model import CpSolver, CpSolverStatus, IntVar, LinearExpr
 
 __all__ = ["Plan", "Impossible", "plan"]
 
@@ -58,13 +70,9 @@ class PlannerError(RuntimeError):
     """The solver gave no answer within its limits (never expected for real specs)."""
 
 
-def _cp():
+def _solver() -> CpSolver:
     from ortools.sat.python import cp_model
 
-    return cp_model
-
-
-def _solver(cp_model):
     solver = cp_model.CpSolver()
     params = solver.parameters
     params.num_workers = 1
@@ -77,6 +85,10 @@ def _solver(cp_model):
     return solver
 
 
+def _stopped(solver: CpSolver, status: CpSolverStatus, code: str, doing: str = "") -> PlannerError:
+    return PlannerError(f"the solver stopped with status {solver.status_name(status)} {doing}for {code}")
+
+
 # --------------------------------------------------------------------------- model
 
 
@@ -84,67 +96,105 @@ class _Model:
     """Unit variables, one_counts `counted` variables and the constraints of the rules in `rules`.
 
     Units in `excluded` get no variable (they are never chosen); units in `fixed` are chosen.
+    The rules pose themselves through the `units.rules.Constraints` methods below.
     """
 
     def __init__(self, compiled: Compiled, ruleset: RuleSet, excluded: set[int], fixed: Iterable[int] = (),
                  rules: set[str] | None = None) -> None:
-        cp_model = _cp()
-        self.model = model = cp_model.CpModel()
-        n = len(compiled.codes)
-        self.x = x = [None if i in excluded else model.new_bool_var("") for i in range(n)]
-        for i in fixed:
-            model.add(x[i] == 1)
-        # Counted: chosen and not beaten by another chosen unit of a one_counts rule.
-        counted = list(x)
-        for i, beaters in enumerate(ruleset.beaters):
-            if x[i] is None:
-                continue
-            live = [x[b] for b in beaters if x[b] is not None]
-            if not live:
-                continue
-            c = model.new_bool_var("")
-            model.add_implication(c, x[i])
-            for xb in live:
-                model.add_bool_or([c.Not(), xb.Not()])
-            model.add_bool_or([c, x[i].Not(), *live])
-            counted[i] = c
-        self.counted = counted
-        self.feasible = True  # False when a rule is plainly impossible (a needed unit has no variable)
+        from ortools.sat.python import cp_model
 
+        self.model = model = cp_model.CpModel()
+        self.feasible = True  # False when a rule is plainly impossible (a needed unit has no variable)
+        self.x: list[IntVar | None] = [
+            None if i in excluded else model.new_bool_var("") for i in range(len(compiled.codes))
+        ]
+        for i in fixed:
+            self._fix(self.x[i])
+        self.counted = self._counted(ruleset.beaters)
         for check in ruleset.checks:
-            kind = check.kind
-            if kind == "one_counts" or (rules is not None and check.rule.identifier not in rules):
-                continue
-            if kind == "total":
-                terms = [(counted[i], w) for i, w in check.terms if counted[i] is not None and w]
-                expr = cp_model.LinearExpr.weighted_sum([t[0] for t in terms], [t[1] for t in terms])
-                if check.minimum is not None:
-                    model.add(expr >= check.minimum)
-                if check.maximum is not None:
-                    model.add(expr <= check.maximum)
-            elif kind == "mandatory":
-                for i in check.members:
-                    if counted[i] is None:
-                        self.feasible = False
-                    else:
-                        model.add(counted[i] == 1)
-            elif kind == "each_group":
-                for members in check.members:
-                    live = [counted[i] for i in members if counted[i] is not None]
-                    if len(live) < check.per:
-                        self.feasible = False
-                    elif check.per == 1:
-                        model.add_bool_or(live)
-                    elif check.per > 0:
-                        model.add(cp_model.LinearExpr.sum(live) >= check.per)
-            elif kind == "barred":
-                for members in check.bars:
-                    live = [counted[i] for i in members if counted[i] is not None]
-                    if len(live) > 1:
-                        model.add_at_most_one(live)
+            if rules is None or check.rule.identifier in rules:
+                check.constrain(self)
+
+    def _fix(self, var: IntVar | None) -> None:
+        if var is None:
+            self.feasible = False
+        else:
+            self.model.add(var == 1)
+
+    def _counted(self, beaters: tuple[frozenset[int], ...]) -> list[IntVar | None]:
+        """Per unit, a variable true when it is chosen and not beaten by another chosen unit of a one_counts rule."""
+        counted = list(self.x)
+        for i, unit_beaters in enumerate(beaters):
+            var = self.x[i]
+            live = [b for j in unit_beaters if (b := self.x[j]) is not None]
+            if var is not None and live:
+                counted[i] = self._unbeaten(var, live)
+        return counted
+
+    def _unbeaten(self, var: IntVar, beaters: list[IntVar]) -> IntVar:
+        model = self.model
+        unbeaten = model.new_bool_var("")
+        model.add_implication(unbeaten, var)
+        for beater in beaters:
+            model.add_bool_or([unbeaten.Not(), beater.Not()])
+        model.add_bool_or([unbeaten, var.Not(), *beaters])
+        return unbeaten
+
+    def _live(self, members: Sequence[int]) -> list[IntVar]:
+        return [var for i in members if (var := self.counted[i]) is not None]
+
+    def weighted(self, terms: Sequence[tuple[int, int]]) -> LinearExpr:
+        """The weighted sum of the counted units in `terms` (unit index, weight)."""
+        from ortools.sat.python.cp_model import LinearExpr
+
+        live = [(var, weight) for i, weight in terms if (var := self.counted[i]) is not None and weight]
+        return LinearExpr.weighted_sum([var for var, _ in live], [weight for _, weight in live])
+
+    # -- units.rules.Constraints
+
+    def within(self, terms: Sequence[tuple[int, int]], minimum: int | None, maximum: int | None) -> None:
+        expr = self.weighted(terms)
+        if minimum is not None:
+            self.model.add(expr >= minimum)
+        if maximum is not None:
+            self.model.add(expr <= maximum)
+
+    def require(self, index: int) -> None:
+        self._fix(self.counted[index])
+
+    def at_least(self, members: Sequence[int], n: int) -> None:
+        from ortools.sat.python.cp_model import LinearExpr
+
+        live = self._live(members)
+        if len(live) < n:
+            self.feasible = False
+        elif n == 1:
+            self.model.add_bool_or(live)
+        elif n > 0:
+            self.model.add(LinearExpr.sum(live) >= n)
+
+    def at_most_one(self, members: Sequence[int]) -> None:
+        live = self._live(members)
+        if len(live) > 1:
+            self.model.add_at_most_one(live)
 
 
 # --------------------------------------------------------------------------- plan
+
+
+@dataclass(frozen=True)
+class _Request:
+    """What plan() was asked, as unit indices."""
+
+    chosen: set[int]
+    avoid: set[int]
+    prefer: set[int]
+    allowed: set[int] | None
+
+    def outside(self, n: int) -> set[int]:
+        """The units the allowed ones leave out."""
+        allowed = self.allowed
+        return set() if allowed is None else {i for i in range(n) if i not in allowed}
 
 
 def _indices(compiled: Compiled, lists: Sequence[Iterable[str] | None]) -> list[list[int] | None]:
@@ -167,6 +217,25 @@ def _indices(compiled: Compiled, lists: Sequence[Iterable[str] | None]) -> list[
     return out
 
 
+def _request(compiled: Compiled, chosen: Iterable[str], avoid: Iterable[str], prefer: Iterable[str],
+             allowed: Iterable[str] | None) -> _Request:
+    chosen_l, avoid_l, prefer_l, allowed_l = _indices(compiled, [chosen, avoid, prefer, allowed])
+    return _Request(set(chosen_l or ()), set(avoid_l or ()), set(prefer_l or ()),
+                    set(allowed_l) if allowed_l is not None else None)
+
+
+def _refusal(codes: tuple[str, ...], request: _Request) -> Impossible | None:
+    """Impossible when the request contradicts itself, before any solving."""
+    clash = sorted(request.chosen & request.avoid)
+    if clash:
+        return Impossible(tuple(f"Unit {codes[i]} is both chosen and avoided" for i in clash))
+    if request.allowed is not None:
+        outside = sorted(request.chosen - request.allowed)
+        if outside:
+            return Impossible(tuple(f"Chosen unit {codes[i]} is not among the allowed units" for i in outside))
+    return None
+
+
 def plan(
     spec: Spec,
     chosen: Iterable[str] = (),
@@ -179,235 +248,304 @@ def plan(
     """The valid completion of `chosen` with the smallest total, fewest units, most preferred, earliest units."""
     compiled = compile_spec(spec)
     ruleset = compiled.ruleset(pathway)  # PathwayError
-    chosen_l, avoid_l, prefer_l, allowed_l = _indices(compiled, [chosen, avoid, prefer, allowed])
-    codes = compiled.codes
-    n = len(codes)
-    chosen_s, avoid_s, prefer_s = set(chosen_l), set(avoid_l), set(prefer_l)
-    allowed_s = set(allowed_l) if allowed_l is not None else None
-
-    clash = sorted(chosen_s & avoid_s)
-    if clash:
-        return Impossible(tuple(f"Unit {codes[i]} is both chosen and avoided" for i in clash))
-    if allowed_s is not None:
-        outside = sorted(chosen_s - allowed_s)
-        if outside:
-            return Impossible(tuple(f"Chosen unit {codes[i]} is not among the allowed units" for i in outside))
-
-    excluded = set(avoid_s)
-    if allowed_s is not None:
-        excluded.update(i for i in range(n) if i not in allowed_s)
-
-    cp_model = _cp()
-    m = _Model(compiled, ruleset, excluded, chosen_s)
-    model, x, counted = m.model, m.x, m.counted
-    if not m.feasible:
-        return Impossible(_diagnose(compiled, ruleset, chosen_s, avoid_s, allowed_s))
-
-    free = [i for i in range(n) if x[i] is not None and i not in chosen_s]
-    tvalues = compiled.tvalues
-    live = [i for i in range(n) if x[i] is not None]
-    total_expr = cp_model.LinearExpr.weighted_sum([counted[i] for i in live], [tvalues[i] for i in live])
-    count_expr = cp_model.LinearExpr.sum([x[i] for i in free])
-    preferred = [i for i in free if i in prefer_s]
-    pref_expr = cp_model.LinearExpr.sum([x[i] for i in preferred])
-    k2 = len(preferred) + 1
-    k1 = (len(free) + 1) * k2
-    primary = total_expr * k1 + count_expr * k2 - pref_expr
-
-    solver = _solver(cp_model)
-    model.minimize(primary)
-    status = solver.solve(model)
-    if status == cp_model.INFEASIBLE:
-        return Impossible(_diagnose(compiled, ruleset, chosen_s, avoid_s, allowed_s))
-    if status != cp_model.OPTIMAL:
-        raise PlannerError(f"the solver stopped with status {solver.status_name(status)} for {spec.code}")
-    best = round(solver.objective_value)
-    model.add(primary == best)
-    values = [solver.boolean_value(x[i]) for i in free]
-
-    # Earliest units: the largest binary number over the free units in spec order, chunk by chunk.
-    for start in range(0, len(free), CHUNK):
-        chunk = free[start:start + CHUNK]
-        model.clear_hints()
-        for j, i in enumerate(free):
-            model.add_hint(x[i], values[j])
-        weights = [1 << (len(chunk) - 1 - j) for j in range(len(chunk))]
-        lex = cp_model.LinearExpr.weighted_sum([x[i] for i in chunk], weights)
-        model.maximize(lex)
-        status = solver.solve(model)
-        if status != cp_model.OPTIMAL:
-            raise PlannerError(f"the solver stopped with status {solver.status_name(status)} for {spec.code}")
-        values = [solver.boolean_value(x[i]) for i in free]
-        model.add(lex == round(solver.objective_value))
-
-    picked = set(chosen_s)
-    picked.update(i for j, i in enumerate(free) if values[j])
-    units = tuple(codes[i] for i in sorted(picked))
+    request = _request(compiled, chosen, avoid, prefer, allowed)
+    refusal = _refusal(compiled.codes, request)
+    if refusal is not None:
+        return refusal
+    excluded = request.avoid | request.outside(len(compiled.codes))
+    m = _Model(compiled, ruleset, excluded, request.chosen)
+    units = _solve(compiled, m, request) if m.feasible else None
+    if units is None:
+        return Impossible(_Diagnosis(compiled, ruleset, request).reasons())
     evaluation = evaluate(spec, units, pathway)
     if not evaluation.valid:  # pragma: no cover - the model and evaluate() share their semantics
         raise PlannerError(f"the planner's answer for {spec.code} is not valid: {units}")
     return Plan(units, evaluation.total)
 
 
+def _solve(compiled: Compiled, m: _Model, request: _Request) -> tuple[str, ...] | None:
+    """The chosen and picked unit codes in spec order; None when no completion exists."""
+    from ortools.sat.python import cp_model
+
+    free = [(i, var) for i, var in enumerate(m.x) if var is not None and i not in request.chosen]
+    primary = _primary(compiled, m, free, request.prefer)
+    solver = _solver()
+    m.model.minimize(primary)
+    status = solver.solve(m.model)
+    if status == cp_model.INFEASIBLE:
+        return None
+    if status != cp_model.OPTIMAL:
+        raise _stopped(solver, status, compiled.spec.code)
+    m.model.add(primary == round(solver.objective_value))
+    values = _earliest(compiled, m, solver, free, [solver.boolean_value(var) for _, var in free])
+    picked = set(request.chosen)
+    picked.update(i for (i, _), value in zip(free, values, strict=True) if value)
+    return tuple(compiled.codes[i] for i in sorted(picked))
+
+
+def _primary(compiled: Compiled, m: _Model, free: list[tuple[int, IntVar]], prefer: set[int]) -> LinearExpr:
+    """Smallest total, then fewest units, then most preferred: one objective, each range scaled past the next."""
+    from ortools.sat.python.cp_model import LinearExpr
+
+    tvalues = compiled.tvalues
+    live = [(var, tvalues[i]) for i, var in enumerate(m.counted) if var is not None]
+    total_expr = LinearExpr.weighted_sum([var for var, _ in live], [value for _, value in live])
+    count_expr = LinearExpr.sum([var for _, var in free])
+    preferred = [var for i, var in free if i in prefer]
+    pref_expr = LinearExpr.sum(preferred)
+    k2 = len(preferred) + 1
+    k1 = (len(free) + 1) * k2
+    return total_expr * k1 + count_expr * k2 - pref_expr
+
+
+def _earliest(compiled: Compiled, m: _Model, solver: CpSolver, free: list[tuple[int, IntVar]],
+              values: list[bool]) -> list[bool]:
+    """The largest binary number over the free units in spec order, chunk by chunk; the values of the free units."""
+    from ortools.sat.python import cp_model
+
+    model = m.model
+    for start in range(0, len(free), CHUNK):
+        chunk = [var for _, var in free[start:start + CHUNK]]
+        model.clear_hints()  # type: ignore[no-untyped-call]  # OR-Tools 9.15 leaves it unannotated
+        for (_, var), value in zip(free, values, strict=True):
+            model.add_hint(var, value)
+        weights = [1 << (len(chunk) - 1 - j) for j in range(len(chunk))]
+        lex = cp_model.LinearExpr.weighted_sum(chunk, weights)
+        model.maximize(lex)
+        status = solver.solve(model)
+        if status != cp_model.OPTIMAL:
+            raise _stopped(solver, status, compiled.spec.code)
+        values = [solver.boolean_value(var) for _, var in free]
+        model.add(lex == round(solver.objective_value))
+    return values
+
+
 # --------------------------------------------------------------------------- why it is impossible
 
+# The most specific first: mandatory units, barred units, groups, then totals.
+_PRIORITY = {RuleKind.MANDATORY: 0, RuleKind.BARRED: 1, RuleKind.EACH_GROUP: 2, RuleKind.TOTAL: 3}
 
-def _diagnose(
-    compiled: Compiled, ruleset: RuleSet, chosen: set[int], avoid: set[int], allowed: set[int] | None
-) -> tuple[str, ...]:
+
+@dataclass(frozen=True, slots=True)
+class _Ask:
+    """One thing plan() was asked to respect, which the diagnosis drops and restores."""
+
+    what: Literal["chosen", "avoid", "allowed", "rule"]
+    unit: int = -1
+    rule: str = ""
+
+
+class _Diagnosis:
     """Plain-English reasons: every rule that cannot be met on its own, else a minimal conflicting set of rules."""
-    cp_model = _cp()
-    n = len(compiled.codes)
-    units: list[tuple[str, int | None]] = [("chosen", i) for i in sorted(chosen)]
-    units += [("avoid", i) for i in sorted(avoid)]
-    if allowed is not None:
-        units.append(("allowed", None))
-    checks = {check.rule.identifier: check for check in ruleset.checks}
-    rules = [("rule", check.rule.identifier) for check in ruleset.checks if check.kind != "one_counts"]
 
-    def infeasible(subset) -> bool:
+    def __init__(self, compiled: Compiled, ruleset: RuleSet, request: _Request) -> None:
+        self.compiled = compiled
+        self.ruleset = ruleset
+        self.allowed = request.allowed
+        self.units = [_Ask("chosen", i) for i in sorted(request.chosen)]
+        self.units += [_Ask("avoid", i) for i in sorted(request.avoid)]
+        if request.allowed is not None:
+            self.units.append(_Ask("allowed"))
+        self.checks = {check.rule.identifier: check for check in ruleset.checks}
+        self.rules = [_Ask("rule", rule=c.rule.identifier) for c in ruleset.checks if not isinstance(c, OneCounts)]
+
+    def reasons(self) -> tuple[str, ...]:
+        """Why no completion exists."""
+        return self._rule_by_rule() or (self._together(),)
+
+    def _rule_by_rule(self) -> tuple[str, ...]:
+        reasons: list[tuple[int, int, str]] = []
+        for position, rule in enumerate(self.rules):
+            if self.infeasible([*self.units, rule]):
+                check = self.checks[rule.rule]
+                for reason in _explain_one(self, check, self.minimal(self.units, [rule])):
+                    priority = 1 if reason.startswith("The chosen units") else _PRIORITY.get(check.kind, 9)
+                    reasons.append((priority, position, reason))
+        return tuple(reason for *_, reason in sorted(reasons))
+
+    def _together(self) -> str:
+        if not self.infeasible(self.units + self.rules):  # pragma: no cover - plan() found it infeasible
+            return "No valid combination of units exists"
+        core = self.minimal(self.rules[::-1], self.units)[::-1]
+        needed = self.minimal(self.units, core)
+        ids = tuple(ask.rule for ask in core)
+        detail = "; ".join(f"{ask.rule}: {_text(self.checks[ask.rule].rule)}" for ask in core)
+        verb = "cannot both be met" if len(ids) == 2 else "cannot all be met together"
+        return f"Rules {and_listing(ids)} {verb}{_context(self.compiled, needed)} ({detail})"
+
+    def forbidden(self, asks: Iterable[_Ask]) -> set[int]:
+        """The units the asks keep out: avoided, or outside the allowed units."""
+        n = len(self.compiled.codes)
         excluded: set[int] = set()
-        fixed = []
-        names = set()
-        for kind, key in subset:
-            if kind == "chosen":
-                fixed.append(key)
-            elif kind == "avoid":
-                excluded.add(key)
-            elif kind == "allowed":
-                excluded.update(i for i in range(n) if i not in allowed)
-            else:
-                names.add(key)
-        m = _Model(compiled, ruleset, excluded, fixed, names)
+        for ask in asks:
+            if ask.what == "avoid":
+                excluded.add(ask.unit)
+            elif ask.what == "allowed" and self.allowed is not None:
+                excluded.update(i for i in range(n) if i not in self.allowed)
+        return excluded
+
+    def infeasible(self, asks: Sequence[_Ask]) -> bool:
+        """Whether the asks cannot all be met."""
+        from ortools.sat.python import cp_model
+
+        fixed = [ask.unit for ask in asks if ask.what == "chosen"]
+        rules = {ask.rule for ask in asks if ask.what == "rule"}
+        m = _Model(self.compiled, self.ruleset, self.forbidden(asks), fixed, rules)
         if not m.feasible:
             return True
-        solver = _solver(cp_model)
+        solver = _solver()
         status = solver.solve(m.model)
         if status not in (cp_model.INFEASIBLE, cp_model.FEASIBLE, cp_model.OPTIMAL):
-            raise PlannerError(f"the solver stopped with status {solver.status_name(status)} "
-                               f"while explaining why no plan exists for {compiled.spec.code}")
+            raise _stopped(solver, status, self.compiled.spec.code, "while explaining why no plan exists ")
         return status == cp_model.INFEASIBLE
 
-    def minimal(candidates, keep) -> list:
+    def minimal(self, candidates: list[_Ask], keep: list[_Ask]) -> list[_Ask]:
         """Deletion filter: the candidates the conflict needs, given `keep`."""
         core = list(candidates)
         k = 0
         while k < len(core):
             trial = core[:k] + core[k + 1:]
-            if infeasible(trial + keep):
+            if self.infeasible(trial + keep):
                 core = trial
             else:
                 k += 1
         return core
-
-    reasons: list[tuple[int, int, str]] = []
-    for position, rule in enumerate(rules):
-        if infeasible(units + [rule]):
-            needed = minimal(units, [rule])
-            check = checks[rule[1]]
-            for reason in _explain_one(compiled, ruleset, check, needed, allowed):
-                priority = 1 if reason.startswith("The chosen units") else _PRIORITY.get(check.kind, 9)
-                reasons.append((priority, position, reason))
-    if reasons:
-        # The most specific first: mandatory units, barred units, groups, then totals.
-        return tuple(reason for *_, reason in sorted(reasons))
-    if not infeasible(units + rules):  # pragma: no cover - plan() found it infeasible
-        return ("No valid combination of units exists",)
-    core_rules = minimal(rules[::-1], units)[::-1]
-    needed = minimal(units, core_rules)
-    ids = tuple(r[1] for r in core_rules)
-    detail = "; ".join(f"{r[1]}: {_text(checks[r[1]].rule)}" for r in core_rules)
-    verb = "cannot both be met" if len(ids) == 2 else "cannot all be met together"
-    return (f"Rules {_and_listing(ids)} {verb}{_context(compiled, needed)} ({detail})",)
-
-
-_PRIORITY = {"mandatory": 0, "barred": 1, "each_group": 2, "total": 3}
 
 
 def _text(rule: RuleSpec) -> str:
     return rule.message.strip().rstrip(".")
 
 
-def _context(compiled: Compiled, needed) -> str:
+def _context(compiled: Compiled, needed: Sequence[_Ask]) -> str:
     codes = compiled.codes
-    chosen = tuple(codes[a[1]] for a in needed if a[0] == "chosen")
-    avoid = tuple(codes[a[1]] for a in needed if a[0] == "avoid")
+    chosen = tuple(codes[a.unit] for a in needed if a.what == "chosen")
+    avoid = tuple(codes[a.unit] for a in needed if a.what == "avoid")
     parts = []
     if chosen:
-        parts.append(f"with the chosen unit{'s' if len(chosen) > 1 else ''} {_and_listing(chosen)}")
+        parts.append(f"with the chosen unit{'s' if len(chosen) > 1 else ''} {and_listing(chosen)}")
     if avoid:
-        parts.append(f"without the avoided unit{'s' if len(avoid) > 1 else ''} {_and_listing(avoid)}")
-    if any(a[0] == "allowed" for a in needed):
+        parts.append(f"without the avoided unit{'s' if len(avoid) > 1 else ''} {and_listing(avoid)}")
+    if any(a.what == "allowed" for a in needed):
         parts.append("using only the allowed units")
     return (" " + " and ".join(parts)) if parts else ""
 
 
-def _explain_one(compiled: Compiled, ruleset: RuleSet, check, needed, allowed: set[int] | None) -> list[str]:
+@dataclass(frozen=True)
+class _Why:
+    """One rule that cannot be met, and the unit constraints it conflicts with."""
+
+    diagnosis: _Diagnosis
+    check: Check
+    needed: list[_Ask]
+
+    @property
+    def name(self) -> str:
+        return f"rule {self.check.rule.identifier} ({_text(self.check.rule)})"
+
+    @property
+    def where(self) -> str:
+        return _context(self.diagnosis.compiled, self.needed)
+
+    @property
+    def chosen(self) -> tuple[str, ...]:
+        return tuple(self.diagnosis.compiled.codes[a.unit] for a in self.needed if a.what == "chosen")
+
+    @property
+    def avoided(self) -> set[int]:
+        return {a.unit for a in self.needed if a.what == "avoid"}
+
+    @property
+    def forbidden(self) -> set[int]:
+        return self.diagnosis.forbidden(self.needed)
+
+    def counts(self) -> bool:
+        return self.check.rule.measure == Measure.COUNT or self.diagnosis.compiled.counts_units
+
+    def words(self, n: int) -> str:
+        return words(n, self.counts(), self.diagnosis.compiled.spec.value_name)
+
+
+def _explain_one(diagnosis: _Diagnosis, check: Check, needed: list[_Ask]) -> list[str]:
     """Why one rule cannot be met, given the unit constraints it conflicts with (`needed`)."""
-    spec = compiled.spec
-    codes = compiled.codes
-    rule: RuleSpec = check.rule
-    name = f"rule {rule.identifier} ({_text(rule)})"
-    where = _context(compiled, needed)
-    chosen = tuple(codes[a[1]] for a in needed if a[0] == "chosen")
-    avoided = {a[1] for a in needed if a[0] == "avoid"}
-    forbidden = set(avoided)
-    if any(a[0] == "allowed" for a in needed):
-        forbidden.update(i for i in range(len(codes)) if i not in allowed)
-    counts = rule.measure == "count" or compiled.counts_units
-
-    if check.kind in ("total", "barred") and chosen:
-        result = next(r for r in evaluate(spec, chosen, ruleset.pathway).results if r.identifier == rule.identifier)
-        if result.excess:
-            if check.kind == "barred":
-                remove = "one" if result.excess == 1 else str(result.excess)
-                return [f"The chosen units are barred from each other: remove {remove}. "
-                        f"{result.message}; {name}"]
-            remove = ("one" if result.excess == 1 else str(result.excess)) if counts else "one or more"
-            return [f"The chosen units already exceed a maximum: remove {remove}. {result.message}; {name}"]
-
-    if check.kind == "mandatory":
-        gone = [i for i in check.members if i in forbidden]
-        if gone:
-            return [
-                f"Mandatory unit {codes[i]} "
-                f"{'is avoided' if i in avoided else 'is not among the allowed units'}: {name}"
-                for i in gone
-            ]
-
-    if check.kind == "each_group":
-        short = []
-        for group, members in zip(check.groups, check.members, strict=True):
-            available = sum(1 for i in members if i not in forbidden)
-            if available < check.per:
-                noun = "unit" if check.per == 1 else "units"
-                short.append(f"Not enough units in group {group} for {name}: {check.per} {noun} needed, "
-                             f"only {available} available{where}")
-        if short:
-            return short
-
-    if check.kind == "total" and check.minimum is not None:
-        best = _best_total(compiled, ruleset, check, chosen, forbidden)
-        if best is not None and best < check.minimum:
-            return [f"Not enough units for {name}: at most {best} {words(best, counts, spec.value_name)} "
-                    f"{scope_phrase(rule)} can be had{where}, but at least {check.minimum} are needed"]
-        if check.maximum is not None:
-            return [f"No combination of units gives {bounds_phrase(check.minimum, check.maximum)} "
-                    f"{words(check.maximum, counts, spec.value_name)} {scope_phrase(rule)}{where}: {name}"]
-
-    return [f"Rule {rule.identifier} cannot be met{where}: {_text(rule)}"]
+    why = _Why(diagnosis, check, needed)
+    for explain in _EXPLANATIONS:
+        reasons = explain(why)
+        if reasons:
+            return reasons
+    return [f"Rule {check.rule.identifier} cannot be met{why.where}: {_text(check.rule)}"]
 
 
-def _best_total(compiled: Compiled, ruleset: RuleSet, check, chosen, forbidden: set[int]) -> int | None:
+def _already_exceeded(why: _Why) -> list[str]:
+    check = why.check
+    if not isinstance(check, Total | Barred) or not why.chosen:
+        return []
+    spec, pathway = why.diagnosis.compiled.spec, why.diagnosis.ruleset.pathway
+    result = next(r for r in evaluate(spec, why.chosen, pathway).results if r.identifier == check.rule.identifier)
+    if not result.excess:
+        return []
+    count = "one" if result.excess == 1 else str(result.excess)
+    if isinstance(check, Barred):
+        return [f"The chosen units are barred from each other: remove {count}. {result.message}; {why.name}"]
+    remove = count if why.counts() else "one or more"
+    return [f"The chosen units already exceed a maximum: remove {remove}. {result.message}; {why.name}"]
+
+
+def _mandatory_unavailable(why: _Why) -> list[str]:
+    if not isinstance(why.check, Mandatory):
+        return []
+    codes, avoided, forbidden = why.diagnosis.compiled.codes, why.avoided, why.forbidden
+    return [
+        f"Mandatory unit {codes[i]} {'is avoided' if i in avoided else 'is not among the allowed units'}: {why.name}"
+        for i in why.check.members
+        if i in forbidden
+    ]
+
+
+def _groups_short(why: _Why) -> list[str]:
+    check = why.check
+    if not isinstance(check, EachGroup):
+        return []
+    forbidden, noun = why.forbidden, "unit" if check.per == 1 else "units"
+    short = []
+    for group, members in zip(check.groups, check.members, strict=True):
+        available = sum(1 for i in members if i not in forbidden)
+        if available < check.per:
+            short.append(f"Not enough units in group {group} for {why.name}: {check.per} {noun} needed, "
+                         f"only {available} available{why.where}")
+    return short
+
+
+def _total_out_of_reach(why: _Why) -> list[str]:
+    check = why.check
+    if not isinstance(check, Total) or check.minimum is None:
+        return []
+    rule = check.rule
+    best = _best_total(why.diagnosis, check, why.chosen, why.forbidden)
+    if best is not None and best < check.minimum:
+        return [f"Not enough units for {why.name}: at most {best} {why.words(best)} {scope_phrase(rule)} "
+                f"can be had{why.where}, but at least {check.minimum} are needed"]
+    if check.maximum is not None:
+        return [f"No combination of units gives {bounds_phrase(check.minimum, check.maximum)} "
+                f"{why.words(check.maximum)} {scope_phrase(rule)}{why.where}: {why.name}"]
+    return []
+
+
+_EXPLANATIONS: tuple[Callable[[_Why], list[str]], ...] = (
+    _already_exceeded, _mandatory_unavailable, _groups_short, _total_out_of_reach,
+)
+
+
+def _best_total(diagnosis: _Diagnosis, check: Total, chosen: tuple[str, ...], forbidden: set[int]) -> int | None:
     """The largest value of a total rule's sum reachable under the unit constraints alone."""
-    cp_model = _cp()
+    from ortools.sat.python import cp_model
+
+    compiled = diagnosis.compiled
     fixed = compiled.resolve(chosen)
     if forbidden.intersection(fixed):
         return None
-    m = _Model(compiled, ruleset, forbidden, fixed, set())  # no rule enforced
-    terms = [(m.counted[i], w) for i, w in check.terms if m.counted[i] is not None and w]
-    m.model.maximize(cp_model.LinearExpr.weighted_sum([t[0] for t in terms], [t[1] for t in terms]))
-    solver = _solver(cp_model)
+    m = _Model(compiled, diagnosis.ruleset, forbidden, fixed, set())  # no rule enforced
+    m.model.maximize(m.weighted(check.terms))
+    solver = _solver()
     status = solver.solve(m.model)
     if status != cp_model.OPTIMAL:
         return None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.management.base import BaseCommand
 
 from units.models import Qualification
@@ -22,21 +24,9 @@ class Command(BaseCommand):
         parser.add_argument("codes", nargs="*", metavar="CODE",
                             help="Qualification codes (every version) or CODE@VERSION; default: every spec.")
 
-    def handle(self, *args, codes: list[str], **options) -> None:
-        if codes:
-            qualifications: list[Qualification] = []
-            for code in codes:
-                try:
-                    found = resolve_qualification(code)
-                except UnknownQualification as error:
-                    fail(self, str(error))
-                if "@" in code:
-                    qualifications.append(found)
-                else:
-                    qualifications.extend(Qualification.objects.filter(code=found.code).order_by("version_order"))
-        else:
-            qualifications = list(Qualification.objects.order_by("code", "version_order"))
-        seen = set()
+    def handle(self, *args: str, codes: list[str], **options: Any) -> None:
+        qualifications = self._named(codes) if codes else list(Qualification.objects.order_by("code", "version_order"))
+        seen: set[int] = set()
         count = 0
         for qualification in qualifications:
             if qualification.pk in seen:
@@ -56,3 +46,17 @@ class Command(BaseCommand):
             raise SystemExit(1)
         self.stdout.write(self.style.SUCCESS(f"{len(seen)} specification{'s' if len(seen) != 1 else ''} checked: "
                                              f"all is well."))
+
+    def _named(self, codes: list[str]) -> list[Qualification]:
+        """Every version of each CODE, or exactly CODE@VERSION, in the order named."""
+        qualifications: list[Qualification] = []
+        for code in codes:
+            try:
+                found = resolve_qualification(code)
+            except UnknownQualification as error:
+                fail(self, str(error))
+            if "@" in code:
+                qualifications.append(found)
+            else:
+                qualifications.extend(Qualification.objects.filter(code=found.code).order_by("version_order"))
+        return qualifications

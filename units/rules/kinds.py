@@ -1,0 +1,380 @@
+"""One class per rule kind: how it is compiled, judged against chosen units, and posed to the planner.
+
+A check owns slots in the evaluator's accumulator (`contributions` says which
+counted unit adds how much to which slot), turns the accumulated values into a
+RuleResult (memoised per distinct outcome, so repeated evaluations cost a look-up),
+and states its constraint to the planner through the `Constraints` protocol, which
+keeps this module free of OR-Tools.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Hashable, Iterator, Sequence
+from collections.abc import Set as AbstractSet
+from typing import TYPE_CHECKING, ClassVar, Protocol, Self
+
+from units.rules.phrases import and_listing, bounds_phrase, groups_phrase, level_noun, listing, scope_phrase, words
+from units.rules.scope import level_ok
+from units.rules.spec import RuleResult, RuleSpec
+from units.rules.vocabulary import Measure, RuleKind
+
+if TYPE_CHECKING:
+    from units.rules.compiled import Compiled
+
+__all__ = ["Constraints", "Check", "Total", "Mandatory", "EachGroup", "Barred", "OneCounts", "CHECKS"]
+
+CACHE_LIMIT = 4096
+
+
+class Constraints(Protocol):
+    """The planner's model as a rule sees it: constraints on the counted units, by unit index."""
+
+    def within(self, terms: Sequence[tuple[int, int]], minimum: int | None, maximum: int | None) -> None:
+        """The weighted sum of `terms` (unit index, weight) lies within the bounds given."""
+
+    def require(self, index: int) -> None:
+        """The unit counts."""
+
+    def at_least(self, members: Sequence[int], n: int) -> None:
+        """At least `n` of `members` count."""
+
+    def at_most_one(self, members: Sequence[int]) -> None:
+        """At most one of `members` counts."""
+
+
+class Check(ABC):
+    """A rule compiled against its spec; `scope` is every unit the rule covers, before any level filter."""
+
+    __slots__ = ("rule", "scope", "cache")
+    kind: ClassVar[RuleKind]
+
+    def __init__(self, rule: RuleSpec, scope: tuple[int, ...]) -> None:
+        self.rule = rule
+        self.scope = scope
+        self.cache: dict[Hashable, RuleResult] = {}
+
+    @classmethod
+    @abstractmethod
+    def build(cls, compiled: Compiled, rule: RuleSpec, scope: tuple[int, ...], slot: int) -> Self:
+        """The check for `rule`, its accumulator slots numbered from `slot`."""
+
+    @property
+    def width(self) -> int:
+        """How many accumulator slots the check uses."""
+        return 0
+
+    def contributions(self) -> Iterator[tuple[int, int, int]]:
+        """(unit index, slot, amount): what each counted unit adds to the accumulator."""
+        return iter(())
+
+    def beaten(self) -> Iterator[tuple[int, int]]:
+        """(unit, beater): a chosen beater stops the unit counting anywhere."""
+        return iter(())
+
+    @abstractmethod
+    def result(self, acc: Sequence[int], counted: AbstractSet[int], chosen: AbstractSet[int]) -> RuleResult:
+        """The verdict, given the accumulator and the counted and chosen unit indices."""
+
+    @abstractmethod
+    def constrain(self, model: Constraints) -> None:
+        """Pose the rule to the planner's model."""
+
+    def _remember(self, key: Hashable, result: RuleResult) -> RuleResult:
+        # Bounded: a long-lived process sees many distinct choices.
+        if len(self.cache) > CACHE_LIMIT:
+            self.cache.clear()
+        self.cache[key] = result
+        return result
+
+
+class Total(Check):
+    __slots__ = ("slot", "terms", "minimum", "maximum", "counts", "value_name", "phrase", "bounds")
+    kind = RuleKind.TOTAL
+
+    def __init__(self, rule: RuleSpec, scope: tuple[int, ...], slot: int, terms: tuple[tuple[int, int], ...],
+                 counts: bool, value_name: str) -> None:
+        super().__init__(rule, scope)
+        self.slot = slot
+        self.terms = terms  # (unit index, weight) for the units in scope at the rule's level
+        self.minimum = rule.minimum
+        self.maximum = rule.maximum
+        self.phrase = scope_phrase(rule)
+        self.bounds = bounds_phrase(rule.minimum, rule.maximum)
+        self.counts = counts
+        self.value_name = value_name
+
+    @classmethod
+    def build(cls, compiled: Compiled, rule: RuleSpec, scope: tuple[int, ...], slot: int) -> Self:
+        counts = rule.measure == Measure.COUNT or compiled.counts_units
+        values = compiled.values
+        terms = tuple((i, 1 if counts else values[i]) for i in compiled.at_level(scope, rule))
+        return cls(rule, scope, slot, terms, counts, compiled.spec.value_name)
+
+    @property
+    def width(self) -> int:
+        return 1
+
+    def words_of(self, n: int) -> str:
+        """What `n` of this rule's measure is called."""
+        return words(n, self.counts, self.value_name)
+
+    def contributions(self) -> Iterator[tuple[int, int, int]]:
+        return ((index, self.slot, weight) for index, weight in self.terms if weight)
+
+    def result(self, acc: Sequence[int], counted: AbstractSet[int], chosen: AbstractSet[int]) -> RuleResult:
+        value = acc[self.slot]
+        return self.cache.get(value) or self._remember(value, self._make(value))
+
+    def _make(self, value: int) -> RuleResult:
+        lo, hi = self.minimum, self.maximum
+        shortfall = lo - value if lo is not None and value < lo else 0
+        excess = value - hi if hi is not None and value > hi else 0
+        if shortfall:
+            message = f"{shortfall} more {self.words_of(shortfall)} needed {self.phrase}"
+        elif excess:
+            message = f"{excess} {self.words_of(excess)} too many {self.phrase}: at most {hi}"
+        else:
+            message = f"Met: {value} {self.words_of(value)} {self.phrase}"
+            if self.bounds:
+                message += f" ({self.bounds})"
+        met = not (shortfall or excess)
+        return RuleResult(self.rule.identifier, self.kind, met, value, lo, hi, shortfall, excess, message)
+
+    def constrain(self, model: Constraints) -> None:
+        model.within(self.terms, self.minimum, self.maximum)
+
+
+class Mandatory(Check):
+    __slots__ = ("slot", "members", "codes")
+    kind = RuleKind.MANDATORY
+
+    def __init__(self, rule: RuleSpec, scope: tuple[int, ...], slot: int, codes: tuple[str, ...]) -> None:
+        super().__init__(rule, scope)
+        self.slot = slot
+        self.members = scope
+        self.codes = codes  # all unit codes of the spec, by index
+
+    @classmethod
+    def build(cls, compiled: Compiled, rule: RuleSpec, scope: tuple[int, ...], slot: int) -> Self:
+        return cls(rule, scope, slot, compiled.codes)
+
+    @property
+    def width(self) -> int:
+        return 1
+
+    def contributions(self) -> Iterator[tuple[int, int, int]]:
+        return ((index, self.slot, 1) for index in self.members)
+
+    def result(self, acc: Sequence[int], counted: AbstractSet[int], chosen: AbstractSet[int]) -> RuleResult:
+        have = acc[self.slot]
+        missing = () if have == len(self.members) else tuple(i for i in self.members if i not in counted)
+        return self.cache.get(missing) or self._remember(missing, self._make(have, missing))
+
+    def _make(self, have: int, missing: tuple[int, ...]) -> RuleResult:
+        need = len(self.members)
+        if not missing:
+            names = tuple(self.codes[i] for i in self.members)
+            if need == 1:
+                message = f"Met: mandatory unit {names[0]} chosen"
+            else:
+                message = f"Met: all {need} mandatory units chosen ({listing(names)})"
+        else:
+            noun = "unit" if len(missing) == 1 else "units"
+            message = f"{len(missing)} mandatory {noun} missing: {listing(self.codes[i] for i in missing)}"
+        return RuleResult(self.rule.identifier, self.kind, not missing, have, need, None, len(missing), 0, message)
+
+    def constrain(self, model: Constraints) -> None:
+        for index in self.members:
+            model.require(index)
+
+
+class EachGroup(Check):
+    __slots__ = ("slots", "groups", "members", "per", "noun_one", "noun_many")
+    kind = RuleKind.EACH_GROUP
+
+    def __init__(self, rule: RuleSpec, scope: tuple[int, ...], slots: tuple[int, ...],
+                 members: tuple[tuple[int, ...], ...], per: int) -> None:
+        super().__init__(rule, scope)
+        self.slots = slots
+        self.groups = rule.groups
+        self.members = members  # per group: unit indices counting for it
+        self.per = per
+        self.noun_one = level_noun(rule.level, rule.level_op, False)
+        self.noun_many = level_noun(rule.level, rule.level_op, True)
+
+    @classmethod
+    def build(cls, compiled: Compiled, rule: RuleSpec, scope: tuple[int, ...], slot: int) -> Self:
+        listed = set(scope) if rule.units else None
+        levels = compiled.levels
+        members = tuple(
+            tuple(
+                i for i in compiled.group_members[group]
+                if (listed is None or i in listed) and level_ok(levels[i], rule.level, rule.level_op)
+            )
+            for group in rule.groups
+        )
+        per = rule.per_group if rule.per_group is not None else 1
+        return cls(rule, scope, tuple(range(slot, slot + len(members))), members, per)
+
+    @property
+    def width(self) -> int:
+        return len(self.slots)
+
+    def contributions(self) -> Iterator[tuple[int, int, int]]:
+        for slot, members in zip(self.slots, self.members, strict=True):
+            for index in members:
+                yield index, slot, 1
+
+    def result(self, acc: Sequence[int], counted: AbstractSet[int], chosen: AbstractSet[int]) -> RuleResult:
+        per = self.per
+        have = tuple(acc[s] if acc[s] < per else per for s in self.slots)
+        return self.cache.get(have) or self._remember(have, self._make(have))
+
+    def _make(self, have: tuple[int, ...]) -> RuleResult:
+        per = self.per
+        need = per * len(self.groups)
+        value = sum(have)
+        shortfall = need - value
+        noun = self.noun_one if per == 1 else self.noun_many
+        each = "" if len(self.groups) == 1 else "each of "
+        requirement = f"at least {per} {noun} from {each}{groups_phrase(self.groups)}"
+        message = f"Met: {requirement}" if not shortfall else self._short_message(have, shortfall, requirement)
+        return RuleResult(self.rule.identifier, self.kind, not shortfall, value, need, None, shortfall, 0, message)
+
+    def _short_message(self, have: tuple[int, ...], shortfall: int, requirement: str) -> str:
+        short = [(g, self.per - h) for g, h in zip(self.groups, have, strict=True) if h < self.per]
+        many = self.noun_one if shortfall == 1 else self.noun_many
+        if len(short) == 1:
+            return f"{shortfall} more {many} needed from group {short[0][0]} ({requirement})"
+        parts = ", ".join(f"{n} from group {g}" for g, n in short)
+        return f"{shortfall} more {many} needed: {parts} ({requirement})"
+
+    def constrain(self, model: Constraints) -> None:
+        for members in self.members:
+            model.at_least(members, self.per)
+
+
+class Barred(Check):
+    __slots__ = ("slots", "bars", "labels", "codes", "met")
+    kind = RuleKind.BARRED
+
+    def __init__(self, rule: RuleSpec, scope: tuple[int, ...], slots: tuple[int, ...],
+                 bars: tuple[tuple[int, ...], ...], labels: tuple[str, ...], codes: tuple[str, ...]) -> None:
+        super().__init__(rule, scope)
+        self.slots = slots
+        self.bars = bars  # groups of unit indices of which at most one may count
+        self.labels = labels  # "" for the listed units, else the barring code
+        self.codes = codes
+        self.met: dict[int, RuleResult] = {}
+
+    @classmethod
+    def build(cls, compiled: Compiled, rule: RuleSpec, scope: tuple[int, ...], slot: int) -> Self:
+        bars: tuple[tuple[int, ...], ...]
+        labels: tuple[str, ...]
+        if rule.units:
+            bars, labels = (scope,), ("",)
+        else:
+            by_code: dict[str, list[int]] = {}
+            for i in scope:
+                if compiled.barring[i]:
+                    by_code.setdefault(compiled.barring[i], []).append(i)
+            bars = tuple(tuple(members) for members in by_code.values())
+            labels = tuple(by_code)
+        return cls(rule, scope, tuple(range(slot, slot + len(bars))), bars, labels, compiled.codes)
+
+    @property
+    def width(self) -> int:
+        return len(self.slots)
+
+    def contributions(self) -> Iterator[tuple[int, int, int]]:
+        for slot, members in zip(self.slots, self.bars, strict=True):
+            for index in members:
+                yield index, slot, 1
+
+    def result(self, acc: Sequence[int], counted: AbstractSet[int], chosen: AbstractSet[int]) -> RuleResult:
+        worst = 0
+        for s in self.slots:
+            if acc[s] > worst:
+                worst = acc[s]
+        if worst <= 1:
+            return self.met.get(worst) or self._met(worst)
+        clashes = tuple(
+            tuple(i for i in members if i in counted)
+            for s, members in zip(self.slots, self.bars, strict=True)
+            if acc[s] > 1
+        )
+        return self.cache.get(clashes) or self._remember(clashes, self._make(worst, clashes))
+
+    def _met(self, worst: int) -> RuleResult:
+        result = RuleResult(self.rule.identifier, self.kind, True, worst, None, 1, 0, 0,
+                            "Met: no barred units taken together")
+        self.met[worst] = result
+        return result
+
+    def _make(self, worst: int, clashes: tuple[tuple[int, ...], ...]) -> RuleResult:
+        excess = sum(len(c) - 1 for c in clashes)
+        parts = [f"{and_listing(tuple(self.codes[i] for i in clash))} may not be taken together" for clash in clashes]
+        label = "Barred combination" if len(clashes) == 1 else "Barred combinations"
+        message = f"{label}: {'; '.join(parts)} (remove {excess})"
+        return RuleResult(self.rule.identifier, self.kind, False, worst, None, 1, 0, excess, message)
+
+    def constrain(self, model: Constraints) -> None:
+        for members in self.bars:
+            model.at_most_one(members)
+
+
+class OneCounts(Check):
+    __slots__ = ("members", "codes", "tvalues", "names")
+    kind = RuleKind.ONE_COUNTS
+
+    def __init__(self, rule: RuleSpec, scope: tuple[int, ...], codes: tuple[str, ...],
+                 tvalues: tuple[int, ...]) -> None:
+        super().__init__(rule, scope)
+        self.members = scope
+        self.codes = codes
+        self.tvalues = tvalues
+        self.names = listing(codes[i] for i in scope)
+
+    @classmethod
+    def build(cls, compiled: Compiled, rule: RuleSpec, scope: tuple[int, ...], slot: int) -> Self:
+        return cls(rule, scope, compiled.codes, compiled.tvalues)
+
+    def beaten(self) -> Iterator[tuple[int, int]]:
+        # Ties go to the earlier unit in spec order.
+        tv = self.tvalues
+        for a in self.members:
+            for b in self.members:
+                if a != b and (tv[b] > tv[a] or (tv[b] == tv[a] and b < a)):
+                    yield a, b
+
+    def result(self, acc: Sequence[int], counted: AbstractSet[int], chosen: AbstractSet[int]) -> RuleResult:
+        winner = None
+        others = []
+        for i in self.members:
+            if i in chosen:
+                if i in counted:
+                    winner = i
+                else:
+                    others.append(i)
+        key = (winner, tuple(others))
+        return self.cache.get(key) or self._remember(key, self._make(*key))
+
+    def _make(self, winner: int | None, others: tuple[int, ...]) -> RuleResult:
+        head = f"Only the highest-valued of {self.names} counts"
+        bits = []
+        if winner is not None:
+            bits.append(f"{self.codes[winner]} counts")
+        if others:
+            verb = "does" if len(others) == 1 else "do"
+            bits.append(f"{and_listing(tuple(self.codes[i] for i in others))} {verb} not")
+        message = f"Met: {head}; {', '.join(bits) or 'none chosen'}"
+        value = self.tvalues[winner] if winner is not None else 0
+        return RuleResult(self.rule.identifier, self.kind, True, value, None, None, 0, 0, message)
+
+    def constrain(self, model: Constraints) -> None:
+        # Nothing to add: the planner's counted variables already follow `beaten`.
+        return None
+
+
+CHECKS: dict[str, type[Check]] = {check.kind: check for check in (Total, Mandatory, EachGroup, Barred, OneCounts)}
