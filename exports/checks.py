@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
+from django.apps import AppConfig
 from django.conf import settings
 from django.core import checks
 
 
 @checks.register()
-def visibility_timeout_covers_exports(app_configs: object = None, **kwargs: object) -> list[checks.CheckMessage]:
+def visibility_timeout_covers_exports(
+    app_configs: Sequence[AppConfig] | None = None, **kwargs: Any
+) -> list[checks.CheckMessage]:
     """Redis redelivers an unacknowledged message after its visibility timeout; an export must finish before."""
     options = getattr(settings, "CELERY_BROKER_TRANSPORT_OPTIONS", {}) or {}
     timeout = options.get("visibility_timeout")

@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from typing import overload
 
 from django.utils import timezone
 
 from assessments.models import Decision as DecisionRow
 from assessments.models import ItemSignOff, UnitSignOff
 from assessments.reads import achieved_units
-from candidates.models import Enrolment, UnitChoice
+from candidates.models import Enrolment, UnitChoice, User
 from evidence.models import EvidenceFile, EvidenceVersion, Mapping, MappingStatus, VersionStatus
 from units.models import AssessableItem, CriterionKind, Unit, ValueName
 from units.rules import Spec, SpecError, evaluate
@@ -42,12 +43,16 @@ from .data import (
 )
 
 
-def _name(user: object | None) -> str:
+def _name(user: User | None) -> str:
     if user is None:
         return ""
     return str(user)
 
 
+@overload
+def _day(moment: datetime.datetime | datetime.date) -> datetime.date: ...
+@overload
+def _day(moment: datetime.datetime | datetime.date | None) -> datetime.date | None: ...
 def _day(moment: datetime.datetime | datetime.date | None) -> datetime.date | None:
     if moment is None:
         return None
@@ -136,15 +141,15 @@ def gather_portfolio(enrolment_id: int) -> PortfolioData:
         Mapping.objects.filter(version__in=list(refs)).order_by("assessable_item_id", "version__item__created_at")
     )
     decisions: dict[int, DecisionRow] = {}
-    for row in DecisionRow.objects.filter(mapping__in=[m.pk for m in mappings]).select_related("by").order_by(
-        "mapping_id", "-at", "-pk"
-    ):
-        decisions.setdefault(row.mapping_id, row)
+    for decision_row in DecisionRow.objects.filter(mapping__in=[m.pk for m in mappings]).select_related(
+        "by"
+    ).order_by("mapping_id", "-at", "-pk"):
+        decisions.setdefault(decision_row.mapping_id, decision_row)
     mapped: dict[int, list[MappedEvidence]] = defaultdict(list)
     for mapping in mappings:
-        row = decisions.get(mapping.pk)
-        if row is not None:
-            decision = Decision(row.get_outcome_display(), _name(row.by), _day(row.at), row.feedback)
+        latest = decisions.get(mapping.pk)
+        if latest is not None:
+            decision = Decision(latest.get_outcome_display(), _name(latest.by), _day(latest.at), latest.feedback)
         elif mapping.status == MappingStatus.CLAIMED:
             decision = Decision("Awaiting decision")
         else:
@@ -162,21 +167,22 @@ def gather_portfolio(enrolment_id: int) -> PortfolioData:
     unit_rows = UnitSignOff.objects.filter(enrolment=enrolment).select_related(
         "by", "countersignature__by", "referral__by", "sample__by"
     ).order_by("at", "pk")
-    for row in unit_rows:
-        counter = getattr(row, "countersignature", None)
-        referral = getattr(row, "referral", None)
+    for unit_row in unit_rows:
+        unit_id = unit_row.unit_id
+        counter = getattr(unit_row, "countersignature", None)
+        referral = getattr(unit_row, "referral", None)
         if counter is not None:
-            countersigned[row.unit_id].append(Countersignature(_name(counter.by), _day(counter.at), "Countersigned",
-                                                               counter.comment))
-        sample = getattr(row, "sample", None)
+            countersigned[unit_id].append(Countersignature(_name(counter.by), _day(counter.at), "Countersigned",
+                                                           counter.comment))
+        sample = getattr(unit_row, "sample", None)
         if sample is not None and counter is None and referral is None:
-            countersigned[row.unit_id].append(Countersignature(_name(sample.by), _day(sample.at),
-                                                               "Sampled (countersignature awaited)"))
+            countersigned[unit_id].append(Countersignature(_name(sample.by), _day(sample.at),
+                                                           "Sampled (countersignature awaited)"))
         if referral is not None:
-            countersigned[row.unit_id].append(Countersignature(_name(referral.by), _day(referral.at), "Referred back",
-                                                               referral.comments))
+            countersigned[unit_id].append(Countersignature(_name(referral.by), _day(referral.at), "Referred back",
+                                                           referral.comments))
         else:
-            unit_sign_off[row.unit_id] = SignOff(_name(row.by), _day(row.at), row.declaration)
+            unit_sign_off[unit_id] = SignOff(_name(unit_row.by), _day(unit_row.at), unit_row.declaration)
 
     chosen = set(UnitChoice.objects.filter(enrolment=enrolment).values_list("unit_id", flat=True))
     touched = chosen | set(unit_sign_off) | set(countersigned)
@@ -194,9 +200,9 @@ def gather_portfolio(enrolment_id: int) -> PortfolioData:
             ItemSection(
                 code=item.code,
                 text=item.text,
-                outcome_code=item.outcome.code if item.outcome_id and item.criterion_id else "",
-                outcome_title=item.outcome.title if item.outcome_id and item.criterion_id else "",
-                is_knowledge=item.criterion_id is not None and item.criterion.kind == CriterionKind.KNOWLEDGE,
+                outcome_code=item.outcome.code if item.outcome is not None and item.criterion_id else "",
+                outcome_title=item.outcome.title if item.outcome is not None and item.criterion_id else "",
+                is_knowledge=item.criterion is not None and item.criterion.kind == CriterionKind.KNOWLEDGE,
                 evidence=tuple(mapped.get(item.pk, ())),
                 sign_off=item_sign_offs.get(item.pk),
             )
@@ -206,7 +212,7 @@ def gather_portfolio(enrolment_id: int) -> PortfolioData:
             UnitSection(
                 code=unit.code, title=unit.title, level=unit.level,
                 value_label=_value_label(unit, qualification.value_name),
-                group=unit.group.code if unit.group_id else "",
+                group=unit.group.code if unit.group is not None else "",
                 items=items, sign_off=unit_sign_off.get(unit.pk),
                 countersignatures=tuple(countersigned.get(unit.pk, ())),
             )

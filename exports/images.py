@@ -15,7 +15,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO
 
 from PIL import Image, ImageOps
 
@@ -46,7 +46,7 @@ class UnreadableImage(ValueError):
     """The stored file is not an image Pillow can read (it is listed, not embedded)."""
 
 
-def prepare_image(source: BinaryIO, *, folder: Path, index: int, max_pixels: int = PRINT_PIXELS) -> PreparedImage:
+def prepare_image(source: IO[bytes], *, folder: Path, index: int, max_pixels: int = PRINT_PIXELS) -> PreparedImage:
     """Write `source` as image number `index` into `folder`, upright and at most `max_pixels` on its long side.
 
     Raises `UnreadableImage` when the bytes are not an image Pillow can decode.
@@ -78,7 +78,7 @@ def prepare_images_in_background(
     jobs: tuple[tuple[str, int], ...],
     *,
     folder: Path,
-    open_stored: Callable[[str], BinaryIO] | None,
+    open_stored: Callable[[str], IO[bytes]] | None,
     max_pixels: int = PRINT_PIXELS,
     threads: int = IMAGE_THREADS,
 ) -> Callable[[], dict[str, PreparedImage]]:

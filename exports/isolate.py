@@ -19,6 +19,7 @@ import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 
@@ -99,7 +100,7 @@ def render_in_child(
 
         timer = threading.Timer(timeout, expire)
         timer.start()
-        outcome: dict = {}
+        outcome: dict[str, Any] = {}  # the child's last JSON line
         try:
             assert child.stdout is not None
             for line in child.stdout:
@@ -143,7 +144,7 @@ def render_in_child(
     )
 
 
-def _emit(message: dict) -> None:
+def _emit(message: dict[str, Any]) -> None:
     sys.stdout.write(json.dumps(message) + "\n")
     sys.stdout.flush()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from candidates.access import enrolments_visible_to
+from candidates.access import AnyUser, enrolments_visible_to
 from candidates.models import Enrolment
 
 
@@ -32,8 +32,8 @@ class ExportStage(models.TextChoices):
     FAILED = "failed", "Failed"
 
 
-class PortfolioExportQuerySet(models.QuerySet):
-    def visible_to(self, user) -> PortfolioExportQuerySet:
+class PortfolioExportQuerySet(models.QuerySet["PortfolioExport"]):
+    def visible_to(self, user: AnyUser) -> PortfolioExportQuerySet:
         """Exports of the enrolments `user` may read (the gate of candidates.access decides)."""
         return self.filter(enrolment__in=enrolments_visible_to(user).values("pk"))
 

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PdfReadError
-from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject
+from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, IndirectObject, NameObject, PdfObject
 
 FONT_SIZE = 8
 #: Helvetica's advance widths (per 1000 units of font size) for the characters of "page 12 of 340".
@@ -112,7 +113,7 @@ def _resolve_internal_links(writer: PdfWriter) -> None:
             })
 
 
-def _add_bookmark(writer: PdfWriter, bookmark: Bookmark, parent: object) -> None:
+def _add_bookmark(writer: PdfWriter, bookmark: Bookmark, parent: IndirectObject | None) -> None:
     node = writer.add_outline_item(title=bookmark.title, page_number=bookmark.page, parent=parent)
     for child in bookmark.children:
         _add_bookmark(writer, child, node)
@@ -144,7 +145,7 @@ def _stamp_page_numbers(writer: PdfWriter, total: int, *, margin_right_pt: float
         )
         contents = page.get("/Contents")
         if contents is None:
-            old: list = []
+            old: list[PdfObject] = []
         elif isinstance(contents.get_object(), ArrayObject):
             old = list(contents.get_object())
         else:
@@ -152,7 +153,8 @@ def _stamp_page_numbers(writer: PdfWriter, total: int, *, margin_right_pt: float
         page[NameObject("/Contents")] = ArrayObject([save_ref, *old, writer._add_object(stream)])
         if "/Resources" not in page:
             page[NameObject("/Resources")] = DictionaryObject()
-        resources = page["/Resources"].get_object()
+        # pypdf types a resolved object as `PdfObject | None`; a page's /Resources is a dictionary (PDF 1.7, 7.8.3).
+        resources = cast(DictionaryObject, page["/Resources"].get_object())
         if "/Font" not in resources:
             resources[NameObject("/Font")] = DictionaryObject()
-        resources["/Font"].get_object()[NameObject(_FONT_NAME)] = font
+        cast(DictionaryObject, resources["/Font"].get_object())[NameObject(_FONT_NAME)] = font

@@ -20,7 +20,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO, Any, Required, TypedDict
 
 from django.template.loader import render_to_string
 from weasyprint import HTML
@@ -76,6 +76,16 @@ class ContentsEntry:
     level: int = 1
 
 
+class Section(TypedDict, total=False):
+    """One section of exports/pdf/part.html: its `kind` and what that kind shows."""
+
+    kind: Required[str]  # "front" | "unit" | "evidence" | "manifest"
+    unit: UnitSection
+    views: list[EvidenceView]
+    first: bool
+    contents: list[ContentsEntry]
+
+
 @dataclass(slots=True)
 class RenderResult:
     pages: int  # in the final PDF, appended pages included
@@ -87,7 +97,7 @@ class RenderResult:
 @dataclass(slots=True)
 class _Part:
     key: str
-    sections: list[dict]
+    sections: list[Section]
     path: Path
     pages: int = 0
     anchors: dict[str, int] = field(default_factory=dict)  # anchor -> 0-based page within the part
@@ -126,9 +136,9 @@ def _chunks(views: list[EvidenceView]) -> list[list[EvidenceView]]:
     return [chunk for chunk in chunks if chunk]
 
 
-def _unit_sections(data: PortfolioData) -> list[tuple[str, list[dict]]]:
+def _unit_sections(data: PortfolioData) -> list[tuple[str, list[Section]]]:
     """The unit parts, in document order: (key, sections); units share a part up to UNIT_ROWS rows."""
-    parts: list[tuple[str, list[dict]]] = []
+    parts: list[tuple[str, list[Section]]] = []
     rows = UNIT_ROWS
     for unit in data.units:
         weight = sum(1 + len(item.evidence) for item in unit.items)
@@ -140,21 +150,21 @@ def _unit_sections(data: PortfolioData) -> list[tuple[str, list[dict]]]:
     return parts
 
 
-def _appendix_sections(views: list[EvidenceView]) -> list[tuple[str, list[dict]]]:
+def _appendix_sections(views: list[EvidenceView]) -> list[tuple[str, list[Section]]]:
     """The evidence appendix, in chunks."""
     return [(f"evidence-{number}", [{"kind": "evidence", "views": chunk, "first": number == 0}])
             for number, chunk in enumerate(_chunks(views))]
 
 
-MANIFEST = ("manifest", [{"kind": "manifest"}])
+MANIFEST: tuple[str, list[Section]] = ("manifest", [{"kind": "manifest"}])
 
 
-def _body_sections(data: PortfolioData, views: list[EvidenceView]) -> list[tuple[str, list[dict]]]:
+def _body_sections(data: PortfolioData, views: list[EvidenceView]) -> list[tuple[str, list[Section]]]:
     """The parts after the front matter, in document order: (key, sections)."""
     return [*_unit_sections(data), *_appendix_sections(views), MANIFEST]
 
 
-def part_html(data: PortfolioData, sections: list[dict], *, extra: dict | None = None) -> str:
+def part_html(data: PortfolioData, sections: list[Section], *, extra: dict[str, Any] | None = None) -> str:
     """The HTML of one part (or, given every section, of the whole portfolio as one document)."""
     return render_to_string("exports/pdf/part.html", {"data": data, "sections": sections, **(extra or {})})
 
@@ -164,7 +174,7 @@ def whole_document_html(
 ) -> str:
     """The whole portfolio as one HTML document, as it would be without parts (for comparison and tests)."""
     views = evidence_views(data, assets, include_pdf_evidence=include_pdf_evidence)
-    sections = [{"kind": "front", "contents": _contents_placeholder(data, views)}]
+    sections: list[Section] = [{"kind": "front", "contents": _contents_placeholder(data, views)}]
     for _key, part_sections in _body_sections(data, views):
         sections.extend(part_sections)
     return part_html(data, sections)
@@ -210,8 +220,8 @@ class _PageProgress(logging.Handler):
 
 
 def _render_part(
-    data: PortfolioData, part: _Part, *, fetcher: PortfolioFetcher, on_page: Callable[[int], None], extra: dict,
-    font_config: FontConfiguration | None = None,
+    data: PortfolioData, part: _Part, *, fetcher: PortfolioFetcher, on_page: Callable[[int], None],
+    extra: dict[str, Any], font_config: FontConfiguration | None = None,
 ) -> None:
     progress_logger = logging.getLogger("weasyprint.progress")
     handler = _PageProgress(on_page)
@@ -243,7 +253,7 @@ def render_portfolio(
     target: Path,
     include_pdf_evidence: bool = False,
     on_progress: ProgressCallback | None = None,
-    open_stored: Callable[[str], BinaryIO] | None = None,
+    open_stored: Callable[[str], IO[bytes]] | None = None,
 ) -> RenderResult:
     """Write the portfolio PDF to `target`, rendering it part by part in `workdir`.
 

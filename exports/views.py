@@ -5,19 +5,29 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
+from django_htmx.middleware import HtmxDetails
 from storages.backends.s3 import S3Storage
 
 from candidates.access import enrolment_for
+from candidates.models import User
 from evidence.serving import PRESIGNED_URL_SECONDS, content_disposition
 
 from . import services
 from .forms import ExportRequestForm
 from .models import ExportFormat, ExportStatus, PortfolioExport
 
-MIME = {ExportFormat.PDF: "application/pdf", ExportFormat.ZIP: "application/zip"}
+MIME: dict[str, str] = {ExportFormat.PDF: "application/pdf", ExportFormat.ZIP: "application/zip"}
+
+
+class SignedInRequest(HttpRequest):
+    """A request as these views see it, for the type checker only: `login_required` let a user in,
+    and django-htmx's middleware set `htmx`."""
+
+    user: User
+    htmx: HtmxDetails
 
 
 def _export_for(request: HttpRequest, pk: int) -> PortfolioExport:
@@ -39,7 +49,7 @@ def export_list(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def export_create(request: HttpRequest, pk: int) -> HttpResponse:
+def export_create(request: SignedInRequest, pk: int) -> HttpResponse:
     enrolment = enrolment_for(request.user, pk)
     form = ExportRequestForm(request.POST)
     if not form.is_valid():
@@ -58,7 +68,7 @@ def export_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def export_retry(request: HttpRequest, pk: int) -> HttpResponse:
+def export_retry(request: SignedInRequest, pk: int) -> HttpResponse:
     export = _export_for(request, pk)
     try:
         services.export_retry(export=export, by=request.user)
@@ -72,7 +82,7 @@ def export_retry(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def export_download(request: HttpRequest, pk: int) -> HttpResponse:
+def export_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     export = _export_for(request, pk)
     if export.status != ExportStatus.DONE or not export.file_name:
         raise Http404("This export has no file yet.")
@@ -84,7 +94,7 @@ def export_download(request: HttpRequest, pk: int) -> HttpResponse:
             parameters={"ResponseContentType": mime, "ResponseContentDisposition": disposition},
             expire=PRESIGNED_URL_SECONDS,
         )
-        response: HttpResponse = HttpResponseRedirect(url)
+        response: HttpResponseBase = HttpResponseRedirect(url)
     else:
         response = FileResponse(default_storage.open(export.file_name, "rb"), content_type=mime)
         response["Content-Disposition"] = disposition

@@ -17,7 +17,7 @@ import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO, TypedDict
 
 from django.conf import settings
 from django.core.files import File
@@ -136,6 +136,7 @@ def export_build(*, export_id: int, worker: str | None = None) -> str:
     if claim.outcome != "claimed":
         return claim.outcome
     export = claim.export
+    assert export is not None  # a claimed export always carries its row
     progress = _Progress(export_id, worker)
     try:
         with tempfile.TemporaryDirectory(prefix=f"export-{export_id}-") as folder:
@@ -171,7 +172,14 @@ def storage_name(export: PortfolioExport) -> str:
     return f"exports/{export.enrolment_id}/portfolio-{export.pk}.{export.format}"
 
 
-def _build_file(export: PortfolioExport, *, workdir: Path, progress: _Progress) -> dict:
+class _StoredFile(TypedDict):
+    name: str
+    size: int
+    sha256: str
+    pages: int
+
+
+def _build_file(export: PortfolioExport, *, workdir: Path, progress: _Progress) -> _StoredFile:
     progress(ExportStage.GATHERING, percent=_PERCENT[ExportStage.GATHERING], force=True)
     data = gather_portfolio(export.enrolment_id)
     if settings.EXPORT_TEST_GATHER_DELAY_SECONDS:
@@ -226,7 +234,7 @@ def _sha256(path: Path) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
-def _open_stored(name: str) -> BinaryIO:
+def _open_stored(name: str) -> IO[bytes]:
     return default_storage.open(name, "rb")
 
 
@@ -243,7 +251,7 @@ def prepare_assets(
     pixels = settings.EXPORT_IMAGE_PIXELS
     images = {} if defer_images else prepare_images_in_background(
         jobs, folder=workdir, open_stored=_open_stored, max_pixels=pixels)()
-    pdfs = {}
+    pdfs: dict[str, Path] = {}
     if include_pdf_evidence:
         folder = workdir / "pdf"
         folder.mkdir(exist_ok=True)

@@ -5,29 +5,50 @@ from __future__ import annotations
 import json
 import zipfile
 from pathlib import Path
+from typing import NotRequired, TypedDict
 
 from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.storage import default_storage
 from django.utils.text import get_valid_filename
 
-from ..data import PortfolioData
+from ..data import EvidenceItem, PortfolioData, StoredFile
 
 
-def manifest(data: PortfolioData, *, paths: dict[str, str] | None = None) -> dict:
+class ManifestFile(TypedDict):
+    evidence: str
+    evidence_title: str
+    name: str
+    size: int
+    sha256: str
+    mime: str
+    path: NotRequired[str]  # where the ZIP holds it; absent outside a ZIP
+
+
+class Manifest(TypedDict):
+    candidate: str
+    qualification: str
+    generated_at: str
+    files: list[ManifestFile]
+
+
+def manifest(data: PortfolioData, *, paths: dict[str, str] | None = None) -> Manifest:
     """The manifest of every stored file (the same list as the PDF's manifest page)."""
     return {
         "candidate": data.candidate,
         "qualification": data.qualification,
         "generated_at": data.generated_at.isoformat(),
-        "files": [
-            {
-                "evidence": item.ref, "evidence_title": item.title, "name": stored.name, "size": stored.size,
-                "sha256": stored.sha256, "mime": stored.mime,
-                **({"path": paths[stored.storage_name]} if paths and stored.storage_name in paths else {}),
-            }
-            for item, stored in data.files
-        ],
+        "files": [_manifest_file(item, stored, paths) for item, stored in data.files],
     }
+
+
+def _manifest_file(item: EvidenceItem, stored: StoredFile, paths: dict[str, str] | None) -> ManifestFile:
+    entry: ManifestFile = {
+        "evidence": item.ref, "evidence_title": item.title, "name": stored.name, "size": stored.size,
+        "sha256": stored.sha256, "mime": stored.mime,
+    }
+    if paths and stored.storage_name in paths:
+        entry["path"] = paths[stored.storage_name]
+    return entry
 
 
 def _safe_name(name: str) -> str:

@@ -8,13 +8,14 @@ minute) enqueues it again once the broker is back.
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from candidates.models import Enrolment
+from candidates.models import Enrolment, User
 
 from ..models import ExportFormat, ExportStage, ExportStatus, PortfolioExport
 from .build import interrupted_message, mark_failed
@@ -23,7 +24,7 @@ logger = logging.getLogger(__name__)
 
 
 def export_request(
-    *, enrolment: Enrolment, by: object, format: str = ExportFormat.PDF, include_pdf_evidence: bool = False
+    *, enrolment: Enrolment, by: User | None, format: str = ExportFormat.PDF, include_pdf_evidence: bool = False
 ) -> PortfolioExport:
     """Record a request for `enrolment`'s portfolio and enqueue its build once the request commits.
 
@@ -39,7 +40,7 @@ def export_request(
     return export
 
 
-def export_retry(*, export: PortfolioExport, by: object) -> PortfolioExport:
+def export_retry(*, export: PortfolioExport, by: User) -> PortfolioExport:
     """Queue a failed export again (same options, same row); refuses one that did not fail."""
     with transaction.atomic():
         updated = PortfolioExport.objects.filter(pk=export.pk, status=ExportStatus.FAILED).update(
@@ -79,12 +80,12 @@ def exports_requeue_stalled() -> list[int]:
     Exports past EXPORT_MAX_ATTEMPTS are marked failed instead. Returns the ids enqueued.
     """
     now = timezone.now()
-    queued_before = now - timezone.timedelta(seconds=settings.EXPORT_REQUEUE_AFTER_SECONDS)
-    stale_before = now - timezone.timedelta(seconds=settings.EXPORT_STALE_AFTER_SECONDS)
+    queued_before = now - timedelta(seconds=settings.EXPORT_REQUEUE_AFTER_SECONDS)
+    stale_before = now - timedelta(seconds=settings.EXPORT_STALE_AFTER_SECONDS)
     # A queued row that reached the broker is normally just waiting its turn behind other exports:
     # send it again only after ten sweep delays (its message may have died with a broker that
     # kept nothing on disk), so a long queue does not fill with copies.
-    resent_before = now - timezone.timedelta(seconds=10 * settings.EXPORT_REQUEUE_AFTER_SECONDS)
+    resent_before = now - timedelta(seconds=10 * settings.EXPORT_REQUEUE_AFTER_SECONDS)
     stalled = (
         PortfolioExport.objects.filter(status=ExportStatus.QUEUED, created__lt=queued_before, enqueued_at=None)
         | PortfolioExport.objects.filter(status=ExportStatus.QUEUED, enqueued_at__lt=resent_before)

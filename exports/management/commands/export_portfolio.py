@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from django.core.files.storage import default_storage
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from candidates.models import Enrolment
 from exports import services
@@ -15,15 +16,15 @@ from exports.models import ExportFormat, ExportStatus
 class Command(BaseCommand):
     help = "Export an enrolment's portfolio as a PDF (or a ZIP with the original files) through the worker."
 
-    def add_arguments(self, parser) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("enrolment_id", type=int)
         parser.add_argument("--zip", action="store_true", help="A ZIP of the original files with the PDF inside.")
         parser.add_argument("--pdf-evidence", action="store_true", help="Append PDF evidence as pages.")
         parser.add_argument("--wait", action="store_true", help="Wait for the worker and print where it stored it.")
         parser.add_argument("--here", action="store_true", help="Build it in this process instead of a worker.")
 
-    def handle(self, *args, enrolment_id: int, zip: bool, pdf_evidence: bool, wait: bool, here: bool,
-               **options) -> None:
+    def handle(self, *args: Any, enrolment_id: int, zip: bool, pdf_evidence: bool, wait: bool, here: bool,
+               **options: Any) -> None:
         enrolment = Enrolment.objects.filter(pk=enrolment_id).first()
         if enrolment is None:
             raise CommandError(f"No enrolment {enrolment_id}.")
