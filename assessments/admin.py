@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.http import HttpRequest
+
+from evidence.admin import ViewOnlyAdmin
 
 from .models import (
     ActionPoint,
@@ -22,19 +23,6 @@ from .models import (
     UnitSignOff,
     Visit,
 )
-
-
-class ViewOnlyAdmin(admin.ModelAdmin):
-    """No add, change or delete, for anyone (superusers included)."""
-
-    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
 
 
 @admin.register(AuditRecord)

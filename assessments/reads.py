@@ -20,7 +20,7 @@ from django.utils import timezone
 from candidates import access
 from candidates.models import Enrolment, Role, UnitChoice, User
 from evidence.models import EvidenceItem, Mapping, MappingStatus, VersionStatus
-from evidence.reads import units_for
+from evidence.reads import mapping_counts, units_for
 from units.models import AssessableItem, Unit
 
 from .models import (
@@ -181,10 +181,7 @@ class ItemStatus:
         """signed off, else accepted, referred, claimed, or none."""
         if self.sign_off is not None:
             return "signed_off"
-        for status in (MappingStatus.ACCEPTED, MappingStatus.REFERRED, MappingStatus.CLAIMED):
-            if self.counts.get(status):
-                return str(status)
-        return "none"
+        return MappingStatus.strongest(self.counts)
 
 
 @dataclass
@@ -224,12 +221,7 @@ def unit_statuses(enrolment: Enrolment, units: list[Unit] | None = None) -> list
     declarations, unit sign-offs).
     """
     units = units if units is not None else units_for(enrolment)
-    counts: dict[int, dict[str, int]] = defaultdict(dict)
-    for row in (
-        Mapping.objects.filter(version__item__enrolment_id=enrolment.pk, version__current_of__isnull=False)
-        .values("assessable_item_id", "status").annotate(n=Count("version_id", distinct=True)).order_by()
-    ):
-        counts[row["assessable_item_id"]][row["status"]] = row["n"]
+    counts = mapping_counts(enrolment)
     item_sign_offs = {s.assessable_item_id: s for s in ItemSignOff.objects.current().filter(enrolment=enrolment)
                       .select_related("by").prefetch_related("evidence")}
     declarations = {d.unit_id: d for d in LearnerDeclaration.objects.filter(enrolment=enrolment)}

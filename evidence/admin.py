@@ -7,7 +7,10 @@ from .models import EvidenceFile, EvidenceItem, EvidenceVersion, Mapping
 
 
 class ViewOnlyAdmin(admin.ModelAdmin):
-    """No add, change or delete, superusers included: nothing submitted is edited in place, even here."""
+    """No add, change or delete, superusers included: nothing submitted is edited in place, even here.
+
+    Shared with assessments/admin.py: a correction there is a new record, never an edit.
+    """
 
     def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False

@@ -46,6 +46,17 @@ class MappingStatus(models.TextChoices):
     ACCEPTED = "accepted", "Accepted"
     REFERRED = "referred", "Referred"
 
+    @classmethod
+    def strongest(cls, counts: dict[str, int]) -> str:
+        """An item's status from its evidence counted by mapping status: accepted over referred over claimed.
+
+        "none" when nothing is mapped. The matrix (evidence.reads) and the progress page (assessments.reads) agree.
+        """
+        for status in (cls.ACCEPTED, cls.REFERRED, cls.CLAIMED):
+            if counts.get(status):
+                return str(status)
+        return "none"
+
 
 class EvidenceItemQuerySet(models.QuerySet):
     def visible_to(self, user: object) -> EvidenceItemQuerySet:

@@ -157,10 +157,7 @@ class Cell:
     @property
     def status(self) -> str:
         """accepted when some evidence was accepted; else referred, else claimed; none without evidence."""
-        for status in (MappingStatus.ACCEPTED, MappingStatus.REFERRED, MappingStatus.CLAIMED):
-            if self.counts.get(status):
-                return str(status)
-        return "none"
+        return MappingStatus.strongest(self.counts)
 
 
 @dataclass

@@ -27,12 +27,17 @@ Catalogue:
   finest level, and rules (at least 18 credits in total; A1 and A2 mandatory; at least
   1 unit from B). Returns the ``Qualification``.
 - ``qualification`` — ``make_qualification()`` once, the version everyone is enrolled on.
+
+Storage:
+
+- ``private_storage`` — the default storage on a folder of the test's own (returned as a ``Path``).
 """
 
 from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -57,6 +62,17 @@ PASSWORD = "correct-horse-battery-staple"
 def _fast_password_hashing(settings) -> None:
     # Hashing with PBKDF2 for a dozen people per test would dominate the run time.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def private_storage(settings, tmp_path) -> Path:
+    """The default storage on a folder of this test alone: parallel test processes share MEDIA_ROOT otherwise."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                    "OPTIONS": {"location": str(tmp_path / "private"), "base_url": None}},
+    }
+    return tmp_path / "private"
 
 
 @pytest.fixture

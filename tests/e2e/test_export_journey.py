@@ -30,8 +30,7 @@ from tests.exports.worker_harness import Worker, broker, redis_for_test
 
 pytestmark = pytest.mark.e2e
 
-# The worker's fixtures, shared with tests/exports (module attributes, so pytest finds them here).
-private_storage = worker_harness.private_storage
+# The worker's fixture, shared with tests/exports (a module attribute, so pytest finds it here).
 start_worker = worker_harness.start_worker
 
 EVIDENCE_TITLE = "Reply to a billing complaint"

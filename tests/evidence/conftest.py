@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import boto3
 import pytest
@@ -67,17 +66,6 @@ def storage(request: pytest.FixtureRequest, tmp_path) -> Storage:
     if request.param == "local":
         return FileSystemStorage(location=tmp_path / "private", base_url=None)
     return make_s3_storage(request.getfixturevalue("s3_endpoint"))
-
-
-@pytest.fixture
-def own_default_storage(settings, tmp_path) -> Path:
-    """The default storage on a folder of this test alone: parallel test processes share MEDIA_ROOT otherwise."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
-                    "OPTIONS": {"location": str(tmp_path / "private"), "base_url": None}},
-    }
-    return tmp_path / "private"
 
 
 @pytest.fixture

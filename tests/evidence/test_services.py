@@ -236,7 +236,7 @@ def test_copied_files_do_not_count_twice_against_the_quota(enrolment):
     assert services.bytes_used_by(enrolment.candidate_id) == used
 
 
-def test_a_refused_file_leaves_nothing_behind(enrolment, stored_names, own_default_storage):
+def test_a_refused_file_leaves_nothing_behind(enrolment, stored_names, private_storage):
     item = make_evidence(enrolment, with_file=False)
     before = stored_names(default_storage)
     with pytest.raises(UploadRefused):
@@ -247,7 +247,7 @@ def test_a_refused_file_leaves_nothing_behind(enrolment, stored_names, own_defau
 
 
 def test_a_failed_insert_after_the_bytes_were_written_leaves_no_file(
-    enrolment, stored_names, monkeypatch, own_default_storage
+    enrolment, stored_names, monkeypatch, private_storage
 ):
     item = make_evidence(enrolment, with_file=False)
     before = stored_names(default_storage)

@@ -14,10 +14,11 @@ from django.utils import timezone
 from assessments.models import Countersignature, Decision, ItemSignOff, LearnerDeclaration, UnitSignOff
 from candidates.models import Enrolment, UnitChoice
 from evidence.models import EvidenceFile, EvidenceItem, EvidenceKind, EvidenceVersion, Mapping, MappingStatus
+from exports.tasks import build_portfolio_export
 from units.models import AssessableItem, Unit
 
 from .portfolio_factory import jpeg_bytes, pdf_bytes
-from .worker_harness import private_storage, start_worker  # noqa: F401 (fixtures of the export tests)
+from .worker_harness import start_worker  # noqa: F401 (a fixture of the export tests)
 
 FIRST_DAY = datetime.date(2026, 1, 1)
 STATEMENT = "I resolved a billing complaint for a long-standing customer and agreed a refund."
@@ -26,6 +27,14 @@ STATEMENT = "I resolved a billing complaint for a long-standing customer and agr
 def _store(name: str, data: bytes) -> str:
     # The stored name is ours (as evidence.services makes it); only the original name is the user's.
     return default_storage.save(f"evidence/test/{hashlib.sha256(name.encode()).hexdigest()[:12]}", ContentFile(data))
+
+
+@pytest.fixture
+def sent(monkeypatch) -> list[tuple]:
+    """The export tasks queued, recorded instead of sent to a broker."""
+    calls: list[tuple] = []
+    monkeypatch.setattr(build_portfolio_export, "apply_async", lambda args, **kwargs: calls.append(args))
+    return calls
 
 
 @pytest.fixture

@@ -32,13 +32,6 @@ def no_broker(monkeypatch):
     return calls
 
 
-@pytest.fixture
-def sent(monkeypatch):
-    calls = []
-    monkeypatch.setattr(build_portfolio_export, "apply_async", lambda args, **kwargs: calls.append(args))
-    return calls
-
-
 def test_gather_reads_a_portfolio_in_a_fixed_number_of_queries(make_portfolio, django_assert_num_queries):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext

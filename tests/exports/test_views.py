@@ -8,17 +8,9 @@ import pytest
 from django.urls import reverse
 
 from exports.models import ExportStatus, PortfolioExport
-from exports.tasks import build_portfolio_export
 
 from ..conftest import PASSWORD
 from .portfolio_factory import make_export
-
-
-@pytest.fixture
-def sent(monkeypatch):
-    calls = []
-    monkeypatch.setattr(build_portfolio_export, "apply_async", lambda args, **kwargs: calls.append(args))
-    return calls
 
 
 def _client(client, user):

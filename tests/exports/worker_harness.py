@@ -1,7 +1,7 @@
 """A real Celery worker (a subprocess) and a real broker for tests: used by test_worker.py and the e2e journey.
 
 The worker sees the test's database (a file for SQLite, see settings; the test database of the
-server for PostgreSQL) and the test's storage folder (`private_storage`). `own_redis` starts a
+server for PostgreSQL) and the test's storage folder (`private_storage`, tests/conftest.py). `own_redis` starts a
 private redis-server on a spare port, so the machine's Redis is never stopped.
 """
 
@@ -28,17 +28,6 @@ from portfolio_site.celery import app
 
 ROOT = Path(__file__).resolve().parents[2]
 CELERY = Path(sys.executable).with_name("celery")
-
-
-@pytest.fixture
-def private_storage(settings, tmp_path):
-    """Files go to a folder of this test (the default storage reads MEDIA_ROOT through STORAGES)."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
-                    "OPTIONS": {"location": str(tmp_path / "private"), "base_url": None}},
-    }
-    return tmp_path / "private"
 
 
 def _spare_port() -> int:

@@ -6,6 +6,9 @@ from hypothesis import strategies as st
 
 from units.rules import GroupSpec, RuleSpec, Spec, UnitSpec
 
+#: The OCR spec's worked example (DOMAIN.md): 42 credits, a valid combination of `ocr_l3()` and of the real spec.
+WORKED = ("F3", "F4", "A3", "A13", "B11", "C5", "D6")
+
 
 def ocr_l3() -> Spec:
     """A hand-built copy of the OCR Level 3 Customer Service rules, with a handful of units.

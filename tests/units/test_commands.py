@@ -14,14 +14,13 @@ import pytest
 from django.core.management import call_command
 
 from tests.units.db_specs import save_spec
-from tests.units.specs import ocr_l3, pathway_spec
+from tests.units.specs import WORKED, ocr_l3, pathway_spec
 from units.models import AssessableItem, Criterion, Group, Outcome, Rule, RuleKind, Unit
 from units.rules import GroupSpec, RuleSpec, Spec, UnitSpec
 
 pytestmark = pytest.mark.django_db
 
 ROOT = Path(__file__).resolve().parents[2]
-WORKED = ["F3", "F4", "A3", "A13", "B11", "C5", "D6"]
 OCR = "ocr-l3-test"
 PATHWAYS = "pathways-test"
 

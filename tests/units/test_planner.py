@@ -11,12 +11,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.units.specs import brute_evaluate, ocr_l3, pathway_spec, random_specs
+from tests.units.specs import WORKED, brute_evaluate, ocr_l3, pathway_spec, random_specs
 from units.planner import Impossible, Plan, plan
 from units.rules import GroupSpec, PathwayError, RuleSpec, Spec, UnitSpec, UnknownUnits, evaluate
 
 ROOT = Path(__file__).resolve().parents[2]
-WORKED = ("F3", "F4", "A3", "A13", "B11", "C5", "D6")
 
 
 def test_importing_the_planner_does_not_import_ortools() -> None:

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.units.specs import brute_evaluate, ocr_l3, pathway_spec, random_specs
+from tests.units.specs import WORKED, brute_evaluate, ocr_l3, pathway_spec, random_specs
 from units.rules import (
     Evaluation,
     GroupSpec,
@@ -21,8 +21,6 @@ from units.rules import (
     UnknownUnits,
     evaluate,
 )
-
-WORKED = ("F3", "F4", "A3", "A13", "B11", "C5", "D6")
 
 
 def by_rule(evaluation: Evaluation) -> dict[str, RuleResult]:

@@ -7,7 +7,7 @@ import dataclasses
 import pytest
 
 from tests.units.db_specs import save_spec
-from tests.units.specs import ocr_l3, pathway_spec
+from tests.units.specs import WORKED, ocr_l3, pathway_spec
 from units.models import Qualification
 from units.planner import Plan, plan
 from units.rules import SpecError, evaluate
@@ -22,7 +22,7 @@ def test_spec_for_round_trips_a_hand_built_spec(django_assert_num_queries) -> No
     with django_assert_num_queries(6):
         spec = spec_for(qualification)
     assert spec == ocr_l3()
-    evaluation = evaluate(spec, ["F3", "F4", "A3", "A13", "B11", "C5", "D6"])
+    evaluation = evaluate(spec, WORKED)
     assert evaluation.valid and evaluation.total == 42
 
 
