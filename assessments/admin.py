@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.http import HttpRequest
+
+from audit.admin import ViewOnlyAdmin
 
 from .models import (
     ActionPoint,
-    AuditHead,
-    AuditRecord,
     Countersignature,
     Decision,
     FeedbackMessage,
@@ -22,26 +21,6 @@ from .models import (
     UnitSignOff,
     Visit,
 )
-
-
-class ViewOnlyAdmin(admin.ModelAdmin):
-    """No add, change or delete, for anyone (superusers included)."""
-
-    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-
-@admin.register(AuditRecord)
-class AuditRecordAdmin(ViewOnlyAdmin):
-    list_display = ("sequence", "at", "actor_label", "action", "object_label", "enrolment_id")
-    list_filter = ("action",)
-    search_fields = ("object_label", "actor_label")
 
 
 @admin.register(Decision)
@@ -63,6 +42,6 @@ class UnitSignOffAdmin(ViewOnlyAdmin):
     list_select_related = ("enrolment__candidate", "enrolment__qualification", "unit", "by")
 
 
-for model in (AuditHead, SignedEvidence, LearnerDeclaration, Countersignature, IqaReferral, UnitSample, FeedbackMessage,
+for model in (SignedEvidence, LearnerDeclaration, Countersignature, IqaReferral, UnitSample, FeedbackMessage,
               Question, Reply, Visit, ActionPoint):
     admin.site.register(model, ViewOnlyAdmin)
