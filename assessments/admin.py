@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from evidence.admin import ViewOnlyAdmin
+from audit.admin import ViewOnlyAdmin
 
 from .models import (
     ActionPoint,
-    AuditHead,
-    AuditRecord,
     Countersignature,
     Decision,
     FeedbackMessage,
@@ -23,13 +21,6 @@ from .models import (
     UnitSignOff,
     Visit,
 )
-
-
-@admin.register(AuditRecord)
-class AuditRecordAdmin(ViewOnlyAdmin):
-    list_display = ("sequence", "at", "actor_label", "action", "object_label", "enrolment_id")
-    list_filter = ("action",)
-    search_fields = ("object_label", "actor_label")
 
 
 @admin.register(Decision)
@@ -51,6 +42,6 @@ class UnitSignOffAdmin(ViewOnlyAdmin):
     list_select_related = ("enrolment__candidate", "enrolment__qualification", "unit", "by")
 
 
-for model in (AuditHead, SignedEvidence, LearnerDeclaration, Countersignature, IqaReferral, UnitSample, FeedbackMessage,
+for model in (SignedEvidence, LearnerDeclaration, Countersignature, IqaReferral, UnitSample, FeedbackMessage,
               Question, Reply, Visit, ActionPoint):
     admin.site.register(model, ViewOnlyAdmin)

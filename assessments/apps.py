@@ -6,6 +6,9 @@ class AssessmentsConfig(AppConfig):
     name = "assessments"
 
     def ready(self) -> None:
-        from .listeners import connect
+        from evidence.signals import version_submitted
 
-        connect()
+        from .receivers import evidence_submitted
+
+        # dispatch_uid: ready() may run more than once in tests; the assessor gets one email, not two.
+        version_submitted.connect(evidence_submitted, dispatch_uid="assessments.evidence_submitted")

@@ -1,10 +1,11 @@
-"""Assessor decisions, sign-offs, IQA countersignatures, questions, visits, action points and the audit trail.
+"""Assessor decisions, sign-offs, IQA countersignatures, questions, visits and action points.
 
-Decisions, sign-offs, declarations, countersignatures, referrals and audit
-records are append-only: a correction is a new row (a unit sign-off is
-*superseded* by an IQA referral, never deleted). `AppendOnly.save()` and
-`delete()` refuse to change an existing row as defence in depth; the admin is
-view-only. Writes live in `assessments/services/` and `assessments/audit.py`.
+Decisions, sign-offs, declarations, samples, countersignatures and referrals are
+append-only: a correction is a new row (a unit sign-off is *superseded* by an IQA
+referral, never deleted). `AppendOnly.save()` and `delete()` refuse to change an
+existing row, and on PostgreSQL each model's `append_only()` trigger refuses it in
+the database too; the admin is view-only. Writes live in `assessments/services/`,
+each with its record in the audit trail (the `audit` app).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from django.db import models
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
+from audit.triggers import append_only
 from candidates.access import enrolments_visible_to
 from candidates.models import Enrolment
 from evidence.models import EvidenceItem, EvidenceVersion, Mapping
@@ -44,55 +46,6 @@ class EnrolmentScopedQuerySet(models.QuerySet):
         return self.filter(enrolment__in=enrolments_visible_to(user))
 
 
-# --------------------------------------------------------------------------- the audit trail
-
-
-class AuditRecord(models.Model):
-    """One link of the tamper-evident chain (see assessments/audit.py for the hashing).
-
-    Plain ids and labels rather than foreign keys: no cascade or SET_NULL may ever touch a record.
-    """
-
-    sequence = models.PositiveBigIntegerField(unique=True)
-    at = models.DateTimeField()
-    actor_id = models.BigIntegerField(null=True, blank=True)
-    actor_label = models.CharField(max_length=255, blank=True)
-    enrolment_id = models.BigIntegerField(null=True, blank=True, db_index=True)
-    object_type = models.CharField(max_length=64)
-    object_id = models.CharField(max_length=64)
-    object_label = models.CharField(max_length=255)
-    action = models.CharField(max_length=64)
-    before = models.JSONField(null=True, blank=True)
-    after = models.JSONField(null=True, blank=True)
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64)
-    hmac = models.CharField(max_length=64)
-
-    class Meta:
-        ordering = ["sequence"]
-
-    def __str__(self) -> str:
-        return f"#{self.sequence} {self.action} {self.object_label}"
-
-    def save(self, *args: object, **kwargs: object) -> None:
-        if not self._state.adding:
-            raise ValidationError("Audit records are never changed; a correction is a new record.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
-        raise ValidationError("Audit records are never deleted.")
-
-
-class AuditHead(models.Model):
-    """The single row naming the newest record; appending locks it so concurrent writers never fork the chain."""
-
-    sequence = models.PositiveBigIntegerField(default=0)
-    hash = models.CharField(max_length=64, default="0" * 64)
-
-    def __str__(self) -> str:
-        return f"audit head #{self.sequence}"
-
-
 # --------------------------------------------------------------------------- decisions and feedback
 
 
@@ -116,6 +69,7 @@ class Decision(AppendOnly):
     objects = EnrolmentScopedQuerySet.as_manager()
 
     class Meta:
+        triggers = [append_only()]
         ordering = ["-at", "-pk"]
 
     def __str__(self) -> str:
@@ -177,6 +131,7 @@ class ItemSignOff(AppendOnly):
     objects = ItemSignOffQuerySet.as_manager()
 
     class Meta:
+        triggers = [append_only()]
         ordering = ["assessable_item__unit__order", "assessable_item__order", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["enrolment", "assessable_item", "round"], name="item_sign_off_once"),
@@ -200,6 +155,7 @@ class SignedEvidence(AppendOnly):
     sha256 = models.CharField(max_length=64, blank=True)
 
     class Meta:
+        triggers = [append_only()]
         ordering = ["pk"]
         verbose_name_plural = "signed evidence"
 
@@ -221,6 +177,7 @@ class LearnerDeclaration(AppendOnly):
     objects = EnrolmentScopedQuerySet.as_manager()
 
     class Meta:
+        triggers = [append_only()]
         constraints = [models.UniqueConstraint(fields=["enrolment", "unit"], name="learner_declaration_once")]
 
     def __str__(self) -> str:
@@ -255,6 +212,7 @@ class UnitSignOff(AppendOnly):
     objects = UnitSignOffQuerySet.as_manager()
 
     class Meta:
+        triggers = [append_only()]
         ordering = ["-at", "-pk"]
         constraints = [
             # One sign-off per unit and enrolment, plus one more per referral (each replacing the one referred).
@@ -276,6 +234,7 @@ class Countersignature(AppendOnly):
     at = models.DateTimeField()
 
     class Meta:
+        triggers = [append_only()]
         ordering = ["-at"]
 
     def __str__(self) -> str:
@@ -290,6 +249,7 @@ class UnitSample(AppendOnly):
     at = models.DateTimeField()
 
     class Meta:
+        triggers = [append_only()]
         ordering = ["-at"]
 
     def __str__(self) -> str:
@@ -305,6 +265,7 @@ class IqaReferral(AppendOnly):
     at = models.DateTimeField()
 
     class Meta:
+        triggers = [append_only()]
         ordering = ["-at"]
 
     def __str__(self) -> str:

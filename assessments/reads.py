@@ -17,6 +17,7 @@ from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from audit.models import AuditRecord
 from candidates import access
 from candidates.models import Enrolment, Role, UnitChoice, User
 from evidence.models import EvidenceItem, Mapping, MappingStatus, VersionStatus
@@ -25,7 +26,6 @@ from units.models import AssessableItem, Unit
 
 from .models import (
     ActionPoint,
-    AuditRecord,
     Decision,
     ItemSignOff,
     LearnerDeclaration,

@@ -5,14 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 from django.conf import settings
 
-from . import audit
 from .services import action_point_reminders
-
-
-@shared_task(acks_late=True)
-def export_audit_head() -> int:
-    """Write the audit chain's head outside the database; returns its sequence number."""
-    return audit.export_head().sequence
 
 
 @shared_task(acks_late=True)

@@ -1,25 +1,10 @@
 """View-only admin for support staff: evidence is written through the site's pages and services."""
 
 from django.contrib import admin
-from django.http import HttpRequest
+
+from audit.admin import ViewOnlyAdmin
 
 from .models import EvidenceFile, EvidenceItem, EvidenceVersion, Mapping
-
-
-class ViewOnlyAdmin(admin.ModelAdmin):
-    """No add, change or delete, superusers included: nothing submitted is edited in place, even here.
-
-    Shared with assessments/admin.py: a correction there is a new record, never an edit.
-    """
-
-    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
 
 
 class VersionInline(admin.TabularInline):

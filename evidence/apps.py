@@ -6,9 +6,9 @@ class EvidenceConfig(AppConfig):
     name = "evidence"
 
     def ready(self) -> None:
-        from candidates.services.plan import PREFERENCE_SOURCES
+        from candidates.signals import preferred_units
 
-        from .reads import units_with_evidence
+        from .receivers import units_with_evidence
 
         # "Suggest a completion" prefers units that already have evidence.
-        PREFERENCE_SOURCES.append(units_with_evidence)
+        preferred_units.connect(units_with_evidence, dispatch_uid="evidence.units_with_evidence")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.core import signing
@@ -24,6 +24,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from audit import trail
 from candidates.models import Enrolment, User
 from evidence.models import (
     ASSESSOR_KINDS,
@@ -36,17 +37,12 @@ from evidence.models import (
     VersionStatus,
 )
 from evidence.reads import mappable_items
+from evidence.signals import version_submitted
 from evidence.uploads import StoredUpload, discard_on_error, store_upload
 
 WITNESS_SALT = "evidence.witness-confirmation"
 #: How long a witness's confirmation link works, in seconds (settings.EVIDENCE_WITNESS_LINK_MAX_AGE overrides).
 WITNESS_LINK_MAX_AGE = 14 * 24 * 3600
-
-#: Called with (version, link_base) inside version_submit()'s transaction, and with the new draft version
-#: inside version_revise()'s. Later apps append to them in AppConfig.ready() (assessments: audit record,
-#: email to the assessor), so this app never imports them.
-AFTER_SUBMIT: list[Callable[[EvidenceVersion, str], None]] = []
-AFTER_REVISE: list[Callable[[EvidenceVersion], None]] = []
 
 NOT_A_DRAFT = (
     "This version was submitted and can no longer be changed. Start a new version to revise it; "
@@ -258,8 +254,14 @@ def version_submit(*, version: EvidenceVersion, by: User, link_base: str = "") -
         version.save(update_fields=["status", "submitted_at", "submitted_by", "updated_at"])
         if item.kind == EvidenceKind.WITNESS_TESTIMONY and not version.witness_confirmed:
             witness_request(version=version, link_base=link_base)
-        for callback in AFTER_SUBMIT:
-            callback(version, link_base)
+        trail.record(
+            actor=by, action="evidence version submitted", obj=version, enrolment_id=item.enrolment_id,
+            object_label=f"{version.title} v{version.number}",
+            after={"status": version.status, "files": [{"name": f.original_name, "sha256": f.sha256}
+                                                       for f in version.files.all()]},
+        )
+        # Inside the transaction: a receiver's writes and after-commit emails go with the submission or not at all.
+        version_submitted.send(sender=EvidenceVersion, version=version, link_base=link_base)
     return version
 
 
@@ -295,8 +297,11 @@ def version_revise(*, item: EvidenceItem, by: User) -> EvidenceVersion:
         )
         item.current_version = version
         item.save(update_fields=["current_version"])
-        for callback in AFTER_REVISE:
-            callback(version)
+        trail.record(
+            actor=by, action="evidence version started", obj=version, enrolment_id=item.enrolment_id,
+            object_label=f"{version.title} v{version.number}",
+            after={"number": version.number, "status": version.status},
+        )
     return version
 
 

@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_htmx",
     "csp",
+    "pgtrigger",
+    "audit",
     "units",
     "candidates",
     "evidence",
@@ -252,8 +254,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {
-    # assessments: seal the audit chain's head outside the database; remind candidates of action points.
-    "assessments-export-audit-head": {"task": "assessments.tasks.export_audit_head", "schedule": 300.0},
+    # audit: seal the audit chain's head outside the database.
+    "audit-export-head": {"task": "audit.tasks.export_audit_head", "schedule": 300.0},
+    # assessments: remind candidates of action points.
     "assessments-action-point-reminders": {
         "task": "assessments.tasks.send_action_point_reminders", "schedule": 3600.0,
     },

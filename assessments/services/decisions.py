@@ -11,12 +11,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from audit import trail
 from candidates.models import User
 from evidence import services as evidence_services
 from evidence.models import EvidenceItem, EvidenceVersion, Mapping, VersionStatus
 from units.models import AssessableItem
 
-from .. import audit, notify
+from .. import notify
 from ..models import (
     Decision,
     DecisionOutcome,
@@ -52,7 +53,7 @@ def _decide(*, mapping: Mapping, by: User, outcome: str, feedback: str, link_bas
             enrolment=enrolment, evidence=version.item, version=version, decision=decision, author=by,
             text=feedback.strip(), at=now,
         )
-    audit.record(
+    trail.record(
         actor=by, action=f"mapping {outcome}", obj=decision, enrolment_id=enrolment.pk,
         object_label=f"{version.title} v{version.number} → {mapping.assessable_item}",
         before={"status": before}, after={"status": outcome, "feedback": feedback.strip()},
@@ -85,7 +86,7 @@ def mapping_add(*, version: EvidenceVersion, assessable_item: AssessableItem, by
         version=version, assessable_item_ids=wanted | {assessable_item.pk}, by=by
     )
     added = next(m for m in mappings if m.assessable_item_id == assessable_item.pk)
-    audit.record(
+    trail.record(
         actor=by, action="mapping added", obj=added, enrolment_id=version.item.enrolment_id,
         object_label=f"{version.title} v{version.number} → {assessable_item}", after={"status": added.status},
     )
@@ -99,7 +100,7 @@ def mapping_remove(*, mapping: Mapping, by: User) -> None:
     label = f"{version.title} v{version.number} → {mapping.assessable_item}"
     remaining = set(version.mappings.exclude(pk=mapping.pk).values_list("assessable_item_id", flat=True))
     evidence_services.mappings_set(version=version, assessable_item_ids=remaining, by=by)
-    audit.record(
+    trail.record(
         actor=by, action="mapping removed", object_type="evidence.Mapping", object_id=mapping.pk,
         object_label=label, enrolment_id=version.item.enrolment_id, before={"status": mapping.status},
     )

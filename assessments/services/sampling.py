@@ -6,9 +6,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from audit import trail
 from candidates.models import User
 
-from .. import audit, notify
+from .. import notify
 from ..models import (
     Countersignature,
     IqaReferral,
@@ -37,7 +38,7 @@ def unit_sample(*, unit_sign_off: UnitSignOff, by: User) -> UnitSample:
     if chosen is not None:
         raise ValidationError(f"Already in the sample of {chosen.by} since {when_words(chosen.at)}.")
     sample = UnitSample.objects.create(unit_sign_off=sign_off, by=by, at=timezone.now())
-    audit.record(actor=by, action="unit sampled by IQA", obj=sample, enrolment_id=sign_off.enrolment_id,
+    trail.record(actor=by, action="unit sampled by IQA", obj=sample, enrolment_id=sign_off.enrolment_id,
                  object_label=f"{sign_off.unit.code} for {sign_off.enrolment.candidate}",
                  before={"unit_sign_off": sign_off.pk, "state": "signed off"},
                  after={"state": "sampled, awaiting countersignature"})
@@ -53,7 +54,7 @@ def countersign(*, unit_sign_off: UnitSignOff, by: User, comment: str = "") -> C
     countersignature = Countersignature.objects.create(
         unit_sign_off=sign_off, by=by, comment=comment.strip(), at=timezone.now()
     )
-    audit.record(actor=by, action="unit countersigned", obj=countersignature, enrolment_id=sign_off.enrolment_id,
+    trail.record(actor=by, action="unit countersigned", obj=countersignature, enrolment_id=sign_off.enrolment_id,
                  object_label=f"{sign_off.unit.code} for {sign_off.enrolment.candidate}",
                  after={"unit_sign_off": sign_off.pk, "comment": countersignature.comment})
     return countersignature
@@ -66,7 +67,7 @@ def iqa_refer(*, unit_sign_off: UnitSignOff, by: User, comments: str, link_base:
         raise ValidationError({"comments": "Say what the assessor must look at again."})
     sign_off = _lock_unit_sign_off(unit_sign_off)
     referral = IqaReferral.objects.create(unit_sign_off=sign_off, comments=comments.strip(), by=by, at=timezone.now())
-    audit.record(actor=by, action="unit referred by IQA", obj=referral, enrolment_id=sign_off.enrolment_id,
+    trail.record(actor=by, action="unit referred by IQA", obj=referral, enrolment_id=sign_off.enrolment_id,
                  object_label=f"{sign_off.unit.code} for {sign_off.enrolment.candidate}",
                  before={"unit_sign_off": sign_off.pk, "state": "signed off"},
                  after={"state": "reopened", "comments": referral.comments})

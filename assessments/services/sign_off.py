@@ -10,11 +10,11 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from audit import trail
 from candidates.models import Enrolment, User
 from evidence.models import Mapping, MappingStatus, VersionStatus
 from units.models import AssessableItem, Unit
 
-from .. import audit
 from ..models import (
     IqaReferral,
     ItemSignOff,
@@ -81,7 +81,7 @@ def item_sign_off(*, enrolment: Enrolment, assessable_item: AssessableItem, by: 
                 sha256=evidence_file.sha256 if evidence_file else "",
             ))
     SignedEvidence.objects.bulk_create(rows)
-    audit.record(
+    trail.record(
         actor=by, action="item signed off", obj=sign_off, enrolment_id=enrolment.pk,
         after={"evidence": [{"version": r.version_id, "number": r.version_number, "file": r.file_name,
                              "sha256": r.sha256} for r in rows]},
@@ -100,7 +100,7 @@ def learner_declare(*, enrolment: Enrolment, unit: Unit, by: User) -> LearnerDec
     if LearnerDeclaration.objects.filter(enrolment=enrolment, unit=unit).exists():
         raise ValidationError(f"You have already declared unit {unit.code} your own work.")
     declaration = LearnerDeclaration.objects.create(enrolment=enrolment, unit=unit, by=by, at=timezone.now())
-    audit.record(actor=by, action="learner declaration", obj=declaration, enrolment_id=enrolment.pk,
+    trail.record(actor=by, action="learner declaration", obj=declaration, enrolment_id=enrolment.pk,
                  after={"unit": unit.code, "text": declaration.text})
     return declaration
 
@@ -146,7 +146,7 @@ def unit_sign_off(*, enrolment: Enrolment, unit: Unit, by: User) -> UnitSignOff:
             )
     except IntegrityError:
         raise ValidationError(f"Unit {unit.code} was signed off by someone else a moment ago.") from None
-    audit.record(
+    trail.record(
         actor=by, action="unit signed off", obj=sign_off, enrolment_id=enrolment.pk,
         after={"unit": unit.code, "declaration": sign_off.declaration, "replaces": referred.pk if referred else None},
     )

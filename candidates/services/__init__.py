@@ -11,7 +11,6 @@ from .csv_import import (
     parse_enrolment_csv,
 )
 from .enrolment import (
-    AFTER_REASSIGN,
     enrol_candidate,
     enrolment_problems,
     invitation_link,
@@ -23,7 +22,7 @@ from .enrolment import (
 )
 
 __all__ = [
-    "AFTER_REASSIGN", "CSV_COLUMNS", "CSV_MAX_BYTES", "CSV_MAX_ROWS", "BulkPreview", "BulkRow", "bulk_enrol",
+    "CSV_COLUMNS", "CSV_MAX_BYTES", "CSV_MAX_ROWS", "BulkPreview", "BulkRow", "bulk_enrol",
     "check_rows", "enrol_candidate", "enrolment_problems", "invitation_link", "parse_enrolment_csv", "pause",
     "reassign", "resume", "send_invitation", "withdraw",
 ]

@@ -1,14 +1,14 @@
 """Writes on enrolments: enrol one candidate (with the invitation), reassign, pause, resume, withdraw.
 
 Every function is atomic, takes keyword arguments only and raises ``ValidationError``
-with a message a centre admin can act on. Invitation emails leave after commit.
+with a message a centre admin can act on; each appends its record to the audit trail
+in its own transaction. Invitation emails leave after commit.
 """
 
 from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from audit import trail
 from units.models import Pathway, Qualification
 
 from ..models import (
@@ -36,11 +37,6 @@ from ..models import (
 )
 
 ULN_PATTERN = re.compile(r"^\d{10}$")
-
-
-#: Called with each Reassignment inside reassign()'s transaction. Later apps append to it in their
-#: AppConfig.ready() (assessments writes its audit record this way), so this app never imports them.
-AFTER_REASSIGN: list[Callable[[Reassignment], None]] = []
 
 
 def _holds_role(user: User | None, centre: Centre, kind: str) -> bool:
@@ -186,6 +182,10 @@ def enrol_candidate(
             )
     except IntegrityError as error:
         raise ValidationError({"email": [f"{email} is already enrolled on {qualification}."]}) from error
+    trail.record(
+        actor=by, action="candidate enrolled", obj=enrolment, enrolment_id=enrolment.pk,
+        after={"status": enrolment.status, "assessor": str(assessor), "iqa": str(iqa) if iqa else None},
+    )
     if base_url and not candidate.has_usable_password():
         transaction.on_commit(lambda: send_invitation(user=candidate, centre=centre, base_url=base_url))
     return enrolment
@@ -219,30 +219,38 @@ def reassign(*, enrolment: Enrolment, role: str, to_user: User | None, by: User)
     reassignment = Reassignment.objects.create(
         enrolment=enrolment, field=role, from_user=current, to_user=to_user, by=by, at=timezone.now()
     )
-    for callback in AFTER_REASSIGN:
-        callback(reassignment)
+    trail.record(
+        actor=by, action=f"{role} reassigned", obj=reassignment, enrolment_id=enrolment.pk,
+        object_label=f"{reassignment.get_field_display()} of {enrolment}",
+        before={"user": str(current) if current else None}, after={"user": str(to_user) if to_user else None},
+    )
     return reassignment
 
 
-def _move(enrolment: Enrolment, *, allowed_from: set[str], to: str, verb: str) -> Enrolment:
+def _move(enrolment: Enrolment, *, allowed_from: set[str], to: str, verb: str, by: User) -> Enrolment:
     enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
-    if enrolment.status not in allowed_from:
+    before = enrolment.status
+    if before not in allowed_from:
         raise ValidationError(f"This enrolment is {enrolment.get_status_display().lower()}; it cannot be {verb}.")
     enrolment.status = to
     enrolment.save(update_fields=["status"])
+    trail.record(actor=by, action=f"enrolment {verb}", obj=enrolment, enrolment_id=enrolment.pk,
+                 before={"status": before}, after={"status": to})
     return enrolment
 
 
 @transaction.atomic
 def pause(*, enrolment: Enrolment, by: User) -> Enrolment:
     """Pause an active enrolment (e.g. a candidate's leave); it keeps everything and may resume."""
-    return _move(enrolment, allowed_from={EnrolmentStatus.ACTIVE}, to=EnrolmentStatus.PAUSED, verb="paused")
+    return _move(enrolment, allowed_from={EnrolmentStatus.ACTIVE}, to=EnrolmentStatus.PAUSED, verb="paused",
+                 by=by)
 
 
 @transaction.atomic
 def resume(*, enrolment: Enrolment, by: User) -> Enrolment:
     """Make a paused enrolment active again."""
-    return _move(enrolment, allowed_from={EnrolmentStatus.PAUSED}, to=EnrolmentStatus.ACTIVE, verb="resumed")
+    return _move(enrolment, allowed_from={EnrolmentStatus.PAUSED}, to=EnrolmentStatus.ACTIVE, verb="resumed",
+                 by=by)
 
 
 @transaction.atomic
@@ -250,5 +258,5 @@ def withdraw(*, enrolment: Enrolment, by: User) -> Enrolment:
     """Withdraw an active or paused enrolment; its portfolio stays readable, and the person may enrol again."""
     return _move(
         enrolment, allowed_from={EnrolmentStatus.ACTIVE, EnrolmentStatus.PAUSED}, to=EnrolmentStatus.WITHDRAWN,
-        verb="withdrawn",
+        verb="withdrawn", by=by,
     )

@@ -8,7 +8,7 @@ many units) and hand the rules engine and the planner plain unit codes.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -32,15 +32,11 @@ from ..models import (
     UnitChoice,
     User,
 )
+from ..signals import preferred_units
 
 #: Enrolments whose plan may still change.
 OPEN_STATUSES = frozenset({EnrolmentStatus.ACTIVE, EnrolmentStatus.PAUSED})
 HOME_PAGE_SIZE = 100
-
-#: Later apps add sources of units the planner should prefer for an enrolment (the evidence app: units
-#: that already have evidence), registered in their AppConfig.ready(), since candidates may not import them.
-PREFERENCE_SOURCES: list[Callable[[Enrolment], Iterable[str]]] = []
-
 
 # --------------------------------------------------------------------------- reads
 
@@ -87,10 +83,12 @@ def coverage_by_unit(enrolment: Enrolment) -> dict[str, str]:
 
 def suggestion_preferences(enrolment: Enrolment) -> tuple[str, ...]:
     """Units the planner should prefer for `enrolment`: what the self-assessment says the job covers
-    (fully, then partly), then units that already have evidence (from PREFERENCE_SOURCES)."""
+    (fully, then partly), then what later apps answer to the `preferred_units` signal (evidence: units
+    that already have evidence)."""
     preferred = list(planner_preferences(coverage_by_unit(enrolment)))
-    for source in PREFERENCE_SOURCES:
-        preferred.extend(source(enrolment))
+    # send(), not send_robust(): a failing receiver is a bug to see, not a preference to drop quietly.
+    for _receiver, codes in preferred_units.send(sender=Enrolment, enrolment=enrolment):
+        preferred.extend(codes)
     return tuple(dict.fromkeys(preferred))
 
 

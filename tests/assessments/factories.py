@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from assessments.models import UnitSignOff
 from candidates.models import Enrolment, User
 from evidence import services as evidence_services
 from evidence.models import EvidenceItem, EvidenceKind, Mapping
@@ -45,7 +46,7 @@ def accepted_evidence(enrolment: Enrolment, items: list[AssessableItem], *, asse
     return evidence
 
 
-def signed_unit(enrolment: Enrolment, unit_code: str, *, assessor: User) -> object:
+def signed_unit(enrolment: Enrolment, unit_code: str, *, assessor: User) -> UnitSignOff:
     """A unit with every item accepted and signed off, the learner declaration made, and the unit signed off."""
     from assessments import services
 

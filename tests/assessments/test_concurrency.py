@@ -15,8 +15,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection, connections
 
-from assessments import audit, services
-from assessments.models import AuditRecord, ItemSignOff, SignedEvidence
+from assessments import services
+from assessments.models import ItemSignOff, SignedEvidence
+from audit import trail
+from audit.models import AuditRecord
 from tests.assessments.factories import accepted_evidence, items_of
 
 
@@ -71,10 +73,10 @@ def test_concurrent_audit_appends_never_fork_the_chain(tmp_path, settings) -> No
     def append(n: int) -> object:
         def work() -> None:
             for i in range(5):
-                audit.record(actor=None, action="race", object_type="test", object_id=f"{n}-{i}", object_label="x")
+                trail.record(actor=None, action="race", object_type="test", object_id=f"{n}-{i}", object_label="x")
         return work
 
     results = _race([append(n) for n in range(4)])
     assert not [r for r in results if isinstance(r, Exception)], results
     assert list(AuditRecord.objects.values_list("sequence", flat=True)) == list(range(1, 21))
-    assert audit.verify().intact, connection.vendor
+    assert trail.verify().intact, connection.vendor

@@ -6,7 +6,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from assessments import services
-from assessments.models import AuditRecord, Decision, FeedbackMessage, ItemSignOff, UnitSignOff
+from assessments.models import Decision, FeedbackMessage, ItemSignOff, UnitSignOff
+from audit.models import AuditRecord
 from evidence import services as evidence_services
 from evidence.models import EvidenceFile, EvidenceKind, Mapping, MappingStatus
 from tests.assessments.factories import (
@@ -55,6 +56,17 @@ def test_submitting_evidence_emails_the_assessor_and_is_audited(
     record = AuditRecord.objects.get(action="evidence version submitted")
     assert record.object_id == str(evidence.current_version_id)
     assert record.after["files"][0]["sha256"] == evidence.current_version.files.get().sha256
+
+
+def test_the_assessor_gets_one_email_per_submission_even_when_ready_runs_again(
+    enrolment, assessor, mailoutbox, django_capture_on_commit_callbacks
+) -> None:
+    from django.apps import apps
+
+    apps.get_app_config("assessments").ready()  # connects the receiver again: the dispatch_uid keeps it once
+    with django_capture_on_commit_callbacks(execute=True):
+        submitted_evidence(enrolment, items_of(enrolment, "A1")[:1])
+    assert [m.to for m in mailoutbox if "Evidence to review" in m.subject] == [[assessor.email]]
 
 
 def test_an_item_without_accepted_evidence_cannot_be_signed_off(enrolment, assessor) -> None:

@@ -8,7 +8,6 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from assessments import audit
 from assessments.models import Question
 from assessments.services import (
     action_point_done,
@@ -18,6 +17,7 @@ from assessments.services import (
     visit_plan,
     visit_record,
 )
+from audit import trail
 
 pytestmark = pytest.mark.django_db
 
@@ -46,12 +46,12 @@ def test_an_action_point_cannot_be_due_in_the_past_and_is_ticked_done_once(enrol
 
 
 def test_the_admin_site_is_view_only_for_audit_records(client, platform_admin) -> None:
-    record = audit.record(actor=None, action="test", object_type="t", object_id=1, object_label="x")
+    record = trail.record(actor=None, action="test", object_type="t", object_id=1, object_label="x")
     client.force_login(platform_admin)
-    assert client.get(f"/admin/assessments/auditrecord/{record.pk}/change/").status_code == 200
-    assert client.get(f"/admin/assessments/auditrecord/{record.pk}/delete/").status_code == 403
-    assert client.get("/admin/assessments/auditrecord/add/").status_code == 403
-    response = client.post(f"/admin/assessments/auditrecord/{record.pk}/change/", {"action": "forged"})
+    assert client.get(f"/admin/audit/auditrecord/{record.pk}/change/").status_code == 200
+    assert client.get(f"/admin/audit/auditrecord/{record.pk}/delete/").status_code == 403
+    assert client.get("/admin/audit/auditrecord/add/").status_code == 403
+    response = client.post(f"/admin/audit/auditrecord/{record.pk}/change/", {"action": "forged"})
     assert response.status_code == 403
 
 
@@ -61,9 +61,9 @@ def test_the_admin_site_adds_changes_and_deletes_no_assessment_record(rf, platfo
     request = rf.get("/admin/")
     request.user = platform_admin
     registered = {model: model_admin for model, model_admin in admin.site._registry.items()
-                  if model._meta.app_label == "assessments"}
+                  if model._meta.app_label in ("assessments", "audit")}
     assert {"Decision", "ItemSignOff", "UnitSignOff", "Countersignature", "IqaReferral", "UnitSample",
-            "AuditRecord"} <= {model.__name__ for model in registered}
+            "AuditRecord", "AuditHead"} <= {model.__name__ for model in registered}
     for model, model_admin in registered.items():
         allowed = [model_admin.has_add_permission(request), model_admin.has_change_permission(request),
                    model_admin.has_delete_permission(request)]

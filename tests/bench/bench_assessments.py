@@ -94,13 +94,13 @@ def fill_portfolios(enrolments: list, *, assessor: object, iqa: object, rng: ran
 
 
 def chain_audit(count: int) -> None:
-    """`count` chained, sealed audit records, written in bulk exactly as audit.record() would write them."""
+    """`count` chained, sealed audit records, written in bulk exactly as trail.record() would write them."""
     from django.utils import timezone
 
-    from assessments import audit
-    from assessments.models import AuditHead, AuditRecord
+    from audit import trail
+    from audit.models import AuditHead, AuditRecord
 
-    prev = audit.GENESIS
+    prev = trail.GENESIS
     now = timezone.now()
     batch = []
     for sequence in range(1, count + 1):
@@ -110,16 +110,16 @@ def chain_audit(count: int) -> None:
             "action": "mapping accepted", "before": {"status": "claimed"}, "after": {"status": "accepted"},
             "prev_hash": prev,
         }
-        values["hash"] = audit.content_hash(values)
-        values["hmac"] = audit.seal(values["hash"])
+        values["hash"] = trail.content_hash(values)
+        values["hmac"] = trail.seal(values["hash"])
         prev = values["hash"]
         batch.append(AuditRecord(**values))
         if len(batch) == 5000:
             AuditRecord.objects.bulk_create(batch)
             batch = []
     AuditRecord.objects.bulk_create(batch)
-    AuditHead.objects.update_or_create(pk=audit.HEAD_PK, defaults={"sequence": count, "hash": prev})
-    audit.export_head()
+    AuditHead.objects.update_or_create(pk=trail.HEAD_PK, defaults={"sequence": count, "hash": prev})
+    trail.export_head()
 
 
 def run() -> None:
@@ -131,7 +131,7 @@ def run() -> None:
     from django.db import connection
     from django.test import Client
 
-    from assessments import audit
+    from audit import trail
     from candidates.models import Enrolment, Role, RoleKind
 
     quiet = open(os.devnull, "w")  # noqa: SIM115 - lives as long as the run
@@ -186,7 +186,7 @@ def run() -> None:
     chain_audit(AUDIT_RECORDS)
     print(f"wrote {AUDIT_RECORDS:,} chained audit records in {time.perf_counter() - started:.1f} s")
     started = time.perf_counter()
-    verdict = audit.verify()
+    verdict = trail.verify()
     elapsed = time.perf_counter() - started
     assert verdict.intact and verdict.checked == AUDIT_RECORDS, verdict
     print(f"verify_audit over {verdict.checked:,} records: {elapsed:.2f} s (target < {VERIFY_TARGET_S} s)")

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 
 from candidates.models import Coverage, EnrolmentStatus, PlanStatus, SelfAssessment, UnitChoice
 from candidates.services import plan as plan_services
+from candidates.signals import preferred_units
 from units.models import Pathway
 from units.planner import Impossible, Plan
 from units.spec import spec_for
@@ -101,3 +102,15 @@ def test_a_self_assessment_refuses_an_unknown_answer(enrolment, candidate) -> No
 def test_a_self_assessment_refuses_a_unit_of_another_qualification(enrolment, candidate) -> None:
     with pytest.raises(ValidationError, match="F3"):
         plan_services.self_assessment_save(enrolment=enrolment, coverage={"F3": "fully"}, by=candidate)
+
+
+def test_the_suggestion_prefers_what_later_apps_answer_to_the_preferred_units_signal(enrolment) -> None:
+    def answer(sender: object, *, enrolment: object, **kwargs: object) -> list[str]:
+        return ["B3"]
+
+    preferred_units.connect(answer)
+    try:
+        assert "B3" in plan_services.suggestion_preferences(enrolment)
+    finally:
+        preferred_units.disconnect(answer)
+    assert "B3" not in plan_services.suggestion_preferences(enrolment)  # no evidence yet: evidence answers nothing

@@ -8,6 +8,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 
+from audit.models import AuditRecord
 from candidates import services
 from candidates.models import Enrolment, EnrolmentStatus, Reassignment, Role, RoleKind, User
 from candidates.services import csv_import
@@ -337,3 +338,32 @@ def test_pause_resume_withdraw(enrolment, centre_admin) -> None:
     assert services.withdraw(enrolment=enrolment, by=centre_admin).status == EnrolmentStatus.WITHDRAWN
     with pytest.raises(ValidationError, match="cannot be resumed"):
         services.resume(enrolment=enrolment, by=centre_admin)
+
+
+@pytest.mark.parametrize(("move", "before", "after"), [
+    ("pause", EnrolmentStatus.ACTIVE, EnrolmentStatus.PAUSED),
+    ("resume", EnrolmentStatus.PAUSED, EnrolmentStatus.ACTIVE),
+    ("withdraw", EnrolmentStatus.PAUSED, EnrolmentStatus.WITHDRAWN),
+])
+def test_pause_resume_and_withdraw_each_audit_who_and_the_status_change(
+    enrolment, centre_admin, move, before, after
+) -> None:
+    Enrolment.objects.filter(pk=enrolment.pk).update(status=before)
+    getattr(services, move)(enrolment=enrolment, by=centre_admin)
+    record = AuditRecord.objects.get(enrolment_id=enrolment.pk)
+    assert (record.actor_id, record.actor_label) == (centre_admin.pk, str(centre_admin))
+    assert (record.before, record.after) == ({"status": before}, {"status": after})
+    assert record.object_type == "candidates.Enrolment" and record.object_id == str(enrolment.pk)
+
+
+def test_a_refused_move_leaves_no_audit_record(enrolment, centre_admin) -> None:
+    with pytest.raises(ValidationError, match="cannot be resumed"):
+        services.resume(enrolment=enrolment, by=centre_admin)
+    assert not AuditRecord.objects.exists()
+
+
+def test_enrolling_is_audited_with_who_and_the_people_named(enrol_args, centre_admin, assessor, iqa) -> None:
+    enrolment = services.enrol_candidate(**enrol_args)
+    record = AuditRecord.objects.get(action="candidate enrolled")
+    assert record.enrolment_id == enrolment.pk and record.actor_id == centre_admin.pk
+    assert record.after == {"status": EnrolmentStatus.ACTIVE, "assessor": str(assessor), "iqa": str(iqa)}

@@ -243,7 +243,7 @@ def test_a_centre_admin_reads_the_catalogue_in_the_admin_but_changes_nothing(cli
 def test_a_centre_admin_sees_no_other_app_in_the_admin(client, centre_admin) -> None:
     client.force_login(centre_admin)
     assert client.get("/admin/candidates/user/").status_code == 403
-    assert client.get("/admin/assessments/auditrecord/").status_code == 403
+    assert client.get("/admin/audit/auditrecord/").status_code == 403
 
 
 def grow(qualification: Qualification, extra: int) -> None:

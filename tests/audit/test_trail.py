@@ -10,8 +10,8 @@ from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from assessments import audit
-from assessments.models import AuditRecord
+from audit import trail
+from audit.models import AuditRecord
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +23,7 @@ def head_path(tmp_path, settings):
 
 
 def _chain(n: int, actor=None) -> list[AuditRecord]:
-    return [audit.record(actor=actor, action="test", object_type="test.Thing", object_id=i, object_label=f"thing {i}",
+    return [trail.record(actor=actor, action="test", object_type="test.Thing", object_id=i, object_label=f"thing {i}",
                          before={"n": i}, after={"n": i + 1, "text": "ünïcode"}) for i in range(1, n + 1)]
 
 
@@ -40,61 +40,61 @@ def _raw(sql: str, params: list) -> None:
 def test_records_are_chained_and_sealed(head_path) -> None:
     first, second = _chain(2)
     assert (first.sequence, second.sequence) == (1, 2)
-    assert first.prev_hash == audit.GENESIS
+    assert first.prev_hash == trail.GENESIS
     assert second.prev_hash == first.hash
-    assert second.hmac == audit.seal(second.hash)
+    assert second.hmac == trail.seal(second.hash)
 
 
 def test_intact_chain_verifies(head_path) -> None:
     _chain(5)
-    audit.export_head()
-    verdict = audit.verify()
+    trail.export_head()
+    verdict = trail.verify()
     assert verdict.intact and verdict.checked == 5
 
 
 def test_a_record_changed_by_raw_sql_is_named(head_path) -> None:
     _chain(5)
-    audit.export_head()
+    trail.export_head()
     _raw("UPDATE assessments_auditrecord SET object_label = %s WHERE sequence = %s", ["forged", 3])
-    verdict = audit.verify()
+    verdict = trail.verify()
     assert not verdict.intact
     assert verdict.sequence == 3 and "altered" in verdict.problem
 
 
 def test_a_record_rewritten_with_a_recomputed_hash_fails_its_seal(head_path) -> None:
     _chain(4)
-    row = AuditRecord.objects.values(*audit.FIELDS).get(sequence=2)
+    row = AuditRecord.objects.values(*trail.FIELDS).get(sequence=2)
     row["object_label"] = "forged"
-    forged_hash = audit.content_hash(row)
+    forged_hash = trail.content_hash(row)
     _raw("UPDATE assessments_auditrecord SET object_label = %s, hash = %s WHERE sequence = %s",
          ["forged", forged_hash, 2])
-    verdict = audit.verify()
+    verdict = trail.verify()
     assert verdict.sequence == 2 and "seal" in verdict.problem
 
 
 def test_a_record_deleted_in_the_middle_is_named(head_path) -> None:
     _chain(5)
     _raw("DELETE FROM assessments_auditrecord WHERE sequence = %s", [3])
-    verdict = audit.verify()
+    verdict = trail.verify()
     assert not verdict.intact and verdict.sequence == 3 and "deleted" in verdict.problem
 
 
 def test_the_newest_record_deleted_is_caught_by_the_exported_head(head_path) -> None:
     _chain(5)
-    audit.export_head()
+    trail.export_head()
     _raw("DELETE FROM assessments_auditrecord WHERE sequence = %s", [5])
-    verdict = audit.verify()
+    verdict = trail.verify()
     assert not verdict.intact and verdict.sequence == 5 and "deleted" in verdict.problem
 
 
 def test_a_record_inserted_without_the_key_is_named(head_path) -> None:
     _chain(3)
-    newest = AuditRecord.objects.values(*audit.FIELDS).get(sequence=3)
+    newest = AuditRecord.objects.values(*trail.FIELDS).get(sequence=3)
     forged = {**newest, "sequence": 4, "prev_hash": newest["hash"], "object_label": "inserted"}
-    forged["hash"] = audit.content_hash(forged)
+    forged["hash"] = trail.content_hash(forged)
     forged["hmac"] = "0" * 64
     AuditRecord(**forged).save()
-    verdict = audit.verify()
+    verdict = trail.verify()
     assert not verdict.intact and verdict.sequence == 4 and "inserted" in verdict.problem
 
 
@@ -102,19 +102,19 @@ def test_a_record_inserted_in_the_middle_breaks_the_chain(head_path) -> None:
     _chain(3)
     _raw("UPDATE assessments_auditrecord SET sequence = sequence + 10 WHERE sequence = %s", [3])
     _raw("UPDATE assessments_auditrecord SET sequence = 4 WHERE sequence = %s", [13])
-    AuditRecord(**{**AuditRecord.objects.values(*audit.FIELDS).get(sequence=2), "sequence": 3,
+    AuditRecord(**{**AuditRecord.objects.values(*trail.FIELDS).get(sequence=2), "sequence": 3,
                    "object_label": "inserted"}).save()
-    verdict = audit.verify()
+    verdict = trail.verify()
     assert not verdict.intact and verdict.sequence == 3
 
 
 def test_a_forged_exported_head_is_refused(head_path) -> None:
     _chain(2)
-    audit.export_head()
+    trail.export_head()
     data = json.loads(head_path.read_text())
     data["sequence"] = 1
     head_path.write_text(json.dumps(data))
-    assert "exported head" in audit.verify().problem
+    assert "exported head" in trail.verify().problem
 
 
 def test_records_cannot_be_changed_or_deleted_through_the_orm(head_path) -> None:
@@ -128,7 +128,7 @@ def test_records_cannot_be_changed_or_deleted_through_the_orm(head_path) -> None
 
 def test_verify_audit_command_exits_0_when_intact_and_1_naming_the_record(head_path, capsys) -> None:
     _chain(3)
-    audit.export_head()
+    trail.export_head()
     call_command("verify_audit")
     assert "intact: 3 records" in capsys.readouterr().out
     _raw("UPDATE assessments_auditrecord SET action = %s WHERE sequence = %s", ["forged", 2])
@@ -141,25 +141,25 @@ def test_verify_audit_command_exits_0_when_intact_and_1_naming_the_record(head_p
 
 def test_export_head_writes_sequence_hash_and_seal(head_path) -> None:
     records = _chain(2)
-    head = audit.export_head()
+    head = trail.export_head()
     data = json.loads(head_path.read_text())
     assert data["sequence"] == 2 and data["hash"] == records[-1].hash == head.hash
-    assert data["hmac"] == audit.seal(f"2:{records[-1].hash}")
+    assert data["hmac"] == trail.seal(f"2:{records[-1].hash}")
 
 
 def test_the_newest_record_deleted_after_the_last_export_is_caught_by_the_database_head(head_path) -> None:
     _chain(3)
-    audit.export_head()
+    trail.export_head()
     _chain(2)  # records #4 and #5, not yet exported
     _raw("DELETE FROM assessments_auditrecord WHERE sequence = %s", [5])
-    verdict = audit.verify()
+    verdict = trail.verify()
     assert not verdict.intact and verdict.sequence == 5 and "deleted" in verdict.problem
 
 
 def test_the_newest_record_deleted_before_any_export_is_caught_by_the_database_head(head_path) -> None:
     _chain(2)
     _raw("DELETE FROM assessments_auditrecord WHERE sequence = %s", [2])
-    verdict = audit.verify()
+    verdict = trail.verify()
     assert not verdict.intact and verdict.sequence == 2 and "deleted" in verdict.problem
 
 

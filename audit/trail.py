@@ -18,6 +18,9 @@ without `verify()` noticing:
 Appending is serialized by locking the single `AuditHead` row (SELECT ... FOR
 UPDATE; SQLite takes its write lock at BEGIN IMMEDIATE), so two writers can never
 both extend the same record and fork the chain.
+
+Every service calls `record()` itself, inside its own transaction; this module
+imports no other app of ours, so any of them may.
 """
 
 from __future__ import annotations
@@ -48,7 +51,7 @@ FIELDS = (
 
 
 def _key() -> bytes:
-    return settings.AUDIT_HMAC_KEY.encode()
+    return str(settings.AUDIT_HMAC_KEY).encode()
 
 
 def _canonical(values: Mapping[str, Any]) -> bytes:
