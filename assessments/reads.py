@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from audit.models import AuditRecord
 from candidates import access
-from candidates.models import Enrolment, Role, UnitChoice, User
+from candidates.models import Enrolment, Role, RoleKind, UnitChoice, User
 from evidence.models import EvidenceItem, Mapping, MappingStatus, VersionStatus
 from evidence.reads import mapping_counts, units_for
 from units.models import AssessableItem, Unit
@@ -348,7 +348,7 @@ def sampling_sign_offs(user: User) -> QuerySet[UnitSignOff]:
     """Every unit sign-off `user` quality-assures (as the enrolment's IQA) or, for a centre admin or EQA, reads."""
     enrolments = access.enrolments_visible_to(user)
     if not user.is_superuser:
-        reading = Role.objects.filter(user=user, kind__in=[access.CENTRE_ADMIN, access.EQA]).values("centre_id")
+        reading = Role.objects.filter(user=user, kind__in=[RoleKind.CENTRE_ADMIN, RoleKind.EQA]).values("centre_id")
         enrolments = enrolments.filter(Q(iqa=user) | Q(centre_id__in=reading))
     return UnitSignOff.objects.filter(enrolment__in=enrolments.values("pk"))
 

@@ -1,103 +1,218 @@
-"""The one gate: who may see and change which enrolments and centres.
+"""The one gate: who may see and change which enrolments and centres, in one vocabulary.
 
 Every view and task of every app obtains enrolments through these functions; no
 view filters by hand. The discipline, everywhere:
 
 - not visible to the user: ``Http404`` (never confirm that another centre's or
   another candidate's object exists);
-- visible but read-only for this action: ``PermissionDenied`` (403).
+- visible but not permitted for this action: ``PermissionDenied`` (403).
 
 A person's *relations* to an enrolment are the roles through which they see it:
 ``candidate`` (it is their own), ``assessor`` / ``iqa`` (they are named on it and
 hold that role in its centre), ``centre_admin`` / ``eqa`` (they hold that role in
 its centre) and ``platform_admin`` (a superuser). The EQA reads and changes nothing.
+
+Views ask for a named *permission*, never for relations:
+``enrolment_for(user, pk, need=Permission.JUDGE)`` at the gate, ``viewer_may(enrolment,
+Permission.TALK)`` for what a page offers, ``enrolment.viewer_may.<permission>`` in
+templates. ``GRANTS`` below is the only place that says which relations hold which
+permission:
+
+=================  ====================================================  ==========================================
+permission         allows                                                relations that hold it
+=================  ====================================================  ==========================================
+read               see the enrolment's pages, export its portfolio       candidate, assessor, iqa, centre_admin,
+                                                                         eqa, platform_admin
+write              change the portfolio (no narrower permission asked)   candidate, assessor, iqa, centre_admin,
+                                                                         platform_admin
+act_as_candidate   the candidate's own acts: self-assessment, ask a      candidate
+                   question, declare a unit their own work, tick an
+                   action point done
+plan               change the unit plan                                  candidate, assessor
+write_evidence     create, edit, upload, map, submit, revise evidence    candidate, assessor, platform_admin
+observe            write observation records; map submitted evidence     assessor, platform_admin
+                   on the candidate's behalf
+judge              accept or refer mappings, sign items and units off,   assessor, centre_admin, platform_admin
+                   plan and record visits, set action points
+quality_assure     sample, countersign or refer back a unit sign-off     iqa, platform_admin
+talk               post feedback on evidence, reply to questions         candidate, assessor, iqa, centre_admin,
+                                                                         platform_admin
+manage             reassign, pause, resume, withdraw; a centre's         centre_admin, platform_admin
+                   enrolments
+read_sampling      the IQA sampling page (a role held in any centre)     iqa, centre_admin, eqa, platform_admin
+keep_caseload      the caseload and review queue (a role held in any     assessor
+                   centre)
+=================  ====================================================  ==========================================
+
+The last two span enrolments, so they are asked of the roles a person holds in any
+centre (`holds_anywhere`), each role standing for the relation of the same name and
+a superuser for ``platform_admin``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from collections.abc import Set as AbstractSet
+from enum import StrEnum
+from types import MappingProxyType
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 
-from .models import Centre, Enrolment, Role, RoleKind, User
+from .models import Centre, Enrolment, EnrolmentQuerySet, Role, User
 
-CANDIDATE = RoleKind.CANDIDATE.value
-ASSESSOR = RoleKind.ASSESSOR.value
-IQA = RoleKind.IQA.value
-CENTRE_ADMIN = RoleKind.CENTRE_ADMIN.value
-EQA = RoleKind.EQA.value
-PLATFORM_ADMIN = "platform_admin"
 
-#: Relations that may change an enrolment's portfolio when a view asks for `write=True` without naming roles.
-WRITERS = frozenset({CANDIDATE, ASSESSOR, IQA, CENTRE_ADMIN, PLATFORM_ADMIN})
-#: Relations that may manage an enrolment itself: reassign, pause, resume, withdraw.
-MANAGERS = frozenset({CENTRE_ADMIN, PLATFORM_ADMIN})
+class Relation(StrEnum):
+    """How a person stands to an enrolment; the first five share their value with the role kind (RoleKind)."""
+
+    CANDIDATE = "candidate"
+    ASSESSOR = "assessor"
+    IQA = "iqa"
+    CENTRE_ADMIN = "centre_admin"
+    EQA = "eqa"
+    PLATFORM_ADMIN = "platform_admin"
+
+
+class Permission(StrEnum):
+    """What a person may do; asked for by name at the gate and in views (the table above)."""
+
+    READ = "read"
+    WRITE = "write"
+    ACT_AS_CANDIDATE = "act_as_candidate"
+    PLAN = "plan"
+    WRITE_EVIDENCE = "write_evidence"
+    OBSERVE = "observe"
+    JUDGE = "judge"
+    QUALITY_ASSURE = "quality_assure"
+    TALK = "talk"
+    MANAGE = "manage"
+    READ_SAMPLING = "read_sampling"
+    KEEP_CASELOAD = "keep_caseload"
+
+
+#: The one table of who may do what (documented in this module's docstring; tests keep the two in step).
+GRANTS: Mapping[Permission, frozenset[Relation]] = MappingProxyType({
+    Permission.READ: frozenset({
+        Relation.CANDIDATE, Relation.ASSESSOR, Relation.IQA, Relation.CENTRE_ADMIN, Relation.EQA,
+        Relation.PLATFORM_ADMIN,
+    }),
+    Permission.WRITE: frozenset({
+        Relation.CANDIDATE, Relation.ASSESSOR, Relation.IQA, Relation.CENTRE_ADMIN, Relation.PLATFORM_ADMIN,
+    }),
+    Permission.ACT_AS_CANDIDATE: frozenset({Relation.CANDIDATE}),
+    Permission.PLAN: frozenset({Relation.CANDIDATE, Relation.ASSESSOR}),
+    Permission.WRITE_EVIDENCE: frozenset({Relation.CANDIDATE, Relation.ASSESSOR, Relation.PLATFORM_ADMIN}),
+    Permission.OBSERVE: frozenset({Relation.ASSESSOR, Relation.PLATFORM_ADMIN}),
+    Permission.JUDGE: frozenset({Relation.ASSESSOR, Relation.CENTRE_ADMIN, Relation.PLATFORM_ADMIN}),
+    Permission.QUALITY_ASSURE: frozenset({Relation.IQA, Relation.PLATFORM_ADMIN}),
+    Permission.TALK: frozenset({
+        Relation.CANDIDATE, Relation.ASSESSOR, Relation.IQA, Relation.CENTRE_ADMIN, Relation.PLATFORM_ADMIN,
+    }),
+    Permission.MANAGE: frozenset({Relation.CENTRE_ADMIN, Relation.PLATFORM_ADMIN}),
+    Permission.READ_SAMPLING: frozenset({Relation.IQA, Relation.CENTRE_ADMIN, Relation.EQA, Relation.PLATFORM_ADMIN}),
+    Permission.KEEP_CASELOAD: frozenset({Relation.ASSESSOR}),
+})
 
 AnyUser = User | AnonymousUser
 
 
-def enrolments_visible_to(user: AnyUser) -> QuerySet[Enrolment]:
+def may(relations: AbstractSet[str], need: Permission) -> bool:
+    """Whether someone standing to an enrolment through `relations` holds permission `need`."""
+    return not GRANTS[need].isdisjoint(relations)
+
+
+def viewer_may(enrolment: Enrolment, need: Permission) -> bool:
+    """Whether the person who obtained `enrolment` through `enrolment_for` holds `need` on it."""
+    held: Mapping[str, bool] = enrolment.viewer_may  # type: ignore[attr-defined]
+    return held[need]
+
+
+def held_relations(kinds: Iterable[str], *, superuser: bool) -> frozenset[Relation]:
+    """The relations that role kinds held in any centre stand for, with ``platform_admin`` for a superuser."""
+    relations = {Relation(kind) for kind in kinds}
+    if superuser:
+        relations.add(Relation.PLATFORM_ADMIN)
+    return frozenset(relations)
+
+
+def _role_kinds(need: Permission) -> list[str]:
+    """The role kinds whose holders have `need` (every granted relation but the superuser's), for a query."""
+    return sorted(relation.value for relation in GRANTS[need] if relation is not Relation.PLATFORM_ADMIN)
+
+
+def holds_anywhere(user: AnyUser, need: Permission) -> bool:
+    """Whether `user` holds `need` through a role in any centre, or as a superuser: for pages across enrolments.
+
+    One query, none for a superuser when the permission is granted to platform admins.
+    """
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser and Relation.PLATFORM_ADMIN in GRANTS[need]:
+        return True
+    return Role.objects.filter(user=user, kind__in=_role_kinds(need)).exists()
+
+
+def enrolments_visible_to(user: AnyUser) -> EnrolmentQuerySet:
     """Every enrolment `user` may see (the union over all their roles); chain `.with_related()` for lists."""
     return Enrolment.objects.visible_to(user)
 
 
 def _roles_by_centre(user: User) -> dict[int, set[str]]:
     """The kinds of role `user` holds, per centre id; read once per user object (i.e. once per request)."""
-    cached = getattr(user, "_roles_by_centre", None)
+    cached: dict[int, set[str]] | None = getattr(user, "_roles_by_centre", None)
     if cached is None:
         cached = {}
         for centre_id, kind in Role.objects.filter(user=user).values_list("centre_id", "kind"):
             cached.setdefault(centre_id, set()).add(kind)
-        user._roles_by_centre = cached  # type: ignore[union-attr]
+        user._roles_by_centre = cached  # type: ignore[attr-defined]
     return cached
 
 
-def relations_to(user: AnyUser, enrolment: Enrolment) -> frozenset[str]:
+def relations_to(user: AnyUser, enrolment: Enrolment) -> frozenset[Relation]:
     """The relations through which `user` sees `enrolment`; empty when they may not see it."""
     if not user.is_authenticated or not user.is_active:
         return frozenset()
     held = _roles_by_centre(user).get(enrolment.centre_id, set())
-    relations: set[str] = set()
+    relations: set[Relation] = set()
     if user.is_superuser:
-        relations.add(PLATFORM_ADMIN)
+        relations.add(Relation.PLATFORM_ADMIN)
     if enrolment.candidate_id == user.pk:
-        relations.add(CANDIDATE)
-    if enrolment.assessor_id == user.pk and ASSESSOR in held:
-        relations.add(ASSESSOR)
-    if enrolment.iqa_id is not None and enrolment.iqa_id == user.pk and IQA in held:
-        relations.add(IQA)
-    relations.update(held & {CENTRE_ADMIN, EQA})
+        relations.add(Relation.CANDIDATE)
+    if enrolment.assessor_id == user.pk and Relation.ASSESSOR in held:
+        relations.add(Relation.ASSESSOR)
+    if enrolment.iqa_id is not None and enrolment.iqa_id == user.pk and Relation.IQA in held:
+        relations.add(Relation.IQA)
+    if Relation.CENTRE_ADMIN in held:
+        relations.add(Relation.CENTRE_ADMIN)
+    if Relation.EQA in held:
+        relations.add(Relation.EQA)
     return frozenset(relations)
 
 
-def enrolment_for(
-    user: AnyUser, pk: int, *, write: bool = False, roles: Iterable[str] | None = None
-) -> Enrolment:
-    """The enrolment `pk` if `user` may see it (404 otherwise), with its related rows loaded.
+def enrolment_for(user: AnyUser, pk: int, *, need: Permission = Permission.READ) -> Enrolment:
+    """The enrolment `pk` if `user` may see it (404 otherwise), with its related rows loaded; 403 without `need`.
 
-    With `roles`, the user must hold one of those relations to it (e.g. ``{ASSESSOR}`` to sign
-    off), else 403. With `write=True` and no `roles`, any relation but the EQA's may write.
-    The relations found are kept on ``enrolment.viewer_relations`` for the template.
+    The relations found are kept on ``enrolment.viewer_relations``, and what they permit on
+    ``enrolment.viewer_may`` (permission name -> bool) for the views and templates.
     """
-    enrolment = enrolments_visible_to(user).with_related().filter(pk=pk).first()
-    if enrolment is None:
-        raise Http404("No such enrolment.")
+    enrolment: Enrolment = get_object_or_404(enrolments_visible_to(user).with_related(), pk=pk)
     relations = relations_to(user, enrolment)
-    if roles is not None:
-        if not relations & frozenset(roles):
-            raise PermissionDenied("Your role does not allow this action on this enrolment.")
-    elif write and not relations & WRITERS:
-        raise PermissionDenied("You may read this enrolment but not change it.")
+    if not may(relations, need):
+        if need is Permission.WRITE:
+            raise PermissionDenied("You may read this enrolment but not change it.")
+        raise PermissionDenied("Your role does not allow this action on this enrolment.")
+    permitted = {permission.value: may(relations, permission) for permission in Permission}
     enrolment.viewer_relations = relations  # type: ignore[attr-defined]
+    enrolment.viewer_may = permitted  # type: ignore[attr-defined]
     return enrolment
 
 
 def may_manage(user: AnyUser, enrolment: Enrolment) -> bool:
     """Whether `user` may reassign, pause, resume or withdraw `enrolment` (its centre's admin, or a superuser)."""
-    return bool(relations_to(user, enrolment) & MANAGERS)
+    return may(relations_to(user, enrolment), Permission.MANAGE)
 
 
 def centres_administered_by(user: AnyUser) -> QuerySet[Centre]:
@@ -106,14 +221,14 @@ def centres_administered_by(user: AnyUser) -> QuerySet[Centre]:
         return Centre.objects.none()
     if user.is_superuser:
         return Centre.objects.all()
-    return Centre.objects.filter(roles__user=user, roles__kind=CENTRE_ADMIN)
+    return Centre.objects.filter(roles__user=user, roles__kind__in=_role_kinds(Permission.MANAGE))
 
 
 def is_centre_admin(user: AnyUser) -> bool:
     """Whether `user` administers at least one centre (shows the Enrolments navigation)."""
     if not user.is_authenticated or not user.is_active:
         return False
-    return user.is_superuser or any(CENTRE_ADMIN in kinds for kinds in _roles_by_centre(user).values())
+    return user.is_superuser or any(may(kinds, Permission.MANAGE) for kinds in _roles_by_centre(user).values())
 
 
 def centre_for_admin(user: AnyUser, pk: int) -> Centre:
@@ -124,15 +239,13 @@ def centre_for_admin(user: AnyUser, pk: int) -> Centre:
     """
     if not user.is_authenticated or not user.is_active:
         raise Http404("No such centre.")
-    centre = Centre.objects.filter(pk=pk).first()
-    if centre is None:
-        raise Http404("No such centre.")
+    centre: Centre = get_object_or_404(Centre, pk=pk)
     if user.is_superuser:
         return centre
     held = _roles_by_centre(user).get(centre.pk)
     if not held:
         raise Http404("No such centre.")
-    if CENTRE_ADMIN not in held:
+    if not may(held, Permission.MANAGE):
         raise PermissionDenied("Only the centre's administrators manage its enrolments.")
     return centre
 

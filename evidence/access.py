@@ -1,16 +1,18 @@
 """The gate for evidence: items, versions and files, obtained through the enrolment gate (candidates/access.py).
 
-Not visible: 404. Visible but not for this action: 403.
+Not visible: 404. Visible but not permitted: 403. Writing evidence asks for
+``Permission.WRITE_EVIDENCE``; an observation record (an assessor-authored kind) also
+for ``Permission.OBSERVE`` (the table of who holds which is in candidates/access.py).
 """
 
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
-from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from candidates import access
-from candidates.models import Enrolment
+from candidates.access import Permission
 from evidence.models import (
     ASSESSOR_KINDS,
     EvidenceFile,
@@ -19,54 +21,41 @@ from evidence.models import (
     Mapping,
 )
 
-#: Who may write a candidate's evidence: the candidate, their assessor (on their behalf), a platform admin.
-EVIDENCE_WRITERS = frozenset({access.CANDIDATE, access.ASSESSOR, access.PLATFORM_ADMIN})
+
+def may_write(item: EvidenceItem) -> bool:
+    """Whether the person who obtained `item` through `item_for` may write it (observation records: observers)."""
+    return access.viewer_may(item.enrolment, Permission.WRITE_EVIDENCE) and (
+        item.kind not in ASSESSOR_KINDS or access.viewer_may(item.enrolment, Permission.OBSERVE)
+    )
 
 
-#: Who may write an observation record.
-OBSERVERS = frozenset({access.ASSESSOR, access.PLATFORM_ADMIN})
-
-
-def item_for(user: access.AnyUser, pk: int, *, write: bool = False) -> EvidenceItem:
+def item_for(user: access.AnyUser, pk: int, *, need: Permission = Permission.READ) -> EvidenceItem:
     """The evidence item `pk` with its enrolment and current version, if `user` may see it (404 otherwise).
 
-    With `write=True` the user must be the candidate, their assessor or a platform
-    admin (observation records: the assessor), else 403.
+    The user must hold `need` on its enrolment, else 403; to write evidence (``WRITE_EVIDENCE``)
+    an observation record, also ``OBSERVE`` (the assessor).
     """
-    item = EvidenceItem.objects.visible_to(user).with_current().filter(pk=pk).first()
-    if item is None:
-        raise Http404("No such evidence.")
-    enrolment = access.enrolment_for(user, item.enrolment_id, roles=EVIDENCE_WRITERS if write else None)
-    if write and item.kind in ASSESSOR_KINDS and not enrolment.viewer_relations & OBSERVERS:
+    item: EvidenceItem = get_object_or_404(EvidenceItem.objects.visible_to(user).with_current(), pk=pk)
+    item.enrolment = access.enrolment_for(user, item.enrolment_id, need=need)
+    if need is Permission.WRITE_EVIDENCE and not may_write(item):
         raise PermissionDenied("Observation records are written by the assessor.")
-    item.enrolment = enrolment
     return item
-
-
-def evidence_enrolment_for(user: access.AnyUser, pk: int, *, write: bool = False) -> Enrolment:
-    """The enrolment `pk` for evidence pages: readable by whoever sees it; written by EVIDENCE_WRITERS (else 403)."""
-    return access.enrolment_for(user, pk, roles=EVIDENCE_WRITERS if write else None)
 
 
 def file_for(user: access.AnyUser, pk: int) -> EvidenceFile:
     """The evidence file `pk` if `user` may see its enrolment (404 otherwise)."""
-    evidence_file = EvidenceFile.objects.visible_to(user).select_related("version__item").filter(pk=pk).first()
-    if evidence_file is None:
-        raise Http404("No such file.")
+    evidence_file: EvidenceFile = get_object_or_404(
+        EvidenceFile.objects.visible_to(user).select_related("version__item"), pk=pk
+    )
     return evidence_file
 
 
 def version_of(item: EvidenceItem, number: int) -> EvidenceVersion:
     """Version `number` of an item already obtained through the gate, with its files and mappings."""
-    version = (
-        item.versions.select_related("submitted_by", "created_by")
-        .prefetch_related(
+    return get_object_or_404(
+        item.versions.select_related("submitted_by", "created_by").prefetch_related(
             Prefetch("files", queryset=EvidenceFile.objects.select_related("duplicate_of__version__item")),
             Prefetch("mappings", queryset=Mapping.objects.select_related("assessable_item__unit", "mapped_by")),
-        )
-        .filter(number=number)
-        .first()
+        ),
+        number=number,
     )
-    if version is None:
-        raise Http404("No such version.")
-    return version

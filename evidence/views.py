@@ -15,9 +15,10 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from candidates.access import Permission, enrolment_for, viewer_may
 from evidence import access, reads, services
 from evidence.forms import EvidenceCreateForm, EvidenceTextForm, LibraryFilterForm, MappingForm
-from evidence.models import ASSESSOR_KINDS, EvidenceItem, VersionStatus
+from evidence.models import EvidenceItem, VersionStatus
 from evidence.serving import file_response
 from evidence.upload_handlers import refused_uploads
 from evidence.uploads import UploadRefused
@@ -41,7 +42,7 @@ def _detail(item: EvidenceItem) -> HttpResponse:
 @require_GET
 def library(request: HttpRequest, pk: int) -> HttpResponse:
     """Every item of an enrolment, filtered by kind, unit, status, assessable item and text; paginated."""
-    enrolment = access.evidence_enrolment_for(request.user, pk)
+    enrolment = enrolment_for(request.user, pk)
     units = reads.units_for(enrolment)
     form = LibraryFilterForm(request.GET, units=units)
     filters = form.filters()
@@ -53,7 +54,7 @@ def library(request: HttpRequest, pk: int) -> HttpResponse:
     query.pop("page", None)
     return render(request, "evidence/library.html", {
         "enrolment": enrolment, "form": form, "page": page, "item_filter": item_filter,
-        "query": query.urlencode(), "may_write": bool(enrolment.viewer_relations & access.EVIDENCE_WRITERS),
+        "query": query.urlencode(), "may_write": viewer_may(enrolment, Permission.WRITE_EVIDENCE),
     })
 
 
@@ -61,8 +62,8 @@ def library(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def create(request: HttpRequest, pk: int) -> HttpResponse:
     """A new piece of evidence, saved as a draft; files and mapping come next on its page."""
-    enrolment = access.evidence_enrolment_for(request.user, pk, write=True)
-    form = EvidenceCreateForm(request.POST or None, observer=bool(enrolment.viewer_relations & access.OBSERVERS))
+    enrolment = enrolment_for(request.user, pk, need=Permission.WRITE_EVIDENCE)
+    form = EvidenceCreateForm(request.POST or None, observer=viewer_may(enrolment, Permission.OBSERVE))
     if request.method == "POST" and form.is_valid():
         try:
             item = services.evidence_create(enrolment=enrolment, by=request.user, **form.cleaned_data)
@@ -92,15 +93,12 @@ def version_detail(request: HttpRequest, pk: int, number: int) -> HttpResponse:
 
 def _render_version(request: HttpRequest, item: EvidenceItem, number: int) -> HttpResponse:
     version = access.version_of(item, number)
-    relations = item.enrolment.viewer_relations
-    may_write = bool(relations & access.EVIDENCE_WRITERS) and (
-        item.kind not in ASSESSOR_KINDS or bool(relations & access.OBSERVERS)
-    )
+    may_write = access.may_write(item)
     return render(request, "evidence/detail.html", {
         "item": item, "version": version, "enrolment": item.enrolment,
         "versions": item.versions.only("number", "status", "submitted_at", "created_at").order_by("-number"),
         "is_current": version.pk == item.current_version_id, "may_write": may_write,
-        "may_map_submitted": bool(relations & access.OBSERVERS),
+        "may_map_submitted": viewer_may(item.enrolment, Permission.OBSERVE),
         "may_write_draft": may_write and version.is_draft and version.pk == item.current_version_id,
     })
 
@@ -109,7 +107,7 @@ def _render_version(request: HttpRequest, item: EvidenceItem, number: int) -> Ht
 @require_http_methods(["GET", "POST"])
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Change a draft's words; a submitted version is refused (start a new version)."""
-    item = access.item_for(request.user, pk, write=True)
+    item = access.item_for(request.user, pk, need=Permission.WRITE_EVIDENCE)
     version = item.current_version
     initial = {field: getattr(version, field) for field in EvidenceTextForm.base_fields}
     form = EvidenceTextForm(request.POST or None, initial=initial)
@@ -128,7 +126,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def upload(request: HttpRequest, pk: int) -> HttpResponse:
     """Add files to the draft: each stored or refused with its reason (JSON for the script, messages otherwise)."""
-    item = access.item_for(request.user, pk, write=True)
+    item = access.item_for(request.user, pk, need=Permission.WRITE_EVIDENCE)
     results = [_refused(refusal) for refusal in refused_uploads(request)]
     for uploaded in request.FILES.getlist("files"):
         try:
@@ -170,7 +168,7 @@ def _stored_message(stored: object) -> str:
 def file_remove(request: HttpRequest, pk: int) -> HttpResponse:
     """Take a file off the draft."""
     evidence_file = access.file_for(request.user, pk)
-    item = access.item_for(request.user, evidence_file.version.item_id, write=True)
+    item = access.item_for(request.user, evidence_file.version.item_id, need=Permission.WRITE_EVIDENCE)
     try:
         services.file_remove(evidence_file=evidence_file, by=request.user)
     except ValidationError as error:
@@ -206,7 +204,7 @@ def file_preview(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def mapping(request: HttpRequest, pk: int) -> HttpResponse:
     """Tick the assessable items this evidence shows, across the candidate's units."""
-    item = access.item_for(request.user, pk, write=True)
+    item = access.item_for(request.user, pk, need=Permission.WRITE_EVIDENCE)
     version = item.current_version
     units = reads.units_for(item.enrolment)
     form = MappingForm(request.POST or None, items=[i for unit in units for i in unit.assessable_items()],
@@ -230,7 +228,7 @@ def mapping(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def submit(request: HttpRequest, pk: int) -> HttpResponse:
     """Submit the draft for assessment (a testimony also goes to its witness to confirm)."""
-    item = access.item_for(request.user, pk, write=True)
+    item = access.item_for(request.user, pk, need=Permission.WRITE_EVIDENCE)
     try:
         services.version_submit(version=item.current_version, by=request.user, link_base=_link_base(request))
     except ValidationError as error:
@@ -244,7 +242,7 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def revise(request: HttpRequest, pk: int) -> HttpResponse:
     """Start a new draft version from the submitted one; the submitted version stays readable."""
-    item = access.item_for(request.user, pk, write=True)
+    item = access.item_for(request.user, pk, need=Permission.WRITE_EVIDENCE)
     try:
         version = services.version_revise(item=item, by=request.user)
     except ValidationError as error:
@@ -258,7 +256,7 @@ def revise(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def witness_send(request: HttpRequest, pk: int) -> HttpResponse:
     """Email the witness a new confirmation link."""
-    item = access.item_for(request.user, pk, write=True)
+    item = access.item_for(request.user, pk, need=Permission.WRITE_EVIDENCE)
     version = item.current_version
     try:
         if version.status != VersionStatus.SUBMITTED:

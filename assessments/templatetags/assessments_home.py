@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from candidates import access
+from candidates.access import Permission
 from candidates.models import EnrolmentStatus, Role, RoleKind
 
 from ..models import ActionPoint, FeedbackMessage, Question
@@ -43,9 +44,10 @@ def assessments_home(context: template.Context) -> dict[str, object]:
         "own_enrolments": list(own.values_list("pk", flat=True)),
     }
     kinds = set(Role.objects.filter(user=user).values_list("kind", flat=True))
-    block["samples"] = user.is_superuser or bool(kinds & {RoleKind.IQA, RoleKind.EQA, RoleKind.CENTRE_ADMIN})
+    held = access.held_relations(kinds, superuser=user.is_superuser)
+    block["samples"] = access.may(held, Permission.READ_SAMPLING)
     block["certifies"] = list(access.centres_administered_by(user)) if RoleKind.CENTRE_ADMIN in kinds else []
-    if RoleKind.ASSESSOR in kinds:
+    if access.may(held, Permission.KEEP_CASELOAD):
         rows = caseload(user)
         block["caseload"] = {
             "candidates": len(rows),

@@ -9,6 +9,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from candidates.access import Permission, viewer_may
+
 from .. import gate, services
 from ..forms import ActionPointForm
 from ..models import ActionPoint
@@ -23,8 +25,8 @@ def action_points(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "assessments/action_points.html", {
         "enrolment": enrolment, "points": ActionPoint.objects.filter(enrolment=enrolment),
         "today": timezone.localdate(),
-        "form": ActionPointForm() if enrolment.viewer_relations & gate.JUDGES else None,
-        "may_tick": bool(enrolment.viewer_relations & gate.CANDIDATE),
+        "form": ActionPointForm() if viewer_may(enrolment, Permission.JUDGE) else None,
+        "may_tick": viewer_may(enrolment, Permission.ACT_AS_CANDIDATE),
     })
 
 
@@ -32,7 +34,7 @@ def action_points(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def action_point_set(request: HttpRequest, pk: int) -> HttpResponse:
     """Set the candidate an action point with a due date."""
-    enrolment = gate.enrolment(request, pk, gate.JUDGES)
+    enrolment = gate.enrolment(request, pk, Permission.JUDGE)
     form = ActionPointForm(request.POST)
     if not form.is_valid():
         return done(request, "assessments:action_points", pk=pk, error=form_error(form))
@@ -47,7 +49,7 @@ def action_point_set(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def action_point_done(request: HttpRequest, pk: int, point_pk: int) -> HttpResponse:
     """The candidate ticks an action point done."""
-    enrolment = gate.enrolment(request, pk, gate.CANDIDATE)
+    enrolment = gate.enrolment(request, pk, Permission.ACT_AS_CANDIDATE)
     point = gate.action_point_in(enrolment, point_pk)
     services.action_point_done(action_point=point, by=request.user)
     return done(request, "assessments:action_points", pk=pk, success="Marked done. Well done.")

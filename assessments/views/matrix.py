@@ -11,8 +11,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from assessments import gate
 from assessments.reads import signed_off_items
-from evidence import access as evidence_access
 from evidence import reads
 
 #: The states a cell can show, in the order of the legend, with the symbol that says it without colour.
@@ -30,7 +30,7 @@ CELL_STATES = [
 @require_GET
 def matrix(request: HttpRequest, pk: int) -> HttpResponse:
     """The matrix for one enrolment; each cell links to the library filtered to that item. Fixed query count."""
-    enrolment = evidence_access.evidence_enrolment_for(request.user, pk)
+    enrolment = gate.enrolment(request, pk)
     rows = reads.matrix(enrolment)
     signed, countersigned_units = signed_off_items(enrolment)
     shown = {state: (label, symbol) for state, label, symbol in CELL_STATES}

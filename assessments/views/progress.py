@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from candidates.access import Permission, viewer_may
 from units.spec import spec_for
 
 from .. import gate, reads
@@ -21,14 +22,13 @@ def progress(request: HttpRequest, pk: int) -> HttpResponse:
     enrolment = gate.enrolment(request, pk)
     units = reads.unit_statuses(enrolment)
     achieved = reads.achieved_units([enrolment.pk]).get(enrolment.pk, [])
-    relations = enrolment.viewer_relations
     return render(request, "assessments/progress.html", {
         "enrolment": enrolment, "units": units,
         "eligibility": reads.eligibility(enrolment, achieved, spec_for(enrolment.qualification)),
-        "may_judge": bool(relations & gate.JUDGES),
-        "may_observe": bool(relations & gate.OBSERVERS),
-        "may_declare": bool(relations & gate.CANDIDATE),
-        "may_review": bool(relations & gate.QUALITY),
+        "may_judge": viewer_may(enrolment, Permission.JUDGE),
+        "may_observe": viewer_may(enrolment, Permission.OBSERVE),
+        "may_declare": viewer_may(enrolment, Permission.ACT_AS_CANDIDATE),
+        "may_review": viewer_may(enrolment, Permission.QUALITY_ASSURE),
         "learner_text": LearnerDeclaration.TEXT, "assessor_text": UnitSignOff.DECLARATION,
         "countersign_form": CountersignForm(), "refer_form": IqaReferForm(),
     })

@@ -8,6 +8,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
 
+from candidates.access import Permission, viewer_may
+
 from .. import gate, services
 from ..forms import QuestionForm, ReplyForm
 from ..models import Question
@@ -22,7 +24,7 @@ def questions(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "assessments/questions.html", {
         "enrolment": enrolment,
         "questions": Question.objects.filter(enrolment=enrolment).select_related("asked_by"),
-        "form": QuestionForm() if enrolment.viewer_relations & gate.CANDIDATE else None,
+        "form": QuestionForm() if viewer_may(enrolment, Permission.ACT_AS_CANDIDATE) else None,
     })
 
 
@@ -30,7 +32,7 @@ def questions(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def question_ask(request: HttpRequest, pk: int) -> HttpResponse:
     """The candidate asks their assessor a question."""
-    enrolment = gate.enrolment(request, pk, gate.CANDIDATE)
+    enrolment = gate.enrolment(request, pk, Permission.ACT_AS_CANDIDATE)
     form = QuestionForm(request.POST)
     form.is_valid()
     try:
@@ -52,7 +54,7 @@ def question_detail(request: HttpRequest, pk: int, question_pk: int) -> HttpResp
     question = gate.question_in(enrolment, question_pk)
     return render(request, "assessments/question_detail.html", {
         "enrolment": enrolment, "question": question, "replies": question.replies.select_related("author"),
-        "form": ReplyForm() if enrolment.viewer_relations & gate.TALKERS else None,
+        "form": ReplyForm() if viewer_may(enrolment, Permission.TALK) else None,
     })
 
 
@@ -60,7 +62,7 @@ def question_detail(request: HttpRequest, pk: int, question_pk: int) -> HttpResp
 @require_POST
 def question_reply(request: HttpRequest, pk: int, question_pk: int) -> HttpResponse:
     """Add a reply to a question's thread."""
-    enrolment = gate.enrolment(request, pk, gate.TALKERS)
+    enrolment = gate.enrolment(request, pk, Permission.TALK)
     question = gate.question_in(enrolment, question_pk)
     form = ReplyForm(request.POST)
     form.is_valid()

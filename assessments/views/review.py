@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
 
+from candidates.access import Permission, viewer_may
 from evidence.models import EvidenceFile, Mapping, VersionStatus
 from evidence.reads import mappable_items
 
@@ -30,7 +31,7 @@ def review(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResponse:
         decisions.setdefault(decision.mapping_id, []).append(decision)
     for mapping in mappings:
         mapping.decision_list = decisions.get(mapping.pk, [])
-    judge = bool(enrolment.viewer_relations & gate.JUDGES)
+    judge = viewer_may(enrolment, Permission.JUDGE)
     mapped = {m.assessable_item_id for m in mappings}
     return render(request, "assessments/review.html", {
         "enrolment": enrolment, "item": item, "version": version,
@@ -39,7 +40,7 @@ def review(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResponse:
         "older_versions": item.versions.exclude(pk=version.pk).order_by("-number"),
         "messages_list": FeedbackMessage.objects.filter(evidence=item).select_related("author", "version"),
         "may_judge": judge and version.status == VersionStatus.SUBMITTED,
-        "may_talk": bool(enrolment.viewer_relations & gate.TALKERS),
+        "may_talk": viewer_may(enrolment, Permission.TALK),
         "refer_form": ReferForm(),
         "feedback_form": FeedbackForm(),
         "add_form": (MappingAddForm(items=[i for i in mappable_items(enrolment) if i.pk not in mapped])
@@ -55,7 +56,7 @@ def _back(request: HttpRequest, pk: int, evidence_pk: int, **outcome: object) ->
 @require_POST
 def mapping_accept(request: HttpRequest, pk: int, mapping_pk: int) -> HttpResponse:
     """Accept one mapping."""
-    enrolment = gate.enrolment(request, pk, gate.JUDGES)
+    enrolment = gate.enrolment(request, pk, Permission.JUDGE)
     mapping = gate.mapping_in(enrolment, mapping_pk)
     try:
         services.mapping_accept(mapping=mapping, by=request.user, link_base=link_base(request))
@@ -68,7 +69,7 @@ def mapping_accept(request: HttpRequest, pk: int, mapping_pk: int) -> HttpRespon
 @require_POST
 def mapping_refer(request: HttpRequest, pk: int, mapping_pk: int) -> HttpResponse:
     """Refer one mapping back to the candidate with feedback."""
-    enrolment = gate.enrolment(request, pk, gate.JUDGES)
+    enrolment = gate.enrolment(request, pk, Permission.JUDGE)
     mapping = gate.mapping_in(enrolment, mapping_pk)
     form = ReferForm(request.POST)
     feedback = form.cleaned_data["feedback"] if form.is_valid() else ""
@@ -84,7 +85,7 @@ def mapping_refer(request: HttpRequest, pk: int, mapping_pk: int) -> HttpRespons
 @require_POST
 def mapping_add(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResponse:
     """Map the evidence to one more assessable item, on the candidate's behalf."""
-    enrolment = gate.enrolment(request, pk, gate.JUDGES)
+    enrolment = gate.enrolment(request, pk, Permission.JUDGE)
     item = gate.evidence_in(enrolment, evidence_pk)
     form = MappingAddForm(request.POST, items=mappable_items(enrolment))
     if not form.is_valid():
@@ -101,7 +102,7 @@ def mapping_add(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResponse
 @require_POST
 def mapping_remove(request: HttpRequest, pk: int, mapping_pk: int) -> HttpResponse:
     """Remove a claim nobody has judged yet."""
-    enrolment = gate.enrolment(request, pk, gate.JUDGES)
+    enrolment = gate.enrolment(request, pk, Permission.JUDGE)
     mapping = gate.mapping_in(enrolment, mapping_pk)
     try:
         services.mapping_remove(mapping=mapping, by=request.user)
@@ -114,7 +115,7 @@ def mapping_remove(request: HttpRequest, pk: int, mapping_pk: int) -> HttpRespon
 @require_POST
 def feedback_post(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResponse:
     """Add a message to the conversation on this evidence."""
-    enrolment = gate.enrolment(request, pk, gate.TALKERS)
+    enrolment = gate.enrolment(request, pk, Permission.TALK)
     item = gate.evidence_in(enrolment, evidence_pk)
     form = FeedbackForm(request.POST)
     text = form.cleaned_data["text"] if form.is_valid() else ""

@@ -8,6 +8,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
 
+from candidates.access import Permission
+
 from .. import gate, reads, services
 from ..forms import CountersignForm, IqaReferForm
 from .outcome import done, link_base
@@ -43,7 +45,7 @@ def _back(request: HttpRequest, pk: int, **outcome: object) -> HttpResponse:
 @require_POST
 def unit_sample(request: HttpRequest, pk: int, sign_off_pk: int) -> HttpResponse:
     """The IQA puts a unit sign-off in their sample; it is not achieved until countersigned."""
-    enrolment = gate.enrolment(request, pk, gate.QUALITY)
+    enrolment = gate.enrolment(request, pk, Permission.QUALITY_ASSURE)
     sign_off = gate.unit_sign_off_in(enrolment, sign_off_pk)
     try:
         services.unit_sample(unit_sign_off=sign_off, by=request.user)
@@ -57,7 +59,7 @@ def unit_sample(request: HttpRequest, pk: int, sign_off_pk: int) -> HttpResponse
 @require_POST
 def countersign(request: HttpRequest, pk: int, sign_off_pk: int) -> HttpResponse:
     """The IQA countersigns a unit sign-off."""
-    enrolment = gate.enrolment(request, pk, gate.QUALITY)
+    enrolment = gate.enrolment(request, pk, Permission.QUALITY_ASSURE)
     sign_off = gate.unit_sign_off_in(enrolment, sign_off_pk)
     form = CountersignForm(request.POST)
     comment = form.cleaned_data["comment"] if form.is_valid() else ""
@@ -72,7 +74,7 @@ def countersign(request: HttpRequest, pk: int, sign_off_pk: int) -> HttpResponse
 @require_POST
 def iqa_refer(request: HttpRequest, pk: int, sign_off_pk: int) -> HttpResponse:
     """The IQA refers a unit sign-off back to the assessor with comments; the unit reopens."""
-    enrolment = gate.enrolment(request, pk, gate.QUALITY)
+    enrolment = gate.enrolment(request, pk, Permission.QUALITY_ASSURE)
     sign_off = gate.unit_sign_off_in(enrolment, sign_off_pk)
     form = IqaReferForm(request.POST)
     comments = form.cleaned_data["comments"] if form.is_valid() else ""

@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_POST
 
+from candidates.access import Permission
+
 from .. import gate, services
 from .outcome import done
 
@@ -19,7 +21,7 @@ def _back(request: HttpRequest, pk: int, **outcome: object) -> HttpResponse:
 @require_POST
 def item_sign_off(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     """Sign one assessable item off; a second request gets "Already signed off by X at Y"."""
-    enrolment = gate.enrolment(request, pk, gate.JUDGES)
+    enrolment = gate.enrolment(request, pk, Permission.JUDGE)
     item = gate.item_in(enrolment, item_pk)
     try:
         services.item_sign_off(enrolment=enrolment, assessable_item=item, by=request.user)
@@ -32,7 +34,7 @@ def item_sign_off(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
 @require_POST
 def learner_declare(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse:
     """The candidate confirms the evidence for a unit is their own work."""
-    enrolment = gate.enrolment(request, pk, gate.CANDIDATE)
+    enrolment = gate.enrolment(request, pk, Permission.ACT_AS_CANDIDATE)
     unit = gate.unit_in(enrolment, unit_pk)
     try:
         services.learner_declare(enrolment=enrolment, unit=unit, by=request.user)
@@ -45,7 +47,7 @@ def learner_declare(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse
 @require_POST
 def unit_sign_off(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse:
     """Sign a whole unit off with the assessor's declaration."""
-    enrolment = gate.enrolment(request, pk, gate.JUDGES)
+    enrolment = gate.enrolment(request, pk, Permission.JUDGE)
     unit = gate.unit_in(enrolment, unit_pk)
     try:
         services.unit_sign_off(enrolment=enrolment, unit=unit, by=request.user)

@@ -9,6 +9,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from candidates.access import Permission, viewer_may
+
 from .. import gate, services
 from ..forms import VisitForm, VisitNotesForm
 from ..models import Visit
@@ -20,7 +22,7 @@ from .outcome import done, form_error
 def visits(request: HttpRequest, pk: int) -> HttpResponse:
     """Planned and past visits with their notes; the assessor's form to plan one."""
     enrolment = gate.enrolment(request, pk)
-    judge = bool(enrolment.viewer_relations & gate.JUDGES)
+    judge = viewer_may(enrolment, Permission.JUDGE)
     return render(request, "assessments/visits.html", {
         "enrolment": enrolment, "visits": Visit.objects.filter(enrolment=enrolment).order_by("-planned_for"),
         "form": VisitForm() if judge else None, "notes_form": VisitNotesForm() if judge else None,
@@ -32,7 +34,7 @@ def visits(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def visit_plan(request: HttpRequest, pk: int) -> HttpResponse:
     """Plan a visit: date, place, purpose."""
-    enrolment = gate.enrolment(request, pk, gate.JUDGES)
+    enrolment = gate.enrolment(request, pk, Permission.JUDGE)
     form = VisitForm(request.POST)
     if not form.is_valid():
         return done(request, "assessments:visits", pk=pk, error=form_error(form))
@@ -47,7 +49,7 @@ def visit_plan(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def visit_record(request: HttpRequest, pk: int, visit_pk: int) -> HttpResponse:
     """Record the notes of a visit that took place."""
-    enrolment = gate.enrolment(request, pk, gate.JUDGES)
+    enrolment = gate.enrolment(request, pk, Permission.JUDGE)
     visit = gate.visit_in(enrolment, visit_pk)
     form = VisitNotesForm(request.POST)
     form.is_valid()

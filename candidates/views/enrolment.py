@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from .. import access, services
+from ..access import Permission
 from ..forms.enrolment import ReassignForm
 from ..models import Enrolment, ReassignedField, RoleKind
 
@@ -39,7 +40,7 @@ def enrolment_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _managed_enrolment(request: HttpRequest, pk: int) -> Enrolment:
-    return access.enrolment_for(request.user, pk, write=True, roles=access.MANAGERS)
+    return access.enrolment_for(request.user, pk, need=Permission.MANAGE)
 
 
 def _reassign(request: HttpRequest, pk: int, role: str) -> HttpResponse:

@@ -22,13 +22,10 @@ from units.rules import Evaluation, Spec
 from units.spec import spec_for
 
 from .. import access
+from ..access import Permission
 from ..forms.plan import SelfAssessmentForm, UnitChoiceForm, coverage_field_name
 from ..models import Coverage, Enrolment
 from ..services import plan as plan_services
-
-#: Who may change a plan: the candidate, and their assessor on their behalf.
-PLANNERS = frozenset({access.CANDIDATE, access.ASSESSOR})
-
 
 # --------------------------------------------------------------------------- self-assessment
 
@@ -38,7 +35,7 @@ PLANNERS = frozenset({access.CANDIDATE, access.ASSESSOR})
 def self_assessment(request: HttpRequest, pk: int) -> HttpResponse:
     """The candidate says how far their job covers each unit; everyone else who may see it reads it."""
     write = request.method == "POST"
-    enrolment = access.enrolment_for(request.user, pk, write=write, roles={access.CANDIDATE} if write else None)
+    enrolment = access.enrolment_for(request.user, pk, need=Permission.ACT_AS_CANDIDATE if write else Permission.READ)
     spec = spec_for(enrolment.qualification)
     coverage = plan_services.coverage_by_unit(enrolment)
     codes = [unit.code for unit in spec.units]
@@ -57,7 +54,7 @@ def self_assessment(request: HttpRequest, pk: int) -> HttpResponse:
         for i, unit in enumerate(spec.units)
     ]
     context = {"enrolment": enrolment, "form": form, "rows": rows, "spec": spec,
-               "may_edit": access.CANDIDATE in enrolment.viewer_relations}
+               "may_edit": access.viewer_may(enrolment, Permission.ACT_AS_CANDIDATE)}
     return render(request, "candidates/self_assessment.html", context, status=400 if form.errors else 200)
 
 
@@ -114,7 +111,7 @@ def _choice_page(
         })
     context = {
         "enrolment": enrolment, "spec": spec, "groups": [g for g in groups.values() if g["units"]],
-        "may_change": bool(enrolment.viewer_relations & PLANNERS), "value_word": _value_word(spec),
+        "may_change": access.viewer_may(enrolment, Permission.PLAN), "value_word": _value_word(spec),
         "has_self_assessment": bool(coverage), **_panel(spec, enrolment, sorted(chosen)), **extra,
     }
     return render(request, "candidates/unit_choice.html", context, status=status)
@@ -125,7 +122,7 @@ def _value_word(spec: Spec) -> str:
 
 
 def _posted_plan(request: HttpRequest, pk: int) -> tuple[Enrolment, Spec, UnitChoiceForm]:
-    enrolment = access.enrolment_for(request.user, pk, write=True, roles=PLANNERS)
+    enrolment = access.enrolment_for(request.user, pk, need=Permission.PLAN)
     spec = spec_for(enrolment.qualification)
     return enrolment, spec, UnitChoiceForm(request.POST, spec=spec)
 

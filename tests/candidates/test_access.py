@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from candidates import access
+from candidates.access import Permission, Relation
 from candidates.models import Role, RoleKind
 
 
@@ -85,24 +86,44 @@ def test_enrolment_for_an_invisible_enrolment_is_404(everyone, candidate, other_
 
 def test_enrolment_for_another_centre_is_404_even_for_writes(everyone, centre_admin, stranger_enrolment) -> None:
     with pytest.raises(Http404):
-        access.enrolment_for(centre_admin, stranger_enrolment.pk, write=True)
+        access.enrolment_for(centre_admin, stranger_enrolment.pk, need=Permission.WRITE)
 
 
 def test_eqa_reads_but_gets_403_on_write(everyone, eqa, enrolment) -> None:
     assert access.enrolment_for(eqa, enrolment.pk) == enrolment
     with pytest.raises(PermissionDenied):
-        access.enrolment_for(eqa, enrolment.pk, write=True)
+        access.enrolment_for(eqa, enrolment.pk, need=Permission.WRITE)
 
 
 def test_candidate_may_write_their_own_enrolment(everyone, candidate, enrolment) -> None:
-    found = access.enrolment_for(candidate, enrolment.pk, write=True)
-    assert found.viewer_relations == {access.CANDIDATE}
+    found = access.enrolment_for(candidate, enrolment.pk, need=Permission.WRITE)
+    assert found.viewer_relations == {Relation.CANDIDATE}
 
 
-def test_roles_restrict_who_may_act(everyone, candidate, assessor, enrolment) -> None:
-    assert access.enrolment_for(assessor, enrolment.pk, write=True, roles={access.ASSESSOR}) == enrolment
+def test_a_named_permission_restricts_who_may_act(everyone, candidate, assessor, enrolment) -> None:
+    assert access.enrolment_for(assessor, enrolment.pk, need=Permission.JUDGE) == enrolment
     with pytest.raises(PermissionDenied):
-        access.enrolment_for(candidate, enrolment.pk, write=True, roles={access.ASSESSOR})
+        access.enrolment_for(candidate, enrolment.pk, need=Permission.JUDGE)
+
+
+def test_the_enrolment_carries_what_its_viewer_may_do(everyone, assessor, enrolment) -> None:
+    found = access.enrolment_for(assessor, enrolment.pk)
+    assert access.viewer_may(found, Permission.JUDGE)
+    assert not access.viewer_may(found, Permission.QUALITY_ASSURE)
+    assert found.viewer_may == {
+        permission.value: Relation.ASSESSOR in relations for permission, relations in access.GRANTS.items()
+    }
+
+
+def test_permissions_across_enrolments_follow_roles_held_anywhere(
+    everyone, assessor, iqa, eqa, centre_admin, candidate, platform_admin
+) -> None:
+    assert access.holds_anywhere(assessor, Permission.KEEP_CASELOAD)
+    assert not access.holds_anywhere(iqa, Permission.KEEP_CASELOAD)
+    assert not access.holds_anywhere(platform_admin, Permission.KEEP_CASELOAD)
+    assert {person.email for person in (assessor, iqa, eqa, centre_admin, candidate, platform_admin)
+            if access.holds_anywhere(person, Permission.READ_SAMPLING)} == {
+        iqa.email, eqa.email, centre_admin.email, platform_admin.email}
 
 
 def test_centre_for_admin_discipline(centre, other_centre, centre_admin, assessor, stranger_assessor) -> None:
