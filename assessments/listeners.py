@@ -24,7 +24,7 @@ def reassigned(reassignment: object) -> None:
     )
 
 
-def version_submitted(version: object, link_base: str) -> None:
+def version_submitted(version: object) -> None:
     """Audit a submitted evidence version (with its files' hashes) and tell the assessor it waits for review."""
     item = version.item
     audit.record(
@@ -33,7 +33,7 @@ def version_submitted(version: object, link_base: str) -> None:
         after={"status": version.status, "files": [{"name": f.original_name, "sha256": f.sha256}
                                                    for f in version.files.all()]},
     )
-    notify.evidence_submitted(version=version, link_base=link_base)
+    notify.evidence_submitted(version=version)
 
 
 def version_revised(version: object) -> None:

@@ -59,6 +59,12 @@ def _fast_password_hashing(settings) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _site_url(settings) -> None:
+    # Emails link to settings.SITE_URL: here the test client's host, so a test can follow a link it was sent.
+    settings.SITE_URL = "http://testserver"
+
+
 @pytest.fixture
 def make_qualification(db) -> Callable[..., Qualification]:
     """A factory building a tiny, satisfiable spec (see the module docstring)."""

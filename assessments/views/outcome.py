@@ -14,10 +14,6 @@ def error_text(error: ValidationError) -> str:
     return " ".join(error.messages)
 
 
-def link_base(request: HttpRequest) -> str:
-    return request.build_absolute_uri("/")
-
-
 def done(request: HttpRequest, to: str, *, success: str = "", error: ValidationError | None = None,
          **kwargs: object) -> HttpResponse:
     """Flash the outcome and redirect (post/redirect/get)."""

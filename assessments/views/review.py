@@ -14,7 +14,7 @@ from evidence.reads import mappable_items
 from .. import gate, services
 from ..forms import FeedbackForm, MappingAddForm, ReferForm
 from ..models import Decision, FeedbackMessage
-from .outcome import done, link_base
+from .outcome import done
 
 
 @login_required
@@ -58,7 +58,7 @@ def mapping_accept(request: HttpRequest, pk: int, mapping_pk: int) -> HttpRespon
     enrolment = gate.enrolment(request, pk, gate.JUDGES)
     mapping = gate.mapping_in(enrolment, mapping_pk)
     try:
-        services.mapping_accept(mapping=mapping, by=request.user, link_base=link_base(request))
+        services.mapping_accept(mapping=mapping, by=request.user)
     except ValidationError as error:
         return _back(request, pk, mapping.version.item_id, error=error)
     return _back(request, pk, mapping.version.item_id, success=f"Accepted for {mapping.assessable_item}.")
@@ -73,7 +73,7 @@ def mapping_refer(request: HttpRequest, pk: int, mapping_pk: int) -> HttpRespons
     form = ReferForm(request.POST)
     feedback = form.cleaned_data["feedback"] if form.is_valid() else ""
     try:
-        services.mapping_refer(mapping=mapping, by=request.user, feedback=feedback, link_base=link_base(request))
+        services.mapping_refer(mapping=mapping, by=request.user, feedback=feedback)
     except ValidationError as error:
         return _back(request, pk, mapping.version.item_id, error=error)
     return _back(request, pk, mapping.version.item_id,

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from .. import gate, reads, services
 from ..forms import CountersignForm, IqaReferForm
-from .outcome import done, link_base
+from .outcome import done
 
 
 @login_required
@@ -77,7 +77,7 @@ def iqa_refer(request: HttpRequest, pk: int, sign_off_pk: int) -> HttpResponse:
     form = IqaReferForm(request.POST)
     comments = form.cleaned_data["comments"] if form.is_valid() else ""
     try:
-        services.iqa_refer(unit_sign_off=sign_off, by=request.user, comments=comments, link_base=link_base(request))
+        services.iqa_refer(unit_sign_off=sign_off, by=request.user, comments=comments)
     except ValidationError as error:
         return _back(request, pk, error=error)
     return _back(request, pk,
