@@ -9,10 +9,12 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from candidates.models import Enrolment
+
 from .. import gate, services
 from ..forms import ActionPointForm
 from ..models import ActionPoint
-from .outcome import done, form_error
+from .outcome import done, on_fields
 
 
 @login_required
@@ -20,10 +22,15 @@ from .outcome import done, form_error
 def action_points(request: HttpRequest, pk: int) -> HttpResponse:
     """The candidate's action points, overdue ones flagged; set one (assessor) or tick one done (candidate)."""
     enrolment = gate.enrolment(request, pk)
+    return _action_points_page(request, enrolment)
+
+
+def _action_points_page(request: HttpRequest, enrolment: Enrolment, *,
+                        form: ActionPointForm | None = None) -> HttpResponse:
     return render(request, "assessments/action_points.html", {
         "enrolment": enrolment, "points": ActionPoint.objects.filter(enrolment=enrolment),
         "today": timezone.localdate(),
-        "form": ActionPointForm() if enrolment.viewer_relations & gate.JUDGES else None,
+        "form": (form or ActionPointForm()) if enrolment.viewer_relations & gate.JUDGES else None,
         "may_tick": bool(enrolment.viewer_relations & gate.CANDIDATE),
     })
 
@@ -34,13 +41,15 @@ def action_point_set(request: HttpRequest, pk: int) -> HttpResponse:
     """Set the candidate an action point with a due date."""
     enrolment = gate.enrolment(request, pk, gate.JUDGES)
     form = ActionPointForm(request.POST)
-    if not form.is_valid():
-        return done(request, "assessments:action_points", pk=pk, error=form_error(form))
-    try:
-        services.action_point_set(enrolment=enrolment, by=request.user, **form.cleaned_data)
-    except ValidationError as error:
-        return done(request, "assessments:action_points", pk=pk, error=error)
-    return done(request, "assessments:action_points", pk=pk, success="Action point set.")
+    if form.is_valid():
+        try:
+            services.action_point_set(enrolment=enrolment, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            if not on_fields(form, error):
+                return done(request, "assessments:action_points", pk=pk, error=error)
+        else:
+            return done(request, "assessments:action_points", pk=pk, success="Action point set.")
+    return _action_points_page(request, enrolment, form=form)
 
 
 @login_required
