@@ -1,4 +1,8 @@
-"""Input parsing for the assessments pages; the services validate the workflow rules."""
+"""Input parsing for the assessments pages: a field that must be filled says so on the field.
+
+The services still check the rules of the workflow (they are called from other places
+too); the forms make sure what was typed is kept and shown again beside its error.
+"""
 
 from __future__ import annotations
 
@@ -6,18 +10,34 @@ from collections.abc import Iterable
 
 from django import forms
 
+from evidence.models import Mapping
 from units.models import AssessableItem
+
+from .models import UnitSignOff, Visit
 
 
 class ReferForm(forms.Form):
+    """The feedback of one mapping referred back, with a label naming its item (one form per mapping on a page)."""
+
     feedback = forms.CharField(
-        label="Feedback for the candidate", required=False, widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Say what is missing and how the evidence could show it.",
+        label="Feedback for the candidate", widget=forms.Textarea(attrs={"rows": 2, "class": "form-control-sm"}),
+        error_messages={"required": "Say what is missing and how the evidence could show it, so the candidate "
+                                    "knows how to revise it."},
     )
+
+    def __init__(self, *args: object, mapping: Mapping, **kwargs: object) -> None:
+        kwargs.setdefault("auto_id", f"refer-{mapping.pk}-%s")
+        super().__init__(*args, **kwargs)
+        self.mapping = mapping
+        item = mapping.assessable_item
+        self.fields["feedback"].label = f"Feedback if you refer {item.unit.code} {item.code} back"
 
 
 class FeedbackForm(forms.Form):
-    text = forms.CharField(label="Your message", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(
+        label="Your message", widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Write your message before sending it."},
+    )
 
 
 class MappingAddForm(forms.Form):
@@ -35,37 +55,88 @@ class MappingAddForm(forms.Form):
 
 
 class QuestionForm(forms.Form):
-    subject = forms.CharField(label="Subject", max_length=200, required=False)
-    text = forms.CharField(label="Your question", required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    subject = forms.CharField(
+        label="Subject", max_length=200,
+        error_messages={"required": "Give the question a short subject, e.g. “Which units need an observation?”."},
+    )
+    text = forms.CharField(
+        label="Your question", widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Write your question."},
+    )
 
 
 class ReplyForm(forms.Form):
-    text = forms.CharField(label="Your reply", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(
+        label="Your reply", widget=forms.Textarea(attrs={"rows": 3}), error_messages={"required": "Write your reply."},
+    )
 
 
 class VisitForm(forms.Form):
     planned_for = forms.DateTimeField(
         label="Date and time", widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        error_messages={"required": "Give the date and time of the visit."},
     )
-    place = forms.CharField(label="Place", max_length=200, required=False)
-    purpose = forms.CharField(label="Purpose", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    place = forms.CharField(
+        label="Place", max_length=200, error_messages={"required": "Say where the visit takes place."},
+    )
+    purpose = forms.CharField(
+        label="Purpose", widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Say what the visit is for, e.g. “Observe a complaint being handled”."},
+    )
 
 
 class VisitNotesForm(forms.Form):
-    notes = forms.CharField(label="Visit notes", required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    """The notes of one visit (one form per visit on the page)."""
+
+    notes = forms.CharField(
+        label="Visit notes", widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Write the visit notes: what was observed and agreed."},
+    )
+
+    def __init__(self, *args: object, visit: Visit, **kwargs: object) -> None:
+        kwargs.setdefault("auto_id", f"notes-{visit.pk}-%s")
+        kwargs.setdefault("initial", {"notes": visit.notes})
+        super().__init__(*args, **kwargs)
+        self.visit = visit
 
 
 class ActionPointForm(forms.Form):
-    text = forms.CharField(label="Action point", required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    due = forms.DateField(label="Due date", widget=forms.DateInput(attrs={"type": "date"}))
+    text = forms.CharField(
+        label="Action point", widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Say what the candidate should do."},
+    )
+    due = forms.DateField(
+        label="Due date", widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": "Give the date it is due."},
+    )
 
 
 class CountersignForm(forms.Form):
-    comment = forms.CharField(label="Comment (optional)", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    """The IQA's optional comment on countersigning one unit sign-off (one form per sign-off on the page)."""
+
+    comment = forms.CharField(
+        label="Comment (optional)", required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control-sm"}),
+    )
+
+    def __init__(self, *args: object, sign_off: UnitSignOff, **kwargs: object) -> None:
+        kwargs.setdefault("auto_id", f"countersign-{sign_off.pk}-%s")
+        super().__init__(*args, **kwargs)
+        self.sign_off = sign_off
+        self.fields["comment"].label = f"Comment on unit {sign_off.unit.code} (optional)"
 
 
 class IqaReferForm(forms.Form):
+    """The IQA's comments on referring one unit sign-off back (one form per sign-off on the page)."""
+
     comments = forms.CharField(
-        label="Comments for the assessor", required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label="Comments for the assessor", widget=forms.Textarea(attrs={"rows": 2, "class": "form-control-sm"}),
+        error_messages={"required": "Say what the assessor must look at again."},
     )
+
+    def __init__(self, *args: object, sign_off: UnitSignOff, **kwargs: object) -> None:
+        kwargs.setdefault("auto_id", f"iqa-refer-{sign_off.pk}-%s")
+        super().__init__(*args, **kwargs)
+        self.sign_off = sign_off
+        self.fields["comments"].label = f"Comments if you refer unit {sign_off.unit.code} back"

@@ -1,81 +1,47 @@
 """Email notices of the assessment workflow, sent after the transaction that caused them commits.
 
-Plain-text emails through Django's email backend; a rolled-back change sends nothing.
-Links are absolute when the caller passes the site's address (`link_base`).
+Plain-text emails from templates/assessments/email/ through portfolio_site.mail; a
+rolled-back change sends nothing. Links are absolute, on the site at settings.SITE_URL.
 """
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.core.mail import send_mail
-from django.db import transaction
-from django.urls import reverse
+from portfolio_site.links import absolute_url
+from portfolio_site.mail import send_after_commit
 
 
-def _link(link_base: str, name: str, **kwargs: object) -> str:
-    path = reverse(name, kwargs=kwargs)
-    return link_base.rstrip("/") + path if link_base else path
-
-
-def _send_after_commit(*, to: str, subject: str, body: str) -> None:
-    def send() -> None:
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
-
-    transaction.on_commit(send)
-
-
-def evidence_submitted(*, version: object, link_base: str = "") -> None:
+def evidence_submitted(*, version: object) -> None:
     """Tell the assessor that a candidate submitted evidence for review."""
     item = version.item
     enrolment = item.enrolment
-    link = _link(link_base, "assessments:review", pk=enrolment.pk, evidence_pk=item.pk)
-    _send_after_commit(
-        to=enrolment.assessor.email,
-        subject=f"Evidence to review: {version.title}",
-        body=(
-            f"{enrolment.candidate} submitted “{version.title}” (version {version.number}) "
-            f"for {enrolment.qualification.title}.\n\nReview it: {link}\n"
-        ),
-    )
+    send_after_commit(to=enrolment.assessor.email, template="assessments/email/evidence_submitted", context={
+        "version": version, "enrolment": enrolment,
+        "link": absolute_url("assessments:review", pk=enrolment.pk, evidence_pk=item.pk),
+    })
 
 
-def decision_made(*, decision: object, link_base: str = "") -> None:
+def decision_made(*, decision: object) -> None:
     """Tell the candidate the assessor accepted or referred one mapping of their evidence."""
     enrolment = decision.enrolment
-    link = _link(link_base, "assessments:review", pk=enrolment.pk, evidence_pk=decision.version.item_id)
-    verb = "accepted" if decision.outcome == "accepted" else "referred back"
-    feedback = f"\nFeedback from {decision.by}:\n{decision.feedback}\n" if decision.feedback else ""
-    _send_after_commit(
-        to=enrolment.candidate.email,
-        subject=f"Your evidence was {verb}: {decision.version.title}",
-        body=(
-            f"{decision.by} {verb} “{decision.version.title}” for {decision.assessable_item}.\n{feedback}"
-            f"\nSee the feedback: {link}\n"
-        ),
-    )
+    send_after_commit(to=enrolment.candidate.email, template="assessments/email/decision_made", context={
+        "decision": decision,
+        "link": absolute_url("assessments:review", pk=enrolment.pk, evidence_pk=decision.version.item_id),
+    })
 
 
-def unit_referred(*, referral: object, link_base: str = "") -> None:
+def unit_referred(*, referral: object) -> None:
     """Tell the assessor the IQA referred a unit sign-off back, with the IQA's comments."""
     sign_off = referral.unit_sign_off
     enrolment = sign_off.enrolment
-    link = _link(link_base, "assessments:progress", pk=enrolment.pk)
-    _send_after_commit(
-        to=sign_off.by.email,
-        subject=f"Unit {sign_off.unit.code} referred back by the IQA",
-        body=(
-            f"{referral.by} referred back your sign-off of unit {sign_off.unit} for {enrolment.candidate}.\n\n"
-            f"Comments:\n{referral.comments}\n\nThe unit is open again: {link}\n"
-        ),
-    )
+    send_after_commit(to=sign_off.by.email, template="assessments/email/unit_referred", context={
+        "referral": referral, "sign_off": sign_off, "enrolment": enrolment,
+        "link": absolute_url("assessments:progress", pk=enrolment.pk),
+    })
 
 
-def action_point_due(*, action_point: object, link_base: str = "") -> None:
+def action_point_due(*, action_point: object) -> None:
     """Remind the candidate that an action point is due tomorrow."""
     enrolment = action_point.enrolment
-    link = _link(link_base, "assessments:action_points", pk=enrolment.pk)
-    _send_after_commit(
-        to=enrolment.candidate.email,
-        subject=f"Action point due tomorrow ({action_point.due:%d/%m/%Y})",
-        body=f"Your action point is due tomorrow:\n\n{action_point.text}\n\nTick it done when it is: {link}\n",
-    )
+    send_after_commit(to=enrolment.candidate.email, template="assessments/email/action_point_due", context={
+        "action_point": action_point, "link": absolute_url("assessments:action_points", pk=enrolment.pk),
+    })

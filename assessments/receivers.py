@@ -9,7 +9,6 @@ from evidence.models import EvidenceVersion
 from . import notify
 
 
-def evidence_submitted(sender: type[EvidenceVersion], *, version: EvidenceVersion, link_base: str,
-                       **kwargs: Any) -> None:
+def evidence_submitted(sender: type[EvidenceVersion], *, version: EvidenceVersion, **kwargs: Any) -> None:
     """Tell the assessor that a submitted version waits for review (the email leaves after commit)."""
-    notify.evidence_submitted(version=version, link_base=link_base)
+    notify.evidence_submitted(version=version)

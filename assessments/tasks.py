@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from celery import shared_task
-from django.conf import settings
 
 from .services import action_point_reminders
 
@@ -11,4 +10,4 @@ from .services import action_point_reminders
 @shared_task(acks_late=True)
 def send_action_point_reminders() -> int:
     """Email candidates whose action points are due tomorrow, each point once; returns how many were sent."""
-    return action_point_reminders(link_base=settings.SITE_URL)
+    return action_point_reminders()

@@ -17,11 +17,8 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Sum
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 
 from audit import trail
@@ -39,6 +36,8 @@ from evidence.models import (
 from evidence.reads import mappable_items
 from evidence.signals import version_submitted
 from evidence.uploads import StoredUpload, discard_on_error, store_upload
+from portfolio_site.links import absolute_url
+from portfolio_site.mail import send_after_commit
 
 WITNESS_SALT = "evidence.witness-confirmation"
 #: How long a witness's confirmation link works, in seconds (settings.EVIDENCE_WITNESS_LINK_MAX_AGE overrides).
@@ -234,11 +233,10 @@ def mappings_set(*, version: EvidenceVersion, assessable_item_ids: Iterable[int]
     return list(version.mappings.select_related("assessable_item__unit"))
 
 
-def version_submit(*, version: EvidenceVersion, by: User, link_base: str = "") -> EvidenceVersion:
+def version_submit(*, version: EvidenceVersion, by: User) -> EvidenceVersion:
     """Submit a draft for assessment: from now on it is never edited in place.
 
-    A witness testimony not yet confirmed emails its witness a confirmation link
-    (after commit); `link_base` is the site's address, e.g. "https://portfolio.example.org/".
+    A witness testimony not yet confirmed emails its witness a confirmation link (after commit).
     """
     with transaction.atomic():
         version = _locked_version(version)
@@ -253,7 +251,7 @@ def version_submit(*, version: EvidenceVersion, by: User, link_base: str = "") -
         version.submitted_by = by
         version.save(update_fields=["status", "submitted_at", "submitted_by", "updated_at"])
         if item.kind == EvidenceKind.WITNESS_TESTIMONY and not version.witness_confirmed:
-            witness_request(version=version, link_base=link_base)
+            witness_request(version=version)
         trail.record(
             actor=by, action="evidence version submitted", obj=version, enrolment_id=item.enrolment_id,
             object_label=f"{version.title} v{version.number}",
@@ -261,7 +259,7 @@ def version_submit(*, version: EvidenceVersion, by: User, link_base: str = "") -
                                                        for f in version.files.all()]},
         )
         # Inside the transaction: a receiver's writes and after-commit emails go with the submission or not at all.
-        version_submitted.send(sender=EvidenceVersion, version=version, link_base=link_base)
+        version_submitted.send(sender=EvidenceVersion, version=version)
     return version
 
 
@@ -318,23 +316,18 @@ def witness_token(version: EvidenceVersion) -> str:
     return signer.sign(f"{version.pk}.{_witness_fingerprint(version)}")
 
 
-def witness_request(*, version: EvidenceVersion, link_base: str) -> None:
+def witness_request(*, version: EvidenceVersion) -> None:
     """Email the witness a link to confirm the testimony (sent after commit)."""
     if not version.witness_email:
         raise ValidationError("This testimony has no witness email address.")
     if version.witness_confirmed:
         raise ValidationError("The witness has already confirmed this testimony.")
-    link = link_base.rstrip("/") + reverse("evidence:witness_confirm", kwargs={"token": witness_token(version)})
-    candidate = version.item.enrolment.candidate
-    context = {
-        "version": version, "link": link, "candidate": candidate,
-        "days": witness_link_max_age() // (24 * 3600),
-    }
-    subject = render_to_string("evidence/email/witness_subject.txt", context).strip()
-    body = render_to_string("evidence/email/witness.txt", context)
     EvidenceVersion.objects.filter(pk=version.pk).update(witness_requested_at=timezone.now())
-    recipient = version.witness_email
-    transaction.on_commit(lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient]))
+    send_after_commit(to=version.witness_email, template="evidence/email/witness", context={
+        "version": version, "candidate": version.item.enrolment.candidate,
+        "link": absolute_url("evidence:witness_confirm", token=witness_token(version)),
+        "days": witness_link_max_age() // (24 * 3600),
+    })
 
 
 def witness_version(token: str) -> EvidenceVersion:

@@ -2,6 +2,6 @@
 
 from django.dispatch import Signal
 
-#: Sent with `version` and `link_base` (the site's address) inside version_submit()'s transaction, after the
+#: Sent with `version` inside version_submit()'s transaction, after the
 #: version and its audit record are saved: a receiver's own writes commit or roll back with the submission.
 version_submitted = Signal()

@@ -26,10 +26,6 @@ from evidence.uploads import UploadRefused
 PAGE_SIZE = 20
 
 
-def _link_base(request: HttpRequest) -> str:
-    return request.build_absolute_uri("/")
-
-
 def _error_text(error: ValidationError) -> str:
     return " ".join(error.messages)
 
@@ -230,7 +226,7 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
     """Submit the draft for assessment (a testimony also goes to its witness to confirm)."""
     item = access.item_for(request.user, pk, need=Permission.WRITE_EVIDENCE)
     try:
-        services.version_submit(version=item.current_version, by=request.user, link_base=_link_base(request))
+        services.version_submit(version=item.current_version, by=request.user)
     except ValidationError as error:
         messages.error(request, _error_text(error))
     else:
@@ -261,7 +257,7 @@ def witness_send(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         if version.status != VersionStatus.SUBMITTED:
             raise ValidationError("Submit the testimony first; the witness confirms what was submitted.")
-        services.witness_request(version=version, link_base=_link_base(request))
+        services.witness_request(version=version)
     except ValidationError as error:
         messages.error(request, _error_text(error))
     else:

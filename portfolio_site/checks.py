@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
+from django.core import checks
 from django.core.checks import CheckMessage, Error, Tags, register
 
 # The start of settings.SECRET_KEY's development default, which is public (it is in the repository).
 DEVELOPMENT_SECRET_KEY_PREFIX = "insecure-development-key"
+# Hosts that only the server itself can reach: no one who reads an email can follow a link to them.
+LOCAL_HOSTS = {"", "127.0.0.1", "localhost", "::1", "0.0.0.0"}
 
 
 @register(Tags.security, deploy=True)
@@ -18,4 +23,18 @@ def secret_key_is_set(app_configs: object = None, **kwargs: object) -> list[Chec
         "SECRET_KEY is the development default, which anyone can read in the repository.",
         hint="Set SECRET_KEY to a long random value of its own (README.md, Production mode).",
         id="portfolio_site.E001",
+    )]
+
+
+@register(deploy=True)
+def site_url_is_public(app_configs: object = None, **kwargs: object) -> list[CheckMessage]:
+    """SITE_URL must be the address people reach the site at: every link in an email is built on it."""
+    address = urlsplit(settings.SITE_URL)
+    if address.scheme in ("http", "https") and (address.hostname or "") not in LOCAL_HOSTS:
+        return []
+    return [checks.Warning(
+        f"SITE_URL is {settings.SITE_URL!r}: the links in emails (invitations, witness links, notices) "
+        "would lead nowhere for the people who receive them.",
+        hint="Set SITE_URL to the site's public address, e.g. https://portfolio.example.org (README.md).",
+        id="portfolio_site.W001",
     )]

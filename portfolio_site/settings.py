@@ -228,8 +228,10 @@ LOGOUT_REDIRECT_URL = "login"
 EMAIL_URL = env.str("EMAIL_URL", default="consolemail://")
 vars().update(env.email_url_config(EMAIL_URL))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="portfolio@localhost")
-# The site's address, for the links of emails that periodic tasks send (they have no request to take it from).
-SITE_URL = env.str("SITE_URL", default="")
+# The site's address (scheme and host): every link in an email is built on it (portfolio_site/links.py),
+# whether a request or a periodic task sends it. The default is what `make run` serves; production sets
+# its own (`check --deploy` warns when it is left local).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 # Celery: Redis when REDIS_URL is set, else kombu's filesystem transport in a
 # local folder, so `make run` needs no server and a long task never blocks a request.

@@ -64,6 +64,12 @@ def _fast_password_hashing(settings) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _site_url(settings) -> None:
+    # Emails link to settings.SITE_URL: here the test client's host, so a test can follow a link it was sent.
+    settings.SITE_URL = "http://testserver"
+
+
 @pytest.fixture
 def private_storage(settings, tmp_path) -> Path:
     """The default storage on a folder of this test alone: parallel test processes share MEDIA_ROOT otherwise."""

@@ -43,7 +43,7 @@ def action_point_done(*, action_point: ActionPoint, by: User) -> ActionPoint:
     return action_point
 
 
-def action_point_reminders(*, today: datetime.date | None = None, link_base: str = "") -> int:
+def action_point_reminders(*, today: datetime.date | None = None) -> int:
     """Email each candidate whose open action point is due tomorrow, once per point; returns how many were sent.
 
     Each point is claimed under a row lock and flagged in the same transaction as its
@@ -62,6 +62,6 @@ def action_point_reminders(*, today: datetime.date | None = None, link_base: str
                 continue
             point.reminder_sent_at = timezone.now()
             point.save(update_fields=["reminder_sent_at"])
-            notify.action_point_due(action_point=point, link_base=link_base)
+            notify.action_point_due(action_point=point)
             sent += 1
     return sent

@@ -26,7 +26,7 @@ from ..models import (
 )
 
 
-def _decide(*, mapping: Mapping, by: User, outcome: str, feedback: str, link_base: str) -> Decision:
+def _decide(*, mapping: Mapping, by: User, outcome: str, feedback: str) -> Decision:
     mapping = Mapping.objects.select_for_update().select_related(
         "version__item__enrolment", "assessable_item__unit"
     ).get(pk=mapping.pk)
@@ -58,22 +58,22 @@ def _decide(*, mapping: Mapping, by: User, outcome: str, feedback: str, link_bas
         object_label=f"{version.title} v{version.number} → {mapping.assessable_item}",
         before={"status": before}, after={"status": outcome, "feedback": feedback.strip()},
     )
-    notify.decision_made(decision=decision, link_base=link_base)
+    notify.decision_made(decision=decision)
     return decision
 
 
 @transaction.atomic
-def mapping_accept(*, mapping: Mapping, by: User, link_base: str = "") -> Decision:
+def mapping_accept(*, mapping: Mapping, by: User) -> Decision:
     """Accept one mapping of a submitted, current version: it now counts towards signing its item off."""
-    return _decide(mapping=mapping, by=by, outcome=DecisionOutcome.ACCEPTED, feedback="", link_base=link_base)
+    return _decide(mapping=mapping, by=by, outcome=DecisionOutcome.ACCEPTED, feedback="")
 
 
 @transaction.atomic
-def mapping_refer(*, mapping: Mapping, by: User, feedback: str, link_base: str = "") -> Decision:
+def mapping_refer(*, mapping: Mapping, by: User, feedback: str) -> Decision:
     """Refer one mapping back to the candidate with feedback saying what is missing."""
     if not feedback.strip():
         raise ValidationError({"feedback": "Say what is missing, so the candidate knows how to revise the evidence."})
-    return _decide(mapping=mapping, by=by, outcome=DecisionOutcome.REFERRED, feedback=feedback, link_base=link_base)
+    return _decide(mapping=mapping, by=by, outcome=DecisionOutcome.REFERRED, feedback=feedback)
 
 
 @transaction.atomic

@@ -61,7 +61,7 @@ def countersign(*, unit_sign_off: UnitSignOff, by: User, comment: str = "") -> C
 
 
 @transaction.atomic
-def iqa_refer(*, unit_sign_off: UnitSignOff, by: User, comments: str, link_base: str = "") -> IqaReferral:
+def iqa_refer(*, unit_sign_off: UnitSignOff, by: User, comments: str) -> IqaReferral:
     """The IQA refers a unit sign-off back: it is superseded (kept), the unit reopens, the assessor is emailed."""
     if not comments.strip():
         raise ValidationError({"comments": "Say what the assessor must look at again."})
@@ -71,5 +71,5 @@ def iqa_refer(*, unit_sign_off: UnitSignOff, by: User, comments: str, link_base:
                  object_label=f"{sign_off.unit.code} for {sign_off.enrolment.candidate}",
                  before={"unit_sign_off": sign_off.pk, "state": "signed off"},
                  after={"state": "reopened", "comments": referral.comments})
-    notify.unit_referred(referral=referral, link_base=link_base)
+    notify.unit_referred(referral=referral)
     return referral

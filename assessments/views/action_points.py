@@ -10,11 +10,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from candidates.access import Permission, viewer_may
+from candidates.models import Enrolment
 
 from .. import gate, services
 from ..forms import ActionPointForm
 from ..models import ActionPoint
-from .outcome import done, form_error
+from .outcome import done, on_fields
 
 
 @login_required
@@ -22,10 +23,15 @@ from .outcome import done, form_error
 def action_points(request: HttpRequest, pk: int) -> HttpResponse:
     """The candidate's action points, overdue ones flagged; set one (assessor) or tick one done (candidate)."""
     enrolment = gate.enrolment(request, pk)
+    return _action_points_page(request, enrolment)
+
+
+def _action_points_page(request: HttpRequest, enrolment: Enrolment, *,
+                        form: ActionPointForm | None = None) -> HttpResponse:
     return render(request, "assessments/action_points.html", {
         "enrolment": enrolment, "points": ActionPoint.objects.filter(enrolment=enrolment),
         "today": timezone.localdate(),
-        "form": ActionPointForm() if viewer_may(enrolment, Permission.JUDGE) else None,
+        "form": (form or ActionPointForm()) if viewer_may(enrolment, Permission.JUDGE) else None,
         "may_tick": viewer_may(enrolment, Permission.ACT_AS_CANDIDATE),
     })
 
@@ -36,13 +42,15 @@ def action_point_set(request: HttpRequest, pk: int) -> HttpResponse:
     """Set the candidate an action point with a due date."""
     enrolment = gate.enrolment(request, pk, Permission.JUDGE)
     form = ActionPointForm(request.POST)
-    if not form.is_valid():
-        return done(request, "assessments:action_points", pk=pk, error=form_error(form))
-    try:
-        services.action_point_set(enrolment=enrolment, by=request.user, **form.cleaned_data)
-    except ValidationError as error:
-        return done(request, "assessments:action_points", pk=pk, error=error)
-    return done(request, "assessments:action_points", pk=pk, success="Action point set.")
+    if form.is_valid():
+        try:
+            services.action_point_set(enrolment=enrolment, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            if not on_fields(form, error):
+                return done(request, "assessments:action_points", pk=pk, error=error)
+        else:
+            return done(request, "assessments:action_points", pk=pk, success="Action point set.")
+    return _action_points_page(request, enrolment, form=form)
 
 
 @login_required

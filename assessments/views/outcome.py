@@ -1,4 +1,8 @@
-"""How an assessment action ends: the outcome flashed as a message, then a redirect (post/redirect/get)."""
+"""How an assessment action ends: the outcome flashed as a message, then a redirect (post/redirect/get).
+
+A form that fails is not flashed: the view renders its page again with the bound
+form, so what was typed stays and each error shows beside its field.
+"""
 
 from __future__ import annotations
 
@@ -14,10 +18,6 @@ def error_text(error: ValidationError) -> str:
     return " ".join(error.messages)
 
 
-def link_base(request: HttpRequest) -> str:
-    return request.build_absolute_uri("/")
-
-
 def done(request: HttpRequest, to: str, *, success: str = "", error: ValidationError | None = None,
          **kwargs: object) -> HttpResponse:
     """Flash the outcome and redirect (post/redirect/get)."""
@@ -30,4 +30,19 @@ def done(request: HttpRequest, to: str, *, success: str = "", error: ValidationE
 
 def form_error(form: Form) -> ValidationError:
     """A bound form's errors as one ValidationError, each prefixed with its field's label."""
-    return ValidationError([f"{form.fields[name].label}: {' '.join(errors)}" for name, errors in form.errors.items()])
+    return ValidationError([f"{form.fields[name].label}: {' '.join(errors)}" if name in form.fields
+                            else " ".join(errors) for name, errors in form.errors.items()])
+
+
+def on_fields(form: Form, error: ValidationError) -> bool:
+    """Put a service's errors on the form when each names one of its fields; False for an error of the workflow."""
+    if not hasattr(error, "error_dict") or not error.error_dict.keys() <= form.fields.keys():
+        return False
+    form.add_error(None, error)
+    return True
+
+
+def flash_unshown(request: HttpRequest, form: Form | None, shown: bool) -> None:
+    """A failed form the page has no place for (its object changed meanwhile) still tells its errors, as a message."""
+    if form is not None and form.is_bound and not shown:
+        messages.error(request, error_text(form_error(form)))

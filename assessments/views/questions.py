@@ -9,11 +9,12 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
 
 from candidates.access import Permission, viewer_may
+from candidates.models import Enrolment
 
 from .. import gate, services
 from ..forms import QuestionForm, ReplyForm
 from ..models import Question
-from .outcome import done
+from .outcome import done, on_fields
 
 
 @login_required
@@ -21,10 +22,14 @@ from .outcome import done
 def questions(request: HttpRequest, pk: int) -> HttpResponse:
     """The candidate's questions, newest first, unanswered ones marked; the form to ask one."""
     enrolment = gate.enrolment(request, pk)
+    return _questions_page(request, enrolment)
+
+
+def _questions_page(request: HttpRequest, enrolment: Enrolment, *, form: QuestionForm | None = None) -> HttpResponse:
     return render(request, "assessments/questions.html", {
         "enrolment": enrolment,
         "questions": Question.objects.filter(enrolment=enrolment).select_related("asked_by"),
-        "form": QuestionForm() if viewer_may(enrolment, Permission.ACT_AS_CANDIDATE) else None,
+        "form": (form or QuestionForm()) if viewer_may(enrolment, Permission.ACT_AS_CANDIDATE) else None,
     })
 
 
@@ -34,16 +39,16 @@ def question_ask(request: HttpRequest, pk: int) -> HttpResponse:
     """The candidate asks their assessor a question."""
     enrolment = gate.enrolment(request, pk, Permission.ACT_AS_CANDIDATE)
     form = QuestionForm(request.POST)
-    form.is_valid()
-    try:
-        question = services.question_ask(
-            enrolment=enrolment, by=request.user, subject=form.cleaned_data.get("subject", ""),
-            text=form.cleaned_data.get("text", ""),
-        )
-    except ValidationError as error:
-        return done(request, "assessments:questions", pk=pk, error=error)
-    return done(request, "assessments:question_detail", pk=pk, question_pk=question.pk,
-                success="Your question was sent to your assessor.")
+    if form.is_valid():
+        try:
+            question = services.question_ask(enrolment=enrolment, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            if not on_fields(form, error):
+                return done(request, "assessments:questions", pk=pk, error=error)
+        else:
+            return done(request, "assessments:question_detail", pk=pk, question_pk=question.pk,
+                        success="Your question was sent to your assessor.")
+    return _questions_page(request, enrolment, form=form)
 
 
 @login_required
@@ -52,9 +57,14 @@ def question_detail(request: HttpRequest, pk: int, question_pk: int) -> HttpResp
     """One question and its thread of replies."""
     enrolment = gate.enrolment(request, pk)
     question = gate.question_in(enrolment, question_pk)
+    return _question_page(request, enrolment, question)
+
+
+def _question_page(request: HttpRequest, enrolment: Enrolment, question: Question, *,
+                   form: ReplyForm | None = None) -> HttpResponse:
     return render(request, "assessments/question_detail.html", {
         "enrolment": enrolment, "question": question, "replies": question.replies.select_related("author"),
-        "form": ReplyForm() if viewer_may(enrolment, Permission.TALK) else None,
+        "form": (form or ReplyForm()) if viewer_may(enrolment, Permission.TALK) else None,
     })
 
 
@@ -65,9 +75,12 @@ def question_reply(request: HttpRequest, pk: int, question_pk: int) -> HttpRespo
     enrolment = gate.enrolment(request, pk, Permission.TALK)
     question = gate.question_in(enrolment, question_pk)
     form = ReplyForm(request.POST)
-    form.is_valid()
-    try:
-        services.question_reply(question=question, by=request.user, text=form.cleaned_data.get("text", ""))
-    except ValidationError as error:
-        return done(request, "assessments:question_detail", pk=pk, question_pk=question.pk, error=error)
-    return done(request, "assessments:question_detail", pk=pk, question_pk=question.pk, success="Reply sent.")
+    if form.is_valid():
+        try:
+            services.question_reply(question=question, by=request.user, text=form.cleaned_data["text"])
+        except ValidationError as error:
+            if not on_fields(form, error):
+                return done(request, "assessments:question_detail", pk=pk, question_pk=question.pk, error=error)
+        else:
+            return done(request, "assessments:question_detail", pk=pk, question_pk=question.pk, success="Reply sent.")
+    return _question_page(request, enrolment, question, form=form)

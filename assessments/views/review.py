@@ -9,13 +9,14 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
 
 from candidates.access import Permission, viewer_may
-from evidence.models import EvidenceFile, Mapping, VersionStatus
+from candidates.models import Enrolment
+from evidence.models import EvidenceFile, EvidenceItem, Mapping, MappingStatus, VersionStatus
 from evidence.reads import mappable_items
 
 from .. import gate, services
 from ..forms import FeedbackForm, MappingAddForm, ReferForm
 from ..models import Decision, FeedbackMessage
-from .outcome import done, link_base
+from .outcome import done, flash_unshown, on_fields
 
 
 @login_required
@@ -24,14 +25,27 @@ def review(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResponse:
     """The evidence with inline previews, its text, every item it claims with its decisions, and the conversation."""
     enrolment = gate.enrolment(request, pk)
     item = gate.evidence_in(enrolment, evidence_pk)
+    return _review_page(request, enrolment, item)
+
+
+def _review_page(request: HttpRequest, enrolment: Enrolment, item: EvidenceItem, *,
+                 refer_form: ReferForm | None = None, feedback_form: FeedbackForm | None = None) -> HttpResponse:
+    """The review page; a form that failed comes back bound, with what was typed and its errors."""
     version = item.current_version
     mappings = list(Mapping.objects.filter(version=version).select_related("assessable_item__unit", "mapped_by"))
     decisions: dict[int, list[Decision]] = {}
     for decision in Decision.objects.filter(mapping__in=mappings).select_related("by").order_by("at", "pk"):
         decisions.setdefault(decision.mapping_id, []).append(decision)
+    judge = viewer_may(enrolment, Permission.JUDGE)
+    may_judge = judge and version.status == VersionStatus.SUBMITTED
+    refer_shown = False
     for mapping in mappings:
         mapping.decision_list = decisions.get(mapping.pk, [])
-    judge = viewer_may(enrolment, Permission.JUDGE)
+        if may_judge and mapping.status == MappingStatus.CLAIMED:
+            failed = refer_form is not None and refer_form.mapping.pk == mapping.pk
+            mapping.refer_form = refer_form if failed else ReferForm(mapping=mapping)
+            refer_shown = refer_shown or failed
+    flash_unshown(request, refer_form, refer_shown)
     mapped = {m.assessable_item_id for m in mappings}
     return render(request, "assessments/review.html", {
         "enrolment": enrolment, "item": item, "version": version,
@@ -39,10 +53,9 @@ def review(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResponse:
         "mappings": mappings,
         "older_versions": item.versions.exclude(pk=version.pk).order_by("-number"),
         "messages_list": FeedbackMessage.objects.filter(evidence=item).select_related("author", "version"),
-        "may_judge": judge and version.status == VersionStatus.SUBMITTED,
+        "may_judge": may_judge,
         "may_talk": viewer_may(enrolment, Permission.TALK),
-        "refer_form": ReferForm(),
-        "feedback_form": FeedbackForm(),
+        "feedback_form": feedback_form or FeedbackForm(),
         "add_form": (MappingAddForm(items=[i for i in mappable_items(enrolment) if i.pk not in mapped])
                      if judge else None),
     })
@@ -59,7 +72,7 @@ def mapping_accept(request: HttpRequest, pk: int, mapping_pk: int) -> HttpRespon
     enrolment = gate.enrolment(request, pk, Permission.JUDGE)
     mapping = gate.mapping_in(enrolment, mapping_pk)
     try:
-        services.mapping_accept(mapping=mapping, by=request.user, link_base=link_base(request))
+        services.mapping_accept(mapping=mapping, by=request.user)
     except ValidationError as error:
         return _back(request, pk, mapping.version.item_id, error=error)
     return _back(request, pk, mapping.version.item_id, success=f"Accepted for {mapping.assessable_item}.")
@@ -71,14 +84,17 @@ def mapping_refer(request: HttpRequest, pk: int, mapping_pk: int) -> HttpRespons
     """Refer one mapping back to the candidate with feedback."""
     enrolment = gate.enrolment(request, pk, Permission.JUDGE)
     mapping = gate.mapping_in(enrolment, mapping_pk)
-    form = ReferForm(request.POST)
-    feedback = form.cleaned_data["feedback"] if form.is_valid() else ""
-    try:
-        services.mapping_refer(mapping=mapping, by=request.user, feedback=feedback, link_base=link_base(request))
-    except ValidationError as error:
-        return _back(request, pk, mapping.version.item_id, error=error)
-    return _back(request, pk, mapping.version.item_id,
-                 success=f"Referred back for {mapping.assessable_item}; the candidate has your feedback.")
+    form = ReferForm(request.POST, mapping=mapping)
+    if form.is_valid():
+        try:
+            services.mapping_refer(mapping=mapping, by=request.user, feedback=form.cleaned_data["feedback"])
+        except ValidationError as error:
+            if not on_fields(form, error):
+                return _back(request, pk, mapping.version.item_id, error=error)
+        else:
+            return _back(request, pk, mapping.version.item_id,
+                         success=f"Referred back for {mapping.assessable_item}; the candidate has your feedback.")
+    return _review_page(request, enrolment, gate.evidence_in(enrolment, mapping.version.item_id), refer_form=form)
 
 
 @login_required
@@ -118,9 +134,12 @@ def feedback_post(request: HttpRequest, pk: int, evidence_pk: int) -> HttpRespon
     enrolment = gate.enrolment(request, pk, Permission.TALK)
     item = gate.evidence_in(enrolment, evidence_pk)
     form = FeedbackForm(request.POST)
-    text = form.cleaned_data["text"] if form.is_valid() else ""
-    try:
-        services.feedback_post(evidence=item, by=request.user, text=text)
-    except ValidationError as error:
-        return _back(request, pk, evidence_pk, error=error)
-    return _back(request, pk, evidence_pk, success="Message sent.")
+    if form.is_valid():
+        try:
+            services.feedback_post(evidence=item, by=request.user, text=form.cleaned_data["text"])
+        except ValidationError as error:
+            if not on_fields(form, error):
+                return _back(request, pk, evidence_pk, error=error)
+        else:
+            return _back(request, pk, evidence_pk, success="Message sent.")
+    return _review_page(request, enrolment, item, feedback_form=form)

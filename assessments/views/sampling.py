@@ -12,7 +12,8 @@ from candidates.access import Permission
 
 from .. import gate, reads, services
 from ..forms import CountersignForm, IqaReferForm
-from .outcome import done, link_base
+from .outcome import done, on_fields
+from .progress import progress_page
 
 
 @login_required
@@ -61,13 +62,16 @@ def countersign(request: HttpRequest, pk: int, sign_off_pk: int) -> HttpResponse
     """The IQA countersigns a unit sign-off."""
     enrolment = gate.enrolment(request, pk, Permission.QUALITY_ASSURE)
     sign_off = gate.unit_sign_off_in(enrolment, sign_off_pk)
-    form = CountersignForm(request.POST)
-    comment = form.cleaned_data["comment"] if form.is_valid() else ""
-    try:
-        services.countersign(unit_sign_off=sign_off, by=request.user, comment=comment)
-    except ValidationError as error:
-        return _back(request, pk, error=error)
-    return _back(request, pk, success=f"Unit {sign_off.unit.code} for {enrolment.candidate} countersigned.")
+    form = CountersignForm(request.POST, sign_off=sign_off)
+    if form.is_valid():
+        try:
+            services.countersign(unit_sign_off=sign_off, by=request.user, comment=form.cleaned_data["comment"])
+        except ValidationError as error:
+            if not on_fields(form, error):
+                return _back(request, pk, error=error)
+        else:
+            return _back(request, pk, success=f"Unit {sign_off.unit.code} for {enrolment.candidate} countersigned.")
+    return progress_page(request, enrolment, countersign_form=form)
 
 
 @login_required
@@ -76,11 +80,14 @@ def iqa_refer(request: HttpRequest, pk: int, sign_off_pk: int) -> HttpResponse:
     """The IQA refers a unit sign-off back to the assessor with comments; the unit reopens."""
     enrolment = gate.enrolment(request, pk, Permission.QUALITY_ASSURE)
     sign_off = gate.unit_sign_off_in(enrolment, sign_off_pk)
-    form = IqaReferForm(request.POST)
-    comments = form.cleaned_data["comments"] if form.is_valid() else ""
-    try:
-        services.iqa_refer(unit_sign_off=sign_off, by=request.user, comments=comments, link_base=link_base(request))
-    except ValidationError as error:
-        return _back(request, pk, error=error)
-    return _back(request, pk,
-                 success=f"Unit {sign_off.unit.code} referred back to {sign_off.by}; they have been emailed.")
+    form = IqaReferForm(request.POST, sign_off=sign_off)
+    if form.is_valid():
+        try:
+            services.iqa_refer(unit_sign_off=sign_off, by=request.user, comments=form.cleaned_data["comments"])
+        except ValidationError as error:
+            if not on_fields(form, error):
+                return _back(request, pk, error=error)
+        else:
+            return _back(request, pk,
+                         success=f"Unit {sign_off.unit.code} referred back to {sign_off.by}; they have been emailed.")
+    return progress_page(request, enrolment, refer_form=form)

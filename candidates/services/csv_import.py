@@ -231,7 +231,7 @@ def _parse_rows(centre: Centre, reader: Iterator[list[str]]) -> BulkPreview:
 
 
 @transaction.atomic
-def bulk_enrol(*, centre: Centre, by: User, rows: list[BulkRow], base_url: str = "") -> list[Enrolment]:
+def bulk_enrol(*, centre: Centre, by: User, rows: list[BulkRow]) -> list[Enrolment]:
     """Enrol every row, all or nothing, in one transaction.
 
     The rows are checked again (the data may have changed since the preview). Raises
@@ -245,7 +245,7 @@ def bulk_enrol(*, centre: Centre, by: User, rows: list[BulkRow], base_url: str =
     enrolments = []
     for row in preview.rows:
         try:
-            enrolments.append(enrol_candidate(centre=centre, by=by, base_url=base_url, **row.resolved))
+            enrolments.append(enrol_candidate(centre=centre, by=by, **row.resolved))
         except ValidationError as error:
             raise ValidationError([f"Line {row.line}: {message}" for message in error.messages]) from error
     return enrolments

@@ -10,19 +10,17 @@ from __future__ import annotations
 import datetime
 import re
 
-from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from audit import trail
+from portfolio_site.links import absolute_url
+from portfolio_site.mail import send_after_commit
 from units.models import Pathway, Qualification
 
 from ..models import (
@@ -114,21 +112,16 @@ def enrolment_problems(
     return problems
 
 
-def invitation_link(*, user: User, base_url: str) -> str:
+def invitation_link(*, user: User) -> str:
     """An absolute link that lets `user` set their password once."""
-    path = reverse("set_password", kwargs={
-        "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-        "token": default_token_generator.make_token(user),
-    })
-    return base_url.rstrip("/") + path
+    return absolute_url("set_password", uidb64=urlsafe_base64_encode(force_bytes(user.pk)),
+                        token=default_token_generator.make_token(user))
 
 
-def send_invitation(*, user: User, centre: Centre, base_url: str) -> None:
-    """Email `user` a link to set their password and sign in."""
-    context = {"user": user, "centre": centre, "link": invitation_link(user=user, base_url=base_url)}
-    subject = render_to_string("candidates/email/invitation_subject.txt", context).strip()
-    body = render_to_string("candidates/email/invitation.txt", context)
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+def send_invitation(*, user: User, centre: Centre) -> None:
+    """Email `user` a link to set their password and sign in (sent after commit)."""
+    send_after_commit(to=user.email, template="candidates/email/invitation",
+                      context={"user": user, "centre": centre, "link": invitation_link(user=user)})
 
 
 @transaction.atomic
@@ -147,13 +140,11 @@ def enrol_candidate(
     iqa: User | None = None,
     uln: str = "",
     registration_number: str = "",
-    base_url: str = "",
 ) -> Enrolment:
     """Enrol a candidate (created if new, with the candidate role at `centre`) on a qualification version.
 
-    A person without a password yet is emailed an invitation to set one, after commit,
-    when `base_url` is given. Raises ValidationError (by field) and saves nothing when
-    anything is wrong.
+    A person without a password yet is emailed an invitation to set one, after commit.
+    Raises ValidationError (by field) and saves nothing when anything is wrong.
     """
     email = email.strip().lower()
     uln = uln.strip()
@@ -186,8 +177,8 @@ def enrol_candidate(
         actor=by, action="candidate enrolled", obj=enrolment, enrolment_id=enrolment.pk,
         after={"status": enrolment.status, "assessor": str(assessor), "iqa": str(iqa) if iqa else None},
     )
-    if base_url and not candidate.has_usable_password():
-        transaction.on_commit(lambda: send_invitation(user=candidate, centre=centre, base_url=base_url))
+    if not candidate.has_usable_password():
+        send_invitation(user=candidate, centre=centre)
     return enrolment
 
 

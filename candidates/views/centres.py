@@ -26,10 +26,6 @@ BULK_SESSION_KEY = "bulk-enrolment-{centre}"
 PAGE_SIZE = 50
 
 
-def _base_url(request: HttpRequest) -> str:
-    return request.build_absolute_uri("/")
-
-
 @login_required
 @require_GET
 def centre_list(request: HttpRequest) -> HttpResponse:
@@ -71,9 +67,7 @@ def enrolment_create(request: HttpRequest, centre_pk: int) -> HttpResponse:
     form = EnrolmentForm(request.POST or None, centre=centre)
     if request.method == "POST" and form.is_valid():
         try:
-            enrolment = services.enrol_candidate(
-                centre=centre, by=request.user, base_url=_base_url(request), **form.cleaned_data
-            )
+            enrolment = services.enrol_candidate(centre=centre, by=request.user, **form.cleaned_data)
         except ValidationError as error:
             for name, field_messages in error.message_dict.items():
                 form.add_error(name if name in form.fields else None, field_messages)
@@ -124,7 +118,7 @@ def enrolment_upload_confirm(request: HttpRequest, centre_pk: int) -> HttpRespon
         return redirect("candidates:enrolment_upload", centre_pk=centre.pk)
     rows = [services.BulkRow(line=row["line"], values=row["values"]) for row in stashed["rows"]]
     try:
-        enrolments = services.bulk_enrol(centre=centre, by=request.user, rows=rows, base_url=_base_url(request))
+        enrolments = services.bulk_enrol(centre=centre, by=request.user, rows=rows)
     except ValidationError as error:
         messages.error(request, "Nothing was saved. " + " ".join(error.messages))
         return redirect("candidates:enrolment_upload", centre_pk=centre.pk)

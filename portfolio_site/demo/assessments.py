@@ -41,7 +41,6 @@ from units.models import Unit
 
 from .evidence import REFERRED_TITLE, png_bytes
 
-LINK_BASE = "http://localhost:8000/"
 REFERRAL_FEEDBACK = (
     "The rota leaves both weekends uncovered. Show how the weekends are covered, and say who you agreed it with."
 )
@@ -87,7 +86,7 @@ def _refer_and_revise(*, enrolment: Enrolment, assessor: User) -> None:
     if not claims:
         return
     for mapping in claims:
-        services.mapping_refer(mapping=mapping, by=assessor, feedback=REFERRAL_FEEDBACK, link_base=LINK_BASE)
+        services.mapping_refer(mapping=mapping, by=assessor, feedback=REFERRAL_FEEDBACK)
     candidate = enrolment.candidate
     draft = evidence_services.version_revise(item=item, by=candidate)
     evidence_services.draft_update(version=draft, by=candidate, title=draft.title, date=draft.date, text=REVISED_TEXT)
@@ -108,7 +107,7 @@ def _accept_claims(*, enrolment: Enrolment, units: list[Unit], assessor: User) -
         .order_by("pk")
     )
     for mapping in claims:
-        services.mapping_accept(mapping=mapping, by=assessor, link_base=LINK_BASE)
+        services.mapping_accept(mapping=mapping, by=assessor)
 
 
 def _sign_items_off(*, enrolment: Enrolment, unit: Unit, assessor: User) -> None:

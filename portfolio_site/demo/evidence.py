@@ -108,7 +108,7 @@ def seed_evidence(*, enrolment: Enrolment, assessor: User) -> list[EvidenceItem]
         if mapped:
             services.mappings_set(version=version, assessable_item_ids=mapped, by=by)
         if submit:
-            services.version_submit(version=version, by=by, link_base="http://localhost:8000/")
+            services.version_submit(version=version, by=by)
         created.append(item)
         return item
 

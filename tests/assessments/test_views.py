@@ -159,3 +159,20 @@ def test_caseload_states_the_configured_working_week(client, enrolment, assessor
     settings.WORKING_HOURS = (8, 16)
     client.force_login(assessor)
     assert "(Monday to Thursday, 08:00–16:00)" in client.get(reverse("assessments:caseload")).content.decode()
+
+
+def test_a_decision_emails_a_link_on_the_site_url_whatever_host_the_request_named(
+    client, enrolment, assessor, mailoutbox, django_capture_on_commit_callbacks, settings
+) -> None:
+    settings.SITE_URL = "https://portfolio.example.org"
+    item = items_of(enrolment, "A1")[0]
+    evidence = submitted_evidence(enrolment, [item])
+    mailoutbox.clear()
+    client.force_login(assessor)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("assessments:mapping_accept", kwargs={"pk": enrolment.pk,
+                                                                  "mapping_pk": mapping_of(evidence, item).pk}),
+                    HTTP_HOST="localhost")
+    link = "https://portfolio.example.org" + reverse("assessments:review",
+                                                     kwargs={"pk": enrolment.pk, "evidence_pk": evidence.pk})
+    assert [m.to for m in mailoutbox] == [[enrolment.candidate.email]] and link in mailoutbox[0].body

@@ -24,7 +24,6 @@ def enrol_args(centre, centre_admin, qualification, assessor, iqa) -> dict:
         "centre": centre, "by": centre_admin, "email": "New.Person@Example.org", "first_name": "New",
         "last_name": "Person", "qualification": qualification, "assessor": assessor, "iqa": iqa,
         "start_date": START, "planned_end_date": END, "uln": "1234567890", "registration_number": "OCR-1",
-        "base_url": "https://portfolio.example.org/",
     }
 
 
@@ -33,8 +32,9 @@ def problems_of(error: ValidationError) -> str:
 
 
 def test_enrol_creates_the_person_with_the_candidate_role_and_invites_them(
-    enrol_args, centre, django_capture_on_commit_callbacks
+    enrol_args, centre, django_capture_on_commit_callbacks, settings
 ) -> None:
+    settings.SITE_URL = "https://portfolio.example.org/"
     with django_capture_on_commit_callbacks(execute=True):
         enrolment = services.enrol_candidate(**enrol_args)
     person = User.objects.get(email="new.person@example.org")
@@ -246,7 +246,7 @@ def test_csv_with_no_rows_is_refused(people, centre) -> None:
 def test_bulk_enrol_saves_every_row(people, centre, centre_admin, django_capture_on_commit_callbacks) -> None:
     preview = services.parse_enrolment_csv(centre=centre, content=csv_bytes(row(), row("b@example.org")))
     with django_capture_on_commit_callbacks(execute=True):
-        enrolments = services.bulk_enrol(centre=centre, by=centre_admin, rows=preview.rows, base_url="http://x/")
+        enrolments = services.bulk_enrol(centre=centre, by=centre_admin, rows=preview.rows)
     assert len(enrolments) == Enrolment.objects.count() == 2
     assert len(mail.outbox) == 2
 

@@ -67,8 +67,9 @@ def _e2e_settings(settings: Any) -> None:
 
 
 @pytest.fixture
-def live_url(live_server: Any, transactional_db: None) -> Callable[[str], str]:
-    """Turn a path ("/accounts/login/") into an absolute URL on the live server."""
+def live_url(live_server: Any, transactional_db: None, settings: Any) -> Callable[[str], str]:
+    """Turn a path ("/accounts/login/") into an absolute URL on the live server (where emails link to, too)."""
+    settings.SITE_URL = live_server.url
 
     def url(path: str) -> str:
         return live_server.url + path

@@ -24,8 +24,7 @@ def testimony(enrolment):
 
 def _submit(testimony, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        services.version_submit(version=testimony.current_version, by=testimony.enrolment.candidate,
-                                link_base="http://testserver/")
+        services.version_submit(version=testimony.current_version, by=testimony.enrolment.candidate)
     return LINK.search(_witness_mail().body).group(1)
 
 

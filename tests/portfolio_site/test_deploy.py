@@ -17,6 +17,7 @@ def test_check_deploy_passes_under_production_settings() -> None:
         DEBUG="false",
         SECRET_KEY="a-production-secret-key-that-is-long-and-random-9f8e7d6c5b4a3",
         ALLOWED_HOSTS="portfolio.example.org",
+        SITE_URL="https://portfolio.example.org",
     )
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -53,3 +54,18 @@ def test_check_deploy_fails_without_a_secret_key_of_its_own() -> None:
     )
     assert result.returncode != 0
     assert "portfolio_site.E001" in result.stderr + result.stdout
+
+
+def test_check_deploy_warns_when_emails_would_link_to_a_local_address() -> None:
+    env = {key: value for key, value in os.environ.items() if key not in {"SITE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
+    env.update(DEBUG="false", SECRET_KEY="a-production-secret-key-that-is-long-and-random-9f8e7d6c5b4a3",
+               ALLOWED_HOSTS="portfolio.example.org")
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode != 0
+    assert "portfolio_site.W001" in result.stderr + result.stdout
