@@ -222,12 +222,24 @@ def _detect(fp: BinaryIO) -> FileType:
     head = fp.read(HEAD_SIZE)
     if not head:
         raise _Refuse("the file is empty. Check that it saved properly and upload it again.")
+    _refuse_programs_and_archives(head)
+    detected = _document_or_image(head) or _audio_or_video(head) or _office(fp, head)
+    if detected is not None:
+        return detected
+    _refuse_unsupported(head)
+    return _text(fp, head)
+
+
+def _refuse_programs_and_archives(head: bytes) -> None:
     for magic, offset, reason in _REFUSED_MAGIC:
         if head[offset : offset + len(magic)] == magic:
             raise _Refuse(reason)
     # "MZ" alone could start a sentence; an executable's header has NUL bytes right after it.
     if head.startswith(b"MZ") and b"\x00" in head[:64]:
         raise _Refuse(_PROGRAM.format("a Windows executable"))
+
+
+def _document_or_image(head: bytes) -> FileType | None:
     # Readers allow a little junk before the header, but markup there would make an HTML/PDF polyglot.
     pdf_at = head.find(b"%PDF-", 0, 1024)
     if pdf_at == 0 or (pdf_at > 0 and b"<" not in head[:pdf_at]):
@@ -238,6 +250,10 @@ def _detect(fp: BinaryIO) -> FileType:
         return _TYPES["png"]
     if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
         return _TYPES["webp"]
+    return None
+
+
+def _audio_or_video(head: bytes) -> FileType | None:
     if head[:4] == b"RIFF" and head[8:12] == b"WAVE":
         return _TYPES["wav"]
     if head[4:8] == b"ftyp":
@@ -248,17 +264,25 @@ def _detect(fp: BinaryIO) -> FileType:
         return _webm(head)
     if (head.startswith(b"ID3") and head[3:4] in (b"\x02", b"\x03", b"\x04")) or _is_mp3_frame(head):
         return _TYPES["mp3"]
+    return None
+
+
+def _office(fp: BinaryIO, head: bytes) -> FileType | None:
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         return _ole2(fp)
     if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
         return _zip(fp)
+    return None
+
+
+def _refuse_unsupported(head: bytes) -> None:
+    """Formats we recognise and do not take, named so the candidate knows what to convert."""
     for magic, name in _UNSUPPORTED_MAGIC:
         if head.startswith(magic):
             raise _Refuse(f"{name} files are not accepted. Accepted are {ACCEPTED_SUMMARY}.")
     # "BM" alone could start a sentence; a bitmap's header has four reserved zero bytes.
     if head.startswith(b"BM") and head[6:10] == bytes(4):
         raise _Refuse(f"BMP image files are not accepted. Accepted are {ACCEPTED_SUMMARY}.")
-    return _text(fp, head)
 
 
 _ARCHIVE = "this is {} archive, and archives are not accepted. Upload the files inside it one by one."

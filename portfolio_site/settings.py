@@ -10,9 +10,13 @@ from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import django_stubs_ext
 import environ
 from boto3.s3.transfer import TransferConfig
 from csp.constants import NONCE, NONE, SELF
+
+# Django's generic classes (ModelAdmin[Unit], QuerySet[Enrolment]) take their type argument at run time too.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("VAR_DIR", default=str(BASE_DIR / "var")))

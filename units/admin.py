@@ -8,11 +8,22 @@ model permissions the user was given.
 
 from __future__ import annotations
 
+from typing import Any, TypeVar
+from weakref import WeakKeyDictionary
+
 from django import forms
 from django.contrib import admin
+from django.db import models
+from django.db.models import QuerySet
+from django.forms.models import BaseInlineFormSet, ModelChoiceField, ModelChoiceIterator
 from django.http import HttpRequest
 
 from .models import AssessableItem, Criterion, Group, Outcome, Pathway, Qualification, Rule, Unit
+
+_M = TypeVar("_M", bound=models.Model)
+_P = TypeVar("_P", bound=models.Model)
+_ChoiceField = TypeVar("_ChoiceField", bound="ModelChoiceField[Any]")  # ModelMultipleChoiceField is one too
+
 
 # --- permissions --------------------------------------------------------------
 
@@ -34,112 +45,126 @@ class CatalogueAdminPermissions:
     def has_module_permission(self, request: HttpRequest) -> bool:
         return _is_staff(request)
 
-    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+    def has_view_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
         return _is_staff(request)
 
-    def has_add_permission(self, request: HttpRequest, *args) -> bool:  # inlines also pass obj
+    def has_add_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:  # inlines pass obj
         return _is_platform_admin(request)
 
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
         return _is_platform_admin(request)
 
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
         return _is_platform_admin(request)
 
 
-class CatalogueModelAdmin(CatalogueAdminPermissions, admin.ModelAdmin):
+class CatalogueModelAdmin(CatalogueAdminPermissions, admin.ModelAdmin[_M]):
     save_on_top = True
 
 
 # --- inlines ----------------------------------------------------------------------
 
 
-class SameQualificationInline(CatalogueAdminPermissions, admin.TabularInline):
+# The qualification whose inline formsets a request is building, for the formfield_for_* hooks below: Django
+# passes them the request but not the parent object, and one admin instance serves every request.
+_formset_parent: WeakKeyDictionary[HttpRequest, Qualification | None] = WeakKeyDictionary()
+
+
+class SameQualificationInline(CatalogueAdminPermissions, admin.TabularInline[_M, Qualification]):
     """Inline rows of a qualification: their group/unit/pathway choices are limited to that qualification."""
 
     extra = 0
     show_change_link = True
 
-    def get_formset(self, request: HttpRequest, obj=None, **kwargs):
-        request._catalogue_qualification = obj  # read by formfield_for_* while the formset is built
+    def get_formset(
+        self, request: HttpRequest, obj: Qualification | None = None, **kwargs: Any
+    ) -> type[BaseInlineFormSet[_M, Qualification, forms.ModelForm[_M]]]:
+        _formset_parent[request] = obj
         return super().get_formset(request, obj, **kwargs)
 
-    def _limit(self, db_field, request, kwargs) -> None:
-        qualification = getattr(request, "_catalogue_qualification", None)
+    def _limit(self, db_field: models.ForeignKey[Any, Any] | models.ManyToManyField[Any, Any], request: HttpRequest,
+               kwargs: dict[str, Any]) -> None:
+        qualification = _formset_parent.get(request)
         model = db_field.related_model
         if model in (Group, Unit, Pathway):
             if qualification is None:
-                kwargs["queryset"] = model.objects.none()
+                kwargs["queryset"] = model._default_manager.none()
             else:
-                kwargs["queryset"] = model.objects.filter(qualification=qualification)
+                kwargs["queryset"] = model._default_manager.filter(qualification=qualification)
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+    def formfield_for_foreignkey(
+        self, db_field: models.ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> ModelChoiceField[Any] | None:
         self._limit(db_field, request, kwargs)
         return _choices_read_once(super().formfield_for_foreignkey(db_field, request, **kwargs))
 
-    def formfield_for_manytomany(self, db_field, request, **kwargs):
+    def formfield_for_manytomany(
+        self, db_field: models.ManyToManyField[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> forms.ModelMultipleChoiceField[Any] | None:
         self._limit(db_field, request, kwargs)
         return _choices_read_once(super().formfield_for_manytomany(db_field, request, **kwargs))
 
 
-def _choices_read_once(field):
+def _choices_read_once(field: _ChoiceField | None) -> _ChoiceField | None:
     """The field's choices as a list, read now: every inline row's copy shares it (not a query per row).
 
     Validation still goes through the field's queryset.
     """
-    if field is not None and getattr(field, "queryset", None) is not None:
-        field.choices = list(field.choices)
+    if field is not None and field.queryset is not None:
+        choices = field.choices
+        if isinstance(choices, ModelChoiceIterator):  # what it is until someone sets the choices
+            field.choices = list(choices)
     return field
 
 
-class GroupInline(SameQualificationInline):
+class GroupInline(SameQualificationInline[Group]):
     model = Group
     fk_name = "qualification"
     fields = ["order", "code", "title", "parent", "description"]
 
-    def get_queryset(self, request: HttpRequest):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Group]:
         return super().get_queryset(request).select_related("parent")
 
 
-class UnitInline(SameQualificationInline):
+class UnitInline(SameQualificationInline[Unit]):
     model = Unit
     fields = ["order", "code", "title", "group", "level", "value", "glh", "tqt", "barring_code"]
 
-    def get_queryset(self, request: HttpRequest):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Unit]:
         return super().get_queryset(request).select_related("group")
 
 
-class PathwayInline(SameQualificationInline):
+class PathwayInline(SameQualificationInline[Pathway]):
     model = Pathway
     fields = ["order", "name", "description"]
 
 
-class RuleInline(SameQualificationInline):
+class RuleInline(SameQualificationInline[Rule]):
     model = Rule
     fields = [
         "order", "identifier", "kind", "measure", "minimum", "maximum", "groups", "units",
         "level", "level_op", "per_group", "pathway", "message",
     ]
 
-    def get_queryset(self, request: HttpRequest):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Rule]:
         return super().get_queryset(request).select_related("pathway").prefetch_related("groups", "units")
 
 
-class OutcomeInline(CatalogueAdminPermissions, admin.TabularInline):
+class OutcomeInline(CatalogueAdminPermissions, admin.TabularInline[Outcome, Unit]):
     model = Outcome
     extra = 0
     show_change_link = True
     fields = ["order", "code", "title", "description"]
 
 
-class AssessableItemInline(CatalogueAdminPermissions, admin.TabularInline):
+class AssessableItemInline(CatalogueAdminPermissions, admin.TabularInline[AssessableItem, Unit]):
     model = AssessableItem
     extra = 0
     fields = ["order", "code", "text", "outcome", "criterion"]
     raw_id_fields = ["outcome", "criterion"]
 
 
-class CriterionInline(CatalogueAdminPermissions, admin.TabularInline):
+class CriterionInline(CatalogueAdminPermissions, admin.TabularInline[Criterion, Outcome]):
     model = Criterion
     extra = 0
     fields = ["order", "code", "kind", "text"]
@@ -148,7 +173,7 @@ class CriterionInline(CatalogueAdminPermissions, admin.TabularInline):
 # --- forms: references stay inside one qualification -----------------------------
 
 
-class UnitForm(forms.ModelForm):
+class UnitForm(forms.ModelForm[Unit]):
     class Meta:
         model = Unit
         fields = [
@@ -156,21 +181,23 @@ class UnitForm(forms.ModelForm):
             "description", "order",
         ]
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         group, qualification = cleaned.get("group"), cleaned.get("qualification")
         if group and qualification and group.qualification_id != qualification.pk:
             self.add_error("group", "The group must belong to the unit's qualification.")
         return cleaned
 
 
-class GroupForm(forms.ModelForm):
+class GroupForm(forms.ModelForm[Group]):
     class Meta:
         model = Group
         fields = ["qualification", "code", "title", "parent", "description", "order"]
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         parent, qualification = cleaned.get("parent"), cleaned.get("qualification")
         if parent and qualification and parent.qualification_id != qualification.pk:
             self.add_error("parent", "The parent group must belong to the same qualification.")
@@ -179,7 +206,7 @@ class GroupForm(forms.ModelForm):
         return cleaned
 
 
-class RuleForm(forms.ModelForm):
+class RuleForm(forms.ModelForm[Rule]):
     class Meta:
         model = Rule
         fields = [
@@ -187,8 +214,9 @@ class RuleForm(forms.ModelForm):
             "level", "level_op", "per_group", "message", "order",
         ]
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         qualification = cleaned.get("qualification")
         if qualification is None:
             return cleaned
@@ -206,7 +234,7 @@ class RuleForm(forms.ModelForm):
 
 
 @admin.register(Qualification)
-class QualificationAdmin(CatalogueModelAdmin):
+class QualificationAdmin(CatalogueModelAdmin[Qualification]):
     list_display = ["title", "code", "version", "version_order", "kind", "awarding_body", "level", "value_name"]
     list_filter = ["kind", "value_name", "level", "awarding_body"]
     search_fields = ["code", "title", "awarding_body", "description"]
@@ -219,7 +247,7 @@ class QualificationAdmin(CatalogueModelAdmin):
 
 
 @admin.register(Pathway)
-class PathwayAdmin(CatalogueModelAdmin):
+class PathwayAdmin(CatalogueModelAdmin[Pathway]):
     list_display = ["name", "qualification", "order"]
     list_filter = ["qualification"]
     search_fields = ["name", "description", "qualification__code", "qualification__title"]
@@ -227,7 +255,7 @@ class PathwayAdmin(CatalogueModelAdmin):
 
 
 @admin.register(Group)
-class GroupAdmin(CatalogueModelAdmin):
+class GroupAdmin(CatalogueModelAdmin[Group]):
     form = GroupForm
     list_display = ["code", "title", "qualification", "parent", "order"]
     list_filter = ["qualification"]
@@ -237,7 +265,7 @@ class GroupAdmin(CatalogueModelAdmin):
 
 
 @admin.register(Unit)
-class UnitAdmin(CatalogueModelAdmin):
+class UnitAdmin(CatalogueModelAdmin[Unit]):
     form = UnitForm
     list_display = ["code", "title", "qualification", "group", "level", "value", "glh", "tqt", "order"]
     list_filter = ["qualification", "level", "qualification__value_name"]
@@ -248,7 +276,7 @@ class UnitAdmin(CatalogueModelAdmin):
 
 
 @admin.register(Outcome)
-class OutcomeAdmin(CatalogueModelAdmin):
+class OutcomeAdmin(CatalogueModelAdmin[Outcome]):
     list_display = ["code", "title", "unit", "qualification", "order"]
     list_filter = ["unit__qualification"]
     search_fields = ["code", "title", "description", "unit__code", "unit__title", "unit__qualification__code"]
@@ -262,7 +290,7 @@ class OutcomeAdmin(CatalogueModelAdmin):
 
 
 @admin.register(Criterion)
-class CriterionAdmin(CatalogueModelAdmin):
+class CriterionAdmin(CatalogueModelAdmin[Criterion]):
     list_display = ["code", "text", "kind", "outcome", "unit"]
     list_filter = ["kind", "outcome__unit__qualification"]
     search_fields = ["code", "text", "outcome__code", "outcome__unit__code", "outcome__unit__qualification__code"]
@@ -275,7 +303,7 @@ class CriterionAdmin(CatalogueModelAdmin):
 
 
 @admin.register(AssessableItem)
-class AssessableItemAdmin(CatalogueModelAdmin):
+class AssessableItemAdmin(CatalogueModelAdmin[AssessableItem]):
     list_display = ["code", "text", "unit", "outcome", "criterion", "order"]
     list_filter = ["unit__qualification"]
     search_fields = ["code", "text", "unit__code", "unit__title", "unit__qualification__code"]
@@ -284,7 +312,7 @@ class AssessableItemAdmin(CatalogueModelAdmin):
 
 
 @admin.register(Rule)
-class RuleAdmin(CatalogueModelAdmin):
+class RuleAdmin(CatalogueModelAdmin[Rule]):
     form = RuleForm
     list_display = ["identifier", "message", "qualification", "kind", "measure", "minimum", "maximum", "pathway"]
     list_filter = ["kind", "measure", "qualification"]

@@ -8,6 +8,9 @@ changes nothing and a new version loads beside the old one.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Self, TypeVar
+
 from django.db import models
 
 # The rules' vocabularies live with the pure rules engine, which may not import Django; they are
@@ -20,18 +23,38 @@ __all__ = [
 ]
 
 
+_M = TypeVar("_M", bound=models.Model)
+_Q = TypeVar("_Q", bound="Qualification")
+_NaturalKey = TypeVar("_NaturalKey", bound=Callable[..., tuple[str, ...]])
+
+
+def depends_on(*models_first: str) -> Callable[[_NaturalKey], _NaturalKey]:
+    """Mark a `natural_key` method with the models `dumpdata --natural-foreign` must write before this one.
+
+    Django reads them from the method's `dependencies` attribute; this sets it where mypy can see the method's type.
+    """
+
+    def mark(natural_key: _NaturalKey) -> _NaturalKey:
+        vars(natural_key)["dependencies"] = list(models_first)
+        return natural_key
+
+    return mark
+
+
 class QualificationKind(models.TextChoices):
     QUALIFICATION = "qualification", "Qualification"
     FRAMEWORK = "framework", "Skills framework"
 
 
-class QualificationQuerySet(models.QuerySet):
-    def latest_versions(self) -> QualificationQuerySet:
+class QualificationQuerySet(models.QuerySet[_Q]):
+    """Named reads of qualifications; generic in the row, so rows annotated on the way keep their annotations."""
+
+    def latest_versions(self) -> Self:
         """The newest version of every code."""
         newest = self.filter(code=models.OuterRef("code")).order_by("-version_order")
         return self.filter(pk=models.Subquery(newest.values("pk")[:1]))
 
-    def get_by_natural_key(self, code: str, version: str) -> Qualification:
+    def get_by_natural_key(self, code: str, version: str) -> _Q:
         return self.get(code=code, version=version)
 
 
@@ -73,22 +96,22 @@ class Qualification(models.Model):
         return self.value_name == ValueName.NONE
 
 
-class ByQualificationManager(models.Manager):
+class ByQualificationManager(models.Manager[_M]):
     """Natural-key lookups for rows keyed by (qualification code, version, own code)."""
 
     key_field = "code"
 
-    def get_by_natural_key(self, qualification_code: str, version: str, key: str) -> models.Model:
+    def get_by_natural_key(self, qualification_code: str, version: str, key: str) -> _M:
         return self.get(
             qualification__code=qualification_code, qualification__version=version, **{self.key_field: key}
         )
 
 
-class PathwayManager(ByQualificationManager):
+class PathwayManager(ByQualificationManager["Pathway"]):
     key_field = "name"
 
 
-class RuleManager(ByQualificationManager):
+class RuleManager(ByQualificationManager["Rule"]):
     key_field = "identifier"
 
 
@@ -109,10 +132,9 @@ class Pathway(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @depends_on("units.qualification")
     def natural_key(self) -> tuple[str, str, str]:
         return (*self.qualification.natural_key(), self.name)
-
-    natural_key.dependencies = ["units.qualification"]
 
 
 class Group(models.Model):
@@ -135,10 +157,9 @@ class Group(models.Model):
     def __str__(self) -> str:
         return f"{self.code}: {self.title}"
 
+    @depends_on("units.qualification")
     def natural_key(self) -> tuple[str, str, str]:
         return (*self.qualification.natural_key(), self.code)
-
-    natural_key.dependencies = ["units.qualification"]
 
 
 class Unit(models.Model):
@@ -165,10 +186,9 @@ class Unit(models.Model):
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
 
+    @depends_on("units.qualification", "units.group")
     def natural_key(self) -> tuple[str, str, str]:
         return (*self.qualification.natural_key(), self.code)
-
-    natural_key.dependencies = ["units.qualification", "units.group"]
 
     def assessable_items(self) -> list[AssessableItem]:
         """What evidence maps to and an assessor signs off: the finest level the spec gives.
@@ -178,7 +198,7 @@ class Unit(models.Model):
         return list(self.items.all())
 
 
-class OutcomeManager(models.Manager):
+class OutcomeManager(models.Manager["Outcome"]):
     def get_by_natural_key(self, qualification_code: str, version: str, unit_code: str, code: str) -> Outcome:
         return self.get(
             unit__qualification__code=qualification_code,
@@ -206,10 +226,9 @@ class Outcome(models.Model):
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
 
+    @depends_on("units.unit")
     def natural_key(self) -> tuple[str, str, str, str]:
         return (*self.unit.natural_key(), self.code)
-
-    natural_key.dependencies = ["units.unit"]
 
 
 class CriterionKind(models.TextChoices):
@@ -217,7 +236,7 @@ class CriterionKind(models.TextChoices):
     KNOWLEDGE = "knowledge", "Knowledge"
 
 
-class CriterionManager(models.Manager):
+class CriterionManager(models.Manager["Criterion"]):
     def get_by_natural_key(
         self, qualification_code: str, version: str, unit_code: str, outcome_code: str, code: str
     ) -> Criterion:
@@ -247,13 +266,12 @@ class Criterion(models.Model):
     def __str__(self) -> str:
         return f"{self.code} {self.text[:60]}"
 
+    @depends_on("units.outcome")
     def natural_key(self) -> tuple[str, ...]:
         return (*self.outcome.natural_key(), self.code)
 
-    natural_key.dependencies = ["units.outcome"]
 
-
-class AssessableItemManager(models.Manager):
+class AssessableItemManager(models.Manager["AssessableItem"]):
     def get_by_natural_key(self, qualification_code: str, version: str, unit_code: str, code: str) -> AssessableItem:
         return self.get(
             unit__qualification__code=qualification_code,
@@ -290,14 +308,14 @@ class AssessableItem(models.Model):
     def __str__(self) -> str:
         return f"{self.unit.code} {self.code}"
 
+    @depends_on("units.unit", "units.outcome", "units.criterion")
     def natural_key(self) -> tuple[str, str, str, str]:
         return (*self.unit.natural_key(), self.code)
 
-    natural_key.dependencies = ["units.unit", "units.outcome", "units.criterion"]
-
     @property
     def is_knowledge(self) -> bool:
-        return self.criterion_id is not None and self.criterion.kind == CriterionKind.KNOWLEDGE
+        criterion = self.criterion  # None, without a query, when criterion_id is None
+        return criterion is not None and criterion.kind == CriterionKind.KNOWLEDGE
 
 
 class Rule(models.Model):
@@ -335,7 +353,6 @@ class Rule(models.Model):
     def __str__(self) -> str:
         return self.message
 
+    @depends_on("units.qualification", "units.pathway", "units.group", "units.unit")
     def natural_key(self) -> tuple[str, str, str]:
         return (*self.qualification.natural_key(), self.identifier)
-
-    natural_key.dependencies = ["units.qualification", "units.pathway", "units.group", "units.unit"]

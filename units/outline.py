@@ -3,8 +3,9 @@
 `outline_for(qualification)` runs eight queries (groups, units, outcomes,
 criteria, pathways, rules and the rules' groups and units) and wires the rows
 together in Python, so a page showing a 15-unit spec costs the same as one
-showing a 1-unit spec. The rows are plain model instances with a few list
-attributes added (``unit_list``, ``outcome_list``, ``criterion_list``...).
+showing a 1-unit spec. The rows come wrapped in small dataclasses
+(`GroupEntry`, `UnitEntry`, `OutcomeEntry`) that carry what was wired, and
+show the templates the row's own fields under the same names.
 
 What counts as "mandatory" here is for display only; the rules engine
 (`units.rules`) is what judges a candidate's choice.
@@ -20,6 +21,97 @@ from .models import Criterion, Group, Outcome, Pathway, Qualification, Rule, Rul
 
 
 @dataclass
+class OutcomeEntry:
+    """An outcome (element, learning outcome or level) and its criteria, in spec order."""
+
+    outcome: Outcome
+    criterion_list: list[Criterion] = field(default_factory=list)
+
+    @property
+    def code(self) -> str:
+        return self.outcome.code
+
+    @property
+    def title(self) -> str:
+        return self.outcome.title
+
+    @property
+    def description(self) -> str:
+        return self.outcome.description
+
+
+@dataclass
+class UnitEntry:
+    """A unit, its outcomes, and whether a mandatory rule covers it for every pathway or for some."""
+
+    unit: Unit
+    outcome_list: list[OutcomeEntry] = field(default_factory=list)
+    mandatory: bool = False
+    mandatory_pathways: list[str] = field(default_factory=list)  # pathway names, in rule order
+
+    @property
+    def pk(self) -> int:
+        return self.unit.pk
+
+    @property
+    def code(self) -> str:
+        return self.unit.code
+
+    @property
+    def title(self) -> str:
+        return self.unit.title
+
+    @property
+    def description(self) -> str:
+        return self.unit.description
+
+    @property
+    def level(self) -> int | None:
+        return self.unit.level
+
+    @property
+    def value(self) -> int:
+        return self.unit.value
+
+    @property
+    def glh(self) -> int | None:
+        return self.unit.glh
+
+    @property
+    def tqt(self) -> int | None:
+        return self.unit.tqt
+
+    @property
+    def criterion_count(self) -> int:
+        return sum(len(outcome.criterion_list) for outcome in self.outcome_list)
+
+
+@dataclass
+class GroupEntry:
+    """A group, its sub-groups and its own units (not its sub-groups'), in spec order."""
+
+    group: Group
+    subgroup_list: list[GroupEntry] = field(default_factory=list)
+    unit_list: list[UnitEntry] = field(default_factory=list)
+
+    @property
+    def pk(self) -> int:
+        return self.group.pk
+
+    @property
+    def code(self) -> str:
+        return self.group.code
+
+    @property
+    def title(self) -> str:
+        return self.group.title
+
+    @property
+    def description(self) -> str:
+        return self.group.description
+
+
+@dataclass
 class PathwayRules:
     pathway: Pathway
     rules: list[Rule]
@@ -28,9 +120,9 @@ class PathwayRules:
 @dataclass
 class Outline:
     qualification: Qualification
-    groups: list[Group]  # top-level groups, each with .subgroup_list and .unit_list
-    units: list[Unit]  # every unit, in spec order
-    ungrouped_units: list[Unit]
+    groups: list[GroupEntry]  # top-level groups
+    units: list[UnitEntry]  # every unit, in spec order
+    ungrouped_units: list[UnitEntry]
     general_rules: list[Rule]  # rules that apply whichever pathway is followed
     pathway_rules: list[PathwayRules]
     outcome_word: str = "element"
@@ -61,8 +153,8 @@ def value_label(value: int, value_name: str) -> str:
 def outline_for(qualification: Qualification) -> Outline:
     """Every group, unit, outcome, criterion, pathway and rule of a spec, wired together in eight queries."""
     q = qualification
-    groups = list(Group.objects.filter(qualification=q))
-    units = list(Unit.objects.filter(qualification=q))
+    groups = [GroupEntry(group) for group in Group.objects.filter(qualification=q)]
+    units = [UnitEntry(unit) for unit in Unit.objects.filter(qualification=q)]
     outcomes = list(Outcome.objects.filter(unit__qualification=q))
     criteria = list(Criterion.objects.filter(outcome__unit__qualification=q))
     pathways = list(Pathway.objects.filter(qualification=q))
@@ -72,8 +164,7 @@ def outline_for(qualification: Qualification) -> Outline:
 
     top_groups, ungrouped = _wire_groups(groups, units)
     _wire_outcomes(units, outcomes, criteria)
-    _wire_rules(rules, groups, units, rule_groups, rule_units)
-    _mark_mandatory(rules, groups, units, {pathway.pk: pathway.name for pathway in pathways})
+    _mark_mandatory(rules, groups, units, rule_groups, rule_units, {pathway.pk: pathway.name for pathway in pathways})
     framework = q.kind == "framework"
     return Outline(
         qualification=q,
@@ -90,91 +181,78 @@ def outline_for(qualification: Qualification) -> Outline:
     )
 
 
-def _wire_groups(groups: list[Group], units: list[Unit]) -> tuple[list[Group], list[Unit]]:
+def _wire_groups(groups: list[GroupEntry], units: list[UnitEntry]) -> tuple[list[GroupEntry], list[UnitEntry]]:
     """Sub-groups and units under their groups; the top-level groups and the ungrouped units."""
-    groups_by_id = {group.pk: group for group in groups}
-    for group in groups:
-        group.subgroup_list = []
-        group.unit_list = []
-    top_groups = []
-    for group in groups:
-        parent = groups_by_id.get(group.parent_id)
+    groups_by_id = {entry.pk: entry for entry in groups}
+    top_groups: list[GroupEntry] = []
+    for entry in groups:
+        parent_id = entry.group.parent_id
+        parent = None if parent_id is None else groups_by_id.get(parent_id)
         if parent is not None:
-            parent.subgroup_list.append(group)
+            parent.subgroup_list.append(entry)
         else:
-            top_groups.append(group)
-    ungrouped = []
+            top_groups.append(entry)
+    ungrouped: list[UnitEntry] = []
     for unit in units:
-        unit.outcome_list = []
-        unit.mandatory = False
-        unit.mandatory_pathways = []
-        group = groups_by_id.get(unit.group_id)
+        group_id = unit.unit.group_id
+        group = None if group_id is None else groups_by_id.get(group_id)
         if group is not None:
             group.unit_list.append(unit)
-            unit.group = group  # no query when a template asks for unit.group
         else:
             ungrouped.append(unit)
     return top_groups, ungrouped
 
 
-def _wire_outcomes(units: list[Unit], outcomes: list[Outcome], criteria: list[Criterion]) -> None:
+def _wire_outcomes(units: list[UnitEntry], outcomes: list[Outcome], criteria: list[Criterion]) -> None:
     units_by_id = {unit.pk: unit for unit in units}
-    outcomes_by_id = {}
+    outcomes_by_id: dict[int, OutcomeEntry] = {}
     for outcome in outcomes:
-        outcome.criterion_list = []
-        outcomes_by_id[outcome.pk] = outcome
-        units_by_id[outcome.unit_id].outcome_list.append(outcome)
+        entry = outcomes_by_id[outcome.pk] = OutcomeEntry(outcome)
+        units_by_id[outcome.unit_id].outcome_list.append(entry)
     for criterion in criteria:
         outcomes_by_id[criterion.outcome_id].criterion_list.append(criterion)
-    for unit in units:
-        unit.criterion_count = sum(len(outcome.criterion_list) for outcome in unit.outcome_list)
 
 
-def _wire_rules(rules: list[Rule], groups: list[Group], units: list[Unit], rule_groups: list[tuple[int, int]],
-                rule_units: list[tuple[int, int]]) -> None:
-    groups_by_id = {group.pk: group for group in groups}
-    units_by_id = {unit.pk: unit for unit in units}
-    rules_by_id = {rule.pk: rule for rule in rules}
-    for rule in rules:
-        rule.group_list = []
-        rule.unit_list = []
-    for rule_id, group_id in rule_groups:
-        rules_by_id[rule_id].group_list.append(groups_by_id[group_id])
-    for rule_id, unit_id in rule_units:
-        rules_by_id[rule_id].unit_list.append(units_by_id[unit_id])
-    for rule in rules:
-        rule.group_list.sort(key=lambda g: (g.order, g.code))
-        rule.unit_list.sort(key=lambda u: (u.order, u.code))
-
-
-def _mark_mandatory(rules: list[Rule], groups: list[Group], units: list[Unit], pathway_names: dict[int, str]) -> None:
+def _mark_mandatory(
+    rules: list[Rule],
+    groups: list[GroupEntry],
+    units: list[UnitEntry],
+    rule_groups: list[tuple[int, int]],
+    rule_units: list[tuple[int, int]],
+    pathway_names: dict[int, str],
+) -> None:
     """Flag the units in a mandatory rule's scope (the rules engine's definition), for every or some pathways."""
     position = {unit.pk: i for i, unit in enumerate(units)}
-    members = group_members({group.pk: group.parent_id for group in groups}, [unit.group_id for unit in units])
+    members = group_members({entry.pk: entry.group.parent_id for entry in groups}, [u.unit.group_id for u in units])
+    listed: dict[int, list[int]] = {}
+    for rule_id, unit_id in rule_units:
+        listed.setdefault(rule_id, []).append(position[unit_id])
+    pooled: dict[int, list[int]] = {}
+    for rule_id, group_id in rule_groups:
+        pooled.setdefault(rule_id, []).append(group_id)
     for rule in rules:
         if rule.kind != RuleKind.MANDATORY:
             continue
-        listed = [position[unit.pk] for unit in rule.unit_list]
-        for i in covered(listed, [group.pk for group in rule.group_list], members, len(units)):
+        for i in covered(listed.get(rule.pk, []), pooled.get(rule.pk, []), members, len(units)):
             _mark(units[i], None if rule.pathway_id is None else pathway_names[rule.pathway_id])
 
 
-def _mark(unit: Unit, pathway: str | None) -> None:
+def _mark(unit: UnitEntry, pathway: str | None) -> None:
     if pathway is None:
         unit.mandatory = True
     elif pathway not in unit.mandatory_pathways:
         unit.mandatory_pathways.append(pathway)
 
 
-def _totals(units: list[Unit]) -> dict[str, dict[str, int]]:
+def _totals(units: list[UnitEntry]) -> dict[str, dict[str, int]]:
     """GLH and TQT: over all units and the mandatory ones, where any unit gives them."""
     totals: dict[str, dict[str, int]] = {}
-    for attribute in ("glh", "tqt"):
-        given = [unit for unit in units if getattr(unit, attribute) is not None]
+    for attribute, hours in (("glh", [unit.glh for unit in units]), ("tqt", [unit.tqt for unit in units])):
+        given = {i: unit_hours for i, unit_hours in enumerate(hours) if unit_hours is not None}
         if given:
             totals[attribute] = {
-                "all": sum(getattr(unit, attribute) for unit in given),
-                "mandatory": sum(getattr(unit, attribute) for unit in given if unit.mandatory),
+                "all": sum(given.values()),
+                "mandatory": sum(unit_hours for i, unit_hours in given.items() if units[i].mandatory),
                 "given_for": len(given),
             }
     return totals

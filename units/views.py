@@ -1,27 +1,18 @@
 """The catalogue pages: every qualification and framework, and one spec in full."""
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from .models import Qualification, QualificationKind
 from .outline import outline_for
+from .reads import catalogue_rows
 
 
 @login_required
 def qualification_list(request: HttpRequest) -> HttpResponse:
     """Qualifications and skills frameworks, every version, in two tables (two queries)."""
-    rows = list(
-        Qualification.objects.annotate(unit_count=Count("units")).order_by("title", "code", "version_order")
-    )
-    latest = set(Qualification.objects.latest_versions().values_list("pk", flat=True))
-    versions_per_code: dict[str, int] = {}
-    for row in rows:
-        versions_per_code[row.code] = versions_per_code.get(row.code, 0) + 1
-    for row in rows:
-        row.is_latest = row.pk in latest
-        row.has_other_versions = versions_per_code[row.code] > 1
+    rows = catalogue_rows()
     return render(
         request,
         "units/qualification_list.html",

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from hypothesis import strategies as st
 
 from units.rules import GroupSpec, RuleSpec, Spec, UnitSpec
@@ -147,94 +150,119 @@ def random_specs(draw, max_units: int = 8, allow_pathways: bool = True) -> Spec:
 # --------------------------------------------------------------------------- an independent evaluator
 
 
-def brute_evaluate(spec: Spec, codes, pathway=None) -> dict:
+# What brute_evaluate reports for one rule: identifier, met, value, shortfall, excess.
+BruteResult = tuple[str, bool, int, int, int]
+
+
+def brute_evaluate(spec: Spec, codes: Iterable[str], pathway: str | None = None) -> dict[str, Any]:
     """The rules of combination, written plainly and separately from units.rules."""
-    chosen = set(codes)
-    units = {u.code: u for u in spec.units}
-    position = {u.code: i for i, u in enumerate(spec.units)}
-    parents = {g.code: g.parent for g in spec.groups}
-    rules = [r for r in spec.rules if r.pathway is None or r.pathway == pathway]
-
-    def weight(code):
-        return 1 if spec.value_name == "none" else units[code].value
-
-    def within(group, target):
-        while group is not None:
-            if group == target:
-                return True
-            group = parents[group]
-        return False
-
-    def level_ok(code, rule):
-        if rule.level is None:
-            return True
-        level = units[code].level
-        if level is None:
-            return False
-        return {"eq": level == rule.level, "ge": level >= rule.level, "le": level <= rule.level}[rule.level_op]
-
-    def scope(rule):
-        if rule.units:
-            return set(rule.units)
-        if rule.groups:
-            return {c for c in units if any(within(units[c].group, g) for g in rule.groups)}
-        return set(units)
-
-    def beaten(code):
-        for rule in rules:
-            if rule.kind != "one_counts" or code not in scope(rule):
-                continue
-            for other in scope(rule):
-                if other != code and other in chosen:
-                    heavier = weight(other) > weight(code)
-                    if heavier or (weight(other) == weight(code) and position[other] < position[code]):
-                        return True
-        return False
-
-    counted = {c for c in chosen if not beaten(c)}
-    out = []
-    for rule in rules:
-        if rule.kind == "total":
-            members = [c for c in counted if c in scope(rule) and level_ok(c, rule)]
-            count = rule.measure == "count" or spec.value_name == "none"
-            value = sum(1 if count else units[c].value for c in members)
-            shortfall = max(0, rule.minimum - value) if rule.minimum is not None else 0
-            excess = max(0, value - rule.maximum) if rule.maximum is not None else 0
-        elif rule.kind == "mandatory":
-            need = scope(rule)
-            value = len(need & counted)
-            shortfall, excess = len(need - counted), 0
-        elif rule.kind == "each_group":
-            per = 1 if rule.per_group is None else rule.per_group
-            value = shortfall = 0
-            for g in rule.groups:
-                n = sum(1 for c in counted if within(units[c].group, g) and level_ok(c, rule)
-                        and (not rule.units or c in rule.units))
-                value += min(n, per)
-                shortfall += max(0, per - n)
-            excess = 0
-        elif rule.kind == "barred":
-            if rule.units:
-                clashes = [set(rule.units) & counted]
-            else:
-                by_code = {}
-                for c in counted & scope(rule):
-                    if units[c].barring_code:
-                        by_code.setdefault(units[c].barring_code, set()).add(c)
-                clashes = list(by_code.values())
-            value = max((len(c) for c in clashes), default=0)
-            shortfall, excess = 0, sum(max(0, len(c) - 1) for c in clashes)
-        else:
-            members = [c for c in counted if c in scope(rule)]
-            value = weight(members[0]) if members else 0
-            shortfall = excess = 0
+    brute = _Brute(spec, set(codes), [r for r in spec.rules if r.pathway is None or r.pathway == pathway])
+    counted = {c for c in brute.chosen if not brute.beaten(c)}
+    judges = {"total": brute.total, "mandatory": brute.mandatory, "each_group": brute.each_group,
+              "barred": brute.barred}
+    out: list[BruteResult] = []
+    for rule in brute.rules:
+        value, shortfall, excess = judges.get(rule.kind, brute.one_counts)(rule, counted)
         out.append((rule.identifier, shortfall == 0 and excess == 0, value, shortfall, excess))
-    glh = [units[c].glh for c in chosen if units[c].glh is not None]
-    tqt = [units[c].tqt for c in chosen if units[c].tqt is not None]
+    glh = [brute.units[c].glh for c in brute.chosen if brute.units[c].glh is not None]
+    tqt = [brute.units[c].tqt for c in brute.chosen if brute.units[c].tqt is not None]
     return {
         "valid": all(r[1] for r in out),
-        "total": sum(weight(c) for c in counted),
+        "total": sum(brute.weight(c) for c in counted),
         "results": out,
         "glh": sum(glh) if glh else None,
         "tqt": sum(tqt) if tqt else None,
     }
+
+
+class _Brute:
+    """A spec, a choice of units and the rules that apply, with each rule judged by its own plain method.
+
+    Each judge returns (value, shortfall, excess) for one rule over the units that count.
+    """
+
+    def __init__(self, spec: Spec, chosen: set[str], rules: list[RuleSpec]) -> None:
+        self.spec = spec
+        self.chosen = chosen
+        self.rules = rules
+        self.units = {u.code: u for u in spec.units}
+        self.position = {u.code: i for i, u in enumerate(spec.units)}
+        self.parents = {g.code: g.parent for g in spec.groups}
+
+    def weight(self, code: str) -> int:
+        return 1 if self.spec.value_name == "none" else self.units[code].value
+
+    def within(self, group: str | None, target: str) -> bool:
+        while group is not None:
+            if group == target:
+                return True
+            group = self.parents[group]
+        return False
+
+    def level_ok(self, code: str, rule: RuleSpec) -> bool:
+        if rule.level is None:
+            return True
+        level = self.units[code].level
+        if level is None:
+            return False
+        return {"eq": level == rule.level, "ge": level >= rule.level, "le": level <= rule.level}[rule.level_op]
+
+    def scope(self, rule: RuleSpec) -> set[str]:
+        if rule.units:
+            return set(rule.units)
+        if rule.groups:
+            return {c for c in self.units if any(self.within(self.units[c].group, g) for g in rule.groups)}
+        return set(self.units)
+
+    def beaten(self, code: str) -> bool:
+        """Whether a "one counts" rule counts another chosen unit in place of this one."""
+        for rule in self.rules:
+            if rule.kind != "one_counts" or code not in self.scope(rule):
+                continue
+            for other in self.scope(rule):
+                if other != code and other in self.chosen and self.outweighs(other, code):
+                    return True
+        return False
+
+    def outweighs(self, other: str, code: str) -> bool:
+        """Heavier, or as heavy and earlier in the spec."""
+        heavier = self.weight(other) > self.weight(code)
+        return heavier or (self.weight(other) == self.weight(code) and self.position[other] < self.position[code])
+
+    def total(self, rule: RuleSpec, counted: set[str]) -> tuple[int, int, int]:
+        members = [c for c in counted if c in self.scope(rule) and self.level_ok(c, rule)]
+        count = rule.measure == "count" or self.spec.value_name == "none"
+        value = sum(1 if count else self.units[c].value for c in members)
+        shortfall = max(0, rule.minimum - value) if rule.minimum is not None else 0
+        excess = max(0, value - rule.maximum) if rule.maximum is not None else 0
+        return value, shortfall, excess
+
+    def mandatory(self, rule: RuleSpec, counted: set[str]) -> tuple[int, int, int]:
+        need = self.scope(rule)
+        return len(need & counted), len(need - counted), 0
+
+    def each_group(self, rule: RuleSpec, counted: set[str]) -> tuple[int, int, int]:
+        per = 1 if rule.per_group is None else rule.per_group
+        value = shortfall = 0
+        for g in rule.groups:
+            n = sum(1 for c in counted if self.within(self.units[c].group, g) and self.level_ok(c, rule)
+                    and (not rule.units or c in rule.units))
+            value += min(n, per)
+            shortfall += max(0, per - n)
+        return value, shortfall, 0
+
+    def barred(self, rule: RuleSpec, counted: set[str]) -> tuple[int, int, int]:
+        if rule.units:
+            clashes = [set(rule.units) & counted]
+        else:
+            by_code: dict[str, set[str]] = {}
+            for c in counted & self.scope(rule):
+                if self.units[c].barring_code:
+                    by_code.setdefault(self.units[c].barring_code, set()).add(c)
+            clashes = list(by_code.values())
+        value = max((len(c) for c in clashes), default=0)
+        return value, 0, sum(max(0, len(c) - 1) for c in clashes)
+
+    def one_counts(self, rule: RuleSpec, counted: set[str]) -> tuple[int, int, int]:
+        members = [c for c in counted if c in self.scope(rule)]
+        return (self.weight(members[0]) if members else 0), 0, 0

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
 
 from units.rules import SpecError, evaluate, words
 
@@ -15,13 +17,15 @@ class Command(BaseCommand):
         "the total. Exit 0 whether or not it is valid; 2 for an unknown qualification, unit or pathway."
     )
 
-    def add_arguments(self, parser) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("code", help="Qualification code (latest version) or CODE@VERSION.")
         parser.add_argument("units", nargs="+", metavar="UNIT", help="Unit codes.")
         parser.add_argument("--pathway", help="The pathway followed, where the qualification has pathways.")
         parser.add_argument("--json", action="store_true", dest="as_json", help="One JSON object on stdout.")
 
-    def handle(self, *args, code: str, units: list[str], pathway: str | None, as_json: bool, **options) -> None:
+    def handle(
+        self, *args: str, code: str, units: list[str], pathway: str | None, as_json: bool, **options: Any
+    ) -> None:
         qualification, spec = load(self, code)
         try:
             evaluation = evaluate(spec, units, pathway)

@@ -1,17 +1,18 @@
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 
 
 class Command(BaseCommand):
     help = "Load every qualification spec in fixtures/qualifications/ (natural keys: loading twice changes nothing)."
 
-    def add_arguments(self, parser) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--folder", default=str(Path(settings.BASE_DIR) / "fixtures" / "qualifications"))
 
-    def handle(self, *args, folder: str, **options) -> None:
+    def handle(self, *args: str, folder: str, **options: Any) -> None:
         files = sorted(Path(folder).glob("*.json"))
         for path in files:
             # One loaddata a file: each is atomic, so a broken spec leaves nothing half-loaded.

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
 
 from units.planner import Impossible, plan
 from units.rules import SpecError, words
@@ -16,7 +18,7 @@ class Command(BaseCommand):
         "preferred ones, then the earliest in the spec). Exit 0 with a plan, 1 when none exists, 2 for bad input."
     )
 
-    def add_arguments(self, parser) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("code", help="Qualification code (latest version) or CODE@VERSION.")
         parser.add_argument("units", nargs="*", metavar="UNIT", help="Units already chosen.")
         parser.add_argument("--avoid", nargs="+", default=[], metavar="UNIT", help="Units not to propose.")
@@ -24,8 +26,8 @@ class Command(BaseCommand):
         parser.add_argument("--pathway", help="The pathway followed, where the qualification has pathways.")
         parser.add_argument("--json", action="store_true", dest="as_json", help="One JSON object on stdout.")
 
-    def handle(self, *args, code: str, units: list[str], avoid: list[str], prefer: list[str], pathway: str | None,
-               as_json: bool, **options) -> None:
+    def handle(self, *args: str, code: str, units: list[str], avoid: list[str], prefer: list[str], pathway: str | None,
+               as_json: bool, **options: Any) -> None:
         qualification, spec = load(self, code)
         try:
             result = plan(spec, units, avoid=avoid, prefer=prefer, pathway=pathway)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 
 from units.models import Qualification
 from units.spec import UnknownQualification, resolve_qualification
@@ -20,7 +20,7 @@ class Command(BaseCommand):
         "otherwise."
     )
 
-    def add_arguments(self, parser) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("codes", nargs="*", metavar="CODE",
                             help="Qualification codes (every version) or CODE@VERSION; default: every spec.")
 
