@@ -210,48 +210,74 @@ def verify(*, head_path: Path | None = None) -> Verdict:
     Checks each record's hash, HMAC, sequence and link, then the newest record against
     the head row in the database and the head last exported outside it (which catch deleted newest records).
     """
-    key = _key()
     # Read before the walk: the head row commits with its record, so every record it names is visible below.
     db_head = AuditHead.objects.filter(pk=HEAD_PK).values("sequence", "hash").first()
-    expected_sequence, prev = 1, GENESIS
-    checked = 0
+    broken, checked = _walk(_key())
+    if broken is not None:
+        return broken
+    last_sequence = checked
+    return (
+        _against_db_head(db_head, checked, last_sequence)
+        or _against_exported_head(read_exported_head(head_path), checked, last_sequence)
+        or Verdict(True, checked)
+    )
+
+
+def _walk(key: bytes) -> tuple[Verdict | None, int]:
+    """The first record that breaks the chain (as a verdict), and how many records were intact before it."""
+    expected_sequence, prev, checked = 1, GENESIS, 0
     for row in _rows():
-        sequence = row["sequence"]
-        if sequence != expected_sequence:
-            return Verdict(False, checked, f"record #{expected_sequence} was deleted (the chain jumps from "
-                                           f"#{expected_sequence - 1} to #{sequence})", expected_sequence)
-        if content_hash(row) != row["hash"]:
-            return Verdict(False, checked, f"record #{sequence} was altered (its content no longer matches "
-                                           "its hash)", sequence)
-        if not hmac.compare_digest(hmac.digest(key, row["hash"].encode(), "sha256").hex(), row["hmac"]):
-            return Verdict(False, checked, f"record #{sequence} was inserted or rewritten (its seal does not "
-                                           "match the audit key)", sequence)
-        if row["prev_hash"] != prev:
-            return Verdict(False, checked, f"record #{sequence} was inserted or a record before it deleted "
-                                           "(its link to the previous record is broken)", sequence)
-        prev, expected_sequence = row["hash"], sequence + 1
+        problem = _row_problem(row, key, expected_sequence, prev)
+        if problem is not None:
+            message, sequence = problem
+            return Verdict(False, checked, message, sequence), checked
+        prev, expected_sequence = row["hash"], row["sequence"] + 1
         checked += 1
-    last_sequence = expected_sequence - 1
-    if db_head is not None and db_head["sequence"] > last_sequence:
+    return None, checked
+
+
+def _row_problem(row: Mapping[str, Any], key: bytes, expected_sequence: int, prev: str) -> tuple[str, int] | None:
+    sequence = row["sequence"]
+    if sequence != expected_sequence:
+        return (f"record #{expected_sequence} was deleted (the chain jumps from "
+                f"#{expected_sequence - 1} to #{sequence})", expected_sequence)
+    if content_hash(row) != row["hash"]:
+        return f"record #{sequence} was altered (its content no longer matches its hash)", sequence
+    if not hmac.compare_digest(hmac.digest(key, row["hash"].encode(), "sha256").hex(), row["hmac"]):
+        return f"record #{sequence} was inserted or rewritten (its seal does not match the audit key)", sequence
+    if row["prev_hash"] != prev:
+        return (f"record #{sequence} was inserted or a record before it deleted "
+                "(its link to the previous record is broken)", sequence)
+    return None
+
+
+def _hash_at(sequence: int) -> str | None:
+    return AuditRecord.objects.filter(sequence=sequence).values_list("hash", flat=True).first()
+
+
+def _against_db_head(db_head: Mapping[str, Any] | None, checked: int, last_sequence: int) -> Verdict | None:
+    if db_head is None:
+        return None
+    if db_head["sequence"] > last_sequence:
         return Verdict(False, checked, f"record #{last_sequence + 1} was deleted: the chain's head in the database "
                                        f"names record #{db_head['sequence']}, the chain ends at #{last_sequence}",
                        last_sequence + 1)
-    if db_head is not None and db_head["sequence"] > 0:
-        at_head = AuditRecord.objects.filter(sequence=db_head["sequence"]).values_list("hash", flat=True).first()
-        if at_head != db_head["hash"]:
-            return Verdict(False, checked, f"record #{db_head['sequence']} differs from the chain's head in the "
-                                           "database: the chain was rewritten", db_head["sequence"])
-    exported = read_exported_head(head_path)
-    if exported is not None:
-        if not hmac.compare_digest(seal(f"{exported.sequence}:{exported.hash}"), exported.hmac):
-            return Verdict(False, checked, "the exported head was altered (its seal does not match)", None)
-        if exported.sequence > last_sequence:
-            return Verdict(False, checked, f"record #{last_sequence + 1} was deleted: the head exported at "
-                                           f"{exported.at} names record #{exported.sequence}, the chain ends at "
-                                           f"#{last_sequence}", last_sequence + 1)
-        if exported.sequence > 0:
-            at_head = AuditRecord.objects.filter(sequence=exported.sequence).values_list("hash", flat=True).first()
-            if at_head != exported.hash:
-                return Verdict(False, checked, f"record #{exported.sequence} differs from the head exported at "
-                                               f"{exported.at}: the chain was rewritten", exported.sequence)
-    return Verdict(True, checked)
+    if db_head["sequence"] > 0 and _hash_at(db_head["sequence"]) != db_head["hash"]:
+        return Verdict(False, checked, f"record #{db_head['sequence']} differs from the chain's head in the "
+                                       "database: the chain was rewritten", db_head["sequence"])
+    return None
+
+
+def _against_exported_head(exported: ExportedHead | None, checked: int, last_sequence: int) -> Verdict | None:
+    if exported is None:
+        return None
+    if not hmac.compare_digest(seal(f"{exported.sequence}:{exported.hash}"), exported.hmac):
+        return Verdict(False, checked, "the exported head was altered (its seal does not match)", None)
+    if exported.sequence > last_sequence:
+        return Verdict(False, checked, f"record #{last_sequence + 1} was deleted: the head exported at "
+                                       f"{exported.at} names record #{exported.sequence}, the chain ends at "
+                                       f"#{last_sequence}", last_sequence + 1)
+    if exported.sequence > 0 and _hash_at(exported.sequence) != exported.hash:
+        return Verdict(False, checked, f"record #{exported.sequence} differs from the head exported at "
+                                       f"{exported.at}: the chain was rewritten", exported.sequence)
+    return None

@@ -41,6 +41,13 @@ def _holds_role(user: User | None, centre: Centre, kind: str) -> bool:
     return user is not None and user.is_active and Role.objects.filter(user=user, centre=centre, kind=kind).exists()
 
 
+class Problems(dict[str, list[str]]):
+    """What is wrong with a form's input, by field name."""
+
+    def add(self, name: str, message: str) -> None:
+        self.setdefault(name, []).append(message)
+
+
 def enrolment_problems(
     *,
     centre: Centre,
@@ -54,62 +61,78 @@ def enrolment_problems(
     uln: str = "",
 ) -> dict[str, list[str]]:
     """Everything wrong with an enrolment before it is made, by field name; empty when it may be made."""
-    problems: dict[str, list[str]] = {}
-
-    def add(name: str, message: str) -> None:
-        problems.setdefault(name, []).append(message)
-
+    problems = Problems()
     email = email.strip().lower()
-    candidate = None
+    candidate = _candidate_problems(problems, email)
+    _qualification_problems(problems, email, candidate, qualification, pathway)
+    _staff_problems(problems, centre, email, assessor, iqa)
+    _date_problems(problems, start_date, planned_end_date)
+    if uln and not ULN_PATTERN.match(uln):
+        problems.add("uln", f"The ULN “{uln}” must be exactly 10 digits (leave it blank if not known yet).")
+    return dict(problems)
+
+
+def _candidate_problems(problems: Problems, email: str) -> User | None:
+    """The account `email` names, if any; what is wrong with the address or that account."""
     longest = User._meta.get_field("email").max_length
     try:
         validate_email(email)
     except ValidationError:
-        add("email", f"“{email}” is not a valid email address.")
-    else:
-        if len(email) > longest:
-            add("email", f"The email address is {len(email)} characters long; at most {longest} can be stored.")
-        candidate = User.objects.filter(email__iexact=email).first()
-        if candidate is not None and not candidate.is_active:
-            add("email", f"The account {email} is deactivated; reactivate it before enrolling.")
+        problems.add("email", f"“{email}” is not a valid email address.")
+        return None
+    if longest is not None and len(email) > longest:
+        problems.add("email", f"The email address is {len(email)} characters long; at most {longest} can be stored.")
+    candidate = User.objects.filter(email__iexact=email).first()
+    if candidate is not None and not candidate.is_active:
+        problems.add("email", f"The account {email} is deactivated; reactivate it before enrolling.")
+    return candidate
+
+
+def _qualification_problems(problems: Problems, email: str, candidate: User | None,
+                            qualification: Qualification | None, pathway: Pathway | None) -> None:
     if qualification is None:
-        add("qualification", "Choose the qualification version to enrol on.")
-    else:
-        has_pathways = qualification.pathways.exists()
-        if pathway is not None and pathway.qualification_id != qualification.pk:
-            add("pathway", f"The pathway “{pathway}” belongs to another qualification; choose one of {qualification}.")
-        elif pathway is None and has_pathways:
-            add("pathway", f"{qualification} has pathways: choose the one the candidate follows.")
-        if candidate is not None:
-            live = Enrolment.objects.filter(
-                candidate=candidate, qualification__code=qualification.code
-            ).exclude(status=EnrolmentStatus.WITHDRAWN)
-            if live.exists():
-                add("email", f"{email} is already enrolled on {qualification.title}; "
-                             "withdraw that enrolment first to enrol again.")
+        problems.add("qualification", "Choose the qualification version to enrol on.")
+        return
+    if pathway is not None and pathway.qualification_id != qualification.pk:
+        problems.add("pathway",
+                     f"The pathway “{pathway}” belongs to another qualification; choose one of {qualification}.")
+    elif pathway is None and qualification.pathways.exists():
+        problems.add("pathway", f"{qualification} has pathways: choose the one the candidate follows.")
+    if candidate is not None:
+        live = Enrolment.objects.filter(
+            candidate=candidate, qualification__code=qualification.code
+        ).exclude(status=EnrolmentStatus.WITHDRAWN)
+        if live.exists():
+            problems.add("email", f"{email} is already enrolled on {qualification.title}; "
+                                  "withdraw that enrolment first to enrol again.")
+
+
+def _staff_problems(problems: Problems, centre: Centre, email: str, assessor: User | None, iqa: User | None) -> None:
     if assessor is None:
-        add("assessor", "Name the assessor.")
+        problems.add("assessor", "Name the assessor.")
     elif not _holds_role(assessor, centre, RoleKind.ASSESSOR):
-        add("assessor", f"{assessor.email} is not an assessor at {centre}; give them the assessor role first.")
+        problems.add("assessor", f"{assessor.email} is not an assessor at {centre}; give them the assessor role first.")
     elif assessor.email.lower() == email:
-        add("assessor", "A candidate cannot be their own assessor.")
-    if iqa is not None:
-        if not _holds_role(iqa, centre, RoleKind.IQA):
-            add("iqa", f"{iqa.email} is not an IQA at {centre}; give them the IQA role first.")
-        elif assessor is not None and iqa.pk == assessor.pk:
-            add("iqa", "The IQA samples the assessor's decisions, so they must be a different person.")
-        elif iqa.email.lower() == email:
-            add("iqa", "A candidate cannot be their own IQA.")
+        problems.add("assessor", "A candidate cannot be their own assessor.")
+    if iqa is None:
+        return
+    if not _holds_role(iqa, centre, RoleKind.IQA):
+        problems.add("iqa", f"{iqa.email} is not an IQA at {centre}; give them the IQA role first.")
+    elif assessor is not None and iqa.pk == assessor.pk:
+        problems.add("iqa", "The IQA samples the assessor's decisions, so they must be a different person.")
+    elif iqa.email.lower() == email:
+        problems.add("iqa", "A candidate cannot be their own IQA.")
+
+
+def _date_problems(problems: Problems, start_date: datetime.date | None,
+                   planned_end_date: datetime.date | None) -> None:
     if start_date is None:
-        add("start_date", "Give the start date.")
+        problems.add("start_date", "Give the start date.")
     if planned_end_date is None:
-        add("planned_end_date", "Give the planned end date.")
+        problems.add("planned_end_date", "Give the planned end date.")
     elif start_date is not None and planned_end_date < start_date:
-        add("planned_end_date", f"The planned end date {planned_end_date:%d/%m/%Y} is before "
-                                f"the start date {start_date:%d/%m/%Y}.")
-    if uln and not ULN_PATTERN.match(uln):
-        add("uln", f"The ULN “{uln}” must be exactly 10 digits (leave it blank if not known yet).")
-    return problems
+        problems.add("planned_end_date", f"The planned end date {planned_end_date:%d/%m/%Y} is before "
+                                         f"the start date {start_date:%d/%m/%Y}.")
 
 
 def invitation_link(*, user: User) -> str:
