@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
 from django.http import HttpRequest
 
 from .models import AuditHead, AuditRecord
 
 
-class ViewOnlyAdmin(admin.ModelAdmin):
+class ViewOnlyAdmin(admin.ModelAdmin[Any]):  # Any: shared by the admins of several models
     """No add, change or delete, superusers included: append-only records are never edited in place, even here.
 
     Shared by every app's admin of append-only records (evidence, assessments): a correction is a new record.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser, AnonymousUser, UserManager
 from django.db import models
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -128,8 +128,8 @@ class PlanStatus(models.TextChoices):
     VALID = "valid", "Valid"
 
 
-class EnrolmentQuerySet(models.QuerySet):
-    def visible_to(self, user: User) -> EnrolmentQuerySet:
+class EnrolmentQuerySet(models.QuerySet["Enrolment"]):
+    def visible_to(self, user: User | AnonymousUser) -> EnrolmentQuerySet:
         """The enrolments `user` may see: the union over every role they hold.
 
         Own enrolments as a candidate; those they assess or quality-assure (while

@@ -152,7 +152,7 @@ def bytes_used_by(candidate_id: int) -> int:
     return used or 0
 
 
-def file_add(*, version: EvidenceVersion, uploaded: UploadedFile, by: User) -> EvidenceFile:
+def file_add(*, version: EvidenceVersion, uploaded: UploadedFile[bytes], by: User) -> EvidenceFile:
     """Check, store and attach one uploaded file to a draft; raise UploadRefused (a ValidationError) if refused.
 
     A refusal, or a failure after the bytes were written, leaves nothing behind:
@@ -271,6 +271,8 @@ def version_revise(*, item: EvidenceItem, by: User) -> EvidenceVersion:
     """
     with transaction.atomic():
         item = EvidenceItem.objects.select_for_update().get(pk=item.pk)
+        if item.current_version_id is None:
+            raise ValidationError("This evidence has no version to revise yet.")
         previous = EvidenceVersion.objects.get(pk=item.current_version_id)
         if previous.status == VersionStatus.DRAFT:
             raise ValidationError("This evidence already has a draft version: edit that one.")

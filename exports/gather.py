@@ -224,7 +224,7 @@ def gather_portfolio(enrolment_id: int) -> PortfolioData:
     achieved = set(achieved_units([enrolment.pk]).get(enrolment.pk, ()))
     achieved_codes = [code for code in codes_by_id.values() if code in achieved]
     spec = spec_for(qualification)
-    pathway = enrolment.pathway.name if enrolment.pathway_id else None
+    pathway = enrolment.pathway.name if enrolment.pathway is not None else None
     return PortfolioData(
         candidate=_name(enrolment.candidate),
         candidate_email=enrolment.candidate.email,

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from candidates.models import Enrolment
 
 
-def when_words(moment: object) -> str:
+def when_words(moment: datetime.datetime) -> str:
     return date_format(timezone.localtime(moment), "j F Y, H:i")
 
 

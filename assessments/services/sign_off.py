@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from audit import trail
 from candidates.models import Enrolment, User
-from evidence.models import Mapping, MappingStatus, VersionStatus
+from evidence.models import EvidenceFile, Mapping, MappingStatus, VersionStatus
 from units.models import AssessableItem, Unit
 
 from ..models import (
@@ -73,8 +73,8 @@ def item_sign_off(*, enrolment: Enrolment, assessable_item: AssessableItem, by: 
     rows = []
     for mapping in accepted:
         version = mapping.version
-        files = list(version.files.all())
-        for evidence_file in files or [None]:
+        files: list[EvidenceFile | None] = [*version.files.all()] or [None]
+        for evidence_file in files:
             rows.append(SignedEvidence(
                 sign_off=sign_off, version=version, version_number=version.number, title=version.title,
                 file_name=evidence_file.original_name if evidence_file else "",

@@ -7,6 +7,7 @@ import datetime
 import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -59,7 +60,7 @@ class BulkRow:
     line: int
     values: dict[str, str]
     problems: list[str] = field(default_factory=list)
-    resolved: dict = field(default_factory=dict, repr=False)
+    resolved: dict[str, Any] = field(default_factory=dict, repr=False)
 
 
 @dataclass
@@ -127,7 +128,7 @@ def _pathway(qualification: Qualification | None, name: str, problems: list[str]
     return found
 
 
-def _max_lengths() -> dict[str, int]:
+def _max_lengths() -> dict[str, int | None]:
     """The longest value each stored column takes (PostgreSQL refuses longer ones; SQLite would keep them)."""
     return {
         "first_name": User._meta.get_field("first_name").max_length,
@@ -144,7 +145,7 @@ def _check_row(centre: Centre, row: BulkRow) -> None:
             row.problems.append(f"The {name} column is empty.")
     for name, longest in _max_lengths().items():
         length = len(values.get(name, "").strip())
-        if length > longest:
+        if longest is not None and length > longest:
             row.problems.append(f"The {name} column is too long: {length} characters, at most {longest}.")
     qualification = _qualification(
         values.get("qualification_code", ""), values.get("qualification_version", ""), row.problems

@@ -179,6 +179,8 @@ def enrol_candidate(
         problems.setdefault("first_name", []).append("Give the candidate's first name.")
     if problems:
         raise ValidationError(problems)
+    # enrolment_problems refused every missing one; this tells the type checker so.
+    assert qualification and assessor and start_date and planned_end_date
     candidate, created = User.objects.get_or_create(
         email=email, defaults={"first_name": first_name.strip(), "last_name": last_name.strip()}
     )
@@ -226,6 +228,7 @@ def reassign(*, enrolment: Enrolment, role: str, to_user: User | None, by: User)
     if to_user is not None and to_user.pk == other:
         raise ValidationError("The assessor and the IQA of an enrolment must be different people.")
     if role == ReassignedField.ASSESSOR:
+        assert to_user is not None  # refused above: an enrolment always has an assessor
         enrolment.assessor = to_user
     else:
         enrolment.iqa = to_user

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import cast
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
@@ -43,7 +44,7 @@ HOME_PAGE_SIZE = 100
 
 def pathway_of(enrolment: Enrolment) -> str | None:
     """The name of the pathway the enrolment follows, as the rules engine knows it."""
-    return enrolment.pathway.name if enrolment.pathway_id else None
+    return enrolment.pathway.name if enrolment.pathway is not None else None
 
 
 def mandatory_codes(spec: Spec, pathway: str | None) -> frozenset[str]:
@@ -88,7 +89,7 @@ def suggestion_preferences(enrolment: Enrolment) -> tuple[str, ...]:
     preferred = list(planner_preferences(coverage_by_unit(enrolment)))
     # send(), not send_robust(): a failing receiver is a bug to see, not a preference to drop quietly.
     for _receiver, codes in preferred_units.send(sender=Enrolment, enrolment=enrolment):
-        preferred.extend(codes)
+        preferred.extend(cast(Iterable[str], codes))  # receivers answer unit codes; Signal.send is loosely typed
     return tuple(dict.fromkeys(preferred))
 
 
@@ -147,7 +148,7 @@ class HomeEnrolments:
     """What the home page lists: the person's own enrolments, and a page of those they may see as staff."""
 
     own: list[Enrolment]
-    others: Page
+    others: Page[Enrolment]
 
 
 #: What a home-page row shows; loading only these keeps a page of 100 rows cheap to build.
