@@ -10,6 +10,9 @@ each with its record in the audit trail (the `audit` app).
 
 from __future__ import annotations
 
+import datetime
+from typing import Self
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -17,7 +20,7 @@ from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
 from audit.triggers import append_only
-from candidates.access import enrolments_visible_to
+from candidates.access import AnyUser, enrolments_visible_to
 from candidates.models import Enrolment
 from evidence.models import EvidenceItem, EvidenceVersion, Mapping
 from units.models import AssessableItem, Unit
@@ -41,7 +44,7 @@ class AppendOnly(models.Model):
 
 
 class EnrolmentScopedQuerySet(models.QuerySet):
-    def visible_to(self, user: object) -> models.QuerySet:
+    def visible_to(self, user: AnyUser) -> Self:
         """Rows of every enrolment `user` may see (the gate of candidates/access.py)."""
         return self.filter(enrolment__in=enrolments_visible_to(user))
 
@@ -337,7 +340,7 @@ class ActionPointQuerySet(EnrolmentScopedQuerySet):
     def open(self) -> ActionPointQuerySet:
         return self.filter(done_at__isnull=True)
 
-    def overdue(self, today: object) -> ActionPointQuerySet:
+    def overdue(self, today: datetime.date) -> ActionPointQuerySet:
         """Not done and due before `today`."""
         return self.open().filter(due__lt=today)
 

@@ -6,11 +6,14 @@ rolled-back change sends nothing. Links are absolute, on the site at settings.SI
 
 from __future__ import annotations
 
+from evidence.models import EvidenceVersion
 from portfolio_site.links import absolute_url
 from portfolio_site.mail import send_after_commit
 
+from .models import ActionPoint, Decision, IqaReferral
 
-def evidence_submitted(*, version: object) -> None:
+
+def evidence_submitted(*, version: EvidenceVersion) -> None:
     """Tell the assessor that a candidate submitted evidence for review."""
     item = version.item
     enrolment = item.enrolment
@@ -20,7 +23,7 @@ def evidence_submitted(*, version: object) -> None:
     })
 
 
-def decision_made(*, decision: object) -> None:
+def decision_made(*, decision: Decision) -> None:
     """Tell the candidate the assessor accepted or referred one mapping of their evidence."""
     enrolment = decision.enrolment
     send_after_commit(to=enrolment.candidate.email, template="assessments/email/decision_made", context={
@@ -29,7 +32,7 @@ def decision_made(*, decision: object) -> None:
     })
 
 
-def unit_referred(*, referral: object) -> None:
+def unit_referred(*, referral: IqaReferral) -> None:
     """Tell the assessor the IQA referred a unit sign-off back, with the IQA's comments."""
     sign_off = referral.unit_sign_off
     enrolment = sign_off.enrolment
@@ -39,7 +42,7 @@ def unit_referred(*, referral: object) -> None:
     })
 
 
-def action_point_due(*, action_point: object) -> None:
+def action_point_due(*, action_point: ActionPoint) -> None:
     """Remind the candidate that an action point is due tomorrow."""
     enrolment = action_point.enrolment
     send_after_commit(to=enrolment.candidate.email, template="assessments/email/action_point_due", context={

@@ -6,6 +6,7 @@ queries whatever the amount of data (tests/assessments pin the counts).
 
 from __future__ import annotations
 
+import datetime
 import math
 from collections import defaultdict
 from collections.abc import Iterable
@@ -23,6 +24,7 @@ from candidates.models import Enrolment, Role, RoleKind, UnitChoice, User
 from evidence.models import EvidenceItem, Mapping, MappingStatus, VersionStatus
 from evidence.reads import mapping_counts, units_for
 from units.models import AssessableItem, Unit
+from units.rules import Spec
 
 from .models import (
     ActionPoint,
@@ -74,10 +76,10 @@ class CaseloadRow:
     items_signed: int = 0
     units_signed: int = 0
     awaiting: int = 0
-    oldest_evidence: object = None
+    oldest_evidence: datetime.datetime | None = None
     unanswered: int = 0
-    oldest_question: object = None
-    next_visit: object = None
+    oldest_question: datetime.datetime | None = None
+    next_visit: datetime.datetime | None = None
     overdue_actions: int = 0
     waiting_hours: float = 0.0
     past_target: bool = False
@@ -103,7 +105,7 @@ def _by_enrolment(rows: Iterable[dict], key: str = "enrolment_id") -> dict[int, 
     return {row[key]: row for row in rows}
 
 
-def caseload(user: User, *, sort: str = "waiting", now: object = None) -> list[CaseloadRow]:
+def caseload(user: User, *, sort: str = "waiting", now: datetime.datetime | None = None) -> list[CaseloadRow]:
     """The assessor's candidates with progress and everything waiting, sorted by `sort`. Nine queries."""
     now = now or timezone.now()
     today = timezone.localdate(now)
@@ -305,7 +307,7 @@ def achieved_units(enrolment_ids: Iterable[int]) -> dict[int, list[str]]:
     return achieved
 
 
-def eligibility(enrolment: Enrolment, achieved: list[str], spec: object) -> Eligibility:
+def eligibility(enrolment: Enrolment, achieved: list[str], spec: Spec) -> Eligibility:
     """What the achieved units earn: the full qualification (and by which combination) or unit certificates."""
     from units.planner import Impossible, plan
 

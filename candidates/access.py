@@ -126,8 +126,7 @@ def may(relations: AbstractSet[str], need: Permission) -> bool:
 
 def viewer_may(enrolment: Enrolment, need: Permission) -> bool:
     """Whether the person who obtained `enrolment` through `enrolment_for` holds `need` on it."""
-    held: Mapping[str, bool] = enrolment.viewer_may  # type: ignore[attr-defined]
-    return held[need]
+    return enrolment.viewer_may[need]
 
 
 def held_relations(kinds: Iterable[str], *, superuser: bool) -> frozenset[Relation]:
@@ -167,7 +166,7 @@ def _roles_by_centre(user: User) -> dict[int, set[str]]:
         cached = {}
         for centre_id, kind in Role.objects.filter(user=user).values_list("centre_id", "kind"):
             cached.setdefault(centre_id, set()).add(kind)
-        user._roles_by_centre = cached  # type: ignore[attr-defined]
+        user._roles_by_centre = cached
     return cached
 
 
@@ -205,8 +204,8 @@ def enrolment_for(user: AnyUser, pk: int, *, need: Permission = Permission.READ)
             raise PermissionDenied("You may read this enrolment but not change it.")
         raise PermissionDenied("Your role does not allow this action on this enrolment.")
     permitted = {permission.value: may(relations, permission) for permission in Permission}
-    enrolment.viewer_relations = relations  # type: ignore[attr-defined]
-    enrolment.viewer_may = permitted  # type: ignore[attr-defined]
+    enrolment.viewer_relations = relations
+    enrolment.viewer_may = permitted
     return enrolment
 
 

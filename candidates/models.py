@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django.contrib.auth.models import AbstractUser, AnonymousUser, UserManager
 from django.db import models
@@ -15,7 +16,7 @@ from units.models import Pathway, Qualification, Unit
 class PersonManager(UserManager):
     """Accounts are by email address."""
 
-    def _create_user(self, email: str, password: str | None, **extra_fields) -> User:  # type: ignore[override]
+    def _create_user(self, email: str, password: str | None, **extra_fields: Any) -> User:  # type: ignore[override]  # by email, not username
         if not email:
             raise ValueError("An email address is required.")
         user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
@@ -23,12 +24,12 @@ class PersonManager(UserManager):
         user.save(using=self._db)
         return user
 
-    def create_user(self, email: str, password: str | None = None, **extra_fields) -> User:  # type: ignore[override]
+    def create_user(self, email: str, password: str | None = None, **extra_fields: Any) -> User:  # type: ignore[override]  # by email, not username
         extra_fields.setdefault("is_staff", False)
         extra_fields.setdefault("is_superuser", False)
         return self._create_user(email, password, **extra_fields)
 
-    def create_superuser(self, email: str, password: str | None = None, **extra_fields) -> User:  # type: ignore[override]
+    def create_superuser(self, email: str, password: str | None = None, **extra_fields: Any) -> User:  # type: ignore[override]  # by email, not username
         extra_fields.setdefault("is_staff", True)
         extra_fields.setdefault("is_superuser", True)
         return self._create_user(email, password, **extra_fields)
@@ -45,6 +46,8 @@ class User(AbstractUser):
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
+    # The roles held, per centre id: read once per user object by candidates/access.py.
+    _roles_by_centre: dict[int, set[str]]
 
     objects = PersonManager()
 
@@ -163,6 +166,10 @@ class EnrolmentQuerySet(models.QuerySet["Enrolment"]):
 
 class Enrolment(models.Model):
     """A candidate registered on one version of a qualification at a centre, with their assessor and IQA."""
+
+    # Set by the gate (candidates/access.py `enrolment_for`) on the row it hands a view, for the view and templates.
+    viewer_relations: frozenset[str]
+    viewer_may: dict[str, bool]
 
     candidate = models.ForeignKey(User, on_delete=models.PROTECT, related_name="enrolments")
     centre = models.ForeignKey(Centre, on_delete=models.PROTECT, related_name="enrolments")

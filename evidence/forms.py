@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 
 from django import forms
@@ -47,7 +48,7 @@ class EvidenceTextForm(forms.Form):
         help_text="The witness receives a link to confirm the testimony; they need no account.",
     )
 
-    def clean_date(self) -> object:
+    def clean_date(self) -> datetime.date:
         date = self.cleaned_data["date"]
         if date > timezone.localdate():
             raise forms.ValidationError("The date cannot be in the future.")

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from candidates.access import enrolments_visible_to
+from candidates.access import AnyUser, enrolments_visible_to
 from candidates.models import Enrolment
 from units.models import AssessableItem
 
@@ -59,7 +59,7 @@ class MappingStatus(models.TextChoices):
 
 
 class EvidenceItemQuerySet(models.QuerySet):
-    def visible_to(self, user: object) -> EvidenceItemQuerySet:
+    def visible_to(self, user: AnyUser) -> EvidenceItemQuerySet:
         """The items of every enrolment `user` may see (the gate of candidates/access.py)."""
         return self.filter(enrolment__in=enrolments_visible_to(user))
 
@@ -156,7 +156,7 @@ class EvidenceVersion(models.Model):
 
 
 class EvidenceFileQuerySet(models.QuerySet):
-    def visible_to(self, user: object) -> EvidenceFileQuerySet:
+    def visible_to(self, user: AnyUser) -> EvidenceFileQuerySet:
         """The files of every enrolment `user` may see."""
         return self.filter(version__item__enrolment__in=enrolments_visible_to(user))
 

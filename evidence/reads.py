@@ -21,7 +21,7 @@ from evidence.models import (
     MappingStatus,
     VersionStatus,
 )
-from units.models import AssessableItem, Unit
+from units.models import AssessableItem, Outcome, Unit
 
 
 def units_for(enrolment: Enrolment) -> list[Unit]:
@@ -50,7 +50,7 @@ def mappable_items(enrolment: Enrolment) -> list[AssessableItem]:
 class ElementGroup:
     """The items of one element (outcome) of a unit, for the mapping tree; `outcome` is None for unit-level items."""
 
-    outcome: object | None
+    outcome: Outcome | None
     items: list[AssessableItem] = field(default_factory=list)
 
 
@@ -140,6 +140,7 @@ def attach_mappings(items: Iterable[EvidenceItem]) -> None:
     for version_id, unit_code, code, status in rows:
         by_version.setdefault(version_id, []).append(MappedItem(unit_code, code, status))
     for item in items:
+        # A per-page attribute the library template reads; the model has no field for it.
         item.mapped = by_version.get(item.current_version_id, [])  # type: ignore[attr-defined]
 
 
@@ -149,6 +150,10 @@ class Cell:
 
     item: AssessableItem
     counts: dict[str, int] = field(default_factory=dict)
+    # What the matrix page shows, once it has weighed sign-offs against the counts (assessments/views/matrix.py).
+    state: str = ""
+    label: str = ""
+    symbol: str = ""
 
     @property
     def total(self) -> int:

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from candidates.access import Permission, enrolment_for, viewer_may
 from evidence import access, reads, services
 from evidence.forms import EvidenceCreateForm, EvidenceTextForm, LibraryFilterForm, MappingForm
-from evidence.models import EvidenceItem, VersionStatus
+from evidence.models import EvidenceFile, EvidenceItem, VersionStatus
 from evidence.serving import file_response
 from evidence.upload_handlers import refused_uploads
 from evidence.uploads import UploadRefused
@@ -152,8 +152,8 @@ def _refused(refusal: UploadRefused) -> dict[str, object]:
     return {"name": refusal.filename, "ok": False, "message": refusal.reason}
 
 
-def _stored_message(stored: object) -> str:
-    duplicate = stored.duplicate_of  # type: ignore[attr-defined]
+def _stored_message(stored: EvidenceFile) -> str:
+    duplicate = stored.duplicate_of
     if duplicate is not None:
         return f"saved; the same file is already uploaded in '{duplicate.version.title}'."
     return "saved."

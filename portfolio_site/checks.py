@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from urllib.parse import urlsplit
 
+from django.apps import AppConfig
 from django.conf import settings
 from django.core import checks
 from django.core.checks import CheckMessage, Error, Tags, register
@@ -15,7 +17,7 @@ LOCAL_HOSTS = {"", "127.0.0.1", "localhost", "::1", "0.0.0.0"}
 
 
 @register(Tags.security, deploy=True)
-def secret_key_is_set(app_configs: object = None, **kwargs: object) -> list[CheckMessage]:
+def secret_key_is_set(app_configs: Sequence[AppConfig] | None = None, **kwargs: object) -> list[CheckMessage]:
     """With DEBUG off, SECRET_KEY must be set: the development default signs nothing safely."""
     if settings.DEBUG or not settings.SECRET_KEY.startswith(DEVELOPMENT_SECRET_KEY_PREFIX):
         return []
@@ -27,7 +29,7 @@ def secret_key_is_set(app_configs: object = None, **kwargs: object) -> list[Chec
 
 
 @register(deploy=True)
-def site_url_is_public(app_configs: object = None, **kwargs: object) -> list[CheckMessage]:
+def site_url_is_public(app_configs: Sequence[AppConfig] | None = None, **kwargs: object) -> list[CheckMessage]:
     """SITE_URL must be the address people reach the site at: every link in an email is built on it."""
     address = urlsplit(settings.SITE_URL)
     if address.scheme in ("http", "https") and (address.hostname or "") not in LOCAL_HOSTS:

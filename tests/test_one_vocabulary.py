@@ -53,7 +53,7 @@ def relation_sets(source: str) -> list[int]:
     for node in ast.walk(ast.parse(source)):
         elements = _collection(node)
         if elements and all(_is_relation(element) for element in elements):
-            lines.append(node.lineno)  # type: ignore[attr-defined]
+            lines.append(node.lineno)  # type: ignore[attr-defined]  # _collection returns only expression nodes
     return sorted(set(lines))
 
 

@@ -10,19 +10,20 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from candidates import access
-from candidates.models import Enrolment
+from candidates.models import Centre, Enrolment
+from units.rules import Spec
 from units.spec import spec_for
 
 from .. import reads
 
 
-def _claims(user: access.AnyUser, centre: object) -> list[tuple[Enrolment, reads.Eligibility]]:
+def _claims(user: access.AnyUser, centre: Centre) -> list[tuple[Enrolment, reads.Eligibility]]:
     enrolments = list(
         access.enrolments_visible_to(user).filter(centre=centre).exclude(status="withdrawn")
         .select_related("candidate", "qualification", "pathway", "assessor")
     )
     achieved = reads.achieved_units(e.pk for e in enrolments)
-    specs: dict[int, object] = {}
+    specs: dict[int, Spec] = {}
     rows = []
     for enrolment in enrolments:
         units = achieved.get(enrolment.pk, [])

@@ -37,8 +37,8 @@ def matrix(request: HttpRequest, pk: int) -> HttpResponse:
     for row in rows:
         for cell in row.cells:
             # Sign-off outranks the evidence counts: the cell says how far the item got.
-            cell.state = cell.status  # type: ignore[attr-defined]
+            cell.state = cell.status
             if cell.item.pk in signed:
                 cell.state = "countersigned" if row.unit.pk in countersigned_units else "signed_off"
-            cell.label, cell.symbol = shown[cell.state]  # type: ignore[attr-defined]
+            cell.label, cell.symbol = shown[cell.state]
     return render(request, "assessments/matrix.html", {"enrolment": enrolment, "rows": rows, "states": CELL_STATES})

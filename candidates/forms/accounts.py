@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.db.models import QuerySet
 
 from ..models import User
 
@@ -24,5 +25,5 @@ class InvitedPasswordResetForm(PasswordResetForm):
     invitation expired would otherwise have no way in.
     """
 
-    def get_users(self, email: str):  # type: ignore[override]
+    def get_users(self, email: str) -> QuerySet[User]:  # type: ignore[override]  # Django yields, we filter
         return User.objects.filter(email__iexact=email, is_active=True)

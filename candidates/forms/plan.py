@@ -7,6 +7,7 @@ group), so these forms only parse and validate what was posted.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 from django import forms
 
@@ -24,9 +25,9 @@ class SelfAssessmentForm(forms.Form):
     """One required fully / partly / not yet choice per unit of the qualification."""
 
     def __init__(
-        self, *args: object, unit_codes: Iterable[str], initial_coverage: Mapping[str, str], **kwargs: object
+        self, *args: Any, unit_codes: Iterable[str], initial_coverage: Mapping[str, str], **kwargs: Any
     ) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         self.unit_codes = list(unit_codes)
         for position, code in enumerate(self.unit_codes):
             self.fields[coverage_field_name(position)] = forms.ChoiceField(
@@ -46,8 +47,8 @@ class UnitChoiceForm(forms.Form):
 
     units = forms.MultipleChoiceField(required=False)
 
-    def __init__(self, *args: object, spec: Spec, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, spec: Spec, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.fields["units"].choices = [(unit.code, unit.code) for unit in spec.units]
         self.fields["units"].error_messages["invalid_choice"] = "%(value)s is not a unit of this qualification."
 

@@ -8,7 +8,8 @@ HTMX posts each change to the check URL and swaps in the rules panel only.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,7 +19,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from units.planner import Impossible
-from units.rules import Evaluation, Spec
+from units.rules import Evaluation, GroupSpec, Spec
 from units.spec import spec_for
 
 from .. import access
@@ -61,6 +62,14 @@ def self_assessment(request: HttpRequest, pk: int) -> HttpResponse:
 # --------------------------------------------------------------------------- unit choice
 
 
+@dataclass
+class GroupChoice:
+    """One group's units on the unit-choice page (`group` None: units outside any group)."""
+
+    group: GroupSpec | None
+    units: list[dict[str, Any]] = field(default_factory=list)
+
+
 @dataclass(frozen=True)
 class RuleLine:
     """One rule as the panel shows it: met or not, a word for it, and the engine's message."""
@@ -99,18 +108,16 @@ def _choice_page(
     chosen = set(plan_services.with_mandatory(spec, pathway, codes))
     mandatory = plan_services.mandatory_codes(spec, pathway)
     coverage = plan_services.coverage_by_unit(enrolment)
-    groups: dict[str | None, dict[str, object]] = {
-        g.code: {"group": g, "units": []} for g in spec.groups
-    }
-    groups[None] = {"group": None, "units": []}
+    groups: dict[str | None, GroupChoice] = {g.code: GroupChoice(g) for g in spec.groups}
+    groups[None] = GroupChoice(None)
     for position, unit in enumerate(spec.units):
-        groups[unit.group if unit.group in groups else None]["units"].append({  # type: ignore[union-attr]
+        groups[unit.group if unit.group in groups else None].units.append({
             "unit": unit, "position": position, "checked": unit.code in chosen,
             "mandatory": unit.code in mandatory,
             "coverage": Coverage(coverage[unit.code]).label if unit.code in coverage else "",
         })
     context = {
-        "enrolment": enrolment, "spec": spec, "groups": [g for g in groups.values() if g["units"]],
+        "enrolment": enrolment, "spec": spec, "groups": [g for g in groups.values() if g.units],
         "may_change": access.viewer_may(enrolment, Permission.PLAN), "value_word": _value_word(spec),
         "has_self_assessment": bool(coverage), **_panel(spec, enrolment, sorted(chosen)), **extra,
     }

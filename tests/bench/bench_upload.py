@@ -23,7 +23,13 @@ import sys
 import tempfile
 import time
 import tracemalloc
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from django.core.handlers.wsgi import WSGIHandler
+    from django.http import HttpRequest, JsonResponse
 
 FILE_SIZE = 200 * 1000 * 1000
 TARGET_MB = 20
@@ -34,7 +40,7 @@ ROOT = Path(__file__).resolve().parents[2]
 urlpatterns: list = []
 
 
-def upload_view(request):  # type: ignore[no-untyped-def]
+def upload_view(request: HttpRequest) -> JsonResponse:
     from django.http import JsonResponse
 
     from evidence.upload_handlers import refused_uploads
@@ -43,7 +49,10 @@ def upload_view(request):  # type: ignore[no-untyped-def]
     refusals = refused_uploads(request)
     if refusals:
         return JsonResponse({"refused": [r.messages[0] for r in refusals]}, status=400)
-    stored = store_upload(request.FILES["file"])
+    uploaded = request.FILES.get("file")
+    if uploaded is None:
+        return JsonResponse({"refused": ["no file"]}, status=400)
+    stored = store_upload(uploaded)
     return JsonResponse({"name": stored.name, "size": stored.size, "sha256": stored.sha256})
 
 
@@ -71,7 +80,7 @@ def write_multipart_wav(path: Path, *, size: int) -> str:
     return digest.hexdigest()
 
 
-def _post(handler, body: Path) -> dict:  # type: ignore[no-untyped-def]
+def _post(handler: WSGIHandler, body: Path) -> dict[str, Any]:
     with body.open("rb") as stream:
         environ = {
             "REQUEST_METHOD": "POST",
@@ -86,7 +95,13 @@ def _post(handler, body: Path) -> dict:  # type: ignore[no-untyped-def]
             "wsgi.errors": sys.stderr,
         }
         answer: list[bytes] = []
-        result = handler(environ, lambda status, headers: answer.append(status.encode()))
+
+        def start_response(status: str, headers: list[tuple[str, str]],
+                           exc_info: Any = None) -> Callable[[bytes], None]:
+            answer.append(status.encode())
+            return answer.append
+
+        result = handler(environ, start_response)
         payload = b"".join(result)
         result.close()
     if not answer or not answer[0].startswith(b"200"):

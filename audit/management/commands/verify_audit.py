@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from audit.trail import verify
 
@@ -16,7 +16,7 @@ class Command(BaseCommand):
         "Exit 0 when intact; exit 1 naming the first record altered, inserted or deleted."
     )
 
-    def add_arguments(self, parser) -> None:  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--head", type=Path, default=None, help="The exported head file (AUDIT_HEAD_PATH).")
 
     def handle(self, *args: Any, **options: Any) -> None:
