@@ -15,7 +15,7 @@ from candidates.models import Enrolment
 from .. import gate, services
 from ..forms import ActionPointForm
 from ..models import ActionPoint
-from .outcome import done, on_fields
+from .outcome import act, done, on_fields
 
 
 @login_required
@@ -59,5 +59,5 @@ def action_point_done(request: HttpRequest, pk: int, point_pk: int) -> HttpRespo
     """The candidate ticks an action point done."""
     enrolment = gate.enrolment(request, pk, Permission.ACT_AS_CANDIDATE)
     point = gate.action_point_in(enrolment, point_pk)
-    services.action_point_done(action_point=point, by=request.user)
-    return done(request, "assessments:action_points", pk=pk, success="Marked done. Well done.")
+    return act(request, lambda: services.action_point_done(action_point=point, by=request.user),
+               to="assessments:action_points", pk=pk, success="Marked done. Well done.")

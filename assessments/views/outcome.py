@@ -6,6 +6,8 @@ form, so what was typed stays and each error shows beside its field.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.forms import Form
@@ -26,6 +28,19 @@ def done(request: HttpRequest, to: str, *, success: str = "", error: ValidationE
     elif success:
         messages.success(request, success)
     return redirect(to, **kwargs)
+
+
+def act(request: HttpRequest, service: Callable[[], object], *, to: str, success: str,
+        **kwargs: object) -> HttpResponse:
+    """Run one service call, flash its ValidationError or `success`, and redirect to `to` (post/redirect/get).
+
+    The skeleton of every action with no form to re-render; the view still names its gate and its service.
+    """
+    try:
+        service()
+    except ValidationError as error:
+        return done(request, to, error=error, **kwargs)
+    return done(request, to, success=success, **kwargs)
 
 
 def form_error(form: Form) -> ValidationError:

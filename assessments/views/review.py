@@ -16,7 +16,7 @@ from evidence.reads import mappable_items
 from .. import gate, services
 from ..forms import FeedbackForm, MappingAddForm, ReferForm
 from ..models import Decision, FeedbackMessage
-from .outcome import done, flash_unshown, on_fields
+from .outcome import act, done, flash_unshown, on_fields
 
 
 @login_required
@@ -71,11 +71,9 @@ def mapping_accept(request: HttpRequest, pk: int, mapping_pk: int) -> HttpRespon
     """Accept one mapping."""
     enrolment = gate.enrolment(request, pk, Permission.JUDGE)
     mapping = gate.mapping_in(enrolment, mapping_pk)
-    try:
-        services.mapping_accept(mapping=mapping, by=request.user)
-    except ValidationError as error:
-        return _back(request, pk, mapping.version.item_id, error=error)
-    return _back(request, pk, mapping.version.item_id, success=f"Accepted for {mapping.assessable_item}.")
+    return act(request, lambda: services.mapping_accept(mapping=mapping, by=request.user),
+               to="assessments:review", pk=pk, evidence_pk=mapping.version.item_id,
+               success=f"Accepted for {mapping.assessable_item}.")
 
 
 @login_required
@@ -106,12 +104,10 @@ def mapping_add(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResponse
     form = MappingAddForm(request.POST, items=mappable_items(enrolment))
     if not form.is_valid():
         return _back(request, pk, evidence_pk, error=ValidationError("Choose an item to map this evidence to."))
-    try:
-        services.mapping_add(version=item.current_version, assessable_item=form.cleaned_data["item"],
-                             by=request.user)
-    except ValidationError as error:
-        return _back(request, pk, evidence_pk, error=error)
-    return _back(request, pk, evidence_pk, success=f"Mapped to {form.cleaned_data['item']}.")
+    chosen = form.cleaned_data["item"]
+    return act(request, lambda: services.mapping_add(version=item.current_version, assessable_item=chosen,
+                                                     by=request.user),
+               to="assessments:review", pk=pk, evidence_pk=evidence_pk, success=f"Mapped to {chosen}.")
 
 
 @login_required
@@ -120,11 +116,9 @@ def mapping_remove(request: HttpRequest, pk: int, mapping_pk: int) -> HttpRespon
     """Remove a claim nobody has judged yet."""
     enrolment = gate.enrolment(request, pk, Permission.JUDGE)
     mapping = gate.mapping_in(enrolment, mapping_pk)
-    try:
-        services.mapping_remove(mapping=mapping, by=request.user)
-    except ValidationError as error:
-        return _back(request, pk, mapping.version.item_id, error=error)
-    return _back(request, pk, mapping.version.item_id, success=f"Removed the mapping to {mapping.assessable_item}.")
+    return act(request, lambda: services.mapping_remove(mapping=mapping, by=request.user),
+               to="assessments:review", pk=pk, evidence_pk=mapping.version.item_id,
+               success=f"Removed the mapping to {mapping.assessable_item}.")
 
 
 @login_required

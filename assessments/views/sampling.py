@@ -12,7 +12,7 @@ from candidates.access import Permission
 
 from .. import gate, reads, services
 from ..forms import CountersignForm, IqaReferForm
-from .outcome import done, on_fields
+from .outcome import act, done, on_fields
 from .progress import progress_page
 
 
@@ -48,12 +48,9 @@ def unit_sample(request: HttpRequest, pk: int, sign_off_pk: int) -> HttpResponse
     """The IQA puts a unit sign-off in their sample; it is not achieved until countersigned."""
     enrolment = gate.enrolment(request, pk, Permission.QUALITY_ASSURE)
     sign_off = gate.unit_sign_off_in(enrolment, sign_off_pk)
-    try:
-        services.unit_sample(unit_sign_off=sign_off, by=request.user)
-    except ValidationError as error:
-        return done(request, "assessments:sampling", error=error)
-    return done(request, "assessments:sampling", success=f"Unit {sign_off.unit.code} for {enrolment.candidate} "
-                "is in your sample: countersign it or refer it back from the candidate's progress page.")
+    return act(request, lambda: services.unit_sample(unit_sign_off=sign_off, by=request.user),
+               to="assessments:sampling", success=f"Unit {sign_off.unit.code} for {enrolment.candidate} "
+               "is in your sample: countersign it or refer it back from the candidate's progress page.")
 
 
 @login_required

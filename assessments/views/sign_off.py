@@ -3,18 +3,13 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_POST
 
 from candidates.access import Permission
 
 from .. import gate, services
-from .outcome import done
-
-
-def _back(request: HttpRequest, pk: int, **outcome: object) -> HttpResponse:
-    return done(request, "assessments:progress", pk=pk, **outcome)
+from .outcome import act
 
 
 @login_required
@@ -23,11 +18,8 @@ def item_sign_off(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     """Sign one assessable item off; a second request gets "Already signed off by X at Y"."""
     enrolment = gate.enrolment(request, pk, Permission.JUDGE)
     item = gate.item_in(enrolment, item_pk)
-    try:
-        services.item_sign_off(enrolment=enrolment, assessable_item=item, by=request.user)
-    except ValidationError as error:
-        return _back(request, pk, error=error)
-    return _back(request, pk, success=f"{item} signed off.")
+    return act(request, lambda: services.item_sign_off(enrolment=enrolment, assessable_item=item, by=request.user),
+               to="assessments:progress", pk=pk, success=f"{item} signed off.")
 
 
 @login_required
@@ -36,11 +28,9 @@ def learner_declare(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse
     """The candidate confirms the evidence for a unit is their own work."""
     enrolment = gate.enrolment(request, pk, Permission.ACT_AS_CANDIDATE)
     unit = gate.unit_in(enrolment, unit_pk)
-    try:
-        services.learner_declare(enrolment=enrolment, unit=unit, by=request.user)
-    except ValidationError as error:
-        return _back(request, pk, error=error)
-    return _back(request, pk, success=f"Thank you: you declared the evidence for unit {unit.code} your own work.")
+    return act(request, lambda: services.learner_declare(enrolment=enrolment, unit=unit, by=request.user),
+               to="assessments:progress", pk=pk,
+               success=f"Thank you: you declared the evidence for unit {unit.code} your own work.")
 
 
 @login_required
@@ -49,8 +39,5 @@ def unit_sign_off(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse:
     """Sign a whole unit off with the assessor's declaration."""
     enrolment = gate.enrolment(request, pk, Permission.JUDGE)
     unit = gate.unit_in(enrolment, unit_pk)
-    try:
-        services.unit_sign_off(enrolment=enrolment, unit=unit, by=request.user)
-    except ValidationError as error:
-        return _back(request, pk, error=error)
-    return _back(request, pk, success=f"Unit {unit.code} signed off.")
+    return act(request, lambda: services.unit_sign_off(enrolment=enrolment, unit=unit, by=request.user),
+               to="assessments:progress", pk=pk, success=f"Unit {unit.code} signed off.")
