@@ -62,7 +62,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from .models import Centre, Enrolment, EnrolmentQuerySet, Role, User
+from .models import Centre, Enrolment, EnrolmentInvitation, EnrolmentQuerySet, Role, User
 
 
 class Relation(StrEnum):
@@ -252,3 +252,22 @@ def centre_for_admin(user: AnyUser, pk: int) -> Centre:
 def people_with_role(centre: Centre, kind: str) -> QuerySet[User]:
     """The active people holding role `kind` in `centre`, e.g. the assessors an enrolment may name."""
     return User.objects.filter(is_active=True, roles__centre=centre, roles__kind=kind).distinct()
+
+
+def invitation_for(user: AnyUser, token: str) -> EnrolmentInvitation:
+    """The enrolment invitation `token` if it is addressed to `user` (404 otherwise, whoever else asks).
+
+    Only the person invited answers it: not the centre that sent it, nor a superuser.
+    """
+    if not user.is_authenticated or not user.is_active:
+        raise Http404("No such invitation.")
+    invitation: EnrolmentInvitation = get_object_or_404(
+        EnrolmentInvitation.objects.select_related("centre", "qualification", "pathway", "assessor", "iqa"),
+        token=token, person=user,
+    )
+    return invitation
+
+
+def invitations_awaiting(centre: Centre) -> QuerySet[EnrolmentInvitation]:
+    """The invitations `centre` (obtained through `centre_for_admin`) sent that await the person's answer."""
+    return EnrolmentInvitation.objects.pending().filter(centre=centre).select_related("qualification", "assessor")

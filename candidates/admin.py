@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
-from .models import Centre, Enrolment, Reassignment, Role, SelfAssessment, UnitChoice, User
+from .models import Centre, Enrolment, EnrolmentInvitation, Reassignment, Role, SelfAssessment, UnitChoice, User
 
 
 class RoleInline(admin.TabularInline):
@@ -71,3 +71,13 @@ class UnitChoiceAdmin(admin.ModelAdmin):
 class SelfAssessmentAdmin(admin.ModelAdmin):
     list_display = ["enrolment", "unit", "coverage", "updated_at"]
     raw_id_fields = ["enrolment", "unit"]
+
+
+@admin.register(EnrolmentInvitation)
+class EnrolmentInvitationAdmin(admin.ModelAdmin):
+    list_display = ["email", "qualification", "centre", "status", "created", "answered_at"]
+    list_filter = ["status", "centre"]
+    search_fields = ["email"]
+    list_select_related = ["qualification", "centre"]
+    raw_id_fields = ["person", "qualification", "pathway", "assessor", "iqa", "invited_by", "enrolment"]
+    readonly_fields = ["token"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import date
 from typing import Any
 
@@ -9,6 +10,7 @@ from django.contrib.auth.models import AbstractUser, AnonymousUser, UserManager
 from django.db import models
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
 
 from units.models import Pathway, Qualification, Unit
 
@@ -219,6 +221,66 @@ class Enrolment(models.Model):
     def plan_is_draft(self) -> bool:
         """A saved plan that does not meet the rules of combination yet."""
         return self.plan_status == PlanStatus.DRAFT
+
+
+class InvitationStatus(models.TextChoices):
+    PENDING = "pending", _("Awaiting the person's acceptance")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+
+
+def _invitation_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class EnrolmentInvitationQuerySet(models.QuerySet["EnrolmentInvitation"]):
+    def pending(self) -> EnrolmentInvitationQuerySet:
+        """Invitations the person has neither accepted nor declined yet."""
+        return self.filter(status=InvitationStatus.PENDING)
+
+
+class EnrolmentInvitation(models.Model):
+    """An enrolment a centre proposes to a person who already has an account elsewhere.
+
+    Not an enrolment: nothing works on it (no evidence, judging, caseload or certification)
+    and the centre sees only the email it typed, until the person, signed in as themselves,
+    accepts; accepting creates the `Enrolment` (and the candidate role at the centre).
+    """
+
+    token = models.CharField(max_length=64, unique=True, default=_invitation_token, editable=False)
+    #: The address the centre typed: all the centre sees of the person until they accept.
+    email = models.EmailField()
+    person = models.ForeignKey(User, on_delete=models.CASCADE, related_name="enrolment_invitations")
+    centre = models.ForeignKey(Centre, on_delete=models.CASCADE, related_name="enrolment_invitations")
+    qualification = models.ForeignKey(Qualification, on_delete=models.PROTECT, related_name="+")
+    pathway = models.ForeignKey(Pathway, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    assessor = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    iqa = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    start_date = models.DateField()
+    planned_end_date = models.DateField()
+    uln = models.CharField(max_length=10, blank=True)
+    registration_number = models.CharField(max_length=64, blank=True)
+    invited_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=8, choices=InvitationStatus.choices, default=InvitationStatus.PENDING)
+    created = models.DateTimeField(auto_now_add=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    enrolment = models.OneToOneField(Enrolment, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="invitation")
+
+    objects = EnrolmentInvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "centre", "qualification"], condition=models.Q(status="pending"),
+                name="enrolment_invitation_one_pending",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        # The typed email, never the account's name: the audit trail and the centre's pages show this.
+        return f"{self.email} invited to {self.qualification}"
 
 
 class ReassignedField(models.TextChoices):

@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from .forms.accounts import InvitedPasswordResetForm, SignInForm
-from .views import accounts, centres, enrolment, plan
+from .views import accounts, centres, enrolment, invitations, plan
 
 app_name = "candidates"
 
@@ -43,8 +43,15 @@ enrolment_patterns = [
     path("units/save/", plan.unit_choice_save, name="unit_choice_save"),
 ]
 
+invitation_patterns = [
+    path("", invitations.invitation_detail, name="invitation_detail"),
+    path("accept/", invitations.invitation_accept, name="invitation_accept"),
+    path("decline/", invitations.invitation_decline, name="invitation_decline"),
+]
+
 urlpatterns = [
     path("centres/", centres.centre_list, name="centre_list"),
+    path("invitations/<str:token>/", include(invitation_patterns)),
     path("centres/<int:centre_pk>/", include(centre_patterns)),
     path("enrolments/<int:pk>/", include(enrolment_patterns)),
 ]

@@ -39,6 +39,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from assessments.services import action_point_set, question_ask, visit_plan
+from candidates.models import EnrolmentInvitation
 from tests.assessments.factories import items_of, signed_unit, submitted_evidence, unit_of
 from tests.evidence.evidence_factories import first_file, make_evidence
 from tests.exports.portfolio_factory import make_export
@@ -157,6 +158,27 @@ ACTION_POINT_PK = by_enrolment(lambda w, e: {"pk": e.pk, "point_pk": action_poin
     enrolment=e, by=e.assessor, text="Write the statement", due=timezone.localdate()).pk})
 
 
+
+
+def _invitation(w: SimpleNamespace, *, person: object, centre: object, assessor: object) -> dict:
+    invitation = EnrolmentInvitation.objects.create(
+        email=person.email, person=person, centre=centre, qualification=w.qualification, assessor=assessor,
+        start_date=timezone.localdate(), planned_end_date=timezone.localdate(), invited_by=w.platform_admin,
+    )
+    return {"token": invitation.token}
+
+
+#: An enrolment invitation: ``own`` is addressed to the candidate (Cara) by Southbank, where she holds no
+#: role; ``foreign`` to Stan Elsewhere by Northgate. Only the person addressed reads or answers it: not the
+#: centre that sent it, nor a superuser.
+INVITATION_TOKEN: dict[str, KwargsBuilder] = {
+    "own": lambda w: _invitation(w, person=w.candidate, centre=w.other_centre, assessor=w.stranger_assessor),
+    "foreign": lambda w: _invitation(w, person=w.stranger_candidate, centre=w.centre, assessor=w.assessor),
+}
+INVITEE_ONLY = _table(("own", "foreign"), lambda role, target: (
+    LOGIN if role == "anonymous" else OK if (role, target) == ("candidate", "own") else 404))
+
+
 @dataclass
 class Row:
     targets: dict[str, KwargsBuilder]
@@ -197,6 +219,10 @@ WALK: dict[str, Row] = {
     "candidates:enrolment_pause": Row(ENROLMENT_PK, post=enrolment_write(MANAGERS)),
     "candidates:enrolment_resume": Row(ENROLMENT_PK, post=enrolment_write(MANAGERS)),
     "candidates:enrolment_withdraw": Row(ENROLMENT_PK, post=enrolment_write(MANAGERS)),
+    # candidates: the invited person's answer (candidates/views/invitations.py)
+    "candidates:invitation_detail": Row(INVITATION_TOKEN, get=INVITEE_ONLY),
+    "candidates:invitation_accept": Row(INVITATION_TOKEN, post=INVITEE_ONLY),
+    "candidates:invitation_decline": Row(INVITATION_TOKEN, post=INVITEE_ONLY),
     # candidates: the first steps (candidates/views/plan.py). The self-assessment is the candidate's own;
     # the plan is changed by the candidate or their assessor (the stranger assessor assesses the foreign one).
     "candidates:self_assessment": Row(

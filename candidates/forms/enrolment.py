@@ -5,6 +5,7 @@ from __future__ import annotations
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext_lazy as _
 
 from units.models import Pathway, Qualification
 
@@ -36,7 +37,8 @@ class EnrolmentForm(forms.Form):
     """One candidate on one qualification version at a centre; the service checks the combination."""
 
     email = forms.EmailField(label="Candidate's email address",
-                             help_text="A new person gets an email inviting them to set a password.")
+                             help_text=_("A new person gets an email inviting them to set a password; someone who "
+                                         "has an account already is asked to accept the enrolment first."))
     first_name = forms.CharField(max_length=150)
     last_name = forms.CharField(max_length=150)
     qualification = QualificationChoiceField(queryset=Qualification.objects.none(), label="Qualification version")

@@ -20,9 +20,11 @@ from .enrolment import (
     send_invitation,
     withdraw,
 )
+from .invitation import accept_invitation, decline_invitation
 
 __all__ = [
     "CSV_COLUMNS", "CSV_MAX_BYTES", "CSV_MAX_ROWS", "BulkPreview", "BulkRow", "bulk_enrol",
     "check_rows", "enrol_candidate", "enrolment_problems", "invitation_link", "parse_enrolment_csv", "pause",
     "reassign", "resume", "send_invitation", "withdraw",
+    "accept_invitation", "decline_invitation",
 ]

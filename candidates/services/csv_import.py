@@ -17,6 +17,7 @@ from units.models import Pathway, Qualification
 from ..models import (
     Centre,
     Enrolment,
+    EnrolmentInvitation,
     User,
 )
 from .enrolment import enrol_candidate, enrolment_problems
@@ -232,8 +233,8 @@ def _parse_rows(centre: Centre, reader: Iterator[list[str]]) -> BulkPreview:
 
 
 @transaction.atomic
-def bulk_enrol(*, centre: Centre, by: User, rows: list[BulkRow]) -> list[Enrolment]:
-    """Enrol every row, all or nothing, in one transaction.
+def bulk_enrol(*, centre: Centre, by: User, rows: list[BulkRow]) -> list[Enrolment | EnrolmentInvitation]:
+    """Enrol every row, all or nothing, in one transaction (people known elsewhere are invited: enrol_candidate).
 
     The rows are checked again (the data may have changed since the preview). Raises
     ValidationError listing every problem by line; then nothing is saved.
@@ -243,7 +244,7 @@ def bulk_enrol(*, centre: Centre, by: User, rows: list[BulkRow]) -> list[Enrolme
         raise ValidationError(
             preview.problems + [f"Line {row.line}: {problem}" for row in preview.rows for problem in row.problems]
         )
-    enrolments = []
+    enrolments: list[Enrolment | EnrolmentInvitation] = []
     for row in preview.rows:
         try:
             enrolments.append(enrol_candidate(centre=centre, by=by, **row.resolved))

@@ -1,5 +1,9 @@
 """Writes on enrolments: enrol one candidate (with the invitation), reassign, pause, resume, withdraw.
 
+A person known only at other centres is not enrolled on the centre's say-so: `enrol_candidate`
+proposes the enrolment to them instead (services/invitation.py), and no message here tells a
+centre what another centre holds about them (their name, qualifications, a deactivated account).
+
 Every function is atomic, takes keyword arguments only and raises ``ValidationError``
 with a message a centre admin can act on; each appends its record to the audit trail
 in its own transaction. Invitation emails leave after commit.
@@ -26,6 +30,7 @@ from units.models import Pathway, Qualification
 from ..models import (
     Centre,
     Enrolment,
+    EnrolmentInvitation,
     EnrolmentStatus,
     ReassignedField,
     Reassignment,
@@ -33,6 +38,7 @@ from ..models import (
     RoleKind,
     User,
 )
+from .invitation import awaiting_message, invite, needs_consent, pending_at
 
 ULN_PATTERN = re.compile(r"^\d{10}$")
 
@@ -63,8 +69,8 @@ def enrolment_problems(
     """Everything wrong with an enrolment before it is made, by field name; empty when it may be made."""
     problems = Problems()
     email = email.strip().lower()
-    candidate = _candidate_problems(problems, email)
-    _qualification_problems(problems, email, candidate, qualification, pathway)
+    candidate = _candidate_problems(problems, centre, email)
+    _qualification_problems(problems, centre, email, candidate, qualification, pathway)
     _staff_problems(problems, centre, email, assessor, iqa)
     _date_problems(problems, start_date, planned_end_date)
     if uln and not ULN_PATTERN.match(uln):
@@ -72,8 +78,16 @@ def enrolment_problems(
     return dict(problems)
 
 
-def _candidate_problems(problems: Problems, email: str) -> User | None:
-    """The account `email` names, if any; what is wrong with the address or that account."""
+def _known_here(person: User, centre: Centre) -> bool:
+    return Role.objects.filter(user=person, centre=centre).exists()
+
+
+def _candidate_problems(problems: Problems, centre: Centre, email: str) -> User | None:
+    """The account `email` names, if any; what is wrong with the address or that account.
+
+    A deactivated account is named only to a centre where the person holds a role: to any
+    other, it looks like every account known elsewhere (the person is invited, see enrol_candidate).
+    """
     longest = User._meta.get_field("email").max_length
     try:
         validate_email(email)
@@ -83,12 +97,12 @@ def _candidate_problems(problems: Problems, email: str) -> User | None:
     if longest is not None and len(email) > longest:
         problems.add("email", f"The email address is {len(email)} characters long; at most {longest} can be stored.")
     candidate = User.objects.filter(email__iexact=email).first()
-    if candidate is not None and not candidate.is_active:
+    if candidate is not None and not candidate.is_active and _known_here(candidate, centre):
         problems.add("email", f"The account {email} is deactivated; reactivate it before enrolling.")
     return candidate
 
 
-def _qualification_problems(problems: Problems, email: str, candidate: User | None,
+def _qualification_problems(problems: Problems, centre: Centre, email: str, candidate: User | None,
                             qualification: Qualification | None, pathway: Pathway | None) -> None:
     if qualification is None:
         problems.add("qualification", "Choose the qualification version to enrol on.")
@@ -99,12 +113,15 @@ def _qualification_problems(problems: Problems, email: str, candidate: User | No
     elif pathway is None and qualification.pathways.exists():
         problems.add("pathway", f"{qualification} has pathways: choose the one the candidate follows.")
     if candidate is not None:
+        # Only this centre's enrolments are named: one elsewhere is the person's to tell (at acceptance).
         live = Enrolment.objects.filter(
-            candidate=candidate, qualification__code=qualification.code
+            candidate=candidate, centre=centre, qualification__code=qualification.code
         ).exclude(status=EnrolmentStatus.WITHDRAWN)
         if live.exists():
             problems.add("email", f"{email} is already enrolled on {qualification.title}; "
                                   "withdraw that enrolment first to enrol again.")
+        elif pending_at(centre=centre, email=email, qualification=qualification):
+            problems.add("email", awaiting_message(email, qualification))
 
 
 def _staff_problems(problems: Problems, centre: Centre, email: str, assessor: User | None, iqa: User | None) -> None:
@@ -163,10 +180,12 @@ def enrol_candidate(
     iqa: User | None = None,
     uln: str = "",
     registration_number: str = "",
-) -> Enrolment:
+) -> Enrolment | EnrolmentInvitation:
     """Enrol a candidate (created if new, with the candidate role at `centre`) on a qualification version.
 
-    A person without a password yet is emailed an invitation to set one, after commit.
+    A person without a password yet is emailed an invitation to set one, after commit. A person
+    with an account whom `centre` does not know (see `needs_consent`) is not enrolled: they are
+    asked to accept, and the pending `EnrolmentInvitation` is returned instead.
     Raises ValidationError (by field) and saves nothing when anything is wrong.
     """
     email = email.strip().lower()
@@ -175,7 +194,9 @@ def enrol_candidate(
         centre=centre, email=email, qualification=qualification, pathway=pathway, assessor=assessor, iqa=iqa,
         start_date=start_date, planned_end_date=planned_end_date, uln=uln,
     )
-    if not first_name.strip() and not User.objects.filter(email__iexact=email).exists():
+    existing = User.objects.filter(email__iexact=email).first()
+    # Asked of everyone this centre does not know, so that the question tells no account apart.
+    if not first_name.strip() and (existing is None or not _known_here(existing, centre)):
         problems.setdefault("first_name", []).append("Give the candidate's first name.")
     if problems:
         raise ValidationError(problems)
@@ -184,6 +205,12 @@ def enrol_candidate(
     candidate, created = User.objects.get_or_create(
         email=email, defaults={"first_name": first_name.strip(), "last_name": last_name.strip()}
     )
+    if not created and needs_consent(person=candidate, centre=centre, qualification=qualification):
+        return invite(
+            centre=centre, by=by, person=candidate, email=email, qualification=qualification, pathway=pathway,
+            assessor=assessor, iqa=iqa, start_date=start_date, planned_end_date=planned_end_date, uln=uln,
+            registration_number=registration_number.strip(),
+        )
     if created:
         candidate.set_unusable_password()
         candidate.save(update_fields=["password"])

@@ -14,11 +14,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from .. import access, services
 from ..forms.enrolment import EnrolmentForm, EnrolmentUploadForm
-from ..models import EnrolmentStatus, RoleKind
+from ..models import Enrolment, EnrolmentStatus, RoleKind
 
 BULK_SESSION_KEY = "bulk-enrolment-{centre}"
 
@@ -56,6 +58,7 @@ def enrolment_list(request: HttpRequest, centre_pk: int) -> HttpResponse:
     page = Paginator(enrolments, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "candidates/enrolment_list.html", {
         "centre": centre, "page": page, "statuses": EnrolmentStatus.choices, "assessors": assessors,
+        "awaiting": access.invitations_awaiting(centre),
         "filters": {"status": status, "assessor": assessor, "overdue": request.GET.get("overdue") == "1"},
     })
 
@@ -72,8 +75,14 @@ def enrolment_create(request: HttpRequest, centre_pk: int) -> HttpResponse:
             for name, field_messages in error.message_dict.items():
                 form.add_error(name if name in form.fields else None, field_messages)
         else:
-            messages.success(request, f"{enrolment.candidate} is enrolled on {enrolment.qualification}.")
-            return redirect("candidates:enrolment_detail", pk=enrolment.pk)
+            if isinstance(enrolment, Enrolment):
+                messages.success(request, f"{enrolment.candidate} is enrolled on {enrolment.qualification}.")
+                return redirect("candidates:enrolment_detail", pk=enrolment.pk)
+            # Someone known elsewhere: the centre sees only what it typed until they accept.
+            messages.success(request, _("%(email)s has an account already, so they were asked to accept the "
+                                        "enrolment on %(qualification)s; it starts when they do.") % {
+                "email": enrolment.email, "qualification": enrolment.qualification})
+            return redirect("candidates:enrolment_list", centre_pk=centre.pk)
     return render(request, "candidates/enrolment_form.html", {"centre": centre, "form": form})
 
 
@@ -123,5 +132,12 @@ def enrolment_upload_confirm(request: HttpRequest, centre_pk: int) -> HttpRespon
         messages.error(request, "Nothing was saved. " + " ".join(error.messages))
         return redirect("candidates:enrolment_upload", centre_pk=centre.pk)
     request.session.pop(BULK_SESSION_KEY.format(centre=centre.pk), None)
-    messages.success(request, f"{len(enrolments)} candidates enrolled.")
+    enrolled = sum(isinstance(made, Enrolment) for made in enrolments)
+    invited = len(enrolments) - enrolled
+    messages.success(request, f"{enrolled} candidates enrolled.")
+    if invited:
+        messages.info(request, ngettext(
+            "%(count)d person had an account already and was asked to accept; their enrolment starts when they do.",
+            "%(count)d people had an account already and were asked to accept; their enrolments start when they do.",
+            invited) % {"count": invited})
     return redirect("candidates:enrolment_list", centre_pk=centre.pk)

@@ -38,6 +38,7 @@ def test_enrol_creates_the_person_with_the_candidate_role_and_invites_them(
     with django_capture_on_commit_callbacks(execute=True):
         enrolment = services.enrol_candidate(**enrol_args)
     person = User.objects.get(email="new.person@example.org")
+    assert isinstance(enrolment, Enrolment)
     assert enrolment.candidate == person
     assert not person.has_usable_password()
     assert Role.objects.filter(user=person, centre=centre, kind=RoleKind.CANDIDATE).exists()
@@ -51,6 +52,7 @@ def test_enrol_an_existing_person_keeps_their_password_and_sends_no_invitation(
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         enrolment = services.enrol_candidate(**{**enrol_args, "email": other_candidate.email})
+    assert isinstance(enrolment, Enrolment)
     assert enrolment.candidate == other_candidate
     assert mail.outbox == []
 

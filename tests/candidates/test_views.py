@@ -96,7 +96,7 @@ def test_list_costs_the_same_queries_whatever_the_number_of_enrolments(
         person = User.objects.create_user(f"extra{number}@example.org", None, last_name=f"Extra {number}")
         Enrolment.objects.create(candidate=person, centre=centre, qualification=qualification, assessor=assessor,
                                  start_date=enrolment.start_date, planned_end_date=enrolment.planned_end_date)
-    # session, user, roles (nav), roles (gate), centre, assessors, count, page.
+    # session, user, roles (nav), roles (gate), centre, assessors, invitations awaiting acceptance, count, page.
     with django_assert_max_num_queries(9):
         response = as_admin.get(url("enrolment_list", centre_pk=centre.pk))
     assert response.text.count("Extra ") == 30
