@@ -43,6 +43,7 @@ from evidence.sniff import Kind, UploadRefused, sniff
 __all__ = [
     "StoredUpload",
     "UploadRefused",
+    "check_quota",
     "clean_filename",
     "discard",
     "discard_on_error",
@@ -72,6 +73,7 @@ class StoredUpload:
     kind: Kind
     preview_name: str | None
     location_removed: bool = False
+    preview_size: int = 0
     storage: Storage = field(default=default_storage, repr=False, compare=False)
 
     def discard(self) -> None:
@@ -153,7 +155,7 @@ def store_upload(
         if image and image.preview:
             with discard_on_error(stored):
                 preview_name = storage.save(f"{base}.preview.jpg", File(image.preview))
-            stored = dataclasses.replace(stored, preview_name=preview_name)
+            stored = dataclasses.replace(stored, preview_name=preview_name, preview_size=preview_size)
     finally:
         if image:
             image.close()
@@ -168,6 +170,16 @@ def too_big(filename: str, *, size: int | None, max_size: int) -> UploadRefused:
         f"this file is {shown} the {format_size(max_size)} limit for one file. "
         "Make it smaller (a video can be recorded at a lower resolution or split in parts) and upload it again.",
     )
+
+
+def check_quota(stored: StoredUpload, *, used_bytes: int, quota: int | None = None) -> None:
+    """Raise `UploadRefused` if storing `stored` (file and preview) on top of `used_bytes` passes the quota.
+
+    The services call it again under the candidate's row lock, with `used_bytes`
+    read there: the check in `store_upload` alone lets parallel uploads all pass.
+    """
+    quota = settings.EVIDENCE_QUOTA_PER_CANDIDATE if quota is None else quota
+    _check_quota(stored.original_name, size=stored.size + stored.preview_size, used_bytes=used_bytes, quota=quota)
 
 
 def _check_quota(filename: str, *, size: int, used_bytes: int, quota: int) -> None:
