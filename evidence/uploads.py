@@ -38,7 +38,9 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 
 from evidence.images import clean_image
+from evidence.serving import s3_object_headers
 from evidence.sniff import Kind, UploadRefused, sniff
+from evidence.storage import object_headers
 
 __all__ = [
     "StoredUpload",
@@ -48,6 +50,7 @@ __all__ = [
     "discard",
     "discard_on_error",
     "format_size",
+    "preview_name_for",
     "store_upload",
 ]
 
@@ -140,7 +143,8 @@ def store_upload(
         _check_quota(original_name, size=size + preview_size, used_bytes=used_bytes, quota=quota)
         base = f"evidence/{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
         # An untouched upload is passed as itself: FileSystemStorage then moves its temporary file.
-        name = storage.save(f"{base}.{file_type.extension}", content if content is uploaded else File(content))
+        with object_headers(s3_object_headers(mime=file_type.mime, original_name=original_name)):
+            name = storage.save(f"{base}.{file_type.extension}", content if content is uploaded else File(content))
         stored = StoredUpload(
             name=name,
             original_name=original_name,
@@ -153,13 +157,19 @@ def store_upload(
             storage=storage,
         )
         if image and image.preview:
-            with discard_on_error(stored):
+            preview_headers = s3_object_headers(mime="image/jpeg", original_name=preview_name_for(original_name))
+            with discard_on_error(stored), object_headers(preview_headers):
                 preview_name = storage.save(f"{base}.preview.jpg", File(image.preview))
             stored = dataclasses.replace(stored, preview_name=preview_name, preview_size=preview_size)
     finally:
         if image:
             image.close()
     return stored
+
+
+def preview_name_for(original_name: str) -> str:
+    """The name a photo's JPEG preview is shown and downloaded under: `IMG_1.heic` gives `IMG_1.jpg`."""
+    return f"{original_name.rsplit('.', 1)[0]}.jpg"
 
 
 def too_big(filename: str, *, size: int | None, max_size: int) -> UploadRefused:
