@@ -38,6 +38,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 
 from evidence.images import clean_image
+from evidence.pdf import check_pdf
 from evidence.serving import s3_object_headers
 from evidence.sniff import Kind, UploadRefused, sniff
 from evidence.storage import object_headers
@@ -117,9 +118,11 @@ def store_upload(
 ) -> StoredUpload:
     """Check, clean and store one uploaded file; return what was stored, or raise `UploadRefused`.
 
-    The content decides the type (see `evidence.sniff`); photos lose their GPS
-    data; `used_bytes` is what the candidate already stores, checked against
-    `quota` (default `EVIDENCE_QUOTA_PER_CANDIDATE`). `max_size` defaults to
+    The content decides the type (see `evidence.sniff`); PDFs with active
+    content are refused (`evidence.pdf`); photos lose their GPS data and
+    whatever follows the picture's end (`evidence.images`); `used_bytes` is
+    what the candidate already stores, checked against `quota` (default
+    `EVIDENCE_QUOTA_PER_CANDIDATE`). `max_size` defaults to
     `EVIDENCE_MAX_FILE_SIZE`, `max_pixels` to `EVIDENCE_MAX_IMAGE_PIXELS`. A
     refusal or error leaves nothing in storage.
     """
@@ -132,6 +135,8 @@ def store_upload(
         raise too_big(original_name, size=uploaded.size, max_size=max_size)
     uploaded.seek(0)
     file_type = sniff(uploaded, filename=original_name)
+    if file_type.kind == "pdf":
+        check_pdf(uploaded, filename=original_name)
     image = None
     content: BinaryIO = uploaded
     if file_type.kind == "image":

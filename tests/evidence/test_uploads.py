@@ -134,6 +134,7 @@ REFUSED = [
     ("page.html", g.HTML, "web page"),
     ("empty.txt", b"", "empty"),
     ("bomb.png", g.png_bomb(), "too many pixels"),
+    ("report.pdf", g.pdf(catalog=b"/OpenAction << /S /JavaScript /JS (app.alert(1)) >>"), "Print it to PDF again"),
 ]
 
 
