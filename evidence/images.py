@@ -7,6 +7,12 @@ orientation and every other tag stay exactly as the camera wrote them. PNG
 chunks whose text changed get their CRC recomputed. HEIC/HEIF photos also get
 a JPEG rendition for the browser preview (browsers other than Safari cannot
 show HEIC); that rendition is upright and carries no metadata at all.
+
+Whatever follows the image's own end (after PNG's IEND, JPEG's EOI, WebP's
+RIFF size, HEIC's last box) is cut off, again without re-encoding: such bytes
+are how a picture doubles as a web page (a polyglot), and how phones append
+further pictures with their own location data. A PNG or JPEG whose end is
+missing is refused as damaged.
 """
 
 from __future__ import annotations
@@ -87,7 +93,13 @@ def clean_image(src: BinaryIO, *, filename: str, file_type: FileType, max_pixels
     location data that could not be removed safely.
     """
     owned: list[IO[bytes]] = []
-    with open_image(src, filename=filename, file_type=file_type, max_pixels=max_pixels) as image:
+    src = _without_trailing_data(src, filename=filename, file_type=file_type, owned=owned)
+    try:
+        image = open_image(src, filename=filename, file_type=file_type, max_pixels=max_pixels)
+    except UploadRefused:
+        _close_all(owned)
+        raise
+    with image:
         width, height = image.size
         tiff = _tiff_block(image.info.get("exif"))
         xmp = _xmp_block(image)
@@ -125,6 +137,129 @@ def clean_image(src: BinaryIO, *, filename: str, file_type: FileType, max_pixels
     cleaned.seek(0)
     src.seek(0)
     return CleanImage(cleaned, True, width, height, preview, owned)
+
+
+def _without_trailing_data(src: BinaryIO, *, filename: str, file_type: FileType, owned: list[IO[bytes]]) -> BinaryIO:
+    """`src` itself if the image ends where the file does, else a temporary copy cut at the image's end.
+
+    Bytes after the end (PNG IEND, JPEG EOI, the RIFF size of WebP, the last
+    ISO box of HEIC) are no part of the picture; they could hide a web page or
+    another file (a polyglot), or more photos with their own location data.
+    """
+    try:
+        end = image_end(src, file_type.key)
+    except (ValueError, struct.error):
+        raise _damaged(filename, file_type) from None
+    src.seek(0, 2)
+    if end >= src.tell():
+        src.seek(0)
+        return src
+    trimmed = tempfile.TemporaryFile()
+    owned.append(trimmed)
+    src.seek(0)
+    remaining = end
+    while remaining and (piece := src.read(min(remaining, COPY_CHUNK))):
+        trimmed.write(piece)
+        remaining -= len(piece)
+    trimmed.flush()
+    trimmed.seek(0)
+    src.seek(0)
+    return trimmed
+
+
+def image_end(src: BinaryIO, key: str) -> int:
+    """The offset just past the image's last byte, by its own structure; ValueError if the end is missing."""
+    finders = {"png": _png_end, "jpeg": _jpeg_end, "webp": _webp_end, "heic": _iso_end, "heif": _iso_end}
+    try:
+        return finders[key](src)
+    finally:
+        src.seek(0)
+
+
+def _png_end(src: BinaryIO) -> int:
+    src.seek(8)
+    while len(header := src.read(8)) == 8:
+        length, chunk_type = struct.unpack(">I4s", header)
+        after = src.tell() + length + 4  # the data and its CRC
+        if chunk_type == b"IEND":
+            return after
+        src.seek(after)
+    raise ValueError("no IEND chunk")
+
+
+# Markers without a length: TEM and the restart markers RST0-RST7.
+_JPEG_STANDALONE = frozenset({0x01, *range(0xD0, 0xD8)})
+
+
+def _jpeg_end(src: BinaryIO) -> int:
+    src.seek(2)  # past SOI
+    while True:
+        marker = _jpeg_marker(src)
+        if marker == 0xD9:  # EOI
+            return src.tell()
+        if marker in _JPEG_STANDALONE:
+            continue
+        (length,) = struct.unpack(">H", src.read(2))
+        if length < 2:
+            raise ValueError("bad segment length")
+        src.seek(length - 2, 1)
+        if marker == 0xDA:  # SOS: entropy-coded data follows, up to the next real marker
+            _skip_entropy_coded_data(src)
+
+
+def _jpeg_marker(src: BinaryIO) -> int:
+    if src.read(1) != b"\xff":
+        raise ValueError("marker expected")
+    while (byte := src.read(1)) == b"\xff":
+        pass  # fill bytes
+    if not byte:
+        raise ValueError("no EOI marker")
+    return byte[0]
+
+
+def _skip_entropy_coded_data(src: BinaryIO) -> None:
+    """Leave `src` at the next marker: 0xFF followed by neither a stuffed 0x00, a restart marker nor fill."""
+    while chunk := src.read(COPY_CHUNK):
+        base = src.tell() - len(chunk)
+        at = chunk.find(b"\xff")
+        while at >= 0:
+            if at + 1 == len(chunk):
+                chunk += src.read(1)
+                if at + 1 == len(chunk):
+                    break
+            follower = chunk[at + 1]
+            if follower != 0xFF and follower != 0 and not 0xD0 <= follower <= 0xD7:
+                src.seek(base + at)
+                return
+            at = chunk.find(b"\xff", at + 1)
+    raise ValueError("no EOI marker")
+
+
+def _webp_end(src: BinaryIO) -> int:
+    src.seek(4)
+    (size,) = struct.unpack("<I", src.read(4))
+    return 8 + size + (size & 1)
+
+
+def _iso_end(src: BinaryIO) -> int:
+    """The end of the last whole top-level box (HEIC/HEIF): what follows is not part of the file's structure."""
+    src.seek(0, 2)
+    file_size = src.tell()
+    position = 0
+    while position + 8 <= file_size:
+        src.seek(position)
+        header = src.read(16)
+        (box_size,) = struct.unpack(">I", header[:4])
+        if box_size == 0:  # the last box runs to the end of the file
+            return file_size
+        if box_size == 1 and len(header) == 16:
+            (box_size,) = struct.unpack(">Q", header[8:16])
+        if box_size < 8 or position + box_size > file_size:
+            break
+        position += box_size
+    if position == 0:
+        raise ValueError("no whole box")
+    return position
 
 
 def open_image(src: BinaryIO, *, filename: str, file_type: FileType, max_pixels: int) -> Image.Image:

@@ -35,7 +35,7 @@ from evidence.models import (
 )
 from evidence.reads import mappable_items
 from evidence.signals import version_submitted
-from evidence.uploads import StoredUpload, discard_on_error, store_upload
+from evidence.uploads import StoredUpload, check_quota, discard_on_error, store_upload
 from portfolio_site.links import absolute_url
 from portfolio_site.mail import send_after_commit
 
@@ -166,9 +166,19 @@ def file_add(*, version: EvidenceVersion, uploaded: UploadedFile[bytes], by: Use
     return _attach(version=version, stored=stored, by=by)
 
 
+def _lock_candidate(version: EvidenceVersion) -> int:
+    """Lock the candidate's user row until commit, so their uploads are counted against the quota one at a time."""
+    candidate_id: int = Enrolment.objects.values_list("candidate_id", flat=True).get(pk=version.item.enrolment_id)
+    User.objects.select_for_update().filter(pk=candidate_id).values_list("pk", flat=True).get()
+    return candidate_id
+
+
 def _attach(*, version: EvidenceVersion, stored: StoredUpload, by: User) -> EvidenceFile:
-    # discard_on_error outside atomic(): a failed insert or a failed COMMIT both remove the stored bytes.
+    # discard_on_error outside atomic(): a refusal, a failed insert or a failed COMMIT all remove the stored bytes.
     with discard_on_error(stored), transaction.atomic():
+        candidate_id = _lock_candidate(version)
+        # Counted again under the lock: the check before storing saw only the files committed by then.
+        check_quota(stored, used_bytes=bytes_used_by(candidate_id))
         version = _locked_version(version)
         _require_draft(version)
         earlier = (

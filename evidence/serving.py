@@ -10,7 +10,14 @@
 Images, PDF, audio and video are shown inline (for the preview); anything else
 downloads as an attachment. Every response forbids content sniffing and
 scripts. On S3 the response is a redirect to a presigned URL valid for at most
-five minutes, with the content type and disposition forced on S3's side.
+five minutes, with the content type, disposition and caching forced on S3's
+side (the object itself was stored with the same three, see evidence.storage).
+
+S3 cannot add other headers to a presigned GET: the bucket's response carries
+no `X-Content-Type-Options: nosniff` and no Content-Security-Policy. What keeps
+that safe: only the INLINE_TYPES below are shown inline (types browsers never
+sniff as a web page), everything else is an attachment, and images are stored
+cut at their own end (evidence.images), so no page hides behind a picture.
 """
 
 from __future__ import annotations
@@ -46,6 +53,7 @@ FILE_CSP = "default-src 'none'; img-src 'self'; media-src 'self'; style-src 'uns
 # Chrome's PDF viewer refuses to run in a sandboxed document, so PDFs go without `sandbox`;
 # default-src 'none' still forbids scripts, and frame-ancestors lets our own pages embed the preview.
 PDF_CSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; object-src 'self'; frame-ancestors 'self'"
+CACHE_CONTROL = "private, no-store"
 PRESIGNED_URL_SECONDS = 300
 CHUNK_SIZE = 256 * 1024
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
@@ -69,7 +77,11 @@ def file_response(
     if isinstance(storage, S3Storage):
         url = storage.url(
             name,
-            parameters={"ResponseContentType": mime, "ResponseContentDisposition": disposition},
+            parameters={
+                "ResponseContentType": mime,
+                "ResponseContentDisposition": disposition,
+                "ResponseCacheControl": CACHE_CONTROL,
+            },
             expire=min(PRESIGNED_URL_SECONDS, storage.querystring_expire or PRESIGNED_URL_SECONDS),
         )
         response: HttpResponse | StreamingHttpResponse = HttpResponseRedirect(url)
@@ -94,6 +106,15 @@ def file_response(
     return response
 
 
+def s3_object_headers(*, mime: str, original_name: str) -> dict[str, str]:
+    """The S3 object parameters matching what `file_response` sends for this file (see evidence.storage)."""
+    return {
+        "ContentType": mime,
+        "ContentDisposition": content_disposition(original_name, inline=mime in INLINE_TYPES),
+        "CacheControl": CACHE_CONTROL,
+    }
+
+
 def content_disposition(original_name: str, *, inline: bool) -> str:
     """An RFC 6266 header value: an ASCII `filename` fallback and the exact name in `filename*`."""
     # Accents drop to their base letter (Müller -> Muller); any other character outside the safe set becomes "_".
@@ -108,7 +129,7 @@ def _secure(response: HttpResponse | StreamingHttpResponse, *, mime: str, inline
     # Set here, the site-wide CSP middleware leaves this header alone (it only fills a missing one).
     response["Content-Security-Policy"] = PDF_CSP if mime == "application/pdf" else FILE_CSP
     response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
+    response["Cache-Control"] = CACHE_CONTROL
     response["Referrer-Policy"] = "no-referrer"
     if inline:
         response["X-Frame-Options"] = "SAMEORIGIN"

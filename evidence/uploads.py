@@ -38,15 +38,20 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 
 from evidence.images import clean_image
+from evidence.pdf import check_pdf
+from evidence.serving import s3_object_headers
 from evidence.sniff import Kind, UploadRefused, sniff
+from evidence.storage import object_headers
 
 __all__ = [
     "StoredUpload",
     "UploadRefused",
+    "check_quota",
     "clean_filename",
     "discard",
     "discard_on_error",
     "format_size",
+    "preview_name_for",
     "store_upload",
 ]
 
@@ -72,6 +77,7 @@ class StoredUpload:
     kind: Kind
     preview_name: str | None
     location_removed: bool = False
+    preview_size: int = 0
     storage: Storage = field(default=default_storage, repr=False, compare=False)
 
     def discard(self) -> None:
@@ -112,9 +118,11 @@ def store_upload(
 ) -> StoredUpload:
     """Check, clean and store one uploaded file; return what was stored, or raise `UploadRefused`.
 
-    The content decides the type (see `evidence.sniff`); photos lose their GPS
-    data; `used_bytes` is what the candidate already stores, checked against
-    `quota` (default `EVIDENCE_QUOTA_PER_CANDIDATE`). `max_size` defaults to
+    The content decides the type (see `evidence.sniff`); PDFs with active
+    content are refused (`evidence.pdf`); photos lose their GPS data and
+    whatever follows the picture's end (`evidence.images`); `used_bytes` is
+    what the candidate already stores, checked against `quota` (default
+    `EVIDENCE_QUOTA_PER_CANDIDATE`). `max_size` defaults to
     `EVIDENCE_MAX_FILE_SIZE`, `max_pixels` to `EVIDENCE_MAX_IMAGE_PIXELS`. A
     refusal or error leaves nothing in storage.
     """
@@ -127,6 +135,8 @@ def store_upload(
         raise too_big(original_name, size=uploaded.size, max_size=max_size)
     uploaded.seek(0)
     file_type = sniff(uploaded, filename=original_name)
+    if file_type.kind == "pdf":
+        check_pdf(uploaded, filename=original_name)
     image = None
     content: BinaryIO = uploaded
     if file_type.kind == "image":
@@ -138,7 +148,8 @@ def store_upload(
         _check_quota(original_name, size=size + preview_size, used_bytes=used_bytes, quota=quota)
         base = f"evidence/{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
         # An untouched upload is passed as itself: FileSystemStorage then moves its temporary file.
-        name = storage.save(f"{base}.{file_type.extension}", content if content is uploaded else File(content))
+        with object_headers(s3_object_headers(mime=file_type.mime, original_name=original_name)):
+            name = storage.save(f"{base}.{file_type.extension}", content if content is uploaded else File(content))
         stored = StoredUpload(
             name=name,
             original_name=original_name,
@@ -151,13 +162,19 @@ def store_upload(
             storage=storage,
         )
         if image and image.preview:
-            with discard_on_error(stored):
+            preview_headers = s3_object_headers(mime="image/jpeg", original_name=preview_name_for(original_name))
+            with discard_on_error(stored), object_headers(preview_headers):
                 preview_name = storage.save(f"{base}.preview.jpg", File(image.preview))
-            stored = dataclasses.replace(stored, preview_name=preview_name)
+            stored = dataclasses.replace(stored, preview_name=preview_name, preview_size=preview_size)
     finally:
         if image:
             image.close()
     return stored
+
+
+def preview_name_for(original_name: str) -> str:
+    """The name a photo's JPEG preview is shown and downloaded under: `IMG_1.heic` gives `IMG_1.jpg`."""
+    return f"{original_name.rsplit('.', 1)[0]}.jpg"
 
 
 def too_big(filename: str, *, size: int | None, max_size: int) -> UploadRefused:
@@ -168,6 +185,16 @@ def too_big(filename: str, *, size: int | None, max_size: int) -> UploadRefused:
         f"this file is {shown} the {format_size(max_size)} limit for one file. "
         "Make it smaller (a video can be recorded at a lower resolution or split in parts) and upload it again.",
     )
+
+
+def check_quota(stored: StoredUpload, *, used_bytes: int, quota: int | None = None) -> None:
+    """Raise `UploadRefused` if storing `stored` (file and preview) on top of `used_bytes` passes the quota.
+
+    The services call it again under the candidate's row lock, with `used_bytes`
+    read there: the check in `store_upload` alone lets parallel uploads all pass.
+    """
+    quota = settings.EVIDENCE_QUOTA_PER_CANDIDATE if quota is None else quota
+    _check_quota(stored.original_name, size=stored.size + stored.preview_size, used_bytes=used_bytes, quota=quota)
 
 
 def _check_quota(filename: str, *, size: int, used_bytes: int, quota: int) -> None:

@@ -21,7 +21,7 @@ from evidence.forms import EvidenceCreateForm, EvidenceTextForm, LibraryFilterFo
 from evidence.models import EvidenceFile, EvidenceItem, VersionStatus
 from evidence.serving import file_response
 from evidence.upload_handlers import refused_uploads
-from evidence.uploads import UploadRefused
+from evidence.uploads import UploadRefused, preview_name_for
 
 PAGE_SIZE = 20
 
@@ -189,9 +189,8 @@ def file_preview(request: HttpRequest, pk: int) -> HttpResponse:
     """An image's browser-friendly rendition (a JPEG for HEIC photos), else the file itself."""
     evidence_file = access.file_for(request.user, pk)
     if evidence_file.preview_name:
-        stem = evidence_file.original_name.rsplit(".", 1)[0]
         return file_response(request=request, storage=default_storage, name=evidence_file.preview_name,
-                             mime="image/jpeg", original_name=f"{stem}.jpg")
+                             mime="image/jpeg", original_name=preview_name_for(evidence_file.original_name))
     return file_response(request=request, storage=default_storage, name=evidence_file.name,
                          mime=evidence_file.mime, original_name=evidence_file.original_name)
 

@@ -17,7 +17,8 @@ import pytest
 from django.core.files.storage import FileSystemStorage, Storage
 from django.core.files.uploadedfile import TemporaryUploadedFile
 from moto.server import ThreadedMotoServer
-from storages.backends.s3 import S3Storage
+
+from evidence.storage import EvidenceS3Storage
 
 S3_BUCKET = "evidence-tests"
 S3_CREDENTIALS = {"access_key": "testing", "secret_key": "testing", "region_name": "eu-west-2"}
@@ -46,9 +47,9 @@ def s3_endpoint() -> Iterator[str]:
     server.stop()
 
 
-def make_s3_storage(endpoint: str) -> S3Storage:
-    """An S3Storage configured as settings.py configures production, in a fresh folder of the test bucket."""
-    return S3Storage(
+def make_s3_storage(endpoint: str) -> EvidenceS3Storage:
+    """The S3 storage configured as settings.py configures production, in a fresh folder of the test bucket."""
+    return EvidenceS3Storage(
         bucket_name=S3_BUCKET,
         endpoint_url=endpoint,
         location=f"run-{uuid.uuid4().hex}",

@@ -73,12 +73,14 @@ def png_bomb(width: int = 30_000, height: int = 30_000) -> bytes:
     )
 
 
-def pdf() -> bytes:
-    """A minimal valid one-page PDF."""
+def pdf(*, catalog: bytes = b"", page: bytes = b"", extra: tuple[bytes, ...] = ()) -> bytes:
+    """A minimal valid one-page PDF; `catalog` and `page` add entries to those dictionaries, `extra` adds
+    objects numbered from 4 on (refer to them as `4 0 R`, ...)."""
     objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Catalog /Pages 2 0 R%s >>" % (b" " + catalog if catalog else b""),
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200]%s >>" % (b" " + page if page else b""),
+        *extra,
     ]
     out = io.BytesIO()
     out.write(b"%PDF-1.4\n")
@@ -91,6 +93,43 @@ def pdf() -> bytes:
     for offset in offsets:
         out.write(b"%010d 00000 n \n" % offset)
     out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
+    return out.getvalue()
+
+
+def pdf_compressed(*, catalog: bytes = b"", extra: tuple[bytes, ...] = ()) -> bytes:
+    """A PDF 1.5 whose catalog, pages and `extra` objects (numbered from 4) sit in a compressed object stream,
+    listed by a compressed cross-reference stream: their names never appear in the file's bytes."""
+    members = [
+        b"<< /Type /Catalog /Pages 2 0 R%s >>" % (b" " + catalog if catalog else b""),
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>",
+        *extra,
+    ]
+    header, body = b"", b""
+    for number, member in enumerate(members, start=1):
+        header += b"%d %d " % (number, len(body))
+        body += member + b"\n"
+    data = zlib.compress(header + body)
+    stream_number, xref_number = len(members) + 1, len(members) + 2
+    out = io.BytesIO()
+    out.write(b"%PDF-1.5\n")
+    stream_offset = out.tell()
+    out.write(
+        b"%d 0 obj\n<< /Type /ObjStm /N %d /First %d /Filter /FlateDecode /Length %d >>\nstream\n"
+        % (stream_number, len(members), len(header), len(data))
+        + data + b"\nendstream\nendobj\n"
+    )
+    xref_offset = out.tell()
+    rows = [struct.pack(">BIH", 0, 0, 65535)]
+    rows += [struct.pack(">BIH", 2, stream_number, index) for index in range(len(members))]
+    rows += [struct.pack(">BIH", 1, stream_offset, 0), struct.pack(">BIH", 1, xref_offset, 0)]
+    xref = zlib.compress(b"".join(rows))
+    out.write(
+        b"%d 0 obj\n<< /Type /XRef /Size %d /W [1 4 2] /Root 1 0 R /Filter /FlateDecode /Length %d >>\nstream\n"
+        % (xref_number, xref_number + 1, len(xref))
+        + xref + b"\nendstream\nendobj\n"
+    )
+    out.write(b"startxref\n%d\n%%%%EOF\n" % xref_offset)
     return out.getvalue()
 
 

@@ -128,3 +128,47 @@ def test_the_pixel_limit_does_not_leak_to_other_pillow_users() -> None:
         open_image(io.BytesIO(g.png_bomb()), filename="bomb.png", file_type=file_type("png"), max_pixels=1_000)
     open_image(io.BytesIO(g.photo("PNG")), filename="ok.png", file_type=file_type("png"), max_pixels=LIMIT).close()
     assert Image.MAX_IMAGE_PIXELS == before
+
+
+# ------------------------------------------------------- bytes after the image's end
+
+HTML_PAGE = b"<!doctype html><html><body><script>alert(document.domain)</script></body></html>"
+
+
+@pytest.mark.parametrize(("pil_format", "key"), FORMATS)
+@pytest.mark.parametrize("gps", [False, True], ids=["no-location", "location"])
+def test_bytes_after_the_image_end_are_cut_off(pil_format: str, key: str, gps: bool) -> None:
+    picture = g.photo(pil_format, gps=gps)
+    stored, _ = cleaned_bytes(picture + HTML_PAGE, key)
+    assert HTML_PAGE not in stored and b"<script" not in stored
+    assert len(stored) == len(picture)
+    with Image.open(io.BytesIO(picture)) as before, Image.open(io.BytesIO(stored)) as after:
+        assert before.tobytes() == after.tobytes()
+
+
+def test_progressive_jpeg_with_restart_markers_keeps_every_scan() -> None:
+    for options in ({"progressive": True}, {"restart_marker_blocks": 1}):
+        picture = g.photo("JPEG", gps=False, size=(640, 480), **options)
+        stored, _ = cleaned_bytes(picture + HTML_PAGE, "jpeg")
+        assert stored == picture
+
+
+def test_further_pictures_after_the_first_jpeg_end_go_with_their_location() -> None:
+    # A multi-picture JPEG (MPO): phones and stereo cameras append more JPEGs, each with its own Exif and GPS.
+    first = Image.linear_gradient("L").convert("RGB")
+    second = first.rotate(90)
+    out = io.BytesIO()
+    first.save(out, "MPO", save_all=True, append_images=[second], exif=g.exif_bytes(gps=False))
+    mpo = out.getvalue() + g.photo("JPEG", gps=True)
+    stored, _ = cleaned_bytes(mpo, "jpeg")
+    assert g.GPS_DATE in mpo and g.GPS_DATE not in stored
+    assert stored.count(b"\xff\xd9") >= 1 and stored.endswith(b"\xff\xd9")
+    with Image.open(io.BytesIO(stored)) as kept:
+        kept.load()
+
+
+@pytest.mark.parametrize(("pil_format", "key", "cut"), [("JPEG", "jpeg", 2), ("PNG", "png", 12)])
+def test_image_without_its_end_marker_is_refused_as_damaged(pil_format: str, key: str, cut: int) -> None:
+    truncated = g.photo(pil_format, gps=False)[:-cut]
+    with pytest.raises(UploadRefused, match="damaged"):
+        cleaned_bytes(truncated + HTML_PAGE, key)

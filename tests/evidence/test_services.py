@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 
 from evidence import services
 from evidence.models import EvidenceFile, EvidenceKind, Mapping, MappingStatus, VersionStatus
-from evidence.uploads import UploadRefused
+from evidence.uploads import UploadRefused, store_upload
 from tests.evidence import generated
 from tests.evidence.evidence_factories import DAY, make_evidence, pdf_upload, png_upload
 from units.models import AssessableItem
@@ -308,3 +308,16 @@ def test_a_recorded_discussion_needs_its_recording(enrolment):
     services.file_add(version=item.current_version, uploaded=SimpleUploadedFile("talk.wav", generated.wav()),
                       by=enrolment.candidate)
     assert _submit(item).status == VersionStatus.SUBMITTED
+
+
+def test_the_quota_is_counted_again_when_the_file_is_attached(enrolment, settings, stored_names, private_storage):
+    # An upload checked while the allowance was free, attached after another upload took it.
+    first, second = make_evidence(enrolment, with_file=False), make_evidence(enrolment, with_file=False)
+    settings.EVIDENCE_QUOTA_PER_CANDIDATE = len(generated.pdf()) + 100
+    late = store_upload(pdf_upload("late.pdf"), storage=default_storage, used_bytes=0)
+    services.file_add(version=first.current_version, uploaded=pdf_upload(), by=enrolment.candidate)
+
+    with pytest.raises(UploadRefused, match="late.pdf: .*storage allowance"):
+        services._attach(version=second.current_version, stored=late, by=enrolment.candidate)
+    assert not second.current_version.files.exists()
+    assert len(stored_names(default_storage)) == 1  # the late upload's bytes were deleted

@@ -135,6 +135,19 @@ def test_s3_presigned_url_serves_the_bytes_with_the_forced_headers(s3_endpoint) 
         assert fetched.read() == content
         assert fetched.headers["Content-Type"] == "image/jpeg"
         assert fetched.headers["Content-Disposition"].startswith("inline;")
+        assert fetched.headers["Cache-Control"] == "private, no-store"
+
+
+def test_s3_presigned_url_serves_anything_else_as_an_attachment_whatever_the_object_says(s3_endpoint) -> None:
+    storage = make_s3_storage(s3_endpoint)
+    # An object stored by other means, with a type a browser would render: the URL's overrides win.
+    name = storage.save("evidence/2026/05/0123456789abcdef0123456789abcdef.txt", ContentFile(g.HTML))
+    response = file_response(storage=storage, name=name, mime="text/plain", original_name="notes.txt")
+
+    with urllib.request.urlopen(response["Location"], timeout=10) as fetched:  # noqa: S310 - the local moto server
+        assert fetched.headers["Content-Type"] == "text/plain"
+        assert fetched.headers["Content-Disposition"] == content_disposition("notes.txt", inline=False)
+        assert fetched.headers["Cache-Control"] == "private, no-store"
 
 
 # ------------------------------------------------------- through the middleware stack

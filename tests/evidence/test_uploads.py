@@ -6,6 +6,7 @@ import hashlib
 import io
 import json
 import re
+import urllib.request
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
@@ -17,9 +18,11 @@ from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
 from PIL import Image
 
+from evidence.serving import content_disposition
 from evidence.upload_handlers import refused_uploads
 from evidence.uploads import StoredUpload, UploadRefused, clean_filename, discard_on_error, format_size, store_upload
 from tests.evidence import generated as g
+from tests.evidence.conftest import make_s3_storage
 
 NAME_PATTERN = re.compile(r"^evidence/\d{4}/\d{2}/[0-9a-f]{32}\.[a-z0-9]+$")
 
@@ -78,6 +81,51 @@ def test_heic_is_stored_with_a_jpeg_preview_beside_it(storage, upload, stored_na
     assert stored_names(storage) == sorted([stored.name, stored.preview_name])
 
 
+def test_png_with_a_web_page_after_its_end_is_stored_without_it(storage, upload) -> None:
+    picture = g.photo("PNG", gps=False)
+    stored = store_upload(upload("screen.png", picture + g.HTML), storage=storage)
+
+    kept = read(storage, stored.name)
+    assert kept == picture and g.HTML not in kept
+    assert (stored.size, stored.sha256) == (len(picture), hashlib.sha256(picture).hexdigest())
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "mime", "disposition"),
+    [
+        ("site visit.png", g.photo("PNG", gps=False), "image/png", "inline"),
+        ("report.pdf", g.pdf(), "application/pdf", "inline"),
+        ("account.txt", g.TEXT, "text/plain", "attachment"),
+        ("statement.docx", g.office("docx"), "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+         "attachment"),
+    ],
+)
+def test_s3_object_is_stored_with_the_type_and_disposition_it_is_served_with(
+    s3_endpoint, upload, name, content, mime, disposition
+) -> None:
+    storage = make_s3_storage(s3_endpoint)
+    uploaded = upload(name, content)
+    uploaded.content_type = "text/html"  # what the browser claimed: never the object's type
+    stored = store_upload(uploaded, storage=storage)
+
+    # A presigned URL without response overrides: S3 answers with the object's own headers.
+    with urllib.request.urlopen(storage.url(stored.name), timeout=10) as fetched:  # noqa: S310 - local moto server
+        assert fetched.headers["Content-Type"] == mime
+        assert fetched.headers["Content-Disposition"] == content_disposition(name, inline=disposition == "inline")
+        assert fetched.headers["Cache-Control"] == "private, no-store"
+
+
+def test_s3_heic_preview_is_stored_as_an_inline_jpeg(s3_endpoint, upload) -> None:
+    storage = make_s3_storage(s3_endpoint)
+    stored = store_upload(upload("IMG_0042.heic", g.photo("HEIF")), storage=storage)
+    with urllib.request.urlopen(storage.url(stored.name), timeout=10) as fetched:  # noqa: S310 - local moto server
+        assert fetched.headers["Content-Type"] == "image/heic"
+        assert fetched.headers["Content-Disposition"].startswith('attachment; filename="IMG_0042.heic"')
+    with urllib.request.urlopen(storage.url(stored.preview_name), timeout=10) as fetched:  # noqa: S310
+        assert fetched.headers["Content-Type"] == "image/jpeg"
+        assert fetched.headers["Content-Disposition"].startswith('inline; filename="IMG_0042.jpg"')
+
+
 REFUSED = [
     ("holiday.docx", g.plain_zip(), "plain ZIP archive, not a Word document"),
     ("photo.pdf", g.photo("PNG"), "not a PDF document"),
@@ -86,6 +134,7 @@ REFUSED = [
     ("page.html", g.HTML, "web page"),
     ("empty.txt", b"", "empty"),
     ("bomb.png", g.png_bomb(), "too many pixels"),
+    ("report.pdf", g.pdf(catalog=b"/OpenAction << /S /JavaScript /JS (app.alert(1)) >>"), "Print it to PDF again"),
 ]
 
 

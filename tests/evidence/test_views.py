@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+import urllib.request
 import uuid
 
 import pytest
@@ -34,7 +35,7 @@ def site_storage(request, settings, tmp_path):
         }}
     else:
         settings.STORAGES = {**settings.STORAGES, "default": {
-            "BACKEND": "storages.backends.s3.S3Storage",
+            "BACKEND": "evidence.storage.EvidenceS3Storage",
             "OPTIONS": {
                 "bucket_name": S3_BUCKET, "endpoint_url": request.getfixturevalue("s3_endpoint"),
                 "location": f"run-{uuid.uuid4().hex}", "default_acl": "private", "querystring_auth": True,
@@ -212,6 +213,22 @@ def test_an_image_is_served_inline_with_nosniff_to_the_assessor(client, assessor
         assert response.status_code == 200
         assert response["Content-Disposition"].startswith("inline")
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_a_png_hiding_a_web_page_is_stored_and_served_without_it(client, assessor, enrolment, site_storage):
+    picture = generated.photo("PNG", gps=False)
+    item = make_evidence(enrolment, with_file=False)
+    services.file_add(version=item.current_version, uploaded=SimpleUploadedFile("site.png", picture + generated.HTML),
+                      by=enrolment.candidate)
+    client.force_login(assessor)
+    response = client.get(reverse("evidence:file_download", kwargs={"pk": item.current_version.files.get().pk}))
+    if isinstance(site_storage, S3Storage):
+        with urllib.request.urlopen(response["Location"], timeout=10) as fetched:  # noqa: S310 - local moto server
+            served, headers = fetched.read(), fetched.headers
+    else:
+        served, headers = b"".join(response.streaming_content), response
+    assert served == picture and generated.HTML not in served
+    assert headers["Content-Type"] == "image/png" and headers["Content-Disposition"].startswith("inline;")
 
 
 def test_a_stranger_gets_404_for_a_file(client, stranger_assessor, enrolment, site_storage):
