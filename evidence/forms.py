@@ -7,10 +7,14 @@ from collections.abc import Iterable
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from evidence.models import ASSESSOR_KINDS, EvidenceKind
 from evidence.reads import LIBRARY_STATUSES
 from units.models import AssessableItem, Unit
+
+#: The largest id a row can have (BigAutoField): a larger number reaches the database as an overflow.
+MAX_ID = 2**63 - 1
 
 KIND_HELP = {
     EvidenceKind.WORK_PRODUCT: "Something you produced at work: an email, a report, a document, a photo of work done.",
@@ -74,11 +78,20 @@ class EvidenceCreateForm(EvidenceTextForm):
 class MappingForm(forms.Form):
     """The assessable items a version claims, as checkboxes (the template draws the tree)."""
 
-    items = forms.TypedMultipleChoiceField(coerce=int, required=False, widget=forms.CheckboxSelectMultiple)
+    items = forms.TypedMultipleChoiceField(
+        coerce=int, required=False, widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": _("Tick only the items listed on this page (“%(value)s” is not one of "
+                                            "them), then save the mapping again.")},
+    )
 
     def __init__(self, *args: object, items: Iterable[AssessableItem], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.fields["items"].choices = [(item.pk, str(item.pk)) for item in items]
+
+    def ticked(self) -> set[int]:
+        """The listed items ticked, as submitted (valid or not) or as saved: what the page shows ticked."""
+        values = {str(value) for value in self["items"].value() or []}
+        return {pk for pk, _label in self.fields["items"].choices if str(pk) in values}
 
 
 class LibraryFilterForm(forms.Form):
@@ -92,7 +105,7 @@ class LibraryFilterForm(forms.Form):
         required=False, coerce=int, empty_value=None, label="Unit", widget=forms.Select(attrs={"class": "form-select"})
     )
     status = forms.ChoiceField(required=False, label="Status", widget=forms.Select(attrs={"class": "form-select"}))
-    item = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    item = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID, widget=forms.HiddenInput)
 
     def __init__(self, *args: object, units: Iterable[Unit], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)

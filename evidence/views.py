@@ -212,11 +212,10 @@ def mapping(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Mapping saved.")
             return _detail(item)
-    chosen = set(form["items"].value() or [])
     return render(request, "evidence/mapping.html", {
         "item": item, "version": version, "enrolment": item.enrolment, "form": form,
-        "units": [(unit, reads.unit_tree(unit)) for unit in units], "chosen": {int(v) for v in chosen},
-    })
+        "units": [(unit, reads.unit_tree(unit)) for unit in units], "chosen": form.ticked(),
+    }, status=400 if form.errors else 200)
 
 
 @login_required

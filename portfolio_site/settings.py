@@ -29,6 +29,8 @@ DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env.str("SECRET_KEY", default="insecure-development-key-change-me-" + "x" * 20)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# A refused form gets the site's page saying what to do next (templates/403_csrf.html), not Django's bare one.
+CSRF_FAILURE_VIEW = "portfolio_site.views.csrf_failure"
 
 INSTALLED_APPS = [
     "portfolio_site.apps.PortfolioAdminConfig",

@@ -25,3 +25,8 @@ def home(request: HttpRequest) -> HttpResponse:
     for enrolment in [*enrolments.own, *enrolments.others]:
         enrolment.links = {name: path.replace(str(PK_MARK), str(enrolment.pk)) for name, path in patterns.items()}
     return render(request, "home.html", {"own": enrolments.own, "others": enrolments.others})
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form refused by the CSRF check (CSRF_FAILURE_VIEW): the site's page saying what to do next, status 403."""
+    return render(request, "403_csrf.html", status=403)

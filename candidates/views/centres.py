@@ -26,6 +26,8 @@ BULK_SESSION_KEY = "bulk-enrolment-{centre}"
 
 
 PAGE_SIZE = 50
+#: The largest id a row can have (BigAutoField): a larger number reaches the database as an overflow.
+MAX_ID = 2**63 - 1
 
 
 @login_required
@@ -51,7 +53,7 @@ def enrolment_list(request: HttpRequest, centre_pk: int) -> HttpResponse:
         enrolments = enrolments.filter(status=status)
     assessors = access.people_with_role(centre, RoleKind.ASSESSOR)
     assessor = request.GET.get("assessor", "")
-    if assessor.isdigit():
+    if assessor.isdecimal() and int(assessor) <= MAX_ID:  # else ignored, as an unknown status is
         enrolments = enrolments.filter(assessor_id=int(assessor))
     if request.GET.get("overdue") == "1":
         enrolments = enrolments.overdue()

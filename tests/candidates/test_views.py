@@ -79,6 +79,13 @@ def test_list_filters_by_assessor_and_status(as_admin, centre, enrolment, other_
     assert "Olga Other" in paused and "Cara Candidate" not in paused
 
 
+@pytest.mark.parametrize("junk", ["99999999999999999999999999999", "²", "abc", "-1"])
+def test_list_ignores_an_assessor_that_is_no_id(as_admin, centre, enrolment, other_enrolment, junk) -> None:
+    response = as_admin.get(url("enrolment_list", centre_pk=centre.pk), {"assessor": junk})
+    assert response.status_code == 200
+    assert "Cara Candidate" in response.text and "Olga Other" in response.text
+
+
 def test_list_flags_past_planned_end_in_words(as_admin, centre, enrolment, other_enrolment) -> None:
     Enrolment.objects.filter(pk=enrolment.pk).update(
         start_date=datetime.date(2020, 1, 1), planned_end_date=datetime.date(2021, 1, 1)

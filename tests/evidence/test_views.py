@@ -302,6 +302,17 @@ def test_mapping_is_saved_from_the_checkboxes(cara, enrolment):
     assert set(Mapping.objects.values_list("assessable_item_id", flat=True)) == {i.pk for i in chosen}
 
 
+def test_mapping_an_item_not_listed_keeps_the_ticks_and_says_why_on_the_field(cara, enrolment):
+    item = make_evidence(enrolment)
+    ticked = AssessableItem.objects.filter(unit__qualification=enrolment.qualification).first()
+    response = cara.post(reverse("evidence:mapping", kwargs={"pk": item.pk}), {"items": [ticked.pk, "abc"]})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Tick only the items listed on this page" in page and 'data-testid="items-errors"' in page
+    assert re.search(rf'value="{ticked.pk}" id="item-{ticked.pk}" checked', page)
+    assert not Mapping.objects.exists()
+
+
 def test_the_assessor_maps_submitted_evidence_from_the_page(client, assessor, enrolment):
     item = make_evidence(enrolment)
     services.version_submit(version=item.current_version, by=enrolment.candidate)
@@ -363,6 +374,14 @@ def test_the_library_filters_by_unit_kind_status_and_text(cara, enrolment):
     mapped_to_b3 = set(Mapping.objects.filter(assessable_item__unit=unit_b3).values_list("version__title", flat=True))
     assert titles(unit=unit_b3.pk) == mapped_to_b3 and mapped_to_b3
     assert titles(status="unmapped") == {"About the phone queue"}
+
+
+@pytest.mark.parametrize("junk", ["99999999999999999999999999999", "-1", "abc"])
+def test_the_library_ignores_an_item_filter_that_is_no_id(cara, enrolment, junk):
+    _fill(enrolment, 2)
+    response = cara.get(reverse("evidence:library", kwargs={"pk": enrolment.pk}), {"item": junk})
+    assert response.status_code == 200
+    assert len(response.context["page"].object_list) == 2
 
 
 def test_the_library_filters_by_referred_mappings(cara, enrolment):
