@@ -32,6 +32,7 @@ check-migrations: install
 
 check-deploy: install
 	env -u DJANGO_ALLOW_ASYNC_UNSAFE -u SECURE_SSL_REDIRECT DEBUG=false ALLOWED_HOSTS=portfolio.example.org \
+		SITE_URL=https://portfolio.example.org \
 		SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))')" \
 		$(PY) manage.py check --deploy --fail-level WARNING
 
