@@ -37,8 +37,8 @@ judge              accept or refer mappings, sign items and units off,   assesso
 quality_assure     sample, countersign or refer back a unit sign-off     iqa, platform_admin
 talk               post feedback on evidence, reply to questions         candidate, assessor, iqa, centre_admin,
                                                                          platform_admin
-manage             reassign, pause, resume, withdraw; a centre's         centre_admin, platform_admin
-                   enrolments
+manage             reassign, pause, resume, withdraw, complete; a        centre_admin, platform_admin
+                   centre's enrolments
 read_sampling      the IQA sampling page (a role held in any centre)     iqa, centre_admin, eqa, platform_admin
 keep_caseload      the caseload and review queue (a role held in any     assessor
                    centre)
@@ -233,7 +233,7 @@ def enrolment_for(user: AnyUser, pk: int, *, need: Permission = Permission.READ)
 
 
 def may_manage(user: AnyUser, enrolment: Enrolment) -> bool:
-    """Whether `user` may reassign, pause, resume or withdraw `enrolment` (its centre's admin, or a superuser)."""
+    """Whether `user` is who manages `enrolment` (its centre's admin, or a superuser), whatever its status."""
     return may(relations_to(user, enrolment), Permission.MANAGE)
 
 
