@@ -25,6 +25,7 @@ from evidence.models import EvidenceItem, Mapping, MappingStatus, VersionStatus
 from evidence.reads import mapping_counts, units_for
 from units.models import AssessableItem, Unit
 from units.rules import Spec
+from units.spec import spec_for
 
 from .models import (
     ActionPoint,
@@ -318,6 +319,12 @@ def eligibility(enrolment: Enrolment, achieved: list[str], spec: Spec) -> Eligib
     if isinstance(result, Impossible):
         return Eligibility(achieved=tuple(achieved), full=False, reasons=result.reasons)
     return Eligibility(achieved=tuple(achieved), full=True, combination=result.units)
+
+
+def eligibility_of(enrolment: Enrolment) -> Eligibility:
+    """What one enrolment's achieved units earn now: one query, and the spec's when a unit is achieved."""
+    achieved = achieved_units([enrolment.pk]).get(enrolment.pk, [])
+    return eligibility(enrolment, achieved, spec_for(enrolment.qualification) if achieved else None)
 
 
 # --------------------------------------------------------------------------- IQA sampling

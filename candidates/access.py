@@ -37,8 +37,8 @@ judge              accept or refer mappings, sign items and units off,   assesso
 quality_assure     sample, countersign or refer back a unit sign-off     iqa, platform_admin
 talk               post feedback on evidence, reply to questions         candidate, assessor, iqa, centre_admin,
                                                                          platform_admin
-manage             reassign, pause, resume, withdraw; a centre's         centre_admin, platform_admin
-                   enrolments
+manage             reassign, pause, resume, withdraw, complete; a        centre_admin, platform_admin
+                   centre's enrolments
 read_sampling      the IQA sampling page (a role held in any centre)     iqa, centre_admin, eqa, platform_admin
 keep_caseload      the caseload and review queue (a role held in any     assessor
                    centre)
@@ -47,6 +47,12 @@ keep_caseload      the caseload and review queue (a role held in any     assesso
 The last two span enrolments, so they are asked of the roles a person holds in any
 centre (`holds_anywhere`), each role standing for the relation of the same name and
 a superuser for ``platform_admin``.
+
+A *frozen* enrolment (paused, withdrawn or completed) is read-only for everyone: every
+permission but the reading ones (``READ_ONLY_PERMISSIONS``; asking for an export is a read)
+is refused with 403 and a message saying why (`open_for`), and ``viewer_may`` says False
+for them. Managing stays open on a paused enrolment, so that the centre can resume or
+withdraw it; a withdrawn or completed one is read-only for good.
 """
 
 from __future__ import annotations
@@ -62,7 +68,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from .models import Centre, Enrolment, EnrolmentInvitation, EnrolmentQuerySet, Role, User
+from .models import Centre, Enrolment, EnrolmentInvitation, EnrolmentQuerySet, EnrolmentStatus, Role, User
 
 
 class Relation(StrEnum):
@@ -116,12 +122,23 @@ GRANTS: Mapping[Permission, frozenset[Relation]] = MappingProxyType({
     Permission.KEEP_CASELOAD: frozenset({Relation.ASSESSOR}),
 })
 
+#: The permissions that only read: held on a frozen enrolment as on an active one.
+READ_ONLY_PERMISSIONS = frozenset({Permission.READ, Permission.READ_SAMPLING, Permission.KEEP_CASELOAD})
+
 AnyUser = User | AnonymousUser
 
 
 def may(relations: AbstractSet[str], need: Permission) -> bool:
     """Whether someone standing to an enrolment through `relations` holds permission `need`."""
     return not GRANTS[need].isdisjoint(relations)
+
+
+def open_for(enrolment: Enrolment, need: Permission) -> bool:
+    """Whether the status of `enrolment` lets anyone exercise `need`: reading always, managing while it is
+    active or paused (to resume or withdraw it), every other permission only while it is active."""
+    if need in READ_ONLY_PERMISSIONS or not enrolment.is_frozen:
+        return True
+    return need is Permission.MANAGE and enrolment.status == EnrolmentStatus.PAUSED
 
 
 def viewer_may(enrolment: Enrolment, need: Permission) -> bool:
@@ -195,7 +212,8 @@ def enrolment_for(user: AnyUser, pk: int, *, need: Permission = Permission.READ)
     """The enrolment `pk` if `user` may see it (404 otherwise), with its related rows loaded; 403 without `need`.
 
     The relations found are kept on ``enrolment.viewer_relations``, and what they permit on
-    ``enrolment.viewer_may`` (permission name -> bool) for the views and templates.
+    ``enrolment.viewer_may`` (permission name -> bool) for the views and templates. On a frozen
+    enrolment every permission that writes is refused (403 saying why) and False in ``viewer_may``.
     """
     enrolment: Enrolment = get_object_or_404(enrolments_visible_to(user).with_related(), pk=pk)
     relations = relations_to(user, enrolment)
@@ -203,14 +221,18 @@ def enrolment_for(user: AnyUser, pk: int, *, need: Permission = Permission.READ)
         if need is Permission.WRITE:
             raise PermissionDenied("You may read this enrolment but not change it.")
         raise PermissionDenied("Your role does not allow this action on this enrolment.")
-    permitted = {permission.value: may(relations, permission) for permission in Permission}
+    if not open_for(enrolment, need):
+        raise PermissionDenied(enrolment.frozen_message)
+    permitted = {
+        permission.value: may(relations, permission) and open_for(enrolment, permission) for permission in Permission
+    }
     enrolment.viewer_relations = relations
     enrolment.viewer_may = permitted
     return enrolment
 
 
 def may_manage(user: AnyUser, enrolment: Enrolment) -> bool:
-    """Whether `user` may reassign, pause, resume or withdraw `enrolment` (its centre's admin, or a superuser)."""
+    """Whether `user` is who manages `enrolment` (its centre's admin, or a superuser), whatever its status."""
     return may(relations_to(user, enrolment), Permission.MANAGE)
 
 

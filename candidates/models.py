@@ -10,6 +10,7 @@ from django.contrib.auth.models import AbstractUser, AnonymousUser, UserManager
 from django.db import models
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from units.models import Pathway, Qualification, Unit
@@ -127,6 +128,22 @@ class EnrolmentStatus(models.TextChoices):
     COMPLETED = "completed", "Completed"
 
 
+#: Statuses in which nothing of the enrolment may change: paused until resumed, withdrawn and completed for good.
+FROZEN_STATUSES = frozenset({EnrolmentStatus.PAUSED, EnrolmentStatus.WITHDRAWN, EnrolmentStatus.COMPLETED})
+
+
+def frozen_message(status: str) -> str:
+    """Why nothing can change on an enrolment in `status`, and what to do (empty for an active one)."""
+    if status == EnrolmentStatus.PAUSED:
+        return gettext("This enrolment is paused: nothing can be changed until the centre resumes it.")
+    if status == EnrolmentStatus.WITHDRAWN:
+        return gettext("This enrolment is withdrawn: it can be read and exported but never changed again. "
+                       "To continue, the centre enrols the candidate again.")
+    if status == EnrolmentStatus.COMPLETED:
+        return gettext("This enrolment is completed: it can be read and exported but never changed again.")
+    return ""
+
+
 class PlanStatus(models.TextChoices):
     NONE = "none", "No plan yet"
     DRAFT = "draft", "Draft (does not meet the rules yet)"
@@ -188,6 +205,8 @@ class Enrolment(models.Model):
     uln = models.CharField("unique learner number (ULN)", max_length=10, blank=True)
     registration_number = models.CharField("awarding-body registration number", max_length=64, blank=True)
     status = models.CharField(max_length=16, choices=EnrolmentStatus.choices, default=EnrolmentStatus.ACTIVE)
+    # When the status last changed (pause, resume, withdraw, complete); null while it never has.
+    status_since = models.DateTimeField(null=True, blank=True)
     plan_status = models.CharField(max_length=8, choices=PlanStatus.choices, default=PlanStatus.NONE)
     plan_saved_at = models.DateTimeField(null=True, blank=True)
     created = models.DateTimeField(auto_now_add=True)
@@ -216,6 +235,16 @@ class Enrolment(models.Model):
     def is_overdue(self) -> bool:
         """Active and past its planned end date."""
         return self.status == EnrolmentStatus.ACTIVE and self.planned_end_date < timezone.localdate()
+
+    @property
+    def is_frozen(self) -> bool:
+        """Paused, withdrawn or completed: read-only for everyone (a paused one until it is resumed)."""
+        return self.status in FROZEN_STATUSES
+
+    @property
+    def frozen_message(self) -> str:
+        """Why nothing can change here and what to do; empty while the enrolment is active."""
+        return frozen_message(self.status)
 
     @property
     def plan_is_draft(self) -> bool:

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from audit import trail
 from candidates.models import Enrolment, User
+from candidates.services import ensure_open
 from evidence.models import (
     ASSESSOR_KINDS,
     EvidenceFile,
@@ -55,8 +56,13 @@ def _require_draft(version: EvidenceVersion) -> None:
 
 
 def _locked_version(version: EvidenceVersion) -> EvidenceVersion:
-    """The version re-read under a row lock, so two requests cannot both change or submit it."""
-    return EvidenceVersion.objects.select_for_update().select_related("item").get(pk=version.pk)
+    """The version re-read under a row lock, so two requests cannot both change or submit it.
+
+    Its enrolment is locked and read with it, and a paused, withdrawn or completed one refused.
+    """
+    locked = EvidenceVersion.objects.select_for_update().select_related("item__enrolment").get(pk=version.pk)
+    ensure_open(locked.item.enrolment)
+    return locked
 
 
 def _check_fields(*, kind: str, title: str, text: str, witness_name: str, witness_email: str) -> None:
@@ -91,6 +97,7 @@ def evidence_create(
     witness_email: str = "",
 ) -> EvidenceItem:
     """A new item with its first version, a draft. Observation records are the assessor's to write."""
+    ensure_open(enrolment)
     if kind not in EvidenceKind.values:
         raise ValidationError({"kind": "Choose what kind of evidence this is."})
     if kind in ASSESSOR_KINDS and by.pk == enrolment.candidate_id:
@@ -160,9 +167,9 @@ def file_add(*, version: EvidenceVersion, uploaded: UploadedFile[bytes], by: Use
     and flagged (`duplicate_of`).
     """
     _require_draft(version)
-    enrolment_id = version.item.enrolment_id
-    candidate_id = Enrolment.objects.values_list("candidate_id", flat=True).get(pk=enrolment_id)
-    stored = store_upload(uploaded, storage=default_storage, used_bytes=bytes_used_by(candidate_id))
+    enrolment = Enrolment.objects.only("candidate_id", "status").get(pk=version.item.enrolment_id)
+    ensure_open(enrolment)  # before the bytes are stored; checked again under the lock when attached
+    stored = store_upload(uploaded, storage=default_storage, used_bytes=bytes_used_by(enrolment.candidate_id))
     return _attach(version=version, stored=stored, by=by)
 
 
@@ -220,6 +227,7 @@ def mappings_set(*, version: EvidenceVersion, assessable_item_ids: Iterable[int]
     wanted = set(assessable_item_ids)
     with transaction.atomic():
         version = EvidenceVersion.objects.select_for_update().select_related("item__enrolment").get(pk=version.pk)
+        ensure_open(version.item.enrolment)
         allowed = {item.pk for item in mappable_items(version.item.enrolment)}
         if wanted - allowed:
             raise ValidationError(
@@ -280,7 +288,8 @@ def version_revise(*, item: EvidenceItem, by: User) -> EvidenceVersion:
     version, its mappings and the decisions on them stay as they were.
     """
     with transaction.atomic():
-        item = EvidenceItem.objects.select_for_update().get(pk=item.pk)
+        item = EvidenceItem.objects.select_for_update().select_related("enrolment").get(pk=item.pk)
+        ensure_open(item.enrolment)
         if item.current_version_id is None:
             raise ValidationError("This evidence has no version to revise yet.")
         previous = EvidenceVersion.objects.get(pk=item.current_version_id)
@@ -330,6 +339,7 @@ def witness_token(version: EvidenceVersion) -> str:
 
 def witness_request(*, version: EvidenceVersion) -> None:
     """Email the witness a link to confirm the testimony (sent after commit)."""
+    ensure_open(version.item.enrolment)
     if not version.witness_email:
         raise ValidationError("This testimony has no witness email address.")
     if version.witness_confirmed:
@@ -373,6 +383,7 @@ def witness_confirm(*, token: str) -> EvidenceVersion:
     """Record the witness's confirmation; a link confirms once."""
     with transaction.atomic():
         version = witness_version(token)
+        ensure_open(version.item.enrolment)
         version = EvidenceVersion.objects.select_for_update().get(pk=version.pk)
         if version.witness_confirmed:
             raise ValidationError(

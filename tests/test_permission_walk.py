@@ -13,15 +13,18 @@ Adding a row: one entry in ``WALK`` keyed by the URL's full name ("app:name"):
 
 - ``targets`` maps a target name to a function of the world ``w`` giving the URL kwargs.
   The usual targets are ``own`` (``w.enrolment``: Cara's, assessed by ``assessor``, IQA ``iqa``),
-  ``other`` (``w.other_enrolment``: Olga's, same centre, another assessor, no IQA) and
-  ``foreign`` (``w.stranger_enrolment``: another centre's). ``by_enrolment(f)`` builds the three
-  from ``f(w, enrolment)``; ``by_centre(f)`` the two centre targets ``own``/``foreign``; ``NO_KWARGS``
-  is the single target ``any`` for a URL without kwargs.
+  ``other`` (``w.other_enrolment``: Olga's, same centre, another assessor, no IQA),
+  ``foreign`` (``w.stranger_enrolment``: another centre's) and ``paused`` (``w.paused_enrolment``: Cara's
+  second enrolment, same assessor and IQA, paused once the kwargs are built: every write is 403 there,
+  reads are as on ``own``). ``by_enrolment(f)`` builds the four from ``f(w, enrolment)``; ``by_centre(f)``
+  the two centre targets ``own``/``foreign``; ``NO_KWARGS`` is the single target ``any`` for a URL without
+  kwargs.
 - ``get`` / ``post`` map role -> target -> expected status (``OK`` = 200 or a redirect that is not
   to the sign-in page, ``LOGIN`` = a redirect to the sign-in page, or a number: 403, 404, 405...).
   Leave ``get`` as None for a POST-only URL (its GET is still walked and must not be 200/500) and give
   ``post``. Helpers build the usual tables: ``public``, ``signed_in``, ``enrolment_read``,
-  ``enrolment_write(roles)``, ``centre_admin_only``; or write the dict by hand.
+  ``enrolment_write(roles)`` (``paused_open=True`` for the centre's management, which may still resume or
+  withdraw a paused enrolment), ``centre_admin_only``; or write the dict by hand.
 - ``data`` gives the POST body as a function of the world and the kwargs (default: empty).
 
 Roles: anonymous, candidate, assessor, iqa, centre_admin, eqa, stranger_assessor, platform_admin
@@ -39,7 +42,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from assessments.services import action_point_set, question_ask, visit_plan
-from candidates.models import EnrolmentInvitation
+from candidates.models import Enrolment, EnrolmentInvitation, EnrolmentStatus
 from tests.assessments.factories import items_of, signed_unit, submitted_evidence, unit_of
 from tests.evidence.evidence_factories import first_file, make_evidence
 from tests.exports.portfolio_factory import make_export
@@ -54,20 +57,20 @@ KwargsBuilder = Callable[[SimpleNamespace], dict]
 #: Which enrolment targets each role may see (the rule of candidates/access.py, restated independently).
 SEES = {
     "anonymous": set(),
-    "candidate": {"own"},
-    "assessor": {"own"},
-    "iqa": {"own"},
-    "centre_admin": {"own", "other"},
-    "eqa": {"own", "other"},
+    "candidate": {"own", "paused"},
+    "assessor": {"own", "paused"},
+    "iqa": {"own", "paused"},
+    "centre_admin": {"own", "other", "paused"},
+    "eqa": {"own", "other", "paused"},
     "stranger_assessor": {"foreign"},
-    "platform_admin": {"own", "other", "foreign"},
+    "platform_admin": {"own", "other", "foreign", "paused"},
 }
 #: Which role each person holds in which centre target (own = Northgate, foreign = Southbank).
 CENTRE_ROLES = {
     "candidate": {"own"}, "assessor": {"own"}, "iqa": {"own"}, "centre_admin": {"own"}, "eqa": {"own"},
     "stranger_assessor": {"foreign"}, "platform_admin": set(), "anonymous": set(),
 }
-ENROLMENT_TARGETS = ("own", "other", "foreign")
+ENROLMENT_TARGETS = ("own", "other", "foreign", "paused")
 CENTRE_TARGETS = ("own", "foreign")
 
 
@@ -91,13 +94,18 @@ def enrolment_read() -> Expected:
         LOGIN if role == "anonymous" else OK if target in SEES[role] else 404))
 
 
-def enrolment_write(roles: set[str]) -> Expected:
-    """Those of `roles` who see the enrolment act; others who see it get 403; the rest 404."""
+def enrolment_write(roles: set[str], *, paused_open: bool = False) -> Expected:
+    """Those of `roles` who see the enrolment act; others who see it get 403; the rest 404.
+
+    On the paused enrolment everyone gets 403 (nothing changes until it is resumed), unless `paused_open`.
+    """
     def decide(role: str, target: str) -> int | str:
         if role == "anonymous":
             return LOGIN
         if target not in SEES[role]:
             return 404
+        if target == "paused" and not paused_open:
+            return 403
         return OK if role in roles else 403
     return _table(ENROLMENT_TARGETS, decide)
 
@@ -113,12 +121,19 @@ def centre_admin_only() -> Expected:
     return _table(CENTRE_TARGETS, decide)
 
 
+def _then_paused(kwargs: dict, enrolment: Enrolment) -> dict:
+    """The kwargs built while the enrolment was active (its evidence, sign-offs...), then the enrolment paused."""
+    Enrolment.objects.filter(pk=enrolment.pk).update(status=EnrolmentStatus.PAUSED, status_since=timezone.now())
+    return kwargs
+
+
 def by_enrolment(build: Callable[[SimpleNamespace, object], dict]) -> dict[str, KwargsBuilder]:
-    """The three enrolment targets, kwargs built from each enrolment."""
+    """The four enrolment targets, kwargs built from each enrolment."""
     return {
         "own": lambda w: build(w, w.enrolment),
         "other": lambda w: build(w, w.other_enrolment),
         "foreign": lambda w: build(w, w.stranger_enrolment),
+        "paused": lambda w: _then_paused(build(w, w.paused_enrolment), w.paused_enrolment),
     }
 
 
@@ -214,11 +229,11 @@ WALK: dict[str, Row] = {
     "candidates:enrolment_upload": Row(CENTRE_PK, get=centre_admin_only(), post=centre_admin_only()),
     "candidates:enrolment_upload_confirm": Row(CENTRE_PK, post=centre_admin_only()),
     "candidates:enrolment_detail": Row(ENROLMENT_PK, get=enrolment_read()),
-    "candidates:enrolment_reassign_assessor": Row(ENROLMENT_PK, post=enrolment_write(MANAGERS)),
-    "candidates:enrolment_reassign_iqa": Row(ENROLMENT_PK, post=enrolment_write(MANAGERS)),
-    "candidates:enrolment_pause": Row(ENROLMENT_PK, post=enrolment_write(MANAGERS)),
-    "candidates:enrolment_resume": Row(ENROLMENT_PK, post=enrolment_write(MANAGERS)),
-    "candidates:enrolment_withdraw": Row(ENROLMENT_PK, post=enrolment_write(MANAGERS)),
+    "candidates:enrolment_reassign_assessor": Row(ENROLMENT_PK, post=enrolment_write(MANAGERS, paused_open=True)),
+    "candidates:enrolment_reassign_iqa": Row(ENROLMENT_PK, post=enrolment_write(MANAGERS, paused_open=True)),
+    "candidates:enrolment_pause": Row(ENROLMENT_PK, post=enrolment_write(MANAGERS, paused_open=True)),
+    "candidates:enrolment_resume": Row(ENROLMENT_PK, post=enrolment_write(MANAGERS, paused_open=True)),
+    "candidates:enrolment_withdraw": Row(ENROLMENT_PK, post=enrolment_write(MANAGERS, paused_open=True)),
     # candidates: the invited person's answer (candidates/views/invitations.py)
     "candidates:invitation_detail": Row(INVITATION_TOKEN, get=INVITEE_ONLY),
     "candidates:invitation_accept": Row(INVITATION_TOKEN, post=INVITEE_ONLY),
@@ -266,6 +281,9 @@ WALK: dict[str, Row] = {
     "assessments:claim_csv": Row(CENTRE_PK, get=centre_admin_only()),
     "assessments:progress": Row(ENROLMENT_PK, get=enrolment_read()),
     "assessments:history": Row(ENROLMENT_PK, get=enrolment_read()),
+    # completing: the centre's management; a paused enrolment's page opens (it says it cannot be completed)
+    "assessments:enrolment_complete": Row(ENROLMENT_PK, get=enrolment_write(MANAGERS, paused_open=True),
+                                          post=enrolment_write(MANAGERS, paused_open=True)),
     "assessments:review": Row(SUBMITTED_PK, get=enrolment_read()),
     "assessments:mapping_add": Row(SUBMITTED_PK, post=enrolment_write(JUDGES)),
     "assessments:feedback_post": Row(SUBMITTED_PK, post=enrolment_write(TALKERS),
@@ -345,10 +363,22 @@ def test_the_walk_is_well_formed() -> None:
 
 
 @pytest.fixture
+def paused_enrolment(candidate, centre, make_qualification, assessor, iqa) -> Enrolment:
+    """Cara's second enrolment (another qualification of the same shape), with her assessor and IQA; paused by
+    `_then_paused` once a row has built what it needs in it."""
+    second = make_qualification(code="tiny-b", title="Tiny Certificate in Customer Service")
+    today = timezone.localdate()
+    return Enrolment.objects.create(
+        candidate=candidate, centre=centre, qualification=second, assessor=assessor, iqa=iqa,
+        start_date=today, planned_end_date=today,
+    )
+
+
+@pytest.fixture
 def world(
     centre, other_centre, qualification, candidate, enrolment, other_candidate, other_enrolment, assessor,
     other_assessor, iqa, centre_admin, eqa, stranger_assessor, stranger_candidate, stranger_enrolment,
-    platform_admin,
+    platform_admin, paused_enrolment,
 ) -> SimpleNamespace:
     """Everyone and every object at once; rows build their kwargs from it."""
     return SimpleNamespace(**{name: value for name, value in locals().items()})

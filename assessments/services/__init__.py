@@ -7,6 +7,7 @@ views through the gate; the services check the rules of the workflow itself.
 """
 
 from .action_points import action_point_done, action_point_reminders, action_point_set
+from .completion import enrolment_complete
 from .decisions import feedback_post, mapping_accept, mapping_add, mapping_refer, mapping_remove
 from .questions import question_ask, question_reply
 from .sampling import countersign, iqa_refer, unit_sample
@@ -15,7 +16,7 @@ from .visits import visit_plan, visit_record
 
 __all__ = [
     "action_point_done", "action_point_reminders", "action_point_set", "already_signed_message", "countersign",
-    "feedback_post", "iqa_refer", "item_sign_off", "learner_declare", "mapping_accept", "mapping_add",
-    "mapping_refer", "mapping_remove", "question_ask", "question_reply", "unit_round", "unit_sample",
+    "enrolment_complete", "feedback_post", "iqa_refer", "item_sign_off", "learner_declare", "mapping_accept",
+    "mapping_add", "mapping_refer", "mapping_remove", "question_ask", "question_reply", "unit_round", "unit_sample",
     "unit_sign_off", "visit_plan", "visit_record",
 ]

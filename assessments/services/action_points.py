@@ -8,7 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from candidates.models import Enrolment, User
+from candidates.models import Enrolment, EnrolmentStatus, User
+from candidates.services import ensure_open
 
 from .. import notify
 from ..models import ActionPoint, Visit
@@ -19,6 +20,7 @@ def action_point_set(
     *, enrolment: Enrolment, by: User, text: str, due: datetime.date, visit: Visit | None = None
 ) -> ActionPoint:
     """Set the candidate an action point with a due date (optionally at a visit)."""
+    ensure_open(enrolment)
     errors = {}
     if not text.strip():
         errors["text"] = "Say what the candidate should do."
@@ -36,7 +38,8 @@ def action_point_set(
 @transaction.atomic
 def action_point_done(*, action_point: ActionPoint, by: User) -> ActionPoint:
     """The candidate ticks an action point done (doing it twice changes nothing)."""
-    action_point = ActionPoint.objects.select_for_update().get(pk=action_point.pk)
+    action_point = ActionPoint.objects.select_for_update().select_related("enrolment").get(pk=action_point.pk)
+    ensure_open(action_point.enrolment)
     if action_point.done_at is None:
         action_point.done_at = timezone.now()
         action_point.save(update_fields=["done_at"])
@@ -50,7 +53,10 @@ def action_point_reminders(*, today: datetime.date | None = None) -> int:
     email is queued (sent after commit), so two runs at once, or a retry, never send twice.
     """
     tomorrow = (today or timezone.localdate()) + datetime.timedelta(days=1)
-    due = ActionPoint.objects.open().filter(due=tomorrow, reminder_sent_at__isnull=True).values_list("pk", flat=True)
+    # A paused, withdrawn or completed enrolment asks nothing of its candidate: no reminders.
+    due = ActionPoint.objects.open().filter(
+        due=tomorrow, reminder_sent_at__isnull=True, enrolment__status=EnrolmentStatus.ACTIVE
+    ).values_list("pk", flat=True)
     sent = 0
     for pk in list(due):
         with transaction.atomic():

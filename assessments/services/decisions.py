@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from audit import trail
 from candidates.models import User
+from candidates.services import ensure_open
 from evidence import services as evidence_services
 from evidence.models import EvidenceItem, EvidenceVersion, Mapping, VersionStatus
 from units.models import AssessableItem
@@ -32,6 +33,7 @@ def _decide(*, mapping: Mapping, by: User, outcome: str, feedback: str) -> Decis
     ).get(pk=mapping.pk)
     version = mapping.version
     enrolment = version.item.enrolment
+    ensure_open(enrolment)
     if version.status != VersionStatus.SUBMITTED:
         raise ValidationError("This version is still a draft: decisions are made on submitted evidence only.")
     if version.item.current_version_id != version.pk:
@@ -109,6 +111,7 @@ def mapping_remove(*, mapping: Mapping, by: User) -> None:
 @transaction.atomic
 def feedback_post(*, evidence: EvidenceItem, by: User, text: str) -> FeedbackMessage:
     """Add a message to the conversation on an evidence item."""
+    ensure_open(evidence.enrolment)
     if not text.strip():
         raise ValidationError({"text": "Write your message before sending it."})
     return FeedbackMessage.objects.create(

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from candidates.models import Enrolment, User
+from candidates.services import ensure_open
 
 from ..models import Question, Reply
 
@@ -14,6 +15,7 @@ from ..models import Question, Reply
 @transaction.atomic
 def question_ask(*, enrolment: Enrolment, by: User, subject: str, text: str) -> Question:
     """The candidate asks their assessor a question; it waits until someone else replies."""
+    ensure_open(enrolment)
     errors = {}
     if not subject.strip():
         errors["subject"] = "Give the question a short subject, e.g. 'Which units need an observation?'."
@@ -31,7 +33,8 @@ def question_reply(*, question: Question, by: User, text: str) -> Reply:
     """Add a reply to a question's thread; the first reply from someone other than the asker answers it."""
     if not text.strip():
         raise ValidationError({"text": "Write your reply."})
-    question = Question.objects.select_for_update().get(pk=question.pk)
+    question = Question.objects.select_for_update().select_related("enrolment").get(pk=question.pk)
+    ensure_open(question.enrolment)
     now = timezone.now()
     reply = Reply.objects.create(question=question, author=by, text=text.strip(), at=now)
     if question.answered_at is None and by.pk != question.asked_by_id:

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from candidates.models import Enrolment, User
+from candidates.services import ensure_open
 
 from ..models import Visit
 
@@ -16,6 +17,7 @@ from ..models import Visit
 @transaction.atomic
 def visit_plan(*, enrolment: Enrolment, by: User, planned_for: datetime.datetime, place: str, purpose: str) -> Visit:
     """Plan a workplace visit: when, where and what for."""
+    ensure_open(enrolment)
     errors = {}
     if not place.strip():
         errors["place"] = "Say where the visit takes place."
@@ -33,7 +35,8 @@ def visit_record(*, visit: Visit, by: User, notes: str) -> Visit:
     """Record what happened at a visit (notes may be amended; each save keeps the newest)."""
     if not notes.strip():
         raise ValidationError({"notes": "Write the visit notes: what was observed and agreed."})
-    visit = Visit.objects.select_for_update().get(pk=visit.pk)
+    visit = Visit.objects.select_for_update().select_related("enrolment").get(pk=visit.pk)
+    ensure_open(visit.enrolment)
     if visit.planned_for > timezone.now() + datetime.timedelta(hours=12):
         raise ValidationError("This visit has not happened yet; record its notes on the day.")
     visit.notes = notes.strip()

@@ -81,10 +81,28 @@ class EnrolmentUploadForm(forms.Form):
         return upload
 
 
+REASON_REQUIRED = _("Give the reason: it is kept in the enrolment's history.")
+
+
+def reason_field() -> forms.CharField:
+    return forms.CharField(
+        label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Kept in the enrolment's history with who and when."),
+        error_messages={"required": REASON_REQUIRED},
+    )
+
+
+class ReasonForm(forms.Form):
+    """Why an enrolment is paused, resumed, withdrawn or completed: asked every time, kept in its history."""
+
+    reason = reason_field()
+
+
 class ReassignForm(forms.Form):
-    """The new assessor or IQA, chosen among the people holding that role in the enrolment's centre."""
+    """The new assessor or IQA, chosen among the people holding that role in the enrolment's centre, and why."""
 
     to_user = PersonChoiceField(queryset=User.objects.none(), required=False)
+    reason = reason_field()
 
     def __init__(self, *args: object, centre: Centre, kind: str, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)

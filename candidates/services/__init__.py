@@ -11,8 +11,10 @@ from .csv_import import (
     parse_enrolment_csv,
 )
 from .enrolment import (
+    complete,
     enrol_candidate,
     enrolment_problems,
+    ensure_open,
     invitation_link,
     pause,
     reassign,
@@ -24,7 +26,8 @@ from .invitation import accept_invitation, decline_invitation
 
 __all__ = [
     "CSV_COLUMNS", "CSV_MAX_BYTES", "CSV_MAX_ROWS", "BulkPreview", "BulkRow", "bulk_enrol",
-    "check_rows", "enrol_candidate", "enrolment_problems", "invitation_link", "parse_enrolment_csv", "pause",
+    "check_rows", "complete", "enrol_candidate", "ensure_open", "enrolment_problems", "invitation_link",
+    "parse_enrolment_csv", "pause",
     "reassign", "resume", "send_invitation", "withdraw",
     "accept_invitation", "decline_invitation",
 ]

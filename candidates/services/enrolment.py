@@ -1,4 +1,4 @@
-"""Writes on enrolments: enrol one candidate (with the invitation), reassign, pause, resume, withdraw.
+"""Writes on enrolments: enrol one candidate (with the invitation), reassign, pause, resume, withdraw, complete.
 
 A person known only at other centres is not enrolled on the centre's say-so: `enrol_candidate`
 proposes the enrolment to them instead (services/invitation.py), and no message here tells a
@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext
 
 from audit import trail
 from portfolio_site.links import absolute_url
@@ -234,12 +235,34 @@ def enrol_candidate(
     return enrolment
 
 
+def ensure_open(enrolment: Enrolment) -> None:
+    """Refuse any change to a paused, withdrawn or completed enrolment: ValidationError (code "frozen") saying why.
+
+    Every service that writes into an enrolment calls it, behind the gate's own refusal.
+    """
+    if enrolment.is_frozen:
+        raise ValidationError(enrolment.frozen_message, code="frozen")
+
+
+def _required_reason(reason: str) -> str:
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": [gettext("Give the reason: it is kept in the enrolment's history.")]})
+    return reason
+
+
 @transaction.atomic
-def reassign(*, enrolment: Enrolment, role: str, to_user: User | None, by: User) -> Reassignment:
-    """Name a new assessor (role 'assessor') or IQA (role 'iqa', or None for no IQA); records who and when."""
+def reassign(*, enrolment: Enrolment, role: str, to_user: User | None, by: User, reason: str) -> Reassignment:
+    """Name a new assessor (role 'assessor') or IQA (role 'iqa', or None for no IQA); records who, when and why.
+
+    Possible while the enrolment is active or paused; a withdrawn or completed one keeps its people.
+    """
     if role not in ReassignedField.values:
         raise ValidationError(f"Unknown role to reassign: {role}.")
+    reason = _required_reason(reason)
     enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+    if enrolment.status in (EnrolmentStatus.WITHDRAWN, EnrolmentStatus.COMPLETED):
+        raise ValidationError(enrolment.frozen_message, code="frozen")
     kind = RoleKind.ASSESSOR if role == ReassignedField.ASSESSOR else RoleKind.IQA
     current = enrolment.assessor if role == ReassignedField.ASSESSOR else enrolment.iqa
     label = "assessor" if role == ReassignedField.ASSESSOR else "IQA"
@@ -266,41 +289,58 @@ def reassign(*, enrolment: Enrolment, role: str, to_user: User | None, by: User)
     trail.record(
         actor=by, action=f"{role} reassigned", obj=reassignment, enrolment_id=enrolment.pk,
         object_label=f"{reassignment.get_field_display()} of {enrolment}",
-        before={"user": str(current) if current else None}, after={"user": str(to_user) if to_user else None},
+        before={"user": str(current) if current else None},
+        after={"user": str(to_user) if to_user else None, "reason": reason},
     )
     return reassignment
 
 
-def _move(enrolment: Enrolment, *, allowed_from: set[str], to: str, verb: str, by: User) -> Enrolment:
+def _move(enrolment: Enrolment, *, allowed_from: set[str], to: str, verb: str, by: User, reason: str) -> Enrolment:
+    reason = _required_reason(reason)
     enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
     before = enrolment.status
     if before not in allowed_from:
         raise ValidationError(f"This enrolment is {enrolment.get_status_display().lower()}; it cannot be {verb}.")
     enrolment.status = to
-    enrolment.save(update_fields=["status"])
+    enrolment.status_since = timezone.now()
+    enrolment.save(update_fields=["status", "status_since"])
     trail.record(actor=by, action=f"enrolment {verb}", obj=enrolment, enrolment_id=enrolment.pk,
-                 before={"status": before}, after={"status": to})
+                 before={"status": before}, after={"status": to, "reason": reason})
     return enrolment
 
 
 @transaction.atomic
-def pause(*, enrolment: Enrolment, by: User) -> Enrolment:
-    """Pause an active enrolment (e.g. a candidate's leave); it keeps everything and may resume."""
+def pause(*, enrolment: Enrolment, by: User, reason: str) -> Enrolment:
+    """Pause an active enrolment (e.g. a candidate's leave): read-only for everyone until it is resumed."""
     return _move(enrolment, allowed_from={EnrolmentStatus.ACTIVE}, to=EnrolmentStatus.PAUSED, verb="paused",
-                 by=by)
+                 by=by, reason=reason)
 
 
 @transaction.atomic
-def resume(*, enrolment: Enrolment, by: User) -> Enrolment:
+def resume(*, enrolment: Enrolment, by: User, reason: str) -> Enrolment:
     """Make a paused enrolment active again."""
     return _move(enrolment, allowed_from={EnrolmentStatus.PAUSED}, to=EnrolmentStatus.ACTIVE, verb="resumed",
-                 by=by)
+                 by=by, reason=reason)
 
 
 @transaction.atomic
-def withdraw(*, enrolment: Enrolment, by: User) -> Enrolment:
-    """Withdraw an active or paused enrolment; its portfolio stays readable, and the person may enrol again."""
+def withdraw(*, enrolment: Enrolment, by: User, reason: str) -> Enrolment:
+    """Withdraw an active or paused enrolment: read-only for good, its portfolio still readable and exportable.
+
+    The person may enrol again.
+    """
     return _move(
         enrolment, allowed_from={EnrolmentStatus.ACTIVE, EnrolmentStatus.PAUSED}, to=EnrolmentStatus.WITHDRAWN,
-        verb="withdrawn", by=by,
+        verb="withdrawn", by=by, reason=reason,
     )
+
+
+@transaction.atomic
+def complete(*, enrolment: Enrolment, by: User, reason: str) -> Enrolment:
+    """Mark an active enrolment completed: read-only for good, its portfolio still readable and exportable.
+
+    Whether the achieved units earn the qualification is the assessments app's to say:
+    call `assessments.services.enrolment_complete`, which checks that first.
+    """
+    return _move(enrolment, allowed_from={EnrolmentStatus.ACTIVE}, to=EnrolmentStatus.COMPLETED,
+                 verb="completed", by=by, reason=reason)

@@ -27,16 +27,14 @@ from ..access import enrolments_visible_to
 from ..models import (
     Coverage,
     Enrolment,
-    EnrolmentStatus,
     PlanStatus,
     SelfAssessment,
     UnitChoice,
     User,
 )
 from ..signals import preferred_units
+from .enrolment import ensure_open
 
-#: Enrolments whose plan may still change.
-OPEN_STATUSES = frozenset({EnrolmentStatus.ACTIVE, EnrolmentStatus.PAUSED})
 HOME_PAGE_SIZE = 100
 
 # --------------------------------------------------------------------------- reads
@@ -184,20 +182,13 @@ def total_words(spec: Spec, total: int) -> str:
 # --------------------------------------------------------------------------- writes
 
 
-def _ensure_open(enrolment: Enrolment) -> None:
-    if enrolment.status not in OPEN_STATUSES:
-        raise ValidationError(
-            f"This enrolment is {enrolment.get_status_display().lower()}: its plan can no longer change."
-        )
-
-
 @transaction.atomic
 def self_assessment_save(*, enrolment: Enrolment, coverage: Mapping[str, str], by: User) -> int:
     """Record how far the candidate's job covers each unit ({unit code: fully|partly|not_yet}).
 
     Replaces earlier answers for the units given; returns how many units were recorded.
     """
-    _ensure_open(enrolment)
+    ensure_open(enrolment)
     valid = set(Coverage.values)
     wrong = sorted(code for code, value in coverage.items() if value not in valid)
     if wrong:
@@ -222,7 +213,7 @@ def plan_save(*, enrolment: Enrolment, codes: Iterable[str], by: User, spec: Spe
     A plan that meets every rule is saved as valid; one that does not is kept as a draft.
     Returns the evaluation the status was decided by.
     """
-    _ensure_open(enrolment)
+    ensure_open(enrolment)
     spec = spec or spec_for(enrolment.qualification)
     pathway = pathway_of(enrolment)
     evaluation = plan_check(spec=spec, pathway=pathway, codes=codes)

@@ -1,106 +1,165 @@
 """One enrolment's page and the centre admin's actions on it: reassign, pause, resume, withdraw.
 
-Each view: the access gate -> a form -> one service -> redirect or render.
+Each view: the access gate -> a form -> one service -> redirect, or the page again with the
+bound form (what was typed, and the error beside its field). Every action asks for a reason,
+kept in the enrolment's history. Completing an enrolment is asked on the assessments app's
+page (`assessments:enrolment_complete`), which knows whether the achieved units earn the qualification.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from .. import access, services
 from ..access import Permission
-from ..forms.enrolment import ReassignForm
-from ..models import Enrolment, ReassignedField, RoleKind
+from ..forms.enrolment import ReasonForm, ReassignForm
+from ..models import Enrolment, EnrolmentStatus, ReassignedField, RoleKind
+
+
+@dataclass(frozen=True)
+class StatusAction:
+    """One change of status offered on the page: its URL name, button, the statuses it starts from."""
+
+    name: str
+    label: str
+    button: str
+    allowed_from: frozenset[str]
+
+
+STATUS_ACTIONS = (
+    StatusAction("pause", gettext_lazy("Pause"), "btn-outline-secondary", frozenset({EnrolmentStatus.ACTIVE})),
+    StatusAction("resume", gettext_lazy("Resume"), "btn-outline-success", frozenset({EnrolmentStatus.PAUSED})),
+    StatusAction("withdraw", gettext_lazy("Withdraw"), "btn-outline-danger",
+                 frozenset({EnrolmentStatus.ACTIVE, EnrolmentStatus.PAUSED})),
+)
+
+
+def _reassign_form(enrolment: Enrolment, role: str, data: object = None) -> ReassignForm:
+    kind = RoleKind.ASSESSOR if role == ReassignedField.ASSESSOR else RoleKind.IQA
+    return ReassignForm(data, centre=enrolment.centre, kind=kind, auto_id=f"id_{role}_%s")
+
+
+def _status_form(action: StatusAction, data: object = None) -> ReasonForm:
+    return ReasonForm(data, auto_id=f"id_{action.name}_%s")
+
+
+def _detail_page(request: HttpRequest, enrolment: Enrolment, *, failed: str = "",
+                 form: ReasonForm | ReassignForm | None = None) -> HttpResponse:
+    """The enrolment page; a management form that failed (named `failed`) comes back bound."""
+    context: dict[str, object] = {
+        "enrolment": enrolment,
+        "reassignments": enrolment.reassignments.select_related("from_user", "to_user", "by"),
+        "may_manage": access.may_manage(request.user, enrolment),
+        "may_act": access.viewer_may(enrolment, Permission.MANAGE),
+    }
+    if context["may_act"]:
+        context["assessor_form"] = (form if failed == ReassignedField.ASSESSOR
+                                    else _reassign_form(enrolment, ReassignedField.ASSESSOR))
+        context["iqa_form"] = form if failed == ReassignedField.IQA else _reassign_form(enrolment, ReassignedField.IQA)
+        context["status_actions"] = [
+            (action, form if failed == action.name else _status_form(action))
+            for action in STATUS_ACTIONS if enrolment.status in action.allowed_from
+        ]
+    return render(request, "candidates/enrolment_detail.html", context)
 
 
 @login_required
 @require_GET
 def enrolment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """An enrolment: who, on what, with whom, since when; its reassignments; management for the admin."""
-    enrolment = access.enrolment_for(request.user, pk)
-    manage = access.may_manage(request.user, enrolment)
-    context = {
-        "enrolment": enrolment,
-        "reassignments": enrolment.reassignments.select_related("from_user", "to_user", "by"),
-        "may_manage": manage,
-    }
-    if manage:
-        context["assessor_form"] = ReassignForm(centre=enrolment.centre, kind=RoleKind.ASSESSOR,
-                                                auto_id="id_assessor_%s")
-        context["iqa_form"] = ReassignForm(centre=enrolment.centre, kind=RoleKind.IQA, auto_id="id_iqa_%s")
-    return render(request, "candidates/enrolment_detail.html", context)
+    return _detail_page(request, access.enrolment_for(request.user, pk))
 
 
 def _managed_enrolment(request: HttpRequest, pk: int) -> Enrolment:
     return access.enrolment_for(request.user, pk, need=Permission.MANAGE)
 
 
+def _on_form(form: ReasonForm | ReassignForm, error: ValidationError) -> bool:
+    """Put a service's errors on the form when they name its fields; False for an error of the workflow."""
+    if not hasattr(error, "error_dict") or not error.error_dict.keys() <= form.fields.keys():
+        return False
+    form.add_error(None, error)
+    return True
+
+
 def _reassign(request: HttpRequest, pk: int, role: str) -> HttpResponse:
     enrolment = _managed_enrolment(request, pk)
     kind = RoleKind.ASSESSOR if role == ReassignedField.ASSESSOR else RoleKind.IQA
-    form = ReassignForm(request.POST, centre=enrolment.centre, kind=kind)
-    if not form.is_valid():
-        messages.error(request, "Choose one of the centre's people: " + " ".join(
-            message for errors in form.errors.values() for message in errors))
-        return redirect("candidates:enrolment_detail", pk=enrolment.pk)
-    try:
-        services.reassign(enrolment=enrolment, role=role, to_user=form.cleaned_data["to_user"], by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, "Reassigned.")
-    return redirect("candidates:enrolment_detail", pk=enrolment.pk)
+    form = ReassignForm(request.POST, centre=enrolment.centre, kind=kind, auto_id=f"id_{role}_%s")
+    if form.is_valid():
+        try:
+            services.reassign(enrolment=enrolment, role=role, to_user=form.cleaned_data["to_user"], by=request.user,
+                              reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            if not _on_form(form, error):
+                messages.error(request, " ".join(error.messages))
+                return redirect("candidates:enrolment_detail", pk=enrolment.pk)
+        else:
+            messages.success(request, _("Reassigned."))
+            return redirect("candidates:enrolment_detail", pk=enrolment.pk)
+    return _detail_page(request, enrolment, failed=role, form=form)
 
 
 @login_required
 @require_POST
 def enrolment_reassign_assessor(request: HttpRequest, pk: int) -> HttpResponse:
-    """Name a new assessor; the change is recorded with who and when."""
+    """Name a new assessor; the change is recorded with who, when and why."""
     return _reassign(request, pk, ReassignedField.ASSESSOR)
 
 
 @login_required
 @require_POST
 def enrolment_reassign_iqa(request: HttpRequest, pk: int) -> HttpResponse:
-    """Name a new IQA (or none); the change is recorded with who and when."""
+    """Name a new IQA (or none); the change is recorded with who, when and why."""
     return _reassign(request, pk, ReassignedField.IQA)
 
 
-def _change_status(request: HttpRequest, pk: int, action: Callable[..., Enrolment], done: str) -> HttpResponse:
+def _change_status(request: HttpRequest, pk: int, name: str, move: Callable[..., Enrolment],
+                   done: str) -> HttpResponse:
     enrolment = _managed_enrolment(request, pk)
-    try:
-        action(enrolment=enrolment, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, f"The enrolment of {enrolment.candidate} is {done}.")
-    return redirect(reverse("candidates:enrolment_detail", kwargs={"pk": enrolment.pk}))
+    action = next(action for action in STATUS_ACTIONS if action.name == name)
+    form = ReasonForm(request.POST, auto_id=f"id_{action.name}_%s")
+    if form.is_valid():
+        try:
+            move(enrolment=enrolment, by=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            if not _on_form(form, error):
+                messages.error(request, " ".join(error.messages))
+                return redirect("candidates:enrolment_detail", pk=enrolment.pk)
+        else:
+            messages.success(request, done.format(candidate=enrolment.candidate))
+            return redirect("candidates:enrolment_detail", pk=enrolment.pk)
+    return _detail_page(request, enrolment, failed=name, form=form)
 
 
 @login_required
 @require_POST
 def enrolment_pause(request: HttpRequest, pk: int) -> HttpResponse:
-    """Pause an active enrolment."""
-    return _change_status(request, pk, services.pause, "paused")
+    """Pause an active enrolment: read-only for everyone until it is resumed."""
+    return _change_status(request, pk, "pause", services.pause, _("The enrolment of {candidate} is paused."))
 
 
 @login_required
 @require_POST
 def enrolment_resume(request: HttpRequest, pk: int) -> HttpResponse:
     """Make a paused enrolment active again."""
-    return _change_status(request, pk, services.resume, "active again")
+    return _change_status(request, pk, "resume", services.resume,
+                          _("The enrolment of {candidate} is active again."))
 
 
 @login_required
 @require_POST
 def enrolment_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    """Withdraw an active or paused enrolment."""
-    return _change_status(request, pk, services.withdraw, "withdrawn")
+    """Withdraw an active or paused enrolment: read-only for good."""
+    return _change_status(request, pk, "withdraw", services.withdraw,
+                          _("The enrolment of {candidate} is withdrawn."))

@@ -209,9 +209,10 @@ def test_assessor_writes_an_observation_and_a_recorded_discussion_and_maps_them(
 def test_reassignment_is_audited(enrolment, centre_admin, other_assessor) -> None:
     from candidates import services as candidate_services
 
-    candidate_services.reassign(enrolment=enrolment, role="assessor", to_user=other_assessor, by=centre_admin)
+    candidate_services.reassign(enrolment=enrolment, role="assessor", to_user=other_assessor, by=centre_admin,
+        reason="Caseload")
     record = AuditRecord.objects.get(action="assessor reassigned")
-    assert record.before == {"user": "Ash Assessor"} and record.after == {"user": "Otto Assessor"}
+    assert record.before == {"user": "Ash Assessor"} and record.after == {"user": "Otto Assessor", "reason": "Caseload"}
 
 
 def test_sampling_a_unit_is_audited_and_refused_twice(enrolment, assessor, iqa) -> None:

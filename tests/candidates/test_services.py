@@ -17,6 +17,8 @@ from units.models import Pathway
 START = datetime.date(2026, 9, 1)
 END = datetime.date(2027, 8, 31)
 
+WHY = "Agreed with the candidate."
+
 
 @pytest.fixture
 def enrol_args(centre, centre_admin, qualification, assessor, iqa) -> dict:
@@ -117,7 +119,7 @@ def test_enrol_refuses_another_version_of_a_qualification_already_enrolled_on(
 
 
 def test_a_withdrawn_candidate_may_enrol_again(enrol_args, enrolment, candidate, centre_admin) -> None:
-    services.withdraw(enrolment=enrolment, by=centre_admin)
+    services.withdraw(enrolment=enrolment, by=centre_admin, reason=WHY)
     again = services.enrol_candidate(**{**enrol_args, "email": candidate.email})
     assert again.pk != enrolment.pk
 
@@ -300,7 +302,8 @@ def test_bulk_enrol_rechecks_rows_that_went_stale_after_the_preview(people, cent
 
 
 def test_reassign_assessor_records_who_and_when(enrolment, other_assessor, assessor, centre_admin) -> None:
-    change = services.reassign(enrolment=enrolment, role="assessor", to_user=other_assessor, by=centre_admin)
+    change = services.reassign(enrolment=enrolment, role="assessor", to_user=other_assessor, by=centre_admin,
+        reason=WHY)
     enrolment.refresh_from_db()
     assert enrolment.assessor == other_assessor
     assert (change.from_user, change.to_user, change.by) == (assessor, other_assessor, centre_admin)
@@ -309,7 +312,7 @@ def test_reassign_assessor_records_who_and_when(enrolment, other_assessor, asses
 
 
 def test_reassign_iqa_to_none(enrolment, iqa, centre_admin) -> None:
-    change = services.reassign(enrolment=enrolment, role="iqa", to_user=None, by=centre_admin)
+    change = services.reassign(enrolment=enrolment, role="iqa", to_user=None, by=centre_admin, reason=WHY)
     enrolment.refresh_from_db()
     assert enrolment.iqa is None
     assert change.from_user == iqa
@@ -317,29 +320,29 @@ def test_reassign_iqa_to_none(enrolment, iqa, centre_admin) -> None:
 
 def test_reassign_refuses_someone_without_the_role_here(enrolment, stranger_assessor, centre_admin) -> None:
     with pytest.raises(ValidationError, match="is not an assessor at"):
-        services.reassign(enrolment=enrolment, role="assessor", to_user=stranger_assessor, by=centre_admin)
+        services.reassign(enrolment=enrolment, role="assessor", to_user=stranger_assessor, by=centre_admin, reason=WHY)
     assert not Reassignment.objects.exists()
 
 
 def test_reassign_to_the_same_person_is_refused(enrolment, assessor, centre_admin) -> None:
     with pytest.raises(ValidationError, match="is already the assessor"):
-        services.reassign(enrolment=enrolment, role="assessor", to_user=assessor, by=centre_admin)
+        services.reassign(enrolment=enrolment, role="assessor", to_user=assessor, by=centre_admin, reason=WHY)
 
 
 def test_the_assessor_cannot_become_the_iqa(enrolment, assessor, centre, centre_admin) -> None:
     Role.objects.create(user=assessor, centre=centre, kind=RoleKind.IQA)
     with pytest.raises(ValidationError, match="must be different people"):
-        services.reassign(enrolment=enrolment, role="iqa", to_user=assessor, by=centre_admin)
+        services.reassign(enrolment=enrolment, role="iqa", to_user=assessor, by=centre_admin, reason=WHY)
 
 
 def test_pause_resume_withdraw(enrolment, centre_admin) -> None:
-    assert services.pause(enrolment=enrolment, by=centre_admin).status == EnrolmentStatus.PAUSED
+    assert services.pause(enrolment=enrolment, by=centre_admin, reason=WHY).status == EnrolmentStatus.PAUSED
     with pytest.raises(ValidationError, match="cannot be paused"):
-        services.pause(enrolment=enrolment, by=centre_admin)
-    assert services.resume(enrolment=enrolment, by=centre_admin).status == EnrolmentStatus.ACTIVE
-    assert services.withdraw(enrolment=enrolment, by=centre_admin).status == EnrolmentStatus.WITHDRAWN
+        services.pause(enrolment=enrolment, by=centre_admin, reason=WHY)
+    assert services.resume(enrolment=enrolment, by=centre_admin, reason=WHY).status == EnrolmentStatus.ACTIVE
+    assert services.withdraw(enrolment=enrolment, by=centre_admin, reason=WHY).status == EnrolmentStatus.WITHDRAWN
     with pytest.raises(ValidationError, match="cannot be resumed"):
-        services.resume(enrolment=enrolment, by=centre_admin)
+        services.resume(enrolment=enrolment, by=centre_admin, reason=WHY)
 
 
 @pytest.mark.parametrize(("move", "before", "after"), [
@@ -351,16 +354,16 @@ def test_pause_resume_and_withdraw_each_audit_who_and_the_status_change(
     enrolment, centre_admin, move, before, after
 ) -> None:
     Enrolment.objects.filter(pk=enrolment.pk).update(status=before)
-    getattr(services, move)(enrolment=enrolment, by=centre_admin)
+    getattr(services, move)(enrolment=enrolment, by=centre_admin, reason=WHY)
     record = AuditRecord.objects.get(enrolment_id=enrolment.pk)
     assert (record.actor_id, record.actor_label) == (centre_admin.pk, str(centre_admin))
-    assert (record.before, record.after) == ({"status": before}, {"status": after})
+    assert (record.before, record.after) == ({"status": before}, {"status": after, "reason": WHY})
     assert record.object_type == "candidates.Enrolment" and record.object_id == str(enrolment.pk)
 
 
 def test_a_refused_move_leaves_no_audit_record(enrolment, centre_admin) -> None:
     with pytest.raises(ValidationError, match="cannot be resumed"):
-        services.resume(enrolment=enrolment, by=centre_admin)
+        services.resume(enrolment=enrolment, by=centre_admin, reason=WHY)
     assert not AuditRecord.objects.exists()
 
 

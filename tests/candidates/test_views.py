@@ -46,7 +46,7 @@ def test_stranger_gets_404_for_the_enrolment(client, stranger_assessor, enrolmen
 
 
 def test_detail_shows_the_reassignment_history(as_admin, enrolment, other_assessor, centre_admin) -> None:
-    services.reassign(enrolment=enrolment, role="assessor", to_user=other_assessor, by=centre_admin)
+    services.reassign(enrolment=enrolment, role="assessor", to_user=other_assessor, by=centre_admin, reason="Caseload")
     response = as_admin.get(url("enrolment_detail", pk=enrolment.pk))
     history = response.text.split("<h2 class=\"h4\">Reassignments</h2>")[1]
     assert "Ash Assessor" in history and "Otto Assessor" in history and "Ada Admin" in history
@@ -270,7 +270,8 @@ def test_eqa_gets_403_on_upload_and_stranger_404(client, centre, eqa, stranger_a
 
 
 def test_reassign_assessor(as_admin, enrolment, other_assessor) -> None:
-    response = as_admin.post(url("enrolment_reassign_assessor", pk=enrolment.pk), {"to_user": other_assessor.pk})
+    response = as_admin.post(url("enrolment_reassign_assessor", pk=enrolment.pk),
+                             {"to_user": other_assessor.pk, "reason": "Caseload"})
     assert response.status_code == 302
     enrolment.refresh_from_db()
     assert enrolment.assessor == other_assessor
@@ -278,9 +279,10 @@ def test_reassign_assessor(as_admin, enrolment, other_assessor) -> None:
 
 
 def test_reassign_iqa_refuses_someone_who_is_not_an_iqa_here(as_admin, enrolment, other_assessor, iqa) -> None:
-    response = as_admin.post(url("enrolment_reassign_iqa", pk=enrolment.pk), {"to_user": other_assessor.pk},
-                             follow=True)
-    assert "Choose one of the centre" in response.text
+    response = as_admin.post(url("enrolment_reassign_iqa", pk=enrolment.pk),
+                             {"to_user": other_assessor.pk, "reason": "Caseload"})
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.text
     enrolment.refresh_from_db()
     assert enrolment.iqa == iqa
 
@@ -305,20 +307,21 @@ def test_the_candidate_cannot_withdraw_their_own_enrolment(client, candidate, en
 
 
 def test_pause_then_resume(as_admin, enrolment) -> None:
-    as_admin.post(url("enrolment_pause", pk=enrolment.pk))
+    as_admin.post(url("enrolment_pause", pk=enrolment.pk), {"reason": "Parental leave"})
     enrolment.refresh_from_db()
     assert enrolment.status == EnrolmentStatus.PAUSED
     page = as_admin.get(url("enrolment_detail", pk=enrolment.pk)).text
     assert url("enrolment_resume", pk=enrolment.pk) in page and url("enrolment_pause", pk=enrolment.pk) not in page
-    as_admin.post(url("enrolment_resume", pk=enrolment.pk))
+    as_admin.post(url("enrolment_resume", pk=enrolment.pk), {"reason": "Back at work"})
     enrolment.refresh_from_db()
     assert enrolment.status == EnrolmentStatus.ACTIVE
 
 
 def test_withdrawing_twice_says_why_not(as_admin, enrolment) -> None:
-    as_admin.post(url("enrolment_withdraw", pk=enrolment.pk))
-    response = as_admin.post(url("enrolment_withdraw", pk=enrolment.pk), follow=True)
-    assert "it cannot be withdrawn" in response.text
+    as_admin.post(url("enrolment_withdraw", pk=enrolment.pk), {"reason": "Left the employer"})
+    response = as_admin.post(url("enrolment_withdraw", pk=enrolment.pk), {"reason": "Again"})
+    assert response.status_code == 403
+    assert "This enrolment is withdrawn" in response.text
 
 
 def test_actions_are_post_only(as_admin, enrolment) -> None:
@@ -329,8 +332,9 @@ def test_detail_costs_the_same_queries_whatever_the_history(
     as_admin, enrolment, assessor, other_assessor, centre_admin, django_assert_max_num_queries
 ) -> None:
     for _ in range(10):
-        services.reassign(enrolment=enrolment, role="assessor", to_user=other_assessor, by=centre_admin)
-        services.reassign(enrolment=enrolment, role="assessor", to_user=assessor, by=centre_admin)
+        services.reassign(enrolment=enrolment, role="assessor", to_user=other_assessor, by=centre_admin,
+            reason="Caseload")
+        services.reassign(enrolment=enrolment, role="assessor", to_user=assessor, by=centre_admin, reason="Caseload")
     # session, user, roles (nav), the gate's enrolment and roles, the reassignment history, two people lists.
     with django_assert_max_num_queries(8):
         response = as_admin.get(url("enrolment_detail", pk=enrolment.pk))
