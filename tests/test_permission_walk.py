@@ -13,10 +13,12 @@ Adding a row: one entry in ``WALK`` keyed by the URL's full name ("app:name"):
 
 - ``targets`` maps a target name to a function of the world ``w`` giving the URL kwargs.
   The usual targets are ``own`` (``w.enrolment``: Cara's, assessed by ``assessor``, IQA ``iqa``),
-  ``other`` (``w.other_enrolment``: Olga's, same centre, another assessor, no IQA) and
-  ``foreign`` (``w.stranger_enrolment``: another centre's). ``by_enrolment(f)`` builds the three
-  from ``f(w, enrolment)``; ``by_centre(f)`` the two centre targets ``own``/``foreign``; ``NO_KWARGS``
-  is the single target ``any`` for a URL without kwargs.
+  ``other`` (``w.other_enrolment``: Olga's, same centre, another assessor, no IQA),
+  ``foreign`` (``w.stranger_enrolment``: another centre's) and ``self`` (the walking staff member's
+  own enrolment as a candidate, at their own centre, assessed by someone else; for the candidate it
+  is ``own``, walked there). ``by_enrolment(f)`` builds the four from ``f(w, enrolment)``;
+  ``by_centre(f)`` the two centre targets ``own``/``foreign``; ``NO_KWARGS`` is the single target
+  ``any`` for a URL without kwargs.
 - ``get`` / ``post`` map role -> target -> expected status (``OK`` = 200 or a redirect that is not
   to the sign-in page, ``LOGIN`` = a redirect to the sign-in page, or a number: 403, 404, 405...).
   Leave ``get`` as None for a POST-only URL (its GET is still walked and must not be 200/500) and give
@@ -39,7 +41,10 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from assessments.services import action_point_set, question_ask, visit_plan
+from candidates.models import Role, RoleKind, User
 from tests.assessments.factories import items_of, signed_unit, submitted_evidence, unit_of
+from tests.candidates.factories import enrol_staff_member
+from tests.conftest import PASSWORD
 from tests.evidence.evidence_factories import first_file, make_evidence
 from tests.exports.portfolio_factory import make_export
 
@@ -51,22 +56,25 @@ Expected = dict[str, dict[str, "int | str"]]
 KwargsBuilder = Callable[[SimpleNamespace], dict]
 
 #: Which enrolment targets each role may see (the rule of candidates/access.py, restated independently).
+#: Everyone signed in sees their own enrolment (``self``), as its candidate.
 SEES = {
     "anonymous": set(),
-    "candidate": {"own"},
-    "assessor": {"own"},
-    "iqa": {"own"},
-    "centre_admin": {"own", "other"},
-    "eqa": {"own", "other"},
-    "stranger_assessor": {"foreign"},
-    "platform_admin": {"own", "other", "foreign"},
+    "candidate": {"own", "self"},
+    "assessor": {"own", "self"},
+    "iqa": {"own", "self"},
+    "centre_admin": {"own", "other", "self"},
+    "eqa": {"own", "other", "self"},
+    "stranger_assessor": {"foreign", "self"},
+    "platform_admin": {"own", "other", "foreign", "self"},
 }
 #: Which role each person holds in which centre target (own = Northgate, foreign = Southbank).
 CENTRE_ROLES = {
     "candidate": {"own"}, "assessor": {"own"}, "iqa": {"own"}, "centre_admin": {"own"}, "eqa": {"own"},
     "stranger_assessor": {"foreign"}, "platform_admin": set(), "anonymous": set(),
 }
-ENROLMENT_TARGETS = ("own", "other", "foreign")
+ENROLMENT_TARGETS = ("own", "other", "foreign", "self")
+#: Who has no ``self`` target to walk (their expectations for it restate those of ``own``).
+NOT_STAFF = ("anonymous", "candidate")
 CENTRE_TARGETS = ("own", "foreign")
 
 
@@ -91,12 +99,18 @@ def enrolment_read() -> Expected:
 
 
 def enrolment_write(roles: set[str]) -> Expected:
-    """Those of `roles` who see the enrolment act; others who see it get 403; the rest 404."""
+    """Those of `roles` who see the enrolment act; others who see it get 403; the rest 404.
+
+    On their own enrolment (``self``) everyone is its candidate and nothing more: they act where the candidate
+    acts, and every judging, quality-assuring or managing URL is 403 whatever roles they hold at the centre.
+    """
     def decide(role: str, target: str) -> int | str:
         if role == "anonymous":
             return LOGIN
         if target not in SEES[role]:
             return 404
+        if target == "self":
+            return OK if "candidate" in roles else 403
         return OK if role in roles else 403
     return _table(ENROLMENT_TARGETS, decide)
 
@@ -113,12 +127,34 @@ def centre_admin_only() -> Expected:
 
 
 def by_enrolment(build: Callable[[SimpleNamespace, object], dict]) -> dict[str, KwargsBuilder]:
-    """The three enrolment targets, kwargs built from each enrolment."""
+    """The four enrolment targets, kwargs built from each enrolment."""
     return {
         "own": lambda w: build(w, w.enrolment),
         "other": lambda w: build(w, w.other_enrolment),
         "foreign": lambda w: build(w, w.stranger_enrolment),
+        "self": lambda w: build(w, self_enrolment(w)),
     }
+
+
+def self_enrolment(w: SimpleNamespace) -> object:
+    """The walking staff member's own enrolment (made on first use), at their centre, assessed by another.
+
+    Northgate staff and the superuser are enrolled at Northgate (assessor Otto, IQA Ivy unless it is her),
+    the stranger assessor at Southbank (a second assessor there).
+    """
+    if not hasattr(w, "own_enrolment_of_role"):
+        person = getattr(w, w.role)
+        if w.role == "stranger_assessor":
+            colleague = User.objects.create_user("sol.southbank@example.org", PASSWORD, first_name="Sol",
+                                                 last_name="Southbank")
+            Role.objects.create(user=colleague, centre=w.other_centre, kind=RoleKind.ASSESSOR)
+            w.own_enrolment_of_role = enrol_staff_member(
+                person, centre=w.other_centre, qualification=w.qualification, assessor=colleague, by=w.platform_admin)
+        else:
+            w.own_enrolment_of_role = enrol_staff_member(
+                person, centre=w.centre, qualification=w.qualification, assessor=w.other_assessor,
+                iqa=None if person == w.iqa else w.iqa, by=w.platform_admin)
+    return w.own_enrolment_of_role
 
 
 def by_centre(build: Callable[[SimpleNamespace, object], dict]) -> dict[str, KwargsBuilder]:
@@ -318,6 +354,15 @@ def test_the_walk_is_well_formed() -> None:
                 assert set(by_target) == set(row.targets), f"{name}/{role}: one expectation per target"
 
 
+def test_on_their_own_enrolment_every_staff_role_is_expected_to_act_as_its_candidate() -> None:
+    for name, row in WALK.items():
+        if "self" not in row.targets:
+            continue
+        for table in filter(None, (row.get, row.post)):
+            for role in set(ROLES) - set(NOT_STAFF):
+                assert table[role]["self"] == table["candidate"]["own"], f"{name}: {role} on their own enrolment"
+
+
 @pytest.fixture
 def world(
     centre, other_centre, qualification, candidate, enrolment, other_candidate, other_enrolment, assessor,
@@ -357,7 +402,10 @@ def _check(response, expected: int | str, context: str) -> None:
 @pytest.mark.parametrize(("name", "role", "method"), _walk_cases())
 def test_walk(client, world, name: str, role: str, method: str) -> None:
     row = WALK[name]
+    world.role = role
     for target, build in row.targets.items():
+        if target == "self" and role in NOT_STAFF:
+            continue  # the candidate's own enrolment is the "own" target; the anonymous visitor has none
         kwargs = build(world)
         url = reverse(name, kwargs=kwargs)
         client.logout()
