@@ -12,6 +12,14 @@ A person's *relations* to an enrolment are the roles through which they see it:
 hold that role in its centre), ``centre_admin`` / ``eqa`` (they hold that role in
 its centre) and ``platform_admin`` (a superuser). The EQA reads and changes nothing.
 
+Independence: centre staff may be enrolled at their own centre (a centre trains its
+own people), but on an enrolment where a person is the candidate they hold *only*
+the ``candidate`` relation, whatever roles they hold there (centre admin, EQA,
+assessor, IQA) and even as a superuser: they never judge, sign off, sample,
+countersign, manage or read as staff their own enrolment; another assessor and IQA
+do the judging. The assessment and evidence services refuse the same acts again
+(defence in depth), and ``judges_of`` names who may not witness its evidence.
+
 Views ask for a named *permission*, never for relations:
 ``enrolment_for(user, pk, need=Permission.JUDGE)`` at the gate, ``viewer_may(enrolment,
 Permission.TALK)`` for what a page offers, ``enrolment.viewer_may.<permission>`` in
@@ -64,7 +72,7 @@ from types import MappingProxyType
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -188,15 +196,20 @@ def _roles_by_centre(user: User) -> dict[int, set[str]]:
 
 
 def relations_to(user: AnyUser, enrolment: Enrolment) -> frozenset[Relation]:
-    """The relations through which `user` sees `enrolment`; empty when they may not see it."""
+    """The relations through which `user` sees `enrolment`; empty when they may not see it.
+
+    On their own enrolment a person is its candidate only, whatever roles they hold (see Independence above).
+    """
     if not user.is_authenticated or not user.is_active:
         return frozenset()
     held = _roles_by_centre(user).get(enrolment.centre_id, set())
     relations: set[Relation] = set()
+    if enrolment.candidate_id == user.pk:
+        # Nobody judges their own enrolment: here staff, and a superuser, are the candidate and nothing more.
+        relations.add(Relation.CANDIDATE)
+        return frozenset(relations)
     if user.is_superuser:
         relations.add(Relation.PLATFORM_ADMIN)
-    if enrolment.candidate_id == user.pk:
-        relations.add(Relation.CANDIDATE)
     if enrolment.assessor_id == user.pk and Relation.ASSESSOR in held:
         relations.add(Relation.ASSESSOR)
     if enrolment.iqa_id is not None and enrolment.iqa_id == user.pk and Relation.IQA in held:
@@ -206,6 +219,31 @@ def relations_to(user: AnyUser, enrolment: Enrolment) -> frozenset[Relation]:
     if Relation.EQA in held:
         relations.add(Relation.EQA)
     return frozenset(relations)
+
+
+def _holders(relation: Relation, enrolment: Enrolment) -> Q:
+    """Who stands to `enrolment` through `relation`; its named assessor and IQA count even if their role lapsed."""
+    if relation is Relation.PLATFORM_ADMIN:
+        return Q(is_superuser=True)
+    if relation is Relation.CANDIDATE:
+        return Q(pk=enrolment.candidate_id)
+    if relation is Relation.ASSESSOR:
+        return Q(pk=enrolment.assessor_id)
+    if relation is Relation.IQA:
+        return Q(pk=enrolment.iqa_id) if enrolment.iqa_id is not None else Q(pk__in=[])
+    return Q(pk__in=Role.objects.filter(centre_id=enrolment.centre_id, kind=relation.value).values("user_id"))
+
+
+def judges_of(enrolment: Enrolment) -> QuerySet[User]:
+    """Everyone who may judge or quality-assure `enrolment` (never its candidate): they may not witness its evidence.
+
+    Its assessor and IQA, whoever holds a judging role in its centre (centre admin), and superusers: the
+    holders of ``judge`` and ``quality_assure`` in GRANTS. One query when evaluated.
+    """
+    judging = Q(pk__in=[])
+    for relation in GRANTS[Permission.JUDGE] | GRANTS[Permission.QUALITY_ASSURE]:
+        judging |= _holders(relation, enrolment)
+    return User.objects.filter(judging).exclude(pk=enrolment.candidate_id)
 
 
 def enrolment_for(user: AnyUser, pk: int, *, need: Permission = Permission.READ) -> Enrolment:

@@ -20,8 +20,10 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from audit import trail
+from candidates import access
 from candidates.models import Enrolment, User
 from candidates.services import ensure_open
 from evidence.models import (
@@ -337,11 +339,39 @@ def witness_token(version: EvidenceVersion) -> str:
     return signer.sign(f"{version.pk}.{_witness_fingerprint(version)}")
 
 
+def _who_may_witness() -> str:
+    return _(
+        "A witness is someone who saw the candidate at work and does not judge this portfolio, e.g. a supervisor or "
+        "colleague: not the candidate, nor their assessor, their IQA or an administrator of their centre."
+    )
+
+
+def witness_independence_problem(version: EvidenceVersion) -> str | None:
+    """Why the testimony's witness may not confirm it (they are the candidate or judge the enrolment), or None.
+
+    One query when the address is nobody's account, two when it is.
+    """
+    enrolment = version.item.enrolment
+    person = User.objects.filter(email__iexact=version.witness_email.strip()).values_list("pk", flat=True).first()
+    if person is None:
+        return None
+    if person == enrolment.candidate_id:
+        return _("The candidate cannot be their own witness. %(who)s") % {"who": _who_may_witness()}
+    if access.judges_of(enrolment).filter(pk=person).exists():
+        return _("%(email)s judges this portfolio and cannot also witness it. %(who)s") % {
+            "email": version.witness_email.strip(), "who": _who_may_witness()}
+    return None
+
+
 def witness_request(*, version: EvidenceVersion) -> None:
-    """Email the witness a link to confirm the testimony (sent after commit)."""
+    """Email the witness a link to confirm the testimony (sent after commit); refused when the witness is not
+    independent of the enrolment (witness_independence_problem)."""
     ensure_open(version.item.enrolment)
     if not version.witness_email:
         raise ValidationError("This testimony has no witness email address.")
+    problem = witness_independence_problem(version)
+    if problem is not None:
+        raise ValidationError(problem, code="witness_not_independent")
     if version.witness_confirmed:
         raise ValidationError("The witness has already confirmed this testimony.")
     EvidenceVersion.objects.filter(pk=version.pk).update(witness_requested_at=timezone.now())
@@ -376,6 +406,10 @@ def witness_version(token: str) -> EvidenceVersion:
             "The testimony has changed since this link was sent, or was removed. The candidate will send a new link.",
             code="changed",
         )
+    # Checked again here: the witness may have become the candidate's assessor or IQA since the link was sent.
+    problem = witness_independence_problem(version)
+    if problem is not None:
+        raise ValidationError(problem, code="witness_not_independent")
     return version
 
 

@@ -14,11 +14,12 @@ Adding a row: one entry in ``WALK`` keyed by the URL's full name ("app:name"):
 - ``targets`` maps a target name to a function of the world ``w`` giving the URL kwargs.
   The usual targets are ``own`` (``w.enrolment``: Cara's, assessed by ``assessor``, IQA ``iqa``),
   ``other`` (``w.other_enrolment``: Olga's, same centre, another assessor, no IQA),
-  ``foreign`` (``w.stranger_enrolment``: another centre's) and ``paused`` (``w.paused_enrolment``: Cara's
+  ``foreign`` (``w.stranger_enrolment``: another centre's), ``paused`` (``w.paused_enrolment``: Cara's
   second enrolment, same assessor and IQA, paused once the kwargs are built: every write is 403 there,
-  reads are as on ``own``). ``by_enrolment(f)`` builds the four from ``f(w, enrolment)``; ``by_centre(f)``
-  the two centre targets ``own``/``foreign``; ``NO_KWARGS`` is the single target ``any`` for a URL without
-  kwargs.
+  reads are as on ``own``) and ``self`` (the walking staff member's own enrolment as a candidate, at their
+  own centre, assessed by someone else; for the candidate it is ``own``, walked there). ``by_enrolment(f)``
+  builds the five from ``f(w, enrolment)``; ``by_centre(f)`` the two centre targets ``own``/``foreign``;
+  ``NO_KWARGS`` is the single target ``any`` for a URL without kwargs.
 - ``get`` / ``post`` map role -> target -> expected status (``OK`` = 200 or a redirect that is not
   to the sign-in page, ``LOGIN`` = a redirect to the sign-in page, or a number: 403, 404, 405...).
   Leave ``get`` as None for a POST-only URL (its GET is still walked and must not be 200/500) and give
@@ -42,8 +43,10 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from assessments.services import action_point_set, question_ask, visit_plan
-from candidates.models import Enrolment, EnrolmentInvitation, EnrolmentStatus
+from candidates.models import Enrolment, EnrolmentInvitation, EnrolmentStatus, Role, RoleKind, User
 from tests.assessments.factories import items_of, signed_unit, submitted_evidence, unit_of
+from tests.candidates.factories import enrol_staff_member
+from tests.conftest import PASSWORD
 from tests.evidence.evidence_factories import first_file, make_evidence
 from tests.exports.portfolio_factory import make_export
 
@@ -55,22 +58,25 @@ Expected = dict[str, dict[str, "int | str"]]
 KwargsBuilder = Callable[[SimpleNamespace], dict]
 
 #: Which enrolment targets each role may see (the rule of candidates/access.py, restated independently).
+#: Everyone signed in sees their own enrolment (``self``), as its candidate.
 SEES = {
     "anonymous": set(),
-    "candidate": {"own", "paused"},
-    "assessor": {"own", "paused"},
-    "iqa": {"own", "paused"},
-    "centre_admin": {"own", "other", "paused"},
-    "eqa": {"own", "other", "paused"},
-    "stranger_assessor": {"foreign"},
-    "platform_admin": {"own", "other", "foreign", "paused"},
+    "candidate": {"own", "paused", "self"},
+    "assessor": {"own", "paused", "self"},
+    "iqa": {"own", "paused", "self"},
+    "centre_admin": {"own", "other", "paused", "self"},
+    "eqa": {"own", "other", "paused", "self"},
+    "stranger_assessor": {"foreign", "self"},
+    "platform_admin": {"own", "other", "foreign", "paused", "self"},
 }
 #: Which role each person holds in which centre target (own = Northgate, foreign = Southbank).
 CENTRE_ROLES = {
     "candidate": {"own"}, "assessor": {"own"}, "iqa": {"own"}, "centre_admin": {"own"}, "eqa": {"own"},
     "stranger_assessor": {"foreign"}, "platform_admin": set(), "anonymous": set(),
 }
-ENROLMENT_TARGETS = ("own", "other", "foreign", "paused")
+ENROLMENT_TARGETS = ("own", "other", "foreign", "paused", "self")
+#: Who has no ``self`` target to walk (their expectations for it restate those of ``own``).
+NOT_STAFF = ("anonymous", "candidate")
 CENTRE_TARGETS = ("own", "foreign")
 
 
@@ -98,6 +104,8 @@ def enrolment_write(roles: set[str], *, paused_open: bool = False) -> Expected:
     """Those of `roles` who see the enrolment act; others who see it get 403; the rest 404.
 
     On the paused enrolment everyone gets 403 (nothing changes until it is resumed), unless `paused_open`.
+    On their own enrolment (``self``) everyone is its candidate and nothing more: they act where the candidate
+    acts, and every judging, quality-assuring or managing URL is 403 whatever roles they hold at the centre.
     """
     def decide(role: str, target: str) -> int | str:
         if role == "anonymous":
@@ -106,6 +114,8 @@ def enrolment_write(roles: set[str], *, paused_open: bool = False) -> Expected:
             return 404
         if target == "paused" and not paused_open:
             return 403
+        if target == "self":
+            return OK if "candidate" in roles else 403
         return OK if role in roles else 403
     return _table(ENROLMENT_TARGETS, decide)
 
@@ -134,7 +144,29 @@ def by_enrolment(build: Callable[[SimpleNamespace, object], dict]) -> dict[str, 
         "other": lambda w: build(w, w.other_enrolment),
         "foreign": lambda w: build(w, w.stranger_enrolment),
         "paused": lambda w: _then_paused(build(w, w.paused_enrolment), w.paused_enrolment),
+        "self": lambda w: build(w, self_enrolment(w)),
     }
+
+
+def self_enrolment(w: SimpleNamespace) -> object:
+    """The walking staff member's own enrolment (made on first use), at their centre, assessed by another.
+
+    Northgate staff and the superuser are enrolled at Northgate (assessor Otto, IQA Ivy unless it is her),
+    the stranger assessor at Southbank (a second assessor there).
+    """
+    if not hasattr(w, "own_enrolment_of_role"):
+        person = getattr(w, w.role)
+        if w.role == "stranger_assessor":
+            colleague = User.objects.create_user("sol.southbank@example.org", PASSWORD, first_name="Sol",
+                                                 last_name="Southbank")
+            Role.objects.create(user=colleague, centre=w.other_centre, kind=RoleKind.ASSESSOR)
+            w.own_enrolment_of_role = enrol_staff_member(
+                person, centre=w.other_centre, qualification=w.qualification, assessor=colleague, by=w.platform_admin)
+        else:
+            w.own_enrolment_of_role = enrol_staff_member(
+                person, centre=w.centre, qualification=w.qualification, assessor=w.other_assessor,
+                iqa=None if person == w.iqa else w.iqa, by=w.platform_admin)
+    return w.own_enrolment_of_role
 
 
 def by_centre(build: Callable[[SimpleNamespace, object], dict]) -> dict[str, KwargsBuilder]:
@@ -362,6 +394,15 @@ def test_the_walk_is_well_formed() -> None:
                 assert set(by_target) == set(row.targets), f"{name}/{role}: one expectation per target"
 
 
+def test_on_their_own_enrolment_every_staff_role_is_expected_to_act_as_its_candidate() -> None:
+    for name, row in WALK.items():
+        if "self" not in row.targets:
+            continue
+        for table in filter(None, (row.get, row.post)):
+            for role in set(ROLES) - set(NOT_STAFF):
+                assert table[role]["self"] == table["candidate"]["own"], f"{name}: {role} on their own enrolment"
+
+
 @pytest.fixture
 def paused_enrolment(candidate, centre, make_qualification, assessor, iqa) -> Enrolment:
     """Cara's second enrolment (another qualification of the same shape), with her assessor and IQA; paused by
@@ -413,7 +454,10 @@ def _check(response, expected: int | str, context: str) -> None:
 @pytest.mark.parametrize(("name", "role", "method"), _walk_cases())
 def test_walk(client, world, name: str, role: str, method: str) -> None:
     row = WALK[name]
+    world.role = role
     for target, build in row.targets.items():
+        if target == "self" and role in NOT_STAFF:
+            continue  # the candidate's own enrolment is the "own" target; the anonymous visitor has none
         kwargs = build(world)
         url = reverse(name, kwargs=kwargs)
         client.logout()

@@ -25,6 +25,7 @@ from ..models import (
     FeedbackMessage,
     ItemSignOff,
 )
+from .independence import refuse_own_enrolment
 
 
 def _decide(*, mapping: Mapping, by: User, outcome: str, feedback: str) -> Decision:
@@ -34,6 +35,7 @@ def _decide(*, mapping: Mapping, by: User, outcome: str, feedback: str) -> Decis
     version = mapping.version
     enrolment = version.item.enrolment
     ensure_open(enrolment)
+    refuse_own_enrolment(enrolment=enrolment, by=by)
     if version.status != VersionStatus.SUBMITTED:
         raise ValidationError("This version is still a draft: decisions are made on submitted evidence only.")
     if version.item.current_version_id != version.pk:
@@ -81,6 +83,7 @@ def mapping_refer(*, mapping: Mapping, by: User, feedback: str) -> Decision:
 @transaction.atomic
 def mapping_add(*, version: EvidenceVersion, assessable_item: AssessableItem, by: User) -> Mapping:
     """Map a submitted version to one more assessable item, on the candidate's behalf."""
+    refuse_own_enrolment(enrolment=version.item.enrolment, by=by)
     wanted = set(version.mappings.values_list("assessable_item_id", flat=True))
     if assessable_item.pk in wanted:
         raise ValidationError(f"This evidence is already mapped to {assessable_item}.")
@@ -99,6 +102,7 @@ def mapping_add(*, version: EvidenceVersion, assessable_item: AssessableItem, by
 def mapping_remove(*, mapping: Mapping, by: User) -> None:
     """Remove a claim nobody has judged yet from a version."""
     version = mapping.version
+    refuse_own_enrolment(enrolment=version.item.enrolment, by=by)
     label = f"{version.title} v{version.number} → {mapping.assessable_item}"
     remaining = set(version.mappings.exclude(pk=mapping.pk).values_list("assessable_item_id", flat=True))
     evidence_services.mappings_set(version=version, assessable_item_ids=remaining, by=by)

@@ -16,12 +16,14 @@ from ..models import (
     UnitSample,
     UnitSignOff,
 )
+from .independence import refuse_own_sign_off
 from .locks import lock_enrolment, when_words
 
 
-def _lock_unit_sign_off(sign_off: UnitSignOff) -> UnitSignOff:
+def _lock_unit_sign_off(sign_off: UnitSignOff, *, by: User) -> UnitSignOff:
     lock_enrolment(sign_off.enrolment)
     sign_off = UnitSignOff.objects.select_related("enrolment", "unit", "by").get(pk=sign_off.pk)
+    refuse_own_sign_off(sign_off=sign_off, by=by)
     if IqaReferral.objects.filter(unit_sign_off=sign_off).exists():
         raise ValidationError("This sign-off was already referred back; wait for the assessor to sign again.")
     done = Countersignature.objects.select_related("by").filter(unit_sign_off=sign_off).first()
@@ -33,7 +35,7 @@ def _lock_unit_sign_off(sign_off: UnitSignOff) -> UnitSignOff:
 @transaction.atomic
 def unit_sample(*, unit_sign_off: UnitSignOff, by: User) -> UnitSample:
     """The IQA puts a unit sign-off in their sample: the unit is no longer achieved until they countersign it."""
-    sign_off = _lock_unit_sign_off(unit_sign_off)
+    sign_off = _lock_unit_sign_off(unit_sign_off, by=by)
     chosen = UnitSample.objects.select_related("by").filter(unit_sign_off=sign_off).first()
     if chosen is not None:
         raise ValidationError(f"Already in the sample of {chosen.by} since {when_words(chosen.at)}.")
@@ -48,9 +50,7 @@ def unit_sample(*, unit_sign_off: UnitSignOff, by: User) -> UnitSample:
 @transaction.atomic
 def countersign(*, unit_sign_off: UnitSignOff, by: User, comment: str = "") -> Countersignature:
     """The IQA countersigns a sampled unit sign-off."""
-    sign_off = _lock_unit_sign_off(unit_sign_off)
-    if sign_off.by_id == by.pk:
-        raise ValidationError("You signed this unit off yourself; another IQA must countersign it.")
+    sign_off = _lock_unit_sign_off(unit_sign_off, by=by)
     countersignature = Countersignature.objects.create(
         unit_sign_off=sign_off, by=by, comment=comment.strip(), at=timezone.now()
     )
@@ -65,7 +65,7 @@ def iqa_refer(*, unit_sign_off: UnitSignOff, by: User, comments: str) -> IqaRefe
     """The IQA refers a unit sign-off back: it is superseded (kept), the unit reopens, the assessor is emailed."""
     if not comments.strip():
         raise ValidationError({"comments": "Say what the assessor must look at again."})
-    sign_off = _lock_unit_sign_off(unit_sign_off)
+    sign_off = _lock_unit_sign_off(unit_sign_off, by=by)
     referral = IqaReferral.objects.create(unit_sign_off=sign_off, comments=comments.strip(), by=by, at=timezone.now())
     trail.record(actor=by, action="unit referred by IQA", obj=referral, enrolment_id=sign_off.enrolment_id,
                  object_label=f"{sign_off.unit.code} for {sign_off.enrolment.candidate}",

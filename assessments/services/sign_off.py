@@ -22,6 +22,7 @@ from ..models import (
     SignedEvidence,
     UnitSignOff,
 )
+from .independence import refuse_own_enrolment
 from .locks import lock_enrolment, when_words
 
 
@@ -43,6 +44,7 @@ def item_sign_off(*, enrolment: Enrolment, assessable_item: AssessableItem, by: 
     enrolment row is locked and a unique constraint stands behind it. The loser gets
     "Already signed off by X at Y".
     """
+    refuse_own_enrolment(enrolment=enrolment, by=by)
     enrolment = lock_enrolment(enrolment)
     round_ = unit_round(enrolment=enrolment, unit=assessable_item.unit)
     existing = ItemSignOff.objects.select_related("by").filter(
@@ -112,6 +114,7 @@ def unit_sign_off(*, enrolment: Enrolment, unit: Unit, by: User) -> UnitSignOff:
     Needs every assessable item of the unit signed off and the candidate's declaration;
     after an IQA referral the new sign-off replaces the referred one.
     """
+    refuse_own_enrolment(enrolment=enrolment, by=by)
     enrolment = lock_enrolment(enrolment)
     if unit.qualification_id != enrolment.qualification_id:
         raise ValidationError("This unit belongs to another qualification.")

@@ -9,6 +9,7 @@ from django.http import Http404
 from candidates import access
 from candidates.access import Permission, Relation
 from candidates.models import Role, RoleKind
+from tests.candidates.factories import enrol_staff_member
 
 
 @pytest.fixture
@@ -148,3 +149,58 @@ def test_overdue_is_active_and_past_planned_end(everyone, enrolment) -> None:
     assert list(Enrolment.objects.overdue()) == [enrolment]
     enrolment.status = EnrolmentStatus.PAUSED
     assert not enrolment.is_overdue
+
+
+# --- Independence: on their own enrolment, staff are the candidate and nothing more ---------------------------
+
+STAFF = ("assessor", "iqa", "centre_admin", "eqa", "platform_admin")
+#: What the candidate may not do; everything else (read, write, plan, evidence, talk) they may.
+NOT_THE_CANDIDATES = (Permission.OBSERVE, Permission.JUDGE, Permission.QUALITY_ASSURE, Permission.MANAGE,
+                      Permission.READ_SAMPLING, Permission.KEEP_CASELOAD)
+
+
+@pytest.fixture
+def own_enrolment(request, centre, qualification, other_assessor, iqa, centre_admin):
+    """The staff member the test names, enrolled at Northgate: assessed by Otto, IQA Ivy (unless it is her)."""
+    person = request.getfixturevalue(request.param)
+    return person, enrol_staff_member(person, centre=centre, qualification=qualification, assessor=other_assessor,
+                                      iqa=None if person == iqa else iqa, by=centre_admin)
+
+
+@pytest.mark.parametrize("own_enrolment", STAFF, indirect=True)
+def test_staff_hold_only_the_candidate_relation_on_their_own_enrolment(own_enrolment) -> None:
+    person, enrolment = own_enrolment
+    assert access.relations_to(person, enrolment) == {Relation.CANDIDATE}
+    found = access.enrolment_for(person, enrolment.pk, need=Permission.WRITE)
+    assert found.viewer_relations == {Relation.CANDIDATE}
+    assert not any(found.viewer_may[permission] for permission in NOT_THE_CANDIDATES)
+    assert not access.may_manage(person, enrolment)
+
+
+@pytest.mark.parametrize("own_enrolment", STAFF, indirect=True)
+@pytest.mark.parametrize("need", [Permission.JUDGE, Permission.QUALITY_ASSURE, Permission.MANAGE,
+                                  Permission.OBSERVE])
+def test_staff_may_not_judge_or_manage_their_own_enrolment(own_enrolment, need) -> None:
+    person, enrolment = own_enrolment
+    with pytest.raises(PermissionDenied):
+        access.enrolment_for(person, enrolment.pk, need=need)
+
+
+@pytest.mark.parametrize("own_enrolment", ["centre_admin"], indirect=True)
+def test_a_centre_admin_still_manages_the_other_enrolments_of_their_centre(own_enrolment, enrolment) -> None:
+    person, _ = own_enrolment
+    assert access.enrolment_for(person, enrolment.pk, need=Permission.JUDGE) == enrolment
+    assert access.may_manage(person, enrolment)
+
+
+def test_the_judges_of_an_enrolment_are_its_assessor_iqa_centre_admins_and_superusers(
+    everyone, enrolment, candidate, assessor, other_assessor, iqa, centre_admin, eqa, stranger_assessor,
+    platform_admin,
+) -> None:
+    assert set(access.judges_of(enrolment)) == {assessor, iqa, centre_admin, platform_admin}
+
+
+def test_the_candidate_is_never_among_the_judges_of_their_enrolment(centre, qualification, assessor, centre_admin):
+    enrolment = enrol_staff_member(centre_admin, centre=centre, qualification=qualification, assessor=assessor,
+                                   by=centre_admin)
+    assert set(access.judges_of(enrolment)) == {assessor}

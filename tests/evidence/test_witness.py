@@ -117,3 +117,66 @@ def test_the_candidate_can_send_a_new_link(client, testimony, django_capture_on_
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("evidence:witness_send", kwargs={"pk": testimony.pk}))
     assert len([message for message in mail.outbox if message.to == ["wendy.witness@example.org"]]) == 2
+
+
+# --- Independence: the witness is neither the candidate nor someone who judges the portfolio -----------------
+
+
+def _testimony_witnessed_by(enrolment, email: str):
+    return make_evidence(enrolment, kind=EvidenceKind.WITNESS_TESTIMONY, title="Handled an angry caller",
+                         text="I saw the candidate calm an angry caller.", with_file=False, witness_email=email)
+
+
+@pytest.mark.parametrize("witness", ["candidate", "assessor", "iqa", "centre_admin", "platform_admin"])
+def test_a_testimony_witnessed_by_the_candidate_or_a_judge_of_the_enrolment_is_not_submitted(
+    request, enrolment, witness, django_capture_on_commit_callbacks
+):
+    email = request.getfixturevalue(witness).email.upper()  # the address as typed, in any case
+    testimony = _testimony_witnessed_by(enrolment, email)
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(ValidationError, match="A witness is someone"):
+        services.version_submit(version=testimony.current_version, by=enrolment.candidate)
+    testimony.current_version.refresh_from_db()
+    assert testimony.current_version.status == "draft"
+    assert testimony.current_version.witness_requested_at is None
+    assert not [message for message in mail.outbox if message.to == [email]]
+
+
+@pytest.mark.parametrize("witness", ["other_assessor", "eqa", "stranger_assessor"])
+def test_staff_who_do_not_judge_the_enrolment_may_witness_it(request, enrolment, witness):
+    testimony = _testimony_witnessed_by(enrolment, request.getfixturevalue(witness).email)
+    services.version_submit(version=testimony.current_version, by=enrolment.candidate)
+    testimony.current_version.refresh_from_db()
+    assert testimony.current_version.witness_requested_at is not None
+
+
+def test_the_refusal_says_who_may_be_a_witness(client, enrolment, candidate):
+    testimony = _testimony_witnessed_by(enrolment, candidate.email)
+    client.force_login(candidate)
+    response = client.post(reverse("evidence:submit", kwargs={"pk": testimony.pk}), follow=True)
+    assert "The candidate cannot be their own witness" in response.content.decode()
+    assert "e.g. a supervisor or colleague" in response.content.decode()
+
+
+def test_a_link_is_refused_once_its_witness_judges_the_enrolment(
+    client, testimony, django_capture_on_commit_callbacks, centre, other_assessor
+):
+    path = _submit(testimony, django_capture_on_commit_callbacks)
+    # Wendy, the witness, joins the centre and is named the candidate's assessor after the link was sent.
+    wendy = other_assessor
+    wendy.email = "wendy.witness@example.org"
+    wendy.save(update_fields=["email"])
+    testimony.enrolment.assessor = wendy
+    testimony.enrolment.save(update_fields=["assessor"])
+    for response in (client.get(path), client.post(path)):
+        assert response.status_code == 400
+        assert "judges this portfolio and cannot also witness it" in response.content.decode()
+    testimony.current_version.refresh_from_db()
+    assert testimony.current_version.witness_confirmed_at is None
+
+
+def test_a_link_naming_the_candidate_as_witness_is_refused(enrolment, candidate):
+    # A link sent before witnesses were checked, to the candidate's own address.
+    testimony = _testimony_witnessed_by(enrolment, candidate.email)
+    token = services.witness_token(testimony.current_version)
+    with pytest.raises(ValidationError, match="cannot be their own witness"):
+        services.witness_confirm(token=token)
