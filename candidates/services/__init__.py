@@ -18,11 +18,12 @@ from .enrolment import (
     reassign,
     resume,
     send_invitation,
+    send_invitations,
     withdraw,
 )
 
 __all__ = [
     "CSV_COLUMNS", "CSV_MAX_BYTES", "CSV_MAX_ROWS", "BulkPreview", "BulkRow", "bulk_enrol",
     "check_rows", "enrol_candidate", "enrolment_problems", "invitation_link", "parse_enrolment_csv", "pause",
-    "reassign", "resume", "send_invitation", "withdraw",
+    "reassign", "resume", "send_invitation", "send_invitations", "withdraw",
 ]
