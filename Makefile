@@ -24,7 +24,7 @@ test: test-system-deps install-test
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 # Lint, types, migrations in step with the models, and Django's deployment checks under
-# production settings (DEBUG off, a random SECRET_KEY of this run's own); warnings fail.
+# production settings (DEBUG off, a random SECRET_KEY and AUDIT_HMAC_KEY of this run's own); warnings fail.
 check: system-deps install-test lint mypy check-migrations check-deploy
 
 check-migrations: install
@@ -34,6 +34,7 @@ check-deploy: install
 	env -u DJANGO_ALLOW_ASYNC_UNSAFE -u SECURE_SSL_REDIRECT DEBUG=false ALLOWED_HOSTS=portfolio.example.org \
 		SITE_URL=https://portfolio.example.org \
 		SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))')" \
+		AUDIT_HMAC_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))')" \
 		$(PY) manage.py check --deploy --fail-level WARNING
 
 bench: install-test

@@ -9,6 +9,9 @@ os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("VAR_DIR", os.path.join(os.path.dirname(__file__), "var", "test"))
 os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "false")
 os.environ.setdefault("STATIC_MANIFEST", "false")
+# Each test process counts request ceilings in its own memory (tests/conftest.py empties it per test):
+# with REDIS_URL set (CI), parallel processes would otherwise share, and clearing would flush the broker.
+os.environ.setdefault("CACHE_URL", "locmemcache://")
 
 # pytest-django imports the settings (to report their errors early) before this
 # file loads, so the values above would come too late: read the settings again.

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from axes.backends import AxesStandaloneBackend
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
 
 class SignInThrottleBackend(AxesStandaloneBackend):
-    """Refuses sign-ins from a locked-out email address and IP pair; never signs anyone in itself.
+    """Refuses sign-ins from a locked-out email address and IP pair, and from an address that failed too
+    often across accounts (candidates/throttle.py); never signs anyone in itself.
 
     Sign-ins without a request (the test client's `login()`, a shell) come from no
     browser and so from no attacker: they are not throttled, rather than failing.
@@ -18,6 +20,13 @@ class SignInThrottleBackend(AxesStandaloneBackend):
                      password: str | None = None, **kwargs: object) -> None:
         if request is None:
             return None
+        from .throttle import sign_in_ceiling_reached
+
+        if sign_in_ceiling_reached(request):
+            # Axes's middleware answers with the lockout page (throttle.lockout_response), which says why.
+            request.sign_in_ceiling_reached = True  # type: ignore[attr-defined]
+            request.axes_locked_out = True  # type: ignore[attr-defined]
+            raise PermissionDenied("Too many failed sign-ins from this address.")
         return super().authenticate(request, username=username, password=password, **kwargs)
 
 

@@ -210,6 +210,8 @@ class Enrolment(models.Model):
     plan_status = models.CharField(max_length=8, choices=PlanStatus.choices, default=PlanStatus.NONE)
     plan_saved_at = models.DateTimeField(null=True, blank=True)
     created = models.DateTimeField(auto_now_add=True)
+    # When the invitation task emailed this enrolment's candidate (bulk enrolment): it never sends twice.
+    invitation_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = EnrolmentQuerySet.as_manager()
 

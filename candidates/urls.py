@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from .forms.accounts import InvitedPasswordResetForm, SignInForm
+from .forms.accounts import SignInForm
 from .views import accounts, centres, enrolment, invitations, plan
 
 app_name = "candidates"
@@ -13,8 +13,7 @@ account_urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("password/change/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
-    path("password/reset/", auth_views.PasswordResetView.as_view(form_class=InvitedPasswordResetForm),
-         name="password_reset"),
+    path("password/reset/", accounts.ThrottledPasswordResetView.as_view(), name="password_reset"),
     path("password/reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path("password/reset/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(),
          name="password_reset_confirm"),

@@ -12,6 +12,8 @@ from django.core.checks import CheckMessage, Error, Tags, register
 
 # The start of settings.SECRET_KEY's development default, which is public (it is in the repository).
 DEVELOPMENT_SECRET_KEY_PREFIX = "insecure-development-key"
+# settings.AUDIT_HMAC_KEY's development default is this prefix + SECRET_KEY.
+DEVELOPMENT_AUDIT_KEY_PREFIX = "audit-hmac:"
 # Hosts that only the server itself can reach: no one who reads an email can follow a link to them.
 LOCAL_HOSTS = {"", "127.0.0.1", "localhost", "::1", "0.0.0.0"}
 
@@ -25,6 +27,24 @@ def secret_key_is_set(app_configs: Sequence[AppConfig] | None = None, **kwargs: 
         "SECRET_KEY is the development default, which anyone can read in the repository.",
         hint="Set SECRET_KEY to a long random value of its own (README.md, Production mode).",
         id="portfolio_site.E001",
+    )]
+
+
+@register(Tags.security, deploy=True)
+def audit_key_is_set(app_configs: object = None, **kwargs: object) -> list[CheckMessage]:
+    """With DEBUG off, AUDIT_HMAC_KEY must be a key of its own, not derived from SECRET_KEY.
+
+    The audit trail's seal is only as good as the key's distance from the database and the
+    web server's settings: whoever reads SECRET_KEY could otherwise forge records.
+    """
+    derived = DEVELOPMENT_AUDIT_KEY_PREFIX + settings.SECRET_KEY
+    if settings.DEBUG or (settings.AUDIT_HMAC_KEY and settings.AUDIT_HMAC_KEY != derived):
+        return []
+    return [Error(
+        "AUDIT_HMAC_KEY is not set: the audit trail is sealed with a key derived from SECRET_KEY.",
+        hint="Set AUDIT_HMAC_KEY to a long random value of its own, kept apart from the database and its "
+             "backups, and never changed afterwards (README.md, Production mode).",
+        id="portfolio_site.E002",
     )]
 
 

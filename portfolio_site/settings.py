@@ -120,11 +120,17 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "candidates.backends.throttle_username"
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
+AXES_LOCKOUT_CALLABLE = "candidates.throttle.lockout_response"
 # Behind N reverse proxies, the client's address is the N-th from the right of X-Forwarded-For;
 # 0 (the default) uses REMOTE_ADDR, as a proxy could otherwise be fooled by a forged header.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 AXES_CLIENT_IP_CALLABLE = "candidates.backends.client_ip"
+# Ceilings of our own (candidates/throttle.py), counted in the cache: failed sign-ins from one IP across every
+# email address, per 15 minutes (a shared network's many people fit under it; one machine trying address
+# after address does not); password reset requests per email address and per IP, per hour.
+SIGN_IN_FAILURES_PER_IP = env.int("SIGN_IN_FAILURES_PER_IP", default=30)
+PASSWORD_RESETS_PER_EMAIL = env.int("PASSWORD_RESETS_PER_EMAIL", default=3)
+PASSWORD_RESETS_PER_IP = env.int("PASSWORD_RESETS_PER_IP", default=20)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -240,9 +246,14 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="portfolio@localhost"
 # its own (`check --deploy` warns when it is left local).
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
+# The cache holds the request ceilings' counts (candidates/throttle.py), so every web process must share
+# it: Redis when REDIS_URL is set (production), else memory of the one process `make run` starts.
+# CACHE_URL overrides both (the tests use memory, so that parallel runs never share counts).
+REDIS_URL = env.str("REDIS_URL", default="")
+CACHES = {"default": env.cache_url("CACHE_URL", default=REDIS_URL or "locmemcache://")}
+
 # Celery: Redis when REDIS_URL is set, else kombu's filesystem transport in a
 # local folder, so `make run` needs no server and a long task never blocks a request.
-REDIS_URL = env.str("REDIS_URL", default="")
 CELERY_QUEUE_DIR = VAR_DIR / "celery"
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL

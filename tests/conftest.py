@@ -65,6 +65,15 @@ def _fast_password_hashing(settings) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    # The request ceilings count in the cache (memory of this process, see the root conftest.py): each test
+    # starts with none used, whatever the tests before it did from the same address.
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _site_url(settings) -> None:
     # Emails link to settings.SITE_URL: here the test client's host, so a test can follow a link it was sent.
     settings.SITE_URL = "http://testserver"

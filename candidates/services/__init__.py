@@ -20,6 +20,7 @@ from .enrolment import (
     reassign,
     resume,
     send_invitation,
+    send_invitations,
     withdraw,
 )
 from .invitation import accept_invitation, decline_invitation
@@ -27,7 +28,6 @@ from .invitation import accept_invitation, decline_invitation
 __all__ = [
     "CSV_COLUMNS", "CSV_MAX_BYTES", "CSV_MAX_ROWS", "BulkPreview", "BulkRow", "bulk_enrol",
     "check_rows", "complete", "enrol_candidate", "ensure_open", "enrolment_problems", "invitation_link",
-    "parse_enrolment_csv", "pause",
-    "reassign", "resume", "send_invitation", "withdraw",
+    "parse_enrolment_csv", "pause", "reassign", "resume", "send_invitation", "send_invitations", "withdraw",
     "accept_invitation", "decline_invitation",
 ]

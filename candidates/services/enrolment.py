@@ -13,9 +13,12 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Iterable
 
+from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -25,7 +28,7 @@ from django.utils.translation import gettext
 
 from audit import trail
 from portfolio_site.links import absolute_url
-from portfolio_site.mail import send_after_commit
+from portfolio_site.mail import render_email, send_after_commit
 from units.models import Pathway, Qualification
 
 from ..models import (
@@ -48,6 +51,39 @@ def _holds_role(user: User | None, centre: Centre, kind: str) -> bool:
     return user is not None and user.is_active and Role.objects.filter(user=user, centre=centre, kind=kind).exists()
 
 
+class Lookups:
+    """What `enrolment_problems` asks the database, a query per question: right for one enrolment.
+
+    The CSV import answers the same questions for a thousand rows from a handful of queries made
+    up front (csv_import.PrefetchedLookups), so the checks and their wording stay in one place.
+    """
+
+    def account(self, email: str) -> User | None:
+        """The account of `email` (lower-cased), if any."""
+        return User.objects.filter(email__iexact=email).first()
+
+    def holds_role(self, user: User | None, centre: Centre, kind: str) -> bool:
+        """Whether `user` is active and holds the role `kind` at `centre`."""
+        return _holds_role(user, centre, kind)
+
+    def has_pathways(self, qualification: Qualification) -> bool:
+        return qualification.pathways.exists()
+
+    def known_here(self, person: User, centre: Centre) -> bool:
+        """Whether `person` holds any role at `centre` (else they are known, if at all, only elsewhere)."""
+        return Role.objects.filter(user=person, centre=centre).exists()
+
+    def is_enrolled_here(self, candidate: User, centre: Centre, qualification: Qualification) -> bool:
+        """Whether `candidate` has a live (not withdrawn) enrolment at `centre` on any version of `qualification`."""
+        return Enrolment.objects.filter(
+            candidate=candidate, centre=centre, qualification__code=qualification.code
+        ).exclude(status=EnrolmentStatus.WITHDRAWN).exists()
+
+    def is_pending_here(self, centre: Centre, email: str, qualification: Qualification) -> bool:
+        """Whether `centre` already invited `email` to some version of `qualification` and awaits the answer."""
+        return pending_at(centre=centre, email=email, qualification=qualification)
+
+
 class Problems(dict[str, list[str]]):
     """What is wrong with a form's input, by field name."""
 
@@ -66,24 +102,25 @@ def enrolment_problems(
     start_date: datetime.date | None,
     planned_end_date: datetime.date | None,
     uln: str = "",
+    lookups: Lookups | None = None,
 ) -> dict[str, list[str]]:
-    """Everything wrong with an enrolment before it is made, by field name; empty when it may be made."""
+    """Everything wrong with an enrolment before it is made, by field name; empty when it may be made.
+
+    `lookups` answers the questions asked of the database (by default, a query each).
+    """
     problems = Problems()
+    lookups = lookups or Lookups()
     email = email.strip().lower()
-    candidate = _candidate_problems(problems, centre, email)
-    _qualification_problems(problems, centre, email, candidate, qualification, pathway)
-    _staff_problems(problems, centre, email, assessor, iqa)
+    candidate = _candidate_problems(problems, centre, email, lookups)
+    _qualification_problems(problems, centre, email, candidate, qualification, pathway, lookups)
+    _staff_problems(problems, centre, email, assessor, iqa, lookups)
     _date_problems(problems, start_date, planned_end_date)
     if uln and not ULN_PATTERN.match(uln):
         problems.add("uln", f"The ULN “{uln}” must be exactly 10 digits (leave it blank if not known yet).")
     return dict(problems)
 
 
-def _known_here(person: User, centre: Centre) -> bool:
-    return Role.objects.filter(user=person, centre=centre).exists()
-
-
-def _candidate_problems(problems: Problems, centre: Centre, email: str) -> User | None:
+def _candidate_problems(problems: Problems, centre: Centre, email: str, lookups: Lookups) -> User | None:
     """The account `email` names, if any; what is wrong with the address or that account.
 
     A deactivated account is named only to a centre where the person holds a role: to any
@@ -97,44 +134,44 @@ def _candidate_problems(problems: Problems, centre: Centre, email: str) -> User 
         return None
     if longest is not None and len(email) > longest:
         problems.add("email", f"The email address is {len(email)} characters long; at most {longest} can be stored.")
-    candidate = User.objects.filter(email__iexact=email).first()
-    if candidate is not None and not candidate.is_active and _known_here(candidate, centre):
+    candidate = lookups.account(email)
+    if candidate is not None and not candidate.is_active and lookups.known_here(candidate, centre):
         problems.add("email", f"The account {email} is deactivated; reactivate it before enrolling.")
     return candidate
 
 
 def _qualification_problems(problems: Problems, centre: Centre, email: str, candidate: User | None,
-                            qualification: Qualification | None, pathway: Pathway | None) -> None:
+                            qualification: Qualification | None, pathway: Pathway | None,
+                            lookups: Lookups) -> None:
     if qualification is None:
         problems.add("qualification", "Choose the qualification version to enrol on.")
         return
     if pathway is not None and pathway.qualification_id != qualification.pk:
         problems.add("pathway",
                      f"The pathway “{pathway}” belongs to another qualification; choose one of {qualification}.")
-    elif pathway is None and qualification.pathways.exists():
+    elif pathway is None and lookups.has_pathways(qualification):
         problems.add("pathway", f"{qualification} has pathways: choose the one the candidate follows.")
-    if candidate is not None:
-        # Only this centre's enrolments are named: one elsewhere is the person's to tell (at acceptance).
-        live = Enrolment.objects.filter(
-            candidate=candidate, centre=centre, qualification__code=qualification.code
-        ).exclude(status=EnrolmentStatus.WITHDRAWN)
-        if live.exists():
-            problems.add("email", f"{email} is already enrolled on {qualification.title}; "
-                                  "withdraw that enrolment first to enrol again.")
-        elif pending_at(centre=centre, email=email, qualification=qualification):
-            problems.add("email", awaiting_message(email, qualification))
+    if candidate is None:
+        return
+    # Only this centre's enrolments are named: one elsewhere is the person's to tell (at acceptance).
+    if lookups.is_enrolled_here(candidate, centre, qualification):
+        problems.add("email", f"{email} is already enrolled on {qualification.title}; "
+                              "withdraw that enrolment first to enrol again.")
+    elif lookups.is_pending_here(centre, email, qualification):
+        problems.add("email", awaiting_message(email, qualification))
 
 
-def _staff_problems(problems: Problems, centre: Centre, email: str, assessor: User | None, iqa: User | None) -> None:
+def _staff_problems(problems: Problems, centre: Centre, email: str, assessor: User | None, iqa: User | None,
+                    lookups: Lookups) -> None:
     if assessor is None:
         problems.add("assessor", "Name the assessor.")
-    elif not _holds_role(assessor, centre, RoleKind.ASSESSOR):
+    elif not lookups.holds_role(assessor, centre, RoleKind.ASSESSOR):
         problems.add("assessor", f"{assessor.email} is not an assessor at {centre}; give them the assessor role first.")
     elif assessor.email.lower() == email:
         problems.add("assessor", "A candidate cannot be their own assessor.")
     if iqa is None:
         return
-    if not _holds_role(iqa, centre, RoleKind.IQA):
+    if not lookups.holds_role(iqa, centre, RoleKind.IQA):
         problems.add("iqa", f"{iqa.email} is not an IQA at {centre}; give them the IQA role first.")
     elif assessor is not None and iqa.pk == assessor.pk:
         problems.add("iqa", "The IQA samples the assessor's decisions, so they must be a different person.")
@@ -163,6 +200,34 @@ def send_invitation(*, user: User, centre: Centre) -> None:
     """Email `user` a link to set their password and sign in (sent after commit)."""
     send_after_commit(to=user.email, template="candidates/email/invitation",
                       context={"user": user, "centre": centre, "link": invitation_link(user=user)})
+
+
+def send_invitations(*, enrolment_ids: Iterable[int]) -> int:
+    """Email each candidate of these enrolments who has no password yet an invitation, once; how many left.
+
+    Safe to run twice: each person's enrolments are claimed (marked sent) in the transaction that
+    sends their email, so a second run finds them claimed; a failed send rolls the claim back.
+    """
+    pending = (Enrolment.objects.filter(pk__in=list(enrolment_ids), invitation_sent_at__isnull=True)
+               .select_related("candidate", "centre").order_by("pk"))
+    by_candidate: dict[int, list[Enrolment]] = {}
+    for enrolment in pending:
+        by_candidate.setdefault(enrolment.candidate_id, []).append(enrolment)
+    sent = 0
+    for enrolments in by_candidate.values():
+        with transaction.atomic():
+            claimed = Enrolment.objects.filter(
+                pk__in=[enrolment.pk for enrolment in enrolments], invitation_sent_at__isnull=True
+            ).update(invitation_sent_at=timezone.now())
+            candidate = enrolments[0].candidate
+            if not claimed or candidate.has_usable_password():
+                continue  # another run sent it, or they have a password already
+            subject, body = render_email("candidates/email/invitation", {
+                "user": candidate, "centre": enrolments[0].centre, "link": invitation_link(user=candidate),
+            })
+            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [candidate.email])
+            sent += 1
+    return sent
 
 
 @transaction.atomic
@@ -197,7 +262,7 @@ def enrol_candidate(
     )
     existing = User.objects.filter(email__iexact=email).first()
     # Asked of everyone this centre does not know, so that the question tells no account apart.
-    if not first_name.strip() and (existing is None or not _known_here(existing, centre)):
+    if not first_name.strip() and (existing is None or not Lookups().known_here(existing, centre)):
         problems.setdefault("first_name", []).append("Give the candidate's first name.")
     if problems:
         raise ValidationError(problems)

@@ -1,12 +1,17 @@
-"""The invitation link: set a first password, then land signed in."""
+"""The invitation link (set a first password, then land signed in) and the throttled password reset."""
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.forms import SetPasswordForm
-from django.contrib.auth.views import PasswordResetConfirmView
-from django.http import HttpResponse
+from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
+from django.contrib.auth.views import PasswordResetConfirmView, PasswordResetView
+from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
+
+from .. import throttle
+from ..backends import client_ip
+from ..forms.accounts import InvitedPasswordResetForm
 
 
 class SetPasswordView(PasswordResetConfirmView):
@@ -21,3 +26,22 @@ class SetPasswordView(PasswordResetConfirmView):
         response = super().form_valid(form)
         messages.success(self.request, "Your password is set and you are signed in. Welcome.")
         return response
+
+
+class ThrottledPasswordResetView(PasswordResetView):
+    """Django's password reset, with ceilings per email address and per IP (candidates/throttle.py).
+
+    Past an address's ceiling the page says the same as ever but nothing is sent, so the answer
+    never tells whether the address has an account; past the IP's ceiling it says to wait.
+    """
+
+    form_class = InvitedPasswordResetForm
+
+    def form_valid(self, form: PasswordResetForm) -> HttpResponse:
+        if not throttle.PASSWORD_RESET_PER_IP.count(client_ip(self.request)):
+            form.add_error(None, _("Too many password reset requests have come from your network. "
+                                   "Try again in an hour; the links already sent still work."))
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        if not throttle.PASSWORD_RESET_PER_EMAIL.count(form.cleaned_data["email"].strip().lower()):
+            return HttpResponseRedirect(self.get_success_url())
+        return super().form_valid(form)

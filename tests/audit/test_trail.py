@@ -45,6 +45,42 @@ def test_records_are_chained_and_sealed(head_path) -> None:
     assert second.hmac == trail.seal(second.hash)
 
 
+def _entries(n: int) -> list[trail.Entry]:
+    return [trail.Entry(actor=None, action="bulk", object_type="test.Thing", object_id=i, object_label=f"thing {i}",
+                        after={"n": i}) for i in range(1, n + 1)]
+
+
+def test_record_many_appends_a_chain_that_verifies_between_single_records(head_path) -> None:
+    _chain(2)
+    written = trail.record_many(_entries(50))
+    _chain(1)
+    trail.export_head()
+    assert [record.sequence for record in written] == list(range(3, 53))
+    stored = list(AuditRecord.objects.filter(action="bulk").order_by("sequence"))
+    assert stored[0].prev_hash == AuditRecord.objects.get(sequence=2).hash
+    assert all(later.prev_hash == earlier.hash for earlier, later in zip(stored, stored[1:], strict=False))
+    assert AuditRecord.objects.get(sequence=53).prev_hash == stored[-1].hash
+    verdict = trail.verify()
+    assert verdict.intact and verdict.checked == 53
+
+
+def test_record_many_costs_the_same_queries_for_ten_records_as_for_a_hundred(
+    head_path, django_assert_num_queries
+) -> None:
+    _chain(1)
+    with django_assert_num_queries(5):  # savepoint, lock the head, one insert, move the head, release
+        trail.record_many(_entries(10))
+    with django_assert_num_queries(5):
+        trail.record_many(_entries(100))
+    assert trail.verify().intact
+
+
+def test_record_many_with_nothing_to_record_writes_nothing(head_path) -> None:
+    _chain(1)
+    assert trail.record_many([]) == []
+    assert AuditRecord.objects.count() == 1 and trail.verify().intact
+
+
 def test_intact_chain_verifies(head_path) -> None:
     _chain(5)
     trail.export_head()

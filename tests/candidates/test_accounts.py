@@ -165,6 +165,72 @@ def test_password_reset_for_an_unknown_address_sends_nothing_and_says_the_same(c
     assert mail.outbox == []
 
 
+NETWORK_LOCKOUT_TEXT = "Too many failed sign-ins have come from your network."
+RESET_CEILING_TEXT = "Too many password reset requests have come from your network."
+
+
+def test_thirty_failed_sign_ins_from_one_address_across_accounts_lock_that_address(client, candidate) -> None:
+    # One machine trying address after address: each account stays under its own limit of 5.
+    for number in range(29):
+        assert sign_in(client, f"guess{number}@example.org", "wrong").status_code == 200
+    assert sign_in(client, candidate.email, PASSWORD).status_code == 302  # 29 failures: still open
+    client.logout()
+    assert sign_in(client, "guess-last@example.org", "wrong").status_code == 200  # the 30th failure
+    response = sign_in(client, candidate.email, PASSWORD)
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+    assert NETWORK_LOCKOUT_TEXT in response.text
+    assert LOCKOUT_TEXT not in response.text
+
+
+def test_the_address_ceiling_leaves_other_addresses_signing_in(client, candidate) -> None:
+    for number in range(30):
+        sign_in(client, f"guess{number}@example.org", "wrong")
+    assert sign_in(client, candidate.email, PASSWORD).status_code == 429
+    assert sign_in(client, candidate.email, PASSWORD, REMOTE_ADDR="10.1.2.3").status_code == 302
+
+
+def test_the_address_ceiling_counts_the_client_behind_a_trusted_proxy(client, candidate, settings) -> None:
+    settings.TRUSTED_PROXY_COUNT = 1
+    for number in range(30):
+        sign_in(client, f"guess{number}@example.org", "wrong", HTTP_X_FORWARDED_FOR=f"10.0.0.{number}, 203.0.113.7")
+    assert sign_in(client, candidate.email, PASSWORD, HTTP_X_FORWARDED_FOR="203.0.113.7").status_code == 429
+    assert sign_in(client, candidate.email, PASSWORD, HTTP_X_FORWARDED_FOR="198.51.100.2").status_code == 302
+
+
+def test_password_reset_sends_at_most_three_links_an_hour_to_one_address(client, candidate) -> None:
+    for _ in range(4):
+        response = client.post(reverse("password_reset"), {"email": candidate.email})
+        # The fourth answers as ever (it must not tell that the address has an account) ...
+        assert response.status_code == 302 and response.url == reverse("password_reset_done")
+    assert len(mail.outbox) == 3  # ... but sends nothing
+
+
+def test_password_reset_ceiling_per_address_ignores_capitals(client, candidate) -> None:
+    for email in (candidate.email, candidate.email.upper(), candidate.email.title(), candidate.email):
+        client.post(reverse("password_reset"), {"email": email})
+    assert len(mail.outbox) == 3
+
+
+def test_password_reset_past_an_address_ceiling_answers_as_for_an_unknown_address(client, candidate) -> None:
+    for _ in range(4):
+        known = client.post(reverse("password_reset"), {"email": candidate.email})
+        unknown = client.post(reverse("password_reset"), {"email": "nobody@example.org"})
+    assert (known.status_code, known.url) == (unknown.status_code, unknown.url)
+
+
+def test_password_reset_requests_from_one_address_stop_at_twenty_an_hour_with_a_message(client, candidate) -> None:
+    for number in range(20):
+        assert client.post(reverse("password_reset"), {"email": f"person{number}@example.org"}).status_code == 302
+    response = client.post(reverse("password_reset"), {"email": candidate.email})
+    assert response.status_code == 429
+    assert RESET_CEILING_TEXT in response.text
+    assert mail.outbox == []
+    # Another address is not held back.
+    assert client.post(reverse("password_reset"), {"email": candidate.email}, REMOTE_ADDR="10.1.2.3").status_code == 302
+    assert len(mail.outbox) == 1
+
+
 @pytest.fixture
 def invited(db) -> User:
     user = User.objects.create_user("new.person@example.org", None, first_name="New")

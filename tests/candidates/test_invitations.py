@@ -26,6 +26,7 @@ from candidates.models import (
     RoleKind,
     User,
 )
+from tests.candidates.test_services import queued_invitations, run_invitations  # noqa: F401 - a fixture
 from units.models import Qualification
 
 START = datetime.date(2026, 9, 1)
@@ -267,7 +268,7 @@ def test_the_csv_preview_tells_nothing_of_another_centres_person(
 
 def test_the_csv_invites_another_centres_person_and_enrols_the_new_one(
     as_admin, client, centre, qualification, assessor, iqa, stranger_candidate, stranger_enrolment,
-    django_capture_on_commit_callbacks,
+    django_capture_on_commit_callbacks, queued_invitations,  # noqa: F811 - the imported fixture
 ) -> None:
     upload = reverse("candidates:enrolment_upload", kwargs={"centre_pk": centre.pk})
     digest = as_admin.post(upload, {"file": csv_file("stan.elsewhere@example.org", "new.person@example.org")}
@@ -281,5 +282,6 @@ def test_the_csv_invites_another_centres_person_and_enrols_the_new_one(
     assert Enrolment.objects.filter(candidate__email="new.person@example.org", centre=centre).exists()
     invitation = EnrolmentInvitation.objects.get(person=stranger_candidate)
     assert invitation.status == InvitationStatus.PENDING and invitation.email == "stan.elsewhere@example.org"
+    run_invitations(queued_invitations)  # the new person's set-password invitation leaves from the worker
     assert sorted(message.to[0] for message in mail.outbox) == ["new.person@example.org",
                                                                  "stan.elsewhere@example.org"]

@@ -16,6 +16,7 @@ def test_check_deploy_passes_under_production_settings() -> None:
     env.update(
         DEBUG="false",
         SECRET_KEY="a-production-secret-key-that-is-long-and-random-9f8e7d6c5b4a3",
+        AUDIT_HMAC_KEY="an-audit-key-of-its-own-that-is-long-and-random-1a2b3c4d5e6f7",
         ALLOWED_HOSTS="portfolio.example.org",
         SITE_URL="https://portfolio.example.org",
     )
@@ -69,3 +70,30 @@ def test_check_deploy_warns_when_emails_would_link_to_a_local_address() -> None:
     )
     assert result.returncode != 0
     assert "portfolio_site.W001" in result.stderr + result.stdout
+
+
+def _deploy_check(**overrides: str) -> subprocess.CompletedProcess:
+    env = {key: value for key, value in os.environ.items()
+           if key not in {"AUDIT_HMAC_KEY", "SECURE_SSL_REDIRECT", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
+    env.update(DEBUG="false", SECRET_KEY="a-production-secret-key-that-is-long-and-random-9f8e7d6c5b4a3",
+               ALLOWED_HOSTS="portfolio.example.org", SITE_URL="https://portfolio.example.org", **overrides)
+    return subprocess.run([sys.executable, "manage.py", "check", "--deploy"], cwd=ROOT, env=env,
+                          capture_output=True, text=True)
+
+
+def test_check_deploy_fails_without_an_audit_key_of_its_own() -> None:
+    result = _deploy_check()
+    assert result.returncode != 0
+    assert "portfolio_site.E002" in result.stderr + result.stdout
+
+
+def test_check_deploy_fails_with_the_audit_key_derived_from_the_secret_key() -> None:
+    result = _deploy_check(AUDIT_HMAC_KEY="audit-hmac:a-production-secret-key-that-is-long-and-random-9f8e7d6c5b4a3")
+    assert result.returncode != 0
+    assert "portfolio_site.E002" in result.stderr + result.stdout
+
+
+def test_check_deploy_accepts_an_audit_key_of_its_own() -> None:
+    result = _deploy_check(AUDIT_HMAC_KEY="an-audit-key-of-its-own-that-is-long-and-random-1a2b3c4d5e6f7")
+    assert "portfolio_site.E002" not in result.stderr + result.stdout
+    assert result.returncode == 0, result.stdout + result.stderr
