@@ -162,7 +162,8 @@ def _json(content: bytes) -> list[Any]:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
-        raise SpecFileError([f"not valid JSON: {error.msg} (line {error.lineno}, column {error.colno}): correct the syntax there"]) from error
+        where = f"line {error.lineno}, column {error.colno}"
+        raise SpecFileError([f"not valid JSON: {error.msg} ({where}): correct the syntax there"]) from error
     if not isinstance(data, list) or not data:
         raise SpecFileError(['not a spec: the file must be a JSON list of objects {"model": ..., "fields": ...}'])
     return data
