@@ -245,7 +245,6 @@ def delete_spec(*, qualification: Qualification, by: Any = None) -> None:
         )
     label_text, pk = str(locked), locked.pk
     try:
-        _delete_rows(locked)
         locked.delete()
     except (ProtectedError, RestrictedError) as error:
         users = sorted({type(obj)._meta.verbose_name for obj in error.args[1]})
