@@ -181,7 +181,8 @@ def test_a_version_with_enrolments_cannot_change_but_a_new_version_loads_beside_
 def test_a_new_version_must_not_reuse_a_version_order() -> None:
     publish_spec(content=as_bytes(objects_of()), name="ocr.json")
     (message,) = refused(as_version(objects_of(), "2", 1))
-    assert message == f"spec.json: {OCR} version 2: version_order 1 is already version 1's: give it a higher one (e.g. 2)"
+    assert message == (f"spec.json: {OCR} version 2: version_order 1 is already version 1's: give it a higher one "
+                       f"(e.g. 2)")
 
 
 # --- deleting and retiring ----------------------------------------------------------------------------
