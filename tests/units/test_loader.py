@@ -318,3 +318,12 @@ def test_a_broken_file_gets_one_line_messages_and_leaves_the_database_as_it_was(
     assert all(len(m) < 400 for m in messages), messages
     assert snapshot() == before
     delete_spec(qualification=Qualification.objects.get(code=code))
+
+
+def test_a_glh_rule_over_units_without_glh_is_refused_naming_them() -> None:
+    objects = objects_of()
+    rule = copy.deepcopy(first(objects, "units.rule", identifier="total-credits"))
+    rule["fields"].update(identifier="glh-range", measure="glh", minimum=None, maximum=305, message="GLH at most 305.")
+    objects.append(rule)
+    messages = refused(objects)
+    assert any("rule glh-range totals GLH, but units F3, F4, A3" in m and "give each its glh" in m for m in messages)
