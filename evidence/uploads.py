@@ -38,7 +38,6 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 
 from evidence.images import clean_image
-from evidence.pdf import check_pdf
 from evidence.serving import s3_object_headers
 from evidence.sniff import Kind, UploadRefused, sniff
 from evidence.storage import object_headers
@@ -136,6 +135,9 @@ def store_upload(
     uploaded.seek(0)
     file_type = sniff(uploaded, filename=original_name)
     if file_type.kind == "pdf":
+        # Imported here: pypdf stays out of every process that never receives a PDF (manage.py commands).
+        from evidence.pdf import check_pdf
+
         check_pdf(uploaded, filename=original_name)
     image = None
     content: BinaryIO = uploaded

@@ -49,6 +49,10 @@ class QualificationKind(models.TextChoices):
 class QualificationQuerySet(models.QuerySet[_Q]):
     """Named reads of qualifications; generic in the row, so rows annotated on the way keep their annotations."""
 
+    def open_for_enrolment(self) -> Self:
+        """The versions a candidate may be newly enrolled on: not retired."""
+        return self.filter(retired=False)
+
     def latest_versions(self) -> Self:
         """The newest version of every code."""
         newest = self.filter(code=models.OuterRef("code")).order_by("-version_order")
@@ -76,6 +80,9 @@ class Qualification(models.Model):
     )
     description = models.TextField(blank=True)
     source = models.TextField(blank=True, help_text="Where the spec comes from, and what it leaves out.")
+    retired = models.BooleanField(
+        default=False, help_text="No new enrolments; candidates already enrolled stay on it. Not part of the file."
+    )
 
     objects = QualificationQuerySet.as_manager()
 
@@ -164,7 +171,9 @@ class Group(models.Model):
 
 class Unit(models.Model):
     qualification = models.ForeignKey(Qualification, on_delete=models.CASCADE, related_name="units")
-    group = models.ForeignKey(Group, null=True, blank=True, on_delete=models.PROTECT, related_name="units")
+    # RESTRICT, not PROTECT: a group with units cannot be deleted on its own, but deleting the whole
+    # qualification (which deletes its units too) is not refused.
+    group = models.ForeignKey(Group, null=True, blank=True, on_delete=models.RESTRICT, related_name="units")
     code = models.CharField(max_length=32)
     title = models.CharField(max_length=255)
     level = models.PositiveSmallIntegerField(null=True, blank=True)

@@ -30,7 +30,6 @@ from units.rules import (
     Compiled,
     EachGroup,
     Mandatory,
-    Measure,
     OneCounts,
     RuleKind,
     RuleSet,
@@ -38,6 +37,7 @@ from units.rules import (
     Spec,
     Total,
     UnknownUnits,
+    ValueName,
     and_listing,
     bounds_phrase,
     compile_spec,
@@ -459,10 +459,13 @@ class _Why:
         return self.diagnosis.forbidden(self.needed)
 
     def counts(self) -> bool:
-        return self.check.rule.measure == Measure.COUNT or self.diagnosis.compiled.counts_units
+        """Whether the rule's sum counts units (else it sums values or hours)."""
+        check = self.check
+        return check.counts if isinstance(check, Total) else True
 
     def words(self, n: int) -> str:
-        return words(n, self.counts(), self.diagnosis.compiled.spec.value_name)
+        check = self.check
+        return check.words_of(n) if isinstance(check, Total) else words(n, True, ValueName.NONE)
 
 
 def _explain_one(diagnosis: _Diagnosis, check: Check, needed: list[_Ask]) -> list[str]:

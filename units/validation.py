@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import combinations
 
-from units.models import AssessableItem, Criterion, Group, Outcome, Qualification, Rule, RuleKind, Unit
+from units.models import AssessableItem, Criterion, Group, Measure, Outcome, Qualification, Rule, RuleKind, Unit
 from units.planner import Impossible, plan
 from units.rules import (
     Barred,
@@ -164,6 +164,7 @@ def _compiled_problems(spec: Spec, compiled: Compiled) -> Iterator[str]:
     for pathway in spec.pathways or (None,):
         ruleset = compiled.ruleset(pathway)
         for check in ruleset.checks:
+            yield from _hours_not_given(check, compiled)
             yield from _one_counts_over_one(check)
             yield from _total_level_matches_nothing(check)
             yield from _each_group_level_matches_nothing(check, compiled)
@@ -173,6 +174,17 @@ def _compiled_problems(spec: Spec, compiled: Compiled) -> Iterator[str]:
         if spec.pathways and len(pathways) < len(spec.pathways):
             text += f" in pathway {listing(pathways)}"
         yield text
+
+
+def _hours_not_given(check: Check, compiled: Compiled) -> Iterator[str]:
+    rule = check.rule
+    if not isinstance(check, Total) or rule.measure not in (Measure.GLH, Measure.TQT):
+        return
+    hours = compiled.glh if rule.measure == Measure.GLH else compiled.tqt
+    missing = [compiled.codes[i] for i, _ in check.terms if hours[i] is None]
+    if missing:
+        yield (f"rule {rule.identifier} totals {rule.measure.upper()}, but units {listing(missing)} give none: "
+               f"give each its {rule.measure}")
 
 
 def _one_counts_over_one(check: Check) -> Iterator[str]:

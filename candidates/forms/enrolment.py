@@ -55,7 +55,9 @@ class EnrolmentForm(forms.Form):
 
     def __init__(self, *args: object, centre: Centre, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["qualification"].queryset = Qualification.objects.order_by("title", "version_order")
+        self.fields["qualification"].queryset = Qualification.objects.open_for_enrolment().order_by(
+            "title", "version_order"
+        )
         self.fields["pathway"].queryset = Pathway.objects.select_related("qualification").order_by(
             "qualification__title", "qualification__version_order", "order", "name"
         )

@@ -24,7 +24,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
-from django.utils.translation import gettext
+from django.utils.translation import gettext as _
 
 from audit import trail
 from portfolio_site.links import absolute_url
@@ -146,6 +146,9 @@ def _qualification_problems(problems: Problems, centre: Centre, email: str, cand
     if qualification is None:
         problems.add("qualification", "Choose the qualification version to enrol on.")
         return
+    if qualification.retired:
+        problems.add("qualification", _("%(qualification)s is retired: no new enrolments; choose another version.")
+                     % {"qualification": qualification})
     if pathway is not None and pathway.qualification_id != qualification.pk:
         problems.add("pathway",
                      f"The pathway “{pathway}” belongs to another qualification; choose one of {qualification}.")
@@ -312,7 +315,7 @@ def ensure_open(enrolment: Enrolment) -> None:
 def _required_reason(reason: str) -> str:
     reason = reason.strip()
     if not reason:
-        raise ValidationError({"reason": [gettext("Give the reason: it is kept in the enrolment's history.")]})
+        raise ValidationError({"reason": [_("Give the reason: it is kept in the enrolment's history.")]})
     return reason
 
 

@@ -17,7 +17,7 @@ import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, TypedDict
+from typing import IO, TYPE_CHECKING, TypedDict
 
 from django.conf import settings
 from django.core.files import File
@@ -25,13 +25,17 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
-from ..data import PortfolioData
 from ..gather import gather_portfolio
-from ..images import prepare_images_in_background
-from ..isolate import RenderFailed, render_in_child
 from ..models import ExportFormat, ExportStage, ExportStatus, PortfolioExport
-from ..render import Assets
 from .package import write_zip
+
+if TYPE_CHECKING:
+    from ..data import PortfolioData
+    from ..render import Assets
+
+# The renderer's modules (..isolate, ..render, ..images) import WeasyPrint and pypdf, seconds of start-up; they
+# are imported where an export is built, so the web process and every manage.py command that imports the
+# URLconf (system checks do) never pays for them.
 
 logger = logging.getLogger(__name__)
 
@@ -137,6 +141,8 @@ def export_build(*, export_id: int, worker: str | None = None) -> str:
         return claim.outcome
     export = claim.export
     assert export is not None  # a claimed export always carries its row
+    from ..isolate import RenderFailed
+
     progress = _Progress(export_id, worker)
     try:
         with tempfile.TemporaryDirectory(prefix=f"export-{export_id}-") as folder:
@@ -180,6 +186,8 @@ class _StoredFile(TypedDict):
 
 
 def _build_file(export: PortfolioExport, *, workdir: Path, progress: _Progress) -> _StoredFile:
+    from ..isolate import render_in_child
+
     progress(ExportStage.GATHERING, percent=_PERCENT[ExportStage.GATHERING], force=True)
     data = gather_portfolio(export.enrolment_id)
     if settings.EXPORT_TEST_GATHER_DELAY_SECONDS:
@@ -246,6 +254,9 @@ def prepare_assets(
     With `defer_images`, the images are only listed: the renderer prepares them itself while it
     lays out the unit sections (see `render.render_portfolio`).
     """
+    from ..images import prepare_images_in_background
+    from ..render import Assets
+
     wanted = list({stored.storage_name: stored for _item, stored in data.files if stored.is_image}.values())
     jobs = tuple((stored.storage_name, number) for number, stored in enumerate(wanted, start=1))
     pixels = settings.EXPORT_IMAGE_PIXELS

@@ -467,3 +467,21 @@ def test_enrolling_is_audited_with_who_and_the_people_named(enrol_args, centre_a
     record = AuditRecord.objects.get(action="candidate enrolled")
     assert record.enrolment_id == enrolment.pk and record.actor_id == centre_admin.pk
     assert record.after == {"status": EnrolmentStatus.ACTIVE, "assessor": str(assessor), "iqa": str(iqa)}
+
+
+def test_enrol_refuses_a_retired_qualification_version(enrol_args, qualification) -> None:
+    qualification.retired = True
+    qualification.save()
+    with pytest.raises(ValidationError) as caught:
+        services.enrol_candidate(**enrol_args)
+    assert "is retired: no new enrolments" in problems_of(caught.value)
+
+
+def test_the_enrolment_form_does_not_offer_a_retired_version(centre, qualification, make_qualification) -> None:
+    from candidates.forms.enrolment import EnrolmentForm
+
+    newer = make_qualification(version="2", version_order=2)
+    qualification.retired = True
+    qualification.save()
+    field = EnrolmentForm(centre=centre).fields["qualification"]
+    assert list(getattr(field, "queryset")) == [newer]  # noqa: B009 - a ModelChoiceField, typed as a Field

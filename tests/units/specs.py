@@ -107,8 +107,8 @@ def random_specs(draw, max_units: int = 8, allow_pathways: bool = True) -> Spec:
             draw(st.sampled_from([None, *group_codes])),
             draw(st.sampled_from([None, 1, 2, 3])),
             0 if value_name == "none" and draw(st.booleans()) else draw(st.integers(0, 6)),
-            glh=draw(st.sampled_from([None, 5, 10])),
-            tqt=draw(st.sampled_from([None, 7])),
+            glh=draw(st.sampled_from([None, 5, 10, 20])),
+            tqt=draw(st.sampled_from([None, 7, 15])),
             barring_code=draw(st.sampled_from(["", "", "X", "Y"])),
         ))
     codes = [u.code for u in units]
@@ -125,9 +125,12 @@ def random_specs(draw, max_units: int = 8, allow_pathways: bool = True) -> Spec:
         pathway = draw(st.sampled_from([None, *pathways]))
         ident = f"r{k}"
         if kind == "total":
+            measure = draw(st.sampled_from(["value", "count", "glh", "tqt"]))
+            scale = 5 if measure in ("glh", "tqt") else 1  # hours come in larger numbers than credits
             lo = draw(st.sampled_from([None, 0, 1, 3, 5, 8]))
             hi = draw(st.sampled_from([None, 2, 6, 10, 14]))
-            rule = RuleSpec(ident, kind, "m", measure=draw(st.sampled_from(["value", "count"])), minimum=lo,
+            lo, hi = (None if lo is None else lo * scale), (None if hi is None else hi * scale)
+            rule = RuleSpec(ident, kind, "m", measure=measure, minimum=lo,
                             maximum=hi, groups=draw(some_groups), units=draw(st.sampled_from([(), draw(some_units)])),
                             level=draw(st.sampled_from([None, 2, 3])),
                             level_op=draw(st.sampled_from(["eq", "ge", "le"])), pathway=pathway)
@@ -231,11 +234,19 @@ class _Brute:
 
     def total(self, rule: RuleSpec, counted: set[str]) -> tuple[int, int, int]:
         members = [c for c in counted if c in self.scope(rule) and self.level_ok(c, rule)]
-        count = rule.measure == "count" or self.spec.value_name == "none"
-        value = sum(1 if count else self.units[c].value for c in members)
+        value = sum(self.measured(c, rule.measure) for c in members)
         shortfall = max(0, rule.minimum - value) if rule.minimum is not None else 0
         excess = max(0, value - rule.maximum) if rule.maximum is not None else 0
         return value, shortfall, excess
+
+    def measured(self, code: str, measure: str) -> int:
+        """What one unit adds to a total of `measure`: hours (none given: 0), else 1 or its value."""
+        unit = self.units[code]
+        if measure == "glh":
+            return unit.glh or 0
+        if measure == "tqt":
+            return unit.tqt or 0
+        return 1 if measure == "count" or self.spec.value_name == "none" else unit.value
 
     def mandatory(self, rule: RuleSpec, counted: set[str]) -> tuple[int, int, int]:
         need = self.scope(rule)

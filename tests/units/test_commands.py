@@ -297,10 +297,11 @@ def test_validate_specs_checks_every_version_unless_one_is_named(ocr) -> None:
 
 
 def test_validate_specs_passes_on_the_shipped_specs() -> None:
-    assert len(sorted((ROOT / "fixtures" / "qualifications").glob("*.json"))) == 6
+    files = sorted((ROOT / "fixtures" / "qualifications").glob("*.json"))
     call_command("load_specs", stdout=StringIO())
     code, out, err = run("validate_specs")
     assert code == 0, out + err
+    assert f"{len(files)} specifications checked" in out
 
 
 def test_the_seeds_worked_example_is_valid_on_the_shipped_spec() -> None:

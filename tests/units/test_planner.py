@@ -230,3 +230,22 @@ def test_planner_is_valid_and_optimal_by_brute_force(case) -> None:
     assert list(result.units) == [c for c in order if c in result.units]
     assert set(result.units) == best[1]
     assert result.total == best[2]
+
+
+def test_the_planner_meets_a_glh_range_with_the_fewest_hours() -> None:
+    units = (
+        UnitSpec("H1", "h1", "A", 3, 5, glh=100),
+        UnitSpec("H2", "h2", "A", 3, 5, glh=120),
+        UnitSpec("H3", "h3", "A", 2, 5, glh=90),
+        UnitSpec("H4", "h4", "A", 2, 5, glh=60),
+    )
+    spec = Spec("hours", "1", "Hours", "credits", units, (GroupSpec("A", "A"),),
+                (RuleSpec("glh", "total", "GLH 245-305.", measure="glh", minimum=245, maximum=305),
+                 RuleSpec("units", "total", "Three units.", measure="count", minimum=3, maximum=3)))
+    result = plan(spec)
+    assert isinstance(result, Plan)
+    assert evaluate(spec, result.units).valid
+    assert sum(u.glh or 0 for u in units if u.code in result.units) in range(245, 306)
+    impossible = plan(spec, ["H1", "H2", "H3"])
+    assert isinstance(impossible, Impossible)
+    assert any("GLH" in reason for reason in impossible.reasons), impossible.reasons

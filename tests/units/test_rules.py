@@ -350,3 +350,41 @@ def test_an_empty_pathway_is_no_pathway() -> None:
     assert evaluate(ocr_l3(), WORKED, pathway="") == evaluate(ocr_l3(), WORKED)
     with pytest.raises(PathwayError):
         evaluate(pathway_spec(), ["K1"], pathway="")
+
+
+# --------------------------------------------------------------------------- hours: GLH and TQT ranges
+
+
+def hours_spec(*rules: RuleSpec) -> Spec:
+    units = (
+        UnitSpec("H1", "h1", "A", 3, 5, glh=100, tqt=150),
+        UnitSpec("H2", "h2", "A", 3, 5, glh=120, tqt=180),
+        UnitSpec("H3", "h3", "B", 2, 5, glh=90, tqt=120),
+        UnitSpec("H4", "h4", "B", 2, 5),  # no hours given: adds nothing to an hours total
+    )
+    return small(rules, units=units)
+
+
+def test_a_glh_range_is_met_inside_it_and_short_or_over_outside() -> None:
+    spec = hours_spec(RuleSpec("glh", "total", "GLH 200-230.", measure="glh", minimum=200, maximum=230))
+    met = by_rule(evaluate(spec, ["H1", "H2", "H4"]))["glh"]
+    assert (met.met, met.value, met.message) == (True, 220, "Met: 220 GLH in total (between 200 and 230)")
+    short = by_rule(evaluate(spec, ["H1", "H3"]))["glh"]
+    assert (short.met, short.value, short.shortfall, short.message) == (False, 190, 10, "10 more GLH needed in total")
+    over = by_rule(evaluate(spec, ["H1", "H2", "H3"]))["glh"]
+    assert (over.met, over.excess) == (False, 310 - 230)
+
+
+def test_tqt_at_least_counts_total_qualification_time_from_a_group() -> None:
+    spec = hours_spec(RuleSpec("tqt", "total", "TQT at least 370 from group A.", measure="tqt", minimum=370,
+                               groups=("A",)))
+    result = by_rule(evaluate(spec, ["H1", "H2", "H3"]))["tqt"]
+    assert (result.met, result.value, result.shortfall) == (False, 330, 40)
+    assert result.message == "40 more hours TQT needed from group A"
+
+
+def test_hours_measures_ignore_a_spec_that_counts_units() -> None:
+    spec = dataclasses.replace(hours_spec(RuleSpec("glh", "total", "m", measure="glh", maximum=150)),
+                               value_name="none")
+    result = by_rule(evaluate(spec, ["H1", "H3"]))["glh"]
+    assert (result.value, result.excess) == (190, 40)

@@ -82,6 +82,19 @@ class Compiled:
         _check_rules(spec, self.index, parents)
         self.rulesets: dict[str | None, RuleSet] = {}  # by pathway; filled by ruleset()
 
+    def weights(self, measure: str) -> tuple[int, ...] | None:
+        """What each unit adds to a total of `measure`; None when the total counts units.
+
+        A unit without GLH (or TQT) adds nothing to a total of GLH (or TQT); validate_specs names such units.
+        """
+        if measure == Measure.GLH:
+            return tuple(g or 0 for g in self.glh)
+        if measure == Measure.TQT:
+            return tuple(t or 0 for t in self.tqt)
+        if measure == Measure.COUNT or self.counts_units:
+            return None
+        return self.values
+
     # -- scopes
 
     def indices(self, codes: Iterable[str]) -> tuple[int, ...]:

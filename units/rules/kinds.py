@@ -14,10 +14,19 @@ from collections.abc import Hashable, Iterator, Sequence
 from collections.abc import Set as AbstractSet
 from typing import TYPE_CHECKING, ClassVar, Protocol, Self
 
-from units.rules.phrases import and_listing, bounds_phrase, groups_phrase, level_noun, listing, scope_phrase, words
+from units.rules.phrases import (
+    and_listing,
+    bounds_phrase,
+    groups_phrase,
+    level_noun,
+    listing,
+    measure_name,
+    scope_phrase,
+    words,
+)
 from units.rules.scope import level_ok
 from units.rules.spec import RuleResult, RuleSpec
-from units.rules.vocabulary import Measure, RuleKind
+from units.rules.vocabulary import RuleKind
 
 if TYPE_CHECKING:
     from units.rules.compiled import Compiled
@@ -106,10 +115,10 @@ class Total(Check):
 
     @classmethod
     def build(cls, compiled: Compiled, rule: RuleSpec, scope: tuple[int, ...], slot: int) -> Self:
-        counts = rule.measure == Measure.COUNT or compiled.counts_units
-        values = compiled.values
-        terms = tuple((i, 1 if counts else values[i]) for i in compiled.at_level(scope, rule))
-        return cls(rule, scope, slot, terms, counts, compiled.spec.value_name)
+        weights = compiled.weights(rule.measure)
+        counts = weights is None
+        terms = tuple((i, 1 if weights is None else weights[i]) for i in compiled.at_level(scope, rule))
+        return cls(rule, scope, slot, terms, counts, measure_name(rule.measure, compiled.spec.value_name))
 
     @property
     def width(self) -> int:

@@ -5,13 +5,26 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from units.rules.spec import RuleSpec
-from units.rules.vocabulary import LevelOp, ValueName
+from units.rules.vocabulary import LevelOp, Measure, ValueName
 
-__all__ = ["words", "listing", "and_listing", "groups_phrase", "level_noun", "bounds_phrase", "scope_phrase"]
+__all__ = [
+    "measure_name", "words", "listing", "and_listing", "groups_phrase", "level_noun", "bounds_phrase", "scope_phrase",
+]
+
+
+def measure_name(measure: str, value_name: str) -> str:
+    """What a rule's sum is called, as `words` takes it: the spec's value name, or the hours measured."""
+    if measure in (Measure.GLH, Measure.TQT):
+        return measure
+    return value_name
 
 
 def words(n: int, counts_units: bool, value_name: str) -> str:
-    """What `n` of the measure is called: '1 credit', '3 unit values', '2 units'."""
+    """What `n` of the measure is called: '1 credit', '3 unit values', '2 units', '30 GLH', '40 hours TQT'."""
+    if value_name == Measure.GLH:
+        return "GLH"
+    if value_name == Measure.TQT:
+        return "hour TQT" if n == 1 else "hours TQT"
     if counts_units or value_name == ValueName.NONE:
         return "unit" if n == 1 else "units"
     if value_name == ValueName.UNIT_VALUES:

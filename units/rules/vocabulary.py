@@ -41,6 +41,8 @@ class RuleKind(LabelledEnum):
 class Measure(LabelledEnum):
     VALUE = "value", "Total value"
     COUNT = "count", "Number of units"
+    GLH = "glh", "Guided learning hours"
+    TQT = "tqt", "Total qualification time, in hours"
 
 
 class LevelOp(LabelledEnum):

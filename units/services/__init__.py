@@ -1,0 +1,1 @@
+"""The catalogue's writes: publishing, replacing, retiring and deleting a spec (`specs`)."""

@@ -1,0 +1,177 @@
+"""The reference of the spec file format, written from the code's own models and vocabularies.
+
+`manage.py spec_format --write` regenerates fixtures/qualifications/FORMAT.md; a test fails when the
+committed file differs, and another loads the worked example through the loader, so neither can drift.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.db import models
+
+from units.models import CriterionKind, QualificationKind
+from units.rules import __doc__ as RULES_DOC
+from units.rules.vocabulary import LabelledEnum, LevelOp, Measure, RuleKind, ValueName
+from units.specfile import KEY_FIELDS, MODELS, file_fields
+
+__all__ = ["EXAMPLE", "format_reference"]
+
+_Q = ["example-diploma", "1"]
+
+#: A small spec using every rule kind, GLH and a TQT range: the worked example of FORMAT.md.
+EXAMPLE: list[dict[str, Any]] = [
+    {"model": "units.qualification", "fields": {
+        "code": "example-diploma", "version": "1", "version_order": 1, "title": "Example Diploma in Service",
+        "kind": "qualification", "awarding_body": "Example Body", "level": 3, "value_name": "credits",
+        "source": "Made up for this reference."}},
+    {"model": "units.group", "fields": {"qualification": _Q, "code": "A", "title": "Mandatory units", "order": 1}},
+    {"model": "units.group", "fields": {"qualification": _Q, "code": "B", "title": "Optional units", "order": 2}},
+    {"model": "units.unit", "fields": {"qualification": _Q, "group": [*_Q, "A"], "code": "M1",
+                                       "title": "Principles of service", "level": 3, "value": 6, "glh": 40,
+                                       "tqt": 60, "order": 1}},
+    {"model": "units.unit", "fields": {"qualification": _Q, "group": [*_Q, "B"], "code": "O1",
+                                       "title": "Handle complaints", "level": 3, "value": 5, "glh": 30, "tqt": 50,
+                                       "barring_code": "CMP", "order": 2}},
+    {"model": "units.unit", "fields": {"qualification": _Q, "group": [*_Q, "B"], "code": "O2",
+                                       "title": "Handle complaints (older unit)", "level": 2, "value": 4, "glh": 25,
+                                       "tqt": 40, "barring_code": "CMP", "order": 3}},
+    {"model": "units.unit", "fields": {"qualification": _Q, "group": [*_Q, "B"], "code": "O3",
+                                       "title": "Lead a team", "level": 3, "value": 6, "glh": 35, "tqt": 55,
+                                       "order": 4}},
+    {"model": "units.outcome", "fields": {"unit": [*_Q, "M1"], "code": "1", "title": "Know the principles",
+                                          "order": 1}},
+    {"model": "units.criterion", "fields": {"outcome": [*_Q, "M1", "1"], "code": "1.1",
+                                            "text": "Explain what good service is", "kind": "knowledge",
+                                            "order": 1}},
+    {"model": "units.assessableitem", "fields": {"unit": [*_Q, "M1"], "outcome": [*_Q, "M1", "1"],
+                                                 "criterion": [*_Q, "M1", "1", "1.1"], "code": "1.1",
+                                                 "text": "Explain what good service is", "order": 1}},
+    *[{"model": "units.assessableitem", "fields": {"unit": [*_Q, code], "outcome": None, "criterion": None,
+                                                   "code": code, "text": title, "order": 1}}
+      for code, title in (("O1", "Handle complaints"), ("O2", "Handle complaints (older unit)"),
+                          ("O3", "Lead a team"))],
+    {"model": "units.rule", "fields": {"qualification": _Q, "identifier": "mandatory", "kind": "mandatory",
+                                       "groups": [[*_Q, "A"]], "message": "Unit M1 is mandatory.", "order": 1}},
+    {"model": "units.rule", "fields": {"qualification": _Q, "identifier": "credits", "kind": "total",
+                                       "measure": "value", "minimum": 15, "message": "At least 15 credits.",
+                                       "order": 2}},
+    {"model": "units.rule", "fields": {"qualification": _Q, "identifier": "optional", "kind": "each_group",
+                                       "groups": [[*_Q, "B"]], "per_group": 2, "level": 2, "level_op": "ge",
+                                       "message": "Two optional units at level 2 or above.", "order": 3}},
+    {"model": "units.rule", "fields": {"qualification": _Q, "identifier": "barring", "kind": "barred",
+                                       "message": "Units sharing a barring code may not be taken together.",
+                                       "order": 4}},
+    {"model": "units.rule", "fields": {"qualification": _Q, "identifier": "glh", "kind": "total", "measure": "glh",
+                                       "minimum": 100, "maximum": 120, "message": "GLH 100-120.", "order": 5}},
+    {"model": "units.rule", "fields": {"qualification": _Q, "identifier": "tqt", "kind": "total", "measure": "tqt",
+                                       "minimum": 160, "message": "TQT at least 160.", "order": 6}},
+]
+
+
+def _kind_of(field: models.Field[Any, Any]) -> str:
+    if field.many_to_many or field.is_relation:
+        target = field.related_model
+        assert target is not None and not isinstance(target, str)
+        noun = target._meta.verbose_name
+        return f"list of {noun} keys" if field.many_to_many else f"{noun} key"
+    if isinstance(field, models.IntegerField):
+        return "whole number, 0 or more"
+    if isinstance(field, models.BooleanField):
+        return "true or false"
+    if isinstance(field, models.CharField) and field.max_length:
+        return f"text, at most {field.max_length} characters"
+    return "text"
+
+
+def _need(field: models.Field[Any, Any]) -> str:
+    if not (field.blank or field.null or field.has_default() or field.many_to_many):
+        return "required"
+    if field.has_default():
+        default = field.get_default()
+        return f"default {json.dumps(default)}"
+    return "optional (null)" if field.null else "optional (\"\")" if not field.many_to_many else "optional ([])"
+
+
+def _meaning(field: models.Field[Any, Any]) -> str:
+    text = str(field.help_text or "")
+    if field.choices:
+        values = ", ".join(f"`{choice}`" for choice, _ in field.flatchoices)
+        text = f"{text} One of {values}.".strip()
+    return text.replace("|", "\\|")
+
+
+def _model_section(label: str) -> list[str]:
+    model = MODELS[label]
+    parent, own = KEY_FIELDS[label]
+    key = "[code, version]" if parent is None else f"the {parent}'s key + its {own}"
+    lines = [f"### `{label}`", "", f"Natural key: {key}.", ""]
+    lines += ["| field | type | | meaning |", "| --- | --- | --- | --- |"]
+    for name, field in file_fields(model).items():
+        lines.append(f"| `{name}` | {_kind_of(field)} | {_need(field)} | {_meaning(field)} |")
+    return [*lines, ""]
+
+
+def _vocabulary(title: str, enum: type[LabelledEnum] | type[models.TextChoices], field: str) -> list[str]:
+    lines = [f"### {title} (`{field}`)", "", "| value | meaning |", "| --- | --- |"]
+    lines += [f"| `{member.value}` | {member.label} |" for member in enum]
+    return [*lines, ""]
+
+
+def _semantics() -> list[str]:
+    doc = RULES_DOC or ""
+    start = doc.index("Semantics")
+    end = doc.index("The package:")
+    return [line.rstrip() for line in doc[start:end].strip().splitlines()]
+
+
+def format_reference() -> str:
+    """FORMAT.md: the file, every object's fields, the rule vocabularies, their meaning and a worked example."""
+    lines = [
+        "# The spec file format",
+        "",
+        "<!-- Generated by `manage.py spec_format --write` from units/models.py, units/rules/vocabulary.py and",
+        "     units/specformat.py; tests/units/test_spec_format.py fails when this file differs. Do not edit. -->",
+        "",
+        "One JSON file per version of a qualification: a list of objects `{\"model\": ..., \"fields\": {...}}`",
+        "with natural keys only (no `pk`). Load it with `manage.py load_specs FILE` (or `loaddata FILE`;",
+        "`load_specs --check FILE` writes nothing): the loader refuses, one line each naming the object and",
+        "what to change, an object given twice, an unknown model, field or value, a missing field, a",
+        "reference to something the file does not hold, and everything `validate_specs` finds (rules that",
+        "contradict themselves or cannot be satisfied, assessable items not at the finest level). A file",
+        "loads whole or not at all. A version with enrolments cannot change: publish a new `version` with",
+        "a higher `version_order`. A version without enrolments is replaced exactly by its file.",
+        "`retire_spec CODE VERSION` stops new enrolments; `delete_spec CODE VERSION` deletes a version no",
+        "one is enrolled on.",
+        "",
+        "## Objects",
+        "",
+        "Keys are lists of text. Assessable items are the finest level the spec gives: one per",
+        "criterion where a unit has criteria, else one per outcome, else one for the unit itself.",
+        "",
+    ]
+    for label in MODELS:
+        lines += _model_section(label)
+    lines += ["## Rule vocabularies", ""]
+    lines += _vocabulary("Rule kinds", RuleKind, "kind")
+    lines += _vocabulary("Measures of a total", Measure, "measure")
+    lines += _vocabulary("Level operators", LevelOp, "level_op")
+    lines += _vocabulary("Value names", ValueName, "value_name")
+    lines += _vocabulary("Qualification kinds", QualificationKind, "kind")
+    lines += _vocabulary("Criterion kinds", CriterionKind, "kind")
+    lines += ["## What the rules mean", "", "From `units/rules/__init__.py`:", "", "```text", *_semantics(), "```", ""]
+    lines += [
+        "`per_group` (each_group rules) is the number of units needed from each listed group (default 1).",
+        "A total's `minimum` and `maximum` are both optional: `GLH 245-305` is `measure` `glh`, `minimum`",
+        "245, `maximum` 305; `TQT at least 370` is `measure` `tqt`, `minimum` 370. A unit without `glh`",
+        "(or `tqt`) adds nothing to such a total, and `validate_specs` names it.",
+        "",
+        "## A worked example",
+        "",
+        "```json",
+        json.dumps(EXAMPLE, indent=1, ensure_ascii=False),
+        "```",
+        "",
+    ]
+    return "\n".join(lines)
