@@ -7,6 +7,7 @@ import re
 from html import unescape
 
 import pytest
+from django import forms
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -100,7 +101,9 @@ def test_a_spec_nobody_can_complete_is_refused_with_the_reason(admin_client) -> 
 
 def publish(client, content: bytes):
     preview = upload(client, content)
-    digest = re.search(r'name="digest" value="([0-9a-f]+)"', preview.content.decode()).group(1)
+    found = re.search(r'name="digest" value="([0-9a-f]+)"', preview.content.decode())
+    assert found is not None, "no publish form on the preview"
+    digest = found.group(1)
     return client.post(reverse("units:spec_publish"), {"digest": digest})
 
 
@@ -132,7 +135,9 @@ def test_discard_writes_nothing(admin_client) -> None:
 
 
 def enrolment_choices(centre) -> list[Qualification]:
-    return list(EnrolmentForm(centre=centre).fields["qualification"].queryset)
+    field = EnrolmentForm(centre=centre).fields["qualification"]
+    assert isinstance(field, forms.ModelChoiceField)
+    return list(field.queryset)
 
 
 def test_retire_hides_the_version_from_the_enrolment_form_and_reopen_brings_it_back(
