@@ -136,7 +136,7 @@ def test_discard_writes_nothing(admin_client) -> None:
 
 def enrolment_choices(centre) -> list[Qualification]:
     field = EnrolmentForm(centre=centre).fields["qualification"]
-    assert isinstance(field, forms.ModelChoiceField)
+    assert isinstance(field, forms.ModelChoiceField) and field.queryset is not None
     return list(field.queryset)
 
 
