@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import spec_views, views
+from . import views
+from .editor import views as spec_views
 
 app_name = "units"
 

@@ -25,10 +25,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from .forms import SpecUploadForm
-from .models import Qualification
-from .services.specs import check_spec, delete_spec, enrolment_count, publish_spec, retire_spec
-from .spec_preview import preview_of
+from units.forms import SpecUploadForm
+from units.models import Qualification
+from units.services.specs import check_spec, delete_spec, enrolment_count, publish_spec, retire_spec
+from units.spec_preview import preview_of
 
 SESSION_KEY = "units.spec_upload"
 
