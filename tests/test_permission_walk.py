@@ -36,9 +36,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
@@ -234,6 +236,22 @@ class Row:
     data: Callable[[SimpleNamespace, dict], dict] = field(default=lambda w, kwargs: {})
 
 
+def spec_editors(admin: int | str = OK) -> Expected:
+    """The spec editors' pages: the platform admin (a superuser) only; everyone else signed in 403."""
+    return _table(("any",), lambda role, target: (
+        LOGIN if role == "anonymous" else admin if role == "platform_admin" else 403))
+
+
+def SPEC_FILE(w: SimpleNamespace, kwargs: dict) -> dict:  # noqa: N802 - reads as the constant it stands for
+    """A valid spec file to upload (a shipped one, small)."""
+    path = Path(__file__).resolve().parent.parent / "fixtures" / "qualifications" / "cs-standards-l3.json"
+    return {"file": SimpleUploadedFile("cs-standards-l3.json", path.read_bytes(), "application/json")}
+
+
+SPEC_VERSION: dict[str, KwargsBuilder] = {
+    "any": lambda w: {"code": w.qualification.code, "version": w.qualification.version}}
+
+
 WALK: dict[str, Row] = {
     # portfolio_site
     "home": Row(NO_KWARGS, get=signed_in()),
@@ -253,6 +271,14 @@ WALK: dict[str, Row] = {
     "units:qualification_detail": Row(
         {"any": lambda w: {"code": w.qualification.code, "version": w.qualification.version}}, get=signed_in()
     ),
+    # units: the spec editors' area (w.qualification has enrolments: deleting it is refused, 400)
+    "units:spec_list": Row(NO_KWARGS, get=spec_editors()),
+    "units:spec_upload": Row(NO_KWARGS, get=spec_editors(), post=spec_editors(), data=SPEC_FILE),
+    "units:spec_publish": Row(NO_KWARGS, post=spec_editors()),
+    "units:spec_discard": Row(NO_KWARGS, post=spec_editors()),
+    "units:spec_retire": Row(SPEC_VERSION, get=spec_editors(), post=spec_editors()),
+    "units:spec_reopen": Row(SPEC_VERSION, get=spec_editors(), post=spec_editors()),
+    "units:spec_delete": Row(SPEC_VERSION, get=spec_editors(), post=spec_editors(400)),
     # candidates: the centre admin's pages
     "candidates:centre_list": Row(NO_KWARGS, get=_table(("any",), lambda role, target: (
         LOGIN if role == "anonymous" else OK if role in MANAGERS else 403))),

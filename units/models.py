@@ -91,6 +91,7 @@ class Qualification(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["code", "version"], name="qualification_code_version_unique"),
         ]
+        permissions = [("edit_specs", "Can upload, publish and retire qualification specs")]
 
     def __str__(self) -> str:
         return f"{self.title} ({self.code} v{self.version})"
