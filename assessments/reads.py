@@ -359,7 +359,8 @@ def sampling_sign_offs(user: User) -> QuerySet[UnitSignOff]:
     if not user.is_superuser:
         reading = Role.objects.filter(user=user, kind__in=[RoleKind.CENTRE_ADMIN, RoleKind.EQA]).values("centre_id")
         enrolments = enrolments.filter(Q(iqa=user) | Q(centre_id__in=reading))
-    return UnitSignOff.objects.filter(enrolment__in=enrolments.values("pk"))
+    # Never one's own portfolio: a member of staff enrolled at their centre is sampled by another IQA.
+    return UnitSignOff.objects.filter(enrolment__in=enrolments.values("pk")).exclude(enrolment__candidate=user)
 
 
 def sampling(user: User) -> tuple[list[UnitSignOff], list[AssessorSample]]:

@@ -13,6 +13,7 @@ from candidates.services import ensure_open
 
 from .. import notify
 from ..models import ActionPoint, Visit
+from .independence import refuse_own_enrolment
 
 
 @transaction.atomic
@@ -21,6 +22,7 @@ def action_point_set(
 ) -> ActionPoint:
     """Set the candidate an action point with a due date (optionally at a visit)."""
     ensure_open(enrolment)
+    refuse_own_enrolment(enrolment=enrolment, by=by)
     errors = {}
     if not text.strip():
         errors["text"] = "Say what the candidate should do."

@@ -12,12 +12,14 @@ from candidates.models import Enrolment, User
 from candidates.services import ensure_open
 
 from ..models import Visit
+from .independence import refuse_own_enrolment
 
 
 @transaction.atomic
 def visit_plan(*, enrolment: Enrolment, by: User, planned_for: datetime.datetime, place: str, purpose: str) -> Visit:
     """Plan a workplace visit: when, where and what for."""
     ensure_open(enrolment)
+    refuse_own_enrolment(enrolment=enrolment, by=by)
     errors = {}
     if not place.strip():
         errors["place"] = "Say where the visit takes place."

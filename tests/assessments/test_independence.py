@@ -129,3 +129,36 @@ def test_a_centre_admin_who_enrols_themselves_cannot_judge_their_own_portfolio(
 
     claims = client.get(reverse("assessments:claim_csv", kwargs={"centre_pk": centre.pk}))
     assert list(csv.DictReader(io.StringIO(claims.content.decode()))) == []
+
+
+def test_the_candidate_may_not_plan_visits_or_set_action_points_on_their_own_enrolment(
+    admins_enrolment, centre_admin
+) -> None:
+    import datetime
+
+    from django.utils import timezone
+
+    from assessments.models import ActionPoint, Visit
+
+    soon = timezone.now() + datetime.timedelta(days=7)
+    with pytest.raises(ValidationError, match=OWN_PORTFOLIO):
+        services.visit_plan(enrolment=admins_enrolment, by=centre_admin, planned_for=soon, place="Office",
+                            purpose="Observe")
+    with pytest.raises(ValidationError, match=OWN_PORTFOLIO):
+        services.action_point_set(enrolment=admins_enrolment, by=centre_admin, text="Finish B3",
+                                  due=timezone.localdate() + datetime.timedelta(days=7))
+    assert not Visit.objects.exists() and not ActionPoint.objects.exists()
+
+
+def test_the_sampling_page_never_lists_ones_own_unit_sign_offs(
+    centre, qualification, assessor, iqa, centre_admin, enrolment
+) -> None:
+    from assessments import reads
+
+    own = enrol_staff_member(centre_admin, centre=centre, qualification=qualification, assessor=assessor, iqa=iqa,
+                             by=centre_admin)
+    own_sign_off = signed_unit(own, "B3", assessor=assessor)
+    others = signed_unit(enrolment, "B3", assessor=assessor)
+    listed = set(reads.sampling_sign_offs(centre_admin))
+    assert others in listed and own_sign_off not in listed
+    assert own_sign_off in set(reads.sampling_sign_offs(iqa))
