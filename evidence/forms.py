@@ -11,10 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from evidence.models import ASSESSOR_KINDS, EvidenceKind
 from evidence.reads import LIBRARY_STATUSES
-from units.models import AssessableItem, Unit
-
-#: The largest id a row can have (BigAutoField): a larger number reaches the database as an overflow.
-MAX_ID = 2**63 - 1
+from units.models import MAX_ID, AssessableItem, Unit
 
 KIND_HELP = {
     EvidenceKind.WORK_PRODUCT: "Something you produced at work: an email, a report, a document, a photo of work done.",

@@ -41,6 +41,9 @@ def depends_on(*models_first: str) -> Callable[[_NaturalKey], _NaturalKey]:
     return mark
 
 
+#: The largest id a row can have (BigAutoField): a larger number reaches the database as an overflow.
+MAX_ID = 2**63 - 1
+
 class QualificationKind(models.TextChoices):
     QUALIFICATION = "qualification", "Qualification"
     FRAMEWORK = "framework", "Skills framework"

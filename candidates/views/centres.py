@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from units.models import MAX_ID
+
 from .. import access, services
 from ..forms.enrolment import EnrolmentForm, EnrolmentUploadForm
 from ..models import Enrolment, EnrolmentStatus, RoleKind
@@ -26,8 +28,6 @@ BULK_SESSION_KEY = "bulk-enrolment-{centre}"
 
 
 PAGE_SIZE = 50
-#: The largest id a row can have (BigAutoField): a larger number reaches the database as an overflow.
-MAX_ID = 2**63 - 1
 
 
 @login_required

@@ -8,43 +8,16 @@ outcome.
 
 from __future__ import annotations
 
-import contextlib
-import threading
-
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
+from django.db import connection
 
 from assessments import services
 from assessments.models import ItemSignOff, SignedEvidence
 from audit import trail
 from audit.models import AuditRecord
 from tests.assessments.factories import accepted_evidence, items_of
-
-
-def _race(workers: list) -> list[object]:
-    barrier = threading.Barrier(len(workers))
-    results: list[object] = [None] * len(workers)
-    # The test runner's in-memory SQLite database (shared cache) answers a second writer with "table is
-    # locked" at once instead of waiting; there the threads take turns. PostgreSQL races for real.
-    turns = threading.Lock() if connection.vendor == "sqlite" else contextlib.nullcontext()
-
-    def run(index: int) -> None:
-        try:
-            barrier.wait(timeout=10)
-            with turns:
-                results[index] = workers[index]()
-        except Exception as error:  # noqa: BLE001 - the outcome is what the test inspects
-            results[index] = error
-        finally:
-            connections.close_all()  # this thread's own connection
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(workers))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
+from tests.concurrency import race
 
 
 @pytest.mark.django_db(transaction=True)
@@ -55,7 +28,7 @@ def test_two_simultaneous_sign_offs_make_exactly_one(enrolment, assessor, centre
     def sign(by: object) -> object:
         return lambda: services.item_sign_off(enrolment=enrolment, assessable_item=item, by=by)
 
-    results = _race([sign(assessor), sign(centre_admin)])
+    results = race([sign(assessor), sign(centre_admin)])
 
     signed = [r for r in results if isinstance(r, ItemSignOff)]
     refused = [r for r in results if isinstance(r, ValidationError)]
@@ -76,7 +49,7 @@ def test_concurrent_audit_appends_never_fork_the_chain(tmp_path, settings) -> No
                 trail.record(actor=None, action="race", object_type="test", object_id=f"{n}-{i}", object_label="x")
         return work
 
-    results = _race([append(n) for n in range(4)])
+    results = race([append(n) for n in range(4)])
     assert not [r for r in results if isinstance(r, Exception)], results
     assert list(AuditRecord.objects.values_list("sequence", flat=True)) == list(range(1, 21))
     assert trail.verify().intact, connection.vendor

@@ -11,42 +11,23 @@ so a developer's SQLite run passes over this test and CI (CI=true) never does.
 from __future__ import annotations
 
 import os
-import threading
+from collections.abc import Callable
 
 import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection, connections
+from django.db import connection
 
 from evidence import services
 from evidence.models import EvidenceFile, EvidenceVersion
 from evidence.uploads import UploadRefused
+from tests.concurrency import race
 from tests.evidence.evidence_factories import make_evidence
 
 UPLOADS = 10
 FILE_SIZE = 900_000
 QUOTA = 3_000_000
 
-
-def _race(workers: list) -> list[object]:
-    barrier = threading.Barrier(len(workers))
-    results: list[object] = [None] * len(workers)
-
-    def run(index: int) -> None:
-        try:
-            barrier.wait(timeout=10)
-            results[index] = workers[index]()
-        except Exception as error:  # noqa: BLE001 - the outcome is what the test inspects
-            results[index] = error
-        finally:
-            connections.close_all()  # this thread's own connection
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(workers))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql" and not os.environ.get("CI"),
@@ -61,12 +42,12 @@ def test_ten_parallel_uploads_never_pass_the_quota(enrolment, settings, private_
         assert draft is not None
         drafts.append(draft)
 
-    def upload(n: int) -> object:
+    def upload(n: int) -> Callable[[], object]:
         content = (f"Notes {n}\n".encode() * FILE_SIZE)[:FILE_SIZE]
         uploaded = SimpleUploadedFile(f"notes {n}.txt", content)
         return lambda: services.file_add(version=drafts[n], uploaded=uploaded, by=enrolment.candidate)
 
-    results = _race([upload(n) for n in range(UPLOADS)])
+    results = race([upload(n) for n in range(UPLOADS)], timeout=120)
 
     stored = [r for r in results if isinstance(r, EvidenceFile)]
     refused = [r for r in results if isinstance(r, UploadRefused)]
