@@ -11,11 +11,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from candidates.access import Permission, viewer_may
 from candidates.models import Enrolment
+from portfolio_site.form_errors import on_fields
 
 from .. import gate, services
 from ..forms import ActionPointForm
 from ..models import ActionPoint
-from .outcome import act, done, on_fields
+from .outcome import act, done
 
 
 @login_required

@@ -12,9 +12,10 @@ from django.views.decorators.http import require_http_methods
 from candidates.access import Permission
 from candidates.forms.enrolment import ReasonForm
 from candidates.models import EnrolmentStatus
+from portfolio_site.form_errors import on_fields
 
 from .. import gate, reads, services
-from .outcome import done, on_fields
+from .outcome import done
 
 
 @login_required

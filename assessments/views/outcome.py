@@ -49,12 +49,6 @@ def form_error(form: Form) -> ValidationError:
                             else " ".join(errors) for name, errors in form.errors.items()])
 
 
-def on_fields(form: Form, error: ValidationError) -> bool:
-    """Put a service's errors on the form when each names one of its fields; False for an error of the workflow."""
-    if not hasattr(error, "error_dict") or not error.error_dict.keys() <= form.fields.keys():
-        return False
-    form.add_error(None, error)
-    return True
 
 
 def flash_unshown(request: HttpRequest, form: Form | None, shown: bool) -> None:

@@ -10,11 +10,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from candidates.access import Permission, viewer_may
 from candidates.models import Enrolment
+from portfolio_site.form_errors import on_fields
 
 from .. import gate, services
 from ..forms import QuestionForm, ReplyForm
 from ..models import Question
-from .outcome import done, on_fields
+from .outcome import done
 
 
 @login_required

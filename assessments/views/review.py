@@ -12,11 +12,12 @@ from candidates.access import Permission, viewer_may
 from candidates.models import Enrolment
 from evidence.models import EvidenceFile, EvidenceItem, Mapping, MappingStatus, VersionStatus
 from evidence.reads import mappable_items
+from portfolio_site.form_errors import on_fields
 
 from .. import gate, services
 from ..forms import FeedbackForm, MappingAddForm, ReferForm
 from ..models import Decision, FeedbackMessage
-from .outcome import act, done, flash_unshown, on_fields
+from .outcome import act, done, flash_unshown
 
 
 @login_required

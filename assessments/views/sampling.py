@@ -9,10 +9,11 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
 
 from candidates.access import Permission
+from portfolio_site.form_errors import on_fields
 
 from .. import gate, reads, services
 from ..forms import CountersignForm, IqaReferForm
-from .outcome import act, done, on_fields
+from .outcome import act, done
 from .progress import progress_page
 
 

@@ -20,6 +20,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from portfolio_site.form_errors import on_fields
+
 from .. import access, services
 from ..access import Permission
 from ..forms.enrolment import ReasonForm, ReassignForm
@@ -84,13 +86,6 @@ def _managed_enrolment(request: HttpRequest, pk: int) -> Enrolment:
     return access.enrolment_for(request.user, pk, need=Permission.MANAGE)
 
 
-def _on_form(form: ReasonForm | ReassignForm, error: ValidationError) -> bool:
-    """Put a service's errors on the form when they name its fields; False for an error of the workflow."""
-    if not hasattr(error, "error_dict") or not error.error_dict.keys() <= form.fields.keys():
-        return False
-    form.add_error(None, error)
-    return True
-
 
 def _reassign(request: HttpRequest, pk: int, role: str) -> HttpResponse:
     enrolment = _managed_enrolment(request, pk)
@@ -101,7 +96,7 @@ def _reassign(request: HttpRequest, pk: int, role: str) -> HttpResponse:
             services.reassign(enrolment=enrolment, role=role, to_user=form.cleaned_data["to_user"], by=request.user,
                               reason=form.cleaned_data["reason"])
         except ValidationError as error:
-            if not _on_form(form, error):
+            if not on_fields(form, error):
                 messages.error(request, " ".join(error.messages))
                 return redirect("candidates:enrolment_detail", pk=enrolment.pk)
         else:
@@ -133,7 +128,7 @@ def _change_status(request: HttpRequest, pk: int, name: str, move: Callable[...,
         try:
             move(enrolment=enrolment, by=request.user, reason=form.cleaned_data["reason"])
         except ValidationError as error:
-            if not _on_form(form, error):
+            if not on_fields(form, error):
                 messages.error(request, " ".join(error.messages))
                 return redirect("candidates:enrolment_detail", pk=enrolment.pk)
         else:
