@@ -7,11 +7,13 @@ too); the forms make sure what was typed is kept and shown again beside its erro
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from evidence.models import Mapping
-from units.models import AssessableItem
+from units.models import AssessableItem, Qualification
 
 from .models import UnitSignOff, Visit
 
@@ -140,3 +142,21 @@ class IqaReferForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.sign_off = sign_off
         self.fields["comments"].label = f"Comments if you refer unit {sign_off.unit.code} back"
+
+
+class MoveForm(forms.Form):
+    """Which other version of the qualification to move an enrolment to."""
+
+    target = forms.ModelChoiceField(
+        queryset=Qualification.objects.none(), label=_("Move to version"), empty_label=None,
+        error_messages={"invalid_choice": _("Choose one of the versions listed: that one is not open to move to.")},
+    )
+
+    def __init__(self, *args: Any, targets: Iterable[Qualification] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["target"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Qualification.objects.filter(pk__in=[target.pk for target in targets]).order_by(
+            "-version_order"
+        )
+        field.label_from_instance = lambda qualification: _("Version %(version)s") % {"version": qualification.version}

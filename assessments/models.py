@@ -130,6 +130,10 @@ class ItemSignOff(AppendOnly):
     round = models.PositiveIntegerField(default=0)
     by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField()
+    # Set when the enrolment moved to a new version of its qualification and this item was unchanged there.
+    carried_from = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="carried_to"
+    )
 
     objects = ItemSignOffQuerySet.as_manager()
 
@@ -176,6 +180,9 @@ class LearnerDeclaration(AppendOnly):
     text = models.TextField(default=TEXT)
     by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField()
+    carried_from = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="carried_to"
+    )
 
     objects = EnrolmentScopedQuerySet.as_manager()
 
@@ -210,6 +217,10 @@ class UnitSignOff(AppendOnly):
     # The sign-off a referral superseded, when this one replaces it.
     replaces = models.OneToOneField(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="replaced_by"
+    )
+    # Set when the enrolment moved to a new version of its qualification and the unit was unchanged there.
+    carried_from = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="carried_to"
     )
 
     objects = UnitSignOffQuerySet.as_manager()

@@ -12,6 +12,7 @@ from .views import (
     review,
     sampling,
     sign_off,
+    transfer,
     visits,
 )
 
@@ -23,6 +24,7 @@ enrolment_patterns = [
     path("matrix/", matrix.matrix, name="matrix"),
     path("history/", history.history, name="history"),
     path("complete/", completion.enrolment_complete, name="enrolment_complete"),
+    path("move/", transfer.enrolment_move, name="enrolment_move"),
     path("review/<int:evidence_pk>/", review.review, name="review"),
     path("review/<int:evidence_pk>/map/", review.mapping_add, name="mapping_add"),
     path("review/<int:evidence_pk>/feedback/", review.feedback_post, name="feedback_post"),

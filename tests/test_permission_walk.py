@@ -342,6 +342,9 @@ WALK: dict[str, Row] = {
     # completing: the centre's management; a paused enrolment's page opens (it says it cannot be completed)
     "assessments:enrolment_complete": Row(ENROLMENT_PK, get=enrolment_write(MANAGERS, paused_open=True),
                                           post=enrolment_write(MANAGERS, paused_open=True)),
+    # moving to another version: the centre's management, paused or not (nothing is judged by the move)
+    "assessments:enrolment_move": Row(ENROLMENT_PK, get=enrolment_write(MANAGERS, paused_open=True),
+                                      post=enrolment_write(MANAGERS, paused_open=True)),
     "assessments:review": Row(SUBMITTED_PK, get=enrolment_read()),
     "assessments:mapping_add": Row(SUBMITTED_PK, post=enrolment_write(JUDGES)),
     "assessments:feedback_post": Row(SUBMITTED_PK, post=enrolment_write(TALKERS),
