@@ -53,3 +53,33 @@ def test_the_completion_page_reads_well(
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     _at_desktop_and_phone(page, axe, shot, "completion")
     assert not console_errors
+
+
+def test_a_centre_admin_moves_a_candidate_to_a_new_version_after_reading_what_changes(
+    page: Page, live_url: Callable[[str], str], enrolment, make_qualification, centre_admin, sign_in: Callable,
+    shot: Callable, axe: Callable, console_errors: list,
+) -> None:
+    from candidates.models import UnitChoice
+    from units.models import Unit
+
+    version_2 = make_qualification(version="2", version_order=2)
+    Unit.objects.filter(qualification=version_2, code="B1").delete()
+    for code in ("A1", "A2", "B1"):
+        UnitChoice.objects.create(enrolment=enrolment, unit=Unit.objects.get(qualification=enrolment.qualification,
+                                                                               code=code))
+    sign_in(centre_admin.email, PASSWORD)
+    page.goto(live_url(f"/enrolments/{enrolment.pk}/"))
+    page.get_by_test_id("move-link").click()
+    _at_desktop_and_phone(page, axe, shot, "move-choose")
+    page.get_by_label("Move to version").select_option(label="Version 2")
+    page.get_by_role("button", name="See what changes").click()
+    summary = page.get_by_test_id("move-summary")
+    expect(summary).to_contain_text("2 of the 3 chosen units are the same in the new version.")
+    expect(summary).to_contain_text("Unit B1 Communicate with customers is not in the new version")
+    _at_desktop_and_phone(page, axe, shot, "move-summary")
+    page.get_by_role("button", name="Move to version 2").click()
+    expect(page.get_by_role("alert").or_(page.get_by_role("status")).first).to_contain_text("is now on version 2")
+    shot(page, "moved")
+    enrolment.refresh_from_db()
+    assert enrolment.qualification == version_2
+    assert not console_errors
