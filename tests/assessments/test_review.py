@@ -3,6 +3,7 @@ claims on the evidence with one confirmation, and the PDF preview with its downl
 
 from __future__ import annotations
 
+import datetime
 import re
 
 import pytest
@@ -16,7 +17,7 @@ from assessments.models import Decision
 from audit.models import AuditRecord
 from candidates import services as candidate_services
 from evidence import services as evidence_services
-from evidence.models import EvidenceItem, MappingStatus
+from evidence.models import EvidenceItem, EvidenceVersion, MappingStatus
 from tests.assessments.factories import items_of, mapping_of, submitted_evidence
 from tests.assessments.test_form_errors import assert_field_error
 from tests.candidates.factories import enrol_staff_member
@@ -29,6 +30,12 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 #: enrolment through the gate, the evidence, its claims and their decisions, files, older versions, messages,
 #: the items still mappable.
 REVIEW_QUERIES = 13
+
+
+def _version(evidence: EvidenceItem) -> EvidenceVersion:
+    """The evidence's current version (every item built here has one)."""
+    assert evidence.current_version is not None
+    return evidence.current_version
 
 
 def _claims(enrolment, count: int) -> list:
@@ -61,7 +68,7 @@ def test_an_htmx_accept_costs_the_same_queries_whatever_the_number_of_claims(cli
     large = submitted_evidence(enrolment, _claims(enrolment, 12)[2:], title="Large")
     costs = []
     for evidence in (small, large):
-        mapping = evidence.current_version.mappings.order_by("pk").first()
+        mapping = _version(evidence).mappings.order_by("pk")[0]
         url = _url("mapping_accept", pk=enrolment.pk, mapping_pk=mapping.pk)
         costs.append(_count(lambda url=url: client.post(url, **HTMX)))
     assert costs[0] == costs[1]
@@ -175,9 +182,9 @@ def test_accept_all_accepts_every_claim_each_recorded_and_audited_with_one_email
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(_url("mapping_accept_all", pk=enrolment.pk, evidence_pk=evidence.pk))
     assert response.status_code == 302
-    mappings = list(evidence.current_version.mappings.all())
+    mappings = list(_version(evidence).mappings.all())
     assert {m.status for m in mappings} == {MappingStatus.ACCEPTED}
-    decisions = Decision.objects.filter(version=evidence.current_version)
+    decisions = Decision.objects.filter(version=_version(evidence))
     assert decisions.count() == 3 and {d.by_id for d in decisions} == {assessor.pk}
     assert AuditRecord.objects.filter(action="mapping accepted", object_type="assessments.Decision").count() == 3
     assert len(mailoutbox) == 1, [m.subject for m in mailoutbox]
@@ -203,17 +210,17 @@ def test_accept_all_leaves_decided_claims_and_signed_off_items_as_they_are(enrol
     services.item_sign_off(enrolment=enrolment, assessable_item=c, by=assessor)
     evidence = submitted_evidence(enrolment, [a, b, c])
     services.mapping_refer(mapping=mapping_of(evidence, a), by=assessor, feedback="Say more.")
-    decisions = services.mapping_accept_all(version=evidence.current_version, by=assessor)
+    decisions = services.mapping_accept_all(version=_version(evidence), by=assessor)
     assert [d.assessable_item for d in decisions] == [b]
-    statuses = {m.assessable_item_id: m.status for m in evidence.current_version.mappings.all()}
+    statuses = {m.assessable_item_id: m.status for m in _version(evidence).mappings.all()}
     assert statuses == {a.pk: MappingStatus.REFERRED, b.pk: MappingStatus.ACCEPTED, c.pk: MappingStatus.CLAIMED}
 
 
 def test_accept_all_with_nothing_claimed_says_so(enrolment, assessor) -> None:
     evidence = submitted_evidence(enrolment, _claims(enrolment, 1))
-    services.mapping_accept_all(version=evidence.current_version, by=assessor)
+    services.mapping_accept_all(version=_version(evidence), by=assessor)
     with pytest.raises(ValidationError, match="Nothing on this evidence is waiting for a decision"):
-        services.mapping_accept_all(version=evidence.current_version, by=assessor)
+        services.mapping_accept_all(version=_version(evidence), by=assessor)
 
 
 def test_accept_all_refuses_ones_own_work_and_accepts_nothing(centre, qualification, assessor, iqa,
@@ -222,7 +229,7 @@ def test_accept_all_refuses_ones_own_work_and_accepts_nothing(centre, qualificat
                              by=centre_admin)
     evidence = submitted_evidence(own, _claims(own, 2))
     with pytest.raises(ValidationError, match="This is your own portfolio") as refused:
-        services.mapping_accept_all(version=evidence.current_version, by=centre_admin)
+        services.mapping_accept_all(version=_version(evidence), by=centre_admin)
     assert refused.value.code == "own_enrolment"
     assert not Decision.objects.exists()
 
@@ -233,7 +240,7 @@ def test_accept_all_refuses_a_frozen_enrolment(enrolment, assessor, centre_admin
     enrolment.refresh_from_db()
     evidence = EvidenceItem.objects.select_related("current_version__item__enrolment").get(pk=evidence.pk)
     with pytest.raises(ValidationError) as refused:
-        services.mapping_accept_all(version=evidence.current_version, by=assessor)
+        services.mapping_accept_all(version=_version(evidence), by=assessor)
     assert refused.value.code == "frozen" and "paused" in refused.value.messages[0]
     assert not Decision.objects.exists()
 
@@ -247,9 +254,9 @@ def test_accept_all_is_all_or_nothing(enrolment, assessor, monkeypatch) -> None:
 
     monkeypatch.setattr(notify, "decisions_accepted", fail)
     with pytest.raises(RuntimeError):
-        services.mapping_accept_all(version=evidence.current_version, by=assessor)
+        services.mapping_accept_all(version=_version(evidence), by=assessor)
     assert not Decision.objects.exists()
-    assert set(evidence.current_version.mappings.values_list("status", flat=True)) == {MappingStatus.CLAIMED}
+    assert set(_version(evidence).mappings.values_list("status", flat=True)) == {MappingStatus.CLAIMED}
 
 
 def test_a_paused_enrolment_offers_no_accept_all(client, enrolment, assessor, centre_admin) -> None:
@@ -269,8 +276,8 @@ def test_the_review_page_embeds_a_pdf_as_an_object_with_a_download_link_beside_i
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     evidence_item = evidence_services.evidence_create(enrolment=enrolment, kind="work_product", by=enrolment.candidate,
-                                                      title="Monthly report", date="2026-03-02", text="")
-    file = evidence_services.file_add(version=evidence_item.current_version, by=enrolment.candidate,
+                                                      title="Monthly report", date=datetime.date(2026, 3, 2), text="")
+    file = evidence_services.file_add(version=_version(evidence_item), by=enrolment.candidate,
                                       uploaded=SimpleUploadedFile("report.pdf", generated.pdf()))
     client.force_login(assessor)
     response = client.get(_url("review", pk=enrolment.pk, evidence_pk=evidence_item.pk))
@@ -290,9 +297,9 @@ def test_the_pdf_preview_is_the_pdf_inline_and_framable_by_our_pages_only(client
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     evidence_item = evidence_services.evidence_create(enrolment=enrolment, kind="work_product", by=enrolment.candidate,
-                                                      title="Monthly report", date="2026-03-02", text="")
+                                                      title="Monthly report", date=datetime.date(2026, 3, 2), text="")
     data = generated.pdf()
-    file = evidence_services.file_add(version=evidence_item.current_version, by=enrolment.candidate,
+    file = evidence_services.file_add(version=_version(evidence_item), by=enrolment.candidate,
                                       uploaded=SimpleUploadedFile("report.pdf", data))
     client.force_login(assessor)
     response = client.get(reverse("evidence:file_preview", kwargs={"pk": file.pk}))

@@ -19,7 +19,7 @@ from playwright.sync_api import Browser, Page, ViewportSize, expect
 
 from assessments.models import Decision
 from evidence import services as evidence_services
-from evidence.models import EvidenceItem, MappingStatus
+from evidence.models import EvidenceItem, EvidenceVersion, MappingStatus
 from tests.assessments.factories import items_of, submitted_evidence
 from tests.conftest import PASSWORD
 
@@ -27,7 +27,15 @@ pytestmark = pytest.mark.e2e
 
 VIEWPORTS: dict[str, ViewportSize] = {"desktop": {"width": 1366, "height": 900},
                                       "phone": {"width": 390, "height": 844}}
-FOCUSED = "() => { const e = document.activeElement; return (e.textContent || e.value || e.id || '').replace(/\\s+/g, ' '); }"
+#: The focused element's text (visually hidden parts included), else its value or id, spaces squeezed.
+FOCUSED = ("() => { const e = document.activeElement; "
+           "return (e.textContent || e.value || e.id || '').replace(/\\s+/g, ' '); }")
+
+
+def _version(evidence: EvidenceItem) -> EvidenceVersion:
+    """The evidence's current version (every item built here has one)."""
+    assert evidence.current_version is not None
+    return evidence.current_version
 
 
 def _claims(enrolment) -> list:
@@ -74,7 +82,7 @@ def test_the_assessor_decides_in_place_with_the_keyboard_alone(
 ) -> None:
     items = _claims(enrolment)  # eight claims: the page scrolls
     evidence = submitted_evidence(enrolment, items, title="Handling a hotel guest's complaint")
-    mappings = {m.assessable_item_id: m for m in evidence.current_version.mappings.all()}
+    mappings = {m.assessable_item_id: m for m in _version(evidence).mappings.all()}
     accept, refer = items[5], items[6]  # A2 1.2 and A2 2.1, far down the page
     sign_in(assessor.email, PASSWORD)  # at desktop width: on a phone the header folds away what it checks
     page.set_viewport_size(VIEWPORTS[viewport])
@@ -132,7 +140,7 @@ def test_the_assessor_decides_in_place_with_the_keyboard_alone(
     page.keyboard.press("Escape")
     expect(dialog).to_be_hidden()
     assert page.evaluate(FOCUSED).strip() == "Accept all 6 claims on this evidence"
-    assert not Decision.objects.filter(version=evidence.current_version, assessable_item=items[0]).exists()
+    assert not Decision.objects.filter(version=_version(evidence), assessable_item=items[0]).exists()
     page.keyboard.press("Enter")
     expect(dialog).to_be_visible()
     _tab_to(page, "Yes, accept all 6", limit=5)
@@ -143,7 +151,7 @@ def test_the_assessor_decides_in_place_with_the_keyboard_alone(
     assert page.evaluate("() => window.notReloaded") is True
     _checked(page, axe, shot, "accepted-all")
 
-    statuses = {m.assessable_item_id: m.status for m in evidence.current_version.mappings.all()}
+    statuses = {m.assessable_item_id: m.status for m in _version(evidence).mappings.all()}
     assert statuses == {item.pk: MappingStatus.REFERRED if item == refer else MappingStatus.ACCEPTED for item in items}
     assert console_errors == []
 
@@ -167,7 +175,7 @@ def test_without_javascript_the_same_forms_post_and_accept_all_asks_on_its_own_p
     shot(page, "no-js-refer-needs-feedback")
     page.get_by_role("button", name=f"Accept for A1 {items[0].code}").click()
     expect(page.get_by_text(f"Accepted for A1 {items[0].code}.")).to_be_visible()
-    assert page.url.endswith(f"#claim-{evidence.current_version.mappings.get(assessable_item=items[0]).pk}")
+    assert page.url.endswith(f"#claim-{_version(evidence).mappings.get(assessable_item=items[0]).pk}")
     shot(page, "no-js-accepted")
 
     page.get_by_role("button", name="Accept all 2 claims on this evidence").click()
@@ -178,7 +186,7 @@ def test_without_javascript_the_same_forms_post_and_accept_all_asks_on_its_own_p
     expect(page.get_by_text("Accepted all 2 claims")).to_be_visible()
     shot(page, "no-js-accepted-all")
     context.close()
-    assert set(evidence.current_version.mappings.values_list("status", flat=True)) == {MappingStatus.ACCEPTED}
+    assert set(_version(evidence).mappings.values_list("status", flat=True)) == {MappingStatus.ACCEPTED}
 
 
 def test_the_confirmation_page_reads_well_at_desktop_and_phone(
@@ -212,11 +220,11 @@ def pdf_evidence(enrolment) -> tuple[EvidenceItem, bytes]:
     data = _report_pdf()
     item = evidence_services.evidence_create(enrolment=enrolment, kind="work_product", by=enrolment.candidate,
                                              title="Monthly report", date=datetime.date(2026, 3, 2), text="")
-    evidence_services.file_add(version=item.current_version, by=enrolment.candidate,
+    evidence_services.file_add(version=_version(item), by=enrolment.candidate,
                                uploaded=SimpleUploadedFile("monthly-report.pdf", data))
-    evidence_services.mappings_set(version=item.current_version, assessable_item_ids=[items_of(enrolment, "A1")[0].pk],
+    evidence_services.mappings_set(version=_version(item), assessable_item_ids=[items_of(enrolment, "A1")[0].pk],
                                    by=enrolment.candidate)
-    evidence_services.version_submit(version=item.current_version, by=enrolment.candidate)
+    evidence_services.version_submit(version=_version(item), by=enrolment.candidate)
     item.refresh_from_db()
     return item, data
 
@@ -237,10 +245,10 @@ def test_the_pdf_shows_in_the_browser_and_downloads_from_the_link_beside_it(
     response = preview.value
     assert response.status == 200
     assert response.header_value("content-type") == "application/pdf"
-    assert response.header_value("content-disposition").startswith('inline; filename="monthly-report.pdf"')
+    assert (response.header_value("content-disposition") or "").startswith('inline; filename="monthly-report.pdf"')
     expect(page.get_by_test_id("pdf-preview")).to_be_visible()
     # (The body the browser got is swapped for its viewer's page; ask for the element's address once more.)
-    assert response.url == live_url(page.get_by_test_id("pdf-preview").get_attribute("data"))
+    assert response.url == live_url(page.get_by_test_id("pdf-preview").get_attribute("data") or "")
     assert page.request.get(response.url).body() == data
     link = page.get_by_role("link", name="Download the PDF “monthly-report.pdf”")
     expect(link).to_be_visible()
@@ -255,7 +263,7 @@ def test_the_pdf_shows_in_the_browser_and_downloads_from_the_link_beside_it(
     # Under the site's real Content-Security-Policy (the harness bypasses it for axe), the browser's PDF viewer
     # opens inside the preview: nothing is blocked, and the fallback text stays hidden.
     strict = browser.new_context(viewport=VIEWPORTS[viewport], locale="en-GB")
-    strict.add_cookies(page.context.cookies())
+    strict.add_cookies(page.context.cookies())  # type: ignore[arg-type]  # the same session, as it was set
     real = strict.new_page()
     refused: list[str] = []
     real.on("console", lambda message: refused.append(message.text)
@@ -264,7 +272,7 @@ def test_the_pdf_shows_in_the_browser_and_downloads_from_the_link_beside_it(
     expect(real.get_by_test_id("pdf-preview")).to_be_visible()
     real.wait_for_function("() => navigator.pdfViewerEnabled")
     real.wait_for_timeout(1500)  # the viewer loads in its own frame
-    assert any(frame.url.endswith(f"/evidence/files/{item.current_version.files.get().pk}/preview/")
+    assert any(frame.url.endswith(f"/evidence/files/{_version(item).files.get().pk}/preview/")
                for frame in real.frames), [frame.url for frame in real.frames]
     expect(real.get_by_test_id("pdf-fallback")).to_be_hidden()
     assert refused == []
