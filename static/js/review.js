@@ -15,3 +15,16 @@ document.addEventListener("submit", (event) => {
     dialog.showModal();
   }
 });
+
+/* An answer htmx does not swap (403 when the enrolment was paused meanwhile, 404, 500) or no answer at all:
+ * send the same form the ordinary way, so the whole page says what happened, as it does without JavaScript.
+ * The services are atomic: a refused or failed request changed nothing, so sending it again is safe.
+ */
+function sendPlainly(event) {
+  const form = event.detail.elt instanceof Element ? event.detail.elt.closest("form") : null;
+  if (form instanceof HTMLFormElement && form.method === "post") {
+    form.submit();
+  }
+}
+document.addEventListener("htmx:responseError", sendPlainly);
+document.addEventListener("htmx:sendError", sendPlainly);

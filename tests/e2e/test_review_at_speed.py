@@ -18,6 +18,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from playwright.sync_api import Browser, Page, ViewportSize, expect
 
 from assessments.models import Decision
+from candidates import services as candidate_services
 from evidence import services as evidence_services
 from evidence.models import EvidenceItem, EvidenceVersion, MappingStatus
 from tests.assessments.factories import items_of, submitted_evidence
@@ -279,3 +280,23 @@ def test_the_pdf_shows_in_the_browser_and_downloads_from_the_link_beside_it(
     shot(real, "pdf-in-the-viewer-under-the-real-csp")
     strict.close()
     assert console_errors == []
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_a_decision_refused_meanwhile_shows_the_whole_page_saying_why(
+    page: Page, live_url: Callable[[str], str], enrolment, assessor, centre_admin, sign_in: Callable,
+    shot: Callable, axe: Callable, viewport: str,
+) -> None:
+    items = _claims(enrolment)[:2]
+    evidence = submitted_evidence(enrolment, items)
+    sign_in(assessor.email, PASSWORD)
+    page.set_viewport_size(VIEWPORTS[viewport])
+    page.goto(live_url(f"/enrolments/{enrolment.pk}/review/{evidence.pk}/"))
+    _checked(page, axe, shot, "review-before-the-pause")
+    candidate_services.pause(enrolment=enrolment, by=centre_admin, reason="Parental leave")  # while she reads
+
+    _tab_to(page, f"Accept for A1 {items[0].code}")
+    page.keyboard.press("Enter")
+    expect(page.get_by_test_id("reason")).to_contain_text("This enrolment is paused")
+    _checked(page, axe, shot, "refused-because-paused")
+    assert not Decision.objects.exists()
