@@ -87,11 +87,13 @@ def _claims_part(request: HttpRequest, enrolment: Enrolment, item: EvidenceItem,
                  refer_form: ReferForm | None = None) -> HttpResponse:
     """The claims part alone, for htmx: swapped in place so the page keeps its scroll, the outcome put in the
     page's live region for screen readers and shown beside what it concerns, with the focus there: the decided
-    claim (`focus_claim`), the feedback field of a failed referral, else the claims' heading."""
+    claim (`focus_claim`), the feedback field of a failed referral, else the claims' heading. The conversation
+    comes along (a referral adds its feedback there)."""
     if refer_form is not None:
         refer_form.fields["feedback"].widget.attrs["autofocus"] = True
     return render(request, "assessments/_claims_response.html", {
         **_claims(request, enrolment, item, refer_form=refer_form),
+        "messages_list": FeedbackMessage.objects.filter(evidence=item).select_related("author", "version"),
         "focus_claim": focus_claim, "focus_heading": focus_claim is None and refer_form is None,
         "outcome": error_text(error) if error is not None else success, "outcome_failed": error is not None,
     })

@@ -131,7 +131,11 @@ def test_an_htmx_refer_with_feedback_refers_the_claim(client, enrolment, assesso
     client.force_login(assessor)
     response = client.post(_url("mapping_refer", pk=enrolment.pk, mapping_pk=mapping.pk),
                            {"feedback": "Add the guest's reply."}, **HTMX)
-    assert "Referred back for A1 1.1; the candidate has your feedback." in response.content.decode()
+    page = response.content.decode()
+    assert "Referred back for A1 1.1; the candidate has your feedback." in page
+    # The conversation, further down the page, gets the feedback too (out of band).
+    conversation = re.search(r'<ol id="conversation"[^>]*hx-swap-oob="true">(.*?)</ol>', page, re.S)
+    assert conversation is not None and "Add the guest&#x27;s reply." in conversation.group(1)
     mapping.refresh_from_db()
     assert mapping.status == MappingStatus.REFERRED
 

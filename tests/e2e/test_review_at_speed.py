@@ -126,6 +126,7 @@ def test_the_assessor_decides_in_place_with_the_keyboard_alone(
         f"Referred back for A2 {refer.code}; the candidate has your feedback.")
     expect(page.locator(f"#claim-{mappings[refer.pk].pk}")).to_contain_text("Say how you followed up with the guest.")
     assert _focused_id(page) == f"claim-{mappings[refer.pk].pk}-heading"
+    expect(page.get_by_test_id("conversation")).to_contain_text("Say how you followed up with the guest.")
     assert page.evaluate("() => window.notReloaded") is True
     _checked(page, axe, shot, "referred-in-place")
 
