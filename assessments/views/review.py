@@ -104,8 +104,7 @@ def _decided(request: HttpRequest, enrolment: Enrolment, mapping: Mapping, *, su
     """A decision's outcome: the claims part for htmx, else flashed and back to the claim on the page."""
     if request.htmx:
         return _claims_part(request, enrolment, gate.evidence_in(enrolment, mapping.version.item_id),
-                            focus_claim=mapping.pk,
-                            success=success, error=error)
+                            focus_claim=mapping.pk, success=success, error=error)
     response = _back(request, enrolment.pk, mapping.version.item_id, success=success, error=error)
     response["Location"] += f"#claim-{mapping.pk}"
     return response
@@ -116,6 +115,7 @@ def _back(request: HttpRequest, pk: int, evidence_pk: int, **outcome: object) ->
 
 
 def _label(mapping: Mapping) -> str:
+    """The claimed item as the page's buttons name it: "A1 1.1"."""
     return f"{mapping.assessable_item.unit.code} {mapping.assessable_item.code}"
 
 
