@@ -32,6 +32,16 @@ def decision_made(*, decision: Decision) -> None:
     })
 
 
+def decisions_accepted(*, decisions: list[Decision]) -> None:
+    """Tell the candidate, in one email, that the assessor accepted every listed claim of one evidence version."""
+    first = decisions[0]
+    enrolment = first.enrolment
+    send_after_commit(to=enrolment.candidate.email, template="assessments/email/decisions_accepted", context={
+        "decisions": decisions, "by": first.by, "version": first.version,
+        "link": absolute_url("assessments:review", pk=enrolment.pk, evidence_pk=first.version.item_id),
+    })
+
+
 def unit_referred(*, referral: IqaReferral) -> None:
     """Tell the assessor the IQA referred a unit sign-off back, with the IQA's comments."""
     sign_off = referral.unit_sign_off

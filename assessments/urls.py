@@ -27,6 +27,7 @@ enrolment_patterns = [
     path("move/", transfer.enrolment_move, name="enrolment_move"),
     path("review/<int:evidence_pk>/", review.review, name="review"),
     path("review/<int:evidence_pk>/map/", review.mapping_add, name="mapping_add"),
+    path("review/<int:evidence_pk>/accept-all/", review.mapping_accept_all, name="mapping_accept_all"),
     path("review/<int:evidence_pk>/feedback/", review.feedback_post, name="feedback_post"),
     path("mappings/<int:mapping_pk>/accept/", review.mapping_accept, name="mapping_accept"),
     path("mappings/<int:mapping_pk>/refer/", review.mapping_refer, name="mapping_refer"),

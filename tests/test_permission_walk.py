@@ -347,6 +347,7 @@ WALK: dict[str, Row] = {
                                       post=enrolment_write(MANAGERS, paused_open=True)),
     "assessments:review": Row(SUBMITTED_PK, get=enrolment_read()),
     "assessments:mapping_add": Row(SUBMITTED_PK, post=enrolment_write(JUDGES)),
+    "assessments:mapping_accept_all": Row(SUBMITTED_PK, get=enrolment_write(JUDGES), post=enrolment_write(JUDGES)),
     "assessments:feedback_post": Row(SUBMITTED_PK, post=enrolment_write(TALKERS),
                                      data=lambda w, kwargs: {"text": "Thank you."}),
     "assessments:mapping_accept": Row(MAPPING_PK, post=enrolment_write(JUDGES)),

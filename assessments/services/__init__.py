@@ -8,7 +8,7 @@ views through the gate; the services check the rules of the workflow itself.
 
 from .action_points import action_point_done, action_point_reminders, action_point_set
 from .completion import enrolment_complete
-from .decisions import feedback_post, mapping_accept, mapping_add, mapping_refer, mapping_remove
+from .decisions import feedback_post, mapping_accept, mapping_accept_all, mapping_add, mapping_refer, mapping_remove
 from .questions import question_ask, question_reply
 from .sampling import countersign, iqa_refer, unit_sample
 from .sign_off import already_signed_message, item_sign_off, learner_declare, unit_round, unit_sign_off
@@ -18,6 +18,7 @@ from .visits import visit_plan, visit_record
 __all__ = [
     "action_point_done", "action_point_reminders", "action_point_set", "already_signed_message", "countersign",
     "enrolment_complete", "enrolment_move", "feedback_post", "iqa_refer", "item_sign_off", "learner_declare",
-    "mapping_accept", "mapping_add", "mapping_refer", "mapping_remove", "move_plan", "move_targets", "MovePlan",
-    "question_ask", "question_reply", "unit_round", "unit_sample", "unit_sign_off", "visit_plan", "visit_record",
+    "mapping_accept", "mapping_accept_all", "mapping_add", "mapping_refer", "mapping_remove", "move_plan",
+    "move_targets", "MovePlan", "question_ask", "question_reply", "unit_round", "unit_sample", "unit_sign_off",
+    "visit_plan", "visit_record",
 ]

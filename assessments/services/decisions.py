@@ -10,12 +10,13 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from audit import trail
 from candidates.models import User
 from candidates.services import ensure_open
 from evidence import services as evidence_services
-from evidence.models import EvidenceItem, EvidenceVersion, Mapping, VersionStatus
+from evidence.models import EvidenceItem, EvidenceVersion, Mapping, MappingStatus, VersionStatus
 from units.models import AssessableItem
 
 from .. import notify
@@ -28,7 +29,7 @@ from ..models import (
 from .independence import refuse_own_enrolment
 
 
-def _decide(*, mapping: Mapping, by: User, outcome: str, feedback: str) -> Decision:
+def _decide(*, mapping: Mapping, by: User, outcome: str, feedback: str, tell: bool = True) -> Decision:
     mapping = Mapping.objects.select_for_update().select_related(
         "version__item__enrolment", "assessable_item__unit"
     ).get(pk=mapping.pk)
@@ -62,7 +63,8 @@ def _decide(*, mapping: Mapping, by: User, outcome: str, feedback: str) -> Decis
         object_label=f"{version.title} v{version.number} → {mapping.assessable_item}",
         before={"status": before}, after={"status": outcome, "feedback": feedback.strip()},
     )
-    notify.decision_made(decision=decision)
+    if tell:
+        notify.decision_made(decision=decision)
     return decision
 
 
@@ -78,6 +80,33 @@ def mapping_refer(*, mapping: Mapping, by: User, feedback: str) -> Decision:
     if not feedback.strip():
         raise ValidationError({"feedback": "Say what is missing, so the candidate knows how to revise the evidence."})
     return _decide(mapping=mapping, by=by, outcome=DecisionOutcome.REFERRED, feedback=feedback)
+
+
+@transaction.atomic
+def mapping_accept_all(*, version: EvidenceVersion, by: User) -> list[Decision]:
+    """Accept every claim of `version` still awaiting a decision, all or none, each recorded and audited as a
+    single accept is; the candidate gets one email listing them. Claims on items already signed off stay as they are.
+    """
+    enrolment = version.item.enrolment
+    refuse_own_enrolment(enrolment=enrolment, by=by)
+    ensure_open(enrolment)
+    claimed = list(
+        Mapping.objects.select_for_update(of=("self",))
+        .filter(version=version, status=MappingStatus.CLAIMED)
+        .exclude(assessable_item__in=ItemSignOff.objects.current().filter(enrolment=enrolment)
+                 .values("assessable_item"))
+        .order_by("assessable_item__unit__order", "assessable_item__order", "pk")
+    )
+    if not claimed:
+        raise ValidationError(
+            _("Nothing on this evidence is waiting for a decision: every claim on it has been accepted or "
+              "referred already."),
+            code="nothing_claimed",
+        )
+    decisions = [_decide(mapping=mapping, by=by, outcome=DecisionOutcome.ACCEPTED, feedback="", tell=False)
+                 for mapping in claimed]
+    notify.decisions_accepted(decisions=decisions)
+    return decisions
 
 
 @transaction.atomic

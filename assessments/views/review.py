@@ -1,12 +1,20 @@
-"""The review page of one evidence item and its one-action URLs: accept, refer, map, unmap, feedback."""
+"""The review page of one evidence item and its one-action URLs: accept, accept all, refer, map, unmap, feedback.
+
+Accept and refer answer htmx with the claims part alone (the page keeps its place); without JavaScript the
+same forms post and come back to the claim on the whole page.
+"""
 
 from __future__ import annotations
 
+from csp.constants import SELF
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET, require_POST
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from candidates.access import Permission, viewer_may
 from candidates.models import Enrolment
@@ -17,7 +25,7 @@ from portfolio_site.form_errors import on_fields
 from .. import gate, services
 from ..forms import FeedbackForm, MappingAddForm, ReferForm
 from ..models import Decision, FeedbackMessage
-from .outcome import act, done, flash_unshown
+from .outcome import act, done, error_text, flash_unshown
 
 
 @login_required
@@ -29,16 +37,16 @@ def review(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResponse:
     return _review_page(request, enrolment, item)
 
 
-def _review_page(request: HttpRequest, enrolment: Enrolment, item: EvidenceItem, *,
-                 refer_form: ReferForm | None = None, feedback_form: FeedbackForm | None = None) -> HttpResponse:
-    """The review page; a form that failed comes back bound, with what was typed and its errors."""
+def _claims(request: HttpRequest, enrolment: Enrolment, item: EvidenceItem, *,
+            refer_form: ReferForm | None = None) -> dict[str, object]:
+    """What the claims part of the page shows: each mapping with its decisions, and a refer form where it may be
+    judged (a form that failed comes back bound); two queries whatever the number of claims."""
     version = item.current_version
     mappings = list(Mapping.objects.filter(version=version).select_related("assessable_item__unit", "mapped_by"))
     decisions: dict[int, list[Decision]] = {}
     for decision in Decision.objects.filter(mapping__in=mappings).select_related("by").order_by("at", "pk"):
         decisions.setdefault(decision.mapping_id, []).append(decision)
-    judge = viewer_may(enrolment, Permission.JUDGE)
-    may_judge = judge and version.status == VersionStatus.SUBMITTED
+    may_judge = viewer_may(enrolment, Permission.JUDGE) and version.status == VersionStatus.SUBMITTED
     refer_shown = False
     for mapping in mappings:
         mapping.decision_list = decisions.get(mapping.pk, [])
@@ -47,23 +55,68 @@ def _review_page(request: HttpRequest, enrolment: Enrolment, item: EvidenceItem,
             mapping.refer_form = refer_form if failed else ReferForm(mapping=mapping)
             refer_shown = refer_shown or failed
     flash_unshown(request, refer_form, refer_shown)
-    mapped = {m.assessable_item_id for m in mappings}
-    return render(request, "assessments/review.html", {
-        "enrolment": enrolment, "item": item, "version": version,
+    return {
+        "enrolment": enrolment, "item": item, "version": version, "mappings": mappings, "may_judge": may_judge,
+        "claimed": [mapping for mapping in mappings if mapping.status == MappingStatus.CLAIMED],
+    }
+
+
+def _review_page(request: HttpRequest, enrolment: Enrolment, item: EvidenceItem, *,
+                 refer_form: ReferForm | None = None, feedback_form: FeedbackForm | None = None) -> HttpResponse:
+    """The review page; a form that failed comes back bound, with what was typed and its errors."""
+    claims = _claims(request, enrolment, item, refer_form=refer_form)
+    version = item.current_version
+    mapped = {m.assessable_item_id for m in claims["mappings"]}
+    response = render(request, "assessments/review.html", {
+        **claims,
         "files": EvidenceFile.objects.filter(version=version),
-        "mappings": mappings,
         "older_versions": item.versions.exclude(pk=version.pk).order_by("-number"),
         "messages_list": FeedbackMessage.objects.filter(evidence=item).select_related("author", "version"),
-        "may_judge": may_judge,
         "may_talk": viewer_may(enrolment, Permission.TALK),
         "feedback_form": feedback_form or FeedbackForm(),
         "add_form": (MappingAddForm(items=[i for i in mappable_items(enrolment) if i.pk not in mapped])
-                     if judge else None),
+                     if viewer_may(enrolment, Permission.JUDGE) else None),
     })
+    # A PDF preview is an <object>: this page alone may embed our own files (its CSP forbids objects elsewhere).
+    response._csp_replace = {"object-src": [SELF, *settings.EVIDENCE_FILE_ORIGINS]}
+    return response
+
+
+def _claims_part(request: HttpRequest, enrolment: Enrolment, item: EvidenceItem, *, success: str = "",
+                 error: ValidationError | None = None, focus_claim: int | None = None,
+                 refer_form: ReferForm | None = None) -> HttpResponse:
+    """The claims part alone, for htmx: swapped in place so the page keeps its scroll, the outcome put in the
+    page's live region for screen readers and shown beside what it concerns, with the focus there: the decided
+    claim (`focus_claim`), the feedback field of a failed referral, else the claims' heading. The conversation
+    comes along (a referral adds its feedback there)."""
+    if refer_form is not None:
+        refer_form.fields["feedback"].widget.attrs["autofocus"] = True
+    return render(request, "assessments/_claims_response.html", {
+        **_claims(request, enrolment, item, refer_form=refer_form),
+        "messages_list": FeedbackMessage.objects.filter(evidence=item).select_related("author", "version"),
+        "focus_claim": focus_claim, "focus_heading": focus_claim is None and refer_form is None,
+        "outcome": error_text(error) if error is not None else success, "outcome_failed": error is not None,
+    })
+
+
+def _decided(request: HttpRequest, enrolment: Enrolment, mapping: Mapping, *, success: str = "",
+             error: ValidationError | None = None) -> HttpResponse:
+    """A decision's outcome: the claims part for htmx, else flashed and back to the claim on the page."""
+    if request.htmx:
+        return _claims_part(request, enrolment, gate.evidence_in(enrolment, mapping.version.item_id),
+                            focus_claim=mapping.pk, success=success, error=error)
+    response = _back(request, enrolment.pk, mapping.version.item_id, success=success, error=error)
+    response["Location"] += f"#claim-{mapping.pk}"
+    return response
 
 
 def _back(request: HttpRequest, pk: int, evidence_pk: int, **outcome: object) -> HttpResponse:
     return done(request, "assessments:review", pk=pk, evidence_pk=evidence_pk, **outcome)
+
+
+def _label(mapping: Mapping) -> str:
+    """The claimed item as the page's buttons name it: "A1 1.1"."""
+    return f"{mapping.assessable_item.unit.code} {mapping.assessable_item.code}"
 
 
 @login_required
@@ -72,9 +125,11 @@ def mapping_accept(request: HttpRequest, pk: int, mapping_pk: int) -> HttpRespon
     """Accept one mapping."""
     enrolment = gate.enrolment(request, pk, Permission.JUDGE)
     mapping = gate.mapping_in(enrolment, mapping_pk)
-    return act(request, lambda: services.mapping_accept(mapping=mapping, by=request.user),
-               to="assessments:review", pk=pk, evidence_pk=mapping.version.item_id,
-               success=f"Accepted for {mapping.assessable_item}.")
+    try:
+        services.mapping_accept(mapping=mapping, by=request.user)
+    except ValidationError as error:
+        return _decided(request, enrolment, mapping, error=error)
+    return _decided(request, enrolment, mapping, success=_("Accepted for %(item)s.") % {"item": _label(mapping)})
 
 
 @login_required
@@ -89,11 +144,38 @@ def mapping_refer(request: HttpRequest, pk: int, mapping_pk: int) -> HttpRespons
             services.mapping_refer(mapping=mapping, by=request.user, feedback=form.cleaned_data["feedback"])
         except ValidationError as error:
             if not on_fields(form, error):
-                return _back(request, pk, mapping.version.item_id, error=error)
+                return _decided(request, enrolment, mapping, error=error)
         else:
-            return _back(request, pk, mapping.version.item_id,
-                         success=f"Referred back for {mapping.assessable_item}; the candidate has your feedback.")
-    return _review_page(request, enrolment, gate.evidence_in(enrolment, mapping.version.item_id), refer_form=form)
+            return _decided(request, enrolment, mapping, success=_(
+                "Referred back for %(item)s; the candidate has your feedback.") % {"item": _label(mapping)})
+    item = gate.evidence_in(enrolment, mapping.version.item_id)
+    if request.htmx:
+        return _claims_part(request, enrolment, item, refer_form=form,
+                            error=ValidationError(_("Not referred back: %(item)s needs your feedback first.")
+                                                  % {"item": _label(mapping)}))
+    return _review_page(request, enrolment, item, refer_form=form)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def mapping_accept_all(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResponse:
+    """GET: the confirmation of accepting every claim still awaiting a decision; POST: accept them all at once."""
+    enrolment = gate.enrolment(request, pk, Permission.JUDGE)
+    item = gate.evidence_in(enrolment, evidence_pk)
+    if request.method == "GET":
+        return render(request, "assessments/accept_all.html", _claims(request, enrolment, item))
+    try:
+        decisions = services.mapping_accept_all(version=item.current_version, by=request.user)
+    except ValidationError as error:
+        if request.htmx:
+            return _claims_part(request, enrolment, item, error=error)
+        return _back(request, pk, evidence_pk, error=error)
+    success = ngettext("Accepted %(count)d claim: %(items)s.", "Accepted all %(count)d claims: %(items)s.",
+                       len(decisions)) % {"count": len(decisions),
+                                          "items": ", ".join(_label(d.mapping) for d in decisions)}
+    if request.htmx:
+        return _claims_part(request, enrolment, item, success=success)
+    return _back(request, pk, evidence_pk, success=success)
 
 
 @login_required

@@ -137,7 +137,7 @@ def test_review_page_embeds_pdfs_and_plays_recordings(client, enrolment, assesso
     client.force_login(assessor)
     page = client.get(reverse("assessments:review", kwargs={"pk": enrolment.pk, "evidence_pk": evidence.pk}))
     html = page.content.decode()
-    assert f'<iframe src="{reverse("evidence:file_preview", kwargs={"pk": pdf.pk})}"' in html
+    assert f'<object data="{reverse("evidence:file_preview", kwargs={"pk": pdf.pk})}" type="application/pdf"' in html
     audio_url = reverse("evidence:file_preview", kwargs={"pk": audio.pk})
     assert f'<audio controls preload="metadata" src="{audio_url}"' in html
 
