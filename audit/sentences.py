@@ -138,9 +138,9 @@ def item_label(record: AuditRecord) -> str:
 
 
 def unit_label(record: AuditRecord) -> str:
-    """The unit code a unit's record is about ("A13"), from `after` or the label's first word."""
+    """The unit code a record is about ("A13"): its item's unit, else from `after` or the label's first word."""
     after = record.after if isinstance(record.after, dict) else {}
-    return _text(after.get("unit")) or record.object_label.split(" ", 1)[0]
+    return (item_label(record) or _text(after.get("unit")) or record.object_label).split(" ", 1)[0]
 
 
 def _actor(record: AuditRecord, role: str) -> str:
