@@ -167,7 +167,7 @@ def test_the_history_shows_why_the_enrolment_was_paused(client, centre_admin, en
     client.force_login(centre_admin)
     client.post(url("enrolment_pause", pk=enrolment.pk), {"reason": "Parental leave until May"})
     page = client.get(reverse("assessments:history", kwargs={"pk": enrolment.pk})).text
-    assert "Reason:" in page and "Parental leave until May" in page and "Enrolment paused" in page
+    assert "Ada Admin (centre admin) paused the enrolment: Parental leave until May" in page
 
 
 def test_a_write_refused_on_a_paused_enrolment_says_why_and_what_to_do(client, candidate, enrolment) -> None:
