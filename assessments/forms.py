@@ -14,6 +14,8 @@ from evidence.models import Mapping
 from units.models import AssessableItem
 
 from .models import UnitSignOff, Visit
+from .services.decisions import refer_feedback_missing
+from .services.sampling import iqa_comments_missing
 
 
 class ReferForm(forms.Form):
@@ -31,6 +33,7 @@ class ReferForm(forms.Form):
         self.mapping = mapping
         item = mapping.assessable_item
         self.fields["feedback"].label = f"Feedback if you refer {item.unit.code} {item.code} back"
+        self.fields["feedback"].error_messages["required"] = refer_feedback_missing(item)
 
 
 class FeedbackForm(forms.Form):
@@ -140,3 +143,4 @@ class IqaReferForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.sign_off = sign_off
         self.fields["comments"].label = f"Comments if you refer unit {sign_off.unit.code} back"
+        self.fields["comments"].error_messages["required"] = iqa_comments_missing(sign_off.unit)

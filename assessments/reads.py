@@ -429,7 +429,7 @@ def history(enrolment: Enrolment) -> list[HistoryEntry]:
 
 
 def _history_roles(enrolment: Enrolment, actor_ids: set[int]) -> dict[int, str]:
-    """The role each actor plays on this enrolment: its candidate, its assessor or IQA, else their role at the centre."""
+    """The role each actor plays here: the candidate, the assessor or IQA, else their role at the centre."""
     held: dict[int, set[str]] = defaultdict(set)
     for user_id, kind in Role.objects.filter(centre_id=enrolment.centre_id, user_id__in=actor_ids).values_list(
             "user_id", "kind"):
