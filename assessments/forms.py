@@ -21,6 +21,9 @@ from .services.sampling import iqa_comments_missing
 class ReferForm(forms.Form):
     """The feedback of one mapping referred back, with a label naming its item (one form per mapping on a page)."""
 
+    # Left empty, the page says which claim needs words, on its field; a browser's own bubble would not.
+    use_required_attribute = False
+
     feedback = forms.CharField(
         label="Feedback for the candidate", widget=forms.Textarea(attrs={"rows": 2, "class": "form-control-sm"}),
         error_messages={"required": "Say what is missing and how the evidence could show it, so the candidate "
@@ -132,6 +135,9 @@ class CountersignForm(forms.Form):
 
 class IqaReferForm(forms.Form):
     """The IQA's comments on referring one unit sign-off back (one form per sign-off on the page)."""
+
+    # Left empty, the page says which unit needs comments, on its field; a browser's own bubble would not.
+    use_required_attribute = False
 
     comments = forms.CharField(
         label="Comments for the assessor", widget=forms.Textarea(attrs={"rows": 2, "class": "form-control-sm"}),
