@@ -419,7 +419,9 @@ def history(enrolment: Enrolment) -> list[HistoryEntry]:
     items, units = {}, {}
     for item in (AssessableItem.objects.filter(unit__qualification_id=enrolment.qualification_id,
                                                unit__code__in=unit_codes).select_related("unit")):
-        items[str(item)] = f"{item}: {item.text}"
+        # A unit assessed as a whole has one item of the unit's own code: "B3", not "B3 B3".
+        code = item.code if item.code == item.unit.code else f"{item.unit.code} {item.code}"
+        items[str(item)] = f"{code}: {item.text}"
         units[item.unit.code] = f"{item.unit.code}: {item.unit.title}"
     return [
         HistoryEntry(record, sentences.sentence(record, sentences.Facts(

@@ -35,7 +35,7 @@ PHRASES: dict[str, Promise] = {
     "mapping removed": _("%(actor)s removed the claim on %(item)s from the evidence %(evidence)s."),
     # sign-off
     "item signed off": _("%(actor)s signed off %(item)s."),
-    "learner declaration": _("%(actor)s declared the evidence for unit %(unit)s their own work."),
+    "learner declaration": _("%(actor)s declared that the evidence for unit %(unit)s is their own work."),
     "unit signed off": _("%(actor)s signed off unit %(unit)s."),
     # quality assurance
     "unit sampled by IQA": _("%(actor)s took unit %(unit)s into the IQA sample."),

@@ -54,7 +54,9 @@ def test_sign_offs_and_quality_assurance_name_the_unit(client, enrolment, assess
     assert sentences[0] == f"Ivy Quality (IQA) referred unit B3: {title} back to the assessor: Check the dates."
     assert sentences[1] == f"Ivy Quality (IQA) took unit B3: {title} into the IQA sample."
     assert sentences[2] == f"Ash Assessor (assessor) signed off unit B3: {title}."
-    assert sentences[3] == f"Cara Candidate (candidate) declared the evidence for unit B3: {title} their own work."
+    assert sentences[3] == (f"Cara Candidate (candidate) declared that the evidence for unit B3: {title} "
+                            "is their own work.")
+    assert sentences[4] == f"Ash Assessor (assessor) signed off B3: {items_of(enrolment, 'B3')[0].text}."
 
 
 def test_times_are_local_with_their_zone_and_the_raw_record_keeps_utc_and_hashes(
