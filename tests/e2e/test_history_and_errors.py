@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import FilePayload, Page, ViewportSize, expect
 
 from assessments import services
 from audit.models import AuditRecord
@@ -20,8 +20,8 @@ from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.e2e
 
-DESKTOP = {"width": 1366, "height": 900}
-PHONE = {"width": 390, "height": 844}
+DESKTOP: ViewportSize = {"width": 1366, "height": 900}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 
 
 def _at_desktop_and_phone(page: Page, axe: Callable, shot: Callable, name: str) -> None:
@@ -134,8 +134,9 @@ def test_the_csv_check_lists_every_problem_of_a_row(
     sign_in(centre_admin.email, PASSWORD)
     page.goto(live_url(f"/centres/{centre.pk}/enrolments/upload/"))
     _at_desktop_and_phone(page, axe, shot, "upload")
-    page.get_by_label(re.compile("CSV file", re.I)).set_input_files(
-        files=[{"name": "enrol.csv", "mimeType": "text/csv", "buffer": f"{header}\n{good}\n{worst}\n".encode()}])
+    upload: FilePayload = {"name": "enrol.csv", "mimeType": "text/csv",
+                           "buffer": f"{header}\n{good}\n{worst}\n".encode()}
+    page.get_by_label(re.compile("CSV file", re.I)).set_input_files(files=[upload])
     page.get_by_role("button", name="Check the file").click()
     preview = page.get_by_test_id("bulk-preview")
     row = preview.locator("tr", has=page.locator("th", has_text=re.compile(r"^3$")))
