@@ -6,6 +6,7 @@ and every step is saved as a screenshot.
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Callable
 
@@ -96,7 +97,7 @@ def test_the_iqa_referring_a_unit_without_comments_is_told_which_unit_on_its_fie
     field_box, error_box = field.bounding_box(), error.bounding_box()
     assert field_box and error_box and 0 <= error_box["y"] - (field_box["y"] + field_box["height"]) < 40
     expect(page.get_by_label("Comments if you refer unit A1 back")).not_to_have_attribute("aria-invalid", "true")
-    expect(page.get_by_role("alert")).to_have_count(0)
+    expect(page.locator(".messages")).to_have_count(0)  # no banner far from the field
     _at_desktop_and_phone(page, axe, shot, "refer-without-comments")
 
     field.fill("The observation record is unsigned.")
@@ -148,4 +149,36 @@ def test_the_csv_check_lists_every_problem_of_a_row(
     expect(preview.locator("caption")).to_contain_text("3 problems")
     expect(page.get_by_role("button", name=re.compile("Enrol these"))).to_have_count(0)
     _at_desktop_and_phone(page, axe, shot, "csv-preview")
+    assert not console_errors
+
+
+def test_a_row_that_went_bad_after_the_check_is_shown_beside_its_row_on_confirming(
+    page: Page, live_url: Callable[[str], str], centre, qualification, assessor, iqa, centre_admin,
+    sign_in: Callable, shot: Callable, axe: Callable, console_errors: list,
+) -> None:
+    header = ("email,first_name,last_name,qualification_code,qualification_version,assessor_email,iqa_email,"
+              "start_date,planned_end_date,uln,registration_number")
+    anna = "anna@example.org,Anna,Able,tiny,1,ash.assessor@example.org,,2026-09-01,2027-08-31,,"
+    ben = "ben@example.org,Ben,Best,tiny,1,ash.assessor@example.org,,2026-09-01,2027-08-31,,"
+    sign_in(centre_admin.email, PASSWORD)
+    page.goto(live_url(f"/centres/{centre.pk}/enrolments/upload/"))
+    upload: FilePayload = {"name": "enrol.csv", "mimeType": "text/csv", "buffer": f"{header}\n{anna}\n{ben}\n".encode()}
+    page.get_by_label(re.compile("CSV file", re.I)).set_input_files(files=[upload])
+    page.get_by_role("button", name="Check the file").click()
+    expect(page.get_by_role("button", name="Enrol these 2 candidates")).to_be_visible()
+    _at_desktop_and_phone(page, axe, shot, "csv-ready")
+
+    # Meanwhile a colleague enrols Ben by hand.
+    candidate_services.enrol_candidate(
+        centre=centre, by=centre_admin, email="ben@example.org", first_name="Ben", last_name="Best",
+        qualification=qualification, assessor=assessor, start_date=datetime.date(2026, 9, 1),
+        planned_end_date=datetime.date(2027, 8, 31))
+    page.get_by_role("button", name="Enrol these 2 candidates").click()
+    expect(page.locator(".messages")).to_contain_text("Nothing was saved: some rows changed")
+    preview = page.get_by_test_id("bulk-preview")
+    ben_row = preview.locator("tr", has=page.locator("th", has_text=re.compile(r"^3$")))
+    expect(ben_row.locator("li")).to_have_count(1)
+    expect(ben_row).to_contain_text("ben@example.org is already enrolled on")
+    expect(preview.locator("tr", has=page.locator("th", has_text=re.compile(r"^2$")))).to_contain_text("Ready")
+    _at_desktop_and_phone(page, axe, shot, "csv-went-bad")
     assert not console_errors
