@@ -18,6 +18,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from audit import sentences
 from audit.models import AuditRecord
@@ -421,8 +422,8 @@ def history(enrolment: Enrolment) -> list[HistoryEntry]:
                                                unit__code__in=unit_codes).select_related("unit")):
         # A unit assessed as a whole has one item of the unit's own code: "B3", not "B3 B3".
         code = item.code if item.code == item.unit.code else f"{item.unit.code} {item.code}"
-        items[str(item)] = f"{code}: {item.text}"
-        units[item.unit.code] = f"{item.unit.code}: {item.unit.title}"
+        items[str(item)] = gettext("%(code)s: %(title)s") % {"code": code, "title": item.text}
+        units[item.unit.code] = gettext("%(code)s: %(title)s") % {"code": item.unit.code, "title": item.unit.title}
     return [
         HistoryEntry(record, sentences.sentence(record, sentences.Facts(
             role=roles.get(record.actor_id or 0, ""), items=items, units=units)))
