@@ -16,10 +16,15 @@ from evidence.models import Mapping
 from units.models import AssessableItem, Qualification
 
 from .models import UnitSignOff, Visit
+from .services.decisions import refer_feedback_missing
+from .services.sampling import iqa_comments_missing
 
 
 class ReferForm(forms.Form):
     """The feedback of one mapping referred back, with a label naming its item (one form per mapping on a page)."""
+
+    # Left empty, the page says which claim needs words, on its field; a browser's own bubble would not.
+    use_required_attribute = False
 
     feedback = forms.CharField(
         label="Feedback for the candidate", widget=forms.Textarea(attrs={"rows": 2, "class": "form-control-sm"}),
@@ -33,6 +38,7 @@ class ReferForm(forms.Form):
         self.mapping = mapping
         item = mapping.assessable_item
         self.fields["feedback"].label = f"Feedback if you refer {item.unit.code} {item.code} back"
+        self.fields["feedback"].error_messages["required"] = refer_feedback_missing(item)
 
 
 class FeedbackForm(forms.Form):
@@ -132,6 +138,9 @@ class CountersignForm(forms.Form):
 class IqaReferForm(forms.Form):
     """The IQA's comments on referring one unit sign-off back (one form per sign-off on the page)."""
 
+    # Left empty, the page says which unit needs comments, on its field; a browser's own bubble would not.
+    use_required_attribute = False
+
     comments = forms.CharField(
         label="Comments for the assessor", widget=forms.Textarea(attrs={"rows": 2, "class": "form-control-sm"}),
         error_messages={"required": "Say what the assessor must look at again."},
@@ -142,6 +151,7 @@ class IqaReferForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.sign_off = sign_off
         self.fields["comments"].label = f"Comments if you refer unit {sign_off.unit.code} back"
+        self.fields["comments"].error_messages["required"] = iqa_comments_missing(sign_off.unit)
 
 
 class MoveForm(forms.Form):

@@ -7,6 +7,7 @@ queries whatever the amount of data (tests/assessments pin the counts).
 from __future__ import annotations
 
 import datetime
+import json
 import math
 from collections import defaultdict
 from collections.abc import Iterable
@@ -17,7 +18,9 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext
 
+from audit import sentences
 from audit.models import AuditRecord
 from candidates import access
 from candidates.models import Enrolment, Role, RoleKind, UnitChoice, User
@@ -388,9 +391,59 @@ def sampling(user: User) -> tuple[list[UnitSignOff], list[AssessorSample]]:
 # --------------------------------------------------------------------------- history
 
 
-def history(enrolment: Enrolment) -> list[AuditRecord]:
-    """The enrolment's audit records, newest first. One query."""
-    return list(AuditRecord.objects.filter(enrolment_id=enrolment.pk).order_by("-sequence"))
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One audit record and the sentence that tells it."""
+
+    record: AuditRecord
+    sentence: str
+
+    @property
+    def before_json(self) -> str:
+        return _raw_json(self.record.before)
+
+    @property
+    def after_json(self) -> str:
+        return _raw_json(self.record.after)
+
+
+def _raw_json(value: object) -> str:
+    return json.dumps(value, indent=1, sort_keys=True, ensure_ascii=False)
+
+
+def history(enrolment: Enrolment) -> list[HistoryEntry]:
+    """The enrolment's audit records in words, newest first. Three queries: the records, the actors' roles
+    at the centre, the items and units the records name."""
+    records = list(AuditRecord.objects.filter(enrolment_id=enrolment.pk).order_by("-sequence"))
+    roles = _history_roles(enrolment, {record.actor_id for record in records} - {None})
+    unit_codes = {sentences.unit_label(record) for record in records}
+    items, units = {}, {}
+    for item in (AssessableItem.objects.filter(unit__qualification_id=enrolment.qualification_id,
+                                               unit__code__in=unit_codes).select_related("unit")):
+        # A unit assessed as a whole has one item of the unit's own code: "B3", not "B3 B3".
+        code = item.code if item.code == item.unit.code else f"{item.unit.code} {item.code}"
+        items[str(item)] = gettext("%(code)s: %(title)s") % {"code": code, "title": item.text}
+        units[item.unit.code] = gettext("%(code)s: %(title)s") % {"code": item.unit.code, "title": item.unit.title}
+    return [
+        HistoryEntry(record, sentences.sentence(record, sentences.Facts(
+            role=roles.get(record.actor_id or 0, ""), items=items, units=units)))
+        for record in records
+    ]
+
+
+def _history_roles(enrolment: Enrolment, actor_ids: set[int]) -> dict[int, str]:
+    """The role each actor plays here: the candidate, the assessor or IQA, else their role at the centre."""
+    held: dict[int, set[str]] = defaultdict(set)
+    for user_id, kind in Role.objects.filter(centre_id=enrolment.centre_id, user_id__in=actor_ids).values_list(
+            "user_id", "kind"):
+        held[user_id].add(kind)
+    roles = {}
+    for user_id in actor_ids:
+        named = {enrolment.candidate_id: RoleKind.CANDIDATE, enrolment.assessor_id: RoleKind.ASSESSOR,
+                 enrolment.iqa_id: RoleKind.IQA}.get(user_id)
+        kinds = [kind for kind in RoleKind.values if kind in held[user_id] and kind != RoleKind.CANDIDATE]
+        roles[user_id] = named or next(iter(kinds), "")
+    return roles
 
 
 def decisions_of(enrolment: Enrolment) -> QuerySet[Decision]:

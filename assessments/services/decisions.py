@@ -68,6 +68,12 @@ def _decide(*, mapping: Mapping, by: User, outcome: str, feedback: str, tell: bo
     return decision
 
 
+def refer_feedback_missing(item: AssessableItem) -> str:
+    """The error of a referral with no feedback, naming the claim's item."""
+    return _("Say what is missing from the claim on %(item)s and how the evidence could show it, so the "
+             "candidate knows how to revise it.") % {"item": f"{item.unit.code} {item.code}"}
+
+
 @transaction.atomic
 def mapping_accept(*, mapping: Mapping, by: User) -> Decision:
     """Accept one mapping of a submitted, current version: it now counts towards signing its item off."""
@@ -78,7 +84,7 @@ def mapping_accept(*, mapping: Mapping, by: User) -> Decision:
 def mapping_refer(*, mapping: Mapping, by: User, feedback: str) -> Decision:
     """Refer one mapping back to the candidate with feedback saying what is missing."""
     if not feedback.strip():
-        raise ValidationError({"feedback": "Say what is missing, so the candidate knows how to revise the evidence."})
+        raise ValidationError({"feedback": refer_feedback_missing(mapping.assessable_item)})
     return _decide(mapping=mapping, by=by, outcome=DecisionOutcome.REFERRED, feedback=feedback)
 
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from audit import trail
 from candidates.models import User
+from units.models import Unit
 
 from .. import notify
 from ..models import (
@@ -60,11 +62,17 @@ def countersign(*, unit_sign_off: UnitSignOff, by: User, comment: str = "") -> C
     return countersignature
 
 
+def iqa_comments_missing(unit: Unit) -> str:
+    """The error of an IQA referral with no comments, naming the unit."""
+    return _("Say why you are referring unit %(unit)s back: what must the assessor look at again?") % {
+        "unit": unit.code}
+
+
 @transaction.atomic
 def iqa_refer(*, unit_sign_off: UnitSignOff, by: User, comments: str) -> IqaReferral:
     """The IQA refers a unit sign-off back: it is superseded (kept), the unit reopens, the assessor is emailed."""
     if not comments.strip():
-        raise ValidationError({"comments": "Say what the assessor must look at again."})
+        raise ValidationError({"comments": iqa_comments_missing(unit_sign_off.unit)})
     sign_off = _lock_unit_sign_off(unit_sign_off, by=by)
     referral = IqaReferral.objects.create(unit_sign_off=sign_off, comments=comments.strip(), by=by, at=timezone.now())
     trail.record(actor=by, action="unit referred by IQA", obj=referral, enrolment_id=sign_off.enrolment_id,

@@ -219,40 +219,55 @@ def _max_lengths() -> dict[str, int | None]:
     }
 
 
+#: The field `enrolment_problems` names -> the column of the file it comes from.
+_FIELD_COLUMNS = {"qualification": "qualification_code", "assessor": "assessor_email", "iqa": "iqa_email"}
+
+
 def _check_row(centre: Centre, row: BulkRow, lookups: PrefetchedLookups) -> None:
-    """Resolve a row's values to the arguments of enrol_candidate (kept on the row), recording every problem."""
+    """Resolve a row's values to the arguments of enrol_candidate (kept on the row), recording every problem.
+
+    Every column is checked, so a row with a bad email, an unknown qualification and a bad date gets three
+    problems, in the order of the columns; a column already reported by the file's own checks (empty,
+    unknown, not a date) is not reported again by the enrolment's rules.
+    """
     values = row.values
+    found: dict[str, list[str]] = {name: [] for name in (*CSV_COLUMNS, *CSV_OPTIONAL)}
     for name in CSV_REQUIRED:
         if not values.get(name, "").strip():
-            row.problems.append(f"The {name} column is empty.")
+            found[name].append(f"The {name} column is empty.")
     for name, longest in _max_lengths().items():
         length = len(values.get(name, "").strip())
         if longest is not None and length > longest:
-            row.problems.append(f"The {name} column is too long: {length} characters, at most {longest}.")
+            found[name].append(f"The {name} column is too long: {length} characters, at most {longest}.")
     qualification = _qualification(
-        values.get("qualification_code", ""), values.get("qualification_version", ""), row.problems, lookups
+        values.get("qualification_code", ""), values.get("qualification_version", ""), found["qualification_code"],
+        lookups,
     )
     resolved = row.resolved = {
         "email": values.get("email", "").strip().lower(),
         "first_name": values.get("first_name", "").strip(),
         "last_name": values.get("last_name", "").strip(),
         "qualification": qualification,
-        "pathway": _pathway(qualification, values.get("pathway", ""), row.problems, lookups),
-        "assessor": _user_by_email(values.get("assessor_email", ""), "Assessor", row.problems, lookups),
-        "iqa": _user_by_email(values.get("iqa_email", ""), "IQA", row.problems, lookups),
-        "start_date": _parse_date(values.get("start_date", ""), "Start date", row.problems),
-        "planned_end_date": _parse_date(values.get("planned_end_date", ""), "Planned end date", row.problems),
+        "pathway": _pathway(qualification, values.get("pathway", ""), found["pathway"], lookups),
+        "assessor": _user_by_email(values.get("assessor_email", ""), "Assessor", found["assessor_email"], lookups),
+        "iqa": _user_by_email(values.get("iqa_email", ""), "IQA", found["iqa_email"], lookups),
+        "start_date": _parse_date(values.get("start_date", ""), "Start date", found["start_date"]),
+        "planned_end_date": _parse_date(values.get("planned_end_date", ""), "Planned end date",
+                                        found["planned_end_date"]),
         "uln": values.get("uln", "").strip(),
         "registration_number": values.get("registration_number", "").strip(),
     }
-    if not row.problems:
-        problems = enrolment_problems(
-            centre=centre, email=resolved["email"], qualification=qualification, pathway=resolved["pathway"],
-            assessor=resolved["assessor"], iqa=resolved["iqa"], start_date=resolved["start_date"],
-            planned_end_date=resolved["planned_end_date"], uln=resolved["uln"], lookups=lookups,
-        )
-        for messages in problems.values():
-            row.problems.extend(messages)
+    reported = {name for name, problems in found.items() if problems}
+    rules = enrolment_problems(
+        centre=centre, email=resolved["email"], qualification=qualification, pathway=resolved["pathway"],
+        assessor=resolved["assessor"], iqa=resolved["iqa"], start_date=resolved["start_date"],
+        planned_end_date=resolved["planned_end_date"], uln=resolved["uln"], lookups=lookups,
+    )
+    for name, messages in rules.items():
+        column = _FIELD_COLUMNS.get(name, name)
+        if column not in reported:
+            found.setdefault(column, []).extend(messages)
+    row.problems.extend(problem for problems in found.values() for problem in problems)
 
 
 def check_rows(*, centre: Centre, rows: Iterable[BulkRow]) -> BulkPreview:

@@ -334,17 +334,10 @@ def reassign(*, enrolment: Enrolment, role: str, to_user: User | None, by: User,
     kind = RoleKind.ASSESSOR if role == ReassignedField.ASSESSOR else RoleKind.IQA
     current = enrolment.assessor if role == ReassignedField.ASSESSOR else enrolment.iqa
     label = "assessor" if role == ReassignedField.ASSESSOR else "IQA"
-    if to_user is None and role == ReassignedField.ASSESSOR:
-        raise ValidationError("Choose the new assessor: an enrolment always has one.")
-    if to_user is not None and current is not None and to_user.pk == current.pk:
-        raise ValidationError(f"{to_user} is already the {label} of this enrolment.")
-    if to_user is not None and not _holds_role(to_user, enrolment.centre, kind):
-        raise ValidationError(f"{to_user.email} is not an {label} at {enrolment.centre}.")
-    if to_user is not None and to_user.pk == enrolment.candidate_id:
-        raise ValidationError(f"A candidate cannot be their own {label}.")
-    other = enrolment.iqa_id if role == ReassignedField.ASSESSOR else enrolment.assessor_id
-    if to_user is not None and to_user.pk == other:
-        raise ValidationError("The assessor and the IQA of an enrolment must be different people.")
+    problem = _reassign_problem(enrolment, role, to_user, current, kind, label)
+    if problem:
+        # About the person chosen: shown on the form's "new assessor/IQA" field, not as a banner.
+        raise ValidationError({"to_user": [problem]})
     if role == ReassignedField.ASSESSOR:
         assert to_user is not None  # refused above: an enrolment always has an assessor
         enrolment.assessor = to_user
@@ -361,6 +354,24 @@ def reassign(*, enrolment: Enrolment, role: str, to_user: User | None, by: User,
         after={"user": str(to_user) if to_user else None, "reason": reason},
     )
     return reassignment
+
+
+def _reassign_problem(enrolment: Enrolment, role: str, to_user: User | None, current: User | None, kind: str,
+                      label: str) -> str:
+    """What is wrong with naming `to_user` the enrolment's `role`, or ""."""
+    if to_user is None:
+        return _("Choose the new assessor: an enrolment always has one.") if role == ReassignedField.ASSESSOR else ""
+    if current is not None and to_user.pk == current.pk:
+        return _("%(person)s is already the %(role)s of this enrolment.") % {"person": to_user, "role": label}
+    if not _holds_role(to_user, enrolment.centre, kind):
+        return _("%(email)s is not an %(role)s at %(centre)s.") % {
+            "email": to_user.email, "role": label, "centre": enrolment.centre}
+    if to_user.pk == enrolment.candidate_id:
+        return _("A candidate cannot be their own %(role)s.") % {"role": label}
+    other = enrolment.iqa_id if role == ReassignedField.ASSESSOR else enrolment.assessor_id
+    if to_user.pk == other:
+        return _("The assessor and the IQA of an enrolment must be different people.")
+    return ""
 
 
 def _move(enrolment: Enrolment, *, allowed_from: set[str], to: str, verb: str, by: User, reason: str) -> Enrolment:

@@ -22,7 +22,7 @@ from units.models import MAX_ID
 
 from .. import access, services
 from ..forms.enrolment import EnrolmentForm, EnrolmentUploadForm
-from ..models import Enrolment, EnrolmentStatus, RoleKind
+from ..models import Centre, Enrolment, EnrolmentStatus, RoleKind
 
 BULK_SESSION_KEY = "bulk-enrolment-{centre}"
 
@@ -104,6 +104,11 @@ def enrolment_upload(request: HttpRequest, centre_pk: int) -> HttpResponse:
             request.session[key] = {"digest": digest, "rows": rows}
         else:
             request.session.pop(key, None)
+    return _upload_page(request, centre, form, preview, digest)
+
+
+def _upload_page(request: HttpRequest, centre: Centre, form: EnrolmentUploadForm,
+                 preview: services.BulkPreview | None, digest: str = "") -> HttpResponse:
     return render(request, "candidates/enrolment_upload.html", {
         "centre": centre, "form": form, "preview": preview, "columns": services.CSV_COLUMNS,
         "digest": digest,
@@ -131,8 +136,15 @@ def enrolment_upload_confirm(request: HttpRequest, centre_pk: int) -> HttpRespon
     try:
         enrolments = services.bulk_enrol(centre=centre, by=request.user, rows=rows)
     except ValidationError as error:
-        messages.error(request, "Nothing was saved. " + " ".join(error.messages))
-        return redirect("candidates:enrolment_upload", centre_pk=centre.pk)
+        # Rows that went bad since the preview: the preview again, each row's problems beside it.
+        preview = services.check_rows(centre=centre, rows=rows)
+        if preview.is_valid:  # refused for no row's sake (someone enrolled one of them a moment ago)
+            messages.error(request, "Nothing was saved. " + " ".join(error.messages))
+            return redirect("candidates:enrolment_upload", centre_pk=centre.pk)
+        request.session.pop(BULK_SESSION_KEY.format(centre=centre.pk), None)
+        messages.error(request, _("Nothing was saved: some rows changed since you checked the file. Each row's "
+                                  "problems are shown beside it; correct the file and check it again."))
+        return _upload_page(request, centre, EnrolmentUploadForm(), preview)
     request.session.pop(BULK_SESSION_KEY.format(centre=centre.pk), None)
     enrolled = sum(isinstance(made, Enrolment) for made in enrolments)
     invited = len(enrolments) - enrolled

@@ -11,6 +11,7 @@ import datetime
 import re
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -51,7 +52,7 @@ def test_referring_without_feedback_shows_the_error_on_the_mapping_and_decides_n
     assert response.status_code == 200
     page = response.content.decode()
     assert re.search(rf'<label\s+for="refer-{mapping.pk}-feedback"[^>]*>\s*Feedback if you refer A1 1.1 back', page)
-    assert_field_error(page, f"refer-{mapping.pk}-feedback", "Say what is missing")
+    assert_field_error(page, f"refer-{mapping.pk}-feedback", "Say what is missing from the claim on A1 1.1 ")
     assert not Decision.objects.exists()
     mapping.refresh_from_db()
     assert mapping.status == MappingStatus.CLAIMED
@@ -158,7 +159,8 @@ def test_the_iqa_refers_a_unit_back_only_with_comments(client, enrolment, assess
                            {"comments": ""})
     assert response.status_code == 200
     page = response.content.decode()
-    assert_field_error(page, f"iqa-refer-{sign_off.pk}-comments", "Say what the assessor must look at again.")
+    assert_field_error(page, f"iqa-refer-{sign_off.pk}-comments",
+                       "Say why you are referring unit B3 back: what must the assessor look at again?")
     assert f'id="countersign-{sign_off.pk}-comment"' in page  # the other action is still offered
     assert not IqaReferral.objects.exists()
     assert mailoutbox == []
@@ -174,3 +176,16 @@ def test_a_form_for_a_mapping_no_longer_open_still_tells_its_error(client, enrol
     assert response.status_code == 200
     assert "Say what is missing" in response.content.decode()
     assert Decision.objects.count() == 1
+
+
+def test_the_services_name_the_unit_and_the_claim_a_referral_without_words_is_about(enrolment, assessor, iqa,
+                                                                                     claimed) -> None:
+    """Called from elsewhere than the forms (a task, the shell), the services' refusals name their object too."""
+    sign_off = signed_unit(enrolment, "B3", assessor=assessor)
+    with pytest.raises(ValidationError) as refused:
+        services.iqa_refer(unit_sign_off=sign_off, by=iqa, comments=" ")
+    assert refused.value.message_dict == {
+        "comments": ["Say why you are referring unit B3 back: what must the assessor look at again?"]}
+    with pytest.raises(ValidationError) as refused:
+        services.mapping_refer(mapping=claimed[1], by=assessor, feedback="")
+    assert "the claim on A1 1.1 " in refused.value.message_dict["feedback"][0]

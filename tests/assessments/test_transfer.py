@@ -207,3 +207,10 @@ def test_every_page_of_the_moved_portfolio_opens(client, worked, version_2, cent
     client.force_login(assessor)
     progress = client.get(reverse("assessments:progress", kwargs={"pk": worked.pk})).content.decode()
     assert "Understand customer service" in progress and "Communicate with customers" not in progress
+
+
+def test_the_history_says_the_move_in_words(client, worked, version_2, centre_admin) -> None:
+    services.enrolment_move(enrolment=worked, target=version_2, by=centre_admin)
+    client.force_login(centre_admin)
+    page = client.get(reverse("assessments:history", kwargs={"pk": worked.pk})).content.decode()
+    assert "moved the enrolment from version 1 to version 2 of the qualification" in page

@@ -59,7 +59,8 @@ def test_the_eqa_reads_the_portfolio_and_its_sign_offs(client, enrolment, assess
     page = client.get(reverse("assessments:progress", kwargs={"pk": enrolment.pk})).content.decode()
     assert "Signed off by Ash Assessor" in page and "/sign-off/" not in page
     history = client.get(reverse("assessments:history", kwargs={"pk": enrolment.pk})).content.decode()
-    assert "Unit signed off" in history and "Item signed off" in history
+    assert "Ash Assessor (assessor) signed off unit B3" in history
+    assert "Ash Assessor (assessor) signed off B3: " in history
 
 
 def test_the_claim_list_csv(client, enrolment, assessor, centre_admin) -> None:

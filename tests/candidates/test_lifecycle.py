@@ -4,6 +4,8 @@ audited with who, when and why."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
@@ -163,11 +165,27 @@ def test_a_refused_reassignment_keeps_what_was_typed(client, centre_admin, enrol
     assert "Ensure this value has at most 500 characters" in response.text
 
 
+def test_a_reassignment_refused_for_the_person_chosen_says_so_on_that_field(client, centre_admin, enrolment,
+                                                                          assessor) -> None:
+    client.force_login(centre_admin)
+    response = client.post(url("enrolment_reassign_assessor", pk=enrolment.pk),
+                           {"to_user": assessor.pk, "reason": "Caseload"})
+    assert response.status_code == 200  # the page again, not a redirect to a banner
+    page = response.text
+    field = re.search(r'<select[^>]*id="id_assessor_to_user"[^>]*>', page)
+    assert field is not None and 'aria-invalid="true"' in field.group(0)
+    error = re.search(r'<div id="id_assessor_to_user_error"[^>]*>(.*?)</div>', page, re.S)
+    assert error is not None and "Ash Assessor is already the assessor of this enrolment." in error.group(1)
+    assert "Caseload</textarea>" in page
+    enrolment.refresh_from_db()
+    assert enrolment.assessor_id == assessor.pk
+
+
 def test_the_history_shows_why_the_enrolment_was_paused(client, centre_admin, enrolment) -> None:
     client.force_login(centre_admin)
     client.post(url("enrolment_pause", pk=enrolment.pk), {"reason": "Parental leave until May"})
     page = client.get(reverse("assessments:history", kwargs={"pk": enrolment.pk})).text
-    assert "Reason:" in page and "Parental leave until May" in page and "Enrolment paused" in page
+    assert "Ada Admin (centre admin) paused the enrolment: Parental leave until May" in page
 
 
 def test_a_write_refused_on_a_paused_enrolment_says_why_and_what_to_do(client, candidate, enrolment) -> None:

@@ -209,6 +209,37 @@ def test_csv_row_problems_are_named(people, centre, candidate, bad_row, message)
     assert any(message in problem for problem in preview.rows[1].problems), preview.rows[1].problems
 
 
+def test_csv_reports_every_problem_of_a_row_not_only_the_first(people, centre) -> None:
+    bad = row("not an email", code="nope", start="2026-13-01", assessor="ghost@example.org", uln="12")
+    preview = services.parse_enrolment_csv(centre=centre, content=csv_bytes(bad))
+    assert preview.rows[0].problems == [
+        "“not an email” is not a valid email address.",
+        "Unknown qualification code “nope”: use a code from the Qualifications page.",
+        "Assessor ghost@example.org has no account here; add them to the centre first.",
+        "Start date “2026-13-01” is not a date: write it as YYYY-MM-DD (e.g. 2026-09-01) or DD/MM/YYYY.",
+        "The ULN “12” must be exactly 10 digits (leave it blank if not known yet).",
+    ]
+    assert preview.problem_count == 5
+
+
+def test_csv_reports_an_empty_column_once(people, centre) -> None:
+    preview = services.parse_enrolment_csv(centre=centre, content=csv_bytes(row("", code="", assessor="")))
+    assert preview.rows[0].problems == [
+        "The email column is empty.", "The qualification_code column is empty.", "The assessor_email column is empty.",
+    ]
+
+
+def test_bulk_enrol_names_every_problem_of_a_row_by_line(people, centre, centre_admin) -> None:
+    rows = services.parse_enrolment_csv(centre=centre, content=csv_bytes(row(), row("bad", code="nope"))).rows
+    with pytest.raises(ValidationError) as refused:
+        services.bulk_enrol(centre=centre, by=centre_admin, rows=rows)
+    assert refused.value.messages == [
+        "Line 3: “bad” is not a valid email address.",
+        "Line 3: Unknown qualification code “nope”: use a code from the Qualifications page.",
+    ]
+    assert not Enrolment.objects.exists()
+
+
 def test_csv_duplicate_rows_are_flagged(people, centre) -> None:
     preview = services.parse_enrolment_csv(centre=centre, content=csv_bytes(row(), row("A@example.org")))
     assert preview.rows[1].problems == ["Duplicate of line 2: the same person on the same qualification."]

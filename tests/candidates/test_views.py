@@ -204,6 +204,18 @@ def test_upload_preview_shows_each_rows_problems_and_offers_no_confirm(as_admin,
     assert "Enrol these" not in response.text
 
 
+def test_upload_preview_lists_every_problem_of_one_row(as_admin, centre, qualification, assessor, iqa) -> None:
+    worst = "not-an-email,Cat,Cole,nope,,ash.assessor@example.org,,2026-31-01,2027-08-31,,"
+    page = upload(as_admin, centre, HEADER, GOOD, worst).text
+    cell = page.split("<th scope=\"row\">3</th>", 1)[1].split("</tr>", 1)[0]
+    problems = re.findall(r"<li>(.*?)</li>", cell)
+    assert len(problems) == 3, problems
+    assert "is not a valid email address" in problems[0]
+    assert "Unknown qualification code" in problems[1]
+    assert "is not a date" in problems[2]
+    assert "1 row; " not in page and "3 problems" in page
+
+
 def test_upload_of_a_file_too_large_is_refused_before_reading(as_admin, centre, qualification) -> None:
     response = upload(as_admin, centre, HEADER, *[GOOD] * 12_000)
     assert "The file is larger than 1 MB; split it." in response.text
@@ -242,8 +254,13 @@ def test_confirm_saves_nothing_when_a_row_went_bad_after_the_preview(as_admin, c
                              qualification=qualification, assessor=assessor, start_date=datetime.date(2026, 1, 1),
                              planned_end_date=datetime.date(2027, 1, 1))
     response = confirm(as_admin, centre, preview, follow=True)
-    assert "Nothing was saved." in response.text
-    assert "already enrolled" in response.text
+    assert "Nothing was saved: some rows changed since you checked the file." in response.text
+    # The problem is beside Ben's row (line 3), not in a banner far from it; Anna's row is ready.
+    ben = response.text.split('<th scope="row">3</th>', 1)[1].split("</tr>", 1)[0]
+    assert "ben@example.org is already enrolled on" in ben
+    anna = response.text.split('<th scope="row">2</th>', 1)[1].split("</tr>", 1)[0]
+    assert "Ready" in anna
+    assert "Enrol these" not in response.text
     assert not User.objects.filter(email="anna@example.org").exists()
     assert Enrolment.objects.count() == 1
 

@@ -123,7 +123,7 @@ def test_assessor_reviews_signs_off_and_the_iqa_countersigns(
     axe(page, "a question")
     shot(page, "question")
     page.get_by_role("link", name="History").click()
-    expect(page.get_by_test_id("history")).to_contain_text("Unit countersigned")
+    expect(page.get_by_test_id("history")).to_contain_text("(IQA) countersigned unit")
     axe(page, "the history")
     shot(page, "history")
     sign_out()

@@ -1,0 +1,165 @@
+"""The audit trail in words: one translatable sentence for every action a service records.
+
+Each sentence is a gettext phrase with named placeholders, filled from the record
+(who, on what, the reason or feedback kept in it) and from what the reader of the
+history knows beside it (the item's title, the person's role), given as `Facts`.
+An action with no phrase here still reads as a sentence (`FALLBACK`), but
+tests/audit/test_sentences.py finds every action recorded in the code and fails
+for one without its own phrase.
+
+Like the trail, this module imports no other app of ours.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from .models import AuditRecord
+
+#: The action recorded (AuditRecord.action) -> its sentence. Placeholders: actor, object, item, unit,
+#: evidence, reason, feedback, comments, from_user, to_user, email (see `_facts`).
+PHRASES: dict[str, Promise] = {
+    # evidence
+    "evidence version started": _("%(actor)s started a new version of the evidence %(evidence)s."),
+    "evidence version submitted": _("%(actor)s submitted the evidence %(evidence)s for assessment."),
+    # the assessor's decisions on claims
+    "mapping accepted": _("%(actor)s accepted the claim on %(item)s (evidence %(evidence)s)."),
+    "mapping referred": _("%(actor)s referred the claim on %(item)s (evidence %(evidence)s): %(feedback)s"),
+    "mapping added": _("%(actor)s claimed %(item)s for the evidence %(evidence)s."),
+    "mapping removed": _("%(actor)s removed the claim on %(item)s from the evidence %(evidence)s."),
+    # sign-off
+    "item signed off": _("%(actor)s signed off %(item)s."),
+    "learner declaration": _("%(actor)s declared that the evidence for unit %(unit)s is their own work."),
+    "unit signed off": _("%(actor)s signed off unit %(unit)s."),
+    # quality assurance
+    "unit sampled by IQA": _("%(actor)s took unit %(unit)s into the IQA sample."),
+    "unit countersigned": _("%(actor)s countersigned unit %(unit)s."),
+    "unit referred by IQA": _("%(actor)s referred unit %(unit)s back to the assessor: %(comments)s"),
+    # the enrolment
+    "candidate enrolled": _("%(actor)s enrolled %(object)s."),
+    "candidate invited to enrol": _("%(actor)s invited %(email)s to enrol (%(object)s)."),
+    "enrolment invitation accepted": _("%(actor)s accepted the invitation: %(object)s."),
+    "enrolment invitation declined": _("%(actor)s declined the invitation (%(object)s)."),
+    "assessor reassigned": _("%(actor)s made %(to_user)s the assessor instead of %(from_user)s: %(reason)s"),
+    "iqa reassigned": _("%(actor)s made %(to_user)s the IQA instead of %(from_user)s: %(reason)s"),
+    "enrolment paused": _("%(actor)s paused the enrolment: %(reason)s"),
+    "enrolment resumed": _("%(actor)s resumed the enrolment: %(reason)s"),
+    "enrolment withdrawn": _("%(actor)s withdrew the enrolment: %(reason)s"),
+    "enrolment completed": _("%(actor)s marked the enrolment completed: %(reason)s"),
+    "enrolment moved": _("%(actor)s moved the enrolment from version %(from_version)s to version %(to_version)s of "
+                         "the qualification; unchanged sign-offs were carried over."),
+    # qualification specifications (no enrolment's history shows these; the trail keeps them)
+    "spec published": _("%(actor)s published the specification %(object)s."),
+    "spec replaced": _("%(actor)s replaced the specification %(object)s."),
+    "spec retired": _("%(actor)s retired %(object)s: no new enrolments."),
+    "spec reopened": _("%(actor)s reopened %(object)s to new enrolments."),
+    "spec deleted": _("%(actor)s deleted the specification %(object)s."),
+}
+
+FALLBACK = _("%(actor)s: %(action)s, %(object)s.")
+
+#: The roles a person may act in, as a sentence names them after the person's name.
+ROLE_WORDS: dict[str, Promise] = {
+    "candidate": _("candidate"),
+    "assessor": _("assessor"),
+    "iqa": _("IQA"),
+    "centre_admin": _("centre admin"),
+    "eqa": _("EQA"),
+}
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the reader knows beside a record: item and unit titles by their labels, the actor's role."""
+
+    role: str = ""  # a key of ROLE_WORDS, or "" when unknown
+    items: Mapping[str, str] = field(default_factory=dict)  # "A13 2.1" -> "A13 2.1: Explain what good service is"
+    units: Mapping[str, str] = field(default_factory=dict)  # "A13" -> "A13: Deal with customers"
+
+
+class _Blank(dict[str, str]):
+    """Placeholder values; one a record does not hold reads as a dash rather than failing."""
+
+    def __missing__(self, key: str) -> str:
+        return "–"
+
+
+def has_phrase(action: str) -> bool:
+    """Whether `action` has a sentence of its own."""
+    return action in PHRASES
+
+
+def sentence(record: AuditRecord, facts: Facts | None = None) -> str:
+    """The record as one sentence in the active language."""
+    facts = facts or Facts()
+    phrase = PHRASES.get(record.action, FALLBACK)
+    return str(phrase) % _facts(record, facts)
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def _facts(record: AuditRecord, facts: Facts) -> _Blank:
+    before = record.before if isinstance(record.before, dict) else {}
+    after = record.after if isinstance(record.after, dict) else {}
+    # A claim's label is "<evidence title> v<n> → <unit> <item>"; a unit's "<unit> signed off by ..." or
+    # "<unit> for <candidate>"; the unit a declaration or sign-off is for is also kept in `after`.
+    evidence = record.object_label.rpartition(" → ")[0]
+    item = item_label(record)
+    unit = unit_label(record)
+    values = _Blank(
+        actor=_actor(record, facts.role),
+        action=record.action,
+        object=record.object_label,
+        item=facts.items.get(item, item),
+        unit=facts.units.get(unit, unit),
+        evidence=_quoted_version(evidence or record.object_label),
+        reason=_text(after.get("reason")),
+        feedback=_text(after.get("feedback")),
+        comments=_text(after.get("comments")),
+        email=_text(after.get("email")),
+        from_user=_text(before.get("user")) or gettext("nobody"),
+        to_user=_text(after.get("user")) or gettext("nobody"),
+        from_version=_text(before.get("version")),
+        to_version=_text(after.get("version")),
+    )
+    return _Blank({name: value for name, value in values.items() if value})
+
+
+def item_label(record: AuditRecord) -> str:
+    """The assessable item a claim or an item sign-off is on, as its label names it ("A13 2.1"); else ""."""
+    if " → " in record.object_label:
+        return record.object_label.rpartition(" → ")[2]
+    if record.action == "item signed off":
+        return record.object_label.split(" signed off by ")[0]
+    return ""
+
+
+def unit_label(record: AuditRecord) -> str:
+    """The unit code a record is about ("A13"): its item's unit, else from `after` or the label's first word."""
+    after = record.after if isinstance(record.after, dict) else {}
+    return (item_label(record) or _text(after.get("unit")) or record.object_label).split(" ", 1)[0]
+
+
+def _actor(record: AuditRecord, role: str) -> str:
+    name = record.actor_label if record.actor_id is not None or record.actor_label != "system" else ""
+    if not name:
+        return gettext("The system")
+    if role in ROLE_WORDS:
+        return gettext("%(name)s (%(role)s)") % {"name": name, "role": ROLE_WORDS[role]}
+    return name
+
+
+def _quoted_version(label: str) -> str:
+    """'Call log v2' -> '“Call log” (version 2)'; any other label as it is, quoted."""
+    title, _space, number = label.rpartition(" v")
+    if title and number.isdigit():
+        return gettext("“%(title)s” (version %(number)s)") % {"title": title, "number": number}
+    return gettext("“%(title)s”") % {"title": label}
