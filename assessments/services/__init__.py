@@ -12,11 +12,11 @@ from .decisions import feedback_post, mapping_accept, mapping_add, mapping_refer
 from .questions import question_ask, question_reply
 from .sampling import countersign, iqa_refer, unit_sample
 from .sign_off import already_signed_message, item_sign_off, learner_declare, unit_round, unit_sign_off
-from .visits import visit_plan, visit_record
+from .visits import visit_cancel, visit_change, visit_plan, visit_record
 
 __all__ = [
     "action_point_done", "action_point_reminders", "action_point_set", "already_signed_message", "countersign",
     "enrolment_complete", "feedback_post", "iqa_refer", "item_sign_off", "learner_declare", "mapping_accept",
     "mapping_add", "mapping_refer", "mapping_remove", "question_ask", "question_reply", "unit_round", "unit_sample",
-    "unit_sign_off", "visit_plan", "visit_record",
+    "unit_sign_off", "visit_cancel", "visit_change", "visit_plan", "visit_record",
 ]
