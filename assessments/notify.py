@@ -62,7 +62,7 @@ def action_point_due(*, action_point: ActionPoint) -> None:
     })
 
 
-# --------------------------------------------------------------------------- the inbox: questions, visits, action points
+# ------------------------------------------------------------------ the inbox: questions, visits, action points
 
 
 def _other_side(enrolment: Enrolment, by: User) -> list[User]:

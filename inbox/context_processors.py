@@ -5,20 +5,23 @@ from __future__ import annotations
 from django.http import HttpRequest
 from django.utils.functional import cached_property
 
+from candidates.access import AnyUser
+
 from .models import Notification
 
 
 class Badge:
     """The signed-in person's unread notifications, counted on first use (pages that never show it pay nothing)."""
 
-    def __init__(self, user: object) -> None:
+    def __init__(self, user: AnyUser | None) -> None:
         self._user = user
 
     @cached_property
     def unread(self) -> int:
-        if not getattr(self._user, "is_authenticated", False):
+        user = self._user
+        if user is None or not user.is_authenticated:
             return 0
-        return Notification.objects.filter(recipient=self._user, read_at__isnull=True).count()
+        return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
 
 
 def inbox(request: HttpRequest) -> dict[str, Badge]:

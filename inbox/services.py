@@ -16,15 +16,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from candidates.models import User
 from portfolio_site.mail import send_after_commit
 
 from .models import NoticeKind, Notification, Preferences
 
-User = settings.AUTH_USER_MODEL
-
 
 def notify(
-    *, recipients: Iterable[object | None], kind: NoticeKind, words: Mapping[str, str], link: str,
+    *, recipients: Iterable[User | None], kind: NoticeKind, words: Mapping[str, str], link: str,
     email_template: str, email_context: Mapping[str, object],
 ) -> list[Notification]:
     """Put a notification of `kind` in each recipient's inbox, and email those who have not turned `kind` off.
@@ -32,7 +31,7 @@ def notify(
     `link` is the path on the site where the event can be seen; the email gets it as an absolute
     address. Nobody is notified twice; inactive accounts are skipped. Two queries whatever the count.
     """
-    people = {person.pk: person for person in recipients if person is not None and getattr(person, "is_active", False)}
+    people = {person.pk: person for person in recipients if person is not None and person.is_active}
     if not people:
         return []
     now = timezone.now()
@@ -57,19 +56,19 @@ def mark_read(*, notification: Notification) -> Notification:
     return notification
 
 
-def mark_all_read(*, user: object) -> int:
+def mark_all_read(*, user: User) -> int:
     """Mark every unread notification of `user` read; returns how many were unread."""
     return Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())
 
 
-def preferences_of(user: object) -> Preferences:
+def preferences_of(user: User) -> Preferences:
     """`user`'s preferences (defaults, unsaved, when they never changed them)."""
     found = Preferences.objects.filter(user=user).first()
     return found if found is not None else Preferences(user=user)
 
 
 @transaction.atomic
-def email_preferences_save(*, user: object, emailed: Iterable[str]) -> Preferences:
+def email_preferences_save(*, user: User, emailed: Iterable[str]) -> Preferences:
     """Email `user` about the kinds in `emailed` only; their inbox still gets every kind."""
     wanted = set(emailed)
     unknown = wanted - set(NoticeKind.values)
@@ -82,7 +81,7 @@ def email_preferences_save(*, user: object, emailed: Iterable[str]) -> Preferenc
 
 
 @transaction.atomic
-def calendar_token_new(*, user: object) -> Preferences:
+def calendar_token_new(*, user: User) -> Preferences:
     """Give `user` a new private calendar feed address; the old one, if any, stops working at once."""
     preferences, _created = Preferences.objects.select_for_update().get_or_create(user=user)
     preferences.calendar_token = secrets.token_urlsafe(32)
@@ -91,7 +90,7 @@ def calendar_token_new(*, user: object) -> Preferences:
 
 
 @transaction.atomic
-def calendar_token_revoke(*, user: object) -> Preferences:
+def calendar_token_revoke(*, user: User) -> Preferences:
     """Turn `user`'s calendar feed off: its address answers 404 from now on."""
     preferences, _created = Preferences.objects.select_for_update().get_or_create(user=user)
     preferences.calendar_token = None
@@ -99,7 +98,7 @@ def calendar_token_revoke(*, user: object) -> Preferences:
     return preferences
 
 
-def calendar_owner(token: str) -> object | None:
+def calendar_owner(token: str) -> User | None:
     """The active person whose calendar feed has the secret `token`, or None."""
     if not token:
         return None

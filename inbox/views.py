@@ -15,6 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from candidates.models import User
 from portfolio_site.links import absolute_url
 
 from . import services
@@ -24,14 +25,20 @@ from .models import NoticeKind, Notification
 PAGE_SIZE = 20
 
 
-def _own(request: HttpRequest, pk: int) -> Notification:
+class SignedInRequest(HttpRequest):
+    """A request as these views see it, for the type checker only: `login_required` let a user in."""
+
+    user: User
+
+
+def _own(request: SignedInRequest, pk: int) -> Notification:
     notification: Notification = get_object_or_404(Notification.objects.filter(recipient=request.user), pk=pk)
     return notification
 
 
 @login_required
 @require_GET
-def inbox(request: HttpRequest) -> HttpResponse:
+def inbox(request: SignedInRequest) -> HttpResponse:
     """The person's notifications, newest first, twenty a page, the unread ones marked."""
     page = Paginator(Notification.objects.for_person(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "inbox/inbox.html", {"page": page})
@@ -39,7 +46,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def notification_open(request: HttpRequest, notification_pk: int) -> HttpResponse:
+def notification_open(request: SignedInRequest, notification_pk: int) -> HttpResponse:
     """Mark a notification read and go to where it happened."""
     notification = services.mark_read(notification=_own(request, notification_pk))
     if not url_has_allowed_host_and_scheme(notification.link, allowed_hosts=None):
@@ -49,7 +56,7 @@ def notification_open(request: HttpRequest, notification_pk: int) -> HttpRespons
 
 @login_required
 @require_POST
-def notification_read(request: HttpRequest, notification_pk: int) -> HttpResponse:
+def notification_read(request: SignedInRequest, notification_pk: int) -> HttpResponse:
     """Mark one notification read and stay in the inbox."""
     services.mark_read(notification=_own(request, notification_pk))
     messages.success(request, _("Marked as read."))
@@ -58,7 +65,7 @@ def notification_read(request: HttpRequest, notification_pk: int) -> HttpRespons
 
 @login_required
 @require_POST
-def mark_all_read(request: HttpRequest) -> HttpResponse:
+def mark_all_read(request: SignedInRequest) -> HttpResponse:
     """Mark every notification of the person read."""
     count = services.mark_all_read(user=request.user)
     messages.success(request, _("All notifications are marked as read.") if count else _("Nothing was unread."))
@@ -67,7 +74,7 @@ def mark_all_read(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def preferences(request: HttpRequest) -> HttpResponse:
+def preferences(request: SignedInRequest) -> HttpResponse:
     """Which kinds of event are emailed to the person; their calendar feed address."""
     current = services.preferences_of(request.user)
     if request.method == "POST":
@@ -88,7 +95,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def calendar_token_new(request: HttpRequest) -> HttpResponse:
+def calendar_token_new(request: SignedInRequest) -> HttpResponse:
     """A new private calendar address; the old one stops working."""
     services.calendar_token_new(user=request.user)
     messages.success(request, _("Your calendar has a new private address. Any address you used before no longer "
@@ -98,7 +105,7 @@ def calendar_token_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def calendar_token_revoke(request: HttpRequest) -> HttpResponse:
+def calendar_token_revoke(request: SignedInRequest) -> HttpResponse:
     """Turn the calendar feed off."""
     services.calendar_token_revoke(user=request.user)
     messages.success(request, _("Your calendar feed is turned off; its address no longer works."))

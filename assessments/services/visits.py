@@ -74,7 +74,8 @@ def visit_change(
     errors = _visit_errors(place=place, purpose=purpose, duration=duration)
     if errors:
         raise ValidationError(errors)
-    visit.planned_for, visit.place, visit.purpose, visit.duration = planned_for, place.strip(), purpose.strip(), duration
+    visit.planned_for, visit.place, visit.purpose = planned_for, place.strip(), purpose.strip()
+    visit.duration = duration
     visit.save(update_fields=["planned_for", "place", "purpose", "duration"])
     notify.visit_changed(visit=visit, by=by)
     return visit

@@ -86,7 +86,8 @@ def test_visits_planned_changed_and_cancelled_tell_the_candidate(
     assert kinds == [NoticeKind.VISIT_PLANNED, NoticeKind.VISIT_CHANGED, NoticeKind.VISIT_CANCELLED]
     assert "Back office" in _notices(candidate)[1].text
     assert _notices(assessor) == []
-    assert [email.subject.split(":")[0] for email in mailoutbox] == ["Visit planned", "Visit changed", "Visit cancelled"]
+    subjects = [email.subject.split(":")[0] for email in mailoutbox]
+    assert subjects == ["Visit planned", "Visit changed", "Visit cancelled"]
     assert all(email.to == [candidate.email] for email in mailoutbox)
 
 
