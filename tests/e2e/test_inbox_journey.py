@@ -121,3 +121,56 @@ def test_visits_in_the_calendar_and_a_private_feed_for_the_phone(
     expect(page.get_by_text("Your calendar feed is turned off")).to_be_visible()
     assert page.request.get(address).status == 404
     assert not console_errors
+
+
+def test_the_candidate_turns_visit_emails_off_and_still_finds_the_changed_and_cancelled_visit_in_her_inbox(
+    page: Page, live_url: Callable[[str], str], enrolment, assessor, sign_in: Callable, sign_out: Callable,
+    shot: Callable, axe: Callable, emails: list, console_errors: list,
+) -> None:
+    candidate = enrolment.candidate
+    visit = visit_plan(enrolment=enrolment, by=assessor, planned_for=timezone.now() + datetime.timedelta(days=10),
+                       place="Front desk", purpose="Observe a complaint call")
+    emails.clear()
+    sign_in(candidate.email, PASSWORD)
+    page.get_by_test_id("inbox-link").click()
+    page.get_by_role("link", name="Email and calendar settings").click()
+    for kind in ("A visit is planned", "A visit is changed", "A visit is cancelled"):
+        page.get_by_label(kind).uncheck()
+    page.get_by_role("button", name="Save email settings").click()
+    expect(page.get_by_text("Your email preferences are saved.")).to_be_visible()
+    expect(page.get_by_label("A visit is changed")).not_to_be_checked()
+    expect(page.get_by_label("A question is asked")).to_be_checked()
+    _at_desktop_and_phone(page, axe, shot, "candidate-email-settings-saved")
+    page.get_by_test_id("inbox-link").click()
+    page.get_by_role("button", name="Mark all as read").click()
+    sign_out()
+
+    sign_in(assessor.email, PASSWORD)
+    page.goto(live_url(f"/enrolments/{enrolment.pk}/visits/"))
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.get_by_text("Change or cancel this visit").click()
+    page.locator("details").get_by_label("Place").fill("Back office")
+    page.get_by_role("button", name="Save the change").click()
+    expect(page.get_by_text("Visit changed")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    axe(page, "visit changed at 390 px")
+    shot(page, "visit-changed-390")
+    page.get_by_text("Change or cancel this visit").click()
+    page.get_by_role("button", name="Cancel this visit").click()
+    expect(page.get_by_text("Visit cancelled; the candidate is told.")).to_be_visible()
+    expect(page.get_by_test_id("visits")).to_contain_text("Cancelled on")
+    page.set_viewport_size({"width": 1366, "height": 900})
+    _at_desktop_and_phone(page, axe, shot, "visit-cancelled")
+    sign_out()
+
+    assert emails == []  # she turned visit emails off
+    visit.refresh_from_db()
+    assert visit.cancelled_at is not None and visit.place == "Back office"
+    sign_in(candidate.email, PASSWORD)
+    expect(page.get_by_test_id("inbox-unread")).to_have_text("2 unread")
+    page.get_by_test_id("inbox-link").click()
+    notices = page.get_by_test_id("notifications")
+    expect(notices).to_contain_text("Ash Assessor cancelled the visit on")
+    expect(notices).to_contain_text("Ash Assessor changed the visit: now")
+    _at_desktop_and_phone(page, axe, shot, "candidate-inbox-visit-news")
+    assert not console_errors
