@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from evidence.models import Mapping
@@ -79,6 +80,13 @@ class ReplyForm(forms.Form):
     )
 
 
+#: How long a visit may be planned to last, in minutes.
+VISIT_LENGTHS = [
+    (30, _("30 minutes")), (60, _("1 hour")), (90, _("1½ hours")), (120, _("2 hours")), (180, _("3 hours")),
+    (240, _("Half a day (4 hours)")), (480, _("A whole day (8 hours)")),
+]
+
+
 class VisitForm(forms.Form):
     planned_for = forms.DateTimeField(
         label="Date and time", widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
@@ -92,6 +100,24 @@ class VisitForm(forms.Form):
         label="Purpose", widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": "Say what the visit is for, e.g. “Observe a complaint being handled”."},
     )
+    duration = forms.TypedChoiceField(
+        label=_("Length"), coerce=int, initial=60, choices=VISIT_LENGTHS,
+        error_messages={"required": _("Choose how long the visit lasts."),
+                        "invalid_choice": _("Choose how long the visit lasts from the list.")},
+    )
+
+
+class VisitChangeForm(VisitForm):
+    """A planned visit's new date, place, purpose or length (one form per visit on the page)."""
+
+    def __init__(self, *args: object, visit: Visit, **kwargs: object) -> None:
+        kwargs.setdefault("auto_id", f"visit-{visit.pk}-%s")
+        kwargs.setdefault("initial", {
+            "planned_for": timezone.localtime(visit.planned_for).strftime("%Y-%m-%dT%H:%M"), "place": visit.place,
+            "purpose": visit.purpose, "duration": visit.duration,
+        })
+        super().__init__(*args, **kwargs)
+        self.visit = visit
 
 
 class VisitNotesForm(forms.Form):

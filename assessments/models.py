@@ -337,6 +337,10 @@ class Visit(models.Model):
     notes = models.TextField(blank=True)
     notes_recorded_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    # How long the visit is planned to last, in minutes: its end in the calendar.
+    duration = models.PositiveSmallIntegerField(default=60)
+    # When the assessor called it off; a cancelled visit stays listed (and in calendar feeds, as cancelled).
+    cancelled_at = models.DateTimeField(null=True, blank=True)
 
     objects = EnrolmentScopedQuerySet.as_manager()
 
@@ -345,6 +349,10 @@ class Visit(models.Model):
 
     def __str__(self) -> str:
         return f"Visit on {self.planned_for:%d/%m/%Y} at {self.place}"
+
+    @property
+    def ends_at(self) -> datetime.datetime:
+        return self.planned_for + datetime.timedelta(minutes=self.duration)
 
 
 class ActionPointQuerySet(EnrolmentScopedQuerySet):

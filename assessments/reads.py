@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -137,12 +137,15 @@ def caseload(user: User, *, sort: str = "waiting", now: datetime.datetime | None
         .annotate(n=Count("pk"), oldest=Min("current_version__submitted_at")).order_by()
     )
     questions = _by_enrolment(
-        Question.objects.filter(enrolment_id__in=ids, answered_at__isnull=True).values("enrolment_id")
+        # The questions waiting for the assessor: those the candidate asked (the assessor's own wait for her).
+        Question.objects.filter(
+            enrolment_id__in=ids, answered_at__isnull=True, asked_by_id=F("enrolment__candidate_id")
+        ).values("enrolment_id")
         .annotate(n=Count("pk"), oldest=Min("asked_at")).order_by()
     )
     visits = _by_enrolment(
-        Visit.objects.filter(enrolment_id__in=ids, planned_for__gte=now).values("enrolment_id")
-        .annotate(next=Min("planned_for")).order_by()
+        Visit.objects.filter(enrolment_id__in=ids, planned_for__gte=now, cancelled_at__isnull=True)
+        .values("enrolment_id").annotate(next=Min("planned_for")).order_by()
     )
     overdue = _by_enrolment(
         ActionPoint.objects.filter(enrolment_id__in=ids).overdue(today).values("enrolment_id")

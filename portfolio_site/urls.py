@@ -13,5 +13,6 @@ urlpatterns = [
     path("", include("evidence.urls")),
     path("", include("assessments.urls")),
     path("", include("exports.urls")),
+    path("inbox/", include("inbox.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -36,6 +36,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -46,6 +47,8 @@ from django.utils import timezone
 
 from assessments.services import action_point_set, question_ask, visit_plan
 from candidates.models import Enrolment, EnrolmentInvitation, EnrolmentStatus, Role, RoleKind, User
+from inbox.models import NoticeKind, Notification
+from inbox.services import calendar_token_new
 from tests.assessments.factories import items_of, signed_unit, submitted_evidence, unit_of
 from tests.candidates.factories import enrol_staff_member
 from tests.conftest import PASSWORD
@@ -203,10 +206,30 @@ QUESTION_PK = by_enrolment(lambda w, e: {"pk": e.pk, "question_pk": question_ask
     enrolment=e, by=e.candidate, subject="Units", text="Which units?").pk})
 VISIT_PK = by_enrolment(lambda w, e: {"pk": e.pk, "visit_pk": visit_plan(
     enrolment=e, by=e.assessor, planned_for=timezone.now(), place="Office", purpose="Observe").pk})
+FUTURE_VISIT_PK = by_enrolment(lambda w, e: {"pk": e.pk, "visit_pk": visit_plan(
+    enrolment=e, by=e.assessor, planned_for=timezone.now() + timedelta(days=7), place="Office", purpose="Observe").pk})
 ACTION_POINT_PK = by_enrolment(lambda w, e: {"pk": e.pk, "point_pk": action_point_set(
     enrolment=e, by=e.assessor, text="Write the statement", due=timezone.localdate()).pk})
 
 
+
+
+def _notification(w: SimpleNamespace) -> dict:
+    """A notification in the candidate's inbox: only she opens it or marks it read."""
+    notice = Notification.objects.create(recipient=w.candidate, kind=NoticeKind.QUESTION_ASKED,
+                                         words={"by": "Otto", "subject": "Units"}, link="/", created=timezone.now())
+    return {"notification_pk": notice.pk}
+
+
+NOTIFICATION_PK: dict[str, KwargsBuilder] = {"own": _notification}
+RECIPIENT_ONLY = _table(("own",), lambda role, target: (
+    LOGIN if role == "anonymous" else OK if role == "candidate" else 404))
+#: The calendar feed needs no sign-in: the candidate's secret address answers anyone; an unknown one is 404.
+CALENDAR_TOKEN: dict[str, KwargsBuilder] = {
+    "own": lambda w: {"token": calendar_token_new(user=w.candidate).calendar_token},
+    "unknown": lambda w: {"token": "no-such-calendar"},
+}
+FEED = _table(("own", "unknown"), lambda role, target: OK if target == "own" else 404)
 
 
 def _invitation(w: SimpleNamespace, *, person: object, centre: object, assessor: object) -> dict:
@@ -366,6 +389,8 @@ WALK: dict[str, Row] = {
     "assessments:questions": Row(ENROLMENT_PK, get=enrolment_read()),
     "assessments:question_ask": Row(ENROLMENT_PK, post=enrolment_write({"candidate"}),
                                     data=lambda w, kwargs: {"subject": "Units", "text": "Which units next?"}),
+    "assessments:question_put": Row(ENROLMENT_PK, post=enrolment_write(JUDGES),
+                                    data=lambda w, kwargs: {"subject": "Evidence", "text": "Who witnessed it?"}),
     "assessments:question_detail": Row(QUESTION_PK, get=enrolment_read()),
     "assessments:question_reply": Row(QUESTION_PK, post=enrolment_write(TALKERS),
                                       data=lambda w, kwargs: {"text": "Units B1 and B2."}),
@@ -373,9 +398,25 @@ WALK: dict[str, Row] = {
     "assessments:visit_plan": Row(ENROLMENT_PK, post=enrolment_write(JUDGES)),
     "assessments:visit_record": Row(VISIT_PK, post=enrolment_write(JUDGES),
                                     data=lambda w, kwargs: {"notes": "Observed two calls."}),
+    "assessments:visit_change": Row(FUTURE_VISIT_PK, post=enrolment_write(JUDGES), data=lambda w, kwargs: {
+        "planned_for": (timezone.localtime() + timedelta(days=8)).strftime("%Y-%m-%dT%H:%M"), "place": "Shop floor",
+        "purpose": "Observe", "duration": "90"}),
+    "assessments:visit_cancel": Row(FUTURE_VISIT_PK, post=enrolment_write(JUDGES)),
+    # the calendar: each person's own visits; the feed answers its secret address, without signing in
+    "assessments:calendar": Row(NO_KWARGS, get=signed_in()),
+    "assessments:calendar_feed": Row(CALENDAR_TOKEN, get=FEED),
     "assessments:action_points": Row(ENROLMENT_PK, get=enrolment_read()),
     "assessments:action_point_set": Row(ENROLMENT_PK, post=enrolment_write(JUDGES)),
     "assessments:action_point_done": Row(ACTION_POINT_PK, post=enrolment_write({"candidate"})),
+    # inbox: each person's own notifications and settings
+    "inbox:inbox": Row(NO_KWARGS, get=signed_in()),
+    "inbox:notification_open": Row(NOTIFICATION_PK, post=RECIPIENT_ONLY),
+    "inbox:notification_read": Row(NOTIFICATION_PK, post=RECIPIENT_ONLY),
+    "inbox:mark_all_read": Row(NO_KWARGS, post=signed_in()),
+    "inbox:preferences": Row(NO_KWARGS, get=signed_in(), post=signed_in(),
+                             data=lambda w, kwargs: {"emailed": ["question_asked"]}),
+    "inbox:calendar_token_new": Row(NO_KWARGS, post=signed_in()),
+    "inbox:calendar_token_revoke": Row(NO_KWARGS, post=signed_in()),
     # exports: whoever may read the enrolment may export it, follow the export and download it
     "exports:export_list": Row(ENROLMENT_PK, get=enrolment_read()),
     "exports:export_create": Row(ENROLMENT_PK, post=enrolment_read(), data=lambda w, kwargs: {"format": "pdf"}),

@@ -20,7 +20,7 @@ from .independence import refuse_own_enrolment
 def action_point_set(
     *, enrolment: Enrolment, by: User, text: str, due: datetime.date, visit: Visit | None = None
 ) -> ActionPoint:
-    """Set the candidate an action point with a due date (optionally at a visit)."""
+    """Set the candidate an action point with a due date (optionally at a visit); the candidate is told."""
     ensure_open(enrolment)
     refuse_own_enrolment(enrolment=enrolment, by=by)
     errors = {}
@@ -32,9 +32,11 @@ def action_point_set(
         errors["visit"] = "That visit belongs to another enrolment."
     if errors:
         raise ValidationError(errors)
-    return ActionPoint.objects.create(
+    point = ActionPoint.objects.create(
         enrolment=enrolment, visit=visit, text=text.strip(), due=due, set_by=by, set_at=timezone.now()
     )
+    notify.action_point_set(action_point=point, by=by)
+    return point
 
 
 @transaction.atomic

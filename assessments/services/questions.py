@@ -1,4 +1,7 @@
-"""Questions a candidate asks their assessor, and the replies."""
+"""Questions between a candidate and their assessor (either may start one), and the replies.
+
+Each question and reply is told to the other side, in their inbox and by email.
+"""
 
 from __future__ import annotations
 
@@ -9,12 +12,14 @@ from django.utils import timezone
 from candidates.models import Enrolment, User
 from candidates.services import ensure_open
 
+from .. import notify
 from ..models import Question, Reply
 
 
 @transaction.atomic
 def question_ask(*, enrolment: Enrolment, by: User, subject: str, text: str) -> Question:
-    """The candidate asks their assessor a question; it waits until someone else replies."""
+    """The candidate asks their assessor a question, or the assessor asks the candidate one; it waits until
+    someone else replies. The other side is told."""
     ensure_open(enrolment)
     errors = {}
     if not subject.strip():
@@ -23,9 +28,11 @@ def question_ask(*, enrolment: Enrolment, by: User, subject: str, text: str) -> 
         errors["text"] = "Write your question."
     if errors:
         raise ValidationError(errors)
-    return Question.objects.create(
+    question = Question.objects.create(
         enrolment=enrolment, subject=subject.strip(), text=text.strip(), asked_by=by, asked_at=timezone.now()
     )
+    notify.question_asked(question=question, by=by)
+    return question
 
 
 @transaction.atomic
@@ -40,4 +47,5 @@ def question_reply(*, question: Question, by: User, text: str) -> Reply:
     if question.answered_at is None and by.pk != question.asked_by_id:
         question.answered_at = now
         question.save(update_fields=["answered_at"])
+    notify.question_replied(reply=reply, by=by)
     return reply

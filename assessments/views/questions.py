@@ -1,4 +1,4 @@
-"""A candidate's questions to their assessor and the replies."""
+"""Questions between a candidate and their assessor (either starts one) and the replies."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from candidates.access import Permission, viewer_may
@@ -21,7 +22,8 @@ from .outcome import done
 @login_required
 @require_GET
 def questions(request: HttpRequest, pk: int) -> HttpResponse:
-    """The candidate's questions, newest first, unanswered ones marked; the form to ask one."""
+    """The questions of the enrolment, newest first, unanswered ones marked; the form to ask one (the candidate
+    asks their assessor, the assessor asks the candidate)."""
     enrolment = gate.enrolment(request, pk)
     return _questions_page(request, enrolment)
 
@@ -31,6 +33,7 @@ def _questions_page(request: HttpRequest, enrolment: Enrolment, *, form: Questio
         "enrolment": enrolment,
         "questions": Question.objects.filter(enrolment=enrolment).select_related("asked_by"),
         "form": (form or QuestionForm()) if viewer_may(enrolment, Permission.ACT_AS_CANDIDATE) else None,
+        "put_form": (form or QuestionForm()) if viewer_may(enrolment, Permission.JUDGE) else None,
     })
 
 
@@ -49,6 +52,24 @@ def question_ask(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             return done(request, "assessments:question_detail", pk=pk, question_pk=question.pk,
                         success="Your question was sent to your assessor.")
+    return _questions_page(request, enrolment, form=form)
+
+
+@login_required
+@require_POST
+def question_put(request: HttpRequest, pk: int) -> HttpResponse:
+    """The assessor asks the candidate a question."""
+    enrolment = gate.enrolment(request, pk, Permission.JUDGE)
+    form = QuestionForm(request.POST)
+    if form.is_valid():
+        try:
+            question = services.question_ask(enrolment=enrolment, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            if not on_fields(form, error):
+                return done(request, "assessments:questions", pk=pk, error=error)
+        else:
+            return done(request, "assessments:question_detail", pk=pk, question_pk=question.pk,
+                        success=_("Your question was sent to the candidate."))
     return _questions_page(request, enrolment, form=form)
 
 

@@ -103,8 +103,9 @@ def test_list_costs_the_same_queries_whatever_the_number_of_enrolments(
         person = User.objects.create_user(f"extra{number}@example.org", None, last_name=f"Extra {number}")
         Enrolment.objects.create(candidate=person, centre=centre, qualification=qualification, assessor=assessor,
                                  start_date=enrolment.start_date, planned_end_date=enrolment.planned_end_date)
-    # session, user, roles (nav), roles (gate), centre, assessors, invitations awaiting acceptance, count, page.
-    with django_assert_max_num_queries(9):
+    # session, user, roles (nav), unread count (nav), roles (gate), centre, assessors, invitations awaiting
+    # acceptance, count, page.
+    with django_assert_max_num_queries(10):
         response = as_admin.get(url("enrolment_list", centre_pk=centre.pk))
     assert response.text.count("Extra ") == 30
 
@@ -352,7 +353,8 @@ def test_detail_costs_the_same_queries_whatever_the_history(
         services.reassign(enrolment=enrolment, role="assessor", to_user=other_assessor, by=centre_admin,
             reason="Caseload")
         services.reassign(enrolment=enrolment, role="assessor", to_user=assessor, by=centre_admin, reason="Caseload")
-    # session, user, roles (nav), the gate's enrolment and roles, the reassignment history, two people lists.
-    with django_assert_max_num_queries(8):
+    # session, user, roles and unread count (nav), the gate's enrolment and roles, the reassignment history, two
+    # people lists.
+    with django_assert_max_num_queries(9):
         response = as_admin.get(url("enrolment_detail", pk=enrolment.pk))
     assert response.text.count("<td>Assessor</td>") == 20

@@ -350,8 +350,8 @@ def test_the_library_costs_the_same_queries_whatever_the_size(cara, enrolment, c
     _fill(enrolment, count)
     url = reverse("evidence:library", kwargs={"pk": enrolment.pk})
     # session, user, enrolment (gate), roles, units, their items, count, the navbar's admin check,
-    # the page of items, their mappings
-    with django_assert_num_queries(10):
+    # the page of items, their mappings, the header's unread count
+    with django_assert_num_queries(11):
         response = cara.get(url)
     assert response.status_code == 200
     assert f"{count} pieces of evidence" in response.content.decode()

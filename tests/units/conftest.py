@@ -29,9 +29,9 @@ FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures" / "qualifications"
 FIXTURE_PATHS = sorted(FIXTURES_DIR.glob("*.json"))
 TEST_PASSWORD = "a-long-test-password-9f8e7d"
 
-# Queries every signed-in page makes besides its view's own: the session, the user, and
-# base.html's navigation asking whether the user is a centre admin anywhere.
-REQUEST_QUERIES = 3
+# Queries every signed-in page makes besides its view's own: the session, the user,
+# base.html's navigation asking whether the user is a centre admin anywhere, and its inbox's unread count.
+REQUEST_QUERIES = 4
 
 
 def user_kwargs(email: str, **extra: object) -> dict[str, object]:
