@@ -1,0 +1,107 @@
+"""The candidate's own pages in a real browser, at 1366 px and on a 390 px phone.
+
+The one-line verdict kept in view while ticking units; one "Your portfolio" navigation on every page of
+theirs with the current page marked; the home page's feedback split into what needs action and praise;
+no file fingerprints for the candidate (and still for the assessor).
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Callable
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+from playwright.sync_api import Page, expect
+
+from candidates.models import Enrolment
+from tests.conftest import PASSWORD
+from units.models import Qualification
+
+pytestmark = pytest.mark.e2e
+
+DESKTOP = {"width": 1366, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+
+def _not_wider_than_the_phone(page: Page, name: str) -> None:
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390, f"{name} is wider than 390 px"
+
+
+def _in_viewport(page: Page, test_id: str) -> bool:
+    """Whether the element is wholly on the screen (not merely in the page)."""
+    return page.evaluate(
+        """(id) => { const r = document.querySelector(`[data-testid="${id}"]`).getBoundingClientRect();
+                     return r.top >= 0 && r.bottom <= window.innerHeight && r.height > 0; }""",
+        test_id,
+    )
+
+
+@pytest.fixture
+def ocr_enrolment(live_url, candidate, centre, assessor, iqa) -> Enrolment:
+    """Cara on the OCR Level 3 diploma (a long list of units), nothing chosen yet."""
+    call_command("load_specs", "fixtures/qualifications/ocr-l3-customer-service.json", verbosity=0)
+    today = timezone.localdate()
+    return Enrolment.objects.create(
+        candidate=candidate, centre=centre, qualification=Qualification.objects.get(code="ocr-l3-customer-service"),
+        assessor=assessor, iqa=iqa, start_date=today, planned_end_date=today + datetime.timedelta(days=365),
+    )
+
+
+# --------------------------------------------------------------------------- the verdict while choosing units
+
+
+@pytest.mark.parametrize("size", ["phone", "desktop"])
+def test_the_verdict_stays_in_view_while_ticking_units_and_leads_to_the_panel(
+    page: Page, live_url: Callable[[str], str], ocr_enrolment: Enrolment, sign_in: Callable, shot: Callable,
+    axe: Callable, console_errors: list, size: str,
+) -> None:
+    sign_in(ocr_enrolment.candidate.email, PASSWORD)
+    page.set_viewport_size(PHONE if size == "phone" else DESKTOP)
+    page.goto(live_url(f"/enrolments/{ocr_enrolment.pk}/units/"))
+    page.wait_for_load_state("load")  # htmx must be listening before the first tick
+    verdict = page.get_by_test_id("plan-verdict")
+    expect(verdict).to_contain_text("Short: ")
+    axe(page, f"the unit choice page ({size})")
+    if size == "phone":
+        _not_wider_than_the_phone(page, "the unit choice page")
+    shot(page, "unit-choice")
+
+    # A unit far down the list: ticking it changes the verdict, which is on the screen, not below it.
+    b11 = page.get_by_label(re.compile(r"^B11 "))
+    b11.scroll_into_view_if_needed()
+    before = verdict.inner_text()
+    b11.check()
+    expect(page.get_by_test_id("rules-panel")).to_contain_text("Total so far: 19 credits")
+    expect(verdict).not_to_have_text(before)
+    expect(verdict).to_contain_text("23 more credits needed in total")
+    assert _in_viewport(page, "plan-verdict"), "the verdict is off the screen after a tick"
+    if size == "phone":
+        assert not _in_viewport(page, "rules-panel"), "at 390 px the panel itself is below the screen"
+    live = page.locator("#plan-verdict-text")
+    expect(live).to_have_attribute("aria-live", "polite")
+    axe(page, f"the unit choice page after a tick ({size})")
+    shot(page, "after-a-tick")
+
+    # Unticking changes it back; the link moves focus to the full panel.
+    b11.uncheck()
+    expect(page.get_by_test_id("rules-panel")).to_contain_text("Total so far: 12 credits")
+    expect(verdict).to_have_text(before)
+    assert _in_viewport(page, "plan-verdict")
+    shot(page, "after-an-untick")
+    verdict.get_by_role("link", name="See every rule").click()
+    expect(page.locator("#rules")).to_be_focused()
+    expect(page.get_by_role("heading", name="Rules of combination")).to_be_in_viewport()
+    axe(page, f"the rules panel reached from the verdict ({size})")
+    shot(page, "rules-panel")
+
+    # The suggested completion makes the plan valid: the verdict says so.
+    page.get_by_role("button", name="Suggest a completion").click()
+    expect(verdict).to_contain_text("Valid: these units meet every rule")
+    axe(page, f"the suggestion ({size})")
+    if size == "phone":
+        _not_wider_than_the_phone(page, "the suggestion")
+    shot(page, "valid")
+    assert console_errors == []
