@@ -105,3 +105,72 @@ def test_the_verdict_stays_in_view_while_ticking_units_and_leads_to_the_panel(
         _not_wider_than_the_phone(page, "the suggestion")
     shot(page, "valid")
     assert console_errors == []
+
+
+# --------------------------------------------------------------------------- one navigation on every page
+
+
+#: Pages whose tables are wider than a phone today (made to fit by the page-width work, with its own journey at 390 px);
+#: here only the navigation is held to the phone's width on them.
+WIDE_TABLES = {"Home", "Evidence", "Matrix"}
+NAV_PAGES = ["Home", "Your units", "Evidence", "Matrix", "Progress", "Questions", "Visits", "Action points",
+             "History", "Export"]
+
+
+def _width_without_the_nav(page: Page) -> int:
+    return page.evaluate(
+        """() => { const nav = document.querySelector('nav.portfolio-nav'); nav.style.display = 'none';
+                   const width = document.documentElement.scrollWidth; nav.style.display = ''; return width; }"""
+    )
+
+
+def _marking(page: Page) -> dict:
+    """The current link of the portfolio navigation and how it looks, beside an ordinary link."""
+    return page.evaluate(
+        """() => {
+            const nav = document.querySelector('nav.portfolio-nav');
+            const current = nav.querySelectorAll('a[aria-current="page"]');
+            const other = nav.querySelector('a:not([aria-current])');
+            const look = (a) => { const s = getComputedStyle(a);
+                return {weight: s.fontWeight, border: s.borderBottomWidth + ' ' + s.borderBottomStyle,
+                        borderColor: s.borderBottomColor}; };
+            const list = nav.querySelector('ul'); const box = nav.getBoundingClientRect();
+            return {current: [...current].map(a => a.textContent.trim()), look: look(current[0]),
+                    other: look(other), navRight: box.right, listScrolls: list.scrollWidth > list.clientWidth,
+                    currentVisible: (() => { const r = current[0].getBoundingClientRect();
+                        return r.left >= box.left && r.right <= box.right; })()};
+        }"""
+    )
+
+
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+def test_every_page_of_the_candidate_has_one_navigation_marking_the_current_page(
+    page: Page, live_url: Callable[[str], str], enrolment: Enrolment, private_storage, sign_in: Callable,
+    shot: Callable, axe: Callable, console_errors: list, size: str,
+) -> None:
+    from tests.evidence.evidence_factories import make_evidence
+
+    make_evidence(enrolment, title="Reply to a complaint")
+    sign_in(enrolment.candidate.email, PASSWORD)
+    page.set_viewport_size(PHONE if size == "phone" else DESKTOP)
+    page.goto(live_url("/"))
+    for label in NAV_PAGES:
+        nav = page.get_by_role("navigation", name="Your portfolio")
+        nav.get_by_role("link", name=label, exact=True).click()
+        expect(nav.locator('a[aria-current="page"]')).to_have_text(label)
+        marking = _marking(page)
+        assert marking["current"] == [label]
+        # Marked by weight and an underline bar, not by colour alone.
+        assert marking["look"]["weight"] == "700" and marking["other"]["weight"] == "400", marking
+        assert marking["look"]["border"] == "3px solid" and marking["other"]["borderColor"] == "rgba(0, 0, 0, 0)"
+        assert marking["currentVisible"], f"the current link ({label}) is scrolled out of the navigation"
+        assert page.get_by_role("navigation", name="This portfolio").count() == 0
+        axe(page, f"{label} ({size})")
+        if size == "phone":
+            assert marking["navRight"] <= 390 and marking["listScrolls"], "the navigation scrolls in its own row"
+            assert _width_without_the_nav(page) == page.evaluate("document.documentElement.scrollWidth"), (
+                f"the navigation widens {label}")
+            if label not in WIDE_TABLES:
+                _not_wider_than_the_phone(page, label)
+        shot(page, label)
+    assert console_errors == []
