@@ -174,3 +174,113 @@ def test_every_page_of_the_candidate_has_one_navigation_marking_the_current_page
                 _not_wider_than_the_phone(page, label)
         shot(page, label)
     assert console_errors == []
+
+
+def _region_fits_the_phone(page: Page, test_id: str) -> None:
+    """The region is within a 390 px screen and nothing in it is cut off or scrolls sideways."""
+    box = page.evaluate(
+        """(id) => { const e = document.querySelector(`[data-testid="${id}"]`); const r = e.getBoundingClientRect();
+                     return {right: r.right, scroll: e.scrollWidth, client: e.clientWidth}; }""",
+        test_id,
+    )
+    assert box["right"] <= 390 and box["scroll"] <= box["client"], f"{test_id} is wider than the phone: {box}"
+
+
+# --------------------------------------------------------------------------- the home page's feedback
+
+
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+def test_the_home_page_separates_what_needs_action_from_praise(
+    page: Page, live_url: Callable[[str], str], enrolment: Enrolment, assessor, private_storage, sign_in: Callable,
+    shot: Callable, axe: Callable, console_errors: list, size: str,
+) -> None:
+    from assessments import services
+    from assessments.models import ActionPoint, Question
+    from tests.assessments.factories import items_of, mapping_of, submitted_evidence
+
+    first, second = items_of(enrolment, "A1")[:2]
+    evidence = submitted_evidence(enrolment, [first, second], title="Complaint call log")
+    services.mapping_refer(mapping=mapping_of(evidence, first), by=assessor, feedback="Say how the call ended.")
+    services.mapping_accept(mapping=mapping_of(evidence, second), by=assessor)
+    services.feedback_post(evidence=evidence, by=assessor, text="A clear, honest account: well done.")
+    Question.objects.create(enrolment=enrolment, subject="Can I observe you on Tuesday?", text="At 10?",
+                            asked_by=assessor, asked_at=timezone.now())
+    point = services.action_point_set(enrolment=enrolment, by=assessor, text="Write the follow-up statement",
+                                      due=timezone.localdate())
+    ActionPoint.objects.filter(pk=point.pk).update(due=timezone.localdate() - datetime.timedelta(days=3))
+
+    sign_in(enrolment.candidate.email, PASSWORD)
+    page.set_viewport_size(PHONE if size == "phone" else DESKTOP)
+    page.goto(live_url("/"))
+    action = page.get_by_test_id("home-needs-action")
+    praise = page.get_by_test_id("home-praise")
+    expect(page.get_by_role("heading", name="Needs your action")).to_be_visible()
+    expect(page.get_by_role("heading", name="Praise and accepted work")).to_be_visible()
+    expect(action.get_by_test_id("needs-action-referral")).to_contain_text("Referred back")
+    expect(action.get_by_test_id("needs-action-referral")).to_contain_text("Say how the call ended.")
+    expect(action.get_by_test_id("needs-action-question")).to_contain_text("Can I observe you on Tuesday?")
+    expect(action.get_by_test_id("needs-action-point")).to_contain_text("Overdue")
+    expect(praise.get_by_test_id("praise-accepted")).to_contain_text(f"A1 {second.code}")
+    expect(praise.get_by_test_id("praise-message")).to_contain_text("well done")
+    expect(praise).not_to_contain_text("Say how the call ended.")
+    expect(action).not_to_contain_text("well done")
+    action.scroll_into_view_if_needed()
+    axe(page, f"the candidate's home with feedback ({size})")
+    if size == "phone":
+        _region_fits_the_phone(page, "home-feedback")
+    shot(page, "home-feedback")
+
+    # The referral leads to the evidence and its feedback.
+    action.get_by_role("link", name="Complaint call log").click()
+    expect(page.get_by_text("Say how the call ended.").first).to_be_visible()
+    axe(page, f"the referred evidence ({size})")
+    shot(page, "referred-evidence")
+    assert console_errors == []
+
+
+# --------------------------------------------------------------------------- no fingerprints for the candidate
+
+
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+def test_the_candidate_sees_no_file_fingerprints_and_the_assessor_does(
+    page: Page, live_url: Callable[[str], str], enrolment: Enrolment, assessor, private_storage, sign_in: Callable,
+    sign_out: Callable, shot: Callable, axe: Callable, console_errors: list, size: str,
+) -> None:
+    from evidence.models import EvidenceFile
+    from tests.assessments.factories import items_of, submitted_evidence
+
+    evidence = submitted_evidence(enrolment, items_of(enrolment, "A1")[:1], title="Complaint call log")
+    fingerprint = EvidenceFile.objects.get(version=evidence.current_version).sha256[:12]
+    pages = {
+        "library": f"/enrolments/{enrolment.pk}/evidence/",
+        "evidence": f"/evidence/{evidence.pk}/",
+        "review": f"/enrolments/{enrolment.pk}/review/{evidence.pk}/",
+        "home": "/",
+    }
+    sign_in(enrolment.candidate.email, PASSWORD)
+    page.set_viewport_size(PHONE if size == "phone" else DESKTOP)
+    for name, path in pages.items():
+        page.goto(live_url(path))
+        expect(page.get_by_text("Complaint call log").first).to_be_visible()
+        body = page.locator("body")
+        expect(body).not_to_contain_text(fingerprint)
+        expect(body).not_to_contain_text("SHA-256")
+        expect(page.locator("code.evidence-hash")).to_have_count(0)
+        axe(page, f"the candidate's {name} ({size})")
+        if size == "phone" and name in {"evidence", "review"}:
+            _not_wider_than_the_phone(page, f"the candidate's {name}")
+        shot(page, f"candidate-{name}")
+    if size == "phone":
+        page.set_viewport_size(DESKTOP)  # the sign-out button is in the collapsed menu on a phone
+    sign_out()
+
+    sign_in(assessor.email, PASSWORD)
+    page.set_viewport_size(PHONE if size == "phone" else DESKTOP)
+    for name in ("evidence", "review"):
+        page.goto(live_url(pages[name]))
+        expect(page.locator("body")).to_contain_text(fingerprint)
+        axe(page, f"the assessor's {name} ({size})")
+        if size == "phone":
+            _not_wider_than_the_phone(page, f"the assessor's {name}")
+        shot(page, f"assessor-{name}")
+    assert console_errors == []
