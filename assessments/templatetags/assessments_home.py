@@ -75,7 +75,9 @@ def assessments_home(context: template.Context) -> dict[str, object]:
     today = timezone.localdate()
     block: dict[str, object] = {
         **_feedback(user, own),
-        "questions": list(Question.objects.filter(enrolment__in=own).order_by("-asked_at", "-pk")[:5]),
+        # Questions put to the candidate and still waiting are in "needs your action" instead.
+        "questions": list(Question.objects.filter(enrolment__in=own).exclude(
+            Q(answered_at__isnull=True) & ~Q(asked_by=user)).order_by("-asked_at", "-pk")[:5]),
         "action_points": list(ActionPoint.objects.filter(enrolment__in=own).filter(
             Q(done_at__isnull=True)).order_by("due", "pk")[:10]),
         "today": today,

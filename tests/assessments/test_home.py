@@ -91,6 +91,8 @@ def test_a_question_put_to_the_candidate_needs_action_until_they_answer(client, 
     action = _section(_candidate_home(client, enrolment), "home-needs-action")
     assert "When can I observe you?" in action and "Question for you" in action
     assert "Which units next?" not in action  # her own question waits for the assessor, not for her
+    asked_by_her = _section(_candidate_home(client, enrolment), "home-questions")
+    assert "Which units next?" in asked_by_her and "When can I observe you?" not in asked_by_her
     question_reply(question=question, by=enrolment.candidate, text="Tuesday.")
     assert "When can I observe you?" not in _section(_candidate_home(client, enrolment), "home-needs-action")
 
