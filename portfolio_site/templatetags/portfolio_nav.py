@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django import template
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -24,7 +25,7 @@ register = template.Library()
 class Destination:
     """One link of the navigation: the page it opens, and the pages that are it (`same`) or lie within it."""
 
-    label: str
+    label: str | Promise  # translated lazily: in the language of each request
     view: str
     same: tuple[str, ...] = ()
     within: tuple[str, ...] = ()

@@ -5,11 +5,15 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from assessments import services
-from assessments.services import action_point_set, question_ask
+from assessments.models import Question
+from assessments.services import action_point_set, question_ask, question_reply
+from evidence.services import version_revise
 from tests.assessments.factories import items_of, mapping_of, submitted_evidence
 
 pytestmark = pytest.mark.django_db
@@ -70,8 +74,6 @@ def test_referrals_need_the_candidates_action_and_acceptances_are_praise(client,
 
 
 def test_a_referral_once_revised_no_longer_needs_action(client, private_storage, enrolment, assessor) -> None:
-    from evidence.services import version_revise
-
     item = items_of(enrolment, "A1")[0]
     evidence = submitted_evidence(enrolment, [item])
     services.mapping_refer(mapping=mapping_of(evidence, item), by=assessor, feedback="Add the customer's reply.")
@@ -82,9 +84,6 @@ def test_a_referral_once_revised_no_longer_needs_action(client, private_storage,
 
 
 def test_a_question_put_to_the_candidate_needs_action_until_they_answer(client, enrolment, assessor) -> None:
-    from assessments.models import Question
-    from assessments.services import question_reply
-
     question = Question.objects.create(enrolment=enrolment, subject="When can I observe you?", text="Which day?",
                                        asked_by=assessor, asked_at=timezone.now())
     question_ask(enrolment=enrolment, by=enrolment.candidate, subject="Which units next?", text="?")
@@ -98,9 +97,6 @@ def test_a_question_put_to_the_candidate_needs_action_until_they_answer(client, 
 
 
 def test_the_feedback_split_costs_a_fixed_number_of_queries(client, private_storage, enrolment, assessor) -> None:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     def queries() -> int:
         with CaptureQueriesContext(connection) as captured:
             client.get(reverse("home"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from types import SimpleNamespace
+from typing import cast
 
 import pytest
 from django.urls import reverse
@@ -11,6 +12,7 @@ from candidates.models import PlanStatus, SelfAssessment, UnitChoice
 from candidates.services import plan as plan_services
 from candidates.views.plan import RuleLine, Verdict, plan_verdict
 from units.models import Unit
+from units.rules import Evaluation
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 ANSWERS = {f"unit-{i}": value for i, value in enumerate(["fully", "partly", "not_yet", "fully", "partly"])}
@@ -106,12 +108,14 @@ def test_the_rules_panel_alone_answers_an_htmx_change(as_candidate, enrolment) -
 
 
 def test_an_htmx_change_also_swaps_the_one_line_verdict_out_of_band(as_candidate, enrolment) -> None:
-    html = as_candidate.post(url("unit_choice_check", enrolment), {"units": ["A1", "A2", "B1"]}, **HTMX).content.decode()
-    verdict = html[html.index('id="plan-verdict-text"'):]
+    def verdict_after(units: list[str]) -> str:
+        html = as_candidate.post(url("unit_choice_check", enrolment), {"units": units}, **HTMX).content.decode()
+        return html[html.index('id="plan-verdict-text"'):]
+
+    verdict = verdict_after(["A1", "A2", "B1"])
     assert 'hx-swap-oob="innerHTML"' in verdict
     assert "Short: 1 more credit needed in total" in verdict
-    html = as_candidate.post(url("unit_choice_check", enrolment), {"units": ["A1", "A2", "B2"]}, **HTMX).content.decode()
-    assert "Valid: these units meet every rule" in html[html.index('id="plan-verdict-text"'):]
+    assert "Valid: these units meet every rule" in verdict_after(["A1", "A2", "B2"])
 
 
 def test_the_verdict_is_a_polite_live_region_linked_to_the_rules_panel(as_candidate, candidate, enrolment) -> None:
@@ -128,10 +132,11 @@ def test_the_verdict_names_the_first_rule_not_met_and_counts_the_others() -> Non
              RuleLine(met=False, status="Short", text="12 more credits needed from groups B-E."),
              RuleLine(met=False, status="Too many", text="1 unit too many from group C: at most 2"),
              RuleLine(met=False, status="Short", text="3 more credits needed at level 3")]
-    verdict = plan_verdict(SimpleNamespace(valid=False), lines)
-    assert verdict == Verdict(valid=False, text="Short: 12 more credits needed from groups B-E (and 2 more rules not met)")
-    assert plan_verdict(SimpleNamespace(valid=False), lines[:2]).text == "Short: 12 more credits needed from groups B-E"
-    assert plan_verdict(SimpleNamespace(valid=True), lines[:1]) == Verdict(True, "Valid: these units meet every rule")
+    invalid, valid = cast(Evaluation, SimpleNamespace(valid=False)), cast(Evaluation, SimpleNamespace(valid=True))
+    assert plan_verdict(invalid, lines) == Verdict(
+        valid=False, text="Short: 12 more credits needed from groups B-E (and 2 more rules not met)")
+    assert plan_verdict(invalid, lines[:2]).text == "Short: 12 more credits needed from groups B-E"
+    assert plan_verdict(valid, lines[:1]) == Verdict(True, "Valid: these units meet every rule")
 
 
 def test_readers_who_may_not_change_the_plan_get_no_verdict_bar(client, assessor, iqa, enrolment) -> None:

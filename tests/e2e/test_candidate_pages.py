@@ -14,16 +14,21 @@ from collections.abc import Callable
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, ViewportSize, expect
 
+from assessments import services
+from assessments.models import ActionPoint, Question
 from candidates.models import Enrolment
+from evidence.models import EvidenceFile
+from tests.assessments.factories import items_of, mapping_of, submitted_evidence
 from tests.conftest import PASSWORD
+from tests.evidence.evidence_factories import make_evidence
 from units.models import Qualification
 
 pytestmark = pytest.mark.e2e
 
-DESKTOP = {"width": 1366, "height": 900}
-PHONE = {"width": 390, "height": 844}
+DESKTOP: ViewportSize = {"width": 1366, "height": 900}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 
 
 def _not_wider_than_the_phone(page: Page, name: str) -> None:
@@ -148,8 +153,6 @@ def test_every_page_of_the_candidate_has_one_navigation_marking_the_current_page
     page: Page, live_url: Callable[[str], str], enrolment: Enrolment, private_storage, sign_in: Callable,
     shot: Callable, axe: Callable, console_errors: list, size: str,
 ) -> None:
-    from tests.evidence.evidence_factories import make_evidence
-
     make_evidence(enrolment, title="Reply to a complaint")
     sign_in(enrolment.candidate.email, PASSWORD)
     page.set_viewport_size(PHONE if size == "phone" else DESKTOP)
@@ -194,10 +197,6 @@ def test_the_home_page_separates_what_needs_action_from_praise(
     page: Page, live_url: Callable[[str], str], enrolment: Enrolment, assessor, private_storage, sign_in: Callable,
     shot: Callable, axe: Callable, console_errors: list, size: str,
 ) -> None:
-    from assessments import services
-    from assessments.models import ActionPoint, Question
-    from tests.assessments.factories import items_of, mapping_of, submitted_evidence
-
     first, second = items_of(enrolment, "A1")[:2]
     evidence = submitted_evidence(enrolment, [first, second], title="Complaint call log")
     services.mapping_refer(mapping=mapping_of(evidence, first), by=assessor, feedback="Say how the call ended.")
@@ -246,9 +245,6 @@ def test_the_candidate_sees_no_file_fingerprints_and_the_assessor_does(
     page: Page, live_url: Callable[[str], str], enrolment: Enrolment, assessor, private_storage, sign_in: Callable,
     sign_out: Callable, shot: Callable, axe: Callable, console_errors: list, size: str,
 ) -> None:
-    from evidence.models import EvidenceFile
-    from tests.assessments.factories import items_of, submitted_evidence
-
     evidence = submitted_evidence(enrolment, items_of(enrolment, "A1")[:1], title="Complaint call log")
     fingerprint = EvidenceFile.objects.get(version=evidence.current_version).sha256[:12]
     pages = {

@@ -1,4 +1,5 @@
-"""File fingerprints (SHA-256): shown to those who check files (assessor, IQA, EQA, centre admin), never to the candidate.
+"""File fingerprints (SHA-256): shown to those who check files (assessor, IQA, EQA, centre admin), never to the
+candidate.
 
 The candidate sees their files by name, size and type on every page of theirs; the PDF export keeps the
 fingerprints for everyone (tests/exports).

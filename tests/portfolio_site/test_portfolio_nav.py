@@ -91,8 +91,9 @@ def test_with_several_enrolments_each_navigation_on_the_home_page_names_its_qual
     client, enrolment, make_qualification, centre, assessor, iqa
 ) -> None:
     today = timezone.localdate()
+    retail = make_qualification(code="second", title="Second Certificate in Retail")
     second = Enrolment.objects.create(
-        candidate=enrolment.candidate, centre=centre, qualification=make_qualification(code="second", title="Second Certificate in Retail"),
+        candidate=enrolment.candidate, centre=centre, qualification=retail,
         assessor=assessor, iqa=iqa, start_date=today, planned_end_date=today + datetime.timedelta(days=365),
     )
     client.force_login(enrolment.candidate)
