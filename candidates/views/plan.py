@@ -85,7 +85,7 @@ def rule_lines(evaluation: Evaluation) -> list[RuleLine]:
     """The evaluation's results in words: 'Met', 'Short' or 'Too many', then the engine's message."""
     lines = []
     for result in evaluation.results:
-        status = "Met" if result.met else ("Too many" if result.excess else "Short")
+        status = _("Met") if result.met else (_("Too many") if result.excess else _("Short"))
         text = result.message.removeprefix("Met: ")
         lines.append(RuleLine(met=result.met, status=status, text=text[:1].upper() + text[1:]))
     return lines
