@@ -47,6 +47,8 @@ talk               post feedback on evidence, reply to questions         candida
                                                                          platform_admin
 manage             reassign, pause, resume, withdraw, complete; a        centre_admin, platform_admin
                    centre's enrolments
+read_fingerprints  see the SHA-256 fingerprints of evidence files (the   assessor, iqa, centre_admin, eqa,
+                   candidate sees their files without them)              platform_admin
 read_sampling      the IQA sampling page (a role held in any centre)     iqa, centre_admin, eqa, platform_admin
 keep_caseload      the caseload and review queue (a role held in any     assessor
                    centre)
@@ -103,6 +105,7 @@ class Permission(StrEnum):
     QUALITY_ASSURE = "quality_assure"
     TALK = "talk"
     MANAGE = "manage"
+    READ_FINGERPRINTS = "read_fingerprints"
     READ_SAMPLING = "read_sampling"
     KEEP_CASELOAD = "keep_caseload"
 
@@ -126,12 +129,17 @@ GRANTS: Mapping[Permission, frozenset[Relation]] = MappingProxyType({
         Relation.CANDIDATE, Relation.ASSESSOR, Relation.IQA, Relation.CENTRE_ADMIN, Relation.PLATFORM_ADMIN,
     }),
     Permission.MANAGE: frozenset({Relation.CENTRE_ADMIN, Relation.PLATFORM_ADMIN}),
+    Permission.READ_FINGERPRINTS: frozenset({
+        Relation.ASSESSOR, Relation.IQA, Relation.CENTRE_ADMIN, Relation.EQA, Relation.PLATFORM_ADMIN,
+    }),
     Permission.READ_SAMPLING: frozenset({Relation.IQA, Relation.CENTRE_ADMIN, Relation.EQA, Relation.PLATFORM_ADMIN}),
     Permission.KEEP_CASELOAD: frozenset({Relation.ASSESSOR}),
 })
 
 #: The permissions that only read: held on a frozen enrolment as on an active one.
-READ_ONLY_PERMISSIONS = frozenset({Permission.READ, Permission.READ_SAMPLING, Permission.KEEP_CASELOAD})
+READ_ONLY_PERMISSIONS = frozenset({
+    Permission.READ, Permission.READ_FINGERPRINTS, Permission.READ_SAMPLING, Permission.KEEP_CASELOAD,
+})
 
 AnyUser = User | AnonymousUser
 

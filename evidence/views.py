@@ -133,8 +133,8 @@ def upload(request: HttpRequest, pk: int) -> HttpResponse:
             results.append({"name": uploaded.name, "ok": False, "message": _error_text(error)})
         else:
             results.append({"name": stored.original_name, "ok": True, "message": _stored_message(stored),
-                            "html": render_to_string("evidence/_file.html", {"file": stored, "may_remove": True},
-                                                     request=request)})
+                            "html": render_to_string("evidence/_file.html", {
+                                "file": stored, "may_remove": True, "enrolment": item.enrolment}, request=request)})
     if not results:
         results.append({"name": "", "ok": False, "message": "Choose at least one file to upload."})
     if request.headers.get("Accept", "").startswith("application/json"):

@@ -6,23 +6,64 @@ An inclusion tag, so the home page (owned by portfolio_site) gains it with one l
 
 from __future__ import annotations
 
+import datetime
+from dataclasses import dataclass
+
 from django import template
-from django.db.models import Q
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from candidates import access
 from candidates.access import Permission
-from candidates.models import EnrolmentStatus, Role, RoleKind
+from candidates.models import Enrolment, EnrolmentStatus, Role, RoleKind, User
+from evidence.models import MappingStatus
 
-from ..models import ActionPoint, FeedbackMessage, Question
+from ..models import ActionPoint, Decision, DecisionOutcome, FeedbackMessage, Question
 from ..reads import caseload
 
 register = template.Library()
 
 
+@dataclass(frozen=True)
+class Praise:
+    """One line of the home page's praise: a claim accepted (`decision`) or a message (`message`)."""
+
+    at: datetime.datetime
+    decision: Decision | None = None
+    message: FeedbackMessage | None = None
+
+
+def _feedback(user: User, own: QuerySet[Enrolment]) -> dict[str, object]:
+    """The candidate's latest feedback, split: referrals still to act on, questions put to them and waiting
+    for their answer; and praise (accepted claims, other messages). Four queries."""
+    referrals = list(
+        FeedbackMessage.objects.filter(
+            enrolment__in=own, decision__outcome=DecisionOutcome.REFERRED,
+            decision__mapping__status=MappingStatus.REFERRED,
+            decision__version_id=F("evidence__current_version_id"),
+        ).exclude(author=user)
+        .select_related("author", "evidence__current_version", "decision__assessable_item__unit")
+        .order_by("-at", "-pk")[:5]
+    )
+    asked = list(
+        Question.objects.filter(enrolment__in=own, answered_at__isnull=True).exclude(asked_by=user)
+        .select_related("asked_by").order_by("-asked_at", "-pk")[:5]
+    )
+    accepted = Decision.objects.filter(enrolment__in=own, outcome=DecisionOutcome.ACCEPTED).select_related(
+        "by", "version", "assessable_item__unit").order_by("-at", "-pk")[:5]
+    messages = FeedbackMessage.objects.filter(enrolment__in=own, decision__isnull=True).exclude(author=user) \
+        .select_related("author", "evidence__current_version").order_by("-at", "-pk")[:5]
+    praise = sorted(
+        [Praise(at=d.at, decision=d) for d in accepted] + [Praise(at=m.at, message=m) for m in messages],
+        key=lambda line: line.at, reverse=True,
+    )[:5]
+    return {"referrals": referrals, "asked": asked, "praise": praise}
+
+
 @register.inclusion_tag("assessments/_home.html", takes_context=True)
 def assessments_home(context: template.Context) -> dict[str, object]:
-    """For a candidate: the latest feedback, their questions and open action points (overdue flagged).
+    """For a candidate: what needs their action (referrals, questions put to them, open action points with the
+    overdue flagged) apart from praise (accepted claims, other messages); and the questions they asked.
 
     For an assessor: their caseload's totals and a link to it (their home); for quality assurers the sampling
     page; for a centre admin each centre's certification page. A fixed number of queries.
@@ -33,11 +74,10 @@ def assessments_home(context: template.Context) -> dict[str, object]:
     own = access.enrolments_visible_to(user).filter(candidate=user).exclude(status=EnrolmentStatus.WITHDRAWN)
     today = timezone.localdate()
     block: dict[str, object] = {
-        "feedback": list(
-            FeedbackMessage.objects.filter(enrolment__in=own).exclude(author=user)
-            .select_related("author", "evidence__current_version").order_by("-at", "-pk")[:5]
-        ),
-        "questions": list(Question.objects.filter(enrolment__in=own).order_by("-asked_at", "-pk")[:5]),
+        **_feedback(user, own),
+        # Questions put to the candidate and still waiting are in "needs your action" instead.
+        "questions": list(Question.objects.filter(enrolment__in=own).exclude(
+            Q(answered_at__isnull=True) & ~Q(asked_by=user)).order_by("-asked_at", "-pk")[:5]),
         "action_points": list(ActionPoint.objects.filter(enrolment__in=own).filter(
             Q(done_at__isnull=True)).order_by("due", "pk")[:10]),
         "today": today,

@@ -16,6 +16,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from units.planner import Impossible
@@ -83,22 +85,52 @@ def rule_lines(evaluation: Evaluation) -> list[RuleLine]:
     """The evaluation's results in words: 'Met', 'Short' or 'Too many', then the engine's message."""
     lines = []
     for result in evaluation.results:
-        status = "Met" if result.met else ("Too many" if result.excess else "Short")
+        status = _("Met") if result.met else (_("Too many") if result.excess else _("Short"))
         text = result.message.removeprefix("Met: ")
         lines.append(RuleLine(met=result.met, status=status, text=text[:1].upper() + text[1:]))
     return lines
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The rules panel in one line, kept in view while the candidate ticks units."""
+
+    valid: bool
+    text: str
+
+
+def plan_verdict(evaluation: Evaluation, lines: list[RuleLine]) -> Verdict:
+    """'Valid', or the first rule not met in the panel's own words ('Short: 23 more credits needed in total')
+    and how many more rules are not met."""
+    unmet = [line for line in lines if not line.met]
+    if evaluation.valid:
+        return Verdict(valid=True, text=_("Valid: these units meet every rule"))
+    if not unmet:
+        return Verdict(valid=False, text=_("Not valid yet: see the rules below"))
+    text = _("%(status)s: %(rule)s") % {"status": unmet[0].status, "rule": unmet[0].text.rstrip(".")}
+    if len(unmet) > 1:
+        more = len(unmet) - 1
+        text += " " + ngettext("(and %(count)d more rule not met)", "(and %(count)d more rules not met)", more) % {
+            "count": more}
+    return Verdict(valid=False, text=text)
 
 
 def _panel(spec: Spec, enrolment: Enrolment, codes: list[str]) -> dict[str, object]:
     try:
         evaluation = plan_services.plan_check(spec=spec, pathway=plan_services.pathway_of(enrolment), codes=codes)
     except ValidationError as error:
-        return {"panel_error": " ".join(error.messages)}
+        return _panel_error(" ".join(error.messages))
+    lines = rule_lines(evaluation)
     return {
         "evaluation": evaluation,
-        "lines": rule_lines(evaluation),
+        "lines": lines,
         "total_words": plan_services.total_words(spec, evaluation.total),
+        "verdict": plan_verdict(evaluation, lines),
     }
+
+
+def _panel_error(message: str) -> dict[str, object]:
+    return {"panel_error": message, "verdict": Verdict(valid=False, text=message)}
 
 
 def _choice_page(
@@ -150,8 +182,8 @@ def unit_choice_check(request: HttpRequest, pk: int) -> HttpResponse:
     enrolment, spec, form = _posted_plan(request, pk)
     codes = form.codes() if form.is_valid() else []
     if request.htmx:
-        context = _panel(spec, enrolment, codes) if form.is_valid() else {"panel_error": form.errors["units"][0]}
-        return render(request, "candidates/_rules_panel.html", {"spec": spec, **context})
+        context = _panel(spec, enrolment, codes) if form.is_valid() else _panel_error(form.errors["units"][0])
+        return render(request, "candidates/_rules_update.html", {"spec": spec, **context})
     return _choice_page(request, enrolment, spec, codes, form=form, status=200 if form.is_valid() else 400)
 
 

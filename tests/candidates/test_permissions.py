@@ -24,6 +24,7 @@ EXPECTED: dict[Permission, set[str]] = {
     Permission.QUALITY_ASSURE: {"iqa", "platform_admin"},
     Permission.TALK: EVERYONE - {"eqa"},
     Permission.MANAGE: {"centre_admin", "platform_admin"},
+    Permission.READ_FINGERPRINTS: EVERYONE - {"candidate"},
     Permission.READ_SAMPLING: {"iqa", "centre_admin", "eqa", "platform_admin"},
     Permission.KEEP_CASELOAD: {"assessor"},
 }
@@ -52,7 +53,7 @@ def test_any_one_relation_that_holds_a_permission_is_enough() -> None:
 
 def test_the_eqa_reads_and_changes_nothing() -> None:
     assert {permission for permission in Permission if access.may({Relation.EQA}, permission)} == {
-        Permission.READ, Permission.READ_SAMPLING}
+        Permission.READ, Permission.READ_FINGERPRINTS, Permission.READ_SAMPLING}
 
 
 def test_every_role_kind_is_a_relation_of_the_same_name() -> None:

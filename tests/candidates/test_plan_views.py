@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+from typing import cast
+
 import pytest
 from django.urls import reverse
 
 from candidates.models import PlanStatus, SelfAssessment, UnitChoice
 from candidates.services import plan as plan_services
+from candidates.views.plan import RuleLine, Verdict, plan_verdict
 from units.models import Unit
+from units.rules import Evaluation
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 ANSWERS = {f"unit-{i}": value for i, value in enumerate(["fully", "partly", "not_yet", "fully", "partly"])}
@@ -100,6 +105,44 @@ def test_the_rules_panel_alone_answers_an_htmx_change(as_candidate, enrolment) -
     assert response.status_code == 200 and "<html" not in html
     assert "1 more credit needed in total" in html and "Total so far: <strong>17 credits</strong>" in html
     assert "Short" in html and "Met" in html
+
+
+def test_an_htmx_change_also_swaps_the_one_line_verdict_out_of_band(as_candidate, enrolment) -> None:
+    def verdict_after(units: list[str]) -> str:
+        html = as_candidate.post(url("unit_choice_check", enrolment), {"units": units}, **HTMX).content.decode()
+        return html[html.index('id="plan-verdict-text"'):]
+
+    verdict = verdict_after(["A1", "A2", "B1"])
+    assert 'hx-swap-oob="innerHTML"' in verdict
+    assert "Short: 1 more credit needed in total" in verdict
+    assert "Valid: these units meet every rule" in verdict_after(["A1", "A2", "B2"])
+
+
+def test_the_verdict_is_a_polite_live_region_linked_to_the_rules_panel(as_candidate, candidate, enrolment) -> None:
+    plan_services.plan_save(enrolment=enrolment, codes=["B1"], by=candidate)
+    html = as_candidate.get(url("unit_choice", enrolment)).content.decode()
+    assert '<p class="mb-0 fw-semibold" id="plan-verdict-text" role="status" aria-live="polite"' in html
+    assert "Short: 1 more credit needed in total" in html
+    assert '<a href="#rules" class="plan-verdict-link">See every rule</a>' in html
+    assert 'id="rules" tabindex="-1"' in html
+
+
+def test_the_verdict_names_the_first_rule_not_met_and_counts_the_others() -> None:
+    lines = [RuleLine(met=True, status="Met", text="All 2 mandatory units chosen"),
+             RuleLine(met=False, status="Short", text="12 more credits needed from groups B-E."),
+             RuleLine(met=False, status="Too many", text="1 unit too many from group C: at most 2"),
+             RuleLine(met=False, status="Short", text="3 more credits needed at level 3")]
+    invalid, valid = cast(Evaluation, SimpleNamespace(valid=False)), cast(Evaluation, SimpleNamespace(valid=True))
+    assert plan_verdict(invalid, lines) == Verdict(
+        valid=False, text="Short: 12 more credits needed from groups B-E (and 2 more rules not met)")
+    assert plan_verdict(invalid, lines[:2]).text == "Short: 12 more credits needed from groups B-E"
+    assert plan_verdict(valid, lines[:1]) == Verdict(True, "Valid: these units meet every rule")
+
+
+def test_readers_who_may_not_change_the_plan_get_no_verdict_bar(client, assessor, iqa, enrolment) -> None:
+    client.force_login(iqa)
+    html = client.get(url("unit_choice", enrolment)).content.decode()
+    assert "Rules of combination" in html and 'data-testid="plan-verdict"' not in html
 
 
 def test_without_javascript_a_check_renders_the_whole_page_with_the_ticks_kept(as_candidate, enrolment) -> None:

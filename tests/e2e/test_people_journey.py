@@ -117,7 +117,7 @@ def test_a_new_candidate_goes_from_invitation_to_a_valid_plan(
     expect(page.get_by_text("Your plan is saved. It meets every rule of combination.")).to_be_visible()
     shot(page, "plan-saved")
 
-    page.get_by_role("link", name="Home").click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Home").click()
     expect(page.get_by_test_id("plan-status")).to_contain_text("Valid plan")
     shot(page, "home-valid-plan")
     axe(page, "the home page with a valid plan")
