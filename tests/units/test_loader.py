@@ -144,6 +144,20 @@ def test_reloading_an_edited_file_removes_what_the_file_no_longer_gives() -> Non
     assert not Rule.objects.filter(identifier="optional-level-3-credits").exists()
 
 
+def test_a_reload_refused_after_writing_leaves_the_loaded_version_as_it_was() -> None:
+    # The file reads cleanly, so the loader deletes the version's rows and writes the file's before the checks of
+    # validate_specs refuse it: only the transaction brings the loaded version back.
+    publish_spec(content=as_bytes(objects_of()), name="ocr.json")
+    objects = [o for o in objects_of() if not (o["model"] == "units.rule"
+                                               and o["fields"]["identifier"] == "mandatory-units")]
+    first(objects, "units.unit", code="F3")["fields"]["title"] = "Renamed"
+    first(objects, "units.rule", identifier="group-a-credits")["fields"]["minimum"] = 500
+    (message,) = refused(objects, "ocr.json")
+    assert message.startswith("ocr.json: no combination of units satisfies the rules") and "group-a-credits" in message
+    assert Unit.objects.get(code="F3").title == "Demonstrate understanding of customer service"
+    assert Rule.objects.filter(identifier="mandatory-units").exists()
+
+
 def test_loading_an_unchanged_file_writes_nothing() -> None:
     publish_spec(content=as_bytes(objects_of()), name="ocr.json")
     before = snapshot()
