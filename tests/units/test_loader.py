@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from candidates.models import Enrolment
-from units.models import Qualification, Rule, Unit
+from units.models import AssessableItem, Criterion, Group, Outcome, Qualification, Rule, Unit
 from units.services.specs import check_spec, delete_spec, publish_spec, retire_spec
 from units.specfile import MODELS
 
@@ -142,6 +142,33 @@ def test_reloading_an_edited_file_removes_what_the_file_no_longer_gives() -> Non
     check = publish_spec(content=as_bytes(objects), name="ocr.json")
     assert check.changes == ("removed rule optional-level-3-credits",)
     assert not Rule.objects.filter(identifier="optional-level-3-credits").exists()
+
+
+def test_reloading_removes_every_kind_of_row_the_file_no_longer_gives() -> None:
+    ics = "nvq-business-admin-internal-customer-service"
+    publish_spec(content=as_bytes(objects_of(ics)), name="ics.json")
+    without_6 = [o for o in objects_of(ics) if o["fields"].get("code", "") not in ("6", "6.1", "6.2", "6.3")]
+    check = publish_spec(content=as_bytes(without_6), name="ics.json")
+    assert "removed outcome 6 of unit ICS" in check.changes
+    assert "removed criterion 6.2 of outcome 6 of unit ICS" in check.changes
+    assert "removed assessable item 6.3 of unit ICS" in check.changes
+    assert list(Outcome.objects.values_list("code", flat=True)) == ["4", "5"]
+    assert sorted(Criterion.objects.values_list("code", flat=True)) == ["4.1", "4.2", "4.3", "5.1", "5.2", "5.3"]
+    assert sorted(AssessableItem.objects.values_list("code", flat=True)) == ["4.1", "4.2", "4.3", "5.1", "5.2",
+                                                                             "5.3"]
+
+    extra = objects_of()
+    group = copy.deepcopy(first(extra, "units.group", code="E"))
+    group["fields"].update(code="F", title="Group F")
+    unit = copy.deepcopy(first(extra, "units.unit", code="D6"))
+    unit["fields"].update(code="X9", group=[OCR, "1", "F"], order=99)
+    item = copy.deepcopy(first(extra, "units.assessableitem", code="D6"))
+    item["fields"].update(code="X9", unit=[OCR, "1", "X9"])
+    publish_spec(content=as_bytes([*extra, group, unit, item]), name="ocr.json")
+    check = publish_spec(content=as_bytes(objects_of()), name="ocr.json")
+    assert set(check.changes) == {"removed group F", "removed unit X9", "removed assessable item X9 of unit X9"}
+    assert not Unit.objects.filter(code="X9").exists() and not Group.objects.filter(code="F").exists()
+    assert not AssessableItem.objects.filter(code="X9").exists()
 
 
 def test_a_reload_refused_after_writing_leaves_the_loaded_version_as_it_was() -> None:
