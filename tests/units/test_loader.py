@@ -312,10 +312,28 @@ def test_a_spec_file_can_state_glh_and_tqt_ranges() -> None:
         unit["fields"].update(glh=40 + n, tqt=60 + n)
     rule = copy.deepcopy(first(objects, "units.rule", identifier="total-credits"))
     rule["fields"].update(identifier="glh-range", measure="glh", minimum=245, maximum=305, message="GLH 245-305.")
-    objects.append(rule)
+    tqt = copy.deepcopy(rule)
+    tqt["fields"].update(identifier="tqt-range", measure="tqt", minimum=400, maximum=450, message="TQT 400-450.")
+    objects.extend([rule, tqt])
+    # Every unit is needed for the 42 credits: 301 GLH and 441 TQT.
     check = publish_spec(content=as_bytes(objects), name="ocr.json")
     assert check.ok
     assert Rule.objects.get(identifier="glh-range").measure == "glh"
+    assert (Rule.objects.get(identifier="tqt-range").measure, Rule.objects.get(identifier="tqt-range").maximum) == (
+        "tqt", 450)
+
+
+@pytest.mark.parametrize("measure", ["glh", "tqt"])
+def test_a_glh_or_tqt_range_no_combination_meets_is_refused_naming_the_rule(measure: str) -> None:
+    objects = objects_of()
+    for n, unit in enumerate(o for o in objects if o["model"] == "units.unit"):
+        unit["fields"].update(glh=40 + n, tqt=60 + n)
+    # The mandatory units F3 and F4 alone give 81 GLH (121 TQT): no choice stays within a maximum of 80.
+    rule = copy.deepcopy(first(objects, "units.rule", identifier="total-credits"))
+    rule["fields"].update(identifier="hours-range", measure=measure, minimum=10, maximum=80, message="10-80 hours.")
+    objects.append(rule)
+    (message,) = refused(objects)
+    assert message.startswith("spec.json: no combination of units satisfies the rules: ") and "hours-range" in message
 
 
 # --- random breakage -----------------------------------------------------------------------------------------
