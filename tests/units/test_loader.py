@@ -18,6 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from candidates.models import Enrolment
+from units import specfile as specfile_module
 from units.models import AssessableItem, Criterion, Group, Outcome, Qualification, Rule, Unit
 from units.services.specs import check_spec, delete_spec, publish_spec, retire_spec
 from units.specfile import MODELS
@@ -386,3 +387,73 @@ def test_a_glh_rule_over_units_without_glh_is_refused_naming_them() -> None:
     objects.append(rule)
     messages = refused(objects)
     assert any("rule glh-range totals GLH, but units F3, F4, A3" in m and "give each its glh" in m for m in messages)
+
+
+# --- every message is marked for translation ------------------------------------------------------------
+
+
+def marked(text: str) -> str:
+    """A stand-in translation that shows where gettext was asked: every message must come out inside ⟦ ⟧."""
+    return f"⟦{text}⟧"
+
+
+@pytest.fixture
+def marking(monkeypatch) -> None:
+    from units import validation
+    from units.management.commands import delete_spec, load_specs, retire_spec, validate_specs
+    from units.services import specs
+
+    for module in (specfile_module, specs, validation, load_specs, validate_specs, delete_spec, retire_spec):
+        monkeypatch.setattr(module, "_", marked)
+    for module in (specs, validation, load_specs, validate_specs):
+        monkeypatch.setattr(module, "ngettext", lambda one, many, n: marked(one if n == 1 else many))
+
+
+def problems_with(content: bytes | list[dict[str, Any]]) -> list[str]:
+    with pytest.raises(ValidationError) as caught:
+        publish_spec(content=as_bytes(content) if isinstance(content, list) else content, name="spec.json")
+    return caught.value.messages
+
+
+def test_every_problem_the_loader_finds_is_one_translated_sentence(marking, candidate, centre, assessor) -> None:
+    objects = objects_of()
+    messages = [m for how in BREAKAGES for m in problems_with(broken(objects, how, 3))]
+    messages += problems_with(b"\xff")
+    unsatisfiable = objects_of()
+    first(unsatisfiable, "units.rule", identifier="group-a-credits")["fields"]["minimum"] = 500
+    messages += problems_with(unsatisfiable)
+    publish_spec(content=as_bytes(objects), name="spec.json")
+    messages += problems_with(as_version(objects_of(), "2", 1))
+    enrol_on(Qualification.objects.get(code=OCR), candidate, centre, assessor)
+    changed = objects_of()
+    first(changed, "units.unit", code="F3")["fields"]["title"] = "Renamed"
+    messages += problems_with(changed)
+    assert len(messages) > len(BREAKAGES)
+    # The file's name around the problem, the problem itself one sentence: nothing put together outside gettext.
+    assert [m for m in messages if not (m.startswith("⟦spec.json: ⟦") and m.endswith("⟧⟧"))] == []
+    with pytest.raises(ValidationError) as caught:
+        delete_spec(qualification=Qualification.objects.get(code=OCR))
+    assert caught.value.messages[0].startswith("⟦") and caught.value.messages[0].endswith("⟧")
+
+
+def output_lines(*args: str) -> list[str]:
+    out, err = StringIO(), StringIO()
+    try:
+        call_command(*args, stdout=out, stderr=err)
+    except SystemExit:
+        pass
+    return [*out.getvalue().splitlines(), *err.getvalue().splitlines()]
+
+
+def test_the_spec_commands_report_in_translated_sentences(marking, tmp_path: Path) -> None:
+    (tmp_path / "a-bad.json").write_text("[{", encoding="utf-8")
+    (tmp_path / "b-good.json").write_bytes(as_bytes(objects_of()))
+    lines = output_lines("load_specs", str(tmp_path))
+    assert len(lines) == 3
+    Rule.objects.filter(identifier="total-credits").update(maximum=10)
+    lines += output_lines("validate_specs")  # two problems, and how many were found
+    assert len(lines) == 6 and all(line.endswith("⟧⟧") for line in lines[3:5]), lines
+    lines += output_lines("retire_spec", OCR, "1") + output_lines("retire_spec", OCR, "1", "--reopen")
+    lines += output_lines("delete_spec", OCR, "1")
+    assert len(lines) == 9
+    assert [line for line in lines if not (line.startswith("⟦") and line.endswith("⟧"))] == []
