@@ -16,6 +16,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext as _
 
 from units.models import AssessableItem, Criterion, Group, Outcome, Pathway, Qualification, Rule, Unit
 
@@ -47,12 +48,6 @@ KEY_FIELDS: dict[str, tuple[str | None, str]] = {
     "units.criterion": ("outcome", "code"),
     "units.assessableitem": ("unit", "code"),
     "units.rule": ("qualification", "identifier"),
-}
-
-_NOUNS = {
-    "units.qualification": "the qualification", "units.group": "group", "units.pathway": "pathway",
-    "units.unit": "unit", "units.outcome": "outcome", "units.criterion": "criterion",
-    "units.assessableitem": "assessable item", "units.rule": "rule",
 }
 
 Key = tuple[str, ...]
@@ -112,14 +107,31 @@ def entry_key(model: str, fields: Mapping[str, Any]) -> Key | None:
 
 def label(model: str, key: Key) -> str:
     """How a message names an object: 'unit F3', 'rule total-credits', 'outcome 1.1 of unit F3'."""
-    noun = _NOUNS[model]
     if model == "units.qualification":
-        return f"{noun} {key[0]} version {key[1]}"
-    if model in ("units.outcome", "units.assessableitem"):
-        return f"{noun} {key[3]} of unit {key[2]}"
+        return _("the qualification %(code)s version %(version)s") % {"code": key[0], "version": key[1]}
+    if model == "units.outcome":
+        return _("outcome %(outcome)s of unit %(unit)s") % {"outcome": key[3], "unit": key[2]}
+    if model == "units.assessableitem":
+        return _("assessable item %(item)s of unit %(unit)s") % {"item": key[3], "unit": key[2]}
     if model == "units.criterion":
-        return f"{noun} {key[4]} of outcome {key[3]} of unit {key[2]}"
-    return f"{noun} {key[-1]}"
+        return _("criterion %(criterion)s of outcome %(outcome)s of unit %(unit)s") % {
+            "criterion": key[4], "outcome": key[3], "unit": key[2]}
+    return _noun_with(model, key[-1])
+
+
+def _noun_with(model: str, code: str) -> str:
+    """'group A', 'unit F3', 'rule total-credits': one whole phrase a model, so each can be translated."""
+    phrases = {
+        "units.qualification": _("the qualification %(code)s"),
+        "units.group": _("group %(code)s"),
+        "units.pathway": _("pathway %(code)s"),
+        "units.unit": _("unit %(code)s"),
+        "units.outcome": _("outcome %(code)s"),
+        "units.criterion": _("criterion %(code)s"),
+        "units.assessableitem": _("assessable item %(code)s"),
+        "units.rule": _("rule %(code)s"),
+    }
+    return phrases[model] % {"code": code}
 
 
 def _is_key(value: object) -> bool:
@@ -158,44 +170,53 @@ def _json(content: bytes) -> list[Any]:
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise SpecFileError([f"not UTF-8 text (byte {error.start + 1}): save the file as UTF-8"]) from error
+        raise SpecFileError([_("not UTF-8 text (byte %(byte)d): save the file as UTF-8")
+                             % {"byte": error.start + 1}]) from error
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
-        where = f"line {error.lineno}, column {error.colno}"
-        raise SpecFileError([f"not valid JSON: {error.msg} ({where}): correct the syntax there"]) from error
+        raise SpecFileError([
+            _("not valid JSON: %(error)s (line %(line)d, column %(column)d): correct the syntax there")
+            % {"error": error.msg, "line": error.lineno, "column": error.colno}
+        ]) from error
     if not isinstance(data, list) or not data:
-        raise SpecFileError(['not a spec: the file must be a JSON list of objects {"model": ..., "fields": ...}'])
+        raise SpecFileError([_('not a spec: the file must be a JSON list of objects {"model": ..., "fields": ...}')])
     return data
 
 
 def _shape_problem(position: int, obj: object) -> str:
-    where = f"object {position}"
     if not isinstance(obj, dict):
-        return f'{where} is not an object: write {{"model": ..., "fields": ...}}'
+        return _('object %(position)d is not an object: write {"model": ..., "fields": ...}') % {"position": position}
     model = obj.get("model")
     if model not in MODELS:
-        return f"{where}: unknown model {model!r}; a spec holds {', '.join(MODELS)}"
+        return _("object %(position)d: unknown model %(model)s; a spec holds %(models)s") % {
+            "position": position, "model": repr(model), "models": ", ".join(MODELS)}
     if "pk" in obj:
-        return f'{where} ({model}): remove "pk": spec files use natural keys only'
+        return _('object %(position)d (%(model)s): remove "pk": spec files use natural keys only') % {
+            "position": position, "model": model}
     extra = sorted(set(obj) - {"model", "fields"})
     if extra:
-        return f"{where} ({model}): remove {', '.join(map(repr, extra))}: an object has only a model and fields"
+        return _("object %(position)d (%(model)s): remove %(keys)s: an object has only a model and fields") % {
+            "position": position, "model": model, "keys": ", ".join(map(repr, extra))}
     if not isinstance(obj.get("fields"), dict):
-        return f'{where} ({model}): "fields" must be an object'
+        return _('object %(position)d (%(model)s): "fields" must be an object') % {
+            "position": position, "model": model}
     return ""
 
 
 def _the_qualification(objects: list[tuple[int, Any]]) -> tuple[Key | None, list[str]]:
     found = [(position, obj["fields"]) for position, obj in objects if obj["model"] == "units.qualification"]
-    if len(found) != 1:
-        where = ", ".join(f"object {position}" for position, _ in found)
-        more = f" (found {len(found)}: {where})" if found else ""
-        return None, [f"a spec file holds exactly one units.qualification object{more}: one file per version"]
+    if not found:
+        return None, [_("a spec file holds exactly one units.qualification object: one file per version")]
+    if len(found) > 1:
+        where = ", ".join(_("object %(position)d") % {"position": position} for position, _fields in found)
+        return None, [_("a spec file holds exactly one units.qualification object (found %(count)d: %(where)s): "
+                        "one file per version") % {"count": len(found), "where": where}]
     position, fields = found[0]
     key = entry_key("units.qualification", fields)
     if key is None:
-        return None, [f"object {position} (the qualification): code and version must be text"]
+        return None, [_("object %(position)d (the qualification): code and version must be text")
+                      % {"position": position}]
     return key, []
 
 
@@ -206,19 +227,28 @@ def _entries(objects: list[tuple[int, Any]], qualification: Key) -> tuple[list[E
         model, fields = obj["model"], obj["fields"]
         key = entry_key(model, fields)
         if key is None:
-            parent, own = KEY_FIELDS[model]
-            problems.append(f"object {position} ({model}): give its {own} as text"
-                            + (f" and its {parent} as a natural key (a list of text)" if parent else ""))
+            problems.append(_unreadable_key(position, model))
             continue
         if key[:2] != qualification:
-            problems.append(f"{label(model, key)} (object {position}) belongs to {key[0]} version {key[1]}, not "
-                            f"{qualification[0]} version {qualification[1]}: one version per file, so correct "
-                            f"its key")
+            problems.append(
+                _("%(object)s (object %(position)d) belongs to %(code)s version %(version)s, not %(file_code)s "
+                  "version %(file_version)s: one version per file, so correct its key")
+                % {"object": label(model, key), "position": position, "code": key[0], "version": key[1],
+                   "file_code": qualification[0], "file_version": qualification[1]})
             continue
         entry = Entry(model, key, fields, position)
         problems.extend(_field_problems(entry))
         entries.append(entry)
     return entries, problems
+
+
+def _unreadable_key(position: int, model: str) -> str:
+    parent, own = KEY_FIELDS[model]
+    if parent is None:
+        return _("object %(position)d (%(model)s): give its %(own)s as text") % {
+            "position": position, "model": model, "own": own}
+    return _("object %(position)d (%(model)s): give its %(own)s as text and its %(parent)s as a natural key "
+             "(a list of text)") % {"position": position, "model": model, "own": own, "parent": parent}
 
 
 # --------------------------------------------------------------------------- fields
@@ -230,49 +260,52 @@ def _field_problems(entry: Entry) -> Iterator[str]:
     name = label(entry.model, entry.key)
     unknown = sorted(set(entry.fields) - set(known))
     for field_name in unknown:
-        yield f"{name}: unknown field {field_name!r}; its fields are {', '.join(known)}"
+        yield _("%(object)s: unknown field %(field)s; its fields are %(fields)s") % {
+            "object": name, "field": repr(field_name), "fields": ", ".join(known)}
     for field_name, field in known.items():
         if field_name not in entry.fields:
             if _required(field):
-                yield f"{name}: give its {field_name}"
+                yield _("%(object)s: give its %(field)s") % {"object": name, "field": field_name}
             continue
-        problem = _value_problem(field, entry.fields[field_name])
+        problem = _value_problem(name, field_name, field, entry.fields[field_name])
         if problem:
-            yield f"{name}: {field_name} {problem}"
+            yield problem
 
 
 def _required(field: models.Field[Any, Any]) -> bool:
     return not (field.blank or field.null or field.has_default() or field.many_to_many)
 
 
-def _value_problem(field: models.Field[Any, Any], value: object) -> str:
-    """'' when `value` is what `field` takes, else what is wrong, naming what to write instead."""
+def _value_problem(name: str, field_name: str, field: models.Field[Any, Any], value: object) -> str:
+    """'' when `value` is what `field` takes, else what is wrong with `name`'s `field_name`, and what to write."""
+    where = {"object": name, "field": field_name, "value": repr(value)}
     if field.is_relation:
-        return _reference_shape(field, value)
-    if field.choices and value not in {choice for choice, _ in field.flatchoices}:
-        allowed = ", ".join(f"{choice!r}" for choice, _ in field.flatchoices)
-        return f"{value!r} is not one of {allowed}"
+        return _reference_shape(field, value) % where
+    if field.choices and value not in {choice for choice, _label in field.flatchoices}:
+        allowed = ", ".join(f"{choice!r}" for choice, _label in field.flatchoices)
+        return _("%(object)s: %(field)s %(value)s is not one of %(allowed)s") % {**where, "allowed": allowed}
     if isinstance(field, models.IntegerField) and value is not None and (
         not isinstance(value, int) or isinstance(value, bool)
     ):
-        return f"{value!r} is not a whole number: write a number without quotes"
+        return _("%(object)s: %(field)s %(value)s is not a whole number: write a number without quotes") % where
     if isinstance(field, models.CharField | models.TextField) and value is not None and not isinstance(value, str):
-        return f"{value!r} is not text: write it in quotes"
+        return _("%(object)s: %(field)s %(value)s is not text: write it in quotes") % where
     try:
         field.clean(value, None)
     except ValidationError as error:
-        return f"{value!r}: {' '.join(error.messages)}"
+        return _("%(object)s: %(field)s %(value)s: %(error)s") % {**where, "error": " ".join(error.messages)}
     return ""
 
 
 def _reference_shape(field: models.Field[Any, Any], value: object) -> str:
+    """'' or a message with %(object)s and %(field)s to fill."""
     if field.many_to_many:
         if not isinstance(value, list) or not all(_is_key(v) for v in value):
-            return "must be a list of natural keys (each a list of text)"
+            return _("%(object)s: %(field)s must be a list of natural keys (each a list of text)")
         return ""
     if value is None:
-        return "" if field.null else "is required"
-    return "" if _is_key(value) else "must be a natural key (a list of text) or null"
+        return "" if field.null else _("%(object)s: %(field)s is required")
+    return "" if _is_key(value) else _("%(object)s: %(field)s must be a natural key (a list of text) or null")
 
 
 # --------------------------------------------------------------------------- the file as a whole
@@ -283,8 +316,10 @@ def _duplicates(entries: list[Entry]) -> Iterator[str]:
     for entry in entries:
         first = seen.setdefault((entry.model, entry.key), entry)
         if first is not entry:
-            yield (f"{label(entry.model, entry.key)} appears twice (objects {first.position} and {entry.position}): "
-                   f"remove one, or give each its own {KEY_FIELDS[entry.model][1]}")
+            yield (_("%(object)s appears twice (objects %(first)d and %(second)d): remove one, or give each its "
+                     "own %(field)s")
+                   % {"object": label(entry.model, entry.key), "first": first.position, "second": entry.position,
+                      "field": KEY_FIELDS[entry.model][1]})
 
 
 def _references(entries: list[Entry]) -> Iterator[str]:
@@ -300,8 +335,10 @@ def _references(entries: list[Entry]) -> Iterator[str]:
             keys = value if field.many_to_many else ([value] if value is not None else [])
             for key in keys:
                 if (target_label, tuple(key)) not in held:
-                    yield (f"{label(entry.model, entry.key)}: its {field_name} name {_target(target_label, key)}, "
-                           f"which this file does not hold: add it or correct the reference")
+                    yield (_("%(object)s: its %(field)s name %(target)s, which this file does not hold: add it or "
+                             "correct the reference")
+                           % {"object": label(entry.model, entry.key), "field": field_name,
+                              "target": _target(target_label, key)})
 
 
 def _target(model: str, key: Sequence[str]) -> str:
@@ -309,7 +346,7 @@ def _target(model: str, key: Sequence[str]) -> str:
     lengths = {"units.qualification": 2, "units.outcome": 4, "units.criterion": 5}
     if len(key) == lengths.get(model, 3):
         return label(model, tuple(key))
-    return f"{_NOUNS[model]} {json.dumps(list(key))}"
+    return _noun_with(model, json.dumps(list(key)))
 
 
 def _in_load_order(entries: list[Entry]) -> tuple[list[Entry], list[str]]:
@@ -333,7 +370,8 @@ def _groups_parents_first(groups: list[Entry]) -> tuple[list[Entry], list[str]]:
         current: Entry | None = group
         while current is not None and current.key not in done:
             if current.key in chain:
-                problems.append(f"{label(current.model, current.key)} is its own ancestor: correct its parent")
+                problems.append(_("%(object)s is its own ancestor: correct its parent")
+                                % {"object": label(current.model, current.key)})
                 break
             chain.append(current.key)
             parent = current.fields.get("parent")

@@ -13,6 +13,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import combinations
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
 from units.models import AssessableItem, Criterion, Group, Measure, Outcome, Qualification, Rule, RuleKind, Unit
 from units.planner import Impossible, plan
 from units.rules import (
@@ -47,7 +50,7 @@ def problems(qualification: Qualification) -> list[str]:
         spec = spec_for(qualification)
         compiled = compile_spec(spec)
     except SpecError as error:
-        out.append(f"the rules cannot be read: {error}")
+        out.append(_("the rules cannot be read: %(error)s") % {"error": error})
         return out
     out.extend(_compiled_problems(spec, compiled))
     out.extend(_barring_code_problems(spec))
@@ -85,16 +88,18 @@ class _Catalogue:
 def _group_problems(c: _Catalogue) -> Iterator[str]:
     for group in c.groups:
         if group.parent is not None and not c.owns(group.parent):
-            yield f"group {group.code}: its parent group {group.parent.code} belongs to another qualification"
+            yield _("group %(group)s: its parent group %(parent)s belongs to another qualification") % {
+                "group": group.code, "parent": group.parent.code}
 
 
 def _unit_problems(c: _Catalogue) -> Iterator[str]:
     for unit in c.units:
         if unit.group is None:
             if c.groups:
-                yield f"unit {unit.code} is in no group"
+                yield _("unit %(unit)s is in no group") % {"unit": unit.code}
         elif not c.owns(unit.group):
-            yield f"unit {unit.code}: its group {unit.group.code} belongs to another qualification"
+            yield _("unit %(unit)s: its group %(group)s belongs to another qualification") % {
+                "unit": unit.code, "group": unit.group.code}
 
 
 # --------------------------------------------------------------------------- rules, one by one
@@ -102,51 +107,57 @@ def _unit_problems(c: _Catalogue) -> Iterator[str]:
 
 def _no_message(rule: Rule, c: _Catalogue) -> Iterator[str]:
     if not rule.message.strip():
-        yield f"rule {rule.identifier} has no message"
+        yield _("rule %(rule)s has no message") % {"rule": rule.identifier}
 
 
 def _foreign_pathway(rule: Rule, c: _Catalogue) -> Iterator[str]:
     if rule.pathway is not None and rule.pathway.qualification_id != c.qualification.pk:
-        yield f"rule {rule.identifier}: its pathway {rule.pathway.name} belongs to another qualification"
+        yield _("rule %(rule)s: its pathway %(pathway)s belongs to another qualification") % {
+            "rule": rule.identifier, "pathway": rule.pathway.name}
 
 
 def _foreign_groups(rule: Rule, c: _Catalogue) -> Iterator[str]:
     foreign = [g.code for g in rule.groups.all() if not c.owns(g)]
     if foreign:
-        yield f"rule {rule.identifier} names groups of another qualification: {listing(foreign)}"
+        yield _("rule %(rule)s names groups of another qualification: %(groups)s") % {
+            "rule": rule.identifier, "groups": listing(foreign)}
 
 
 def _foreign_units(rule: Rule, c: _Catalogue) -> Iterator[str]:
     foreign = [u.code for u in rule.units.all() if not c.owns(u)]
     if foreign:
-        yield f"rule {rule.identifier} names units of another qualification: {listing(foreign)}"
+        yield _("rule %(rule)s names units of another qualification: %(units)s") % {
+            "rule": rule.identifier, "units": listing(foreign)}
 
 
 def _empty_groups(rule: Rule, c: _Catalogue) -> Iterator[str]:
     for group in rule.groups.all():
         if c.owns(group) and not c.members[group.pk]:
-            yield f"rule {rule.identifier} is over group {group.code}, which has no units"
+            yield _("rule %(rule)s is over group %(group)s, which has no units") % {
+                "rule": rule.identifier, "group": group.code}
 
 
 def _maximum_below_minimum(rule: Rule, c: _Catalogue) -> Iterator[str]:
     if rule.minimum is not None and rule.maximum is not None and rule.maximum < rule.minimum:
-        yield f"rule {rule.identifier}: its maximum {rule.maximum} is below its minimum {rule.minimum}"
+        yield _("rule %(rule)s: its maximum %(maximum)d is below its minimum %(minimum)d") % {
+            "rule": rule.identifier, "maximum": rule.maximum, "minimum": rule.minimum}
 
 
 def _total_without_bounds(rule: Rule, c: _Catalogue) -> Iterator[str]:
     if rule.kind == RuleKind.TOTAL and rule.minimum is None and rule.maximum is None:
-        yield f"rule {rule.identifier} sets neither a minimum nor a maximum"
+        yield _("rule %(rule)s sets neither a minimum nor a maximum") % {"rule": rule.identifier}
 
 
 def _each_group_without_groups(rule: Rule, c: _Catalogue) -> Iterator[str]:
     if rule.kind == RuleKind.EACH_GROUP and not rule.groups.exists():
-        yield f"rule {rule.identifier} lists no groups"
+        yield _("rule %(rule)s lists no groups") % {"rule": rule.identifier}
 
 
 def _barred_single_unit(rule: Rule, c: _Catalogue) -> Iterator[str]:
     units = rule.units.all()
     if rule.kind == RuleKind.BARRED and len(units) == 1:
-        yield f"rule {rule.identifier} bars a single unit ({units[0].code}) from nothing"
+        yield _("rule %(rule)s bars a single unit (%(unit)s) from nothing") % {
+            "rule": rule.identifier, "unit": units[0].code}
 
 
 _RULE_CHECKS: tuple[Callable[[Rule, _Catalogue], Iterator[str]], ...] = (
@@ -160,7 +171,7 @@ _RULE_CHECKS: tuple[Callable[[Rule, _Catalogue], Iterator[str]], ...] = (
 
 def _compiled_problems(spec: Spec, compiled: Compiled) -> Iterator[str]:
     """Per pathway, checks over nothing; then mandatory units barred from each other, once for all pathways."""
-    barred_mandatory: dict[str, list[str]] = {}
+    barred_mandatory: dict[_Clash, list[str]] = {}
     for pathway in spec.pathways or (None,):
         ruleset = compiled.ruleset(pathway)
         for check in ruleset.checks:
@@ -168,12 +179,11 @@ def _compiled_problems(spec: Spec, compiled: Compiled) -> Iterator[str]:
             yield from _one_counts_over_one(check)
             yield from _total_level_matches_nothing(check)
             yield from _each_group_level_matches_nothing(check, compiled)
-        for text in _mandatory_units_barred(ruleset, compiled.codes):
-            barred_mandatory.setdefault(text, []).append(pathway or "")
-    for text, pathways in barred_mandatory.items():
-        if spec.pathways and len(pathways) < len(spec.pathways):
-            text += f" in pathway {listing(pathways)}"
-        yield text
+        for clash in _mandatory_units_barred(ruleset, compiled.codes):
+            barred_mandatory.setdefault(clash, []).append(pathway or "")
+    for clash, pathways in barred_mandatory.items():
+        some = bool(spec.pathways) and len(pathways) < len(spec.pathways)
+        yield _clash_text(clash, listing(pathways) if some else "")
 
 
 def _hours_not_given(check: Check, compiled: Compiled) -> Iterator[str]:
@@ -183,31 +193,77 @@ def _hours_not_given(check: Check, compiled: Compiled) -> Iterator[str]:
     hours = compiled.glh if rule.measure == Measure.GLH else compiled.tqt
     missing = [compiled.codes[i] for i, _ in check.terms if hours[i] is None]
     if missing:
-        yield (f"rule {rule.identifier} totals {rule.measure.upper()}, but units {listing(missing)} give none: "
-               f"give each its {rule.measure}")
+        # The English is the same for one unit and for several; other languages may need two forms.
+        yield ngettext(
+            "rule %(rule)s totals %(measure)s, but units %(units)s give none: give each its %(field)s",
+            "rule %(rule)s totals %(measure)s, but units %(units)s give none: give each its %(field)s",
+            len(missing),
+        ) % {"rule": rule.identifier, "measure": rule.measure.upper(), "units": listing(missing),
+             "field": rule.measure}
 
 
 def _one_counts_over_one(check: Check) -> Iterator[str]:
     if isinstance(check, OneCounts) and len(check.members) < 2:
-        yield f"rule {check.rule.identifier}: only the highest-valued of fewer than two units counts"
+        yield _("rule %(rule)s: only the highest-valued of fewer than two units counts") % {
+            "rule": check.rule.identifier}
 
 
 def _total_level_matches_nothing(check: Check) -> Iterator[str]:
     rule = check.rule
     if isinstance(check, Total) and rule.level is not None and not check.terms and check.scope:
-        yield f"rule {rule.identifier}: none of the units in its scope is {_at_level(rule.level, rule.level_op)}"
+        sentences = {
+            "ge": _("rule %(rule)s: none of the units in its scope is at level %(level)d or above"),
+            "le": _("rule %(rule)s: none of the units in its scope is at level %(level)d or below"),
+        }
+        sentence = sentences.get(rule.level_op) or _("rule %(rule)s: none of the units in its scope is at level "
+                                                     "%(level)d")
+        yield sentence % {"rule": rule.identifier, "level": rule.level}
 
 
 def _each_group_level_matches_nothing(check: Check, compiled: Compiled) -> Iterator[str]:
     rule = check.rule
     if not isinstance(check, EachGroup) or rule.level is None:
         return
+    sentences = {
+        "ge": _("rule %(rule)s: group %(group)s has no units at level %(level)d or above"),
+        "le": _("rule %(rule)s: group %(group)s has no units at level %(level)d or below"),
+    }
+    sentence = sentences.get(rule.level_op) or _("rule %(rule)s: group %(group)s has no units at level %(level)d")
     for code, members in zip(check.groups, check.members, strict=True):
         if not members and compiled.group_members[code]:
-            yield f"rule {rule.identifier}: group {code} has no units {_at_level(rule.level, rule.level_op)}"
+            yield sentence % {"rule": rule.identifier, "group": code, "level": rule.level}
 
 
-def _mandatory_units_barred(ruleset: RuleSet, codes: tuple[str, ...]) -> Iterator[str]:
+@dataclass(frozen=True)
+class _Clash:
+    """Mandatory units `a` and `b` (of the rules `by`) barred from each other by `rule`, through barring code `code`."""
+
+    by: str
+    rule: str
+    a: str
+    b: str
+    code: str
+
+
+def _clash_text(clash: _Clash, pathways: str) -> str:
+    """The clash in one sentence; `pathways` names the pathways it happens in when not all of them."""
+    names = {"rules": clash.by, "rule": clash.rule, "a": clash.a, "b": clash.b, "code": clash.code,
+             "pathways": pathways}
+    if clash.code and pathways:
+        sentence = _("rules %(rules)s and %(rule)s: mandatory units %(a)s and %(b)s are barred from each other "
+                     "(barring code %(code)s) in pathway %(pathways)s")
+    elif clash.code:
+        sentence = _("rules %(rules)s and %(rule)s: mandatory units %(a)s and %(b)s are barred from each other "
+                     "(barring code %(code)s)")
+    elif pathways:
+        sentence = _("rules %(rules)s and %(rule)s: mandatory units %(a)s and %(b)s are barred from each other "
+                     "in pathway %(pathways)s")
+    else:
+        sentence = _("rules %(rules)s and %(rule)s: mandatory units %(a)s and %(b)s are barred from each other")
+    return sentence % names
+
+
+def _mandatory_units_barred(ruleset: RuleSet, codes: tuple[str, ...]) -> Iterator[_Clash]:
     mandatory: dict[int, list[str]] = defaultdict(list)
     for check in ruleset.checks:
         if isinstance(check, Mandatory):
@@ -218,14 +274,12 @@ def _mandatory_units_barred(ruleset: RuleSet, codes: tuple[str, ...]) -> Iterato
             yield from _mandatory_clashes(check, mandatory, codes)
 
 
-def _mandatory_clashes(check: Barred, mandatory: dict[int, list[str]], codes: tuple[str, ...]) -> Iterator[str]:
+def _mandatory_clashes(check: Barred, mandatory: dict[int, list[str]], codes: tuple[str, ...]) -> Iterator[_Clash]:
     for bar, label in zip(check.bars, check.labels, strict=True):
         clash = [i for i in bar if i in mandatory]
         for a, b in combinations(clash, 2):
             by = sorted(set(mandatory[a] + mandatory[b]))
-            how = f" (barring code {label})" if label else ""
-            yield (f"rules {listing(by)} and {check.rule.identifier}: mandatory units "
-                   f"{codes[a]} and {codes[b]} are barred from each other{how}")
+            yield _Clash(listing(by), check.rule.identifier, codes[a], codes[b], label or "")
 
 
 def _barring_code_problems(spec: Spec) -> Iterator[str]:
@@ -238,17 +292,20 @@ def _barring_code_problems(spec: Spec) -> Iterator[str]:
             sharing[unit.barring_code].append(unit.code)
     for code, members in sharing.items():
         if len(members) > 1:
-            yield (f"units {listing(members)} share barring code {code}, but no barred rule "
-                   f"without listed units applies barring codes")
+            yield _("units %(units)s share barring code %(code)s, but no barred rule without listed units applies "
+                    "barring codes") % {"units": listing(members), "code": code}
 
 
 def _satisfiability_problems(spec: Spec) -> Iterator[str]:
     for pathway in spec.pathways or (None,):
         result = plan(spec, pathway=pathway)
         if isinstance(result, Impossible):
-            where = f"pathway {pathway}" if pathway else "the rules"
             for reason in result.reasons:
-                yield f"no combination of units satisfies {where}: {reason}"
+                if pathway:
+                    yield _("no combination of units satisfies pathway %(pathway)s: %(reason)s") % {
+                        "pathway": pathway, "reason": reason}
+                else:
+                    yield _("no combination of units satisfies the rules: %(reason)s") % {"reason": reason}
 
 
 # --------------------------------------------------------------------------- assessable items
@@ -277,22 +334,30 @@ def _unit_item_problems(unit: Unit, outcomes: list[Outcome], criteria: list[Crit
     expected: set[ItemKey]
     if criteria:
         yield from _bare_outcomes(unit, outcomes, criteria)
-        level, expected = "its criteria", {(c.outcome_id, c.pk, c.code) for c in criteria}
+        sentence = _("unit %(unit)s: its assessable items do not match its criteria (%(difference)s)")
+        expected = {(c.outcome_id, c.pk, c.code) for c in criteria}
     elif outcomes:
-        level, expected = "its outcomes", {(o.pk, None, o.code) for o in outcomes}
+        sentence = _("unit %(unit)s: its assessable items do not match its outcomes (%(difference)s)")
+        expected = {(o.pk, None, o.code) for o in outcomes}
     else:
-        level, expected = "the unit itself", {(None, None, unit.code)}
+        sentence = _("unit %(unit)s: its assessable items do not match the unit itself (%(difference)s)")
+        expected = {(None, None, unit.code)}
     if found != expected:
-        yield f"unit {unit.code}: its assessable items do not match {level} ({_difference(expected, found)})"
+        yield sentence % {"unit": unit.code, "difference": _difference(expected, found)}
     if len(items) != len(found):
-        yield f"unit {unit.code}: the same assessable item appears twice"
+        yield _("unit %(unit)s: the same assessable item appears twice") % {"unit": unit.code}
 
 
 def _bare_outcomes(unit: Unit, outcomes: list[Outcome], criteria: list[Criterion]) -> Iterator[str]:
     with_criteria = {c.outcome_id for c in criteria}
     bare = [o.code for o in outcomes if o.pk not in with_criteria]
     if bare:
-        yield f"unit {unit.code}: outcomes {listing(bare)} have no criteria, so nothing of them is assessed"
+        # The English is the same for one outcome and for several; other languages may need two forms.
+        yield ngettext(
+            "unit %(unit)s: outcomes %(outcomes)s have no criteria, so nothing of them is assessed",
+            "unit %(unit)s: outcomes %(outcomes)s have no criteria, so nothing of them is assessed",
+            len(bare),
+        ) % {"unit": unit.code, "outcomes": listing(bare)}
 
 
 def _difference(expected: set[ItemKey], found: set[ItemKey]) -> str:
@@ -300,11 +365,7 @@ def _difference(expected: set[ItemKey], found: set[ItemKey]) -> str:
     extra = sorted(code for *_, code in found - expected)
     detail = []
     if missing:
-        detail.append(f"missing {listing(missing)}")
+        detail.append(_("missing %(codes)s") % {"codes": listing(missing)})
     if extra:
-        detail.append(f"unexpected {listing(extra)}")
+        detail.append(_("unexpected %(codes)s") % {"codes": listing(extra)})
     return "; ".join(detail)
-
-
-def _at_level(level: int, op: str) -> str:
-    return {"ge": f"at level {level} or above", "le": f"at level {level} or below"}.get(op, f"at level {level}")

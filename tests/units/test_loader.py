@@ -18,7 +18,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from candidates.models import Enrolment
-from units.models import Qualification, Rule, Unit
+from units import specfile as specfile_module
+from units.models import AssessableItem, Criterion, Group, Outcome, Qualification, Rule, Unit
 from units.services.specs import check_spec, delete_spec, publish_spec, retire_spec
 from units.specfile import MODELS
 
@@ -142,6 +143,47 @@ def test_reloading_an_edited_file_removes_what_the_file_no_longer_gives() -> Non
     check = publish_spec(content=as_bytes(objects), name="ocr.json")
     assert check.changes == ("removed rule optional-level-3-credits",)
     assert not Rule.objects.filter(identifier="optional-level-3-credits").exists()
+
+
+def test_reloading_removes_every_kind_of_row_the_file_no_longer_gives() -> None:
+    ics = "nvq-business-admin-internal-customer-service"
+    publish_spec(content=as_bytes(objects_of(ics)), name="ics.json")
+    without_6 = [o for o in objects_of(ics) if o["fields"].get("code", "") not in ("6", "6.1", "6.2", "6.3")]
+    check = publish_spec(content=as_bytes(without_6), name="ics.json")
+    assert "removed outcome 6 of unit ICS" in check.changes
+    assert "removed criterion 6.2 of outcome 6 of unit ICS" in check.changes
+    assert "removed assessable item 6.3 of unit ICS" in check.changes
+    assert list(Outcome.objects.values_list("code", flat=True)) == ["4", "5"]
+    assert sorted(Criterion.objects.values_list("code", flat=True)) == ["4.1", "4.2", "4.3", "5.1", "5.2", "5.3"]
+    assert sorted(AssessableItem.objects.values_list("code", flat=True)) == ["4.1", "4.2", "4.3", "5.1", "5.2",
+                                                                             "5.3"]
+
+    extra = objects_of()
+    group = copy.deepcopy(first(extra, "units.group", code="E"))
+    group["fields"].update(code="F", title="Group F")
+    unit = copy.deepcopy(first(extra, "units.unit", code="D6"))
+    unit["fields"].update(code="X9", group=[OCR, "1", "F"], order=99)
+    item = copy.deepcopy(first(extra, "units.assessableitem", code="D6"))
+    item["fields"].update(code="X9", unit=[OCR, "1", "X9"])
+    publish_spec(content=as_bytes([*extra, group, unit, item]), name="ocr.json")
+    check = publish_spec(content=as_bytes(objects_of()), name="ocr.json")
+    assert set(check.changes) == {"removed group F", "removed unit X9", "removed assessable item X9 of unit X9"}
+    assert not Unit.objects.filter(code="X9").exists() and not Group.objects.filter(code="F").exists()
+    assert not AssessableItem.objects.filter(code="X9").exists()
+
+
+def test_a_reload_refused_after_writing_leaves_the_loaded_version_as_it_was() -> None:
+    # The file reads cleanly, so the loader deletes the version's rows and writes the file's before the checks of
+    # validate_specs refuse it: only the transaction brings the loaded version back.
+    publish_spec(content=as_bytes(objects_of()), name="ocr.json")
+    objects = [o for o in objects_of() if not (o["model"] == "units.rule"
+                                               and o["fields"]["identifier"] == "mandatory-units")]
+    first(objects, "units.unit", code="F3")["fields"]["title"] = "Renamed"
+    first(objects, "units.rule", identifier="group-a-credits")["fields"]["minimum"] = 500
+    (message,) = refused(objects, "ocr.json")
+    assert message.startswith("ocr.json: no combination of units satisfies the rules") and "group-a-credits" in message
+    assert Unit.objects.get(code="F3").title == "Demonstrate understanding of customer service"
+    assert Rule.objects.filter(identifier="mandatory-units").exists()
 
 
 def test_loading_an_unchanged_file_writes_nothing() -> None:
@@ -271,10 +313,28 @@ def test_a_spec_file_can_state_glh_and_tqt_ranges() -> None:
         unit["fields"].update(glh=40 + n, tqt=60 + n)
     rule = copy.deepcopy(first(objects, "units.rule", identifier="total-credits"))
     rule["fields"].update(identifier="glh-range", measure="glh", minimum=245, maximum=305, message="GLH 245-305.")
-    objects.append(rule)
+    tqt = copy.deepcopy(rule)
+    tqt["fields"].update(identifier="tqt-range", measure="tqt", minimum=400, maximum=450, message="TQT 400-450.")
+    objects.extend([rule, tqt])
+    # Every unit is needed for the 42 credits: 301 GLH and 441 TQT.
     check = publish_spec(content=as_bytes(objects), name="ocr.json")
     assert check.ok
     assert Rule.objects.get(identifier="glh-range").measure == "glh"
+    assert (Rule.objects.get(identifier="tqt-range").measure, Rule.objects.get(identifier="tqt-range").maximum) == (
+        "tqt", 450)
+
+
+@pytest.mark.parametrize("measure", ["glh", "tqt"])
+def test_a_glh_or_tqt_range_no_combination_meets_is_refused_naming_the_rule(measure: str) -> None:
+    objects = objects_of()
+    for n, unit in enumerate(o for o in objects if o["model"] == "units.unit"):
+        unit["fields"].update(glh=40 + n, tqt=60 + n)
+    # The mandatory units F3 and F4 alone give 81 GLH (121 TQT): no choice stays within a maximum of 80.
+    rule = copy.deepcopy(first(objects, "units.rule", identifier="total-credits"))
+    rule["fields"].update(identifier="hours-range", measure=measure, minimum=10, maximum=80, message="10-80 hours.")
+    objects.append(rule)
+    (message,) = refused(objects)
+    assert message.startswith("spec.json: no combination of units satisfies the rules: ") and "hours-range" in message
 
 
 # --- random breakage -----------------------------------------------------------------------------------------
@@ -327,3 +387,73 @@ def test_a_glh_rule_over_units_without_glh_is_refused_naming_them() -> None:
     objects.append(rule)
     messages = refused(objects)
     assert any("rule glh-range totals GLH, but units F3, F4, A3" in m and "give each its glh" in m for m in messages)
+
+
+# --- every message is marked for translation ------------------------------------------------------------
+
+
+def marked(text: str) -> str:
+    """A stand-in translation that shows where gettext was asked: every message must come out inside ⟦ ⟧."""
+    return f"⟦{text}⟧"
+
+
+@pytest.fixture
+def marking(monkeypatch) -> None:
+    from units import validation
+    from units.management.commands import delete_spec, load_specs, retire_spec, validate_specs
+    from units.services import specs
+
+    for module in (specfile_module, specs, validation, load_specs, validate_specs, delete_spec, retire_spec):
+        monkeypatch.setattr(module, "_", marked)
+    for module in (specs, validation, load_specs, validate_specs):
+        monkeypatch.setattr(module, "ngettext", lambda one, many, n: marked(one if n == 1 else many))
+
+
+def problems_with(content: bytes | list[dict[str, Any]]) -> list[str]:
+    with pytest.raises(ValidationError) as caught:
+        publish_spec(content=as_bytes(content) if isinstance(content, list) else content, name="spec.json")
+    return caught.value.messages
+
+
+def test_every_problem_the_loader_finds_is_one_translated_sentence(marking, candidate, centre, assessor) -> None:
+    objects = objects_of()
+    messages = [m for how in BREAKAGES for m in problems_with(broken(objects, how, 3))]
+    messages += problems_with(b"\xff")
+    unsatisfiable = objects_of()
+    first(unsatisfiable, "units.rule", identifier="group-a-credits")["fields"]["minimum"] = 500
+    messages += problems_with(unsatisfiable)
+    publish_spec(content=as_bytes(objects), name="spec.json")
+    messages += problems_with(as_version(objects_of(), "2", 1))
+    enrol_on(Qualification.objects.get(code=OCR), candidate, centre, assessor)
+    changed = objects_of()
+    first(changed, "units.unit", code="F3")["fields"]["title"] = "Renamed"
+    messages += problems_with(changed)
+    assert len(messages) > len(BREAKAGES)
+    # The file's name around the problem, the problem itself one sentence: nothing put together outside gettext.
+    assert [m for m in messages if not (m.startswith("⟦spec.json: ⟦") and m.endswith("⟧⟧"))] == []
+    with pytest.raises(ValidationError) as caught:
+        delete_spec(qualification=Qualification.objects.get(code=OCR))
+    assert caught.value.messages[0].startswith("⟦") and caught.value.messages[0].endswith("⟧")
+
+
+def output_lines(*args: str) -> list[str]:
+    out, err = StringIO(), StringIO()
+    try:
+        call_command(*args, stdout=out, stderr=err)
+    except SystemExit:
+        pass
+    return [*out.getvalue().splitlines(), *err.getvalue().splitlines()]
+
+
+def test_the_spec_commands_report_in_translated_sentences(marking, tmp_path: Path) -> None:
+    (tmp_path / "a-bad.json").write_text("[{", encoding="utf-8")
+    (tmp_path / "b-good.json").write_bytes(as_bytes(objects_of()))
+    lines = output_lines("load_specs", str(tmp_path))
+    assert len(lines) == 3
+    Rule.objects.filter(identifier="total-credits").update(maximum=10)
+    lines += output_lines("validate_specs")  # two problems, and how many were found
+    assert len(lines) == 6 and all(line.endswith("⟧⟧") for line in lines[3:5]), lines
+    lines += output_lines("retire_spec", OCR, "1") + output_lines("retire_spec", OCR, "1", "--reopen")
+    lines += output_lines("delete_spec", OCR, "1")
+    assert len(lines) == 9
+    assert [line for line in lines if not (line.startswith("⟦") and line.endswith("⟧"))] == []

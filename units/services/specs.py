@@ -11,7 +11,7 @@ deleted. Every function here is atomic and keyword-only and records its audit en
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +19,8 @@ from django.core import serializers
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models.deletion import ProtectedError, RestrictedError
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from audit import trail
 from units.models import Qualification
@@ -64,6 +66,11 @@ class SpecCheck:
         return self.replaces and not self.changes
 
 
+def _in_file(name: str, problems: Iterable[str]) -> tuple[str, ...]:
+    """Each problem as one line naming the file."""
+    return tuple(_("%(file)s: %(problem)s") % {"file": name, "problem": problem} for problem in problems)
+
+
 class _Rollback(Exception):
     def __init__(self, check: SpecCheck) -> None:
         super().__init__(check.name)
@@ -99,7 +106,7 @@ def _load(content: bytes, name: str, *, keep: bool, by: Any) -> SpecCheck:
     try:
         spec_file = read_spec(content)
     except SpecFileError as error:
-        return SpecCheck(name, tuple(f"{name}: {p}" for p in error.problems))
+        return SpecCheck(name, _in_file(name, error.problems))
     try:
         with transaction.atomic():
             check = _write(spec_file, name, by)
@@ -118,7 +125,7 @@ def _write(spec_file: SpecFile, name: str, by: Any) -> SpecCheck:
     changes = tuple(_changes(existing, spec_file)) if existing is not None else ()
     found = [*_version_problems(spec_file, existing, changes)]
     if found:
-        return SpecCheck(name, tuple(f"{name}: {p}" for p in found), spec_file.code, spec_file.version,
+        return SpecCheck(name, _in_file(name, found), spec_file.code, spec_file.version,
                          replaces=existing is not None, changes=changes)
     if existing is None or changes:
         qualification = _replace(existing, spec_file)
@@ -126,7 +133,7 @@ def _write(spec_file: SpecFile, name: str, by: Any) -> SpecCheck:
         qualification = existing
     found = spec_problems(qualification)
     spec = spec_for(qualification) if not found else None
-    check = SpecCheck(name, tuple(f"{name}: {p}" for p in found), spec_file.code, spec_file.version, spec,
+    check = SpecCheck(name, _in_file(name, found), spec_file.code, spec_file.version, spec,
                       replaces=existing is not None, changes=changes)
     if not found and (existing is None or changes):
         trail.record(actor=by, action="spec replaced" if existing else "spec published", obj=qualification,
@@ -135,20 +142,26 @@ def _write(spec_file: SpecFile, name: str, by: Any) -> SpecCheck:
 
 
 def _version_problems(spec_file: SpecFile, existing: Qualification | None, changes: tuple[str, ...]) -> Iterator[str]:
-    where = f"{spec_file.code} version {spec_file.version}"
+    where = {"code": spec_file.code, "version": spec_file.version}
     if existing is not None and changes:
         enrolled = enrolment_count(existing)
         if enrolled:
-            yield (f"{where} has {enrolled} enrolment{'s' if enrolled != 1 else ''}, so it cannot change "
-                   f"({'; '.join(changes[:3])}{'; ...' if len(changes) > 3 else ''}): publish the file as a new "
-                   f"version (a new version and a higher version_order)")
+            shown = "; ".join([*changes[:3], *(["..."] if len(changes) > 3 else [])])
+            yield ngettext(
+                "%(code)s version %(version)s has %(count)d enrolment, so it cannot change (%(changes)s): publish "
+                "the file as a new version (a new version and a higher version_order)",
+                "%(code)s version %(version)s has %(count)d enrolments, so it cannot change (%(changes)s): "
+                "publish the file as a new version (a new version and a higher version_order)",
+                enrolled,
+            ) % {**where, "count": enrolled, "changes": shown}
     order = spec_file.qualification.fields.get("version_order", 1)
     clash = Qualification.objects.filter(code=spec_file.code, version_order=order).exclude(version=spec_file.version)
     other = clash.values_list("version", flat=True).first()
     if other is not None:
         highest = Qualification.objects.filter(code=spec_file.code).aggregate(models.Max("version_order"))
-        yield (f"{where}: version_order {order} is already version {other}'s: give it a higher one "
-               f"(e.g. {(highest['version_order__max'] or 0) + 1})")
+        yield _("%(code)s version %(version)s: version_order %(order)s is already version %(other)s's: give it a "
+                "higher one (e.g. %(suggested)d)") % {**where, "order": order, "other": other,
+                                                       "suggested": (highest["version_order__max"] or 0) + 1}
 
 
 def _replace(existing: Qualification | None, spec_file: SpecFile) -> Qualification:
@@ -183,13 +196,13 @@ def _changes(qualification: Qualification, spec_file: SpecFile) -> Iterator[str]
     for (model, key), fields in given.items():
         before = loaded.get((model, key))
         if before is None:
-            yield f"added {label(model, key)}"
+            yield _("added %(object)s") % {"object": label(model, key)}
         elif before != fields:
             changed = [name for name in fields if fields[name] != before.get(name)]
-            yield f"changed {label(model, key)}: {', '.join(changed)}"
+            yield _("changed %(object)s: %(fields)s") % {"object": label(model, key), "fields": ", ".join(changed)}
     for model, key in loaded:
         if (model, key) not in given:
-            yield f"removed {label(model, key)}"
+            yield _("removed %(object)s") % {"object": label(model, key)}
 
 
 def _loaded(qualification: Qualification) -> dict[tuple[str, Key], dict[str, Any]]:
@@ -236,18 +249,22 @@ def retire_spec(*, qualification: Qualification, by: Any = None, retired: bool =
 def delete_spec(*, qualification: Qualification, by: Any = None) -> None:
     """Delete a version no one is enrolled on, with all its rows; ValidationError when it has enrolments."""
     locked = Qualification.objects.select_for_update().get(pk=qualification.pk)
-    where = f"{locked.code} version {locked.version}"
+    where = {"code": locked.code, "version": locked.version}
     enrolled = enrolment_count(locked)
     if enrolled:
-        raise ValidationError(
-            f"{where} has {enrolled} enrolment{'s' if enrolled != 1 else ''}, so it cannot be deleted: retire it "
-            f"instead (no new enrolments; those enrolled stay on it)"
-        )
+        raise ValidationError(ngettext(
+            "%(code)s version %(version)s has %(count)d enrolment, so it cannot be deleted: retire it instead (no "
+            "new enrolments; those enrolled stay on it)",
+            "%(code)s version %(version)s has %(count)d enrolments, so it cannot be deleted: retire it instead "
+            "(no new enrolments; those enrolled stay on it)",
+            enrolled,
+        ) % {**where, "count": enrolled})
     label_text, pk = str(locked), locked.pk
     try:
         locked.delete()
     except (ProtectedError, RestrictedError) as error:
         users = sorted({type(obj)._meta.verbose_name for obj in error.args[1]})
-        raise ValidationError(f"{where} cannot be deleted: {', '.join(map(str, users))} still refer to it") from error
+        raise ValidationError(_("%(code)s version %(version)s cannot be deleted: %(users)s still refer to it")
+                              % {**where, "users": ", ".join(map(str, users))}) from error
     trail.record(actor=by, action="spec deleted", object_type="units.Qualification", object_id=pk,
                  object_label=label_text)

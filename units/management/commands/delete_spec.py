@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils.translation import gettext as _
 
 from units.services.specs import delete_spec
 from units.spec import UnknownQualification, resolve_qualification
@@ -31,4 +32,5 @@ class Command(BaseCommand):
         except ValidationError as error:
             fail(self, " ".join(error.messages), code=1)
         if options["verbosity"] >= 1:
-            self.stdout.write(self.style.SUCCESS(f"Deleted {code} version {version}."))
+            self.stdout.write(self.style.SUCCESS(_("Deleted %(code)s version %(version)s.")
+                                                 % {"code": code, "version": version}))

@@ -8,6 +8,8 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from units.services.specs import SpecCheck, check_spec, publish_spec
 
@@ -44,20 +46,18 @@ class Command(BaseCommand):
                 if options["verbosity"] >= 2 or check:
                     for change in result.changes:
                         self.stdout.write(f"  {change}")
-        loaded = len(files) - failed
-        verb = "checked" if check else "loaded"
         if failed:
-            self.stderr.write(f"{failed} of {len(files)} spec file{'s' if len(files) != 1 else ''} not {verb}.")
+            self.stderr.write(_not_done(failed, len(files), check))
             raise SystemExit(1)
         if options["verbosity"] >= 1:
-            self.stdout.write(self.style.SUCCESS(f"{loaded} spec file{'s' if loaded != 1 else ''} {verb}."))
+            self.stdout.write(self.style.SUCCESS(_done(len(files), check)))
 
     def _one(self, path: Path, check: bool) -> SpecCheck | None:
         """The file's check, its problems written one a line on stderr; None when it cannot be read."""
         try:
             content = path.read_bytes()
         except OSError as error:
-            self.stderr.write(f"{path.name}: cannot be read: {error.strerror}")
+            self.stderr.write(_("%(file)s: cannot be read: %(error)s") % {"file": path.name, "error": error.strerror})
             return None
         if check:
             result = check_spec(content=content, name=path.name)
@@ -73,10 +73,32 @@ class Command(BaseCommand):
 
 
 def _outcome(path: Path, result: SpecCheck, check: bool) -> str:
-    what = f"{result.code} version {result.version}"
+    what = {"file": path.name, "code": result.code, "version": result.version, "count": len(result.changes)}
     if result.unchanged:
-        return f"{path.name}: {what} is loaded already, unchanged"
+        return _("%(file)s: %(code)s version %(version)s is loaded already, unchanged") % what
+    if result.replaces and check:
+        return ngettext("%(file)s: would replace %(code)s version %(version)s (%(count)d change)",
+                        "%(file)s: would replace %(code)s version %(version)s (%(count)d changes)",
+                        len(result.changes)) % what
     if result.replaces:
-        n = len(result.changes)
-        return f"{path.name}: {'would replace' if check else 'replaced'} {what} ({n} change{'s' if n != 1 else ''})"
-    return f"{path.name}: {'would load' if check else 'loaded'} {what}"
+        return ngettext("%(file)s: replaced %(code)s version %(version)s (%(count)d change)",
+                        "%(file)s: replaced %(code)s version %(version)s (%(count)d changes)",
+                        len(result.changes)) % what
+    if check:
+        return _("%(file)s: would load %(code)s version %(version)s") % what
+    return _("%(file)s: loaded %(code)s version %(version)s") % what
+
+
+def _not_done(failed: int, total: int, check: bool) -> str:
+    counts = {"failed": failed, "total": total}
+    if check:
+        return ngettext("%(failed)d of %(total)d spec file not checked.",
+                        "%(failed)d of %(total)d spec files not checked.", total) % counts
+    return ngettext("%(failed)d of %(total)d spec file not loaded.",
+                    "%(failed)d of %(total)d spec files not loaded.", total) % counts
+
+
+def _done(count: int, check: bool) -> str:
+    if check:
+        return ngettext("%(count)d spec file checked.", "%(count)d spec files checked.", count) % {"count": count}
+    return ngettext("%(count)d spec file loaded.", "%(count)d spec files loaded.", count) % {"count": count}

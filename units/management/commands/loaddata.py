@@ -14,6 +14,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError
 from django.core.management.commands import loaddata
+from django.utils.translation import gettext as _
 
 from units.services.specs import publish_spec
 
@@ -44,4 +45,4 @@ class Command(loaddata.Command):
         if others:
             super().handle(*others, **options)
         if failed:
-            raise CommandError(f"Not loaded: {', '.join(failed)}")
+            raise CommandError(_("Not loaded: %(files)s") % {"files": ", ".join(failed)})

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils.translation import gettext as _
 
 from units.services.specs import retire_spec
 from units.spec import UnknownQualification, resolve_qualification
@@ -28,5 +29,9 @@ class Command(BaseCommand):
             fail(self, str(error))
         retire_spec(qualification=qualification, retired=not reopen)
         if options["verbosity"] >= 1:
-            state = "open for new enrolments" if reopen else "retired: no new enrolments"
-            self.stdout.write(self.style.SUCCESS(f"{code} version {version} is {state}."))
+            names = {"code": code, "version": version}
+            if reopen:
+                done = _("%(code)s version %(version)s is open for new enrolments.") % names
+            else:
+                done = _("%(code)s version %(version)s is retired: no new enrolments.") % names
+            self.stdout.write(self.style.SUCCESS(done))

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from units.models import Qualification
 from units.spec import UnknownQualification, resolve_qualification
@@ -40,15 +42,16 @@ class Command(BaseCommand):
             count += len(found)
             if found:
                 for problem in found:
-                    self.stdout.write(f"{label}: {problem}")
+                    self.stdout.write(_("%(spec)s: %(problem)s") % {"spec": label, "problem": problem})
             elif options["verbosity"] >= 1:
-                self.stdout.write(f"{label}: ok")
+                self.stdout.write(_("%(spec)s: ok") % {"spec": label})
         if count:
-            self.stderr.write(f"{count} problem{'s' if count != 1 else ''} found in {len(seen)} "
-                              f"specification{'s' if len(seen) != 1 else ''}.")
+            self.stderr.write(_summary(count, len(seen)))
             raise SystemExit(1)
-        self.stdout.write(self.style.SUCCESS(f"{len(seen)} specification{'s' if len(seen) != 1 else ''} checked: "
-                                             f"all is well."))
+        self.stdout.write(self.style.SUCCESS(
+            ngettext("%(count)d specification checked: all is well.",
+                     "%(count)d specifications checked: all is well.", len(seen)) % {"count": len(seen)}
+        ))
 
     def _named(self, codes: list[str]) -> list[Qualification]:
         """Every version of each CODE, or exactly CODE@VERSION, in the order named."""
@@ -63,3 +66,10 @@ class Command(BaseCommand):
             else:
                 qualifications.extend(Qualification.objects.filter(code=found.code).order_by("version_order"))
         return qualifications
+
+
+def _summary(count: int, specs: int) -> str:
+    """'3 problems found in 2 specifications.': the number of specifications as a whole phrase of its own."""
+    specifications = ngettext("%(specs)d specification", "%(specs)d specifications", specs) % {"specs": specs}
+    return ngettext("%(count)d problem found in %(specifications)s.", "%(count)d problems found in %(specifications)s.",
+                    count) % {"count": count, "specifications": specifications}
