@@ -29,7 +29,7 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 #: The review page's queries, whatever the number of claims, files and messages: the session and user, the
 #: enrolment through the gate, the evidence, its claims and their decisions, files, older versions, messages,
 #: the items still mappable.
-REVIEW_QUERIES = 13
+REVIEW_QUERIES = 14  # 13 for the page, one for the inbox badge in the header
 
 
 def _version(evidence: EvidenceItem) -> EvidenceVersion:
