@@ -21,7 +21,7 @@ from django.utils import timezone
 from audit.models import AuditRecord
 from candidates import access
 from candidates.models import Enrolment, Role, RoleKind, UnitChoice, User
-from evidence.models import EvidenceItem, Mapping, MappingStatus, VersionStatus
+from evidence.models import EvidenceItem, EvidenceVersion, Mapping, MappingStatus, VersionStatus
 from evidence.reads import mapping_counts, units_for
 from units.models import AssessableItem, Unit
 from units.rules import Spec
@@ -30,6 +30,7 @@ from units.spec import spec_for
 from .models import (
     ActionPoint,
     Decision,
+    DecisionOutcome,
     ItemSignOff,
     LearnerDeclaration,
     Question,
@@ -396,3 +397,23 @@ def history(enrolment: Enrolment) -> list[AuditRecord]:
 def decisions_of(enrolment: Enrolment) -> QuerySet[Decision]:
     return Decision.objects.filter(enrolment=enrolment).select_related("by", "assessable_item__unit", "version")
 
+
+
+# --------------------------------------------------------------------------- revising referred evidence
+
+
+def referral_feedback(version: EvidenceVersion) -> list[Decision]:
+    """The referrals on the claims of the version before `version` (the feedback a revision answers), oldest first,
+    with each referred item and the assessor who referred it. One query, none for a first version."""
+    if version.number <= 1:
+        return []
+    return list(
+        Decision.objects.filter(
+            version__item_id=version.item_id, version__number=version.number - 1, outcome=DecisionOutcome.REFERRED,
+        ).select_related("assessable_item__unit", "by").order_by("at", "pk")
+    )
+
+
+def has_referral(version: EvidenceVersion) -> bool:
+    """Whether some claim of `version` stands referred (the candidate is invited to revise it). One query."""
+    return version.mappings.filter(status=MappingStatus.REFERRED).exists()

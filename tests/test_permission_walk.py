@@ -344,6 +344,13 @@ WALK: dict[str, Row] = {
                                           post=enrolment_write(MANAGERS, paused_open=True)),
     "assessments:review": Row(SUBMITTED_PK, get=enrolment_read()),
     "assessments:mapping_add": Row(SUBMITTED_PK, post=enrolment_write(JUDGES)),
+    # revising from the review page: whoever writes the evidence (in practice the candidate, from a referral)
+    "assessments:revise": Row(SUBMITTED_PK, post=enrolment_write(EVIDENCE_WRITERS)),
+    "assessments:revision": Row(
+        by_enrolment(lambda w, e: {"pk": e.pk, "evidence_pk": make_evidence(e).pk}),
+        get=enrolment_write(EVIDENCE_WRITERS), post=enrolment_write(EVIDENCE_WRITERS),
+        data=lambda w, kwargs: {"title": "Revised", "date": "2026-03-02", "text": "Revised."},
+    ),
     "assessments:feedback_post": Row(SUBMITTED_PK, post=enrolment_write(TALKERS),
                                      data=lambda w, kwargs: {"text": "Thank you."}),
     "assessments:mapping_accept": Row(MAPPING_PK, post=enrolment_write(JUDGES)),
