@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from candidates.models import Enrolment
 from evidence.models import EvidenceVersion
 
-from . import notify
+from . import notify, reads
 from .services import decisions
 
 
@@ -22,3 +23,8 @@ def evidence_submitted(sender: type[EvidenceVersion], *, version: EvidenceVersio
     decisions.own_record_accept(version=version)
     if version.submitted_by_id != version.item.enrolment.assessor_id:
         notify.evidence_submitted(version=version)
+
+
+def assessed_work(sender: type[Enrolment], *, enrolment: Enrolment, codes: list[str], **kwargs: Any) -> dict[str, str]:
+    """For the unit-choice page's guard: what becomes of the signed-off work of the units `codes` if dropped."""
+    return reads.assessed_work(enrolment, codes)

@@ -306,6 +306,7 @@ WALK: dict[str, Row] = {
     "candidates:unit_choice_check": Row(ENROLMENT_PK, post=enrolment_write(PLANNERS), data=PLAN_DATA),
     "candidates:unit_choice_suggest": Row(ENROLMENT_PK, post=enrolment_write(PLANNERS), data=PLAN_DATA),
     "candidates:unit_choice_save": Row(ENROLMENT_PK, post=enrolment_write(PLANNERS), data=PLAN_DATA),
+    "candidates:unit_choice_drop": Row(ENROLMENT_PK, post=enrolment_write(PLANNERS), data=PLAN_DATA),
     # evidence: read by whoever sees the enrolment; written by the candidate, their assessor, a platform admin
     "evidence:library": Row(ENROLMENT_PK, get=enrolment_read()),
     "evidence:create": Row(ENROLMENT_PK, get=enrolment_write(EVIDENCE_WRITERS), post=enrolment_write(EVIDENCE_WRITERS)),
