@@ -88,10 +88,9 @@ def word_for_the_assessor(form: forms.Form) -> None:
     )
 
 
-def text_form(kind: str, *args: object, **kwargs: object) -> EvidenceTextForm:
+def fit_to_kind(form: EvidenceTextForm, kind: str) -> EvidenceTextForm:
     """The words of a draft of `kind`: the witness fields for a witness testimony only; an assessor's record
-    in the assessor's words."""
-    form = EvidenceTextForm(*args, **kwargs)
+    in the assessor's words. Returns the form, changed."""
     if kind in ASSESSOR_KINDS:
         word_for_the_assessor(form)
     elif kind != EvidenceKind.WITNESS_TESTIMONY:

@@ -24,7 +24,7 @@ from evidence.forms import (
     LibraryFilterForm,
     MappingForm,
     RecordCreateForm,
-    text_form,
+    fit_to_kind,
 )
 from evidence.models import ASSESSOR_KINDS, EvidenceFile, EvidenceItem, VersionStatus
 from evidence.serving import file_response
@@ -72,7 +72,9 @@ def create(request: HttpRequest, pk: int) -> HttpResponse:
     record = bool(request.GET.get("record"))
     enrolment = enrolment_for(request.user, pk, need=Permission.OBSERVE if record else Permission.WRITE_EVIDENCE)
     observer = viewer_may(enrolment, Permission.OBSERVE)
-    form = (RecordCreateForm if record else EvidenceCreateForm)(request.POST or None)
+    form: EvidenceTextForm = (
+        RecordCreateForm(request.POST or None) if record else EvidenceCreateForm(request.POST or None)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             item = services.evidence_create(enrolment=enrolment, by=request.user, **form.cleaned_data)
@@ -129,7 +131,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     item = access.item_for(request.user, pk, need=Permission.WRITE_EVIDENCE)
     version = item.current_version
     initial = {field: getattr(version, field) for field in EvidenceTextForm.base_fields}
-    form = text_form(item.kind, request.POST or None, initial=initial)
+    form = fit_to_kind(EvidenceTextForm(request.POST or None, initial=initial), item.kind)
     if request.method == "POST" and form.is_valid():
         try:
             services.draft_update(version=version, by=request.user, **form.cleaned_data)

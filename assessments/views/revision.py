@@ -15,7 +15,7 @@ from candidates.access import Permission
 from candidates.models import Enrolment
 from evidence import access as evidence_access
 from evidence import services as evidence_services
-from evidence.forms import EvidenceTextForm, text_form
+from evidence.forms import EvidenceTextForm, fit_to_kind
 from evidence.models import EvidenceItem
 
 from .. import gate, reads
@@ -58,7 +58,7 @@ def revision(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResponse:
                       % {"number": version.number})
         return redirect("assessments:review", pk=enrolment.pk, evidence_pk=item.pk)
     initial = {name: getattr(version, name) for name in EvidenceTextForm.base_fields}
-    form = text_form(item.kind, request.POST or None, initial=initial)
+    form = fit_to_kind(EvidenceTextForm(request.POST or None, initial=initial), item.kind)
     if request.method == "POST" and form.is_valid():
         try:
             evidence_services.draft_update(version=version, by=request.user, **form.cleaned_data)
