@@ -49,11 +49,11 @@ def test_the_candidates_evidence_still_waits_for_the_assessor_and_emails_them(
 
 def test_a_record_by_someone_who_does_not_judge_the_enrolment_is_not_accepted(enrolment, assessor) -> None:
     # The assessor loses the assessor role at the centre: their record waits for a judge like any evidence.
-    record = make_evidence(enrolment, by=assessor, kind=EvidenceKind.QUESTIONING, with_file=False)
-    evidence_services.mappings_set(version=record.current_version,
-                                   assessable_item_ids=[items_of(enrolment, "A1")[0].pk], by=assessor)
+    version = make_evidence(enrolment, by=assessor, kind=EvidenceKind.QUESTIONING, with_file=False).current_version
+    assert version is not None
+    evidence_services.mappings_set(version=version, assessable_item_ids=[items_of(enrolment, "A1")[0].pk], by=assessor)
     Role.objects.filter(user=assessor, kind=RoleKind.ASSESSOR).delete()
-    evidence_services.version_submit(version=record.current_version, by=assessor)
+    evidence_services.version_submit(version=version, by=assessor)
     assert not Decision.objects.exists()
 
 
