@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from candidates.models import Enrolment
-from evidence.models import EvidenceVersion
+from evidence.models import EvidenceVersion, MappingStatus
 
 from . import notify, reads
 from .services import decisions
@@ -21,7 +21,9 @@ def evidence_submitted(sender: type[EvidenceVersion], *, version: EvidenceVersio
     assert author is not None  # version_submit() set it before sending
     decisions.carry_forward(version=version, by=author)
     decisions.own_record_accept(version=version)
-    if version.submitted_by_id != version.item.enrolment.assessor_id:
+    statuses = set(version.mappings.values_list("status", flat=True))
+    waits = not statuses or MappingStatus.CLAIMED in statuses  # unmapped evidence waits for the assessor to map it
+    if waits and version.submitted_by_id != version.item.enrolment.assessor_id:
         notify.evidence_submitted(version=version)
 
 

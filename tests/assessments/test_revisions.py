@@ -174,3 +174,16 @@ def test_a_stranger_cannot_revise(client, enrolment, stranger_assessor, referred
     url = reverse("assessments:revise", kwargs={"pk": enrolment.pk, "evidence_pk": evidence.pk})
     assert client.post(url).status_code == 404
     assert evidence.versions.count() == 1
+
+
+def test_a_new_version_whose_claims_all_kept_their_acceptance_emails_nobody_to_review_it(
+    enrolment, assessor, mailoutbox, django_capture_on_commit_callbacks
+) -> None:
+    first = items_of(enrolment, "A1")[0]
+    evidence = submitted_evidence(enrolment, [first])
+    services.mapping_accept(mapping=mapping_of(evidence, first), by=assessor)
+    version = evidence_services.version_revise(item=evidence, by=enrolment.candidate)
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        evidence_services.version_submit(version=version, by=enrolment.candidate)
+    assert [m.to for m in mailoutbox if "Evidence to review" in m.subject] == []
