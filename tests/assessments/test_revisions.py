@@ -187,3 +187,13 @@ def test_a_new_version_whose_claims_all_kept_their_acceptance_emails_nobody_to_r
     with django_capture_on_commit_callbacks(execute=True):
         evidence_services.version_submit(version=version, by=enrolment.candidate)
     assert [m.to for m in mailoutbox if "Evidence to review" in m.subject] == []
+
+
+def test_start_a_new_version_in_the_library_also_opens_the_editor_with_the_feedback(client, enrolment, referred) -> None:
+    evidence, first, second = referred
+    client.force_login(enrolment.candidate)
+    page = client.get(reverse("evidence:detail", kwargs={"pk": evidence.pk})).content.decode()
+    action = reverse("assessments:revise", kwargs={"pk": enrolment.pk, "evidence_pk": evidence.pk})
+    assert f'action="{action}"' in page
+    response = client.post(action, follow=True)
+    assert "Add the guest&#x27;s reply." in response.content.decode()
