@@ -189,7 +189,9 @@ def test_a_new_version_whose_claims_all_kept_their_acceptance_emails_nobody_to_r
     assert [m.to for m in mailoutbox if "Evidence to review" in m.subject] == []
 
 
-def test_start_a_new_version_in_the_library_also_opens_the_editor_with_the_feedback(client, enrolment, referred) -> None:
+def test_start_a_new_version_in_the_library_also_opens_the_editor_with_the_feedback(
+    client, enrolment, referred
+) -> None:
     evidence, first, second = referred
     client.force_login(enrolment.candidate)
     page = client.get(reverse("evidence:detail", kwargs={"pk": evidence.pk})).content.decode()
