@@ -242,6 +242,7 @@ def mapping(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "evidence/mapping.html", {
         "item": item, "version": version, "enrolment": item.enrolment, "form": form,
         "units": [(unit, reads.unit_tree(unit)) for unit in units], "chosen": form.ticked(),
+        "record": item.kind in ASSESSOR_KINDS,
     }, status=400 if form.errors else 200)
 
 

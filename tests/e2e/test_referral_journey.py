@@ -206,6 +206,8 @@ def test_the_assessor_writes_a_record_in_their_own_words_and_it_counts_as_assess
     expect(page.get_by_text("count as assessed by you")).to_be_visible()
     check("record-draft")
     page.get_by_role("link", name="Map to criteria").click()
+    expect(page.get_by_text("you assessed in this record")).to_be_visible()
+    check("record-mapping")
     page.locator(f"#item-{item.pk}").check()
     page.get_by_role("button", name="Save the mapping").click()
     emails.clear()
