@@ -6,9 +6,12 @@ class AssessmentsConfig(AppConfig):
     name = "assessments"
 
     def ready(self) -> None:
+        from candidates.signals import assessed_work as assessed_work_signal
         from evidence.signals import version_submitted
 
-        from .receivers import evidence_submitted
+        from .receivers import assessed_work, evidence_submitted
 
         # dispatch_uid: ready() may run more than once in tests; the assessor gets one email, not two.
         version_submitted.connect(evidence_submitted, dispatch_uid="assessments.evidence_submitted")
+        # Dropping a unit with signed-off work from the plan asks the candidate first.
+        assessed_work_signal.connect(assessed_work, dispatch_uid="assessments.assessed_work")

@@ -58,7 +58,12 @@ class DecisionOutcome(models.TextChoices):
 
 
 class Decision(AppendOnly):
-    """The assessor's judgement of one mapping of one evidence version."""
+    """The assessor's judgement of one mapping of one evidence version.
+
+    A decision *carried forward* (`carried_from` set) is not a new judgement: a new version kept a claim
+    the assessor had accepted on the version before, unchanged, so the acceptance stands for it too; `by`
+    is the assessor who made the decision it carries, `at` when the new version was submitted.
+    """
 
     enrolment = models.ForeignKey(Enrolment, on_delete=models.PROTECT, related_name="decisions")
     mapping = models.ForeignKey(Mapping, on_delete=models.PROTECT, related_name="decisions")
@@ -68,6 +73,10 @@ class Decision(AppendOnly):
     feedback = models.TextField(blank=True)
     by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField()
+    # The decision on the previous version's same claim that this one carries forward (no new judgement).
+    carried_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="carried_to"
+    )
 
     objects = EnrolmentScopedQuerySet.as_manager()
 

@@ -17,14 +17,15 @@ from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
-from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils import formats, timezone
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext as _
 
 from audit import sentences
 from audit.models import AuditRecord
 from candidates import access
 from candidates.models import Enrolment, Role, RoleKind, UnitChoice, User
-from evidence.models import EvidenceItem, Mapping, MappingStatus, VersionStatus
+from evidence.models import EvidenceItem, EvidenceVersion, Mapping, MappingStatus, VersionStatus
 from evidence.reads import mapping_counts, units_for
 from units.models import AssessableItem, Unit
 from units.rules import Spec
@@ -33,6 +34,7 @@ from units.spec import spec_for
 from .models import (
     ActionPoint,
     Decision,
+    DecisionOutcome,
     ItemSignOff,
     LearnerDeclaration,
     Question,
@@ -204,6 +206,11 @@ class UnitStatus:
     @property
     def items_signed(self) -> int:
         return sum(1 for item in self.items if item.sign_off is not None)
+
+    @property
+    def has_assessed_work(self) -> bool:
+        """Some item is signed off or has accepted evidence: the candidate has something to declare their own."""
+        return any(item.status in ("signed_off", MappingStatus.ACCEPTED) for item in self.items)
 
     @property
     def ready_to_sign(self) -> bool:
@@ -452,3 +459,60 @@ def _history_roles(enrolment: Enrolment, actor_ids: set[int]) -> dict[int, str]:
 def decisions_of(enrolment: Enrolment) -> QuerySet[Decision]:
     return Decision.objects.filter(enrolment=enrolment).select_related("by", "assessable_item__unit", "version")
 
+
+
+# --------------------------------------------------------------------------- revising referred evidence
+
+
+def referral_feedback(version: EvidenceVersion) -> list[Decision]:
+    """The referrals on the claims of the version before `version` (the feedback a revision answers), oldest first,
+    with each referred item and the assessor who referred it. One query, none for a first version."""
+    if version.number <= 1:
+        return []
+    return list(
+        Decision.objects.filter(
+            version__item_id=version.item_id, version__number=version.number - 1, outcome=DecisionOutcome.REFERRED,
+        ).select_related("assessable_item__unit", "by").order_by("at", "pk")
+    )
+
+
+def has_referral(version: EvidenceVersion) -> bool:
+    """Whether some claim of `version` stands referred (the candidate is invited to revise it). One query."""
+    return version.mappings.filter(status=MappingStatus.REFERRED).exists()
+
+
+# --------------------------------------------------------------------------- guarding a plan change
+
+
+def assessed_work(enrolment: Enrolment, codes: Iterable[str]) -> dict[str, str]:
+    """{unit code: what becomes of its signed-off work if the unit leaves the plan} for those of `codes` with a
+    current unit or item sign-off. Two queries."""
+    codes = list(codes)
+    units = {s.unit.code: s for s in UnitSignOff.objects.current().filter(enrolment=enrolment, unit__code__in=codes)
+             .select_related("unit", "by")}
+    items: dict[str, list[str]] = defaultdict(list)
+    for unit_code, code in (
+        ItemSignOff.objects.current().filter(enrolment=enrolment, assessable_item__unit__code__in=codes)
+        .order_by("assessable_item__order", "pk").values_list("assessable_item__unit__code", "assessable_item__code")
+    ):
+        items[unit_code].append(code)
+    work: dict[str, str] = {}
+    for code in codes:
+        sign_off = units.get(code)
+        if sign_off is not None:
+            work[code] = _(
+                "Unit %(unit)s was signed off by %(who)s on %(when)s. The sign-off stays on record and still counts "
+                "towards unit certificates, but %(unit)s leaves your plan: it is no longer shown on your progress "
+                "page or tracking matrix, and no new evidence can be mapped to it. Choose it again to bring it back "
+                "as it was."
+            ) % {"unit": code, "who": sign_off.by, "when": formats.date_format(timezone.localtime(sign_off.at))}
+        elif items.get(code):
+            work[code] = ngettext(
+                "%(count)d item of unit %(unit)s is signed off (%(items)s).",
+                "%(count)d items of unit %(unit)s are signed off (%(items)s).", len(items[code]),
+            ) % {"count": len(items[code]), "unit": code, "items": ", ".join(items[code])} + " " + _(
+                "The sign-offs stay on record, but %(unit)s leaves your plan: it is no longer shown on your progress "
+                "page or tracking matrix, and no new evidence can be mapped to it. Choose it again to carry on where "
+                "you left off."
+            ) % {"unit": code}
+    return work

@@ -20,6 +20,13 @@ countersign, manage or read as staff their own enrolment; another assessor and I
 do the judging. The assessment and evidence services refuse the same acts again
 (defence in depth), and ``judges_of`` names who may not witness its evidence.
 
+An assessor's own record (observation, professional discussion, questioning: the evidence kinds only
+``observe`` may write) is their judgement of the candidate's work, first hand, not work of their own:
+submitted by an author who holds ``judge`` on the enrolment, its claims are accepted in their name at once
+(assessments.services.decisions.own_record_accept), so the record's items count as assessed by its author.
+The candidate can never write one, so nobody accepts their own work this way; the author's sign-off of the
+unit is still sampled by an IQA, who may not countersign a sign-off they made.
+
 Views ask for a named *permission*, never for relations:
 ``enrolment_for(user, pk, need=Permission.JUDGE)`` at the gate, ``viewer_may(enrolment,
 Permission.TALK)`` for what a page offers, ``enrolment.viewer_may.<permission>`` in

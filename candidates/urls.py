@@ -40,6 +40,7 @@ enrolment_patterns = [
     path("units/check/", plan.unit_choice_check, name="unit_choice_check"),
     path("units/suggest/", plan.unit_choice_suggest, name="unit_choice_suggest"),
     path("units/save/", plan.unit_choice_save, name="unit_choice_save"),
+    path("units/save/drop/", plan.unit_choice_drop, name="unit_choice_drop"),
 ]
 
 invitation_patterns = [

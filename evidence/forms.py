@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from evidence.models import ASSESSOR_KINDS, EvidenceKind
 from evidence.reads import LIBRARY_STATUSES
@@ -23,7 +24,25 @@ KIND_HELP = {
     EvidenceKind.RECORDED_DISCUSSION: "An audio recording of a professional discussion, with notes.",
     EvidenceKind.OBSERVATION: "The assessor's record of what they observed.",
     EvidenceKind.PRIOR_LEARNING: "A certificate or record of learning you achieved before.",
+    EvidenceKind.PROFESSIONAL_DISCUSSION: "The assessor's record of a professional discussion.",
+    EvidenceKind.QUESTIONING: "The assessor's record of the questions asked and the answers.",
 }
+
+#: The kinds of record an assessor writes, as the assessor reads them.
+RECORD_HELP = {
+    EvidenceKind.OBSERVATION: _("What you saw the candidate do at work, where and when."),
+    EvidenceKind.PROFESSIONAL_DISCUSSION: _(
+        "A professional discussion you held with the candidate: what was discussed, with its recording if you "
+        "made one."
+    ),
+    EvidenceKind.QUESTIONING: _("The questions you asked the candidate and what they answered."),
+}
+RECORD_LABELS = {
+    EvidenceKind.OBSERVATION: pgettext_lazy("evidence kind", "Observation"),
+    EvidenceKind.PROFESSIONAL_DISCUSSION: pgettext_lazy("evidence kind", "Professional discussion"),
+    EvidenceKind.QUESTIONING: pgettext_lazy("evidence kind", "Questioning"),
+}
+WITNESS_FIELDS = ("witness_name", "witness_role", "witness_email")
 
 
 class EvidenceTextForm(forms.Form):
@@ -56,20 +75,58 @@ class EvidenceTextForm(forms.Form):
         return date
 
 
+def word_for_the_assessor(form: forms.Form) -> None:
+    """Put a record's fields in the words of the assessor who writes it, and take the witness fields away."""
+    for name in WITNESS_FIELDS:
+        form.fields.pop(name, None)
+    form.fields["title"].help_text = _("e.g. “Observed a complaint call at the service desk”.")
+    form.fields["date"].label = _("Date")
+    form.fields["date"].help_text = _("When you observed, discussed or questioned.")
+    form.fields["text"].label = _("Your record")
+    form.fields["text"].help_text = _(
+        "What you observed, discussed or asked, and what the candidate did or answered: the IQA and the EQA read it."
+    )
+
+
+def fit_to_kind(form: EvidenceTextForm, kind: str) -> EvidenceTextForm:
+    """The words of a draft of `kind`: the witness fields for a witness testimony only; an assessor's record
+    in the assessor's words. Returns the form, changed."""
+    if kind in ASSESSOR_KINDS:
+        word_for_the_assessor(form)
+    elif kind != EvidenceKind.WITNESS_TESTIMONY:
+        for name in WITNESS_FIELDS:
+            form.fields.pop(name)
+    return form
+
+
 class EvidenceCreateForm(EvidenceTextForm):
-    """A new item: its kind, then its words. Observation records are offered to the assessor only."""
+    """A new item: its kind, then its words. The assessor's records have a form of their own (RecordCreateForm)."""
 
     kind = forms.ChoiceField(widget=forms.RadioSelect, label="What kind of evidence is it?")
     field_order = ["kind", "title", "date", "text", "witness_name", "witness_role", "witness_email"]
 
-    def __init__(self, *args: object, observer: bool = False, **kwargs: object) -> None:
+    def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [
-            (kind.value, f"{kind.label}: {KIND_HELP[kind]}")
-            for kind in EvidenceKind
-            if observer or kind not in ASSESSOR_KINDS
+            (kind.value, f"{kind.label}: {KIND_HELP[kind]}") for kind in EvidenceKind if kind not in ASSESSOR_KINDS
         ]
         self.fields["date"].initial = timezone.localdate()
+
+
+class RecordCreateForm(EvidenceTextForm):
+    """A new record written by the assessor (observation, professional discussion, questioning), in their words."""
+
+    kind = forms.ChoiceField(widget=forms.RadioSelect, label=_("What are you recording?"))
+    field_order = ["kind", "title", "date", "text"]
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [
+            (kind.value, f"{RECORD_LABELS[kind]}: {RECORD_HELP[kind]}") for kind in EvidenceKind
+            if kind in ASSESSOR_KINDS
+        ]
+        self.fields["date"].initial = timezone.localdate()
+        word_for_the_assessor(self)
 
 
 class MappingForm(forms.Form):

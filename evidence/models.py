@@ -28,12 +28,16 @@ class EvidenceKind(models.TextChoices):
     RECORDED_DISCUSSION = "recorded_discussion", "Recorded discussion"
     OBSERVATION = "observation", "Observation record"
     PRIOR_LEARNING = "prior_learning", "Prior learning"
+    PROFESSIONAL_DISCUSSION = "professional_discussion", "Professional discussion record"
+    QUESTIONING = "questioning", "Questioning record"
 
 
 #: Kinds whose evidence is mainly one or more files.
 FILE_KINDS = frozenset({EvidenceKind.WORK_PRODUCT, EvidenceKind.RECORDED_DISCUSSION, EvidenceKind.PRIOR_LEARNING})
-#: Kinds written by the assessor, never by the candidate.
-ASSESSOR_KINDS = frozenset({EvidenceKind.OBSERVATION})
+#: Kinds written by the assessor, never by the candidate: the assessor's own records of what they observed,
+#: discussed with the candidate or asked them. Submitted by their author, their claims count as assessed by
+#: the author (assessments.services.decisions.own_record_accept).
+ASSESSOR_KINDS = frozenset({EvidenceKind.OBSERVATION, EvidenceKind.PROFESSIONAL_DISCUSSION, EvidenceKind.QUESTIONING})
 
 
 class VersionStatus(models.TextChoices):
@@ -48,11 +52,12 @@ class MappingStatus(models.TextChoices):
 
     @classmethod
     def strongest(cls, counts: dict[str, int]) -> str:
-        """An item's status from its evidence counted by mapping status: accepted over referred over claimed.
+        """An item's status from its evidence counted by mapping status: accepted over referred over claimed over
+        "draft" (claimed only in a draft version, not yet submitted).
 
         "none" when nothing is mapped. The matrix (evidence.reads) and the progress page (assessments.reads) agree.
         """
-        for status in (cls.ACCEPTED, cls.REFERRED, cls.CLAIMED):
+        for status in (cls.ACCEPTED, cls.REFERRED, cls.CLAIMED, "draft"):
             if counts.get(status):
                 return str(status)
         return "none"

@@ -6,10 +6,11 @@ queries whatever the amount of evidence (the tests pin the counts).
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from candidates.models import Enrolment, UnitChoice
@@ -180,18 +181,52 @@ class UnitRow:
         return sum(1 for cell in self.cells if cell.status == MappingStatus.ACCEPTED)
 
 
-def mapping_counts(enrolment: Enrolment) -> dict[int, dict[str, int]]:
-    """For each assessable item: how many evidence items' current versions map to it, by mapping status. One query."""
-    rows = (
-        Mapping.objects.filter(version__item__enrolment_id=enrolment.pk, version__current_of__isnull=False)
-        .values("assessable_item_id", "status")
-        .annotate(pieces=Count("version_id", distinct=True))
-        .order_by()
+#: The status a claim of a draft version counts as: not yet before the assessor (never "claimed, awaiting review").
+DRAFT_CLAIM = "draft"
+
+
+def _counted_mappings() -> Q:
+    """The mappings that say where an item stands: those of each current version that is submitted; while the
+    current version is a draft, those of the version before it (still what the assessor judged) and the draft's."""
+    return Q(version__current_of__isnull=False) | Q(
+        version__item__current_version__status=VersionStatus.DRAFT,
+        version__number=F("version__item__current_version__number") - 1,
     )
-    counts: dict[int, dict[str, int]] = {}
-    for row in rows:
-        counts.setdefault(row["assessable_item_id"], {})[row["status"]] = row["pieces"]
+
+
+def _count_claims(rows: Iterable[tuple[int, int, int, str, str]]) -> dict[int, dict[int, dict[str, int]]]:
+    """{enrolment: {assessable item: {status: evidence items}}} from (enrolment, evidence item, assessable item,
+    version status, mapping status) rows of `_counted_mappings()`: a claim only in a draft counts as DRAFT_CLAIM;
+    one also in the submitted version before counts with that version's status."""
+    submitted: dict[tuple[int, int, int], str] = {}
+    drafted: set[tuple[int, int, int]] = set()
+    for enrolment_id, evidence_id, item_id, version_status, status in rows:
+        key = (enrolment_id, evidence_id, item_id)
+        if version_status == VersionStatus.DRAFT:
+            drafted.add(key)
+        else:
+            submitted[key] = status
+    claims = {**{key: DRAFT_CLAIM for key in drafted}, **submitted}
+    counts: dict[int, dict[int, dict[str, int]]] = {}
+    for (enrolment_id, _evidence_id, item_id), status in claims.items():
+        by_status = counts.setdefault(enrolment_id, {}).setdefault(item_id, {})
+        by_status[status] = by_status.get(status, 0) + 1
     return counts
+
+
+def _claim_rows(mappings: QuerySet[Mapping]) -> Iterable[tuple[int, int, int, str, str]]:
+    return mappings.filter(_counted_mappings()).order_by().values_list(
+        "version__item__enrolment_id", "version__item_id", "assessable_item_id", "version__status", "status"
+    )
+
+
+def mapping_counts(enrolment: Enrolment) -> dict[int, dict[str, int]]:
+    """For each assessable item: how many evidence items map to it, by status (DRAFT_CLAIM: only in a draft).
+
+    An item revised in a draft version still counts with the decisions on its submitted version. One query.
+    """
+    rows = _claim_rows(Mapping.objects.filter(version__item__enrolment_id=enrolment.pk))
+    return _count_claims(rows).get(enrolment.pk, {})
 
 
 def matrix(enrolment: Enrolment, units: Iterable[Unit] | None = None) -> list[UnitRow]:
@@ -227,15 +262,7 @@ def matrices(enrolments: Iterable[Enrolment]) -> dict[int, list[UnitRow]]:
         "enrolment_id", "unit_id"
     ):
         chosen.setdefault(enrolment_id, set()).add(unit_id)
-    counts: dict[int, dict[int, dict[str, int]]] = {}
-    for row in (
-        Mapping.objects.filter(version__item__enrolment__in=enrolments, version__current_of__isnull=False)
-        .values("version__item__enrolment_id", "assessable_item_id", "status")
-        .annotate(pieces=Count("version_id", distinct=True))
-        .order_by()
-    ):
-        by_item = counts.setdefault(row["version__item__enrolment_id"], {})
-        by_item.setdefault(row["assessable_item_id"], {})[row["status"]] = row["pieces"]
+    counts = _count_claims(_claim_rows(Mapping.objects.filter(version__item__enrolment__in=enrolments)))
     result: dict[int, list[UnitRow]] = {}
     for enrolment in enrolments:
         units = units_by_qualification.get(enrolment.qualification_id, [])
@@ -267,4 +294,95 @@ def recent_versions(enrolments: Iterable[Enrolment], *, limit: int = 8) -> list[
         EvidenceVersion.objects.filter(item__enrolment__in=list(enrolments))
         .select_related("item", "item__enrolment__qualification", "submitted_by", "created_by")
         .order_by("-updated_at", "-pk")[:limit]
+    )
+
+
+# --------------------------------------------------------------------------- what changed between versions
+
+
+@dataclass(frozen=True)
+class TextPart:
+    """A run of words of a version's text: `change` is "added", "removed" or "" (the same in both versions)."""
+
+    change: str
+    text: str
+
+
+@dataclass
+class VersionChanges:
+    """What changed from the version before to this one: its words, its files and its claims."""
+
+    previous: EvidenceVersion
+    title_changed: bool
+    date_changed: bool
+    text: list[TextPart]
+    files_added: list[EvidenceFile]
+    files_removed: list[EvidenceFile]
+    files_kept: list[EvidenceFile]
+    items_added: list[AssessableItem]
+    items_removed: list[AssessableItem]
+    items_kept: list[AssessableItem]
+
+    @property
+    def text_changed(self) -> bool:
+        return any(part.change for part in self.text)
+
+    @property
+    def anything(self) -> bool:
+        return bool(self.title_changed or self.date_changed or self.text_changed or self.files_added
+                    or self.files_removed or self.items_added or self.items_removed)
+
+
+def text_diff(before: str, after: str) -> list[TextPart]:
+    """`after` against `before`, word by word: runs of words kept, removed and added, in reading order."""
+    old, new = before.split(), after.split()
+    parts: list[TextPart] = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=old, b=new, autojunk=False).get_opcodes():
+        if op == "equal":
+            parts.append(TextPart("", " ".join(old[i1:i2])))
+            continue
+        if i2 > i1:
+            parts.append(TextPart("removed", " ".join(old[i1:i2])))
+        if j2 > j1:
+            parts.append(TextPart("added", " ".join(new[j1:j2])))
+    return parts
+
+
+def version_changes(version: EvidenceVersion) -> VersionChanges | None:
+    """What changed since the version before `version` (None for a first version). Five queries."""
+    previous = (
+        EvidenceVersion.objects.filter(item_id=version.item_id, number__lt=version.number)
+        .order_by("-number").first()
+    )
+    if previous is None:
+        return None
+    files = list(EvidenceFile.objects.filter(version__in=[previous, version]).order_by("original_name", "pk"))
+    old_files = {f.sha256: f for f in files if f.version_id == previous.pk}
+    new_files = {f.sha256: f for f in files if f.version_id == version.pk}
+    mappings = list(
+        Mapping.objects.filter(version__in=[previous, version]).select_related("assessable_item__unit")
+    )
+    old_items = {m.assessable_item_id: m.assessable_item for m in mappings if m.version_id == previous.pk}
+    new_items = {m.assessable_item_id: m.assessable_item for m in mappings if m.version_id == version.pk}
+    return VersionChanges(
+        previous=previous,
+        title_changed=previous.title != version.title,
+        date_changed=previous.date != version.date,
+        text=text_diff(previous.text, version.text),
+        files_added=[f for sha, f in new_files.items() if sha not in old_files],
+        files_removed=[f for sha, f in old_files.items() if sha not in new_files],
+        files_kept=[f for sha, f in new_files.items() if sha in old_files],
+        items_added=[item for pk, item in new_items.items() if pk not in old_items],
+        items_removed=[item for pk, item in old_items.items() if pk not in new_items],
+        items_kept=[item for pk, item in new_items.items() if pk in old_items],
+    )
+
+
+def previous_statuses(version: EvidenceVersion) -> dict[int, str]:
+    """{assessable item: status} of the claims of the version before `version` ({} for a first version). One query."""
+    if version.number <= 1:
+        return {}
+    return dict(
+        Mapping.objects.filter(version__item_id=version.item_id, version__number=version.number - 1)
+        .values_list("assessable_item_id", "status")
     )

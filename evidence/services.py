@@ -71,9 +71,10 @@ def _check_fields(*, kind: str, title: str, text: str, witness_name: str, witnes
     errors: dict[str, str] = {}
     if not title.strip():
         errors["title"] = "Give the evidence a short title, e.g. 'Complaint from a hotel guest, March'."
-    if kind in (EvidenceKind.PERSONAL_STATEMENT, EvidenceKind.KNOWLEDGE_ANSWER, EvidenceKind.OBSERVATION) and not (
-        text.strip()
-    ):
+    if kind in ASSESSOR_KINDS and not text.strip():
+        errors["text"] = _("Write your record: what you observed, discussed or asked, and what the candidate did or "
+                           "answered.")
+    elif kind in (EvidenceKind.PERSONAL_STATEMENT, EvidenceKind.KNOWLEDGE_ANSWER) and not text.strip():
         errors["text"] = "Write the text of this evidence: it is what the assessor reads."
     if kind == EvidenceKind.WITNESS_TESTIMONY:
         if not text.strip():
@@ -103,7 +104,8 @@ def evidence_create(
     if kind not in EvidenceKind.values:
         raise ValidationError({"kind": "Choose what kind of evidence this is."})
     if kind in ASSESSOR_KINDS and by.pk == enrolment.candidate_id:
-        raise ValidationError({"kind": "Observation records are written by your assessor."})
+        raise ValidationError({"kind": _("Observation, professional discussion and questioning records are written by "
+                                         "your assessor.")})
     _check_fields(kind=kind, title=title, text=text, witness_name=witness_name, witness_email=witness_email)
     with transaction.atomic():
         item = EvidenceItem.objects.create(enrolment=enrolment, kind=kind, created_by=by)

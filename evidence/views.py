@@ -13,12 +13,20 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from candidates.access import Permission, enrolment_for, viewer_may
 from evidence import access, reads, services
-from evidence.forms import EvidenceCreateForm, EvidenceTextForm, LibraryFilterForm, MappingForm
-from evidence.models import EvidenceFile, EvidenceItem, VersionStatus
+from evidence.forms import (
+    EvidenceCreateForm,
+    EvidenceTextForm,
+    LibraryFilterForm,
+    MappingForm,
+    RecordCreateForm,
+    fit_to_kind,
+)
+from evidence.models import ASSESSOR_KINDS, EvidenceFile, EvidenceItem, VersionStatus
 from evidence.serving import file_response
 from evidence.upload_handlers import refused_uploads
 from evidence.uploads import UploadRefused, preview_name_for
@@ -57,18 +65,29 @@ def library(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def create(request: HttpRequest, pk: int) -> HttpResponse:
-    """A new piece of evidence, saved as a draft; files and mapping come next on its page."""
-    enrolment = enrolment_for(request.user, pk, need=Permission.WRITE_EVIDENCE)
-    form = EvidenceCreateForm(request.POST or None, observer=viewer_may(enrolment, Permission.OBSERVE))
+    """A new piece of evidence, saved as a draft; files and mapping come next on its page.
+
+    With ``?record=1`` the assessor writes a record of their own (observation, professional discussion, questioning).
+    """
+    record = bool(request.GET.get("record"))
+    enrolment = enrolment_for(request.user, pk, need=Permission.OBSERVE if record else Permission.WRITE_EVIDENCE)
+    observer = viewer_may(enrolment, Permission.OBSERVE)
+    form: EvidenceTextForm = (
+        RecordCreateForm(request.POST or None) if record else EvidenceCreateForm(request.POST or None)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             item = services.evidence_create(enrolment=enrolment, by=request.user, **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, "Draft saved. Add files, map it to what it shows, then submit it.")
+            messages.success(request, _("Draft record saved. Add any files, map it to what you assessed, then submit "
+                                        "it.") if record else
+                             "Draft saved. Add files, map it to what it shows, then submit it.")
             return _detail(item)
-    return render(request, "evidence/evidence_form.html", {"enrolment": enrolment, "form": form})
+    return render(request, "evidence/evidence_form.html", {
+        "enrolment": enrolment, "form": form, "record": record, "observer": observer,
+    })
 
 
 @login_required
@@ -90,7 +109,13 @@ def version_detail(request: HttpRequest, pk: int, number: int) -> HttpResponse:
 def _render_version(request: HttpRequest, item: EvidenceItem, number: int) -> HttpResponse:
     version = access.version_of(item, number)
     may_write = access.may_write(item)
+    if version.is_draft:
+        # What the version before decided of each claim, said beside the draft's claims (kept, or judged again).
+        before = reads.previous_statuses(version)
+        for mapping in version.mappings.all():
+            mapping.before = before.get(mapping.assessable_item_id, "")  # type: ignore[attr-defined]
     return render(request, "evidence/detail.html", {
+        "record": item.kind in ASSESSOR_KINDS,
         "item": item, "version": version, "enrolment": item.enrolment,
         "versions": item.versions.only("number", "status", "submitted_at", "created_at").order_by("-number"),
         "is_current": version.pk == item.current_version_id, "may_write": may_write,
@@ -106,7 +131,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     item = access.item_for(request.user, pk, need=Permission.WRITE_EVIDENCE)
     version = item.current_version
     initial = {field: getattr(version, field) for field in EvidenceTextForm.base_fields}
-    form = EvidenceTextForm(request.POST or None, initial=initial)
+    form = fit_to_kind(EvidenceTextForm(request.POST or None, initial=initial), item.kind)
     if request.method == "POST" and form.is_valid():
         try:
             services.draft_update(version=version, by=request.user, **form.cleaned_data)
@@ -115,7 +140,9 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Draft saved.")
             return _detail(item)
-    return render(request, "evidence/evidence_form.html", {"enrolment": item.enrolment, "item": item, "form": form})
+    return render(request, "evidence/evidence_form.html", {
+        "enrolment": item.enrolment, "item": item, "form": form, "record": item.kind in ASSESSOR_KINDS,
+    })
 
 
 @login_required
@@ -215,6 +242,7 @@ def mapping(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "evidence/mapping.html", {
         "item": item, "version": version, "enrolment": item.enrolment, "form": form,
         "units": [(unit, reads.unit_tree(unit)) for unit in units], "chosen": form.ticked(),
+        "record": item.kind in ASSESSOR_KINDS,
     }, status=400 if form.errors else 200)
 
 

@@ -142,14 +142,16 @@ def gather_portfolio(enrolment_id: int) -> PortfolioData:
     )
     decisions: dict[int, DecisionRow] = {}
     for decision_row in DecisionRow.objects.filter(mapping__in=[m.pk for m in mappings]).select_related(
-        "by"
+        "by", "carried_from"
     ).order_by("mapping_id", "-at", "-pk"):
         decisions.setdefault(decision_row.mapping_id, decision_row)
     mapped: dict[int, list[MappedEvidence]] = defaultdict(list)
     for mapping in mappings:
         latest = decisions.get(mapping.pk)
         if latest is not None:
-            decision = Decision(latest.get_outcome_display(), _name(latest.by), _day(latest.at), latest.feedback)
+            # A decision carried forward to a new version is dated when it was made, on the version before.
+            made = latest.carried_from or latest
+            decision = Decision(latest.get_outcome_display(), _name(latest.by), _day(made.at), latest.feedback)
         elif mapping.status == MappingStatus.CLAIMED:
             decision = Decision("Awaiting decision")
         else:

@@ -329,6 +329,7 @@ WALK: dict[str, Row] = {
     "candidates:unit_choice_check": Row(ENROLMENT_PK, post=enrolment_write(PLANNERS), data=PLAN_DATA),
     "candidates:unit_choice_suggest": Row(ENROLMENT_PK, post=enrolment_write(PLANNERS), data=PLAN_DATA),
     "candidates:unit_choice_save": Row(ENROLMENT_PK, post=enrolment_write(PLANNERS), data=PLAN_DATA),
+    "candidates:unit_choice_drop": Row(ENROLMENT_PK, post=enrolment_write(PLANNERS), data=PLAN_DATA),
     # evidence: read by whoever sees the enrolment; written by the candidate, their assessor, a platform admin
     "evidence:library": Row(ENROLMENT_PK, get=enrolment_read()),
     "evidence:create": Row(ENROLMENT_PK, get=enrolment_write(EVIDENCE_WRITERS), post=enrolment_write(EVIDENCE_WRITERS)),
@@ -371,6 +372,13 @@ WALK: dict[str, Row] = {
     "assessments:review": Row(SUBMITTED_PK, get=enrolment_read()),
     "assessments:mapping_add": Row(SUBMITTED_PK, post=enrolment_write(JUDGES)),
     "assessments:mapping_accept_all": Row(SUBMITTED_PK, get=enrolment_write(JUDGES), post=enrolment_write(JUDGES)),
+    # revising from the review page: whoever writes the evidence (in practice the candidate, from a referral)
+    "assessments:revise": Row(SUBMITTED_PK, post=enrolment_write(EVIDENCE_WRITERS)),
+    "assessments:revision": Row(
+        by_enrolment(lambda w, e: {"pk": e.pk, "evidence_pk": make_evidence(e).pk}),
+        get=enrolment_write(EVIDENCE_WRITERS), post=enrolment_write(EVIDENCE_WRITERS),
+        data=lambda w, kwargs: {"title": "Revised", "date": "2026-03-02", "text": "Revised."},
+    ),
     "assessments:feedback_post": Row(SUBMITTED_PK, post=enrolment_write(TALKERS),
                                      data=lambda w, kwargs: {"text": "Thank you."}),
     "assessments:mapping_accept": Row(MAPPING_PK, post=enrolment_write(JUDGES)),

@@ -13,10 +13,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit import trail
+from candidates import access
+from candidates.access import Permission
 from candidates.models import User
 from candidates.services import ensure_open
 from evidence import services as evidence_services
-from evidence.models import EvidenceItem, EvidenceVersion, Mapping, MappingStatus, VersionStatus
+from evidence.models import ASSESSOR_KINDS, EvidenceItem, EvidenceVersion, Mapping, MappingStatus, VersionStatus
 from units.models import AssessableItem
 
 from .. import notify
@@ -29,7 +31,9 @@ from ..models import (
 from .independence import refuse_own_enrolment
 
 
-def _decide(*, mapping: Mapping, by: User, outcome: str, feedback: str, tell: bool = True) -> Decision:
+def _decide(
+    *, mapping: Mapping, by: User, outcome: str, feedback: str, tell: bool = True, own_record: bool = False
+) -> Decision:
     mapping = Mapping.objects.select_for_update().select_related(
         "version__item__enrolment", "assessable_item__unit"
     ).get(pk=mapping.pk)
@@ -61,9 +65,10 @@ def _decide(*, mapping: Mapping, by: User, outcome: str, feedback: str, tell: bo
     trail.record(
         actor=by, action=f"mapping {outcome}", obj=decision, enrolment_id=enrolment.pk,
         object_label=f"{version.title} v{version.number} → {mapping.assessable_item}",
-        before={"status": before}, after={"status": outcome, "feedback": feedback.strip()},
+        before={"status": before},
+        after={"status": outcome, "feedback": feedback.strip(), **({"own_record": True} if own_record else {})},
     )
-    if tell:
+    if tell and not own_record:
         notify.decision_made(decision=decision)
     return decision
 
@@ -157,3 +162,79 @@ def feedback_post(*, evidence: EvidenceItem, by: User, text: str) -> FeedbackMes
         enrolment_id=evidence.enrolment_id, evidence=evidence, version_id=evidence.current_version_id, author=by,
         text=text.strip(), at=timezone.now(),
     )
+
+
+def carry_forward(*, version: EvidenceVersion, by: User) -> list[Decision]:
+    """On submitting a version after the first: every claim kept unchanged from the version before keeps its
+    acceptance there (a decision carried forward, `Decision.carried_from`); returns the decisions carried.
+
+    Only acceptances carry. A claim referred on the version before comes back as claimed, for the assessor to
+    judge the revision that answers the referral; a claim new in this version is claimed; a claim the candidate
+    took off the draft has nothing to carry. Called inside the submission's transaction (assessments.receivers).
+    """
+    previous = (
+        EvidenceVersion.objects.filter(item_id=version.item_id, number__lt=version.number,
+                                       status=VersionStatus.SUBMITTED).order_by("-number").first()
+    )
+    if previous is None:
+        return []
+    accepted: dict[int, Decision] = {}
+    for decision in Decision.objects.filter(
+        mapping__version=previous, mapping__status=MappingStatus.ACCEPTED, outcome=DecisionOutcome.ACCEPTED
+    ).order_by("at", "pk"):
+        accepted[decision.assessable_item_id] = decision  # the latest acceptance of each claim
+    kept = [m for m in version.mappings.select_related("assessable_item")
+            if m.assessable_item_id in accepted and m.status == MappingStatus.CLAIMED]
+    now = timezone.now()
+    carried = []
+    for mapping in kept:
+        earlier = accepted[mapping.assessable_item_id]
+        decision = Decision.objects.create(
+            enrolment_id=version.item.enrolment_id, mapping=mapping, version=version,
+            assessable_item=mapping.assessable_item, outcome=DecisionOutcome.ACCEPTED, by_id=earlier.by_id, at=now,
+            carried_from=earlier,
+        )
+        mapping.status = MappingStatus.ACCEPTED
+        mapping.save(update_fields=["status"])
+        trail.record(
+            actor=by, action="decision carried forward", obj=decision, enrolment_id=version.item.enrolment_id,
+            object_label=f"{version.title} v{version.number} → {mapping.assessable_item}",
+            before={"status": MappingStatus.CLAIMED},
+            after={"status": MappingStatus.ACCEPTED, "from_version": previous.number, "decision": earlier.pk},
+        )
+        carried.append(decision)
+    return carried
+
+
+def is_own_record(version: EvidenceVersion) -> bool:
+    """Whether `version` is an assessor's own record (observation, professional discussion, questioning)
+    submitted by someone who judges its enrolment: its claims then count as assessed by its author."""
+    enrolment = version.item.enrolment
+    author = version.submitted_by
+    if version.item.kind not in ASSESSOR_KINDS or author is None or author.pk == enrolment.candidate_id:
+        return False
+    return access.may(access.relations_to(author, enrolment), Permission.JUDGE)
+
+
+def own_record_accept(*, version: EvidenceVersion) -> list[Decision]:
+    """Accept the claims of an assessor's own record as its author submits it: no second click.
+
+    Independence holds: the author judges the candidate's performance they observed, questioned or discussed,
+    never their own enrolment (the candidate cannot write these kinds, and `refuse_own_enrolment` stands in
+    `_decide`); the decisions are the author's, recorded as "mapping accepted" with ``own_record`` in the audit
+    trail. Claims on items already signed off stay as they are (their decisions are final). No email: the author
+    made them, and the candidate is told of the record by the record itself.
+    """
+    if not is_own_record(version):
+        return []
+    author = version.submitted_by
+    assert author is not None  # is_own_record checked it
+    signed = set(
+        ItemSignOff.objects.current().filter(enrolment_id=version.item.enrolment_id)
+        .values_list("assessable_item_id", flat=True)
+    )
+    return [
+        _decide(mapping=mapping, by=author, outcome=DecisionOutcome.ACCEPTED, feedback="", own_record=True)
+        for mapping in version.mappings.all()
+        if mapping.status == MappingStatus.CLAIMED and mapping.assessable_item_id not in signed
+    ]

@@ -3,6 +3,11 @@
 The gate already gives a person only the candidate relation on their own enrolment
 (candidates/access.py); the services refuse the same acts again, so no other caller
 (a task, a command, a future view) can slip past it.
+
+An assessor's own record (observation, professional discussion, questioning) is accepted for its claims in its
+author's name when they submit it (decisions.own_record_accept): it records the candidate's work as the author
+saw it, so its items count as assessed by the author; it goes through `_decide`, where `refuse_own_enrolment`
+still stands, and only someone who holds ``judge`` on the enrolment has it accepted.
 """
 
 from __future__ import annotations

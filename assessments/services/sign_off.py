@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from audit import trail
 from candidates.models import Enrolment, User
@@ -91,6 +92,16 @@ def item_sign_off(*, enrolment: Enrolment, assessable_item: AssessableItem, by: 
     return sign_off
 
 
+def has_assessed_work(*, enrolment: Enrolment, unit: Unit) -> bool:
+    """Whether some item of `unit` is signed off or has accepted evidence: what the learner declaration covers."""
+    return ItemSignOff.objects.current().filter(enrolment=enrolment, assessable_item__unit=unit).exists() or (
+        Mapping.objects.filter(
+            version__item__enrolment=enrolment, assessable_item__unit=unit, status=MappingStatus.ACCEPTED,
+            version__status=VersionStatus.SUBMITTED,
+        ).exists()
+    )
+
+
 @transaction.atomic
 def learner_declare(*, enrolment: Enrolment, unit: Unit, by: User) -> LearnerDeclaration:
     """The candidate confirms the evidence for a unit is their own work (once per unit)."""
@@ -99,6 +110,12 @@ def learner_declare(*, enrolment: Enrolment, unit: Unit, by: User) -> LearnerDec
     if unit.qualification_id != enrolment.qualification_id:
         raise ValidationError("This unit belongs to another qualification.")
     lock_enrolment(enrolment)
+    if not has_assessed_work(enrolment=enrolment, unit=unit):
+        raise ValidationError(
+            _("Nothing in unit %(unit)s has been accepted or signed off yet, so there is nothing to declare: you "
+              "declare the evidence your own work once your assessor has accepted some of it.") % {"unit": unit.code},
+            code="nothing_assessed",
+        )
     if LearnerDeclaration.objects.filter(enrolment=enrolment, unit=unit).exists():
         raise ValidationError(f"You have already declared unit {unit.code} your own work.")
     declaration = LearnerDeclaration.objects.create(enrolment=enrolment, unit=unit, by=by, at=timezone.now())

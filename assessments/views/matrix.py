@@ -18,6 +18,7 @@ from evidence import reads
 #: The states a cell can show, in the order of the legend, with the symbol that says it without colour.
 CELL_STATES = [
     ("none", "No evidence", "\u2013"),
+    ("draft", "Evidence in a draft, not submitted yet", "\u270e"),
     ("claimed", "Evidence claimed, awaiting a decision", "\u25cb"),
     ("referred", "Referred: more or better evidence needed", "\u21a9"),
     ("accepted", "Accepted", "\u2713"),

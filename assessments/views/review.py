@@ -18,11 +18,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from candidates.access import Permission, viewer_may
 from candidates.models import Enrolment
+from evidence import access as evidence_access
 from evidence.models import EvidenceFile, EvidenceItem, Mapping, MappingStatus, VersionStatus
-from evidence.reads import mappable_items
+from evidence.reads import mappable_items, version_changes
 from portfolio_site.form_errors import on_fields
 
-from .. import gate, services
+from .. import gate, reads, services
 from ..forms import FeedbackForm, MappingAddForm, ReferForm
 from ..models import Decision, FeedbackMessage
 from .outcome import act, done, error_text, flash_unshown
@@ -44,7 +45,8 @@ def _claims(request: HttpRequest, enrolment: Enrolment, item: EvidenceItem, *,
     version = item.current_version
     mappings = list(Mapping.objects.filter(version=version).select_related("assessable_item__unit", "mapped_by"))
     decisions: dict[int, list[Decision]] = {}
-    for decision in Decision.objects.filter(mapping__in=mappings).select_related("by").order_by("at", "pk"):
+    for decision in (Decision.objects.filter(mapping__in=mappings).select_related("by", "carried_from__version")
+                     .order_by("at", "pk")):
         decisions.setdefault(decision.mapping_id, []).append(decision)
     may_judge = viewer_may(enrolment, Permission.JUDGE) and version.status == VersionStatus.SUBMITTED
     refer_shown = False
@@ -67,8 +69,13 @@ def _review_page(request: HttpRequest, enrolment: Enrolment, item: EvidenceItem,
     claims = _claims(request, enrolment, item, refer_form=refer_form)
     version = item.current_version
     mapped = {m.assessable_item_id for m in claims["mappings"]}
+    # The candidate revises from here: one action starts the new version and opens its editor with the feedback.
+    may_revise = viewer_may(enrolment, Permission.ACT_AS_CANDIDATE) and evidence_access.may_write(item)
     response = render(request, "assessments/review.html", {
         **claims,
+        "changes": version_changes(version),
+        "may_revise": may_revise,
+        "has_referral": may_revise and not version.is_draft and reads.has_referral(version),
         "files": EvidenceFile.objects.filter(version=version),
         "older_versions": item.versions.exclude(pk=version.pk).order_by("-number"),
         "messages_list": FeedbackMessage.objects.filter(evidence=item).select_related("author", "version"),

@@ -17,6 +17,7 @@ from django.core.paginator import Page, Paginator
 from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from units.models import Unit
 from units.planner import Impossible, Plan, plan
@@ -32,7 +33,7 @@ from ..models import (
     UnitChoice,
     User,
 )
-from ..signals import preferred_units
+from ..signals import assessed_work, preferred_units
 from .enrolment import ensure_open
 
 HOME_PAGE_SIZE = 100
@@ -179,6 +180,31 @@ def total_words(spec: Spec, total: int) -> str:
     return f"{total} {words(total, spec.value_name == 'none', spec.value_name)}"
 
 
+def assessed_work_dropped(*, enrolment: Enrolment, spec: Spec, codes: Iterable[str]) -> dict[str, str]:
+    """{unit code: what becomes of its assessed work} for the saved plan's units that `codes` would drop and that
+    have assessed work (later apps answer the `assessed_work` signal). One query, and the receivers' own."""
+    chosen = set(with_mandatory(spec, pathway_of(enrolment), codes))
+    dropped = [code for code in saved_codes(enrolment) if code not in chosen]
+    if not dropped:
+        return {}
+    work: dict[str, str] = {}
+    for _receiver, answer in assessed_work.send(sender=Enrolment, enrolment=enrolment, codes=dropped):
+        work.update(cast(Mapping[str, str], answer))  # receivers answer {code: words}; Signal.send is loosely typed
+    return {code: work[code] for code in dropped if code in work}
+
+
+class AssessedWorkDropped(ValidationError):
+    """A plan would drop units with assessed work: `work` says, per unit code, what becomes of it; save again with
+    ``confirm_drop=True`` once the candidate has confirmed."""
+
+    def __init__(self, work: dict[str, str]) -> None:
+        super().__init__(
+            gettext("Your new plan drops %(units)s, which already have work signed off. Confirm before it is saved.")
+            % {"units": ", ".join(work)}, code="assessed_work_dropped",
+        )
+        self.work = work
+
+
 # --------------------------------------------------------------------------- writes
 
 
@@ -207,19 +233,27 @@ def self_assessment_save(*, enrolment: Enrolment, coverage: Mapping[str, str], b
 
 
 @transaction.atomic
-def plan_save(*, enrolment: Enrolment, codes: Iterable[str], by: User, spec: Spec | None = None) -> Evaluation:
+def plan_save(
+    *, enrolment: Enrolment, codes: Iterable[str], by: User, spec: Spec | None = None, confirm_drop: bool = False
+) -> Evaluation:
     """Save the units `codes` (mandatory units added) as the enrolment's plan.
 
     A plan that meets every rule is saved as valid; one that does not is kept as a draft.
+    A plan that drops units with assessed work raises AssessedWorkDropped (nothing saved) unless `confirm_drop`.
     Returns the evaluation the status was decided by.
     """
     ensure_open(enrolment)
+    codes = list(codes)
     spec = spec or spec_for(enrolment.qualification)
     pathway = pathway_of(enrolment)
     evaluation = plan_check(spec=spec, pathway=pathway, codes=codes)
     chosen = with_mandatory(spec, pathway, codes)
     # Lock the enrolment row so two saves of the same plan cannot interleave their deletes and inserts.
     Enrolment.objects.select_for_update().filter(pk=enrolment.pk).values_list("pk").first()
+    if not confirm_drop:
+        work = assessed_work_dropped(enrolment=enrolment, spec=spec, codes=codes)
+        if work:
+            raise AssessedWorkDropped(work)
     units = dict(
         Unit.objects.filter(qualification_id=enrolment.qualification_id, code__in=chosen).values_list("code", "pk")
     )

@@ -212,10 +212,31 @@ def unit_choice_save(request: HttpRequest, pk: int) -> HttpResponse:
     enrolment, spec, form = _posted_plan(request, pk)
     if not form.is_valid():
         return _choice_page(request, enrolment, spec, [], form=form, status=400)
+    return _save(request, enrolment, spec, form.codes(), confirm_drop=False)
+
+
+@login_required
+@require_POST
+def unit_choice_drop(request: HttpRequest, pk: int) -> HttpResponse:
+    """Save the ticked units once the candidate has confirmed dropping units with signed-off work."""
+    enrolment, spec, form = _posted_plan(request, pk)
+    if not form.is_valid():
+        return _choice_page(request, enrolment, spec, [], form=form, status=400)
+    return _save(request, enrolment, spec, form.codes(), confirm_drop=True)
+
+
+def _save(request: HttpRequest, enrolment: Enrolment, spec: Spec, codes: list[str], *,
+          confirm_drop: bool) -> HttpResponse:
     try:
-        evaluation = plan_services.plan_save(enrolment=enrolment, codes=form.codes(), by=request.user, spec=spec)
+        evaluation = plan_services.plan_save(enrolment=enrolment, codes=codes, by=request.user, spec=spec,
+                                             confirm_drop=confirm_drop)
+    except plan_services.AssessedWorkDropped as dropped:
+        # Nothing saved: the confirmation step says what happens to the signed-off work, then saves or goes back.
+        return render(request, "candidates/unit_drop_confirm.html", {
+            "enrolment": enrolment, "codes": codes, "work": dropped.work,
+        })
     except ValidationError as error:
-        return _choice_page(request, enrolment, spec, form.codes(), save_error=" ".join(error.messages), status=400)
+        return _choice_page(request, enrolment, spec, codes, save_error=" ".join(error.messages), status=400)
     if evaluation.valid:
         messages.success(request, "Your plan is saved. It meets every rule of combination.")
     else:

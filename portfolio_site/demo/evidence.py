@@ -134,6 +134,12 @@ def seed_evidence(*, enrolment: Enrolment, assessor: User) -> list[EvidenceItem]
     add(EvidenceKind.OBSERVATION, "Observation at the service desk", by=assessor, days_ago=12,
         text="Observed Dana for 90 minutes at the service desk. She greeted every customer ...",
         mapped=of_units(0, 1, 2), submit=True)
+    add(EvidenceKind.PROFESSIONAL_DISCUSSION, "Professional discussion: learning from complaints", by=assessor,
+        days_ago=10, text="We discussed the three complaints Dana handled this month and what changed after each.",
+        mapped=of_units(4), submit=True)
+    add(EvidenceKind.QUESTIONING, "Questions on the complaints procedure", by=assessor, days_ago=9,
+        text="Q: Who may close a complaint? A: The team leader, once the customer has agreed the outcome.",
+        mapped=of_units(1), submit=True)
     add(EvidenceKind.PRIOR_LEARNING, "Certificate: customer care course", days_ago=300,
         text="A one-day course I completed last year.", files=(("certificate.pdf", pdf_bytes("Certificate")),),
         mapped=of_units(6), submit=True)

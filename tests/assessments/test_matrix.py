@@ -19,10 +19,12 @@ def _item(enrolment, unit_code: str, code: str) -> AssessableItem:
     return AssessableItem.objects.get(unit__qualification=enrolment.qualification, unit__code=unit_code, code=code)
 
 
-def _map(enrolment, *items: AssessableItem, title: str = "Evidence"):
+def _map(enrolment, *items: AssessableItem, title: str = "Evidence", submit: bool = True):
     evidence = make_evidence(enrolment, title=title)
     services.mappings_set(version=evidence.current_version, assessable_item_ids=[i.pk for i in items],
                           by=enrolment.candidate)
+    if submit:
+        services.version_submit(version=evidence.current_version, by=enrolment.candidate)
     return evidence
 
 
@@ -90,12 +92,24 @@ def test_a_draft_plan_is_flagged_in_words_above_its_units(cara, enrolment):
 def test_an_earlier_versions_mapping_no_longer_counts(cara, enrolment):
     first, second = _item(enrolment, "A1", "1.1"), _item(enrolment, "A1", "1.2")
     evidence = _map(enrolment, first)
-    services.version_submit(version=evidence.current_version, by=enrolment.candidate)
     new = services.version_revise(item=evidence, by=enrolment.candidate)
     services.mappings_set(version=new, assessable_item_ids=[second.pk], by=enrolment.candidate)
+    services.version_submit(version=new, by=enrolment.candidate)
     page = cara.get(reverse("assessments:matrix", kwargs={"pk": enrolment.pk})).content.decode()
     assert 'data-status="none"' in _cell(page, first)
     assert 'data-status="claimed"' in _cell(page, second)
+
+
+def test_a_claim_in_a_draft_reads_draft_and_the_submitted_version_still_stands(cara, enrolment):
+    first, second = _item(enrolment, "A1", "1.1"), _item(enrolment, "A1", "1.2")
+    evidence = _map(enrolment, first)
+    Mapping.objects.update(status=MappingStatus.ACCEPTED)
+    new = services.version_revise(item=evidence, by=enrolment.candidate)
+    services.mappings_set(version=new, assessable_item_ids=[first.pk, second.pk], by=enrolment.candidate)
+    page = cara.get(reverse("assessments:matrix", kwargs={"pk": enrolment.pk})).content.decode()
+    assert 'data-status="accepted"' in _cell(page, first)
+    assert 'data-status="draft"' in _cell(page, second) and "in a draft, not submitted yet" in _cell(page, second)
+    assert "awaiting a decision" not in _cell(page, second)
 
 
 @pytest.mark.parametrize("count", [5, 50])

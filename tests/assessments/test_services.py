@@ -200,7 +200,7 @@ def test_assessor_writes_an_observation_and_a_recorded_discussion_and_maps_them(
     item = items_of(enrolment, "A1")[0]
     observation = submitted_evidence(enrolment, [item], by=assessor, kind=EvidenceKind.OBSERVATION, with_file=False,
                                      title="Observed a complaint call")
-    services.mapping_accept(mapping=mapping_of(observation, item), by=assessor)
+    assert mapping_of(observation, item).status == MappingStatus.ACCEPTED  # the author's own record: no second click
     discussion = make_evidence(enrolment, by=assessor, kind=EvidenceKind.RECORDED_DISCUSSION, with_file=True,
                                title="Professional discussion")
     assert discussion.created_by == assessor and observation.created_by == assessor
