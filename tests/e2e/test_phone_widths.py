@@ -1,0 +1,167 @@
+"""No page wider than the phone: every page of the permission walk, at 390x844, as a person who may see it.
+
+The pages come from ``WALK`` of tests/test_permission_walk.py: every row with GET expectations, its kwargs
+built by the walk's own builders on the walk's own world (so a new URL in the walk is covered here without
+a line more). Each page is opened, at a 390x844 viewport in a plain (not mobile) context, by the first
+person of ``VISITORS`` the walk lets see it on the ``own`` target (or ``any``, or ``foreign``: the stranger
+assessor's), and checked: not wider than the screen (``scrollWidth <= innerWidth`` and ``<= 390``), axe
+clean (no serious or critical violation), and a screenshot saved. Pages of an enrolment are also opened by
+the candidate and by the assessor, who see different things on them.
+
+Before the pages are opened the enrolment gets the data that makes pages wide: a long title, a long file
+name, a duplicate upload (the warning), submitted and judged evidence, a signed-off unit.
+
+Rows that are not pages (a file, a PDF) are listed in ``NOT_PAGES`` with the reason; the test checks they
+still answer with something other than HTML, so a row turning into a page is not left out unseen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from types import SimpleNamespace
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from playwright.sync_api import Page
+
+from assessments.services import mapping_refer
+from evidence import services as evidence_services
+from tests.assessments.factories import accepted_evidence, items_of, signed_unit, submitted_evidence
+from tests.conftest import PASSWORD
+from tests.evidence import generated
+from tests.evidence.evidence_factories import make_evidence
+from tests.test_permission_walk import OK, WALK, paused_enrolment, world  # noqa: F401 - the walk's fixtures
+
+pytestmark = pytest.mark.e2e
+
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1366, "height": 900}
+
+#: Who opens a page: the first of these the walk lets see it (``anonymous`` first: a page for everyone is
+#: seen signed out). The enrolment's pages are also opened by everyone of ``ALSO`` who may see them.
+VISITORS = ("anonymous", "candidate", "assessor", "iqa", "centre_admin", "eqa", "platform_admin",
+            "stranger_assessor")
+ALSO = ("candidate", "assessor")
+#: Which target of a row to open, in order; ``paused`` and ``self`` are the walk's, not a person's day.
+TARGETS = ("own", "any", "foreign")
+
+#: Rows whose GET is not a page: what they answer instead.
+NOT_PAGES = {
+    "evidence:file_download": "the evidence file itself, as an attachment",
+    "evidence:file_preview": "the evidence file itself, shown inline by the browser",
+    "exports:export_download": "the portfolio PDF, as an attachment",
+    "assessments:claim_csv": "the centre's claims as a CSV file, as an attachment",
+}
+
+#: What the walk's data cannot show here (the report of this test says so rather than leaving it out silently).
+NOT_COVERED = {
+    "password_reset_confirm": "opened with the walk's bad token: the 'link no longer valid' page, not the form",
+    "set_password": "opened with the walk's bad token: the 'link no longer valid' page, not the form",
+    "evidence:witness_confirm": "opened with the walk's bad token: the 400 page, not the witness's form",
+}
+
+
+@dataclass
+class Visit:
+    name: str
+    role: str
+    target: str
+    url: str
+    status: int
+
+
+def _visits(w: SimpleNamespace) -> tuple[list[Visit], dict[str, str]]:
+    """Every page of the walk with who opens it, and the rows that are not pages with their URLs."""
+    visits: list[Visit] = []
+    not_pages: dict[str, str] = {}
+    for name, row in sorted(WALK.items()):
+        if row.get is None:
+            continue
+        target = next(t for t in TARGETS if t in row.targets)
+        w.role = "candidate"
+        url = reverse(name, kwargs=row.targets[target](w))
+        if name in NOT_PAGES:
+            not_pages[name] = url
+            continue
+        allowed = [role for role in VISITORS if row.get[role][target] == OK]
+        if not allowed:
+            # Nobody gets the page itself (a bad link answered 400 for everyone): it is seen signed out.
+            status = row.get["anonymous"][target]
+            assert isinstance(status, int), f"{name}: nobody sees it on {target}, nor is it an error page"
+            visits.append(Visit(name, "anonymous", target, url, status))
+            continue
+        roles = [allowed[0]]
+        if allowed[0] != "anonymous":
+            roles += [role for role in ALSO if role in allowed and role not in roles]
+        visits += [Visit(name, role, target, url, 200) for role in roles]
+    return visits, not_pages
+
+
+def _wide_data(w: SimpleNamespace) -> None:
+    """What makes the own enrolment's pages wide: long words, a duplicate upload, judged claims."""
+    long_title = "Customer-feedback-spreadsheet-reconciliation-for-the-quarterly-complaints-review"
+    item = make_evidence(w.enrolment, title=long_title, text="Reference " + "7f3a9c" * 12)
+    evidence_services.file_add(
+        version=item.current_version, by=w.candidate,
+        uploaded=SimpleUploadedFile("quarterly-complaints-review-final-version-signed-by-team-leader.png",
+                                    generated.photo("PNG", gps=False, orientation=None)),
+    )
+    accepted_evidence(w.enrolment, items_of(w.enrolment, "A1")[:2], assessor=w.assessor)
+    signed_unit(w.enrolment, "B3", assessor=w.assessor)
+    referred = submitted_evidence(w.enrolment, items_of(w.enrolment, "A2")[:1])
+    mapping_refer(mapping=referred.current_version.mappings.get(), by=w.assessor,
+                  feedback="Add the reply you sent to the guest, with the date it went out.")
+
+
+def _width(page: Page) -> dict:
+    return page.evaluate("""() => ({scroll: document.documentElement.scrollWidth, inner: window.innerWidth,
+        widest: [...document.querySelectorAll('body *')]
+            .filter(e => e.getBoundingClientRect().right > window.innerWidth + 0.5)
+            .filter(e => !e.closest('.table-responsive, .visually-hidden, .visually-hidden-focusable'))
+            .slice(0, 5).map(e => e.tagName.toLowerCase() + (e.className ? '.' + String(e.className)
+                .trim().split(/\\s+/).join('.') : '') + ' ' + Math.round(e.getBoundingClientRect().right))})""")
+
+
+def test_no_page_of_the_walk_is_wider_than_a_phone(
+    page: Page, live_url: Callable[[str], str], world: SimpleNamespace,  # noqa: F811 - the walk's fixture
+    private_storage, sign_in: Callable, shot: Callable, axe: Callable,
+) -> None:
+    _wide_data(world)
+    visits, not_pages = _visits(world)
+    for name in WALK:
+        if WALK[name].get is not None:
+            assert name in not_pages or any(v.name == name for v in visits), f"{name} is not opened"
+
+    problems: list[str] = []
+    by_role: dict[str, list[Visit]] = {}
+    for visit in visits:
+        by_role.setdefault(visit.role, []).append(visit)
+    for role, role_visits in by_role.items():
+        page.context.clear_cookies()
+        if role != "anonymous":
+            page.set_viewport_size(DESKTOP)  # the sign-in helper reads the name in the navigation bar
+            sign_in(getattr(world, role).email, PASSWORD)
+        page.set_viewport_size(PHONE)
+        for visit in role_visits:
+            where = f"{visit.name} as {visit.role} ({visit.url})"
+            response = page.goto(live_url(visit.url))
+            assert response is not None and response.status == visit.status, (
+                f"{where}: answered {response and response.status}, expected {visit.status}")
+            width = _width(page)
+            if width["scroll"] > width["inner"] or width["scroll"] > PHONE["width"]:
+                problems.append(f"{where}: {width['scroll']} px wide at {width['inner']}; overflowing: "
+                                f"{', '.join(width['widest']) or '?'}")
+            try:
+                axe(page, where)
+            except pytest.fail.Exception as failure:  # every page's violations in one report, not the first only
+                problems.append(str(failure))
+            shot(page, f"{visit.name}-{visit.role}")
+        if role == "platform_admin":  # who may fetch every one of them
+            for name, url in not_pages.items():
+                answer = page.request.get(live_url(url))
+                assert answer.status == 200, f"{name} ({url}): {answer.status}"
+                assert "text/html" not in answer.headers.get("content-type", ""), (
+                    f"{name} now answers a page: take it out of NOT_PAGES so its width is checked")
+    assert not problems, "Pages wider than a 390 px phone, or not axe-clean at 390 px:\n" + "\n".join(problems)
