@@ -5,8 +5,9 @@ built by the walk's own builders on the walk's own world (so a new URL in the wa
 a line more). Each page is opened, at a 390x844 viewport in a plain (not mobile) context, by the first
 person of ``VISITORS`` the walk lets see it on the ``own`` target (or ``any``, or ``foreign``: the stranger
 assessor's), and checked: not wider than the screen (``scrollWidth <= innerWidth`` and ``<= 390``), axe
-clean (no serious or critical violation), and a screenshot saved. Pages of an enrolment are also opened by
-the candidate and by the assessor, who see different things on them.
+clean (no serious or critical violation), and a screenshot saved; then the same at the 1366x900 desktop.
+Pages are also opened by the candidate and by the assessor when they may see them, who see different things
+on them (at the phone only: the desktop is checked once a page).
 
 Before the pages are opened the enrolment gets the data that makes pages wide: a long title, a long file
 name, a duplicate upload (the warning), submitted and judged evidence, a signed-off unit.
@@ -133,6 +134,20 @@ def _width(page: Page) -> dict:
                 .trim().split(/\\s+/).join('.') : '') + ' ' + Math.round(e.getBoundingClientRect().right))})""")
 
 
+def _checked(page: Page, where: str, viewport: dict, axe: Callable) -> list[str]:
+    """What is wrong with the page at this viewport: wider than the screen, serious or critical axe violations."""
+    problems = []
+    width = _width(page)
+    if width["scroll"] > width["inner"] or width["scroll"] > viewport["width"]:
+        problems.append(f"{where}: {width['scroll']} px wide at {width['inner']}; overflowing: "
+                        f"{', '.join(width['widest']) or '?'}")
+    try:
+        axe(page, f"{where} at {viewport['width']} px")
+    except pytest.fail.Exception as failure:  # every page's violations in one report, not the first only
+        problems.append(str(failure))
+    return problems
+
+
 def test_no_page_of_the_walk_is_wider_than_a_phone(
     page: Page, live_url: Callable[[str], str], world: SimpleNamespace,  # noqa: F811 - the walk's fixture
     private_storage, sign_in: Callable, shot: Callable, axe: Callable,
@@ -159,15 +174,13 @@ def test_no_page_of_the_walk_is_wider_than_a_phone(
             response = page.goto(live_url(visit.url))
             assert response is not None and response.status == visit.status, (
                 f"{where}: answered {response and response.status}, expected {visit.status}")
-            width = _width(page)
-            if width["scroll"] > width["inner"] or width["scroll"] > PHONE["width"]:
-                problems.append(f"{where}: {width['scroll']} px wide at {width['inner']}; overflowing: "
-                                f"{', '.join(width['widest']) or '?'}")
-            try:
-                axe(page, where)
-            except pytest.fail.Exception as failure:  # every page's violations in one report, not the first only
-                problems.append(str(failure))
-            shot(page, f"{visit.name}-{visit.role}")
+            problems += _checked(page, where, PHONE, axe)
+            shot(page, f"{visit.name}-{visit.role}-390")
+            if visit.role == ALSO[0] or visit.role not in ALSO:  # the desktop once a page: the first person's
+                page.set_viewport_size(DESKTOP)
+                problems += _checked(page, where, DESKTOP, axe)
+                shot(page, f"{visit.name}-{visit.role}-1366")
+                page.set_viewport_size(PHONE)
         if role == "platform_admin":  # who may fetch every one of them
             for name, url in not_pages.items():
                 answer = page.request.get(live_url(url))
@@ -177,4 +190,4 @@ def test_no_page_of_the_walk_is_wider_than_a_phone(
                 else:
                     assert "text/html" not in answer.headers.get("content-type", ""), (
                         f"{name} now answers a page: take it out of NOT_PAGES so its width is checked")
-    assert not problems, "Pages wider than a 390 px phone, or not axe-clean at 390 px:\n" + "\n".join(problems)
+    assert not problems, "Pages wider than the screen, or not axe-clean:\n" + "\n".join(problems)
