@@ -25,7 +25,7 @@ from types import SimpleNamespace
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from assessments.services import mapping_refer
 from evidence import services as evidence_services
@@ -191,3 +191,48 @@ def test_no_page_of_the_walk_is_wider_than_a_phone(
                     assert "text/html" not in answer.headers.get("content-type", ""), (
                         f"{name} now answers a page: take it out of NOT_PAGES so its width is checked")
     assert not problems, "Pages wider than the screen, or not axe-clean:\n" + "\n".join(problems)
+
+
+def _inside_the_screen(page: Page, selector: str) -> None:
+    """Every element matching `selector` is shown whole: not cut off at the screen's right edge."""
+    rights = page.locator(selector).evaluate_all("els => els.map(e => e.getBoundingClientRect().right)")
+    assert rights, f"nothing matches {selector}"
+    width = page.evaluate("window.innerWidth")
+    assert all(right <= width for right in rights), f"{selector} reaches {max(rights)} px on a {width} px screen"
+
+
+def test_the_duplicate_upload_warning_is_shown_whole_on_a_phone(
+    page: Page, live_url: Callable[[str], str], enrolment, candidate, private_storage, tmp_path,
+    sign_in: Callable, shot: Callable, axe: Callable, console_errors: list,
+) -> None:
+    photo = generated.photo("PNG", gps=False, orientation=None)
+    first = make_evidence(enrolment, title="Customer-feedback-spreadsheet-reconciliation-for-the-quarterly-review",
+                          with_file=False)
+    evidence_services.file_add(version=first.current_version, by=candidate,
+                               uploaded=SimpleUploadedFile("feedback.png", photo))
+    second = make_evidence(enrolment, title="Reply to a complaint", with_file=False)
+    again = tmp_path / "the-same-screenshot-of-the-quarterly-customer-feedback-spreadsheet.png"
+    again.write_bytes(photo)
+
+    sign_in(candidate.email, PASSWORD)
+    for viewport in (PHONE, DESKTOP):
+        page.set_viewport_size(viewport)
+        if viewport is DESKTOP:  # the same file once more, for the desktop's turn
+            evidence_services.file_remove(evidence_file=second.current_version.files.get(), by=candidate)
+        page.goto(live_url(f"/evidence/{second.pk}/"))
+        page.wait_for_load_state("load")  # upload.js listens before the file is chosen
+        page.get_by_label("Choose one or more files, or drop them here").set_input_files(str(again))
+        result = page.locator("[data-upload-results] .upload-ok")
+        expect(result).to_contain_text("already uploaded in 'Customer-feedback-spreadsheet-reconciliation")
+        _inside_the_screen(page, "[data-upload-results] li")
+        problems = _checked(page, "the duplicate just uploaded", viewport, axe)
+        shot(page, f"duplicate-uploaded-{viewport['width']}")
+
+        page.reload()
+        warning = page.get_by_test_id("evidence-file").locator(".badge", has_text="Already uploaded in")
+        expect(warning).to_be_visible()
+        _inside_the_screen(page, "[data-testid=evidence-file] .badge")
+        problems += _checked(page, "the evidence with its duplicate", viewport, axe)
+        shot(page, f"duplicate-listed-{viewport['width']}")
+        assert not problems, "\n".join(problems)
+    assert not console_errors
