@@ -25,10 +25,11 @@ from types import SimpleNamespace
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, ViewportSize, expect
 
 from assessments.services import mapping_refer
 from evidence import services as evidence_services
+from evidence.models import EvidenceItem, EvidenceVersion
 from tests.assessments.factories import accepted_evidence, items_of, signed_unit, submitted_evidence
 from tests.conftest import PASSWORD
 from tests.evidence import generated
@@ -37,8 +38,8 @@ from tests.test_permission_walk import OK, WALK, paused_enrolment, world  # noqa
 
 pytestmark = pytest.mark.e2e
 
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1366, "height": 900}
+PHONE: ViewportSize = {"width": 390, "height": 844}
+DESKTOP: ViewportSize = {"width": 1366, "height": 900}
 
 #: Who opens a page: the first of these the walk lets see it (``anonymous`` first: a page for everyone is
 #: seen signed out). The enrolment's pages are also opened by everyone of ``ALSO`` who may see them.
@@ -109,19 +110,24 @@ def _visits(w: SimpleNamespace) -> tuple[list[Visit], dict[str, str]]:
     return visits, not_pages
 
 
+def _current(item: EvidenceItem) -> EvidenceVersion:
+    assert item.current_version is not None
+    return item.current_version
+
+
 def _wide_data(w: SimpleNamespace) -> None:
     """What makes the own enrolment's pages wide: long words, a duplicate upload, judged claims."""
     long_title = "Customer-feedback-spreadsheet-reconciliation-for-the-quarterly-complaints-review"
     item = make_evidence(w.enrolment, title=long_title, text="Reference " + "7f3a9c" * 12)
     evidence_services.file_add(
-        version=item.current_version, by=w.candidate,
+        version=_current(item), by=w.candidate,
         uploaded=SimpleUploadedFile("quarterly-complaints-review-final-version-signed-by-team-leader.png",
                                     generated.photo("PNG", gps=False, orientation=None)),
     )
     accepted_evidence(w.enrolment, items_of(w.enrolment, "A1")[:2], assessor=w.assessor)
     signed_unit(w.enrolment, "B3", assessor=w.assessor)
     referred = submitted_evidence(w.enrolment, items_of(w.enrolment, "A2")[:1])
-    mapping_refer(mapping=referred.current_version.mappings.get(), by=w.assessor,
+    mapping_refer(mapping=_current(referred).mappings.get(), by=w.assessor,
                   feedback="Add the reply you sent to the guest, with the date it went out.")
 
 
@@ -134,7 +140,7 @@ def _width(page: Page) -> dict:
                 .trim().split(/\\s+/).join('.') : '') + ' ' + Math.round(e.getBoundingClientRect().right))})""")
 
 
-def _checked(page: Page, where: str, viewport: dict, axe: Callable) -> list[str]:
+def _checked(page: Page, where: str, viewport: ViewportSize, axe: Callable) -> list[str]:
     """What is wrong with the page at this viewport: wider than the screen, serious or critical axe violations."""
     problems = []
     width = _width(page)
@@ -208,7 +214,7 @@ def test_the_duplicate_upload_warning_is_shown_whole_on_a_phone(
     photo = generated.photo("PNG", gps=False, orientation=None)
     first = make_evidence(enrolment, title="Customer-feedback-spreadsheet-reconciliation-for-the-quarterly-review",
                           with_file=False)
-    evidence_services.file_add(version=first.current_version, by=candidate,
+    evidence_services.file_add(version=_current(first), by=candidate,
                                uploaded=SimpleUploadedFile("feedback.png", photo))
     second = make_evidence(enrolment, title="Reply to a complaint", with_file=False)
     again = tmp_path / "the-same-screenshot-of-the-quarterly-customer-feedback-spreadsheet.png"
@@ -218,7 +224,7 @@ def test_the_duplicate_upload_warning_is_shown_whole_on_a_phone(
     for viewport in (PHONE, DESKTOP):
         page.set_viewport_size(viewport)
         if viewport is DESKTOP:  # the same file once more, for the desktop's turn
-            evidence_services.file_remove(evidence_file=second.current_version.files.get(), by=candidate)
+            evidence_services.file_remove(evidence_file=_current(second).files.get(), by=candidate)
         page.goto(live_url(f"/evidence/{second.pk}/"))
         page.wait_for_load_state("load")  # upload.js listens before the file is chosen
         page.get_by_label("Choose one or more files, or drop them here").set_input_files(str(again))
