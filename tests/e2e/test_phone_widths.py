@@ -12,8 +12,13 @@ on them (at the phone only: the desktop is checked once a page).
 Before the pages are opened the enrolment gets the data that makes pages wide: a long title, a long file
 name, a duplicate upload (the warning), submitted and judged evidence, a signed-off unit.
 
-Rows that are not pages (a file, a PDF) are listed in ``NOT_PAGES`` with the reason; the test checks they
-still answer with something other than HTML, so a row turning into a page is not left out unseen.
+Rows that are not pages (a file, a PDF, a CSV) are listed in ``NOT_PAGES`` with the reason, and a piece of a
+page fetched by htmx in ``FRAGMENTS`` with the page it is shown on; the test checks they still answer with
+something other than a page, so a row turning into a page is not left out unseen. Rows the walk opens with
+a bad link only (a password link, a witness link) are opened once more with a real one (``REAL_LINKS``).
+
+Not covered here, for they are no GET of the walk: what a POST answers with a page of its own (the preview
+of an uploaded spec file or enrolment CSV, a form shown again with its errors).
 """
 
 from __future__ import annotations
@@ -23,13 +28,18 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 
 import pytest
+from django.contrib.auth.tokens import default_token_generator
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from playwright.sync_api import Page, ViewportSize, expect
 
 from assessments.services import mapping_refer
+from candidates.models import User
 from evidence import services as evidence_services
-from evidence.models import EvidenceItem, EvidenceVersion
+from evidence.models import EvidenceItem, EvidenceKind, EvidenceVersion
+from evidence.services import witness_token
 from tests.assessments.factories import accepted_evidence, items_of, signed_unit, submitted_evidence
 from tests.conftest import PASSWORD
 from tests.evidence import generated
@@ -62,11 +72,23 @@ FRAGMENTS = {
     "exports:export_status": ("an export's state, polled into the exports page", "exports:export_list"),
 }
 
-#: What the walk's data cannot show here (the report of this test says so rather than leaving it out silently).
-NOT_COVERED = {
-    "password_reset_confirm": "opened with the walk's bad token: the 'link no longer valid' page, not the form",
-    "set_password": "opened with the walk's bad token: the 'link no longer valid' page, not the form",
-    "evidence:witness_confirm": "opened with the walk's bad token: the 400 page, not the witness's form",
+def _reset_link(person: User) -> dict:
+    token = default_token_generator.make_token(person)
+    return {"uidb64": urlsafe_base64_encode(force_bytes(person.pk)), "token": token}
+
+
+def _witness_link(w: SimpleNamespace) -> dict:
+    testimony = make_evidence(w.enrolment, kind=EvidenceKind.WITNESS_TESTIMONY, with_file=False,
+                              title="Handled a difficult complaint at the front desk")
+    return {"token": witness_token(_current(testimony))}
+
+
+#: Pages the walk opens with a bad link only (its data cannot show the page itself): opened here once more,
+#: signed out, with a real link, so the form behind the link is checked too.
+REAL_LINKS: dict[str, Callable[[SimpleNamespace], dict]] = {
+    "password_reset_confirm": lambda w: _reset_link(w.other_candidate),
+    "set_password": lambda w: _reset_link(w.stranger_candidate),
+    "evidence:witness_confirm": _witness_link,
 }
 
 
@@ -107,6 +129,8 @@ def _visits(w: SimpleNamespace) -> tuple[list[Visit], dict[str, str]]:
         if allowed[0] != "anonymous":
             roles += [role for role in ALSO if role in allowed and role not in roles]
         visits += [Visit(name, role, target, url, 200) for role in roles]
+    for name, build in REAL_LINKS.items():
+        visits.append(Visit(name, "anonymous", "a real link", reverse(name, kwargs=build(w)), 200))
     return visits, not_pages
 
 
@@ -158,7 +182,7 @@ def test_no_page_of_the_walk_is_wider_than_a_phone(
     page: Page, live_url: Callable[[str], str], world: SimpleNamespace,  # noqa: F811 - the walk's fixture
     private_storage, sign_in: Callable, shot: Callable, axe: Callable,
 ) -> None:
-    assert set(NOT_COVERED) <= set(WALK), "NOT_COVERED names a row the walk no longer has"
+    assert set(REAL_LINKS) <= set(WALK), "REAL_LINKS names a row the walk no longer has"
     _wide_data(world)
     visits, not_pages = _visits(world)
     for name in WALK:
@@ -181,11 +205,12 @@ def test_no_page_of_the_walk_is_wider_than_a_phone(
             assert response is not None and response.status == visit.status, (
                 f"{where}: answered {response and response.status}, expected {visit.status}")
             problems += _checked(page, where, PHONE, axe)
-            shot(page, f"{visit.name}-{visit.role}-390")
+            label = f"{visit.name}-{visit.role}" + ("-real-link" if visit.target == "a real link" else "")
+            shot(page, f"{label}-390")
             if visit.role == ALSO[0] or visit.role not in ALSO:  # the desktop once a page: the first person's
                 page.set_viewport_size(DESKTOP)
                 problems += _checked(page, where, DESKTOP, axe)
-                shot(page, f"{visit.name}-{visit.role}-1366")
+                shot(page, f"{label}-1366")
                 page.set_viewport_size(PHONE)
         if role == "platform_admin":  # who may fetch every one of them
             for name, url in not_pages.items():
