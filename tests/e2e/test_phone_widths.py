@@ -23,6 +23,7 @@ of an uploaded spec file or enrolment CSV, a form shown again with its errors).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import SimpleNamespace
@@ -37,6 +38,7 @@ from playwright.sync_api import Page, ViewportSize, expect
 
 from assessments.services import mapping_refer
 from candidates.models import User
+from candidates.services import CSV_COLUMNS
 from evidence import services as evidence_services
 from evidence.models import EvidenceItem, EvidenceKind, EvidenceVersion
 from evidence.services import witness_token
@@ -266,4 +268,34 @@ def test_the_duplicate_upload_warning_is_shown_whole_on_a_phone(
         problems += _checked(page, "the evidence with its duplicate", viewport, axe)
         shot(page, f"duplicate-listed-{viewport['width']}")
         assert not problems, "\n".join(problems)
+    assert not console_errors
+
+
+def test_the_enrolment_csv_preview_scrolls_in_its_own_region_on_a_phone(
+    page: Page, live_url: Callable[[str], str], centre, qualification, assessor, iqa, centre_admin, tmp_path,
+    sign_in: Callable, shot: Callable, axe: Callable, console_errors: list,
+) -> None:
+    """A page a POST answers with (no GET of the walk): the preview of an enrolment CSV, its table wide."""
+    rows = [",".join(CSV_COLUMNS),
+            "anna.able-with-a-rather-long-address@example.org,Anna,Able,tiny,1,ash.assessor@example.org,"
+            "ivy.quality@example.org,2026-09-01,2027-08-31,,",
+            "cat@example.org,Cat,Cole,tiny,1,nobody@example.org,,2026-31-01,2027-08-31,,"]
+    csv = tmp_path / "enrol.csv"
+    csv.write_text("\n".join(rows) + "\n")
+
+    sign_in(centre_admin.email, PASSWORD)
+    for viewport in (PHONE, DESKTOP):
+        page.set_viewport_size(viewport)
+        page.goto(live_url(f"/centres/{centre.pk}/enrolments/upload/"))
+        page.get_by_label("CSV file").set_input_files(str(csv))
+        page.get_by_role("button", name="Check the file").click()
+        region = page.get_by_role("region", name=re.compile(r"^2 rows"))
+        expect(region).to_be_visible()
+        expect(region.get_by_test_id("bulk-preview")).to_contain_text("nobody@example.org")
+        problems = _checked(page, "the enrolment CSV preview", viewport, axe)
+        shot(page, f"csv-preview-{viewport['width']}")
+        assert not problems, "\n".join(problems)
+    # The region takes the keyboard's focus, so a keyboard user can scroll it.
+    region.focus()
+    expect(region).to_be_focused()
     assert not console_errors
