@@ -164,12 +164,21 @@ def _wide_data(w: SimpleNamespace) -> None:
 
 
 def _width(page: Page) -> dict:
-    return page.evaluate("""() => ({scroll: document.documentElement.scrollWidth, inner: window.innerWidth,
+    return page.evaluate("""() => {
+        // Inside a box that scrolls (or clips) sideways, an element wider than the screen widens nothing.
+        const scrolledWithin = e => {
+            for (let a = e.parentElement; a && a !== document.body; a = a.parentElement) {
+                if (getComputedStyle(a).overflowX !== 'visible') return true;
+            }
+            return false;
+        };
+        return {scroll: document.documentElement.scrollWidth, inner: window.innerWidth,
         widest: [...document.querySelectorAll('body *')]
             .filter(e => e.getBoundingClientRect().right > window.innerWidth + 0.5)
-            .filter(e => !(e.parentElement.closest('.table-responsive') && getComputedStyle(e).position !== 'absolute'))
+            .filter(e => getComputedStyle(e).position === 'absolute' || !scrolledWithin(e))
             .slice(0, 5).map(e => e.tagName.toLowerCase() + (e.className ? '.' + String(e.className)
-                .trim().split(/\\s+/).join('.') : '') + ' ' + Math.round(e.getBoundingClientRect().right))})""")
+                .trim().split(/\\s+/).join('.') : '') + ' ' + Math.round(e.getBoundingClientRect().right))};
+    }""")
 
 
 def _checked(page: Page, where: str, viewport: ViewportSize, axe: Callable | None = None) -> list[str]:
