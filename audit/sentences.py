@@ -33,6 +33,8 @@ PHRASES: dict[str, Promise] = {
     "mapping referred": _("%(actor)s referred the claim on %(item)s (evidence %(evidence)s): %(feedback)s"),
     "mapping added": _("%(actor)s claimed %(item)s for the evidence %(evidence)s."),
     "mapping removed": _("%(actor)s removed the claim on %(item)s from the evidence %(evidence)s."),
+    "decision carried forward": _("%(actor)s submitted the evidence %(evidence)s with the claim on %(item)s "
+                                  "unchanged: its acceptance on version %(from_version)s was kept."),
     # sign-off
     "item signed off": _("%(actor)s signed off %(item)s."),
     "learner declaration": _("%(actor)s declared that the evidence for unit %(unit)s is their own work."),
@@ -127,7 +129,7 @@ def _facts(record: AuditRecord, facts: Facts) -> _Blank:
         email=_text(after.get("email")),
         from_user=_text(before.get("user")) or gettext("nobody"),
         to_user=_text(after.get("user")) or gettext("nobody"),
-        from_version=_text(before.get("version")),
+        from_version=_text(before.get("version")) or _text(after.get("from_version")),
         to_version=_text(after.get("version")),
     )
     return _Blank({name: value for name, value in values.items() if value})
