@@ -115,9 +115,6 @@ def test_the_verdict_stays_in_view_while_ticking_units_and_leads_to_the_panel(
 # --------------------------------------------------------------------------- one navigation on every page
 
 
-#: Pages whose tables are wider than a phone today (made to fit by the page-width work, with its own journey at 390 px);
-#: here only the navigation is held to the phone's width on them.
-WIDE_TABLES = {"Home", "Evidence", "Matrix"}
 NAV_PAGES = ["Home", "Your units", "Evidence", "Matrix", "Progress", "Questions", "Visits", "Action points",
              "History", "Export"]
 
@@ -173,8 +170,7 @@ def test_every_page_of_the_candidate_has_one_navigation_marking_the_current_page
             assert marking["navRight"] <= 390 and marking["listScrolls"], "the navigation scrolls in its own row"
             assert _width_without_the_nav(page) == page.evaluate("document.documentElement.scrollWidth"), (
                 f"the navigation widens {label}")
-            if label not in WIDE_TABLES:
-                _not_wider_than_the_phone(page, label)
+            _not_wider_than_the_phone(page, label)
         shot(page, label)
     assert console_errors == []
 
