@@ -29,7 +29,7 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 #: The review page's queries, whatever the number of claims, files and messages: the session and user, the
 #: enrolment through the gate, the evidence, its claims and their decisions, files, older versions, messages,
 #: the items still mappable.
-REVIEW_QUERIES = 14  # 13 for the page, one for the inbox badge in the header
+REVIEW_QUERIES = 15  # the page (with what changed since the version before), and one for the inbox badge
 
 
 def _version(evidence: EvidenceItem) -> EvidenceVersion:
