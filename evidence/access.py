@@ -19,6 +19,7 @@ from evidence.models import (
     EvidenceItem,
     EvidenceVersion,
     Mapping,
+    ResumableUpload,
 )
 
 
@@ -59,3 +60,16 @@ def version_of(item: EvidenceItem, number: int) -> EvidenceVersion:
         ),
         number=number,
     )
+
+
+def resumable_for(user: access.AnyUser, token: str) -> ResumableUpload:
+    """An unfinished upload (evidence/resumable.py) of `user`'s own, to a draft they may still write.
+
+    Someone else's upload is 404 whoever they are: its link alone gives nothing away. The
+    item is then passed through `item_for` as any write is (403 on a frozen enrolment).
+    """
+    upload: ResumableUpload = get_object_or_404(
+        ResumableUpload.objects.filter(created_by_id=user.pk).select_related("version"), token=token
+    )
+    upload.version.item = item_for(user, upload.version.item_id, need=Permission.WRITE_EVIDENCE)
+    return upload
