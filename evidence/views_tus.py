@@ -121,8 +121,7 @@ def _patch(request: HttpRequest, upload: ResumableUpload) -> HttpResponse:
     response = _tus_response(204, Upload_Offset=str(appended.offset))
     if appended.evidence_file is not None:
         response["Evidence-File"] = str(appended.evidence_file.pk)
-        response["Evidence-Message"] = quote(f"{appended.evidence_file.original_name}: "
-                                             f"{_stored_message(appended.evidence_file)}")
+        response["Evidence-Message"] = quote(_stored_message(appended.evidence_file))
     return response
 
 
