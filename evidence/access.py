@@ -7,6 +7,8 @@ for ``Permission.OBSERVE`` (the table of who holds which is in candidates/access
 
 from __future__ import annotations
 
+import uuid
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
@@ -62,7 +64,7 @@ def version_of(item: EvidenceItem, number: int) -> EvidenceVersion:
     )
 
 
-def resumable_for(user: access.AnyUser, token: str) -> ResumableUpload:
+def resumable_for(user: access.AnyUser, token: uuid.UUID | str) -> ResumableUpload:
     """An unfinished upload (evidence/resumable.py) of `user`'s own, to a draft they may still write.
 
     Someone else's upload is 404 whoever they are: its link alone gives nothing away. The

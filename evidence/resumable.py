@@ -28,7 +28,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from botocore.exceptions import ClientError
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import Storage, default_storage
@@ -171,9 +170,8 @@ class _S3Partial:
         if upload.multipart_id:
             try:
                 self.client.abort_multipart_upload(Bucket=self.bucket, Key=key, UploadId=upload.multipart_id)
-            except ClientError as error:
-                if error.response.get("Error", {}).get("Code") != "NoSuchUpload":
-                    raise  # completed already: the object itself is deleted below
+            except self.client.exceptions.NoSuchUpload:
+                pass  # completed (or aborted) already: the object itself is deleted below
         self.client.delete_object(Bucket=self.bucket, Key=key)
 
     def sweep(self, *, before: datetime.datetime, keep: set[str]) -> int:

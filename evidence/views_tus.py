@@ -16,6 +16,7 @@ from __future__ import annotations
 import tempfile
 import uuid
 from email.utils import format_datetime
+from typing import cast
 from urllib.parse import quote
 
 from django.conf import settings
@@ -26,8 +27,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from candidates.access import Permission
+from candidates.models import User
 from evidence import access, resumable
-from evidence.models import ResumableUpload
+from evidence.models import EvidenceVersion, ResumableUpload
 from evidence.tus import TUS_EXTENSIONS, TUS_VERSION, TusRequestError, chunk_headers, creation_headers
 from evidence.uploads import CHUNK_SIZE, UploadRefused
 from evidence.views import _stored_message
@@ -70,7 +72,8 @@ def create(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         length, filename = creation_headers(request.headers)
         upload = resumable.resumable_start(
-            version=item.current_version, by=request.user, original_name=filename, length=length
+            version=cast(EvidenceVersion, item.current_version), by=cast(User, request.user),
+            original_name=filename, length=length,
         )
     except TusRequestError as error:
         return _tus_response(error.status, error.message)
@@ -84,7 +87,7 @@ def create(request: HttpRequest, pk: int) -> HttpResponse:
 def upload(request: HttpRequest, token: uuid.UUID) -> HttpResponse:
     """Where an upload stands (HEAD), its next chunk (PATCH), or its cancellation (DELETE)."""
     resumable_upload = access.resumable_for(request.user, token)
-    if request.method in ("HEAD", "GET"):
+    if request.method == "HEAD":
         return _where(resumable_upload)
     if request.method == "PATCH":
         return _patch(request, resumable_upload)
@@ -115,7 +118,7 @@ def _patch(request: HttpRequest, upload: ResumableUpload) -> HttpResponse:
         chunk.seek(0)
         try:
             appended = resumable.resumable_append(upload=upload, offset=offset, chunk=chunk, size=size,
-                                                  by=request.user)
+                                                  by=cast(User, request.user))
         except ValidationError as error:
             return _refusal(error)
     response = _tus_response(204, Upload_Offset=str(appended.offset))

@@ -15,7 +15,7 @@ from collections.abc import Callable
 import pytest
 from django.core.files.storage import default_storage
 from django.core.management import call_command
-from playwright.sync_api import Page, Route, ViewportSize, expect
+from playwright.sync_api import FilePayload, Page, Route, ViewportSize, expect
 
 from candidates.models import Centre, Enrolment, Role, RoleKind, User
 from evidence.models import EvidenceFile, EvidenceItem, ResumableUpload
@@ -103,7 +103,7 @@ def test_a_photo_and_a_video_from_the_camera_show_their_size_before_upload(
 
     # A photo: its name and size, then Upload.
     photo = generated.photo(size=(640, 480))
-    photo_input.set_input_files(files=[{"name": "till-display.jpg", "mimeType": "image/jpeg", "buffer": photo}])
+    photo_input.set_input_files(files=[FilePayload(name="till-display.jpg", mimeType="image/jpeg", buffer=photo)])
     pending = page.get_by_test_id("capture-pending")
     expect(pending).to_contain_text("till-display.jpg")
     expect(pending).to_contain_text(f"{len(photo) / 1000:.1f} KB: ready to upload")
@@ -117,8 +117,8 @@ def test_a_photo_and_a_video_from_the_camera_show_their_size_before_upload(
     check(page, axe, shot, viewport, "photo-uploaded")
 
     # A video over the limit: its size and the limit, no Upload button, nothing sent; then discarded.
-    video_input.set_input_files(files=[{"name": "demo.mp4", "mimeType": "video/mp4",
-                                        "buffer": generated.iso_media(b"isom") + bytes(9_000_000)}])
+    video_input.set_input_files(files=[FilePayload(name="demo.mp4", mimeType="video/mp4",
+                                                   buffer=generated.iso_media(b"isom") + bytes(9_000_000))])
     expect(pending).to_contain_text("demo.mp4 (9 MB): this file is 9 MB, more than the 8 MB limit for one file, "
                                     "so it was not sent")
     expect(pending.get_by_role("button", name="Upload")).to_have_count(0)
@@ -211,7 +211,7 @@ def test_a_large_upload_resumes_where_the_connection_dropped(
     page.route("**/evidence/uploads/**", flaky)
     open_draft(page, live_url, sign_in, draft, viewport)
     page.get_by_label("Choose one or more files, or drop them here").set_input_files(
-        files=[{"name": "team-meeting.wav", "mimeType": "audio/wav", "buffer": content}])
+        files=[FilePayload(name="team-meeting.wav", mimeType="audio/wav", buffer=content)])
     row = page.locator("[data-upload-results] li", has_text="team-meeting.wav")
     expect(row.locator("label")).to_have_text("team-meeting.wav (6.3 MB)")
     resume = row.get_by_role("button", name="Resume")
