@@ -126,6 +126,20 @@ def test_a_photo_and_a_video_from_the_camera_show_their_size_before_upload(
     pending.get_by_role("button", name="Discard").click()
     expect(pending).to_contain_text("demo.mp4 discarded; nothing was sent.")
     check(page, axe, shot, viewport, "video-discarded")
+
+    # The same limit on the files chosen from the device: refused in the browser, no request made.
+    sent: list[str] = []
+    page.on("request", lambda request: sent.append(request.url) if request.method != "GET" else None)
+    page.get_by_label("Choose one or more files, or drop them here").set_input_files(
+        files=[FilePayload(name="shift-video.mp4", mimeType="video/mp4",
+                           buffer=generated.iso_media(b"isom") + bytes(8_500_000))])
+    refused = page.locator("[data-upload-results] li", has_text="shift-video.mp4")
+    expect(refused.locator("label")).to_have_text("shift-video.mp4 (8.5 MB)")
+    expect(refused.get_by_role("status")).to_have_text(
+        "\u2717 Refused: this file is 8.5 MB, more than the 8 MB limit for one file, so it was not sent. Make it "
+        "smaller (a video can be recorded at a lower resolution or split in parts) and upload it again.")
+    check(page, axe, shot, viewport, "chosen-file-too-big")
+    assert sent == []
     assert list(EvidenceFile.objects.values_list("original_name", "mime")) == [("till-display.jpg", "image/jpeg")]
     assert console_errors == []
 

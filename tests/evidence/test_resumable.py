@@ -320,3 +320,32 @@ def test_an_s3_multipart_upload_no_row_knows_is_aborted_by_the_sweep(draft, cand
     later = timezone.now() + resumable.expiry_delay() + datetime.timedelta(minutes=1)
     assert resumable.resumable_expire(now=later) == 1
     assert open_multipart_uploads(default_storage) == []
+
+
+def test_the_expiry_runs_every_hour_on_beat(settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["evidence-expire-resumable-uploads"]
+    assert entry["task"] == tasks.expire_resumable_uploads.name == "evidence.tasks.expire_resumable_uploads"
+    assert entry["schedule"] <= 3600
+
+
+# ---------------------------------------------------------------- the protocol's headers
+
+
+@pytest.mark.parametrize(("headers", "status", "says"), [
+    ({"HTTP_UPLOAD_LENGTH": "ten", "HTTP_UPLOAD_METADATA": _metadata("a.txt")}, 400, "Upload-Length as a whole"),
+    ({"HTTP_UPLOAD_LENGTH": "-1", "HTTP_UPLOAD_METADATA": _metadata("a.txt")}, 400, "Upload-Length as a whole"),
+    ({"HTTP_UPLOAD_LENGTH": "10", "HTTP_UPLOAD_METADATA": "filename !!!"}, 400, "not base64"),
+    ({"HTTP_UPLOAD_DEFER_LENGTH": "1", "HTTP_UPLOAD_METADATA": _metadata("a.txt")}, 400, "unknown length"),
+])
+def test_a_malformed_start_is_refused_with_what_to_send(cara, draft, headers, status, says):
+    response = cara.post(reverse("evidence:tus_create", kwargs={"pk": draft.pk}), **headers, **TUS)
+    assert response.status_code == status
+    assert says in response.content.decode()
+    assert not ResumableUpload.objects.exists()
+
+
+def test_a_chunk_with_a_malformed_offset_is_refused(cara, draft):
+    url = start(cara, draft, "notes.txt", 10)["Location"]
+    response = cara.generic("PATCH", url, b"x" * 10, content_type=CHUNK, HTTP_UPLOAD_OFFSET="0x0", **TUS)
+    assert response.status_code == 400
+    assert "Upload-Offset as a whole number" in response.content.decode()
