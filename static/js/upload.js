@@ -173,7 +173,9 @@
     if (status < 400 || status >= 500) {
       return null;
     }
-    const body = (response.getBody() || "").trim() || text("Failed", { status: status });
+    // The protocol's refusals are plain sentences; anything else (a 403 or 404 page) is summed up by its status.
+    const plain = (response.getHeader("Content-Type") || "").indexOf("text/plain") === 0;
+    const body = (plain && (response.getBody() || "").trim()) || text("Failed", { status: status });
     // The server names the file first ("photo.jpg: this is ..."); the row already shows its name.
     return body.indexOf(file.name + ": ") === 0 ? body.slice(file.name.length + 2) : body;
   }

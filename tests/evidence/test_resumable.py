@@ -12,10 +12,12 @@ import base64
 import datetime
 import io
 import os
+import socket
 import uuid
 
 import boto3
 import pytest
+from django.conf import settings as django_settings
 from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils import timezone
@@ -349,3 +351,37 @@ def test_a_chunk_with_a_malformed_offset_is_refused(cara, draft):
     response = cara.generic("PATCH", url, b"x" * 10, content_type=CHUNK, HTTP_UPLOAD_OFFSET="0x0", **TUS)
     assert response.status_code == 400
     assert "Upload-Offset as a whole number" in response.content.decode()
+
+
+# ---------------------------------------------------------------- a real connection dropped mid-chunk
+
+
+def test_a_connection_dropped_mid_chunk_on_a_real_server_keeps_nothing_of_that_chunk(
+    live_server, client, candidate, draft, private_storage
+):
+    """The bytes of a chunk whose connection closed before its end never reach the partial file."""
+    client.force_login(candidate)
+    content = wav_of(6 * MiB)
+    path = start(client, draft, "discussion.wav", len(content))["Location"]
+    assert patch(client, path, 0, content[: 1 * MiB]).status_code == 204
+    csrf = "c" * 32  # a CSRF secret of our own, as cookie and header
+    session = django_settings.SESSION_COOKIE_NAME
+    cookies = f"{session}={client.cookies[session].value}; {django_settings.CSRF_COOKIE_NAME}={csrf}"
+    host, port = live_server.url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as connection:
+        connection.sendall((
+            f"PATCH {path} HTTP/1.1\r\nHost: {host}:{port}\r\nCookie: {cookies}\r\nX-CSRFToken: {csrf}\r\n"
+            f"Tus-Resumable: 1.0.0\r\nUpload-Offset: {MiB}\r\nContent-Type: {CHUNK}\r\n"
+            f"Content-Length: {5 * MiB}\r\n\r\n"
+        ).encode() + content[MiB: 2 * MiB])
+        connection.shutdown(socket.SHUT_WR)  # the phone lost its signal: no more bytes will come
+        connection.recv(65536)  # the server's answer, or the connection closing
+    upload = ResumableUpload.objects.get()
+    assert upload.offset == MiB
+    with open(default_storage.path(upload.partial_name), "rb") as partial:
+        assert partial.read() == content[:MiB]
+    assert head(client, path)["Upload-Offset"] == str(MiB)
+    # The rest from where the server stands: the same bytes stored.
+    assert patch(client, path, MiB, content[MiB:]).status_code == 204
+    with default_storage.open(EvidenceFile.objects.get().name, "rb") as stored:
+        assert stored.read() == content
