@@ -14,6 +14,7 @@ import io
 import os
 import socket
 import uuid
+from pathlib import Path
 
 import boto3
 import pytest
@@ -25,6 +26,7 @@ from django.utils import timezone
 from candidates.models import Enrolment, EnrolmentStatus
 from evidence import resumable, tasks
 from evidence.models import EvidenceFile, ResumableUpload
+from evidence.sniff import sniff
 from tests.evidence import generated
 from tests.evidence.conftest import S3_BUCKET, S3_CREDENTIALS
 from tests.evidence.evidence_factories import make_evidence
@@ -385,3 +387,25 @@ def test_a_connection_dropped_mid_chunk_on_a_real_server_keeps_nothing_of_that_c
     assert patch(client, path, MiB, content[MiB:]).status_code == 204
     with default_storage.open(EvidenceFile.objects.get().name, "rb") as stored:
         assert stored.read() == content
+
+
+# ---------------------------------------------------------------- what the browser's recorder makes
+
+
+SAMPLES = Path(__file__).parent / "samples"
+
+
+def test_a_recording_from_chromiums_mediarecorder_is_sniffed_as_webm_audio() -> None:
+    """13 KB of a tone recorded by Chromium 156's MediaRecorder (audio/webm;codecs=opus): a Segment of unknown size."""
+    with (SAMPLES / "chromium-mediarecorder.webm").open("rb") as recording:
+        file_type = sniff(recording, filename="Recording 2026-11-30 10-15-02.webm")
+    assert (file_type.mime, file_type.kind) == ("audio/webm", "audio")
+
+
+def test_a_browser_recording_uploaded_resumably_is_stored_as_audio(cara, draft, site_storage):
+    content = (SAMPLES / "chromium-mediarecorder.webm").read_bytes()
+    url = start(cara, draft, "Recording 2026-11-30 10-15-02.webm", len(content))["Location"]
+    assert patch(cara, url, 0, content).status_code == 204
+    stored = EvidenceFile.objects.get()
+    assert (stored.original_name, stored.mime, stored.kind, stored.size) == (
+        "Recording 2026-11-30 10-15-02.webm", "audio/webm", "audio", len(content))
