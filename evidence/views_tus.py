@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import tempfile
 import uuid
+from collections.abc import Callable
 from email.utils import format_datetime
+from functools import wraps
 from typing import cast
 from urllib.parse import quote
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
@@ -56,12 +57,23 @@ def _refusal(error: ValidationError) -> HttpResponse:
     return _tus_response(STATUS.get(str(error.code), 400), " ".join(error.messages))
 
 
+def _signed_in(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Like login_required, but a script gets a sentence, not a redirect to the sign-in page it cannot follow."""
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return _tus_response(401, _("You are signed out. Sign in again, then choose the same file: the upload "
+                                        "carries on where it stopped."))
+        return view(request, *args, **kwargs)
+    return wrapped
+
+
 def _options() -> HttpResponse:
     return _tus_response(204, Tus_Version=TUS_VERSION, Tus_Extension=TUS_EXTENSIONS,
                          Tus_Max_Size=str(settings.EVIDENCE_MAX_FILE_SIZE))
 
 
-@login_required
+@_signed_in
 def create(request: HttpRequest, pk: int) -> HttpResponse:
     """Start an upload to the item's draft (POST), or say what this server supports (OPTIONS)."""
     item = access.item_for(request.user, pk, need=Permission.WRITE_EVIDENCE)
@@ -83,7 +95,7 @@ def create(request: HttpRequest, pk: int) -> HttpResponse:
                          Upload_Expires=format_datetime(upload.expires_at, usegmt=True))
 
 
-@login_required
+@_signed_in
 def upload(request: HttpRequest, token: uuid.UUID) -> HttpResponse:
     """Where an upload stands (HEAD), its next chunk (PATCH), or its cancellation (DELETE)."""
     resumable_upload = access.resumable_for(request.user, token)

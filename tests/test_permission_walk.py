@@ -201,9 +201,10 @@ RESUMABLE_TOKEN = by_enrolment(lambda w, e: _resumable_upload(e))
 
 
 def _with_ok_as(table: Expected, status: int) -> Expected:
-    """The same table with the entitled roles' OK replaced by `status` (a URL whose bare request is refused)."""
-    return {role: {target: status if expected == OK else expected for target, expected in row.items()}
-            for role, row in table.items()}
+    """The same table with the entitled roles' OK replaced by `status` (a URL whose bare request is refused),
+    and the anonymous visitor's sign-in redirect by 401 (a script's URL)."""
+    return {role: {target: status if expected == OK else 401 if expected == LOGIN else expected
+                   for target, expected in row.items()} for role, row in table.items()}
 
 
 def PLAN_DATA(w: SimpleNamespace, kwargs: dict) -> dict:  # noqa: N802 - reads as the constant it stands for
@@ -343,10 +344,11 @@ WALK: dict[str, Row] = {
     "evidence:file_remove": Row(FILE_PK, post=enrolment_write(EVIDENCE_WRITERS)),
     # the witness needs no account: a bad link is refused with 400 for everyone
     # resumable uploads (tus): started as any upload is (a POST without the protocol's headers is 412); an upload's
-    # own address is its starter's alone, 404 to everyone else (a POST there is 405: HEAD, PATCH, DELETE only)
+    # own address is its starter's alone, 404 to everyone else (a POST there is 405: HEAD, PATCH, DELETE only).
+    # Signed out, both answer 401 with a sentence: the script cannot follow a redirect to the sign-in page.
     "evidence:tus_create": Row(EVIDENCE_PK, post=_with_ok_as(enrolment_write(EVIDENCE_WRITERS), 412)),
     "evidence:tus_upload": Row(RESUMABLE_TOKEN, post=_table(ENROLMENT_TARGETS, lambda role, target: (
-        LOGIN if role == "anonymous" else 405 if target == "self" or (role, target) == ("candidate", "own")
+        401 if role == "anonymous" else 405 if target == "self" or (role, target) == ("candidate", "own")
         else 403 if (role, target) == ("candidate", "paused") else 404))),
     "evidence:witness_confirm": Row(
         {"any": lambda w: {"token": "not-a-signed-token"}}, get=public(400), post=public(400)

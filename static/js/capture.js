@@ -95,6 +95,7 @@
   let stream = null;
   let chunks = [];
   let started = 0;
+  let stopped = 0;
   let ticking = 0;
   let recording = null;
 
@@ -125,7 +126,7 @@
   }
 
   function finished() {
-    const elapsed = Date.now() - started;
+    const elapsed = (stopped || Date.now()) - started;
     const type = (media && media.mimeType) || format[0];
     const blob = new Blob(chunks, { type: type });
     recording = new File([blob], recorder.dataset.textName + " " + stamp() + "." + format[1], { type: type });
@@ -158,6 +159,7 @@
       media.addEventListener("stop", finished);
       media.start(1000);
       started = Date.now();
+      stopped = 0;
       ticking = window.setInterval(function () { timer.textContent = clock(Date.now() - started); }, 250);
       start.hidden = true;
       stop.hidden = false;
@@ -170,7 +172,8 @@
 
   stop.addEventListener("click", function () {
     window.clearInterval(ticking);
-    timer.textContent = clock(Date.now() - started);
+    stopped = Date.now();
+    timer.textContent = clock(stopped - started);
     if (media && media.state !== "inactive") {
       media.stop();
     }

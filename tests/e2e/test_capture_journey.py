@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import os
+import re
 from collections.abc import Callable
 
 import pytest
@@ -167,8 +168,9 @@ def test_a_recorded_discussion_is_timed_played_back_discarded_or_uploaded_by_key
     expect(timer).to_have_text("0:02", timeout=5000)
     check(page, axe, shot, viewport, "recording")
     page.keyboard.press("Enter")
-    expect(status).to_contain_text("Recorded 0:02")
-    expect(status).to_contain_text("Play it back, then upload it or discard it.")
+    expect(status).to_have_text(
+        re.compile(r"^Recorded 0:0[2-9], [\d.]+ KB\. Play it back, then upload it or discard it\.$"))
+    assert status.inner_text().startswith(f"Recorded {timer.inner_text()},")  # the time the timer stopped at
     audio = recorder.locator("audio[controls]")
     expect(audio).to_be_visible()
     assert audio.evaluate("audio => audio.src.startsWith('blob:')")

@@ -409,3 +409,13 @@ def test_a_browser_recording_uploaded_resumably_is_stored_as_audio(cara, draft, 
     stored = EvidenceFile.objects.get()
     assert (stored.original_name, stored.mime, stored.kind, stored.size) == (
         "Recording 2026-11-30 10-15-02.webm", "audio/webm", "audio", len(content))
+
+
+def test_signed_out_the_script_is_told_to_sign_in_not_redirected(client, candidate, draft):
+    client.force_login(candidate)
+    url = start(client, draft, "notes.txt", 10)["Location"]
+    client.logout()
+    for response in (start(client, draft, "notes.txt", 10), head(client, url), patch(client, url, 0, b"x" * 10)):
+        assert response.status_code == 401
+    assert "Sign in again" in patch(client, url, 0, b"x" * 10).content.decode()
+    assert ResumableUpload.objects.get().offset == 0
