@@ -16,7 +16,7 @@ from collections.abc import Callable
 import pytest
 from django.core.files.storage import default_storage
 from django.core.management import call_command
-from playwright.sync_api import FilePayload, Page, Route, ViewportSize, expect
+from playwright.sync_api import Browser, FilePayload, Page, Route, ViewportSize, expect
 
 from candidates.models import Centre, Enrolment, Role, RoleKind, User
 from evidence.models import EvidenceFile, EvidenceItem, ResumableUpload
@@ -250,3 +250,45 @@ def test_a_large_upload_resumes_where_the_connection_dropped(
     with default_storage.open(stored.name, "rb") as fp:
         assert fp.read() == content
     assert not ResumableUpload.objects.exists()
+
+
+def check_without_script(page: Page, scripted: Page, axe: Callable, shot: Callable, viewport: str,
+                         step: str) -> None:
+    """`check` for a page whose scripts are off: axe (a script itself) reads the same document, scripts removed,
+    in a browser page of its own served that document at the same address (so the site's styles apply)."""
+    width = VIEWPORTS[viewport]["width"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= width, f"{step}: wider than {width} px"
+    html = re.sub(r"<script\b.*?</script>", "", page.content(), flags=re.DOTALL)
+    scripted.set_viewport_size(VIEWPORTS[viewport])
+    scripted.route(page.url, lambda route: route.fulfill(body=html, content_type="text/html; charset=utf-8"))
+    scripted.goto(page.url)
+    axe(scripted, f"{step} at {width} px, without script")
+    scripted.unroute(page.url)
+    shot(page, f"{step}-{viewport}")
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_without_script_the_camera_inputs_post_with_the_form(
+    page: Page, browser: Browser, live_url: Callable[[str], str], draft: EvidenceItem, shot: Callable,
+    axe: Callable, viewport: str,
+) -> None:
+    context = browser.new_context(java_script_enabled=False, locale="en-GB", viewport=VIEWPORTS[viewport])
+    try:
+        plain = context.new_page()
+        plain.goto(live_url("/accounts/login/"))
+        plain.get_by_label("Email address").fill("cara@example.org")
+        plain.get_by_label("Password").fill(PASSWORD)
+        plain.get_by_role("button", name="Sign in").click()
+        plain.goto(live_url(f"/evidence/{draft.pk}/"))
+        expect(plain.get_by_role("heading", name="Handling a complaint by phone")).to_be_visible()
+        expect(plain.locator("[data-recorder]")).to_be_hidden()  # the recorder needs script
+        check_without_script(plain, page, axe, shot, viewport, "no-script-draft")
+        plain.get_by_label("Take a photo").set_input_files(files=[FilePayload(
+            name="till-display.jpg", mimeType="image/jpeg", buffer=generated.photo(size=(320, 240)))])
+        plain.get_by_role("button", name="Upload", exact=True).click()
+        expect(plain.get_by_text("till-display.jpg: saved.")).to_be_visible()
+        expect(plain.get_by_test_id("evidence-file")).to_contain_text("till-display.jpg")
+        check_without_script(plain, page, axe, shot, viewport, "no-script-photo-uploaded")
+        assert list(EvidenceFile.objects.values_list("original_name", flat=True)) == ["till-display.jpg"]
+    finally:
+        context.close()
