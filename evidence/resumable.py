@@ -59,6 +59,7 @@ class Appended:
     """What a chunk did: the bytes received so far, and the evidence file once the last chunk arrived."""
 
     offset: int
+    expires_at: datetime.datetime
     evidence_file: EvidenceFile | None = None
 
 
@@ -265,8 +266,9 @@ def resumable_append(*, upload: ResumableUpload, offset: int, chunk: IO[bytes], 
         locked.expires_at = timezone.now() + expiry_delay()
         locked.save(update_fields=["parts", "offset", "expires_at"])
     if locked.offset < locked.length:
-        return Appended(offset=locked.offset)
-    return Appended(offset=locked.offset, evidence_file=_finish(locked, by=by, partials=partials))
+        return Appended(offset=locked.offset, expires_at=locked.expires_at)
+    return Appended(offset=locked.offset, expires_at=locked.expires_at,
+                    evidence_file=_finish(locked, by=by, partials=partials))
 
 
 def _check_chunk(upload: ResumableUpload, *, offset: int, size: int, min_part_size: int) -> None:

@@ -134,7 +134,9 @@ def _patch(request: HttpRequest, upload: ResumableUpload) -> HttpResponse:
         except ValidationError as error:
             return _refusal(error)
     response = _tus_response(204, Upload_Offset=str(appended.offset))
-    if appended.evidence_file is not None:
+    if appended.evidence_file is None:
+        response["Upload-Expires"] = format_datetime(appended.expires_at, usegmt=True)
+    else:
         response["Evidence-File"] = str(appended.evidence_file.pk)
         response["Evidence-Message"] = quote(_stored_message(appended.evidence_file))
     return response

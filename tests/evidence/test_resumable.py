@@ -122,6 +122,7 @@ def test_a_dropped_upload_resumes_from_the_servers_offset_and_stores_the_same_by
 
     first = patch(cara, url, 0, content[: 5 * MiB])
     assert first.status_code == 204 and first["Upload-Offset"] == str(5 * MiB)
+    assert first["Upload-Expires"].endswith(" GMT")  # each part puts the expiry off again
 
     # The second chunk: the connection drops after 1 MiB of its 5. Nothing of it is kept.
     dropped = patch(cara, url, 5 * MiB, b"", CONTENT_LENGTH=str(5 * MiB), CONTENT_TYPE=CHUNK,
