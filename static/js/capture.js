@@ -11,11 +11,16 @@
     return;
   }
 
-  function button(label, className) {
+  /* A button named for its file too ("Upload photo.jpg"), so that two waiting files' buttons differ. */
+  function button(label, className, fileName) {
     const element = document.createElement("button");
     element.type = "button";
     element.className = className;
     element.textContent = label;
+    const hidden = document.createElement("span");
+    hidden.className = "visually-hidden";
+    hidden.textContent = " " + fileName;
+    element.append(hidden);
     return element;
   }
 
@@ -37,7 +42,7 @@
     }
     const actions = document.createElement("div");
     actions.className = "d-flex flex-wrap gap-2";
-    const discard = button(form.dataset.textDiscard, "btn btn-outline-danger btn-sm");
+    const discard = button(form.dataset.textDiscard, "btn btn-outline-danger btn-sm", file.name);
     discard.addEventListener("click", function () {
       item.replaceChildren(description);
       description.textContent = api.text("Discarded", { name: file.name });
@@ -45,7 +50,7 @@
       window.setTimeout(function () { item.remove(); }, 8000);
     });
     if (!problem) {
-      const upload = button(form.dataset.textUpload, "btn btn-primary btn-sm");
+      const upload = button(form.dataset.textUpload, "btn btn-primary btn-sm", file.name);
       upload.addEventListener("click", function () {
         item.remove();
         api.send(file);

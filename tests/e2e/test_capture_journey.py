@@ -108,7 +108,7 @@ def test_a_photo_and_a_video_from_the_camera_show_their_size_before_upload(
     pending = page.get_by_test_id("capture-pending")
     expect(pending).to_contain_text("till-display.jpg")
     expect(pending).to_contain_text(f"{len(photo) / 1000:.1f} KB: ready to upload")
-    expect(page.get_by_role("button", name="Upload", exact=True).first).to_be_focused()
+    expect(pending.get_by_role("button", name="Upload till-display.jpg", exact=True)).to_be_focused()
     check(page, axe, shot, viewport, "photo-ready")
     pending.get_by_role("button", name="Upload").click()
     expect(pending).to_have_count(0)
@@ -124,7 +124,7 @@ def test_a_photo_and_a_video_from_the_camera_show_their_size_before_upload(
                                     "so it was not sent")
     expect(pending.get_by_role("button", name="Upload")).to_have_count(0)
     check(page, axe, shot, viewport, "video-too-big")
-    pending.get_by_role("button", name="Discard").click()
+    pending.get_by_role("button", name="Discard demo.mp4", exact=True).click()
     expect(pending).to_contain_text("demo.mp4 discarded; nothing was sent.")
     check(page, axe, shot, viewport, "video-discarded")
 
