@@ -93,14 +93,14 @@
   }
 
   function finish(parts, result) {
-    const old = parts.item.querySelector("[data-upload-resume]");
-    if (old) {
-      old.remove();
-    }
+    parts.item.querySelectorAll("[data-upload-resume], [data-upload-cancel]").forEach(function (button) {
+      button.remove();
+    });
     if (result.ok) {
       parts.bar.value = 100;
     }
-    parts.message.textContent = (result.ok ? "\u2713 " : "\u2717 Refused: ") + result.message;
+    const prefix = result.ok ? "\u2713 " : result.cancelled ? "\u2717 " : "\u2717 Refused: ";
+    parts.message.textContent = prefix + result.message;
     parts.message.className = "d-block small " + (result.ok ? "upload-ok" : "upload-refused");
     if (result.ok && result.html && fileList) {
       const empty = document.getElementById("no-files");
@@ -164,7 +164,7 @@
     };
     button.addEventListener("click", again);
     window.addEventListener("online", again);
-    parts.item.append(button);
+    parts.item.insertBefore(button, parts.item.querySelector("[data-upload-cancel]"));
   }
 
   function refusal(file, error) {
@@ -207,6 +207,23 @@
         refreshFiles();
       },
     });
+    const cancel = document.createElement("button");
+    cancel.type = "button";
+    cancel.className = "btn btn-outline-danger btn-sm mt-1 ms-1";
+    cancel.setAttribute("data-upload-cancel", "");
+    cancel.textContent = text("Cancel");
+    const hidden = document.createElement("span");
+    hidden.className = "visually-hidden";
+    hidden.textContent = " " + file.name;
+    cancel.append(hidden);
+    cancel.addEventListener("click", function () {
+      const done = function () {
+        finish(parts, { ok: false, cancelled: true, message: text("Cancelled") });
+      };
+      // Terminated on the server too (tus DELETE): what arrived is deleted, not left to expire.
+      upload.abort(true).then(done, done);
+    });
+    parts.item.append(cancel);
     // The same file chosen again (after a reload, or another day) carries on where it stopped.
     upload.findPreviousUploads().then(function (previous) {
       if (previous.length) {

@@ -251,6 +251,20 @@ def test_a_large_upload_resumes_where_the_connection_dropped(
         assert fp.read() == content
     assert not ResumableUpload.objects.exists()
 
+    # Another large file, the connection down again: Cancel deletes what arrived, on the server too.
+    connection["down"] = True
+    page.get_by_label("Choose one or more files, or drop them here").set_input_files(
+        files=[FilePayload(name="second-meeting.wav", mimeType="audio/wav", buffer=content[:44] + os.urandom(6 * MiB))])
+    second = page.locator("[data-upload-results] li", has_text="second-meeting.wav")
+    expect(second.get_by_role("button", name="Resume")).to_be_visible(timeout=30_000)
+    assert ResumableUpload.objects.get().offset == 5 * MiB
+    second.get_by_role("button", name="Cancel second-meeting.wav").click()
+    expect(second.get_by_role("status")).to_have_text("\u2717 Cancelled; what had arrived was deleted.")
+    expect(second.get_by_role("button")).to_have_count(0)
+    check(page, axe, shot, viewport, "upload-cancelled")
+    assert not ResumableUpload.objects.exists()
+    assert EvidenceFile.objects.count() == 1
+
 
 def check_without_script(page: Page, scripted: Page, axe: Callable, shot: Callable, viewport: str,
                          step: str) -> None:
