@@ -93,6 +93,9 @@
   }
 
   function finish(parts, result) {
+    if (parts.again) {
+      window.removeEventListener("online", parts.again);  // finished: coming back online resumes nothing
+    }
     parts.item.querySelectorAll("[data-upload-resume], [data-upload-cancel]").forEach(function (button) {
       button.remove();
     });
@@ -142,7 +145,8 @@
 
   /* A dropped connection: say how far it got, and carry on from there on Resume (or when back online). */
   function dropped(file, parts, upload) {
-    const sent = Math.round((parts.bar.value / 100) * file.size);
+    // What the server has: the offset it acknowledged last, not what left the browser before the drop.
+    const sent = parts.accepted || 0;
     parts.message.textContent = "\u26a0 " + text("Dropped", {
       sent: formatSize(sent), size: formatSize(file.size), hours: form.dataset.expiryHours,
     });
@@ -162,6 +166,7 @@
       parts.message.className = "d-block small";
       upload.start();
     };
+    parts.again = again;
     button.addEventListener("click", again);
     window.addEventListener("online", again);
     parts.item.insertBefore(button, parts.item.querySelector("[data-upload-cancel]"));
@@ -191,6 +196,9 @@
       onProgress: function (sent, total) {
         parts.bar.value = total ? Math.round((sent / total) * 100) : 0;
         parts.bar.textContent = parts.bar.value + "%";
+      },
+      onChunkComplete: function (size, accepted) {
+        parts.accepted = accepted;
       },
       onError: function (error) {
         const reason = refusal(file, error);
