@@ -7,6 +7,8 @@ for ``Permission.OBSERVE`` (the table of who holds which is in candidates/access
 
 from __future__ import annotations
 
+import uuid
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
@@ -19,6 +21,7 @@ from evidence.models import (
     EvidenceItem,
     EvidenceVersion,
     Mapping,
+    ResumableUpload,
 )
 
 
@@ -59,3 +62,16 @@ def version_of(item: EvidenceItem, number: int) -> EvidenceVersion:
         ),
         number=number,
     )
+
+
+def resumable_for(user: access.AnyUser, token: uuid.UUID | str) -> ResumableUpload:
+    """An unfinished upload (evidence/resumable.py) of `user`'s own, to a draft they may still write.
+
+    Someone else's upload is 404 whoever they are: its link alone gives nothing away. The
+    item is then passed through `item_for` as any write is (403 on a frozen enrolment).
+    """
+    upload: ResumableUpload = get_object_or_404(
+        ResumableUpload.objects.filter(created_by_id=user.pk).select_related("version"), token=token
+    )
+    upload.version.item = item_for(user, upload.version.item_id, need=Permission.WRITE_EVIDENCE)
+    return upload

@@ -11,6 +11,8 @@ always points at the newest version. Writes live in `evidence/services.py`.
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -228,3 +230,31 @@ class Mapping(models.Model):
 
     def __str__(self) -> str:
         return f"{self.version} → {self.assessable_item} ({self.get_status_display()})"
+
+
+class ResumableUpload(models.Model):
+    """A file arriving in chunks (the tus protocol, evidence/resumable.py), until it is complete or expires.
+
+    Its bytes so far sit in storage under `partial_name`: a file appended to on a local
+    folder, an S3 multipart upload (`multipart_id`, its `parts`) on S3. Only the person
+    who started it may see or continue it; complete, it goes through the same checks as
+    any upload and becomes an `EvidenceFile` of `version`, and this row is deleted.
+    """
+
+    token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    version = models.ForeignKey(EvidenceVersion, on_delete=models.CASCADE, related_name="resumable_uploads")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    original_name = models.CharField(max_length=255)
+    length = models.PositiveBigIntegerField(help_text="The file's size in bytes, as declared when it was started.")
+    offset = models.PositiveBigIntegerField(default=0, help_text="How many bytes have arrived.")
+    partial_name = models.CharField(max_length=255, help_text="Storage name of the bytes so far; never shown.")
+    multipart_id = models.CharField(max_length=1024, blank=True, help_text="The S3 multipart upload's id.")
+    parts = models.JSONField(default=list, blank=True, help_text="The S3 parts so far: PartNumber and ETag.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.offset} of {self.length} bytes)"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_tus
 
 app_name = "evidence"
 
@@ -18,5 +18,8 @@ urlpatterns = [
     path("evidence/files/<int:pk>/", views.file_download, name="file_download"),
     path("evidence/files/<int:pk>/preview/", views.file_preview, name="file_preview"),
     path("evidence/files/<int:pk>/remove/", views.file_remove, name="file_remove"),
+    # Resumable uploads (tus): start one on an item's draft, then continue it at its own address.
+    path("evidence/<int:pk>/uploads/", views_tus.create, name="tus_create"),
+    path("evidence/uploads/<uuid:token>/", views_tus.upload, name="tus_upload"),
     path("witness/<str:token>/", views.witness_confirm, name="witness_confirm"),
 ]

@@ -5,6 +5,7 @@ Each view: the gate (evidence/access.py over candidates/access.py) -> a form -> 
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -29,7 +30,7 @@ from evidence.forms import (
 from evidence.models import ASSESSOR_KINDS, EvidenceFile, EvidenceItem, VersionStatus
 from evidence.serving import file_response
 from evidence.upload_handlers import refused_uploads
-from evidence.uploads import UploadRefused, preview_name_for
+from evidence.uploads import UploadRefused, format_size, preview_name_for
 
 PAGE_SIZE = 20
 
@@ -121,6 +122,9 @@ def _render_version(request: HttpRequest, item: EvidenceItem, number: int) -> Ht
         "is_current": version.pk == item.current_version_id, "may_write": may_write,
         "may_map_submitted": viewer_may(item.enrolment, Permission.OBSERVE),
         "may_write_draft": may_write and version.is_draft and version.pk == item.current_version_id,
+        "max_upload_size": settings.EVIDENCE_MAX_FILE_SIZE,
+        "max_upload_label": format_size(settings.EVIDENCE_MAX_FILE_SIZE),
+        "resumable_expiry_hours": settings.EVIDENCE_RESUMABLE_EXPIRY_HOURS,
     })
 
 

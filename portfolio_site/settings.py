@@ -194,6 +194,10 @@ EVIDENCE_MAX_FILE_SIZE = env.int("EVIDENCE_MAX_FILE_SIZE", default=500_000_000)
 EVIDENCE_QUOTA_PER_CANDIDATE = env.int("EVIDENCE_QUOTA_PER_CANDIDATE", default=5_000_000_000)
 EVIDENCE_MAX_IMAGE_PIXELS = env.int("EVIDENCE_MAX_IMAGE_PIXELS", default=80_000_000)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
+# Resumable uploads (evidence/resumable.py, the tus protocol): an unfinished upload is deleted this long after
+# its last chunk; one chunk (a request body, kept on disk while it is stored) carries at most this many bytes.
+EVIDENCE_RESUMABLE_EXPIRY_HOURS = env.int("EVIDENCE_RESUMABLE_EXPIRY_HOURS", default=24)
+EVIDENCE_RESUMABLE_MAX_CHUNK = env.int("EVIDENCE_RESUMABLE_MAX_CHUNK", default=64 * 1024 * 1024)
 FILE_UPLOAD_TEMP_DIR = env.str("FILE_UPLOAD_TEMP_DIR", default="") or None
 FILE_UPLOAD_HANDLERS = [
     "evidence.upload_handlers.SizeLimitUploadHandler",
@@ -223,7 +227,8 @@ CONTENT_SECURITY_POLICY = {
         "script-src": [SELF, NONCE],
         "style-src": [SELF],
         "img-src": [SELF, "data:", *EVIDENCE_FILE_ORIGINS],
-        "media-src": [SELF, *EVIDENCE_FILE_ORIGINS],
+        # blob: plays back a recording made in the page (static/js/capture.js) before it is uploaded.
+        "media-src": [SELF, "blob:", *EVIDENCE_FILE_ORIGINS],
         "frame-src": [SELF, *EVIDENCE_FILE_ORIGINS],
         "object-src": [NONE],
         "base-uri": [SELF],
@@ -311,6 +316,10 @@ EXPORT_TASK_QUEUE = env.str("EXPORT_TASK_QUEUE", default="")
 EXPORT_TEST_GATHER_DELAY_SECONDS = env.float("EXPORT_TEST_GATHER_DELAY_SECONDS", default=0)
 # Tests only: a pause in the rendering child before it lays out, so a fault test can kill a worker mid-render.
 EXPORT_TEST_RENDER_DELAY_SECONDS = env.float("EXPORT_TEST_RENDER_DELAY_SECONDS", default=0)
+# evidence: delete resumable uploads left unfinished (S3: abort their multipart uploads).
+CELERY_BEAT_SCHEDULE["evidence-expire-resumable-uploads"] = {
+    "task": "evidence.tasks.expire_resumable_uploads", "schedule": 3600.0,
+}
 CELERY_BEAT_SCHEDULE["exports-requeue-stalled"] = {"task": "exports.tasks.requeue_stalled_exports", "schedule": 60.0}
 
 # Production hardening: on whenever DEBUG is off.

@@ -34,6 +34,7 @@ Roles: anonymous, candidate, assessor, iqa, centre_admin, eqa, stranger_assessor
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -47,6 +48,7 @@ from django.utils import timezone
 
 from assessments.services import action_point_set, question_ask, visit_plan
 from candidates.models import Enrolment, EnrolmentInvitation, EnrolmentStatus, Role, RoleKind, User
+from evidence.models import ResumableUpload
 from inbox.models import NoticeKind, Notification
 from inbox.services import calendar_token_new
 from tests.assessments.factories import items_of, signed_unit, submitted_evidence, unit_of
@@ -188,6 +190,24 @@ EVIDENCE_WRITERS = {"candidate", "assessor", "stranger_assessor", "platform_admi
 EVIDENCE_PK = by_enrolment(lambda w, e: {"pk": make_evidence(e).pk})
 FILE_PK = by_enrolment(lambda w, e: {"pk": first_file(make_evidence(e)).pk})
 PLANNERS = {"candidate", "assessor", "stranger_assessor"}
+
+
+def _resumable_upload(e: Enrolment) -> dict:
+    """An unfinished resumable upload the enrolment's candidate started on a draft (no bytes stored yet)."""
+    upload = ResumableUpload.objects.create(
+        version=make_evidence(e, with_file=False).current_version, created_by=e.candidate, original_name="a.wav",
+        length=10, partial_name="uploads/walk.part", expires_at=timezone.now() + datetime.timedelta(hours=1))
+    return {"token": upload.token}
+
+
+RESUMABLE_TOKEN = by_enrolment(lambda w, e: _resumable_upload(e))
+
+
+def _with_ok_as(table: Expected, status: int) -> Expected:
+    """The same table with the entitled roles' OK replaced by `status` (a URL whose bare request is refused),
+    and the anonymous visitor's sign-in redirect by 401 (a script's URL)."""
+    return {role: {target: status if expected == OK else 401 if expected == LOGIN else expected
+                   for target, expected in row.items()} for role, row in table.items()}
 
 
 def PLAN_DATA(w: SimpleNamespace, kwargs: dict) -> dict:  # noqa: N802 - reads as the constant it stands for
@@ -347,6 +367,13 @@ WALK: dict[str, Row] = {
     "evidence:file_preview": Row(FILE_PK, get=enrolment_read()),
     "evidence:file_remove": Row(FILE_PK, post=enrolment_write(EVIDENCE_WRITERS)),
     # the witness needs no account: a bad link is refused with 400 for everyone
+    # resumable uploads (tus): started as any upload is (a POST without the protocol's headers is 412); an upload's
+    # own address is its starter's alone, 404 to everyone else (a POST there is 405: HEAD, PATCH, DELETE only).
+    # Signed out, both answer 401 with a sentence: the script cannot follow a redirect to the sign-in page.
+    "evidence:tus_create": Row(EVIDENCE_PK, post=_with_ok_as(enrolment_write(EVIDENCE_WRITERS), 412)),
+    "evidence:tus_upload": Row(RESUMABLE_TOKEN, post=_table(ENROLMENT_TARGETS, lambda role, target: (
+        401 if role == "anonymous" else 405 if target == "self" or (role, target) == ("candidate", "own")
+        else 403 if (role, target) == ("candidate", "paused") else 404))),
     "evidence:witness_confirm": Row(
         {"any": lambda w: {"token": "not-a-signed-token"}}, get=public(400), post=public(400)
     ),
