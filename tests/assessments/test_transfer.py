@@ -214,3 +214,14 @@ def test_the_history_says_the_move_in_words(client, worked, version_2, centre_ad
     client.force_login(centre_admin)
     page = client.get(reverse("assessments:history", kwargs={"pk": worked.pk})).content.decode()
     assert "moved the enrolment from version 1 to version 2 of the qualification" in page
+
+
+def test_the_progress_page_says_which_sign_offs_were_carried_over(client, worked, version_2, centre_admin,
+                                                                  assessor) -> None:
+    client.force_login(assessor)
+    url = reverse("assessments:progress", kwargs={"pk": worked.pk})
+    assert "carried over from the earlier version" not in client.get(url).content.decode()
+    services.enrolment_move(enrolment=worked, target=version_2, by=centre_admin)
+    page = client.get(url).content.decode()
+    assert page.count('data-testid="carried-unit"') == 2  # A1 and B3
+    assert page.count('data-testid="carried-item"') == 5  # A1's four criteria and B3's one item
