@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Self, TypeVar
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 # The rules' vocabularies live with the pure rules engine, which may not import Django; they are
 # re-exported here for code that reads them beside the models.
@@ -406,12 +407,12 @@ class Duty(models.Model):
 class GatewayKind(models.TextChoices):
     """What a gateway requirement of a standard asks; its `value` is read by kind."""
 
-    MIN_MONTHS_ON_PROGRAMME = "min_months_on_programme", "Minimum months on programme (value: a whole number)"
-    ENGLISH_LEVEL = "english_level", "English at this level (value: a whole number)"
-    MATHS_LEVEL = "maths_level", "Maths at this level (value: a whole number)"
-    OTJ_HOURS_PLANNED_MET = "otj_hours_planned_met", "The planned off-the-job training hours are met (no value)"
-    ALL_ITEMS_EVIDENCED = "all_items_evidenced", "Every KSB is evidenced (no value)"
-    QUALIFICATION_ACHIEVED = "qualification_achieved", "A mandatory qualification is achieved (value: its name)"
+    MIN_MONTHS_ON_PROGRAMME = "min_months_on_programme", _("Minimum months on programme")
+    ENGLISH_LEVEL = "english_level", _("English level")
+    MATHS_LEVEL = "maths_level", _("Maths level")
+    OTJ_HOURS_PLANNED_MET = "otj_hours_planned_met", _("Planned off-the-job training hours met")
+    ALL_ITEMS_EVIDENCED = "all_items_evidenced", _("Every KSB evidenced")
+    QUALIFICATION_ACHIEVED = "qualification_achieved", _("Mandatory qualification achieved")
 
 
 #: The gateway kinds whose value is a whole number, and those that take no value.
@@ -426,7 +427,11 @@ class GatewayRequirement(models.Model):
     qualification = models.ForeignKey(Qualification, on_delete=models.CASCADE, related_name="gateway_requirements")
     code = models.SlugField(max_length=64, help_text="Stable identifier, unique within the standard.")
     kind = models.CharField(max_length=32, choices=GatewayKind.choices)
-    value = models.CharField(max_length=128, blank=True, help_text="Read by kind: see the gateway kinds.")
+    value = models.CharField(
+        max_length=128, blank=True,
+        help_text="A whole number (as text) for min_months_on_programme, english_level and maths_level; the "
+        "qualification's name for qualification_achieved; empty for the others.",
+    )
     text = models.TextField(help_text="The requirement in plain English, as the standard words it.")
     order = models.PositiveIntegerField(default=0)
 
