@@ -212,7 +212,8 @@ def format_reference() -> str:
         "",
         "A standard is a qualification of `kind` `standard` with `value_name` `none` and no rules of",
         "combination: progress is by its knowledge, skills and behaviours (KSBs). It has one unit whose",
-        "outcomes group the KSBs, with the codes " + ", ".join(f"`{c}` ({t.lower()})" for c, t in KSB_GROUPS.items()) + ";",
+        "outcomes group the KSBs, with the codes "
+        + ", ".join(f"`{code}` ({title.lower()})" for code, title in KSB_GROUPS.items()) + ";",
         "each KSB is a criterion of its group (`kind` `knowledge` for K, `performance` for S and B) and so",
         "an assessable item, with the KSB's own code (`K1`, `S3`, `B2`). A `units.duty` names the KSBs it",
         "serves by their assessable items' keys. A `units.gatewayrequirement` is one requirement before",

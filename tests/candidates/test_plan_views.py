@@ -295,7 +295,8 @@ def test_a_standard_has_no_rules_and_the_panel_says_so_in_words(as_candidate, en
     as_candidate.post(url("unit_choice_check", enrolment), {"units": ["KSB"]}, **HTMX)  # warm the session
     with django_assert_num_queries(4 + 6):
         html = as_candidate.post(url("unit_choice_check", enrolment), {"units": ["KSB"]}, **HTMX).content.decode()
-    words = "An apprenticeship standard has no rules of combination: progress is by its knowledge, skills and behaviours"
+    words = ("An apprenticeship standard has no rules of combination: progress is by its knowledge, skills and "
+             "behaviours")
     assert words in html and "Total so far" not in html
     page = as_candidate.get(url("unit_choice", enrolment)).content.decode()
     assert words in page and "&#10007;" not in page
