@@ -175,3 +175,16 @@ def test_a_credit_based_page_has_no_standard_parts(reader) -> None:
     qualification = publish(json.loads(path.read_text(encoding="utf-8")))
     text = text_of(reader.get(reverse("units:qualification_detail", args=[qualification.code, "1"])))
     assert "Gateway requirements" not in text and "no rules of combination" not in text
+
+
+def test_a_standard_is_replaced_exactly_and_reloading_it_unchanged_writes_nothing() -> None:
+    publish(example())
+    again = publish_spec(content=as_bytes(example()), name="standard.json")
+    assert again.unchanged
+    objects = example()
+    first(objects, "units.duty", code="D1")["fields"]["items"] = [["example-standard", "1", "KSB", "K1"]]
+    objects = [o for o in objects if not (o["model"] == "units.gatewayrequirement" and o["fields"]["code"] == "ksbs")]
+    check = publish_spec(content=as_bytes(objects), name="standard.json")
+    assert set(check.changes) == {"changed duty D1: items", "removed gateway requirement ksbs"}
+    assert list(Duty.objects.get(code="D1").items.values_list("code", flat=True)) == ["K1"]
+    assert not GatewayRequirement.objects.filter(code="ksbs").exists()
