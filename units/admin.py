@@ -18,7 +18,18 @@ from django.db.models import QuerySet
 from django.forms.models import BaseInlineFormSet, ModelChoiceField, ModelChoiceIterator
 from django.http import HttpRequest
 
-from .models import AssessableItem, Criterion, Group, Outcome, Pathway, Qualification, Rule, Unit
+from .models import (
+    AssessableItem,
+    Criterion,
+    Duty,
+    GatewayRequirement,
+    Group,
+    Outcome,
+    Pathway,
+    Qualification,
+    Rule,
+    Unit,
+)
 
 _M = TypeVar("_M", bound=models.Model)
 _P = TypeVar("_P", bound=models.Model)
@@ -320,3 +331,21 @@ class RuleAdmin(CatalogueModelAdmin[Rule]):
     list_select_related = ["qualification", "pathway"]
     filter_horizontal = ["groups", "units"]
     autocomplete_fields = ["qualification", "pathway"]
+
+
+@admin.register(Duty)
+class DutyAdmin(CatalogueModelAdmin[Duty]):
+    list_display = ["code", "title", "qualification", "order"]
+    list_filter = ["qualification"]
+    search_fields = ["code", "title", "qualification__code", "qualification__title"]
+    list_select_related = ["qualification"]
+    autocomplete_fields = ["qualification", "items"]
+
+
+@admin.register(GatewayRequirement)
+class GatewayRequirementAdmin(CatalogueModelAdmin[GatewayRequirement]):
+    list_display = ["code", "text", "qualification", "kind", "value", "order"]
+    list_filter = ["kind", "qualification"]
+    search_fields = ["code", "text", "qualification__code", "qualification__title"]
+    list_select_related = ["qualification"]
+    autocomplete_fields = ["qualification"]

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Self, TypeVar
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 # The rules' vocabularies live with the pure rules engine, which may not import Django; they are
 # re-exported here for code that reads them beside the models.
@@ -19,7 +20,8 @@ from units.rules.vocabulary import LevelOp, Measure, RuleKind, ValueName
 
 __all__ = [
     "ValueName", "QualificationKind", "Qualification", "Pathway", "Group", "Unit", "Outcome", "CriterionKind",
-    "Criterion", "AssessableItem", "RuleKind", "Measure", "LevelOp", "Rule",
+    "Criterion", "AssessableItem", "RuleKind", "Measure", "LevelOp", "Rule", "Duty", "GatewayKind",
+    "GatewayRequirement", "KSB_GROUPS",
 ]
 
 
@@ -47,6 +49,11 @@ MAX_ID = 2**63 - 1
 class QualificationKind(models.TextChoices):
     QUALIFICATION = "qualification", "Qualification"
     FRAMEWORK = "framework", "Skills framework"
+    STANDARD = "standard", "Apprenticeship standard"
+
+
+#: How a standard groups its KSBs: the codes of the outcomes of its one unit (the KSBs are their criteria).
+KSB_GROUPS = {"K": "Knowledge", "S": "Skills", "B": "Behaviours"}
 
 
 class QualificationQuerySet(models.QuerySet[_Q]):
@@ -369,3 +376,76 @@ class Rule(models.Model):
     @depends_on("units.qualification", "units.pathway", "units.group", "units.unit")
     def natural_key(self) -> tuple[str, str, str]:
         return (*self.qualification.natural_key(), self.identifier)
+
+
+class Duty(models.Model):
+    """A duty of an apprenticeship standard: what the apprentice does at work, and the KSBs it serves."""
+
+    qualification = models.ForeignKey(Qualification, on_delete=models.CASCADE, related_name="duties")
+    code = models.CharField(max_length=32)
+    title = models.TextField()
+    items = models.ManyToManyField(
+        AssessableItem, blank=True, related_name="duties", help_text="The KSBs (assessable items) the duty serves."
+    )
+    order = models.PositiveIntegerField(default=0)
+
+    objects = ByQualificationManager()
+
+    class Meta:
+        ordering = ["order", "code"]
+        verbose_name_plural = "duties"
+        constraints = [models.UniqueConstraint(fields=["qualification", "code"], name="duty_code_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title[:60]}"
+
+    @depends_on("units.qualification", "units.assessableitem")
+    def natural_key(self) -> tuple[str, str, str]:
+        return (*self.qualification.natural_key(), self.code)
+
+
+class GatewayKind(models.TextChoices):
+    """What a gateway requirement of a standard asks; its `value` is read by kind."""
+
+    MIN_MONTHS_ON_PROGRAMME = "min_months_on_programme", _("Minimum months on programme")
+    ENGLISH_LEVEL = "english_level", _("English level")
+    MATHS_LEVEL = "maths_level", _("Maths level")
+    OTJ_HOURS_PLANNED_MET = "otj_hours_planned_met", _("Planned off-the-job training hours met")
+    ALL_ITEMS_EVIDENCED = "all_items_evidenced", _("Every KSB evidenced")
+    QUALIFICATION_ACHIEVED = "qualification_achieved", _("Mandatory qualification achieved")
+
+
+#: The gateway kinds whose value is a whole number, and those that take no value.
+GATEWAY_NUMBER_KINDS = frozenset({GatewayKind.MIN_MONTHS_ON_PROGRAMME, GatewayKind.ENGLISH_LEVEL,
+                                  GatewayKind.MATHS_LEVEL})
+GATEWAY_NO_VALUE_KINDS = frozenset({GatewayKind.OTJ_HOURS_PLANNED_MET, GatewayKind.ALL_ITEMS_EVIDENCED})
+
+
+class GatewayRequirement(models.Model):
+    """One requirement an apprentice meets before the end-point assessment gateway, as data."""
+
+    qualification = models.ForeignKey(Qualification, on_delete=models.CASCADE, related_name="gateway_requirements")
+    code = models.SlugField(max_length=64, help_text="Stable identifier, unique within the standard.")
+    kind = models.CharField(max_length=32, choices=GatewayKind.choices)
+    value = models.CharField(
+        max_length=128, blank=True,
+        help_text="A whole number (as text) for min_months_on_programme, english_level and maths_level; the "
+        "qualification's name for qualification_achieved; empty for the others.",
+    )
+    text = models.TextField(help_text="The requirement in plain English, as the standard words it.")
+    order = models.PositiveIntegerField(default=0)
+
+    objects = ByQualificationManager()
+
+    class Meta:
+        ordering = ["order", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["qualification", "code"], name="gateway_requirement_code_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+    @depends_on("units.qualification")
+    def natural_key(self) -> tuple[str, str, str]:
+        return (*self.qualification.natural_key(), self.code)

@@ -1,4 +1,4 @@
-"""Named reads of the catalogue for its list page (the spec page's read is units.outline)."""
+"""Named reads of the catalogue for its list page and a standard's parts (the spec page's read is units.outline)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count
 
-from .models import Qualification
+from .models import AssessableItem, Duty, GatewayRequirement, Qualification, QualificationKind
 
 
 @dataclass(frozen=True)
@@ -59,3 +59,29 @@ def catalogue_rows() -> list[CatalogueRow]:
         )
         for row in rows
     ]
+
+
+@dataclass(frozen=True)
+class StandardParts:
+    """What an apprenticeship standard adds to its spec page: its duties (each with its KSBs) and its gateway."""
+
+    duties: list[Duty]
+    gateway_requirements: list[GatewayRequirement]
+
+
+def standard_parts(qualification: Qualification) -> StandardParts | None:
+    """None for a credit-based qualification or a framework; else three queries whatever the standard's size.
+
+    Each duty's KSBs are in `duty.ksb_list`, in the standard's order.
+    """
+    if qualification.kind != QualificationKind.STANDARD:
+        return None
+    duties = list(Duty.objects.filter(qualification=qualification))
+    ksbs: dict[int, list[AssessableItem]] = {duty.pk: [] for duty in duties}
+    links = Duty.items.through.objects.filter(duty__qualification=qualification).select_related("assessableitem")
+    for link in links.order_by("assessableitem__order", "assessableitem__id"):
+        ksbs[link.duty_id].append(link.assessableitem)
+    for duty in duties:
+        duty.ksb_list = ksbs[duty.pk]  # type: ignore[attr-defined]
+    requirements = list(GatewayRequirement.objects.filter(qualification=qualification))
+    return StandardParts(duties, requirements)

@@ -18,7 +18,18 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
 
-from units.models import AssessableItem, Criterion, Group, Outcome, Pathway, Qualification, Rule, Unit
+from units.models import (
+    AssessableItem,
+    Criterion,
+    Duty,
+    GatewayRequirement,
+    Group,
+    Outcome,
+    Pathway,
+    Qualification,
+    Rule,
+    Unit,
+)
 
 __all__ = ["MODELS", "NOT_IN_FILE", "KEY_FIELDS", "Entry", "SpecFile", "SpecFileError", "read_spec", "entry_key",
            "label", "file_fields"]
@@ -33,6 +44,8 @@ MODELS: dict[str, type[models.Model]] = {
     "units.criterion": Criterion,
     "units.assessableitem": AssessableItem,
     "units.rule": Rule,
+    "units.duty": Duty,
+    "units.gatewayrequirement": GatewayRequirement,
 }
 
 #: Fields that actions set, never the file (a retired version is retired by `retire_spec`).
@@ -48,6 +61,8 @@ KEY_FIELDS: dict[str, tuple[str | None, str]] = {
     "units.criterion": ("outcome", "code"),
     "units.assessableitem": ("unit", "code"),
     "units.rule": ("qualification", "identifier"),
+    "units.duty": ("qualification", "code"),
+    "units.gatewayrequirement": ("qualification", "code"),
 }
 
 Key = tuple[str, ...]
@@ -130,6 +145,8 @@ def _noun_with(model: str, code: str) -> str:
         "units.criterion": _("criterion %(code)s"),
         "units.assessableitem": _("assessable item %(code)s"),
         "units.rule": _("rule %(code)s"),
+        "units.duty": _("duty %(code)s"),
+        "units.gatewayrequirement": _("gateway requirement %(code)s"),
     }
     return phrases[model] % {"code": code}
 
@@ -343,7 +360,7 @@ def _references(entries: list[Entry]) -> Iterator[str]:
 
 def _target(model: str, key: Sequence[str]) -> str:
     """A referenced object by its label when its key has the right length, else the key as written."""
-    lengths = {"units.qualification": 2, "units.outcome": 4, "units.criterion": 5}
+    lengths = {"units.qualification": 2, "units.outcome": 4, "units.criterion": 5, "units.assessableitem": 4}
     if len(key) == lengths.get(model, 3):
         return label(model, tuple(key))
     return _noun_with(model, json.dumps(list(key)))

@@ -11,12 +11,12 @@ from typing import Any
 
 from django.db import models
 
-from units.models import CriterionKind, QualificationKind
+from units.models import KSB_GROUPS, CriterionKind, GatewayKind, QualificationKind
 from units.rules import __doc__ as RULES_DOC
 from units.rules.vocabulary import LabelledEnum, LevelOp, Measure, RuleKind, ValueName
 from units.specfile import KEY_FIELDS, MODELS, file_fields
 
-__all__ = ["EXAMPLE", "format_reference"]
+__all__ = ["EXAMPLE", "STANDARD_EXAMPLE", "format_reference"]
 
 _Q = ["example-diploma", "1"]
 
@@ -67,6 +67,40 @@ EXAMPLE: list[dict[str, Any]] = [
                                        "minimum": 100, "maximum": 120, "message": "GLH 100-120.", "order": 5}},
     {"model": "units.rule", "fields": {"qualification": _Q, "identifier": "tqt", "kind": "total", "measure": "tqt",
                                        "minimum": 160, "message": "TQT at least 160.", "order": 6}},
+]
+
+
+_S = ["example-standard", "1"]
+_KSB = [*_S, "KSB"]
+
+#: A small apprenticeship standard: KSBs grouped under outcomes K, S and B, a duty, gateway requirements.
+STANDARD_EXAMPLE: list[dict[str, Any]] = [
+    {"model": "units.qualification", "fields": {
+        "code": "example-standard", "version": "1", "version_order": 1, "title": "Example service practitioner",
+        "kind": "standard", "level": 2, "value_name": "none", "source": "Made up for this reference."}},
+    {"model": "units.unit", "fields": {"qualification": _S, "code": "KSB",
+                                       "title": "Knowledge, skills and behaviours", "order": 1}},
+    *[{"model": "units.outcome", "fields": {"unit": _KSB, "code": code, "title": title, "order": n}}
+      for n, (code, title) in enumerate(KSB_GROUPS.items(), start=1)],
+    *[{"model": "units.criterion", "fields": {"outcome": [*_KSB, code[0]], "code": code, "text": text,
+                                              "kind": "knowledge" if code[0] == "K" else "performance", "order": n}}
+      for n, (code, text) in enumerate((("K1", "Who the customers are"), ("S1", "Communicate clearly"),
+                                        ("B1", "Treat every customer as an individual")), start=1)],
+    *[{"model": "units.assessableitem", "fields": {"unit": _KSB, "outcome": [*_KSB, code[0]],
+                                                   "criterion": [*_KSB, code[0], code], "code": code, "text": text,
+                                                   "order": n}}
+      for n, (code, text) in enumerate((("K1", "Who the customers are"), ("S1", "Communicate clearly"),
+                                        ("B1", "Treat every customer as an individual")), start=1)],
+    {"model": "units.duty", "fields": {"qualification": _S, "code": "D1", "title": "Serve customers",
+                                       "items": [[*_KSB, "K1"], [*_KSB, "S1"], [*_KSB, "B1"]], "order": 1}},
+    {"model": "units.gatewayrequirement", "fields": {"qualification": _S, "code": "months",
+                                                     "kind": "min_months_on_programme", "value": "12",
+                                                     "text": "At least 12 months on programme.", "order": 1}},
+    {"model": "units.gatewayrequirement", "fields": {"qualification": _S, "code": "english", "kind": "english_level",
+                                                     "value": "1", "text": "Level 1 English.", "order": 2}},
+    {"model": "units.gatewayrequirement", "fields": {"qualification": _S, "code": "ksbs",
+                                                     "kind": "all_items_evidenced", "text": "Every KSB evidenced.",
+                                                     "order": 3}},
 ]
 
 
@@ -160,6 +194,7 @@ def format_reference() -> str:
     lines += _vocabulary("Value names", ValueName, "value_name")
     lines += _vocabulary("Qualification kinds", QualificationKind, "kind")
     lines += _vocabulary("Criterion kinds", CriterionKind, "kind")
+    lines += _vocabulary("Gateway requirement kinds", GatewayKind, "kind")
     lines += ["## What the rules mean", "", "From `units/rules/__init__.py`:", "", "```text", *_semantics(), "```", ""]
     lines += [
         "`per_group` (each_group rules) is the number of units needed from each listed group (default 1).",
@@ -171,6 +206,25 @@ def format_reference() -> str:
         "",
         "```json",
         json.dumps(EXAMPLE, indent=1, ensure_ascii=False),
+        "```",
+        "",
+        "## Apprenticeship standards",
+        "",
+        "A standard is a qualification of `kind` `standard` with `value_name` `none` and no rules of",
+        "combination: progress is by its knowledge, skills and behaviours (KSBs). It has one unit whose",
+        "outcomes group the KSBs, with the codes "
+        + ", ".join(f"`{code}` ({title.lower()})" for code, title in KSB_GROUPS.items()) + ";",
+        "each KSB is a criterion of its group (`kind` `knowledge` for K, `performance` for S and B) and so",
+        "an assessable item, with the KSB's own code (`K1`, `S3`, `B2`). A `units.duty` names the KSBs it",
+        "serves by their assessable items' keys. A `units.gatewayrequirement` is one requirement before",
+        "the end-point assessment, read by its `kind` (the vocabulary above): the number kinds take a",
+        "whole number as text in `value`, the qualification kind the qualification's name, the others no",
+        "value. Duties and gateway requirements belong to standards only. The loader refuses a rule, an",
+        "outcome other than K, S or B, a value that does not fit its kind, and a duty naming a KSB the",
+        "file does not hold, one line each.",
+        "",
+        "```json",
+        json.dumps(STANDARD_EXAMPLE, indent=1, ensure_ascii=False),
         "```",
         "",
     ]

@@ -16,7 +16,24 @@ from itertools import combinations
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from units.models import AssessableItem, Criterion, Group, Measure, Outcome, Qualification, Rule, RuleKind, Unit
+from units.models import (
+    GATEWAY_NO_VALUE_KINDS,
+    GATEWAY_NUMBER_KINDS,
+    KSB_GROUPS,
+    AssessableItem,
+    Criterion,
+    Duty,
+    GatewayKind,
+    GatewayRequirement,
+    Group,
+    Measure,
+    Outcome,
+    Qualification,
+    QualificationKind,
+    Rule,
+    RuleKind,
+    Unit,
+)
 from units.planner import Impossible, plan
 from units.rules import (
     Barred,
@@ -46,6 +63,7 @@ def problems(qualification: Qualification) -> list[str]:
         for check in _RULE_CHECKS:
             out.extend(check(rule, catalogue))
     out.extend(_item_problems(qualification, catalogue.units))
+    out.extend(_standard_problems(catalogue))
     try:
         spec = spec_for(qualification)
         compiled = compile_spec(spec)
@@ -369,3 +387,48 @@ def _difference(expected: set[ItemKey], found: set[ItemKey]) -> str:
     if extra:
         detail.append(_("unexpected %(codes)s") % {"codes": listing(extra)})
     return "; ".join(detail)
+
+
+# --------------------------------------------------------------------------- apprenticeship standards
+
+
+def _standard_problems(c: _Catalogue) -> Iterator[str]:
+    """A standard: no rules, KSBs grouped under outcomes K, S and B, gateway values read by kind.
+
+    Duties and gateway requirements belong to standards only.
+    """
+    q = c.qualification
+    duties = list(Duty.objects.filter(qualification=q))
+    requirements = list(GatewayRequirement.objects.filter(qualification=q))
+    if q.kind != QualificationKind.STANDARD:
+        for duty in duties:
+            yield _("duty %(duty)s: only an apprenticeship standard (kind \"standard\") has duties") % {
+                "duty": duty.code}
+        for requirement in requirements:
+            yield _("gateway requirement %(code)s: only an apprenticeship standard (kind \"standard\") has gateway "
+                    "requirements") % {"code": requirement.code}
+        return
+    for rule in c.rules:
+        yield _("rule %(rule)s: a standard has no rules of combination (progress is by KSBs): remove the rule") % {
+            "rule": rule.identifier}
+    groups = ", ".join(KSB_GROUPS)
+    for outcome in Outcome.objects.filter(unit__qualification=q).select_related("unit"):
+        if outcome.code not in KSB_GROUPS:
+            yield _("outcome %(outcome)s of unit %(unit)s: a standard groups its KSBs under the outcomes %(groups)s "
+                    "(knowledge, skills, behaviours): use one of those codes") % {
+                "outcome": outcome.code, "unit": outcome.unit.code, "groups": groups}
+    for requirement in requirements:
+        yield from _gateway_value_problems(requirement)
+
+
+def _gateway_value_problems(requirement: GatewayRequirement) -> Iterator[str]:
+    where = {"code": requirement.code, "kind": requirement.kind, "value": repr(requirement.value)}
+    if requirement.kind in GATEWAY_NUMBER_KINDS and not (requirement.value.isdigit() and requirement.value.isascii()):
+        yield _("gateway requirement %(code)s: a %(kind)s requirement's value %(value)s is not a whole number: "
+                "write the number as text, e.g. \"12\"") % where
+    elif requirement.kind in GATEWAY_NO_VALUE_KINDS and requirement.value:
+        yield _("gateway requirement %(code)s: a %(kind)s requirement takes no value (%(value)s given): remove "
+                "it") % where
+    elif requirement.kind == GatewayKind.QUALIFICATION_ACHIEVED and not requirement.value.strip():
+        yield _("gateway requirement %(code)s: a %(kind)s requirement names the qualification in its value: give "
+                "it") % where

@@ -6,12 +6,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from .models import Qualification, QualificationKind
 from .outline import outline_for
-from .reads import catalogue_rows
+from .reads import catalogue_rows, standard_parts
 
 
 @login_required
 def qualification_list(request: HttpRequest) -> HttpResponse:
-    """Qualifications and skills frameworks, every version, in two tables (two queries)."""
+    """Qualifications, skills frameworks and apprenticeship standards, every version, in three tables (two queries)."""
     rows = catalogue_rows()
     return render(
         request,
@@ -19,6 +19,7 @@ def qualification_list(request: HttpRequest) -> HttpResponse:
         {
             "qualifications": [row for row in rows if row.kind == QualificationKind.QUALIFICATION],
             "frameworks": [row for row in rows if row.kind == QualificationKind.FRAMEWORK],
+            "standards": [row for row in rows if row.kind == QualificationKind.STANDARD],
         },
     )
 
@@ -32,10 +33,14 @@ def qualification_latest(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def qualification_detail(request: HttpRequest, code: str, version: str) -> HttpResponse:
-    """One spec: groups, units, rules, and what is assessed in each unit; nine queries whatever its size."""
+    """One spec: groups, units, rules, and what is assessed in each unit; nine queries whatever its size.
+
+    A standard shows its KSBs grouped, its duties and its gateway requirements instead: three queries more.
+    """
     qualification = get_object_or_404(Qualification, code=code, version=version)
     return render(
         request,
         "units/qualification_detail.html",
-        {"qualification": qualification, "outline": outline_for(qualification)},
+        {"qualification": qualification, "outline": outline_for(qualification),
+         "standard": standard_parts(qualification)},
     )

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from units.models import QualificationKind
 from units.planner import Impossible
 from units.rules import Evaluation, GroupSpec, Spec
 from units.spec import spec_for
@@ -121,6 +122,11 @@ def _panel(spec: Spec, enrolment: Enrolment, codes: list[str]) -> dict[str, obje
     except ValidationError as error:
         return _panel_error(" ".join(error.messages))
     lines = rule_lines(evaluation)
+    if enrolment.qualification.kind == QualificationKind.STANDARD:
+        text = _("An apprenticeship standard has no rules of combination: progress is by its knowledge, skills "
+                 "and behaviours (KSBs)")
+        return {"evaluation": evaluation, "lines": [], "standard_text": text,
+                "verdict": Verdict(valid=True, text=text)}
     return {
         "evaluation": evaluation,
         "lines": lines,

@@ -269,7 +269,10 @@ def test_every_seed_qualification_can_be_self_assessed_and_planned(as_candidate,
         assert "The suggested completion is ticked below" in suggested.content.decode() or (
             "nothing to add" in suggested.content.decode()), code
         panel = as_candidate.post(url("unit_choice_check", enrolment), {"units": []}, **HTMX).content.decode()
-        assert "Total so far:" in panel, code
+        if enrolment.qualification.kind == "standard":
+            assert "has no rules of combination" in panel and "Total so far:" not in panel, code
+        else:
+            assert "Total so far:" in panel, code
 
 
 def test_the_rules_panel_says_an_excess_in_words(as_candidate, seed_enrolments) -> None:
@@ -278,3 +281,22 @@ def test_the_rules_panel_says_an_excess_in_words(as_candidate, seed_enrolments) 
     panel = as_candidate.post(url("unit_choice_check", enrolment), {"units": ["G", "I", "J"]}, **HTMX).text
     line = next(li for li in panel.split("<li")[1:] if "Too many" in li)
     assert "1 unit too many" in line and "at most 2" in line, line
+
+
+def test_a_standard_has_no_rules_and_the_panel_says_so_in_words(as_candidate, enrolment, django_assert_num_queries):
+    import json
+
+    from units.services.specs import publish_spec
+    from units.specformat import STANDARD_EXAMPLE
+
+    publish_spec(content=json.dumps(STANDARD_EXAMPLE).encode(), name="example-standard.json")
+    enrolment.qualification = type(enrolment.qualification).objects.get(code="example-standard")
+    enrolment.save(update_fields=["qualification"])
+    as_candidate.post(url("unit_choice_check", enrolment), {"units": ["KSB"]}, **HTMX)  # warm the session
+    with django_assert_num_queries(4 + 6):
+        html = as_candidate.post(url("unit_choice_check", enrolment), {"units": ["KSB"]}, **HTMX).content.decode()
+    words = ("An apprenticeship standard has no rules of combination: progress is by its knowledge, skills and "
+             "behaviours")
+    assert words in html and "Total so far" not in html
+    page = as_candidate.get(url("unit_choice", enrolment)).content.decode()
+    assert words in page and "&#10007;" not in page

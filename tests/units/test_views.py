@@ -17,6 +17,8 @@ pytestmark = pytest.mark.django_db
 
 # One query for the qualification, eight for its outline (units.outline.outline_for).
 DETAIL_QUERIES = REQUEST_QUERIES + 1 + 8
+# A standard's page reads its duties, their KSBs and its gateway requirements (units.reads.standard_parts).
+STANDARD_QUERIES = 3
 # The annotated list and the set of latest versions.
 LIST_QUERIES = REQUEST_QUERIES + 2
 
@@ -78,8 +80,10 @@ def test_the_list_shows_qualifications_and_frameworks_apart(reader_client, all_s
     assert response.status_code == 200
     qualifications = {q.code: q for q in response.context["qualifications"]}
     frameworks = {q.code: q for q in response.context["frameworks"]}
+    standards = {q.code for q in response.context["standards"]}
     assert set(frameworks) == {"sfia-csmg"}
-    assert set(qualifications) == {path.stem for path in FIXTURE_PATHS} - {"sfia-csmg"}
+    assert standards == {spec.code for spec in all_specs if spec.kind == "standard"}
+    assert set(qualifications) == {path.stem for path in FIXTURE_PATHS} - {"sfia-csmg"} - standards
     assert qualifications["ocr-l3-customer-service"].unit_count == 7
     assert qualifications["cs-standards-l4"].unit_count == 15
     assert frameworks["sfia-csmg"].unit_count == 1
@@ -116,10 +120,10 @@ def test_the_list_marks_the_latest_of_several_versions(reader_client, make_spec)
 def test_every_spec_page_renders_in_a_fixed_number_of_queries(
     reader_client, all_specs, django_assert_num_queries, path
 ) -> None:
-    with django_assert_num_queries(DETAIL_QUERIES):
+    spec = Qualification.objects.get(code=path.stem)
+    with django_assert_num_queries(DETAIL_QUERIES + (STANDARD_QUERIES if spec.kind == "standard" else 0)):
         response = reader_client.get(detail_url(path.stem))
     assert response.status_code == 200
-    spec = Qualification.objects.get(code=path.stem)
     text = text_of(response)
     assert spec.title in text
     for rule in spec.rules.all():

@@ -41,6 +41,8 @@ _OF_QUALIFICATION = {
     "units.criterion": "outcome__unit__qualification",
     "units.assessableitem": "unit__qualification",
     "units.rule": "qualification",
+    "units.duty": "qualification",
+    "units.gatewayrequirement": "qualification",
 }
 
 
