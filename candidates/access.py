@@ -226,7 +226,10 @@ def holds_anywhere(user: AnyUser, need: Permission) -> bool:
 
 
 def enrolments_visible_to(user: AnyUser) -> EnrolmentQuerySet:
-    """Every enrolment `user` may see (the union over all their roles); chain `.with_related()` for lists."""
+    """Every enrolment `user` may see (the union over all their roles); chain `.with_related()` for lists.
+
+    Not those they only follow as an employer contact (`enrolments_followed_by`): lists and rows read through
+    this (evidence, files, exports, the home page) never reach an employer; `enrolment_for` finds both."""
     return Enrolment.objects.visible_to(user)
 
 
@@ -252,11 +255,7 @@ def _followed(user: User) -> frozenset[int]:
 
 def enrolments_followed_by(user: AnyUser) -> EnrolmentQuerySet:
     """The enrolments `user` follows as a current employer contact (never their own), for the employer's home page."""
-    if not user.is_authenticated or not user.is_active:
-        return Enrolment.objects.none()
-    return Enrolment.objects.filter(
-        pk__in=EmployerContact.objects.current().filter(user=user).values("enrolment_id")
-    ).exclude(candidate=user)
+    return Enrolment.objects.followed_by(user).exclude(candidate=user)
 
 
 def relations_to(user: AnyUser, enrolment: Enrolment) -> frozenset[Relation]:
@@ -323,7 +322,9 @@ def enrolment_for(user: AnyUser, pk: int, *, need: Permission = Permission.READ)
     ``enrolment.viewer_may`` (permission name -> bool) for the views and templates. On a frozen
     enrolment every permission that writes is refused (403 saying why) and False in ``viewer_may``.
     """
-    enrolment: Enrolment = get_object_or_404(enrolments_visible_to(user).with_related(), pk=pk)
+    # Those it follows as an employer contact are in sight too: refused (403) where ``follow`` is not enough.
+    within_sight = enrolments_visible_to(user) | Enrolment.objects.followed_by(user)
+    enrolment: Enrolment = get_object_or_404(within_sight.with_related(), pk=pk)
     relations = relations_to(user, enrolment)
     if not may(relations, need):
         if need is Permission.WRITE:

@@ -159,8 +159,9 @@ class EnrolmentQuerySet(models.QuerySet["Enrolment"]):
 
         Own enrolments as a candidate; those they assess or quality-assure (while
         they hold that role in the enrolment's centre); every enrolment of a
-        centre where they are centre admin or EQA; those whose employer contact
-        they are (until removed); everything for a superuser.
+        centre where they are centre admin or EQA; everything for a superuser.
+        Not those they only follow as an employer contact (`followed_by`): nothing
+        read through this queryset (evidence, files, lists) reaches an employer.
         """
         if not user.is_authenticated or not user.is_active:
             return self.none()
@@ -176,8 +177,13 @@ class EnrolmentQuerySet(models.QuerySet["Enrolment"]):
             | models.Q(assessor=user, centre_id__in=centres_where(RoleKind.ASSESSOR))
             | models.Q(iqa=user, centre_id__in=centres_where(RoleKind.IQA))
             | models.Q(centre_id__in=centres_where(RoleKind.CENTRE_ADMIN, RoleKind.EQA))
-            | models.Q(pk__in=EmployerContact.objects.current().filter(user=user).values("enrolment_id"))
         )
+
+    def followed_by(self, user: User | AnonymousUser) -> EnrolmentQuerySet:
+        """The enrolments `user` is a current employer contact of (they follow them; see candidates/access.py)."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        return self.filter(pk__in=EmployerContact.objects.current().filter(user=user).values("enrolment_id"))
 
     def with_related(self) -> EnrolmentQuerySet:
         """Everything a list of enrolments shows, in one query."""

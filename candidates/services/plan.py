@@ -24,7 +24,7 @@ from units.planner import Impossible, Plan, plan
 from units.rules import Evaluation, PathwayError, Spec, UnknownUnits, evaluate, words
 from units.spec import spec_for
 
-from ..access import enrolments_followed_by, enrolments_visible_to
+from ..access import enrolments_visible_to
 from ..models import (
     Coverage,
     Enrolment,
@@ -171,9 +171,7 @@ def home_enrolments(user: User, *, page: int | str | None = 1) -> HomeEnrolments
     """The enrolments the home page shows `user`, in a fixed number of queries however many there are."""
     visible = enrolments_visible_to(user)
     own = list(_annotated(visible.filter(candidate=user), with_iqa=True))
-    # The apprentices they follow as an employer contact are on their own page (assessments:apprentices).
-    staff = visible.exclude(candidate=user).exclude(pk__in=enrolments_followed_by(user).values("pk"))
-    others = Paginator(_annotated(staff, with_iqa=False), HOME_PAGE_SIZE).get_page(page)
+    others = Paginator(_annotated(visible.exclude(candidate=user), with_iqa=False), HOME_PAGE_SIZE).get_page(page)
     return HomeEnrolments(own=own, others=others)
 
 

@@ -137,7 +137,9 @@ def test_the_contact_follows_their_apprentice_and_reads_nothing_else(employer_co
 def test_the_contact_never_sees_other_apprentices_or_centres(
     employer_contact, other_employer_contact, enrolment, other_enrolment, stranger_enrolment
 ) -> None:
-    assert set(access.enrolments_visible_to(employer_contact).values_list("pk", flat=True)) == {enrolment.pk}
+    assert set(access.enrolments_followed_by(employer_contact).values_list("pk", flat=True)) == {enrolment.pk}
+    # Nothing read through the list of visible enrolments (evidence, files, exports) reaches them.
+    assert not access.enrolments_visible_to(employer_contact).exists()
     for elsewhere in (other_enrolment, stranger_enrolment):
         with pytest.raises(Http404):
             access.enrolment_for(employer_contact, elsewhere.pk, need=Permission.FOLLOW)
