@@ -175,7 +175,8 @@ GRANTS: Mapping[Permission, frozenset[Relation]] = MappingProxyType({
 
 #: The permissions that only read: held on a frozen enrolment as on an active one.
 READ_ONLY_PERMISSIONS = frozenset({
-    Permission.READ, Permission.FOLLOW, Permission.READ_FINGERPRINTS, Permission.READ_SAMPLING, Permission.KEEP_CASELOAD,
+    Permission.READ, Permission.FOLLOW, Permission.READ_FINGERPRINTS, Permission.READ_SAMPLING,
+    Permission.KEEP_CASELOAD,
 })
 
 AnyUser = User | AnonymousUser

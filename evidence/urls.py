@@ -18,5 +18,6 @@ urlpatterns = [
     path("evidence/files/<int:pk>/", views.file_download, name="file_download"),
     path("evidence/files/<int:pk>/preview/", views.file_preview, name="file_preview"),
     path("evidence/files/<int:pk>/remove/", views.file_remove, name="file_remove"),
+    path("witness/testimonies/<int:pk>/", views.witness_confirm_signed_in, name="witness_confirm_signed_in"),
     path("witness/<str:token>/", views.witness_confirm, name="witness_confirm"),
 ]

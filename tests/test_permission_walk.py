@@ -59,6 +59,7 @@ from candidates.models import (
     RoleKind,
     User,
 )
+from evidence.models import EvidenceKind
 from inbox.models import NoticeKind, Notification
 from inbox.services import calendar_token_new
 from tests.assessments.factories import items_of, signed_unit, submitted_evidence, unit_of
@@ -294,6 +295,23 @@ INVITEE_ONLY = _table(("own", "foreign"), lambda role, target: (
     LOGIN if role == "anonymous" else OK if (role, target) == ("candidate", "own") else 404))
 
 
+def _testimony(enrolment: Enrolment, witness: User) -> dict:
+    """A submitted witness testimony in `enrolment` naming `witness` (by their account's email)."""
+    item = submitted_evidence(enrolment, items_of(enrolment, "A1")[:1], kind=EvidenceKind.WITNESS_TESTIMONY,
+                              with_file=False, witness_email=witness.email)
+    return {"pk": item.current_version_id}
+
+
+#: A testimony naming the employer (Cara's line manager) as witness, and one in Olga's portfolio naming hers.
+#: Only the witness, following that apprentice, confirms it signed in; everyone else gets 404.
+TESTIMONY_PK: dict[str, KwargsBuilder] = {
+    "own": lambda w: _testimony(w.enrolment, w.employer_contact),
+    "other": lambda w: _testimony(w.other_enrolment, w.other_employer_contact),
+}
+WITNESS_ONLY = _table(("own", "other"), lambda role, target: (
+    LOGIN if role == "anonymous" else OK if (role, target) == ("employer", "own") else 404))
+
+
 @dataclass
 class Row:
     targets: dict[str, KwargsBuilder]
@@ -400,6 +418,8 @@ WALK: dict[str, Row] = {
     "evidence:witness_confirm": Row(
         {"any": lambda w: {"token": "not-a-signed-token"}}, get=public(400), post=public(400)
     ),
+    # the employer contact named as witness confirms the testimony in their own account
+    "evidence:witness_confirm_signed_in": Row(TESTIMONY_PK, get=WITNESS_ONLY, post=WITNESS_ONLY),
     # assessments: the tracking matrix
     "assessments:matrix": Row(ENROLMENT_PK, get=enrolment_read()),
     # assessments: the assessor's day, sign-off, quality assurance, support, history, certification

@@ -10,6 +10,7 @@ from .csv_import import (
     check_rows,
     parse_enrolment_csv,
 )
+from .employer import name_employer_contact, remove_employer_contact
 from .enrolment import (
     complete,
     enrol_candidate,
@@ -23,7 +24,6 @@ from .enrolment import (
     send_invitations,
     withdraw,
 )
-from .employer import name_employer_contact, remove_employer_contact
 from .invitation import accept_invitation, decline_invitation
 
 __all__ = [

@@ -70,6 +70,30 @@ def _person_problems(problems: Problems, enrolment: Enrolment, person: User | No
             ) % {"email": email})
 
 
+def _set_employer(enrolment: Enrolment, employer: Employer, by: User) -> None:
+    """Make `employer` the enrolment's employer organisation (audited when it changes)."""
+    if enrolment.employer_id == employer.pk:
+        return
+    before = enrolment.employer.name if enrolment.employer_id else None
+    enrolment.employer = employer
+    enrolment.save(update_fields=["employer"])
+    trail.record(actor=by, action="employer set", obj=enrolment, enrolment_id=enrolment.pk,
+                 before={"employer": before}, after={"employer": employer.name})
+
+
+def _tell(contact: EmployerContact, employer: Employer, *, created: bool) -> None:
+    """Email the contact after commit: the set-password invitation while they have no password, else a notice."""
+    person, enrolment = contact.user, contact.enrolment
+    context = {"user": person, "enrolment": enrolment, "centre": enrolment.centre, "employer": employer,
+               "kind": contact.get_kind_display()}
+    if created or (person.is_active and not person.has_usable_password()):
+        send_after_commit(to=person.email, template="candidates/email/employer_invitation",
+                          context={**context, "link": invitation_link(user=person)})
+    elif person.is_active:
+        send_after_commit(to=person.email, template="candidates/email/employer_contact_named",
+                          context={**context, "link": absolute_url("assessments:apprentices")})
+
+
 @transaction.atomic
 def name_employer_contact(
     *,
@@ -118,12 +142,7 @@ def name_employer_contact(
     created = person is None
     if person is None:
         person = User.objects.create_user(email, None, first_name=first_name.strip(), last_name=last_name.strip())
-    if enrolment.employer_id != employer.pk:
-        before = enrolment.employer.name if enrolment.employer_id else None
-        enrolment.employer = employer
-        enrolment.save(update_fields=["employer"])
-        trail.record(actor=by, action="employer set", obj=enrolment, enrolment_id=enrolment.pk,
-                     before={"employer": before}, after={"employer": employer.name})
+    _set_employer(enrolment, employer, by)
     try:
         with transaction.atomic():
             contact = EmployerContact.objects.create(enrolment=enrolment, user=person, kind=kind, invited_by=by)
@@ -132,14 +151,7 @@ def name_employer_contact(
             _("%(email)s is already an employer contact of this apprentice.") % {"email": email}]}) from error
     trail.record(actor=by, action="employer contact named", obj=contact, enrolment_id=enrolment.pk,
                  after={"person": email, "kind": kind, "employer": employer.name})
-    context = {"user": person, "enrolment": enrolment, "centre": enrolment.centre, "employer": employer,
-               "kind": contact.get_kind_display()}
-    if created or (person.is_active and not person.has_usable_password()):
-        send_after_commit(to=person.email, template="candidates/email/employer_invitation",
-                          context={**context, "link": invitation_link(user=person)})
-    elif person.is_active:
-        send_after_commit(to=person.email, template="candidates/email/employer_contact_named",
-                          context={**context, "link": absolute_url("assessments:apprentices")})
+    _tell(contact, employer, created=created)
     return contact
 
 
