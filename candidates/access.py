@@ -256,6 +256,8 @@ def _followed(user: User) -> frozenset[int]:
 
 def enrolments_followed_by(user: AnyUser) -> EnrolmentQuerySet:
     """The enrolments `user` follows as a current employer contact (never their own), for the employer's home page."""
+    if not user.is_authenticated or not user.is_active:
+        return Enrolment.objects.none()
     return Enrolment.objects.followed_by(user).exclude(candidate=user)
 
 

@@ -32,12 +32,13 @@ def _employer_problems(problems: Problems, enrolment: Enrolment, employer: Emplo
     if employer is not None and employer.centre_id != enrolment.centre_id:
         problems.add("employer", _("Choose one of this centre's employer organisations."))
     chosen = employer.name if employer is not None else employer_name
-    if (enrolment.employer_id is not None and chosen and enrolment.employer.name.lower() != chosen.lower()
+    current = enrolment.employer
+    if (current is not None and chosen and current.name.lower() != chosen.lower()
             and EmployerContact.objects.current().filter(enrolment=enrolment).exists()):
         problems.add("employer", _(
             "This apprentice's employer is %(employer)s, whose contacts are named below: remove them first "
             "to name a contact at another organisation."
-        ) % {"employer": enrolment.employer.name})
+        ) % {"employer": current.name})
 
 
 def _person_problems(problems: Problems, enrolment: Enrolment, person: User | None, email: str,
@@ -74,7 +75,7 @@ def _set_employer(enrolment: Enrolment, employer: Employer, by: User) -> None:
     """Make `employer` the enrolment's employer organisation (audited when it changes)."""
     if enrolment.employer_id == employer.pk:
         return
-    before = enrolment.employer.name if enrolment.employer_id else None
+    before = enrolment.employer.name if enrolment.employer is not None else None
     enrolment.employer = employer
     enrolment.save(update_fields=["employer"])
     trail.record(actor=by, action="employer set", obj=enrolment, enrolment_id=enrolment.pk,

@@ -3,6 +3,8 @@ witness testimony they confirm signed in; and what they never reach (evidence, j
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -40,7 +42,7 @@ def test_the_apprentices_page_lists_theirs_with_progress_and_open_action_points(
     as_employer, enrolment, other_employer_contact, assessor
 ) -> None:
     point = action_point_set(enrolment=enrolment, by=assessor, text="Write the statement", due=timezone.localdate())
-    type(point).objects.filter(pk=point.pk).update(due=timezone.localdate() - timezone.timedelta(days=2))
+    type(point).objects.filter(pk=point.pk).update(due=timezone.localdate() - datetime.timedelta(days=2))
     page = as_employer.get(reverse("assessments:apprentices")).text
     assert "Cara Candidate" in page and "Olga Other" not in page
     assert "Progress: 0% (0 of" in page
@@ -103,6 +105,7 @@ def test_the_contact_changes_no_assessment_decision(as_employer, enrolment) -> N
 def _testimony(enrolment: Enrolment, witness_email: str) -> EvidenceVersion:
     item = submitted_evidence(enrolment, items_of(enrolment, "A1")[:1], kind=EvidenceKind.WITNESS_TESTIMONY,
                               with_file=False, witness_email=witness_email)
+    assert item.current_version is not None
     return item.current_version
 
 

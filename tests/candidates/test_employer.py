@@ -37,7 +37,7 @@ def test_a_new_person_is_created_without_a_password_and_invited_to_set_one(
     (message,) = mail.outbox
     assert message.to == ["lee.lines@brightside.example"]
     assert "line manager at Brightside Retail for Cara Candidate" in message.body
-    assert re.search(r"/welcome/[^/]+/[^/]+/", message.body), "the set-password link"
+    assert re.search(r"/welcome/[^/]+/[^/]+/", str(message.body)), "the set-password link"
     actions = set(AuditRecord.objects.values_list("action", flat=True))
     assert {"employer organisation added", "employer set", "employer contact named"} <= actions
 

@@ -3,6 +3,7 @@ sign in, follow their apprentice's progress and action points, and cannot open t
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 
 import pytest
@@ -26,8 +27,10 @@ def _at_desktop_and_phone(page: Page, axe: Callable, shot: Callable, name: str) 
     axe(page, name)
     shot(page, name)
     page.set_viewport_size({"width": 390, "height": 844})
-    wide = page.evaluate("""() => [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 391)
-        .slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' + (e.textContent || '').slice(0, 60))""")
+    # What sticks out, named in the message when the page is too wide.
+    wide = page.evaluate("""() => [...document.querySelectorAll('body *')]
+        .filter(e => e.getBoundingClientRect().right > 391).slice(0, 5)
+        .map(e => e.tagName + '.' + e.className + ' ' + (e.textContent || '').slice(0, 60))""")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390, f"{name} is wider than 390 px: {wide}"
     axe(page, f"{name} at 390 px")
     shot(page, f"{name}-390")
@@ -39,7 +42,7 @@ def test_the_centre_names_an_employer_contact_who_follows_the_apprentice(
     sign_out: Callable, shot: Callable, axe: Callable, emails: list, console_errors: list,
 ) -> None:
     action_point_set(enrolment=enrolment, by=assessor, text="Write up the complaint you handled on Monday",
-                     due=timezone.localdate() + timezone.timedelta(days=7))
+                     due=timezone.localdate() + datetime.timedelta(days=7))
 
     # The centre admin names Cara's line manager from the enrolment page.
     sign_in(centre_admin.email, PASSWORD)
