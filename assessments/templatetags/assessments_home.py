@@ -66,8 +66,7 @@ def assessments_home(context: template.Context) -> dict[str, object]:
     overdue flagged) apart from praise (accepted claims, other messages); and the questions they asked.
 
     For an assessor: their caseload's totals and a link to it (their home); for quality assurers the sampling
-    page; for a centre admin each centre's certification page; for an employer contact their apprentices' page.
-    A fixed number of queries.
+    page; for a centre admin each centre's certification page. A fixed number of queries.
     """
     user = context["request"].user
     if not user.is_authenticated:
@@ -84,7 +83,6 @@ def assessments_home(context: template.Context) -> dict[str, object]:
         "today": today,
         "own_enrolments": list(own.values_list("pk", flat=True)),
     }
-    block["apprentices"] = access.enrolments_followed_by(user).count()
     kinds = set(Role.objects.filter(user=user).values_list("kind", flat=True))
     held = access.held_relations(kinds, superuser=user.is_superuser)
     block["samples"] = access.may(held, Permission.READ_SAMPLING)

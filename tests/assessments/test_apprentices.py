@@ -71,6 +71,7 @@ def test_someone_who_follows_nobody_is_told_so(client, assessor) -> None:
 def test_the_home_page_leads_the_contact_to_their_apprentices(as_employer, enrolment) -> None:
     page = as_employer.get(reverse("home")).text
     assert "You follow one apprentice as their employer contact." in page
+    assert "You have no enrolments to follow yet" not in page
     assert reverse("assessments:apprentices") in page
 
 
