@@ -71,6 +71,17 @@ def _person_problems(problems: Problems, enrolment: Enrolment, person: User | No
             ) % {"email": email})
 
 
+def _new_employer(enrolment: Enrolment, name: str, by: User) -> Employer:
+    """The centre's new employer organisation `name`; the one added meanwhile by someone else, if they were first."""
+    try:
+        with transaction.atomic():
+            employer = Employer.objects.create(centre_id=enrolment.centre_id, name=name)
+    except IntegrityError:
+        return Employer.objects.get(centre_id=enrolment.centre_id, name__iexact=name)
+    trail.record(actor=by, action="employer organisation added", obj=employer, after={"name": employer.name})
+    return employer
+
+
 def _set_employer(enrolment: Enrolment, employer: Employer, by: User) -> None:
     """Make `employer` the enrolment's employer organisation (audited when it changes)."""
     if enrolment.employer_id == employer.pk:
@@ -131,15 +142,16 @@ def name_employer_contact(
     if employer is None and employer_name:
         # A name typed again is the organisation the centre already has (names are unique per centre).
         employer = Employer.objects.filter(centre_id=enrolment.centre_id, name__iexact=employer_name).first()
-    person = User.objects.filter(email__iexact=email).first() if "email" not in problems else None
+    # The person's row locked too: two enrolments cannot link them to two employers at once.
+    person = (User.objects.select_for_update().filter(email__iexact=email).first()
+              if "email" not in problems else None)
     if person is None and not first_name.strip():
         problems.add("first_name", _("Give the contact's first name."))
     _person_problems(problems, enrolment, person, email, employer)
     if problems:
         raise ValidationError(dict(problems))
     if employer is None:
-        employer = Employer.objects.create(centre_id=enrolment.centre_id, name=employer_name)
-        trail.record(actor=by, action="employer organisation added", obj=employer, after={"name": employer.name})
+        employer = _new_employer(enrolment, employer_name, by)
     created = person is None
     if person is None:
         person = User.objects.create_user(email, None, first_name=first_name.strip(), last_name=last_name.strip())
