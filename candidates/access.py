@@ -22,7 +22,11 @@ questions, visits, history and exports stay with the candidate and the centre's 
 evidence may hold customers' and colleagues' personal data and the assessor's judging
 conversation is between candidate and centre. Every judging, sign-off, sampling, managing and
 writing permission excludes ``employer``. A contact sees only the enrolments they are named on
-(one employer organisation, one centre); a removed contact sees nothing more.
+(one employer organisation, one centre); a removed contact sees nothing more. ``employer``
+is looked for only when a person holds no other relation to the enrolment (every other one
+holds ``follow`` already), so staff pages cost no query more. The enrolments a person follows
+are found by ``enrolment_for`` (``enrolments_followed_by``), never by ``enrolments_visible_to``:
+evidence, files, exports and lists read through the latter never reach an employer (404).
 
 Independence: centre staff may be enrolled at their own centre (a centre trains its
 own people), but on an enrolment where a person is the candidate they hold *only*
