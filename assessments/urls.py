@@ -2,6 +2,7 @@ from django.urls import include, path
 
 from .views import (
     action_points,
+    apprentices,
     calendar,
     caseload,
     certification,
@@ -59,6 +60,7 @@ enrolment_patterns = [
 
 urlpatterns = [
     path("caseload/", caseload.caseload, name="caseload"),
+    path("apprentices/", apprentices.apprentices, name="apprentices"),
     path("caseload/review/", caseload.review_queue, name="review_queue"),
     path("quality/sampling/", sampling.sampling, name="sampling"),
     path("calendar/", calendar.calendar, name="calendar"),

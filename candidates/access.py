@@ -10,7 +10,23 @@ view filters by hand. The discipline, everywhere:
 A person's *relations* to an enrolment are the roles through which they see it:
 ``candidate`` (it is their own), ``assessor`` / ``iqa`` (they are named on it and
 hold that role in its centre), ``centre_admin`` / ``eqa`` (they hold that role in
-its centre) and ``platform_admin`` (a superuser). The EQA reads and changes nothing.
+its centre), ``employer`` (they are a current employer contact of it: the apprentice's line
+manager or workplace mentor, named by the centre) and ``platform_admin`` (a superuser). The EQA
+reads and changes nothing.
+
+The employer *follows* the apprentice and judges nothing: they hold ``follow`` alone, which
+opens the pages that show how the apprentice is doing (progress and sign-off, action points;
+the off-the-job log, reviews and gateway as they come), all read-only. They do not hold ``read``:
+the evidence library, evidence files and versions, the review page, the tracking matrix,
+questions, visits, history and exports stay with the candidate and the centre's staff, because
+evidence may hold customers' and colleagues' personal data and the assessor's judging
+conversation is between candidate and centre. Every judging, sign-off, sampling, managing and
+writing permission excludes ``employer``. A contact sees only the enrolments they are named on
+(one employer organisation, one centre); a removed contact sees nothing more. ``employer``
+is looked for only when a person holds no other relation to the enrolment (every other one
+holds ``follow`` already), so staff pages cost no query more. The enrolments a person follows
+are found by ``enrolment_for`` (``enrolments_followed_by``), never by ``enrolments_visible_to``:
+evidence, files, exports and lists read through the latter never reach an employer (404).
 
 Independence: centre staff may be enrolled at their own centre (a centre trains its
 own people), but on an enrolment where a person is the candidate they hold *only*
@@ -38,6 +54,8 @@ permission         allows                                                relatio
 =================  ====================================================  ==========================================
 read               see the enrolment's pages, export its portfolio       candidate, assessor, iqa, centre_admin,
                                                                          eqa, platform_admin
+follow             see the apprentice's progress, off-the-job log,       candidate, assessor, iqa, centre_admin,
+                   reviews and action points (read-only)                 eqa, platform_admin, employer
 write              change the portfolio (no narrower permission asked)   candidate, assessor, iqa, centre_admin,
                                                                          platform_admin
 act_as_candidate   the candidate's own acts: self-assessment, ask a      candidate
@@ -85,7 +103,17 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from .models import Centre, Enrolment, EnrolmentInvitation, EnrolmentQuerySet, EnrolmentStatus, Role, User
+from .models import (
+    Centre,
+    EmployerContact,
+    Enrolment,
+    EnrolmentInvitation,
+    EnrolmentQuerySet,
+    EnrolmentStatus,
+    Role,
+    RoleKind,
+    User,
+)
 
 
 class Relation(StrEnum):
@@ -97,12 +125,14 @@ class Relation(StrEnum):
     CENTRE_ADMIN = "centre_admin"
     EQA = "eqa"
     PLATFORM_ADMIN = "platform_admin"
+    EMPLOYER = "employer"
 
 
 class Permission(StrEnum):
     """What a person may do; asked for by name at the gate and in views (the table above)."""
 
     READ = "read"
+    FOLLOW = "follow"
     WRITE = "write"
     ACT_AS_CANDIDATE = "act_as_candidate"
     PLAN = "plan"
@@ -122,6 +152,10 @@ GRANTS: Mapping[Permission, frozenset[Relation]] = MappingProxyType({
     Permission.READ: frozenset({
         Relation.CANDIDATE, Relation.ASSESSOR, Relation.IQA, Relation.CENTRE_ADMIN, Relation.EQA,
         Relation.PLATFORM_ADMIN,
+    }),
+    Permission.FOLLOW: frozenset({
+        Relation.CANDIDATE, Relation.ASSESSOR, Relation.IQA, Relation.CENTRE_ADMIN, Relation.EQA,
+        Relation.PLATFORM_ADMIN, Relation.EMPLOYER,
     }),
     Permission.WRITE: frozenset({
         Relation.CANDIDATE, Relation.ASSESSOR, Relation.IQA, Relation.CENTRE_ADMIN, Relation.PLATFORM_ADMIN,
@@ -145,7 +179,8 @@ GRANTS: Mapping[Permission, frozenset[Relation]] = MappingProxyType({
 
 #: The permissions that only read: held on a frozen enrolment as on an active one.
 READ_ONLY_PERMISSIONS = frozenset({
-    Permission.READ, Permission.READ_FINGERPRINTS, Permission.READ_SAMPLING, Permission.KEEP_CASELOAD,
+    Permission.READ, Permission.FOLLOW, Permission.READ_FINGERPRINTS, Permission.READ_SAMPLING,
+    Permission.KEEP_CASELOAD,
 })
 
 AnyUser = User | AnonymousUser
@@ -178,8 +213,9 @@ def held_relations(kinds: Iterable[str], *, superuser: bool) -> frozenset[Relati
 
 
 def _role_kinds(need: Permission) -> list[str]:
-    """The role kinds whose holders have `need` (every granted relation but the superuser's), for a query."""
-    return sorted(relation.value for relation in GRANTS[need] if relation is not Relation.PLATFORM_ADMIN)
+    """The role kinds whose holders have `need` (every granted relation held through a role: not the superuser's,
+    nor the employer contact's), for a query."""
+    return sorted(relation.value for relation in GRANTS[need] if relation.value in RoleKind.values)
 
 
 def holds_anywhere(user: AnyUser, need: Permission) -> bool:
@@ -195,7 +231,10 @@ def holds_anywhere(user: AnyUser, need: Permission) -> bool:
 
 
 def enrolments_visible_to(user: AnyUser) -> EnrolmentQuerySet:
-    """Every enrolment `user` may see (the union over all their roles); chain `.with_related()` for lists."""
+    """Every enrolment `user` may see (the union over all their roles); chain `.with_related()` for lists.
+
+    Not those they only follow as an employer contact (`enrolments_followed_by`): lists and rows read through
+    this (evidence, files, exports, the home page) never reach an employer; `enrolment_for` finds both."""
     return Enrolment.objects.visible_to(user)
 
 
@@ -208,6 +247,22 @@ def _roles_by_centre(user: User) -> dict[int, set[str]]:
             cached.setdefault(centre_id, set()).add(kind)
         user._roles_by_centre = cached
     return cached
+
+
+def _followed(user: User) -> frozenset[int]:
+    """The enrolments `user` is a current employer contact of; read once per user object (i.e. once per request)."""
+    cached: frozenset[int] | None = getattr(user, "_followed_enrolments", None)
+    if cached is None:
+        cached = frozenset(EmployerContact.objects.current().filter(user=user).values_list("enrolment_id", flat=True))
+        user._followed_enrolments = cached
+    return cached
+
+
+def enrolments_followed_by(user: AnyUser) -> EnrolmentQuerySet:
+    """The enrolments `user` follows as a current employer contact (never their own), for the employer's home page."""
+    if not user.is_authenticated or not user.is_active:
+        return Enrolment.objects.none()
+    return Enrolment.objects.followed_by(user).exclude(candidate=user)
 
 
 def relations_to(user: AnyUser, enrolment: Enrolment) -> frozenset[Relation]:
@@ -233,6 +288,10 @@ def relations_to(user: AnyUser, enrolment: Enrolment) -> frozenset[Relation]:
         relations.add(Relation.CENTRE_ADMIN)
     if Relation.EQA in held:
         relations.add(Relation.EQA)
+    # Employer contacts are looked for only when nothing else is held: every other relation holds what
+    # ``employer`` does (``follow``), and staff pages cost no query more.
+    if not relations and enrolment.pk in _followed(user):
+        relations.add(Relation.EMPLOYER)
     return frozenset(relations)
 
 
@@ -246,6 +305,8 @@ def _holders(relation: Relation, enrolment: Enrolment) -> Q:
         return Q(pk=enrolment.assessor_id)
     if relation is Relation.IQA:
         return Q(pk=enrolment.iqa_id) if enrolment.iqa_id is not None else Q(pk__in=[])
+    if relation is Relation.EMPLOYER:
+        return Q(pk__in=EmployerContact.objects.current().filter(enrolment=enrolment).values("user_id"))
     return Q(pk__in=Role.objects.filter(centre_id=enrolment.centre_id, kind=relation.value).values("user_id"))
 
 
@@ -268,7 +329,9 @@ def enrolment_for(user: AnyUser, pk: int, *, need: Permission = Permission.READ)
     ``enrolment.viewer_may`` (permission name -> bool) for the views and templates. On a frozen
     enrolment every permission that writes is refused (403 saying why) and False in ``viewer_may``.
     """
-    enrolment: Enrolment = get_object_or_404(enrolments_visible_to(user).with_related(), pk=pk)
+    # Those it follows as an employer contact are in sight too: refused (403) where ``follow`` is not enough.
+    within_sight = enrolments_visible_to(user) | Enrolment.objects.followed_by(user)
+    enrolment: Enrolment = get_object_or_404(within_sight.with_related(), pk=pk)
     relations = relations_to(user, enrolment)
     if not may(relations, need):
         if need is Permission.WRITE:

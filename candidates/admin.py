@@ -1,7 +1,18 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
-from .models import Centre, Enrolment, EnrolmentInvitation, Reassignment, Role, SelfAssessment, UnitChoice, User
+from .models import (
+    Centre,
+    Employer,
+    EmployerContact,
+    Enrolment,
+    EnrolmentInvitation,
+    Reassignment,
+    Role,
+    SelfAssessment,
+    UnitChoice,
+    User,
+)
 
 
 class RoleInline(admin.TabularInline):
@@ -57,8 +68,24 @@ class EnrolmentAdmin(admin.ModelAdmin):
     search_fields = ["candidate__email", "candidate__last_name", "uln", "registration_number"]
     list_select_related = ["candidate", "qualification", "centre", "assessor", "iqa"]
     autocomplete_fields = ["candidate", "assessor", "iqa", "centre"]
-    raw_id_fields = ["qualification", "pathway"]
+    raw_id_fields = ["qualification", "pathway", "employer"]
     inlines = [ReassignmentInline]
+
+
+@admin.register(Employer)
+class EmployerAdmin(admin.ModelAdmin):
+    list_display = ["name", "centre"]
+    list_filter = ["centre"]
+    search_fields = ["name"]
+
+
+@admin.register(EmployerContact)
+class EmployerContactAdmin(admin.ModelAdmin):
+    """Named and removed on the enrolment page (audited there); read here."""
+
+    list_display = ["user", "kind", "enrolment", "invited_at", "accepted_at", "removed_at"]
+    list_select_related = ["user", "enrolment__candidate", "enrolment__qualification"]
+    raw_id_fields = ["enrolment", "user", "invited_by", "removed_by"]
 
 
 @admin.register(UnitChoice)

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractUser, AnonymousUser, UserManager
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext
@@ -51,6 +52,8 @@ class User(AbstractUser):
     REQUIRED_FIELDS: list[str] = []
     # The roles held, per centre id: read once per user object by candidates/access.py.
     _roles_by_centre: dict[int, set[str]]
+    # The enrolments they follow as an employer contact: read once per user object by candidates/access.py.
+    _followed_enrolments: frozenset[int]
 
     objects = PersonManager()
 
@@ -157,6 +160,8 @@ class EnrolmentQuerySet(models.QuerySet["Enrolment"]):
         Own enrolments as a candidate; those they assess or quality-assure (while
         they hold that role in the enrolment's centre); every enrolment of a
         centre where they are centre admin or EQA; everything for a superuser.
+        Not those they only follow as an employer contact (`followed_by`): nothing
+        read through this queryset (evidence, files, lists) reaches an employer.
         """
         if not user.is_authenticated or not user.is_active:
             return self.none()
@@ -174,13 +179,35 @@ class EnrolmentQuerySet(models.QuerySet["Enrolment"]):
             | models.Q(centre_id__in=centres_where(RoleKind.CENTRE_ADMIN, RoleKind.EQA))
         )
 
+    def followed_by(self, user: User | AnonymousUser) -> EnrolmentQuerySet:
+        """The enrolments `user` is a current employer contact of (they follow them; see candidates/access.py)."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        return self.filter(pk__in=EmployerContact.objects.current().filter(user=user).values("enrolment_id"))
+
     def with_related(self) -> EnrolmentQuerySet:
         """Everything a list of enrolments shows, in one query."""
-        return self.select_related("candidate", "centre", "qualification", "pathway", "assessor", "iqa")
+        return self.select_related("candidate", "centre", "qualification", "pathway", "assessor", "iqa", "employer")
 
     def overdue(self, today: date | None = None) -> EnrolmentQuerySet:
         """Active enrolments past their planned end date."""
         return self.filter(status=EnrolmentStatus.ACTIVE, planned_end_date__lt=today or timezone.localdate())
+
+
+class Employer(models.Model):
+    """An employer organisation of a centre's apprentices; its people follow them as employer contacts."""
+
+    centre = models.ForeignKey(Centre, on_delete=models.CASCADE, related_name="employers")
+    name = models.CharField(_("employer organisation"), max_length=255)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(Lower("name"), "centre", name="employer_name_unique_per_centre"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class Enrolment(models.Model):
@@ -200,6 +227,9 @@ class Enrolment(models.Model):
         User, null=True, blank=True, on_delete=models.PROTECT, related_name="quality_assured_enrolments",
         verbose_name="IQA",
     )
+    # The apprentice's employer organisation (of the same centre), set when the centre names an employer contact.
+    employer = models.ForeignKey(Employer, null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="enrolments")
     start_date = models.DateField()
     planned_end_date = models.DateField()
     uln = models.CharField("unique learner number (ULN)", max_length=10, blank=True)
@@ -312,6 +342,48 @@ class EnrolmentInvitation(models.Model):
     def __str__(self) -> str:
         # The typed email, never the account's name: the audit trail and the centre's pages show this.
         return f"{self.email} invited to {self.qualification}"
+
+
+class EmployerContactKind(models.TextChoices):
+    LINE_MANAGER = "line_manager", _("Line manager")
+    MENTOR = "mentor", _("Workplace mentor")
+
+
+class EmployerContactQuerySet(models.QuerySet["EmployerContact"]):
+    def current(self) -> EmployerContactQuerySet:
+        """The contacts not removed: those who follow their apprentice now."""
+        return self.filter(removed_at__isnull=True)
+
+
+class EmployerContact(models.Model):
+    """A person of the enrolment's employer (line manager or workplace mentor) who follows the apprentice.
+
+    Invited by the centre admin; they see the apprentice's progress and action points (the ``employer``
+    relation of candidates/access.py) and judge nothing. Removing a contact keeps the row (the past stays):
+    ``removed_at`` ends what they see.
+    """
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="employer_contacts")
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="employer_contacts")
+    kind = models.CharField(max_length=16, choices=EmployerContactKind.choices)
+    invited_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    invited_at = models.DateTimeField(default=timezone.now)
+    # When the person first signed in after being named (null until then).
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    removed_at = models.DateTimeField(null=True, blank=True)
+    removed_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    objects = EmployerContactQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["invited_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["enrolment", "user"], condition=models.Q(removed_at__isnull=True),
+                                    name="employer_contact_one_current"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_kind_display()}) for {self.enrolment}"
 
 
 class ReassignedField(models.TextChoices):

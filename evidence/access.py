@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
 from candidates import access
@@ -19,9 +19,11 @@ from evidence.models import (
     ASSESSOR_KINDS,
     EvidenceFile,
     EvidenceItem,
+    EvidenceKind,
     EvidenceVersion,
     Mapping,
     ResumableUpload,
+    VersionStatus,
 )
 
 
@@ -75,3 +77,19 @@ def resumable_for(user: access.AnyUser, token: uuid.UUID | str) -> ResumableUplo
     )
     upload.version.item = item_for(user, upload.version.item_id, need=Permission.WRITE_EVIDENCE)
     return upload
+def testimonies_for_witness(user: access.AnyUser) -> QuerySet[EvidenceVersion]:
+    """The submitted testimonies that name `user` as witness (by their account's email) in the portfolios of the
+    apprentices they follow as an employer contact: they may confirm these signed in. Nothing else of the evidence
+    reaches them. Current versions only (a new version voids the old confirmation)."""
+    if not user.is_authenticated or not user.is_active:
+        return EvidenceVersion.objects.none()
+    return EvidenceVersion.objects.filter(
+        item__kind=EvidenceKind.WITNESS_TESTIMONY, item__enrolment__in=access.enrolments_followed_by(user),
+        item__current_version=F("pk"), status=VersionStatus.SUBMITTED, witness_email__iexact=user.email,
+    ).select_related("item__enrolment__candidate")
+def testimony_for_witness(user: access.AnyUser, pk: int) -> EvidenceVersion:
+    """Testimony version `pk` if it names `user` as witness in an apprentice's portfolio they follow (404 otherwise),
+    with its enrolment obtained through the gate (``follow``)."""
+    version: EvidenceVersion = get_object_or_404(testimonies_for_witness(user), pk=pk)
+    version.item.enrolment = access.enrolment_for(user, version.item.enrolment_id, need=Permission.FOLLOW)
+    return version

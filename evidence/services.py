@@ -415,6 +415,34 @@ def witness_version(token: str) -> EvidenceVersion:
     return version
 
 
+def witness_confirm_signed_in(*, version: EvidenceVersion, by: User) -> EvidenceVersion:
+    """The witness, signed in as themselves (an employer contact named as witness, obtained through
+    `access.testimony_for_witness`), confirms the testimony: the same rules as the emailed link
+    (independence, an open enrolment, once), with who confirmed kept in the audit trail."""
+    with transaction.atomic():
+        enrolment = version.item.enrolment
+        ensure_open(enrolment)
+        version = EvidenceVersion.objects.select_for_update().select_related("item__enrolment").get(pk=version.pk)
+        if version.witness_email.strip().lower() != by.email.lower():
+            raise ValidationError(_("This testimony names another witness."), code="not_the_witness")
+        problem = witness_independence_problem(version)
+        if problem is not None:
+            raise ValidationError(problem, code="witness_not_independent")
+        if version.witness_confirmed:
+            raise ValidationError(
+                _("You already confirmed this testimony on %(date)s. Nothing more is needed.") % {
+                    "date": f"{timezone.localtime(version.witness_confirmed_at):%d %B %Y}"},
+                code="already_confirmed",
+            )
+        version.witness_confirmed_at = timezone.now()
+        version.save(update_fields=["witness_confirmed_at"])
+        trail.record(
+            actor=by, action="witness testimony confirmed", obj=version, enrolment_id=enrolment.pk,
+            object_label=f"{version.title} v{version.number}", after={"witness": by.email, "signed_in": True},
+        )
+    return version
+
+
 def witness_confirm(*, token: str) -> EvidenceVersion:
     """Record the witness's confirmation; a link confirms once."""
     with transaction.atomic():

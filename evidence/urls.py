@@ -21,5 +21,6 @@ urlpatterns = [
     # Resumable uploads (tus): start one on an item's draft, then continue it at its own address.
     path("evidence/<int:pk>/uploads/", views_tus.create, name="tus_create"),
     path("evidence/uploads/<uuid:token>/", views_tus.upload, name="tus_upload"),
+    path("witness/testimonies/<int:pk>/", views.witness_confirm_signed_in, name="witness_confirm_signed_in"),
     path("witness/<str:token>/", views.witness_confirm, name="witness_confirm"),
 ]

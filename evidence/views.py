@@ -305,3 +305,21 @@ def witness_confirm(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "evidence/witness_confirm.html", {
         "version": version, "confirmed": request.method == "POST", "already": version.witness_confirmed,
     })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def witness_confirm_signed_in(request: HttpRequest, pk: int) -> HttpResponse:
+    """An employer contact named as witness reads the testimony and confirms it in their own account."""
+    version = access.testimony_for_witness(request.user, pk)
+    if request.method == "POST":
+        try:
+            version = services.witness_confirm_signed_in(version=version, by=request.user)
+        except ValidationError as error:
+            return render(request, "evidence/witness_confirm.html", {"error": _error_text(error), "signed_in": True},
+                          status=400)
+        return render(request, "evidence/witness_confirm.html", {"version": version, "confirmed": True,
+                                                                 "signed_in": True})
+    return render(request, "evidence/witness_confirm.html", {
+        "version": version, "already": version.witness_confirmed, "signed_in": True,
+    })

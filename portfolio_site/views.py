@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from candidates.access import enrolments_followed_by
 from candidates.services.plan import home_enrolments
 
 ROW_LINKS = ("enrolment_detail", "self_assessment", "unit_choice")
@@ -15,7 +16,8 @@ PK_MARK = 987654321  # a pk no path contains otherwise
 @login_required
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    """Each of the person's own enrolments with its next step; below, the enrolments they may see as staff.
+    """Each of the person's own enrolments with its next step; below, the enrolments they may see as staff; for an
+    employer contact, how many apprentices they follow (their page is assessments:apprentices).
 
     A fixed number of queries however many enrolments there are.
     """
@@ -24,7 +26,8 @@ def home(request: HttpRequest) -> HttpResponse:
     patterns = {name: reverse(f"candidates:{name}", kwargs={"pk": PK_MARK}) for name in ROW_LINKS}
     for enrolment in [*enrolments.own, *enrolments.others]:
         enrolment.links = {name: path.replace(str(PK_MARK), str(enrolment.pk)) for name, path in patterns.items()}
-    return render(request, "home.html", {"own": enrolments.own, "others": enrolments.others})
+    return render(request, "home.html", {"own": enrolments.own, "others": enrolments.others,
+                                         "apprentices": enrolments_followed_by(request.user).count()})
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

@@ -42,7 +42,7 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from candidates.models import Centre, Enrolment, Role, RoleKind, User
+from candidates.models import Centre, Employer, EmployerContact, EmployerContactKind, Enrolment, Role, RoleKind, User
 from units.models import (
     AssessableItem,
     Criterion,
@@ -261,3 +261,24 @@ def stranger_enrolment(stranger_candidate, other_centre, qualification, stranger
 @pytest.fixture
 def platform_admin(db) -> User:
     return User.objects.create_superuser("pat.platform@example.org", PASSWORD, first_name="Pat", last_name="Platform")
+
+
+def _follow(person: User, enrolment: Enrolment, employer_name: str) -> User:
+    """Name `person` the line manager of `enrolment` at the employer `employer_name` of its centre."""
+    employer, _created = Employer.objects.get_or_create(centre=enrolment.centre, name=employer_name)
+    Enrolment.objects.filter(pk=enrolment.pk).update(employer=employer)
+    EmployerContact.objects.create(enrolment=enrolment, user=person, kind=EmployerContactKind.LINE_MANAGER,
+                                   invited_by=person)
+    return person
+
+
+@pytest.fixture
+def employer_contact(enrolment) -> User:
+    """Cara's line manager at Brightside Retail: an employer contact, with no role at any centre."""
+    return _follow(_person("erin.employer@example.org", "Erin", "Employer"), enrolment, "Brightside Retail")
+
+
+@pytest.fixture
+def other_employer_contact(other_enrolment) -> User:
+    """Olga's line manager at another employer of the same centre."""
+    return _follow(_person("gus.grocer@example.org", "Gus", "Grocer"), other_enrolment, "Greenway Grocers")

@@ -28,8 +28,11 @@ Adding a row: one entry in ``WALK`` keyed by the URL's full name ("app:name"):
   withdraw a paused enrolment), ``centre_admin_only``; or write the dict by hand.
 - ``data`` gives the POST body as a function of the world and the kwargs (default: empty).
 
-Roles: anonymous, candidate, assessor, iqa, centre_admin, eqa, stranger_assessor, platform_admin
-(the named people of tests/conftest.py).
+Roles: anonymous, candidate, assessor, iqa, centre_admin, eqa, stranger_assessor, platform_admin and
+employer (the named people of tests/conftest.py). The employer is Cara's line manager (an employer contact
+of the ``own`` and ``paused`` enrolments, holding no role at any centre); ``other`` has another employer's
+contact, so the employer gets 404 there as on ``foreign``. They *follow* what they see (``enrolment_follow``:
+progress, action points) and get 403 on every other page of it (``enrolment_read``, ``enrolment_write``).
 """
 
 from __future__ import annotations
@@ -47,8 +50,17 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from assessments.services import action_point_set, question_ask, visit_plan
-from candidates.models import Enrolment, EnrolmentInvitation, EnrolmentStatus, Role, RoleKind, User
-from evidence.models import ResumableUpload
+from candidates.models import (
+    EmployerContact,
+    EmployerContactKind,
+    Enrolment,
+    EnrolmentInvitation,
+    EnrolmentStatus,
+    Role,
+    RoleKind,
+    User,
+)
+from evidence.models import EvidenceKind, ResumableUpload
 from inbox.models import NoticeKind, Notification
 from inbox.services import calendar_token_new
 from tests.assessments.factories import items_of, signed_unit, submitted_evidence, unit_of
@@ -57,7 +69,8 @@ from tests.conftest import PASSWORD
 from tests.evidence.evidence_factories import first_file, make_evidence
 from tests.exports.portfolio_factory import make_export
 
-ROLES = ("anonymous", "candidate", "assessor", "iqa", "centre_admin", "eqa", "stranger_assessor", "platform_admin")
+ROLES = ("anonymous", "candidate", "assessor", "iqa", "centre_admin", "eqa", "stranger_assessor", "platform_admin",
+         "employer")
 OK = "ok"
 LOGIN = "login"
 
@@ -75,15 +88,19 @@ SEES = {
     "eqa": {"own", "other", "paused", "self"},
     "stranger_assessor": {"foreign", "self"},
     "platform_admin": {"own", "other", "foreign", "paused", "self"},
+    "employer": {"own", "paused"},
 }
+#: Who sees an enrolment but only follows it (progress and action points), reading none of its other pages.
+FOLLOW_ONLY = {"employer"}
 #: Which role each person holds in which centre target (own = Northgate, foreign = Southbank).
 CENTRE_ROLES = {
     "candidate": {"own"}, "assessor": {"own"}, "iqa": {"own"}, "centre_admin": {"own"}, "eqa": {"own"},
-    "stranger_assessor": {"foreign"}, "platform_admin": set(), "anonymous": set(),
+    "stranger_assessor": {"foreign"}, "platform_admin": set(), "anonymous": set(), "employer": set(),
 }
 ENROLMENT_TARGETS = ("own", "other", "foreign", "paused", "self")
-#: Who has no ``self`` target to walk (their expectations for it restate those of ``own``).
-NOT_STAFF = ("anonymous", "candidate")
+#: Who has no ``self`` target to walk (the candidate's expectations for it restate those of ``own``; the
+#: employer contact is nobody's candidate here).
+NOT_STAFF = ("anonymous", "candidate", "employer")
 CENTRE_TARGETS = ("own", "foreign")
 
 
@@ -102,7 +119,13 @@ def signed_in(status: int | str = OK, targets: tuple[str, ...] = ("any",)) -> Ex
 
 
 def enrolment_read() -> Expected:
-    """Whoever sees the enrolment reads it; anyone else gets 404."""
+    """Whoever sees the enrolment reads it, but its employer contact (403: they only follow it); anyone else 404."""
+    return _table(ENROLMENT_TARGETS, lambda role, target: (
+        LOGIN if role == "anonymous" else 404 if target not in SEES[role] else 403 if role in FOLLOW_ONLY else OK))
+
+
+def enrolment_follow() -> Expected:
+    """The pages that follow the apprentice (progress, action points): whoever sees the enrolment; else 404."""
     return _table(ENROLMENT_TARGETS, lambda role, target: (
         LOGIN if role == "anonymous" else OK if target in SEES[role] else 404))
 
@@ -125,6 +148,23 @@ def enrolment_write(roles: set[str], *, paused_open: bool = False) -> Expected:
             return OK if "candidate" in roles else 403
         return OK if role in roles else 403
     return _table(ENROLMENT_TARGETS, decide)
+
+
+def hidden_from_followers(table: Expected) -> Expected:
+    """An object inside the enrolment found by its own pk (evidence, a file, an export): out of the sight of who
+    only follows the enrolment (404, as for someone who does not see it), else as `table`."""
+    return {role: {target: 404 if role in FOLLOW_ONLY and status != LOGIN else status
+                   for target, status in by_target.items()} for role, by_target in table.items()}
+
+
+def object_read() -> Expected:
+    """`enrolment_read`, for an object inside the enrolment found by its own pk (see `hidden_from_followers`)."""
+    return hidden_from_followers(enrolment_read())
+
+
+def object_write(roles: set[str]) -> Expected:
+    """`enrolment_write`, for an object inside the enrolment found by its own pk (see `hidden_from_followers`)."""
+    return hidden_from_followers(enrolment_write(roles))
 
 
 def centre_admin_only() -> Expected:
@@ -228,6 +268,9 @@ VISIT_PK = by_enrolment(lambda w, e: {"pk": e.pk, "visit_pk": visit_plan(
     enrolment=e, by=e.assessor, planned_for=timezone.now(), place="Office", purpose="Observe").pk})
 FUTURE_VISIT_PK = by_enrolment(lambda w, e: {"pk": e.pk, "visit_pk": visit_plan(
     enrolment=e, by=e.assessor, planned_for=timezone.now() + timedelta(days=7), place="Office", purpose="Observe").pk})
+CONTACT_PK = by_enrolment(lambda w, e: {"pk": e.pk, "contact_pk": EmployerContact.objects.create(
+    enrolment=e, user=User.objects.get_or_create(email="mo.mentor@example.org")[0], kind="mentor",
+    invited_by=w.platform_admin).pk})
 ACTION_POINT_PK = by_enrolment(lambda w, e: {"pk": e.pk, "point_pk": action_point_set(
     enrolment=e, by=e.assessor, text="Write the statement", due=timezone.localdate()).pk})
 
@@ -269,6 +312,23 @@ INVITATION_TOKEN: dict[str, KwargsBuilder] = {
 }
 INVITEE_ONLY = _table(("own", "foreign"), lambda role, target: (
     LOGIN if role == "anonymous" else OK if (role, target) == ("candidate", "own") else 404))
+
+
+def _testimony(enrolment: Enrolment, witness: User) -> dict:
+    """A submitted witness testimony in `enrolment` naming `witness` (by their account's email)."""
+    item = submitted_evidence(enrolment, items_of(enrolment, "A1")[:1], kind=EvidenceKind.WITNESS_TESTIMONY,
+                              with_file=False, witness_email=witness.email)
+    return {"pk": item.current_version_id}
+
+
+#: A testimony naming the employer (Cara's line manager) as witness, and one in Olga's portfolio naming hers.
+#: Only the witness, following that apprentice, confirms it signed in; everyone else gets 404.
+TESTIMONY_PK: dict[str, KwargsBuilder] = {
+    "own": lambda w: _testimony(w.enrolment, w.employer_contact),
+    "other": lambda w: _testimony(w.other_enrolment, w.other_employer_contact),
+}
+WITNESS_ONLY = _table(("own", "other"), lambda role, target: (
+    LOGIN if role == "anonymous" else OK if (role, target) == ("employer", "own") else 404))
 
 
 @dataclass
@@ -335,6 +395,13 @@ WALK: dict[str, Row] = {
     "candidates:enrolment_pause": Row(ENROLMENT_PK, post=enrolment_write(MANAGERS, paused_open=True)),
     "candidates:enrolment_resume": Row(ENROLMENT_PK, post=enrolment_write(MANAGERS, paused_open=True)),
     "candidates:enrolment_withdraw": Row(ENROLMENT_PK, post=enrolment_write(MANAGERS, paused_open=True)),
+    # candidates: the apprentice's employer contacts, named and removed by the centre's management
+    "candidates:employer_contact_name": Row(ENROLMENT_PK, post=enrolment_write(MANAGERS, paused_open=True),
+                                            data=lambda w, kwargs: {
+                                                "first_name": "Lee", "last_name": "Lines", "kind": "mentor",
+                                                "email": "lee.lines@brightside.example",
+                                                "employer_name": "Brightside Retail"}),
+    "candidates:employer_contact_remove": Row(CONTACT_PK, post=enrolment_write(MANAGERS, paused_open=True)),
     # candidates: the invited person's answer (candidates/views/invitations.py)
     "candidates:invitation_detail": Row(INVITATION_TOKEN, get=INVITEE_ONLY),
     "candidates:invitation_accept": Row(INVITATION_TOKEN, post=INVITEE_ONLY),
@@ -353,19 +420,19 @@ WALK: dict[str, Row] = {
     # evidence: read by whoever sees the enrolment; written by the candidate, their assessor, a platform admin
     "evidence:library": Row(ENROLMENT_PK, get=enrolment_read()),
     "evidence:create": Row(ENROLMENT_PK, get=enrolment_write(EVIDENCE_WRITERS), post=enrolment_write(EVIDENCE_WRITERS)),
-    "evidence:detail": Row(EVIDENCE_PK, get=enrolment_read()),
+    "evidence:detail": Row(EVIDENCE_PK, get=object_read()),
     "evidence:version_detail": Row(
-        by_enrolment(lambda w, e: {"pk": make_evidence(e).pk, "number": 1}), get=enrolment_read()
+        by_enrolment(lambda w, e: {"pk": make_evidence(e).pk, "number": 1}), get=object_read()
     ),
-    "evidence:edit": Row(EVIDENCE_PK, get=enrolment_write(EVIDENCE_WRITERS), post=enrolment_write(EVIDENCE_WRITERS)),
-    "evidence:upload": Row(EVIDENCE_PK, post=enrolment_write(EVIDENCE_WRITERS)),
-    "evidence:mapping": Row(EVIDENCE_PK, get=enrolment_write(EVIDENCE_WRITERS), post=enrolment_write(EVIDENCE_WRITERS)),
-    "evidence:submit": Row(EVIDENCE_PK, post=enrolment_write(EVIDENCE_WRITERS)),
-    "evidence:revise": Row(EVIDENCE_PK, post=enrolment_write(EVIDENCE_WRITERS)),
-    "evidence:witness_send": Row(EVIDENCE_PK, post=enrolment_write(EVIDENCE_WRITERS)),
-    "evidence:file_download": Row(FILE_PK, get=enrolment_read()),
-    "evidence:file_preview": Row(FILE_PK, get=enrolment_read()),
-    "evidence:file_remove": Row(FILE_PK, post=enrolment_write(EVIDENCE_WRITERS)),
+    "evidence:edit": Row(EVIDENCE_PK, get=object_write(EVIDENCE_WRITERS), post=object_write(EVIDENCE_WRITERS)),
+    "evidence:upload": Row(EVIDENCE_PK, post=object_write(EVIDENCE_WRITERS)),
+    "evidence:mapping": Row(EVIDENCE_PK, get=object_write(EVIDENCE_WRITERS), post=object_write(EVIDENCE_WRITERS)),
+    "evidence:submit": Row(EVIDENCE_PK, post=object_write(EVIDENCE_WRITERS)),
+    "evidence:revise": Row(EVIDENCE_PK, post=object_write(EVIDENCE_WRITERS)),
+    "evidence:witness_send": Row(EVIDENCE_PK, post=object_write(EVIDENCE_WRITERS)),
+    "evidence:file_download": Row(FILE_PK, get=object_read()),
+    "evidence:file_preview": Row(FILE_PK, get=object_read()),
+    "evidence:file_remove": Row(FILE_PK, post=object_write(EVIDENCE_WRITERS)),
     # the witness needs no account: a bad link is refused with 400 for everyone
     # resumable uploads (tus): started as any upload is (a POST without the protocol's headers is 412); an upload's
     # own address is its starter's alone, 404 to everyone else (a POST there is 405: HEAD, PATCH, DELETE only).
@@ -377,6 +444,8 @@ WALK: dict[str, Row] = {
     "evidence:witness_confirm": Row(
         {"any": lambda w: {"token": "not-a-signed-token"}}, get=public(400), post=public(400)
     ),
+    # the employer contact named as witness confirms the testimony in their own account
+    "evidence:witness_confirm_signed_in": Row(TESTIMONY_PK, get=WITNESS_ONLY, post=WITNESS_ONLY),
     # assessments: the tracking matrix
     "assessments:matrix": Row(ENROLMENT_PK, get=enrolment_read()),
     # assessments: the assessor's day, sign-off, quality assurance, support, history, certification
@@ -388,7 +457,8 @@ WALK: dict[str, Row] = {
         LOGIN if role == "anonymous" else OK if role in SAMPLERS else 403))),
     "assessments:certification": Row(CENTRE_PK, get=centre_admin_only()),
     "assessments:claim_csv": Row(CENTRE_PK, get=centre_admin_only()),
-    "assessments:progress": Row(ENROLMENT_PK, get=enrolment_read()),
+    # the apprentice's employer contact follows these two (read-only)
+    "assessments:progress": Row(ENROLMENT_PK, get=enrolment_follow()),
     "assessments:history": Row(ENROLMENT_PK, get=enrolment_read()),
     # completing: the centre's management; a paused enrolment's page opens (it says it cannot be completed)
     "assessments:enrolment_complete": Row(ENROLMENT_PK, get=enrolment_write(MANAGERS, paused_open=True),
@@ -440,7 +510,9 @@ WALK: dict[str, Row] = {
     # the calendar: each person's own visits; the feed answers its secret address, without signing in
     "assessments:calendar": Row(NO_KWARGS, get=signed_in()),
     "assessments:calendar_feed": Row(CALENDAR_TOKEN, get=FEED),
-    "assessments:action_points": Row(ENROLMENT_PK, get=enrolment_read()),
+    "assessments:action_points": Row(ENROLMENT_PK, get=enrolment_follow()),
+    # the employer contact's home: their own apprentices (none for anyone else)
+    "assessments:apprentices": Row(NO_KWARGS, get=signed_in()),
     "assessments:action_point_set": Row(ENROLMENT_PK, post=enrolment_write(JUDGES)),
     "assessments:action_point_done": Row(ACTION_POINT_PK, post=enrolment_write({"candidate"})),
     # inbox: each person's own notifications and settings
@@ -455,11 +527,11 @@ WALK: dict[str, Row] = {
     # exports: whoever may read the enrolment may export it, follow the export and download it
     "exports:export_list": Row(ENROLMENT_PK, get=enrolment_read()),
     "exports:export_create": Row(ENROLMENT_PK, post=enrolment_read(), data=lambda w, kwargs: {"format": "pdf"}),
-    "exports:export_status": Row(by_enrolment(lambda w, e: {"pk": make_export(e).pk}), get=enrolment_read()),
+    "exports:export_status": Row(by_enrolment(lambda w, e: {"pk": make_export(e).pk}), get=object_read()),
     "exports:export_download": Row(
-        by_enrolment(lambda w, e: {"pk": make_export(e, status="done").pk}), get=enrolment_read()),
+        by_enrolment(lambda w, e: {"pk": make_export(e, status="done").pk}), get=object_read()),
     "exports:export_retry": Row(
-        by_enrolment(lambda w, e: {"pk": make_export(e, status="failed").pk}), post=enrolment_read()),
+        by_enrolment(lambda w, e: {"pk": make_export(e, status="failed").pk}), post=object_read()),
 }
 
 SKIPPED_NAMESPACES = {"admin", "djdt"}
@@ -525,10 +597,13 @@ def paused_enrolment(candidate, centre, make_qualification, assessor, iqa) -> En
 def world(
     centre, other_centre, qualification, candidate, enrolment, other_candidate, other_enrolment, assessor,
     other_assessor, iqa, centre_admin, eqa, stranger_assessor, stranger_candidate, stranger_enrolment,
-    platform_admin, paused_enrolment,
+    platform_admin, paused_enrolment, employer_contact, other_employer_contact,
 ) -> SimpleNamespace:
-    """Everyone and every object at once; rows build their kwargs from it."""
-    return SimpleNamespace(**{name: value for name, value in locals().items()})
+    """Everyone and every object at once; rows build their kwargs from it. The employer (Cara's line manager)
+    follows both her enrolments; Olga's has another employer's contact."""
+    EmployerContact.objects.create(enrolment=paused_enrolment, user=employer_contact,
+                                   kind=EmployerContactKind.LINE_MANAGER, invited_by=platform_admin)
+    return SimpleNamespace(employer=employer_contact, **{name: value for name, value in locals().items()})
 
 
 def _walk_cases() -> list:

@@ -22,8 +22,10 @@ from .outcome import act, done
 @login_required
 @require_GET
 def action_points(request: HttpRequest, pk: int) -> HttpResponse:
-    """The candidate's action points, overdue ones flagged; set one (assessor) or tick one done (candidate)."""
-    enrolment = gate.enrolment(request, pk)
+    """The candidate's action points, overdue ones flagged; set one (assessor) or tick one done (candidate).
+
+    Followed by the apprentice's employer contact too, read-only."""
+    enrolment = gate.enrolment(request, pk, Permission.FOLLOW)
     return _action_points_page(request, enrolment)
 
 

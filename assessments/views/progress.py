@@ -20,8 +20,10 @@ from .outcome import flash_unshown
 @login_required
 @require_GET
 def progress(request: HttpRequest, pk: int) -> HttpResponse:
-    """Every unit of the candidate with each item's evidence and sign-off, the unit's sign-off and eligibility."""
-    enrolment = gate.enrolment(request, pk)
+    """Every unit of the candidate with each item's evidence and sign-off, the unit's sign-off and eligibility.
+
+    Followed by the apprentice's employer contact too (read-only; the evidence relied on is not named to them)."""
+    enrolment = gate.enrolment(request, pk, Permission.FOLLOW)
     return progress_page(request, enrolment)
 
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from units.models import Pathway, Qualification
 
 from ..access import people_with_role
-from ..models import Centre, RoleKind, User
+from ..models import Centre, Employer, EmployerContactKind, Enrolment, RoleKind, User
 from ..services import CSV_MAX_BYTES
 
 
@@ -112,3 +112,27 @@ class ReassignForm(forms.Form):
         field.queryset = people_with_role(centre, kind)
         field.label = "New assessor" if kind == RoleKind.ASSESSOR else "New IQA"
         field.empty_label = "— choose —" if kind == RoleKind.ASSESSOR else "— no IQA —"
+
+
+class EmployerContactForm(forms.Form):
+    """An apprentice's employer contact: who, at which employer organisation (chosen or new), in which role."""
+
+    first_name = forms.CharField(label=_("First name"), max_length=150, required=False,
+                                 help_text=_("Needed for someone new to the portfolio system."))
+    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+    email = forms.EmailField(label=_("Contact's email address"),
+                             help_text=_("Someone new gets an email inviting them to set a password; someone who "
+                                         "has an account already is told by email."))
+    employer = forms.ModelChoiceField(queryset=Employer.objects.none(), required=False,
+                                      label=_("Employer organisation"), empty_label=_("A new organisation (below)"))
+    employer_name = forms.CharField(label=_("New employer organisation"), max_length=255, required=False,
+                                    help_text=_("Only when the organisation is not in the list above."))
+    kind = forms.ChoiceField(label=_("Role at the employer"), choices=EmployerContactKind.choices,
+                             widget=forms.RadioSelect)
+
+    def __init__(self, *args: object, enrolment: Enrolment, **kwargs: object) -> None:
+        kwargs.setdefault("auto_id", "id_contact_%s")
+        super().__init__(*args, **kwargs)
+        self.fields["employer"].queryset = Employer.objects.filter(centre_id=enrolment.centre_id)
+        if enrolment.employer_id:
+            self.fields["employer"].initial = enrolment.employer_id

@@ -10,6 +10,7 @@ from .csv_import import (
     check_rows,
     parse_enrolment_csv,
 )
+from .employer import name_employer_contact, remove_employer_contact
 from .enrolment import (
     complete,
     enrol_candidate,
@@ -29,5 +30,5 @@ __all__ = [
     "CSV_COLUMNS", "CSV_MAX_BYTES", "CSV_MAX_ROWS", "BulkPreview", "BulkRow", "bulk_enrol",
     "check_rows", "complete", "enrol_candidate", "ensure_open", "enrolment_problems", "invitation_link",
     "parse_enrolment_csv", "pause", "reassign", "resume", "send_invitation", "send_invitations", "withdraw",
-    "accept_invitation", "decline_invitation",
+    "accept_invitation", "decline_invitation", "name_employer_contact", "remove_employer_contact",
 ]

@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -24,8 +24,8 @@ from portfolio_site.form_errors import on_fields
 
 from .. import access, services
 from ..access import Permission
-from ..forms.enrolment import ReasonForm, ReassignForm
-from ..models import Enrolment, EnrolmentStatus, ReassignedField, RoleKind
+from ..forms.enrolment import EmployerContactForm, ReasonForm, ReassignForm
+from ..models import EmployerContact, Enrolment, EnrolmentStatus, ReassignedField, RoleKind
 
 
 @dataclass(frozen=True)
@@ -56,11 +56,12 @@ def _status_form(action: StatusAction, data: object = None) -> ReasonForm:
 
 
 def _detail_page(request: HttpRequest, enrolment: Enrolment, *, failed: str = "",
-                 form: ReasonForm | ReassignForm | None = None) -> HttpResponse:
+                 form: ReasonForm | ReassignForm | EmployerContactForm | None = None) -> HttpResponse:
     """The enrolment page; a management form that failed (named `failed`) comes back bound."""
     context: dict[str, object] = {
         "enrolment": enrolment,
         "reassignments": enrolment.reassignments.select_related("from_user", "to_user", "by"),
+        "employer_contacts": enrolment.employer_contacts.select_related("user", "removed_by"),
         "may_manage": access.may_manage(request.user, enrolment),
         "may_act": access.viewer_may(enrolment, Permission.MANAGE),
     }
@@ -68,6 +69,7 @@ def _detail_page(request: HttpRequest, enrolment: Enrolment, *, failed: str = ""
         context["assessor_form"] = (form if failed == ReassignedField.ASSESSOR
                                     else _reassign_form(enrolment, ReassignedField.ASSESSOR))
         context["iqa_form"] = form if failed == ReassignedField.IQA else _reassign_form(enrolment, ReassignedField.IQA)
+        context["contact_form"] = form if failed == "employer_contact" else EmployerContactForm(enrolment=enrolment)
         context["status_actions"] = [
             (action, form if failed == action.name else _status_form(action))
             for action in STATUS_ACTIONS if enrolment.status in action.allowed_from
@@ -85,6 +87,43 @@ def enrolment_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _managed_enrolment(request: HttpRequest, pk: int) -> Enrolment:
     return access.enrolment_for(request.user, pk, need=Permission.MANAGE)
 
+
+
+@login_required
+@require_POST
+def employer_contact_name(request: HttpRequest, pk: int) -> HttpResponse:
+    """Name the apprentice's line manager or workplace mentor; a new person is invited to set a password."""
+    enrolment = _managed_enrolment(request, pk)
+    form = EmployerContactForm(request.POST, enrolment=enrolment)
+    if form.is_valid():
+        try:
+            contact = services.name_employer_contact(enrolment=enrolment, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            if not on_fields(form, error):
+                messages.error(request, " ".join(error.messages))
+                return redirect("candidates:enrolment_detail", pk=enrolment.pk)
+        else:
+            messages.success(request, _("%(person)s is now an employer contact of %(candidate)s, and was told by "
+                                        "email.") % {"person": contact.user, "candidate": enrolment.candidate})
+            return redirect("candidates:enrolment_detail", pk=enrolment.pk)
+    return _detail_page(request, enrolment, failed="employer_contact", form=form)
+
+
+@login_required
+@require_POST
+def employer_contact_remove(request: HttpRequest, pk: int, contact_pk: int) -> HttpResponse:
+    """End an employer contact: they no longer see the apprentice; the record of them stays."""
+    enrolment = _managed_enrolment(request, pk)
+    contact = get_object_or_404(EmployerContact.objects.filter(enrolment=enrolment).select_related("user"),
+                                pk=contact_pk)
+    try:
+        services.remove_employer_contact(contact=contact, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("%(person)s no longer follows %(candidate)s.") % {
+            "person": contact.user, "candidate": enrolment.candidate})
+    return redirect("candidates:enrolment_detail", pk=enrolment.pk)
 
 
 def _reassign(request: HttpRequest, pk: int, role: str) -> HttpResponse:

@@ -21,11 +21,12 @@ def unit_of(enrolment: Enrolment, unit_code: str) -> Unit:
 
 def submitted_evidence(
     enrolment: Enrolment, items: list[AssessableItem], *, by: User | None = None, with_file: bool = True,
-    kind: str = EvidenceKind.WORK_PRODUCT, title: str = "Reply to a complaint",
+    kind: str = EvidenceKind.WORK_PRODUCT, title: str = "Reply to a complaint", **fields: object,
 ) -> EvidenceItem:
-    """A submitted evidence item (a PNG by default) mapped to `items`, through the evidence services."""
+    """A submitted evidence item (a PNG by default) mapped to `items`, through the evidence services; `fields` go
+    to its first version (e.g. a testimony's witness)."""
     author = by or enrolment.candidate
-    item = make_evidence(enrolment, by=author, kind=kind, with_file=with_file, title=title)
+    item = make_evidence(enrolment, by=author, kind=kind, with_file=with_file, title=title, **fields)
     evidence_services.mappings_set(version=item.current_version, assessable_item_ids=[i.pk for i in items], by=author)
     evidence_services.version_submit(version=item.current_version, by=author)
     item.refresh_from_db()

@@ -15,6 +15,7 @@ EVERYONE = {"candidate", "assessor", "iqa", "centre_admin", "eqa", "platform_adm
 #: Today's rules, restated independently of the table (the roles before the vocabulary had a name).
 EXPECTED: dict[Permission, set[str]] = {
     Permission.READ: EVERYONE,
+    Permission.FOLLOW: EVERYONE | {"employer"},
     Permission.WRITE: EVERYONE - {"eqa"},
     Permission.ACT_AS_CANDIDATE: {"candidate"},
     Permission.PLAN: {"candidate", "assessor"},
@@ -53,11 +54,20 @@ def test_any_one_relation_that_holds_a_permission_is_enough() -> None:
 
 def test_the_eqa_reads_and_changes_nothing() -> None:
     assert {permission for permission in Permission if access.may({Relation.EQA}, permission)} == {
-        Permission.READ, Permission.READ_FINGERPRINTS, Permission.READ_SAMPLING}
+        Permission.READ, Permission.FOLLOW, Permission.READ_FINGERPRINTS, Permission.READ_SAMPLING}
+
+
+def test_the_employer_follows_and_does_nothing_else() -> None:
+    assert {permission for permission in Permission if access.may({Relation.EMPLOYER}, permission)} == {
+        Permission.FOLLOW}
+
+
+def test_whoever_reads_also_follows() -> None:
+    assert GRANTS[Permission.READ] < GRANTS[Permission.FOLLOW]
 
 
 def test_every_role_kind_is_a_relation_of_the_same_name() -> None:
-    assert set(RoleKind.values) | {"platform_admin"} == {relation.value for relation in Relation}
+    assert set(RoleKind.values) | {"platform_admin", "employer"} == {relation.value for relation in Relation}
 
 
 def test_roles_held_anywhere_stand_for_their_relations_and_a_superuser_for_the_platform_admin() -> None:

@@ -354,7 +354,21 @@ def test_detail_costs_the_same_queries_whatever_the_history(
             reason="Caseload")
         services.reassign(enrolment=enrolment, role="assessor", to_user=assessor, by=centre_admin, reason="Caseload")
     # session, user, roles and unread count (nav), the gate's enrolment and roles, the reassignment history, two
-    # people lists.
-    with django_assert_max_num_queries(9):
+    # people lists, the employer contacts and the centre's employer organisations.
+    with django_assert_max_num_queries(11):
         response = as_admin.get(url("enrolment_detail", pk=enrolment.pk))
     assert response.text.count("<td>Assessor</td>") == 20
+
+
+def test_detail_costs_the_same_queries_whatever_the_employer_contacts(
+    as_admin, enrolment, centre_admin, django_assert_max_num_queries
+) -> None:
+    for number in range(6):
+        contact = services.name_employer_contact(
+            enrolment=enrolment, by=centre_admin, email=f"mentor{number}@brightside.example", first_name="Mo",
+            last_name=f"Mentor {number}", kind="mentor", employer_name="Brightside Retail")
+        if number % 2:
+            services.remove_employer_contact(contact=contact, by=centre_admin)
+    with django_assert_max_num_queries(11):
+        response = as_admin.get(url("enrolment_detail", pk=enrolment.pk))
+    assert response.text.count('data-testid="employer-contact"') == 6
