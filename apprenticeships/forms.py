@@ -6,21 +6,34 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from candidates.models import Enrolment
 from evidence.models import EvidenceItem
-from units.models import AssessableItem
+from units.models import MAX_ID, AssessableItem
 
 from .models import ActivityType, OtjEntry, OtjRule
 
 
-class EvidenceChoiceField(forms.ModelMultipleChoiceField):
+class BoundedChoiceField(forms.ModelMultipleChoiceField):
+    """A multiple choice of rows whose submitted keys are checked as numbers in range before any query."""
+
+    def _check_values(self, value: Any) -> Any:
+        for pk in value:
+            text = str(pk)
+            if not text.isascii() or not text.isdigit() or int(text) > MAX_ID:
+                raise ValidationError(self.error_messages["invalid_pk_value"], code="invalid_pk_value",
+                                      params={"pk": text[:40]})
+        return super()._check_values(value)
+
+
+class EvidenceChoiceField(BoundedChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return str(obj.current_version.title) if obj.current_version_id else str(obj)
 
 
-class ItemChoiceField(forms.ModelMultipleChoiceField):
+class ItemChoiceField(BoundedChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.unit.code} {obj.code}: {obj.text[:80]}"
 

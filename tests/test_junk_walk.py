@@ -94,6 +94,9 @@ BASELINE: dict[str, Callable[[SimpleNamespace, dict], dict]] = {
     "assessments:action_point_set": lambda w, kwargs: {"text": "Write it up", "due": "2030-01-02"},
     "assessments:question_ask": lambda w, kwargs: {"subject": "Units", "text": "Which units next?"},
     "assessments:mapping_add": lambda w, kwargs: {"item": str(items_of(w.enrolment, "A2")[0].pk)},
+    "apprenticeships:otj_entry_add": permission_walk.OTJ_ENTRY_DATA,
+    "apprenticeships:otj_entry_edit": permission_walk.OTJ_ENTRY_DATA,
+    "apprenticeships:otj_plan": permission_walk.OTJ_PLAN_DATA,
 }
 
 

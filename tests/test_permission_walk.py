@@ -45,10 +45,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from apprenticeships.models import OtjRule
 from assessments.services import action_point_set, question_ask, visit_plan
 from candidates.models import Enrolment, EnrolmentInvitation, EnrolmentStatus, Role, RoleKind, User
 from inbox.models import NoticeKind, Notification
 from inbox.services import calendar_token_new
+from tests.apprenticeships.factories import make_entry
 from tests.assessments.factories import items_of, signed_unit, submitted_evidence, unit_of
 from tests.candidates.factories import enrol_staff_member
 from tests.conftest import PASSWORD
@@ -210,6 +212,20 @@ FUTURE_VISIT_PK = by_enrolment(lambda w, e: {"pk": e.pk, "visit_pk": visit_plan(
     enrolment=e, by=e.assessor, planned_for=timezone.now() + timedelta(days=7), place="Office", purpose="Observe").pk})
 ACTION_POINT_PK = by_enrolment(lambda w, e: {"pk": e.pk, "point_pk": action_point_set(
     enrolment=e, by=e.assessor, text="Write the statement", due=timezone.localdate()).pk})
+
+# apprenticeships: an off-the-job entry the candidate logged today (the paused enrolment starts today)
+OTJ_ENTRY_PK = by_enrolment(lambda w, e: {"pk": e.pk, "entry_pk": make_entry(e, days_ago=0).pk})
+
+
+def OTJ_ENTRY_DATA(w: SimpleNamespace, kwargs: dict) -> dict:  # noqa: N802 - reads as the constant it stands for
+    return {"date": str(timezone.localdate()), "hours": "1", "minutes": "30", "activity": "taught",
+            "learned": "How refunds are authorised"}
+
+
+def OTJ_PLAN_DATA(w: SimpleNamespace, kwargs: dict) -> dict:  # noqa: N802 - reads as the constant it stands for
+    today = timezone.localdate()
+    return {"contracted_hours": "37.5", "planned_start": str(today), "planned_end": str(today + timedelta(days=365)),
+            "rule": str(OtjRule.objects.get(code="esfa-6-hours").pk)}
 
 
 
@@ -416,6 +432,19 @@ WALK: dict[str, Row] = {
     "assessments:action_points": Row(ENROLMENT_PK, get=enrolment_read()),
     "assessments:action_point_set": Row(ENROLMENT_PK, post=enrolment_write(JUDGES)),
     "assessments:action_point_done": Row(ACTION_POINT_PK, post=enrolment_write({"candidate"})),
+    # apprenticeships: the off-the-job log is read by whoever reads the enrolment (the employer contact, once
+    # that relation exists, through FOLLOW); the candidate logs, edits and deletes their own entries; the
+    # assessor (or the centre: JUDGE) verifies or queries them and sets the plan
+    "apprenticeships:otj_log": Row(ENROLMENT_PK, get=enrolment_read()),
+    "apprenticeships:otj_plan": Row(ENROLMENT_PK, get=enrolment_read(), post=enrolment_write(JUDGES),
+                                    data=OTJ_PLAN_DATA),
+    "apprenticeships:otj_entry_add": Row(ENROLMENT_PK, post=enrolment_write({"candidate"}), data=OTJ_ENTRY_DATA),
+    "apprenticeships:otj_entry_edit": Row(OTJ_ENTRY_PK, get=enrolment_write({"candidate"}),
+                                          post=enrolment_write({"candidate"}), data=OTJ_ENTRY_DATA),
+    "apprenticeships:otj_entry_delete": Row(OTJ_ENTRY_PK, post=enrolment_write({"candidate"})),
+    "apprenticeships:otj_entry_verify": Row(OTJ_ENTRY_PK, post=enrolment_write(JUDGES)),
+    "apprenticeships:otj_entry_query": Row(OTJ_ENTRY_PK, post=enrolment_write(JUDGES),
+                                           data=lambda w, kwargs: {"comment": "Was this in paid hours?"}),
     # inbox: each person's own notifications and settings
     "inbox:inbox": Row(NO_KWARGS, get=signed_in()),
     "inbox:notification_open": Row(NOTIFICATION_PK, post=RECIPIENT_ONLY),
