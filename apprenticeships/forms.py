@@ -41,7 +41,7 @@ class ItemChoiceField(BoundedChoiceField):
 class EntryForm(forms.Form):
     """One off-the-job activity: when, how long, what, what was learned, and what it served."""
 
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}),
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
                            error_messages={"required": _("Give the date of the training."),
                                            "invalid": _("Give the date as a date, e.g. 02/03/2026.")})
     hours = forms.IntegerField(label=_("Hours"), min_value=0, max_value=24, initial=0,
@@ -101,9 +101,9 @@ class PlanForm(forms.Form):
         label=_("Contracted hours a week"), min_value=Decimal("0.01"), max_value=Decimal(168), max_digits=5,
         decimal_places=2, error_messages={"required": _("Give the contracted hours a week."),
                                           "invalid": _("Give the hours as a number, e.g. 37.5.")})
-    planned_start = forms.DateField(label=_("Planned start"), widget=forms.DateInput(attrs={"type": "date"}),
+    planned_start = forms.DateField(label=_("Planned start"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
                                     error_messages={"required": _("Give the planned start date.")})
-    planned_end = forms.DateField(label=_("Planned end"), widget=forms.DateInput(attrs={"type": "date"}),
+    planned_end = forms.DateField(label=_("Planned end"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
                                   error_messages={"required": _("Give the planned end date.")})
     rule = forms.ModelChoiceField(
         label=_("Funding rule"), queryset=OtjRule.objects.all(), empty_label=None,

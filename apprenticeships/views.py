@@ -47,8 +47,7 @@ def otj_log(request: HttpRequest, pk: int) -> HttpResponse:
     return _log_page(request, _enrolment(request, pk))
 
 
-def _log_page(request: HttpRequest, enrolment: Enrolment, *, form: EntryForm | None = None,
-              status: int = 200) -> HttpResponse:
+def _log_page(request: HttpRequest, enrolment: Enrolment, *, form: EntryForm | None = None) -> HttpResponse:
     entries = list(reads.entries_of(enrolment))
     plan = reads.plan_of(enrolment)
     may_record = viewer_may(enrolment, Permission.ACT_AS_CANDIDATE)
@@ -60,7 +59,7 @@ def _log_page(request: HttpRequest, enrolment: Enrolment, *, form: EntryForm | N
         "may_record": may_record, "may_decide": viewer_may(enrolment, Permission.JUDGE),
         "may_plan": viewer_may(enrolment, Permission.JUDGE),
         "tolerance_weeks": services.BEHIND_TOLERANCE_WEEKS, "statuses": EntryStatus,
-    }, status=status)
+    })
 
 
 def _entry_fields(form: EntryForm) -> dict[str, object]:
@@ -91,7 +90,7 @@ def otj_entry_add(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             return done(request, "apprenticeships:otj_log", pk=pk,
                         success=_("Logged. Your assessor will verify it."))
-    return _log_page(request, enrolment, form=form, status=400)
+    return _log_page(request, enrolment, form=form)
 
 
 @login_required
@@ -116,8 +115,7 @@ def otj_entry_edit(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse
                             success=_("Saved. It goes back to your assessor to verify."))
     else:
         form = EntryForm(enrolment=enrolment, initial=EntryForm.initial_of(entry))
-    return render(request, "apprenticeships/entry_edit.html", {"enrolment": enrolment, "entry": entry, "form": form},
-                  status=400 if form.is_bound else 200)
+    return render(request, "apprenticeships/entry_edit.html", {"enrolment": enrolment, "entry": entry, "form": form})
 
 
 @login_required
@@ -182,4 +180,4 @@ def otj_plan(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "apprenticeships/plan.html", {
         "enrolment": enrolment, "plan": plan, "form": form,
         "minimum": services.plan_minimum(plan) if plan else None,
-    }, status=400 if form is not None and form.is_bound else 200)
+    })

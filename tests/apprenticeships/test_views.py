@@ -77,7 +77,7 @@ def test_the_candidate_logs_through_the_form_and_bad_input_says_what_to_fix(clie
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
     bad = client.post(url, {"date": str(tomorrow), "hours": "0", "minutes": "0", "activity": "taught",
                             "learned": ""})
-    assert bad.status_code == 400
+    assert bad.status_code == 200
     text = bad.content.decode()
     assert "Give how long the training took" in text and "Say what you learned." in text
     future = client.post(url, {"date": str(tomorrow), "hours": "1", "minutes": "0", "activity": "taught",
@@ -124,7 +124,7 @@ def test_the_plan_page_defaults_to_the_enrolments_dates_and_the_rule_in_force(cl
     assert form.initial["rule"].code == "esfa-6-hours"
     bad = client.post(url, {"contracted_hours": "abc", "planned_start": str(enrolment.start_date),
                             "planned_end": str(enrolment.start_date), "rule": str(form.initial["rule"].pk)})
-    assert bad.status_code == 400 and "Give the hours as a number" in bad.content.decode()
+    assert bad.status_code == 200 and "Give the hours as a number" in bad.content.decode()
     client.post(url, {"contracted_hours": "20", "planned_start": str(enrolment.start_date),
                       "planned_end": str(enrolment.planned_end_date), "rule": str(form.initial["rule"].pk)})
     assert OtjPlan.objects.get(enrolment=enrolment).contracted_hours == 20
