@@ -83,6 +83,11 @@ class OtjPlan(models.Model):
     def __str__(self) -> str:
         return f"Off-the-job plan of {self.enrolment}"
 
+    @property
+    def contracted_text(self) -> str:
+        """The contracted hours without trailing zeros: "37.5", "30"."""
+        return f"{self.contracted_hours.normalize():f}"
+
 
 class ActivityType(models.TextChoices):
     TAUGHT = "taught", _("Taught session")
