@@ -16,6 +16,11 @@ from units.models import MAX_ID, AssessableItem
 from .models import ActivityType, OtjEntry, OtjRule
 
 
+def _date_input() -> forms.DateInput:
+    """A date input in ISO format: a browser's date input shows nothing for the locale's "23/11/2026"."""
+    return forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+
+
 class BoundedChoiceField(forms.ModelMultipleChoiceField):
     """A multiple choice of rows whose submitted keys are checked as numbers in range before any query."""
 
@@ -25,7 +30,7 @@ class BoundedChoiceField(forms.ModelMultipleChoiceField):
             if not text.isascii() or not text.isdigit() or int(text) > MAX_ID:
                 raise ValidationError(self.error_messages["invalid_pk_value"], code="invalid_pk_value",
                                       params={"pk": text[:40]})
-        return super()._check_values(value)
+        return super()._check_values(value)  # type: ignore[misc]  # Django's, missing from its stubs
 
 
 class EvidenceChoiceField(BoundedChoiceField):
@@ -41,7 +46,7 @@ class ItemChoiceField(BoundedChoiceField):
 class EntryForm(forms.Form):
     """One off-the-job activity: when, how long, what, what was learned, and what it served."""
 
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+    date = forms.DateField(label=_("Date"), widget=_date_input(),
                            error_messages={"required": _("Give the date of the training."),
                                            "invalid": _("Give the date as a date, e.g. 02/03/2026.")})
     hours = forms.IntegerField(label=_("Hours"), min_value=0, max_value=24, initial=0,
@@ -101,9 +106,9 @@ class PlanForm(forms.Form):
         label=_("Contracted hours a week"), min_value=Decimal("0.01"), max_value=Decimal(168), max_digits=5,
         decimal_places=2, error_messages={"required": _("Give the contracted hours a week."),
                                           "invalid": _("Give the hours as a number, e.g. 37.5.")})
-    planned_start = forms.DateField(label=_("Planned start"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+    planned_start = forms.DateField(label=_("Planned start"), widget=_date_input(),
                                     error_messages={"required": _("Give the planned start date.")})
-    planned_end = forms.DateField(label=_("Planned end"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+    planned_end = forms.DateField(label=_("Planned end"), widget=_date_input(),
                                   error_messages={"required": _("Give the planned end date.")})
     rule = forms.ModelChoiceField(
         label=_("Funding rule"), queryset=OtjRule.objects.all(), empty_label=None,

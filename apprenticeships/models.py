@@ -45,7 +45,8 @@ class OtjRule(models.Model):
     name = models.CharField(max_length=120)
     description = models.TextField(help_text=_("What the rule says and where it is published."))
     in_force_from = models.DateField(help_text=_("For apprenticeships starting on or after this date."))
-    in_force_to = models.DateField(null=True, blank=True, help_text=_("For starts up to this date; empty: still in force."))
+    in_force_to = models.DateField(null=True, blank=True,
+                                   help_text=_("For starts up to this date; empty: still in force."))
     kind = models.CharField(max_length=24, choices=RuleKind.choices)
     weekly_hours = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
     percent = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)

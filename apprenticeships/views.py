@@ -10,6 +10,8 @@ i.e. whoever holds ``MANAGE`` plus the assessor). A frozen enrolment is read-onl
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -22,7 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from assessments.views.outcome import act, done, error_text
 from candidates import access
 from candidates.access import Permission, viewer_may
-from candidates.models import Enrolment
+from candidates.models import Enrolment, User
 from portfolio_site.form_errors import on_fields
 
 from . import reads, services
@@ -32,6 +34,11 @@ from .models import EntryStatus, OtjEntry
 
 def _enrolment(request: HttpRequest, pk: int, need: Permission = Permission.READ) -> Enrolment:
     return access.enrolment_for(request.user, pk, need=need)
+
+
+def _user(request: HttpRequest) -> User:
+    """The signed-in person (every view here is behind login_required)."""
+    return cast(User, request.user)
 
 
 def _entry_in(enrolment: Enrolment, pk: int) -> OtjEntry:
@@ -83,7 +90,7 @@ def otj_entry_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = EntryForm(request.POST, enrolment=enrolment)
     if form.is_valid():
         try:
-            services.entry_record(enrolment=enrolment, by=request.user, **_entry_fields(form))  # type: ignore[arg-type]
+            services.entry_record(enrolment=enrolment, by=_user(request), **_entry_fields(form))  # type: ignore[arg-type]
         except ValidationError as error:
             if not _on_entry_form(form, error):
                 return done(request, "apprenticeships:otj_log", pk=pk, error=error)
@@ -106,7 +113,7 @@ def otj_entry_edit(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse
         form = EntryForm(request.POST, enrolment=enrolment)
         if form.is_valid():
             try:
-                services.entry_edit(entry=entry, by=request.user, **_entry_fields(form))  # type: ignore[arg-type]
+                services.entry_edit(entry=entry, by=_user(request), **_entry_fields(form))  # type: ignore[arg-type]
             except ValidationError as error:
                 if not _on_entry_form(form, error):
                     return done(request, "apprenticeships:otj_log", pk=pk, error=error)
@@ -124,7 +131,7 @@ def otj_entry_delete(request: HttpRequest, pk: int, entry_pk: int) -> HttpRespon
     """The candidate deletes an entry that is not verified."""
     enrolment = _enrolment(request, pk, Permission.ACT_AS_CANDIDATE)
     entry = _entry_in(enrolment, entry_pk)
-    return act(request, lambda: services.entry_delete(entry=entry, by=request.user),
+    return act(request, lambda: services.entry_delete(entry=entry, by=_user(request)),
                to="apprenticeships:otj_log", pk=pk, success=_("Entry deleted."))
 
 
@@ -134,7 +141,7 @@ def otj_entry_verify(request: HttpRequest, pk: int, entry_pk: int) -> HttpRespon
     """The assessor verifies an entry."""
     enrolment = _enrolment(request, pk, Permission.JUDGE)
     entry = _entry_in(enrolment, entry_pk)
-    return act(request, lambda: services.entry_verify(entry=entry, by=request.user),
+    return act(request, lambda: services.entry_verify(entry=entry, by=_user(request)),
                to="apprenticeships:otj_log", pk=pk, success=_("Entry verified."))
 
 
@@ -146,9 +153,10 @@ def otj_entry_query(request: HttpRequest, pk: int, entry_pk: int) -> HttpRespons
     entry = _entry_in(enrolment, entry_pk)
     form = QueryForm(request.POST)
     if not form.is_valid():
-        messages.error(request, error_text(ValidationError(form.errors["comment"])))
+        messages.error(request, error_text(ValidationError(list(form.errors["comment"]))))
         return redirect("apprenticeships:otj_log", pk=pk)
-    return act(request, lambda: services.entry_query(entry=entry, by=request.user, comment=form.cleaned_data["comment"]),
+    comment = form.cleaned_data["comment"]
+    return act(request, lambda: services.entry_query(entry=entry, by=_user(request), comment=comment),
                to="apprenticeships:otj_log", pk=pk, success=_("Query sent to the candidate."))
 
 
@@ -163,7 +171,7 @@ def otj_plan(request: HttpRequest, pk: int) -> HttpResponse:
         form = PlanForm(request.POST)
         if form.is_valid():
             try:
-                services.plan_set(enrolment=enrolment, by=request.user, **form.cleaned_data)
+                services.plan_set(enrolment=enrolment, by=_user(request), **form.cleaned_data)
             except ValidationError as error:
                 if not on_fields(form, error):
                     return done(request, "apprenticeships:otj_plan", pk=pk, error=error)

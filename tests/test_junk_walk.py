@@ -47,8 +47,8 @@ from tests.test_permission_walk import OK, ROLES, SKIPPED_NAMESPACES, WALK, Row,
 world = permission_walk.world  # the permission walk's fixture: everyone and every object at once
 paused_enrolment = permission_walk.paused_enrolment  # ... which the world needs
 
-PROJECT_PACKAGES = {"units", "candidates", "inbox", "evidence", "assessments", "apprenticeships", "exports", "portfolio_site",
-                    "audit"}
+PROJECT_PACKAGES = {"units", "candidates", "inbox", "evidence", "assessments", "apprenticeships", "exports",
+                    "portfolio_site", "audit"}
 ROOT = Path(__file__).resolve().parent.parent
 HUGE = "99999999999999999999999999999"
 
