@@ -7,9 +7,10 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Exists, Q
 from django.utils.translation import gettext_lazy as _
 
-from candidates.models import Enrolment
+from candidates.models import Enrolment, UnitChoice
 from evidence.models import EvidenceItem
 from units.models import MAX_ID, AssessableItem
 
@@ -67,7 +68,10 @@ class EntryForm(forms.Form):
 
     def __init__(self, *args: Any, enrolment: Enrolment, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        items = AssessableItem.objects.filter(unit__qualification_id=enrolment.qualification_id)
+        # The items of the units the candidate chose; before any is chosen, those of every unit (as the matrix).
+        chosen = UnitChoice.objects.filter(enrolment=enrolment)
+        items = AssessableItem.objects.filter(unit__qualification_id=enrolment.qualification_id).filter(
+            Q(unit_id__in=chosen.values("unit_id")) | ~Exists(chosen))
         items_field = self.fields["items"]
         assert isinstance(items_field, forms.ModelMultipleChoiceField)
         items_field.queryset = items.select_related("unit").order_by("unit__order", "unit__code", "order", "pk")

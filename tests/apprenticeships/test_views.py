@@ -144,3 +144,27 @@ def test_the_caseload_flags_enrolments_behind_at_a_fixed_query_count(client, ass
     entry = make_entry(enrolment, minutes=20 * 60 + 0, days_ago=2)
     entry_verify(entry=entry, by=assessor)
     assert 'data-testid="otj-behind"' not in client.get("/caseload/").content.decode()
+
+
+def test_the_entry_form_offers_the_items_of_the_chosen_units_once_chosen(enrolment) -> None:
+    from apprenticeships.forms import EntryForm
+    from candidates.models import UnitChoice
+    from tests.assessments.factories import unit_of
+
+    every = list(EntryForm(enrolment=enrolment).fields["items"].queryset)
+    assert {item.unit.code for item in every} == {"A1", "A2", "B1", "B2", "B3"}
+    UnitChoice.objects.create(enrolment=enrolment, unit=unit_of(enrolment, "A1"))
+    chosen = list(EntryForm(enrolment=enrolment).fields["items"].queryset)
+    assert {item.unit.code for item in chosen} == {"A1"}
+
+
+#: The plan page's queries (pinned): one more before a plan is set, to find the rule in force on the start date.
+PLAN_QUERIES = 9
+
+
+def test_the_plan_page_costs_a_fixed_number_of_queries(client, enrolment) -> None:
+    client.force_login(enrolment.assessor)
+    url = reverse("apprenticeships:otj_plan", kwargs={"pk": enrolment.pk})
+    assert _count(client, url) == PLAN_QUERIES + 1
+    make_plan(enrolment)
+    assert _count(client, url) == PLAN_QUERIES
