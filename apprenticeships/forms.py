@@ -108,8 +108,12 @@ class PlanForm(forms.Form):
 
     contracted_hours = forms.DecimalField(
         label=_("Contracted hours a week"), min_value=Decimal("0.01"), max_value=Decimal(168), max_digits=5,
-        decimal_places=2, error_messages={"required": _("Give the contracted hours a week."),
-                                          "invalid": _("Give the hours as a number, e.g. 37.5.")})
+        decimal_places=2, error_messages={
+            "required": _("Give the contracted hours a week."),
+            "invalid": _("Give the hours as a number, e.g. 37.5."),
+            "min_value": _("Give the contracted hours a week, more than 0 and at most 168."),
+            "max_value": _("Give the contracted hours a week, more than 0 and at most 168."),
+        })
     planned_start = forms.DateField(label=_("Planned start"), widget=_date_input(),
                                     error_messages={"required": _("Give the planned start date.")})
     planned_end = forms.DateField(label=_("Planned end"), widget=_date_input(),

@@ -120,3 +120,40 @@ def test_hours_are_logged_verified_queried_and_corrected(
     axe(page, "the chart and table at 1366 px")
     shot(page, "candidate-totals-1366")
     assert not console_errors
+
+
+def test_the_assessor_sets_the_plan_with_an_older_rule(
+    page: Page, live_url: Callable[[str], str], enrolment, sign_in: Callable, shot: Callable, axe: Callable,
+    console_errors: list,
+) -> None:
+    from tests.apprenticeships.factories import ensure_rules
+
+    ensure_rules()
+    sign_in(enrolment.assessor.email, PASSWORD)
+    page.goto(live_url(f"/enrolments/{enrolment.pk}/off-the-job/"))
+    expect(page.get_by_test_id("otj-no-plan")).to_be_visible()
+    page.get_by_role("link", name="Set the plan").click()
+    # The rule in force on the start date is chosen for the assessor, the enrolment's dates filled in.
+    expect(page.get_by_label("Funding rule")).to_have_value(
+        str(page.get_by_label("Funding rule").locator("option", has_text="6 hours a week").get_attribute("value")))
+    expect(page.get_by_label("Planned start")).to_have_value(enrolment.start_date.isoformat())
+    axe(page, "the plan page at 1366 px")
+    shot(page, "plan-form")
+    page.get_by_label("Contracted hours a week").fill("0")
+    page.get_by_role("button", name="Save the plan").click()
+    expect(page.get_by_text("Give the contracted hours a week, more than 0 and at most 168.")).to_be_visible()
+    page.get_by_label("Contracted hours a week").fill("20")
+    page.get_by_label("Planned start").fill("2022-01-03")
+    page.get_by_label("Planned end").fill("2023-01-02")  # 364 days: 52 weeks
+    page.get_by_label("Funding rule").select_option(label="20% of contracted hours (starts before 1 August 2022)")
+    page.get_by_role("button", name="Save the plan").click()
+    expect(page.get_by_text("Off-the-job plan saved.")).to_be_visible()
+    # 20% of 20 h = 4 h a week x (52 - 5.6) weeks = 185.6 h.
+    expect(page.get_by_test_id("otj-row-minimum")).to_contain_text("185.6")
+    page.get_by_role("link", name="Change the plan").click()
+    expect(page.get_by_test_id("otj-minimum")).to_have_text("185.6")
+    page.set_viewport_size(PHONE)
+    _fits_the_phone(page)
+    axe(page, "the plan page at 390 px")
+    shot(page, "plan-390")
+    assert not console_errors
