@@ -75,13 +75,6 @@ def _entry_fields(form: EntryForm) -> dict[str, object]:
             "learned": data["learned"], "items": data["items"], "evidence": data["evidence"]}
 
 
-def _on_entry_form(form: EntryForm, error: ValidationError) -> bool:
-    """A service's field errors on the form (its `minutes` shown at the hours)."""
-    if hasattr(error, "error_dict") and "minutes" in error.error_dict:
-        error = ValidationError({("hours" if k == "minutes" else k): v for k, v in error.error_dict.items()})
-    return on_fields(form, error)
-
-
 @login_required
 @require_POST
 def otj_entry_add(request: HttpRequest, pk: int) -> HttpResponse:
@@ -92,7 +85,7 @@ def otj_entry_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.entry_record(enrolment=enrolment, by=_user(request), **_entry_fields(form))  # type: ignore[arg-type]
         except ValidationError as error:
-            if not _on_entry_form(form, error):
+            if not on_fields(form, error):
                 return done(request, "apprenticeships:otj_log", pk=pk, error=error)
         else:
             return done(request, "apprenticeships:otj_log", pk=pk,
@@ -115,7 +108,7 @@ def otj_entry_edit(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse
             try:
                 services.entry_edit(entry=entry, by=_user(request), **_entry_fields(form))  # type: ignore[arg-type]
             except ValidationError as error:
-                if not _on_entry_form(form, error):
+                if not on_fields(form, error):
                     return done(request, "apprenticeships:otj_log", pk=pk, error=error)
             else:
                 return done(request, "apprenticeships:otj_log", pk=pk,
