@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.forms import ModelMultipleChoiceField
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -151,10 +152,15 @@ def test_the_entry_form_offers_the_items_of_the_chosen_units_once_chosen(enrolme
     from candidates.models import UnitChoice
     from tests.assessments.factories import unit_of
 
-    every = list(EntryForm(enrolment=enrolment).fields["items"].queryset)
+    def offered() -> list:
+        field = EntryForm(enrolment=enrolment).fields["items"]
+        assert isinstance(field, ModelMultipleChoiceField)
+        return list(field.queryset)
+
+    every = offered()
     assert {item.unit.code for item in every} == {"A1", "A2", "B1", "B2", "B3"}
     UnitChoice.objects.create(enrolment=enrolment, unit=unit_of(enrolment, "A1"))
-    chosen = list(EntryForm(enrolment=enrolment).fields["items"].queryset)
+    chosen = offered()
     assert {item.unit.code for item in chosen} == {"A1"}
 
 
