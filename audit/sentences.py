@@ -56,6 +56,13 @@ PHRASES: dict[str, Promise] = {
     "enrolment completed": _("%(actor)s marked the enrolment completed: %(reason)s"),
     "enrolment moved": _("%(actor)s moved the enrolment from version %(from_version)s to version %(to_version)s of "
                          "the qualification; unchanged sign-offs were carried over."),
+    # off-the-job training (apprenticeships)
+    "off-the-job plan set": _("%(actor)s set the off-the-job training plan."),
+    "off-the-job hours recorded": _("%(actor)s logged off-the-job training: %(object)s."),
+    "off-the-job hours changed": _("%(actor)s changed the off-the-job training entry %(object)s."),
+    "off-the-job hours deleted": _("%(actor)s deleted the off-the-job training entry %(object)s."),
+    "off-the-job hours verified": _("%(actor)s verified the off-the-job training entry %(object)s."),
+    "off-the-job hours queried": _("%(actor)s queried the off-the-job training entry %(object)s: %(comments)s"),
     # qualification specifications (no enrolment's history shows these; the trail keeps them)
     "spec published": _("%(actor)s published the specification %(object)s."),
     "spec replaced": _("%(actor)s replaced the specification %(object)s."),

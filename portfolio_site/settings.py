@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "inbox",
     "evidence",
     "assessments",
+    "apprenticeships",
     "exports",
     "portfolio_site.apps.PortfolioSiteConfig",
 ]

@@ -12,6 +12,7 @@ urlpatterns = [
     path("qualifications/", include("units.urls")),
     path("", include("evidence.urls")),
     path("", include("assessments.urls")),
+    path("", include("apprenticeships.urls")),
     path("", include("exports.urls")),
     path("inbox/", include("inbox.urls")),
     path("admin/", admin.site.urls),

@@ -47,7 +47,8 @@ from tests.test_permission_walk import OK, ROLES, SKIPPED_NAMESPACES, WALK, Row,
 world = permission_walk.world  # the permission walk's fixture: everyone and every object at once
 paused_enrolment = permission_walk.paused_enrolment  # ... which the world needs
 
-PROJECT_PACKAGES = {"units", "candidates", "inbox", "evidence", "assessments", "exports", "portfolio_site", "audit"}
+PROJECT_PACKAGES = {"units", "candidates", "inbox", "evidence", "assessments", "apprenticeships", "exports",
+                    "portfolio_site", "audit"}
 ROOT = Path(__file__).resolve().parent.parent
 HUGE = "99999999999999999999999999999"
 
@@ -93,6 +94,9 @@ BASELINE: dict[str, Callable[[SimpleNamespace, dict], dict]] = {
     "assessments:action_point_set": lambda w, kwargs: {"text": "Write it up", "due": "2030-01-02"},
     "assessments:question_ask": lambda w, kwargs: {"subject": "Units", "text": "Which units next?"},
     "assessments:mapping_add": lambda w, kwargs: {"item": str(items_of(w.enrolment, "A2")[0].pk)},
+    "apprenticeships:otj_entry_add": permission_walk.OTJ_ENTRY_DATA,
+    "apprenticeships:otj_entry_edit": permission_walk.OTJ_ENTRY_DATA,
+    "apprenticeships:otj_plan": permission_walk.OTJ_PLAN_DATA,
 }
 
 

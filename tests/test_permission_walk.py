@@ -49,6 +49,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from apprenticeships.models import OtjRule
 from assessments.services import action_point_set, question_ask, visit_plan
 from candidates.models import (
     EmployerContact,
@@ -63,6 +64,7 @@ from candidates.models import (
 from evidence.models import EvidenceKind, ResumableUpload
 from inbox.models import NoticeKind, Notification
 from inbox.services import calendar_token_new
+from tests.apprenticeships.factories import make_entry
 from tests.assessments.factories import items_of, signed_unit, submitted_evidence, unit_of
 from tests.candidates.factories import enrol_staff_member
 from tests.conftest import PASSWORD
@@ -273,6 +275,20 @@ CONTACT_PK = by_enrolment(lambda w, e: {"pk": e.pk, "contact_pk": EmployerContac
     invited_by=w.platform_admin).pk})
 ACTION_POINT_PK = by_enrolment(lambda w, e: {"pk": e.pk, "point_pk": action_point_set(
     enrolment=e, by=e.assessor, text="Write the statement", due=timezone.localdate()).pk})
+
+# apprenticeships: an off-the-job entry the candidate logged today (the paused enrolment starts today)
+OTJ_ENTRY_PK = by_enrolment(lambda w, e: {"pk": e.pk, "entry_pk": make_entry(e, days_ago=0).pk})
+
+
+def OTJ_ENTRY_DATA(w: SimpleNamespace, kwargs: dict) -> dict:  # noqa: N802 - reads as the constant it stands for
+    return {"date": str(timezone.localdate()), "hours": "1", "minutes": "30", "activity": "taught",
+            "learned": "How refunds are authorised"}
+
+
+def OTJ_PLAN_DATA(w: SimpleNamespace, kwargs: dict) -> dict:  # noqa: N802 - reads as the constant it stands for
+    today = timezone.localdate()
+    return {"contracted_hours": "37.5", "planned_start": str(today), "planned_end": str(today + timedelta(days=365)),
+            "rule": str(OtjRule.objects.get(code="esfa-6-hours").pk)}
 
 
 
@@ -515,6 +531,19 @@ WALK: dict[str, Row] = {
     "assessments:apprentices": Row(NO_KWARGS, get=signed_in()),
     "assessments:action_point_set": Row(ENROLMENT_PK, post=enrolment_write(JUDGES)),
     "assessments:action_point_done": Row(ACTION_POINT_PK, post=enrolment_write({"candidate"})),
+    # apprenticeships: the off-the-job log and plan are read by whoever follows the enrolment (the employer
+    # contact too); the candidate logs, edits and deletes their own entries; the
+    # assessor (or the centre: JUDGE) verifies or queries them and sets the plan
+    "apprenticeships:otj_log": Row(ENROLMENT_PK, get=enrolment_follow()),
+    "apprenticeships:otj_plan": Row(ENROLMENT_PK, get=enrolment_follow(), post=enrolment_write(JUDGES),
+                                    data=OTJ_PLAN_DATA),
+    "apprenticeships:otj_entry_add": Row(ENROLMENT_PK, post=enrolment_write({"candidate"}), data=OTJ_ENTRY_DATA),
+    "apprenticeships:otj_entry_edit": Row(OTJ_ENTRY_PK, get=enrolment_write({"candidate"}),
+                                          post=enrolment_write({"candidate"}), data=OTJ_ENTRY_DATA),
+    "apprenticeships:otj_entry_delete": Row(OTJ_ENTRY_PK, post=enrolment_write({"candidate"})),
+    "apprenticeships:otj_entry_verify": Row(OTJ_ENTRY_PK, post=enrolment_write(JUDGES)),
+    "apprenticeships:otj_entry_query": Row(OTJ_ENTRY_PK, post=enrolment_write(JUDGES),
+                                           data=lambda w, kwargs: {"comment": "Was this in paid hours?"}),
     # inbox: each person's own notifications and settings
     "inbox:inbox": Row(NO_KWARGS, get=signed_in()),
     "inbox:notification_open": Row(NOTIFICATION_PK, post=RECIPIENT_ONLY),

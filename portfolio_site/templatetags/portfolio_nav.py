@@ -1,7 +1,7 @@
 """The candidate's one navigation: every page of their own portfolio, the current one marked.
 
 An inclusion tag, so each page of the candidate's (home, units, evidence, matrix, progress, questions,
-visits, action points, history, export; in four apps) gains it with one line:
+visits, action points, off-the-job, history, export; in five apps) gains it with one line:
 ``{% load portfolio_nav %}{% portfolio_nav enrolment %}``. It shows only on the viewer's own enrolment
 (staff keep each page's own links) and costs no query.
 """
@@ -45,6 +45,8 @@ DESTINATIONS = (
     Destination(_("Questions"), "assessments:questions", within=("assessments:question_detail",)),
     Destination(_("Visits"), "assessments:visits"),
     Destination(_("Action points"), "assessments:action_points"),
+    Destination(_("Off-the-job"), "apprenticeships:otj_log",
+                within=("apprenticeships:otj_entry_edit", "apprenticeships:otj_plan")),
     Destination(_("History"), "assessments:history"),
     Destination(_("Export"), "exports:export_list"),
 )

@@ -25,6 +25,7 @@ PAGES = {
     "assessments:questions": "Questions",
     "assessments:visits": "Visits",
     "assessments:action_points": "Action points",
+    "apprenticeships:otj_log": "Off-the-job",
     "assessments:history": "History",
     "exports:export_list": "Export",
 }

@@ -1,0 +1,139 @@
+"""Off-the-job training: the rule (data, not code), each enrolment's plan, and the log of hours.
+
+The apprenticeships app comes after assessments and before exports in the dependency order: it may
+import units, candidates, evidence, assessments, audit and portfolio_site; none of them imports it.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from candidates.models import Enrolment
+from evidence.models import EvidenceItem
+from units.models import AssessableItem
+
+
+class RuleKind(models.TextChoices):
+    HOURS_PER_WEEK = "hours_per_week", _("Hours a week (pro rata below full time)")
+    PERCENT_OF_CONTRACTED = "percent_of_contracted", _("Percentage of contracted hours")
+
+
+class OtjRuleQuerySet(models.QuerySet["OtjRule"]):
+    def in_force_on(self, day: datetime.date) -> OtjRule | None:
+        """The rule in force on `day` (the newest one if periods overlap), or None."""
+        return (self.filter(in_force_from__lte=day)
+                .filter(models.Q(in_force_to__isnull=True) | models.Q(in_force_to__gte=day))
+                .order_by("-in_force_from").first())
+
+
+class OtjRule(models.Model):
+    """A funding rule for the minimum off-the-job training, as the funding body published it.
+
+    ``hours_per_week``: ``weekly_hours`` a week at ``full_time_hours`` contracted hours or more, pro rata below.
+    ``percent_of_contracted``: ``percent`` of the contracted hours, counted up to ``full_time_hours`` a week.
+    Either way over the planned weeks, less ``leave_weeks_per_year`` of statutory leave a year when
+    ``deduct_leave``. The rows come from a data migration; a new rule is a new row.
+    """
+
+    code = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(max_length=120)
+    description = models.TextField(help_text=_("What the rule says and where it is published."))
+    in_force_from = models.DateField(help_text=_("For apprenticeships starting on or after this date."))
+    in_force_to = models.DateField(null=True, blank=True,
+                                   help_text=_("For starts up to this date; empty: still in force."))
+    kind = models.CharField(max_length=24, choices=RuleKind.choices)
+    weekly_hours = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    percent = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    full_time_hours = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal(30))
+    deduct_leave = models.BooleanField(default=True)
+    leave_weeks_per_year = models.DecimalField(max_digits=4, decimal_places=2, default=Decimal("5.6"))
+
+    objects = OtjRuleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-in_force_from"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OtjPlan(models.Model):
+    """An enrolment's off-the-job plan: contracted hours, planned dates and the rule that sets the minimum."""
+
+    enrolment = models.OneToOneField(Enrolment, on_delete=models.CASCADE, related_name="otj_plan")
+    contracted_hours = models.DecimalField(
+        max_digits=5, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))],
+        help_text=_("Contracted working hours a week."),
+    )
+    planned_start = models.DateField()
+    planned_end = models.DateField()
+    rule = models.ForeignKey(OtjRule, on_delete=models.PROTECT, related_name="plans")
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    set_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=models.Q(planned_end__gt=models.F("planned_start")),
+                                              name="otj_plan_end_after_start")]
+
+    def __str__(self) -> str:
+        return f"Off-the-job plan of {self.enrolment}"
+
+    @property
+    def contracted_text(self) -> str:
+        """The contracted hours without trailing zeros: "37.5", "30"."""
+        return f"{self.contracted_hours.normalize():f}"
+
+
+class ActivityType(models.TextChoices):
+    TAUGHT = "taught", _("Taught session")
+    SHADOWING = "shadowing", _("Shadowing")
+    MENTORING = "mentoring", _("Mentoring")
+    INDUSTRY_VISIT = "industry_visit", _("Industry visit")
+    ONLINE = "online", _("Online learning")
+    WRITING = "writing", _("Writing assignments")
+    PRACTICAL = "practical", _("Practical training")
+    OTHER = "other", _("Other")
+
+
+class EntryStatus(models.TextChoices):
+    RECORDED = "recorded", _("Awaiting verification")
+    QUERIED = "queried", _("Queried")
+    VERIFIED = "verified", _("Verified")
+
+
+class OtjEntry(models.Model):
+    """One off-the-job activity the candidate logged; the assessor verifies it or queries it back."""
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="otj_entries")
+    date = models.DateField()
+    minutes = models.PositiveIntegerField(validators=[MinValueValidator(1)])
+    activity = models.CharField(max_length=16, choices=ActivityType.choices)
+    learned = models.TextField()
+    items = models.ManyToManyField(AssessableItem, blank=True, related_name="+")
+    evidence = models.ManyToManyField(EvidenceItem, blank=True, related_name="+")
+    status = models.CharField(max_length=12, choices=EntryStatus.choices, default=EntryStatus.RECORDED)
+    query = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField()
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        indexes = [models.Index(fields=["enrolment", "status"])]
+        constraints = [models.CheckConstraint(condition=models.Q(minutes__gt=0), name="otj_entry_minutes_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.date:%d %b %Y}: {self.get_activity_display()} ({self.minutes} min)"
+
+    @property
+    def hours_text(self) -> str:
+        hours, minutes = divmod(self.minutes, 60)
+        return f"{hours}:{minutes:02d}"

@@ -1,0 +1,112 @@
+"""What the off-the-job pages show: the log, its totals against the plan, the chart's bars; a fixed query count."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Prefetch, QuerySet, Sum
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from candidates.models import Enrolment
+from evidence.models import EvidenceItem
+from units.models import AssessableItem
+
+from . import services
+from .models import EntryStatus, OtjEntry, OtjPlan
+
+SIXTY = Decimal(60)
+
+
+def hours(minutes: int) -> Decimal:
+    """Minutes as hours, to a tenth."""
+    return (Decimal(minutes) / SIXTY).quantize(services.TENTH)
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One bar of the chart: what it stands for, its hours, and its length as a share of the longest bar."""
+
+    key: str
+    label: str | Promise
+    hours: Decimal
+    width: Decimal  # 0..100
+    y: int
+
+
+@dataclass
+class Summary:
+    """The plan against the log: the minimum, the expected by today, the hours recorded and verified."""
+
+    plan: OtjPlan | None
+    minimum: Decimal | None
+    expected: Decimal | None
+    recorded: Decimal
+    verified: Decimal
+    behind: bool
+    tolerance: Decimal | None
+    bars: list[Bar] = field(default_factory=list)
+
+    @property
+    def chart_height(self) -> int:
+        return len(self.bars) * BAR_PITCH + 10
+
+
+BAR_PITCH = 56
+
+
+def plan_of(enrolment: Enrolment) -> OtjPlan | None:
+    """The enrolment's plan with its rule (one query), or None before one is set."""
+    return OtjPlan.objects.select_related("rule", "set_by").filter(enrolment=enrolment).first()
+
+
+def entries_of(enrolment: Enrolment) -> QuerySet[OtjEntry]:
+    """The log, newest first, with the units, evidence and decider each entry shows (three queries)."""
+    return OtjEntry.objects.filter(enrolment=enrolment).select_related("decided_by").prefetch_related(
+        Prefetch("items", queryset=AssessableItem.objects.select_related("unit")),
+        Prefetch("evidence", queryset=EvidenceItem.objects.select_related("current_version")),
+    )
+
+
+def summary(plan: OtjPlan | None, entries: Iterable[OtjEntry], today: datetime.date) -> Summary:
+    """The totals of `entries` (already loaded: no query) against `plan`, with the chart's bars."""
+    entries = list(entries)
+    recorded = hours(sum(entry.minutes for entry in entries))
+    verified = hours(sum(entry.minutes for entry in entries if entry.status == EntryStatus.VERIFIED))
+    minimum = expected = tolerance = None
+    behind = False
+    if plan is not None:
+        minimum = services.plan_minimum(plan)
+        expected = services.expected_by(plan, minimum, today)
+        tolerance = services.behind_tolerance(plan, minimum).quantize(services.TENTH)
+        behind = expected - verified > tolerance
+    values: list[tuple[str, str | Promise, Decimal | None]] = [
+        ("minimum", _("Minimum over the plan"), minimum),
+        ("expected", _("Expected by today"), expected),
+        ("recorded", _("Recorded"), recorded),
+        ("verified", _("Verified"), verified),
+    ]
+    longest = max((value for _key, _label, value in values if value), default=Decimal(0))
+    bars = [
+        Bar(key=key, label=label, hours=value,
+            width=(value / longest * 100).quantize(services.TENTH) if longest else Decimal(0), y=index * BAR_PITCH)
+        for index, (key, label, value) in enumerate(values) if value is not None
+    ]
+    return Summary(plan=plan, minimum=minimum, expected=expected, recorded=recorded, verified=verified,
+                   behind=behind, tolerance=tolerance, bars=bars)
+
+
+def behind_among(enrolment_ids: list[int], today: datetime.date) -> frozenset[int]:
+    """The enrolments of `enrolment_ids` falling behind on verified off-the-job hours. Two queries."""
+    if not enrolment_ids:
+        return frozenset()
+    plans = list(OtjPlan.objects.filter(enrolment_id__in=enrolment_ids).select_related("rule"))
+    verified = dict(
+        OtjEntry.objects.filter(enrolment_id__in=enrolment_ids, status=EntryStatus.VERIFIED)
+        .values("enrolment_id").annotate(minutes=Sum("minutes")).order_by().values_list("enrolment_id", "minutes")
+    )
+    return frozenset(plan.enrolment_id for plan in plans
+                     if services.is_behind(plan, verified_minutes=verified.get(plan.enrolment_id) or 0, day=today))

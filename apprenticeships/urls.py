@@ -1,0 +1,20 @@
+from django.urls import include, path
+
+from . import views
+
+app_name = "apprenticeships"
+
+# Everything under enrolments/<pk>/off-the-job/: the enrolment is obtained through the gate first.
+enrolment_patterns = [
+    path("", views.otj_log, name="otj_log"),
+    path("plan/", views.otj_plan, name="otj_plan"),
+    path("entries/add/", views.otj_entry_add, name="otj_entry_add"),
+    path("entries/<int:entry_pk>/edit/", views.otj_entry_edit, name="otj_entry_edit"),
+    path("entries/<int:entry_pk>/delete/", views.otj_entry_delete, name="otj_entry_delete"),
+    path("entries/<int:entry_pk>/verify/", views.otj_entry_verify, name="otj_entry_verify"),
+    path("entries/<int:entry_pk>/query/", views.otj_entry_query, name="otj_entry_query"),
+]
+
+urlpatterns = [
+    path("enrolments/<int:pk>/off-the-job/", include(enrolment_patterns)),
+]
