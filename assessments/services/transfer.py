@@ -295,9 +295,10 @@ def move_plan(*, enrolment: Enrolment, target: Qualification) -> MovePlan:
 def enrolment_move(*, enrolment: Enrolment, target: Qualification, by: User) -> MovePlan:
     """Move the enrolment to `target`, another version of its qualification, as `move_plan` describes."""
     refuse_own_enrolment(enrolment=enrolment, by=by)
-    locked = Enrolment.objects.select_for_update().select_related("qualification", "pathway", "candidate").get(
-        pk=enrolment.pk
-    )
+    # Only the enrolment's row is locked (PostgreSQL refuses FOR UPDATE on the nullable pathway's side).
+    locked = Enrolment.objects.select_for_update(of=("self",)).select_related(
+        "qualification", "pathway", "candidate"
+    ).get(pk=enrolment.pk)
     plan = move_plan(enrolment=locked, target=target)
     source = locked.qualification
     match = _match(source, target)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import html
 import re
+from unittest import mock
 
 import pytest
 from django.db import connection
@@ -62,10 +63,12 @@ def test_sign_offs_and_quality_assurance_name_the_unit(client, enrolment, assess
 def test_times_are_local_with_their_zone_and_the_raw_record_keeps_utc_and_hashes(
         client, enrolment, centre_admin, settings) -> None:
     settings.TIME_ZONE = "Europe/London"
-    candidate_services.pause(enrolment=enrolment, by=centre_admin, reason="Leave")
-    record = AuditRecord.objects.get(action="enrolment paused")
     summer = datetime.datetime(2026, 7, 1, 8, 30, tzinfo=datetime.UTC)
-    AuditRecord.objects.filter(pk=record.pk).update(at=summer)  # SQLite: no append-only trigger
+    # The record is written at that time (records are append-only: no changing its time afterwards).
+    with mock.patch("django.utils.timezone.now", return_value=summer):
+        candidate_services.pause(enrolment=enrolment, by=centre_admin, reason="Leave")
+    record = AuditRecord.objects.get(action="enrolment paused")
+    assert record.at == summer
     page = _page(client, centre_admin, enrolment)
     assert "1 Jul 2026, 09:30 BST" in page and "Europe/London" in page
     raw = page.split("<details", 1)[1].split("</details>", 1)[0]
