@@ -54,6 +54,12 @@ PHRASES: dict[str, Promise] = {
     "enrolment resumed": _("%(actor)s resumed the enrolment: %(reason)s"),
     "enrolment withdrawn": _("%(actor)s withdrew the enrolment: %(reason)s"),
     "enrolment completed": _("%(actor)s marked the enrolment completed: %(reason)s"),
+    # the apprentice's employer
+    "employer organisation added": _("%(actor)s added the employer organisation %(object)s."),
+    "employer set": _("%(actor)s set the apprentice's employer: %(employer)s."),
+    "employer contact named": _("%(actor)s named %(person)s as an employer contact (%(employer)s)."),
+    "employer contact removed": _("%(actor)s removed %(person)s as an employer contact."),
+    "witness testimony confirmed": _("%(actor)s confirmed the witness testimony %(evidence)s, signed in."),
     "enrolment moved": _("%(actor)s moved the enrolment from version %(from_version)s to version %(to_version)s of "
                          "the qualification; unchanged sign-offs were carried over."),
     # off-the-job training (apprenticeships)
@@ -137,6 +143,8 @@ def _facts(record: AuditRecord, facts: Facts) -> _Blank:
         from_user=_text(before.get("user")) or gettext("nobody"),
         to_user=_text(after.get("user")) or gettext("nobody"),
         from_version=_text(before.get("version")) or _text(after.get("from_version")),
+        employer=_text(after.get("employer")),
+        person=_text(after.get("person")) or _text(before.get("person")),
         to_version=_text(after.get("version")),
     )
     return _Blank({name: value for name, value in values.items() if value})

@@ -453,7 +453,7 @@ WALK: dict[str, Row] = {
     # resumable uploads (tus): started as any upload is (a POST without the protocol's headers is 412); an upload's
     # own address is its starter's alone, 404 to everyone else (a POST there is 405: HEAD, PATCH, DELETE only).
     # Signed out, both answer 401 with a sentence: the script cannot follow a redirect to the sign-in page.
-    "evidence:tus_create": Row(EVIDENCE_PK, post=_with_ok_as(enrolment_write(EVIDENCE_WRITERS), 412)),
+    "evidence:tus_create": Row(EVIDENCE_PK, post=_with_ok_as(object_write(EVIDENCE_WRITERS), 412)),
     "evidence:tus_upload": Row(RESUMABLE_TOKEN, post=_table(ENROLMENT_TARGETS, lambda role, target: (
         401 if role == "anonymous" else 405 if target == "self" or (role, target) == ("candidate", "own")
         else 403 if (role, target) == ("candidate", "paused") else 404))),

@@ -60,7 +60,7 @@ SMALLEST: ViewportSize = {"width": 320, "height": 700}
 #: Who opens a page: the first of these the walk lets see it (``anonymous`` first: a page for everyone is
 #: seen signed out). The enrolment's pages are also opened by everyone of ``ALSO`` who may see them.
 VISITORS = ("anonymous", "candidate", "assessor", "iqa", "centre_admin", "eqa", "platform_admin",
-            "stranger_assessor")
+            "stranger_assessor", "employer")
 ALSO = ("candidate", "assessor")
 #: Which target of a row to open, in order; ``paused`` and ``self`` are the walk's, not a person's day.
 TARGETS = ("own", "any", "foreign")
