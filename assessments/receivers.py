@@ -7,8 +7,8 @@ from typing import Any
 from candidates.models import Enrolment
 from evidence.models import EvidenceVersion, MappingStatus
 
-from . import notify, reads
-from .services import decisions
+# The services and reads are imported when a signal arrives, not when the app is ready: every command
+# (check_combination among them) loads this module, and those imports pull in images, PDFs and storage.
 
 
 def evidence_submitted(sender: type[EvidenceVersion], *, version: EvidenceVersion, **kwargs: Any) -> None:
@@ -17,6 +17,9 @@ def evidence_submitted(sender: type[EvidenceVersion], *, version: EvidenceVersio
 
     Inside the submission's transaction: the decisions commit or roll back with it.
     """
+    from . import notify
+    from .services import decisions
+
     author = version.submitted_by
     assert author is not None  # version_submit() set it before sending
     decisions.carry_forward(version=version, by=author)
@@ -29,4 +32,6 @@ def evidence_submitted(sender: type[EvidenceVersion], *, version: EvidenceVersio
 
 def assessed_work(sender: type[Enrolment], *, enrolment: Enrolment, codes: list[str], **kwargs: Any) -> dict[str, str]:
     """For the unit-choice page's guard: what becomes of the signed-off work of the units `codes` if dropped."""
+    from . import reads
+
     return reads.assessed_work(enrolment, codes)
