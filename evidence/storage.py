@@ -19,6 +19,8 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
+from boto3.s3.transfer import TransferConfig
+from django.conf import settings
 from storages.backends.s3 import S3Storage
 
 _object_headers: ContextVar[dict[str, str] | None] = ContextVar("evidence_object_headers", default=None)
@@ -35,6 +37,12 @@ def object_headers(headers: dict[str, str]) -> Iterator[None]:
 
 
 class EvidenceS3Storage(S3Storage):
+    def get_default_settings(self) -> dict[str, Any]:
+        defaults: dict[str, Any] = super().get_default_settings()
+        if defaults.get("transfer_config") is None:  # settings.AWS_S3_TRANSFER: one part in memory at a time
+            defaults["transfer_config"] = TransferConfig(**settings.AWS_S3_TRANSFER)
+        return defaults
+
     """S3Storage whose uploads carry the headers set by `object_headers` (django-storages' per-object hook)."""
 
     def get_object_parameters(self, name: str) -> dict[str, Any]:

@@ -12,7 +12,6 @@ from urllib.parse import urlsplit
 
 import django_stubs_ext
 import environ
-from boto3.s3.transfer import TransferConfig
 from csp.constants import NONCE, NONE, SELF
 
 # Django's generic classes (ModelAdmin[Unit], QuerySet[Enrolment]) take their type argument at run time too.
@@ -176,7 +175,8 @@ else:
         "OPTIONS": {"location": MEDIA_ROOT, "base_url": None},
     }
 # One part in memory at a time: an upload to S3 then costs a few MB of RAM, whatever the file's size.
-AWS_S3_TRANSFER_CONFIG = TransferConfig(multipart_chunksize=8 * 1024 * 1024, max_concurrency=1, use_threads=False)
+# (Built by evidence/storage.py from these figures, so that a command that never touches S3 does not import boto3.)
+AWS_S3_TRANSFER = {"multipart_chunksize": 8 * 1024 * 1024, "max_concurrency": 1, "use_threads": False}
 STORAGES = {
     "default": _default_storage,
     "staticfiles": {

@@ -232,3 +232,10 @@ def test_site_policy_lets_pages_show_previews_from_the_bucket(environment: dict,
     assert img_src == ["'self'", "data:", *origins]
     # blob: plays back a recording made in the browser before it is uploaded
     assert media_src == ["'self'", "blob:", *origins] and frame_src == ["'self'", *origins]
+
+
+def test_s3_uploads_keep_one_part_in_memory_at_a_time() -> None:
+    from evidence.storage import EvidenceS3Storage
+
+    config = EvidenceS3Storage(bucket_name="evidence").transfer_config
+    assert (config.multipart_chunksize, config.max_concurrency, config.use_threads) == (8 * 1024 * 1024, 1, False)
