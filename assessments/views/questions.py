@@ -41,25 +41,19 @@ def _questions_page(request: HttpRequest, enrolment: Enrolment, *, form: Questio
 @require_POST
 def question_ask(request: HttpRequest, pk: int) -> HttpResponse:
     """The candidate asks their assessor a question."""
-    enrolment = gate.enrolment(request, pk, Permission.ACT_AS_CANDIDATE)
-    form = QuestionForm(request.POST)
-    if form.is_valid():
-        try:
-            question = services.question_ask(enrolment=enrolment, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            if not on_fields(form, error):
-                return done(request, "assessments:questions", pk=pk, error=error)
-        else:
-            return done(request, "assessments:question_detail", pk=pk, question_pk=question.pk,
-                        success="Your question was sent to your assessor.")
-    return _questions_page(request, enrolment, form=form)
+    return _ask(request, pk, Permission.ACT_AS_CANDIDATE, success="Your question was sent to your assessor.")
 
 
 @login_required
 @require_POST
 def question_put(request: HttpRequest, pk: int) -> HttpResponse:
     """The assessor asks the candidate a question."""
-    enrolment = gate.enrolment(request, pk, Permission.JUDGE)
+    return _ask(request, pk, Permission.JUDGE, success=_("Your question was sent to the candidate."))
+
+
+def _ask(request: HttpRequest, pk: int, need: Permission, *, success: str) -> HttpResponse:
+    """A new question from whoever holds `need` on the enrolment; the page again with the form when it fails."""
+    enrolment = gate.enrolment(request, pk, need)
     form = QuestionForm(request.POST)
     if form.is_valid():
         try:
@@ -68,8 +62,7 @@ def question_put(request: HttpRequest, pk: int) -> HttpResponse:
             if not on_fields(form, error):
                 return done(request, "assessments:questions", pk=pk, error=error)
         else:
-            return done(request, "assessments:question_detail", pk=pk, question_pk=question.pk,
-                        success=_("Your question was sent to the candidate."))
+            return done(request, "assessments:question_detail", pk=pk, question_pk=question.pk, success=success)
     return _questions_page(request, enrolment, form=form)
 
 
