@@ -77,6 +77,8 @@ read_fingerprints  see the SHA-256 fingerprints of evidence files (the   assesso
 read_sampling      the IQA sampling page (a role held in any centre)     iqa, centre_admin, eqa, platform_admin
 keep_caseload      the caseload and review queue (a role held in any     assessor
                    centre)
+sign               sign a progress review or a gateway declaration as    candidate, assessor, centre_admin,
+                   one's own party (candidate, employer, provider)       employer
 =================  ====================================================  ==========================================
 
 The last two span enrolments, so they are asked of the roles a person holds in any
@@ -145,6 +147,7 @@ class Permission(StrEnum):
     READ_FINGERPRINTS = "read_fingerprints"
     READ_SAMPLING = "read_sampling"
     KEEP_CASELOAD = "keep_caseload"
+    SIGN = "sign"
 
 
 #: The one table of who may do what (documented in this module's docstring; tests keep the two in step).
@@ -175,6 +178,7 @@ GRANTS: Mapping[Permission, frozenset[Relation]] = MappingProxyType({
     }),
     Permission.READ_SAMPLING: frozenset({Relation.IQA, Relation.CENTRE_ADMIN, Relation.EQA, Relation.PLATFORM_ADMIN}),
     Permission.KEEP_CASELOAD: frozenset({Relation.ASSESSOR}),
+    Permission.SIGN: frozenset({Relation.CANDIDATE, Relation.ASSESSOR, Relation.CENTRE_ADMIN, Relation.EMPLOYER}),
 })
 
 #: The permissions that only read: held on a frozen enrolment as on an active one.

@@ -28,6 +28,7 @@ EXPECTED: dict[Permission, set[str]] = {
     Permission.READ_FINGERPRINTS: EVERYONE - {"candidate"},
     Permission.READ_SAMPLING: {"iqa", "centre_admin", "eqa", "platform_admin"},
     Permission.KEEP_CASELOAD: {"assessor"},
+    Permission.SIGN: {"candidate", "assessor", "centre_admin", "employer"},
 }
 
 
@@ -57,9 +58,9 @@ def test_the_eqa_reads_and_changes_nothing() -> None:
         Permission.READ, Permission.FOLLOW, Permission.READ_FINGERPRINTS, Permission.READ_SAMPLING}
 
 
-def test_the_employer_follows_and_does_nothing_else() -> None:
+def test_the_employer_follows_and_signs_and_does_nothing_else() -> None:
     assert {permission for permission in Permission if access.may({Relation.EMPLOYER}, permission)} == {
-        Permission.FOLLOW}
+        Permission.FOLLOW, Permission.SIGN}
 
 
 def test_whoever_reads_also_follows() -> None:
