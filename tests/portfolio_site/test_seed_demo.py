@@ -12,6 +12,8 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from apprenticeships import services as otj
+from apprenticeships.models import EntryStatus, OtjEntry
 from assessments.models import (
     ActionPoint,
     Decision,
@@ -23,20 +25,22 @@ from assessments.models import (
     UnitSignOff,
     Visit,
 )
-from candidates.models import Centre, Enrolment, PlanStatus, Role, RoleKind, User
-from evidence.models import EvidenceItem, EvidenceVersion, VersionStatus
+from candidates.models import Centre, EmployerContact, Enrolment, PlanStatus, Role, RoleKind, User
+from evidence.models import EvidenceItem, EvidenceVersion, Mapping, MappingStatus, VersionStatus
 from exports.models import ExportStatus, PortfolioExport
 from portfolio_site.demo.evidence import REFERRED_TITLE
 from portfolio_site.demo.people import DEMO_PASSWORD, WORKED_EXAMPLE
 
-APPS = ("units", "candidates", "evidence", "assessments", "exports")
+APPS = ("units", "candidates", "evidence", "assessments", "apprenticeships", "exports")
+STANDARDS = ("customer-service-practitioner-st0072", "customer-service-specialist-st0071")
 SPECS = Path(settings.BASE_DIR) / "fixtures" / "qualifications"
 
 
 @pytest.fixture
 def demo_specs(db) -> None:
-    """The two real specs the demo candidates are enrolled on (the OCR one has the worked example)."""
-    for code in ("ocr-l3-customer-service", "cs-standards-l3"):
+    """The real specs the demo candidates are enrolled on (the OCR one has the worked example) and the two
+    customer service standards of the apprentices."""
+    for code in ("ocr-l3-customer-service", "cs-standards-l3", *STANDARDS):
         call_command("loaddata", str(SPECS / f"{code}.json"), verbosity=0)
 
 
@@ -62,13 +66,14 @@ def chris() -> Enrolment:
     return Enrolment.objects.get(candidate__email="candidate2@demo.example.org")
 
 
-def test_seed_demo_creates_one_person_of_each_role_and_two_enrolments(demo_specs) -> None:
+def test_seed_demo_creates_one_person_of_each_role_two_candidates_and_three_apprentices(demo_specs) -> None:
     seed()
     centre = Centre.objects.get(code="demo")
     assert set(Role.objects.filter(centre=centre).values_list("kind", flat=True)) == set(RoleKind.values)
     assert User.objects.filter(is_superuser=True).count() == 1
     assert sorted(Enrolment.objects.values_list("qualification__code", flat=True)) == [
-        "cs-standards-l3", "ocr-l3-customer-service",
+        "cs-standards-l3", "customer-service-practitioner-st0072", "customer-service-practitioner-st0072",
+        "customer-service-specialist-st0071", "ocr-l3-customer-service",
     ]
     assert all(user.check_password(DEMO_PASSWORD) for user in User.objects.all())
 
@@ -79,7 +84,7 @@ def test_seed_demo_twice_changes_no_row_of_any_app(demo_specs) -> None:
     hashes = dict(User.objects.values_list("email", "password"))
     seed(export=True)
     assert row_counts() == before
-    assert (before["candidates.Centre"], before["candidates.User"], before["candidates.Enrolment"]) == (1, 7, 2)
+    assert (before["candidates.Centre"], before["candidates.User"], before["candidates.Enrolment"]) == (1, 11, 5)
     assert dict(User.objects.values_list("email", "password")) == hashes
     call_command("verify_audit", stdout=io.StringIO())  # exits 1 (SystemExit) on a broken chain
 
@@ -169,7 +174,7 @@ def test_seed_demo_prints_the_sign_in_details(demo_specs) -> None:
 def test_seed_demo_without_the_specs_still_creates_the_people(db) -> None:
     seed()
     assert Enrolment.objects.count() == 0
-    assert User.objects.count() == 7
+    assert User.objects.count() == 10  # the employer contact comes with the apprentices' enrolments
 
 
 def test_seed_demo_refuses_to_run_with_debug_off_unless_forced(db, settings) -> None:
@@ -177,3 +182,46 @@ def test_seed_demo_refuses_to_run_with_debug_off_unless_forced(db, settings) -> 
     with pytest.raises(CommandError, match="DEBUG is off"):
         call_command("seed_demo")
     assert not User.objects.exists()
+
+
+def apprentice(local: str) -> Enrolment:
+    return Enrolment.objects.select_related("otj_plan", "employer").get(candidate__email=f"{local}@demo.example.org")
+
+
+def verified_minutes(enrolment: Enrolment) -> int:
+    return sum(OtjEntry.objects.filter(enrolment=enrolment, status=EntryStatus.VERIFIED)
+               .values_list("minutes", flat=True))
+
+
+def test_the_three_apprentices_share_one_employer_contact_who_signs_in_with_the_demo_password(demo_specs) -> None:
+    seed()
+    eve = User.objects.get(email="employer@demo.example.org")
+    assert eve.check_password(DEMO_PASSWORD)
+    followed = EmployerContact.objects.filter(user=eve, removed_at__isnull=True)
+    assert sorted(followed.values_list("enrolment__candidate__email", flat=True)) == [
+        "apprentice2@demo.example.org", "apprentice3@demo.example.org", "apprentice@demo.example.org"]
+    assert {str(contact.enrolment.employer) for contact in followed} == {"Harbour Retail Ltd"}
+
+
+def test_sam_is_behind_on_off_the_job_hours_with_entries_awaiting_verification(demo_specs) -> None:
+    seed()
+    sam = apprentice("apprentice")
+    assert otj.is_behind(sam.otj_plan, verified_minutes=verified_minutes(sam), day=timezone.localdate())
+    assert OtjEntry.objects.filter(enrolment=sam, status=EntryStatus.RECORDED).count() == 2
+
+
+def test_riley_is_on_track(demo_specs) -> None:
+    seed()
+    riley = apprentice("apprentice2")
+    assert riley.qualification.code == "customer-service-specialist-st0071"
+    assert not otj.is_behind(riley.otj_plan, verified_minutes=verified_minutes(riley), day=timezone.localdate())
+
+
+def test_jo_has_every_ksb_accepted_and_the_off_the_job_minimum_met(demo_specs) -> None:
+    seed()
+    jo = apprentice("apprentice3")
+    ksbs = set(jo.qualification.units.values_list("items", flat=True))
+    accepted = set(Mapping.objects.filter(version__item__enrolment=jo, status=MappingStatus.ACCEPTED)
+                   .values_list("assessable_item", flat=True))
+    assert len(ksbs) == 18 and accepted == ksbs
+    assert verified_minutes(jo) / 60 >= otj.plan_minimum(jo.otj_plan)

@@ -1,8 +1,9 @@
-"""Demo data: a centre with one person of each role, a platform admin, and two candidates at every stage.
+"""Demo data: a centre with one person of each role, a platform admin, two candidates at every stage, and
+three apprentices on the customer service standards with their employer contact.
 
 It composes every app's demo module in dependency order (units are loaded by
 `load_specs` first), so it lives here beside the other pages that compose every
-app: candidates -> evidence -> assessments -> exports.
+app: candidates -> evidence -> assessments -> apprenticeships -> exports.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from django.test.utils import override_settings
 from candidates.models import Enrolment, User
 from exports import services as export_services
 from exports.models import PortfolioExport
+from portfolio_site.demo.apprenticeships import seed_apprenticeships
 from portfolio_site.demo.assessments import seed_assessments, seed_support
 from portfolio_site.demo.evidence import seed_draft_evidence, seed_evidence
 from portfolio_site.demo.people import DEMO_PASSWORD, DemoPeople, seed_enrolments, seed_first_steps, seed_people
@@ -65,6 +67,9 @@ class Command(BaseCommand):
         if chris is not None:
             seed_first_steps(enrolment=chris, valid_plan=False)
             seed_draft_evidence(enrolment=chris)
+        _apprentices, skipped = seed_apprenticeships(demo=demo, password=password)
+        for message in skipped:
+            self.stderr.write(message)
         return demo
 
     def _seed_export(self, *, enrolment: Enrolment, by: User) -> None:
