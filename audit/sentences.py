@@ -43,6 +43,11 @@ PHRASES: dict[str, Promise] = {
     "unit sampled by IQA": _("%(actor)s took unit %(unit)s into the IQA sample."),
     "unit countersigned": _("%(actor)s countersigned unit %(unit)s."),
     "unit referred by IQA": _("%(actor)s referred unit %(unit)s back to the assessor: %(comments)s"),
+    # visits
+    "visit planned": _("%(actor)s planned a visit: %(object)s."),
+    "visit changed": _("%(actor)s changed the visit: %(object)s."),
+    "visit cancelled": _("%(actor)s cancelled the visit: %(object)s."),
+    "visit notes recorded": _("%(actor)s recorded the notes of the visit: %(object)s."),
     # the enrolment
     "candidate enrolled": _("%(actor)s enrolled %(object)s."),
     "candidate invited to enrol": _("%(actor)s invited %(email)s to enrol (%(object)s)."),

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from audit import trail
 from candidates import access
-from candidates.models import Enrolment, User
+from candidates.models import EmployerContact, Enrolment, User
 from candidates.services import ensure_open
 from evidence.models import (
     ASSESSOR_KINDS,
@@ -370,17 +370,23 @@ def witness_request(*, version: EvidenceVersion) -> None:
     independent of the enrolment (witness_independence_problem)."""
     ensure_open(version.item.enrolment)
     if not version.witness_email:
-        raise ValidationError("This testimony has no witness email address.")
+        raise ValidationError(_("This testimony has no witness email address."))
     problem = witness_independence_problem(version)
     if problem is not None:
         raise ValidationError(problem, code="witness_not_independent")
     if version.witness_confirmed:
-        raise ValidationError("The witness has already confirmed this testimony.")
+        raise ValidationError(_("The witness has already confirmed this testimony."))
     EvidenceVersion.objects.filter(pk=version.pk).update(witness_requested_at=timezone.now())
+    # A witness who follows the apprentice as their employer contact may confirm signed in instead.
+    follows = EmployerContact.objects.current().filter(
+        enrolment_id=version.item.enrolment_id, user__email__iexact=version.witness_email.strip(),
+        user__is_active=True).exists()
     send_after_commit(to=version.witness_email, template="evidence/email/witness", context={
         "version": version, "candidate": version.item.enrolment.candidate,
         "link": absolute_url("evidence:witness_confirm", token=witness_token(version)),
         "days": witness_link_max_age() // (24 * 3600),
+        "signed_in_link": (absolute_url("evidence:witness_confirm_signed_in", pk=version.pk)
+                           if follows else ""),
     })
 
 

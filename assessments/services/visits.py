@@ -1,6 +1,6 @@
 """Assessment visits: planned by the assessor, changed or cancelled while ahead, then recorded with notes.
 
-Planning, changing and cancelling a visit tell the other side (the candidate, or the
+Every change is audited. Planning, changing and cancelling a visit tell the other side (the candidate, or the
 assessor when someone else acted) in their inbox and by email (assessments/notify.py).
 """
 
@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit import trail
 from candidates.models import Enrolment, User
 from candidates.services import ensure_open
 
@@ -27,9 +28,9 @@ LONGEST_VISIT = 12 * 60
 def _visit_errors(*, place: str, purpose: str, duration: int) -> dict[str, str]:
     errors = {}
     if not place.strip():
-        errors["place"] = "Say where the visit takes place."
+        errors["place"] = _("Say where the visit takes place.")
     if not purpose.strip():
-        errors["purpose"] = "Say what the visit is for, e.g. 'Observe a complaint being handled'."
+        errors["purpose"] = _("Say what the visit is for, e.g. 'Observe a complaint being handled'.")
     if not 0 < duration <= LONGEST_VISIT:
         errors["duration"] = _("A visit lasts between a few minutes and 12 hours; choose its length from the list.")
     return errors
@@ -49,8 +50,14 @@ def visit_plan(
         enrolment=enrolment, planned_for=planned_for, place=place.strip(), purpose=purpose.strip(), created_by=by,
         duration=duration,
     )
+    trail.record(actor=by, action="visit planned", obj=visit, enrolment_id=enrolment.pk, after=_facts(visit))
     notify.visit_planned(visit=visit, by=by)
     return visit
+
+
+def _facts(visit: Visit) -> dict[str, object]:
+    return {"planned_for": visit.planned_for.isoformat(), "place": visit.place, "purpose": visit.purpose,
+            "duration": visit.duration}
 
 
 def _ahead(visit: Visit, by: User) -> Visit:
@@ -74,9 +81,12 @@ def visit_change(
     errors = _visit_errors(place=place, purpose=purpose, duration=duration)
     if errors:
         raise ValidationError(errors)
+    before = _facts(visit)
     visit.planned_for, visit.place, visit.purpose = planned_for, place.strip(), purpose.strip()
     visit.duration = duration
     visit.save(update_fields=["planned_for", "place", "purpose", "duration"])
+    trail.record(actor=by, action="visit changed", obj=visit, enrolment_id=visit.enrolment_id, before=before,
+                 after=_facts(visit))
     notify.visit_changed(visit=visit, by=by)
     return visit
 
@@ -87,6 +97,8 @@ def visit_cancel(*, visit: Visit, by: User) -> Visit:
     visit = _ahead(visit, by)
     visit.cancelled_at = timezone.now()
     visit.save(update_fields=["cancelled_at"])
+    trail.record(actor=by, action="visit cancelled", obj=visit, enrolment_id=visit.enrolment_id,
+                 before=_facts(visit))
     notify.visit_cancelled(visit=visit, by=by)
     return visit
 
@@ -95,14 +107,16 @@ def visit_cancel(*, visit: Visit, by: User) -> Visit:
 def visit_record(*, visit: Visit, by: User, notes: str) -> Visit:
     """Record what happened at a visit (notes may be amended; each save keeps the newest)."""
     if not notes.strip():
-        raise ValidationError({"notes": "Write the visit notes: what was observed and agreed."})
+        raise ValidationError({"notes": _("Write the visit notes: what was observed and agreed.")})
     visit = Visit.objects.select_for_update().select_related("enrolment").get(pk=visit.pk)
     ensure_open(visit.enrolment)
     if visit.cancelled_at is not None:
         raise ValidationError(_("This visit was cancelled; it has no notes to record."))
     if visit.planned_for > timezone.now() + datetime.timedelta(hours=12):
-        raise ValidationError("This visit has not happened yet; record its notes on the day.")
+        raise ValidationError(_("This visit has not happened yet; record its notes on the day."))
     visit.notes = notes.strip()
     visit.notes_recorded_at = timezone.now()
     visit.save(update_fields=["notes", "notes_recorded_at"])
+    trail.record(actor=by, action="visit notes recorded", obj=visit, enrolment_id=visit.enrolment_id,
+                 after={"notes": visit.notes})
     return visit

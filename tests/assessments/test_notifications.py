@@ -20,6 +20,7 @@ from assessments.services import (
     visit_plan,
     visit_record,
 )
+from audit.models import AuditRecord
 from inbox.models import NoticeKind, Notification
 from inbox.services import email_preferences_save
 
@@ -154,3 +155,22 @@ def test_a_rolled_back_question_tells_nobody(enrolment, candidate, assessor, mai
             question_ask(enrolment=enrolment, by=candidate, subject="Units", text="Which next?")
             raise RuntimeError("boom")
     assert _notices(assessor) == [] and mailoutbox == []
+
+
+def test_every_change_to_a_visit_is_audited_with_what_it_was_before(enrolment, assessor) -> None:
+    when = timezone.now() + NEXT_WEEK
+    visit = visit_plan(enrolment=enrolment, by=assessor, planned_for=when, place="Front desk", purpose="Observe")
+    visit_change(visit=visit, by=assessor, planned_for=when, place="Back office", purpose="Observe", duration=90)
+    visit_cancel(visit=visit, by=assessor)
+    past = visit_plan(enrolment=enrolment, by=assessor, planned_for=timezone.now() - NEXT_WEEK, place="Desk",
+                      purpose="Observe")
+    visit_record(visit=past, by=assessor, notes="Observed two calls.")
+    records = list(AuditRecord.objects.filter(enrolment_id=enrolment.pk, action__startswith="visit")
+                   .order_by("sequence"))
+    assert [record.action for record in records] == [
+        "visit planned", "visit changed", "visit cancelled", "visit planned", "visit notes recorded"]
+    changed = records[1]
+    assert (changed.before["place"], changed.after["place"], changed.after["duration"]) == (
+        "Front desk", "Back office", 90)
+    assert records[4].after == {"notes": "Observed two calls."}
+    assert all(record.actor_id == assessor.pk for record in records)

@@ -40,6 +40,29 @@ def test_submitting_a_testimony_emails_the_witness_a_link(testimony, django_capt
     assert testimony.current_version.witness_requested_at is not None
 
 
+def test_the_witness_email_says_how_long_the_link_works_and_offers_no_account_link_to_a_stranger(
+    testimony, django_capture_on_commit_callbacks
+):
+    _submit(testimony, django_capture_on_commit_callbacks)
+    body = _witness_mail().body
+    assert "You need no account. The link works for 14 days" in body
+    assert "signed in" not in body
+
+
+def test_a_witness_who_is_the_apprentices_employer_contact_is_offered_the_signed_in_confirmation(
+    enrolment, employer_contact, django_capture_on_commit_callbacks
+):
+    testimony = make_evidence(enrolment, kind=EvidenceKind.WITNESS_TESTIMONY, title="Handled a refund",
+                              text="I saw Cara handle a refund.", with_file=False,
+                              witness_email=employer_contact.email.upper())
+    with django_capture_on_commit_callbacks(execute=True):
+        services.version_submit(version=testimony.current_version, by=enrolment.candidate)
+    [message] = [message for message in mail.outbox if message.to == [employer_contact.email.upper()]]
+    signed_in = reverse("evidence:witness_confirm_signed_in", kwargs={"pk": testimony.current_version.pk})
+    assert f"http://testserver{signed_in}" in message.body
+    assert "employer contact" in message.body
+
+
 def test_the_witness_page_shows_the_testimony_without_confirming_it(
     client, testimony, django_capture_on_commit_callbacks
 ):
