@@ -10,6 +10,7 @@ from csp.constants import SELF
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -25,7 +26,7 @@ from portfolio_site.form_errors import on_fields
 
 from .. import gate, reads, services
 from ..forms import FeedbackForm, MappingAddForm, ReferForm
-from ..models import Decision, FeedbackMessage
+from ..models import Decision, FeedbackMessage, ItemSignOff
 from .outcome import act, done, error_text, flash_unshown
 
 
@@ -43,7 +44,10 @@ def _claims(request: HttpRequest, enrolment: Enrolment, item: EvidenceItem, *,
     """What the claims part of the page shows: each mapping with its decisions, and a refer form where it may be
     judged (a form that failed comes back bound); two queries whatever the number of claims."""
     version = item.current_version
-    mappings = list(Mapping.objects.filter(version=version).select_related("assessable_item__unit", "mapped_by"))
+    # A claim on an item already signed off stays as it is (its decisions are final): no forms, not counted.
+    signed_off = ItemSignOff.objects.current().filter(enrolment=enrolment, assessable_item=OuterRef("assessable_item"))
+    mappings = list(Mapping.objects.filter(version=version).select_related("assessable_item__unit", "mapped_by")
+                    .annotate(item_signed_off=Exists(signed_off)))
     decisions: dict[int, list[Decision]] = {}
     for decision in (Decision.objects.filter(mapping__in=mappings).select_related("by", "carried_from__version")
                      .order_by("at", "pk")):
@@ -52,14 +56,15 @@ def _claims(request: HttpRequest, enrolment: Enrolment, item: EvidenceItem, *,
     refer_shown = False
     for mapping in mappings:
         mapping.decision_list = decisions.get(mapping.pk, [])
-        if may_judge and mapping.status == MappingStatus.CLAIMED:
+        mapping.decidable = mapping.status == MappingStatus.CLAIMED and not mapping.item_signed_off
+        if may_judge and mapping.decidable:
             failed = refer_form is not None and refer_form.mapping.pk == mapping.pk
             mapping.refer_form = refer_form if failed else ReferForm(mapping=mapping)
             refer_shown = refer_shown or failed
     flash_unshown(request, refer_form, refer_shown)
     return {
         "enrolment": enrolment, "item": item, "version": version, "mappings": mappings, "may_judge": may_judge,
-        "claimed": [mapping for mapping in mappings if mapping.status == MappingStatus.CLAIMED],
+        "claimed": [mapping for mapping in mappings if mapping.decidable],
     }
 
 

@@ -220,6 +220,21 @@ def test_accept_all_leaves_decided_claims_and_signed_off_items_as_they_are(enrol
     assert statuses == {a.pk: MappingStatus.REFERRED, b.pk: MappingStatus.ACCEPTED, c.pk: MappingStatus.CLAIMED}
 
 
+def test_the_review_page_counts_and_offers_only_claims_still_open_to_a_decision(client, enrolment, assessor) -> None:
+    a, b, c = _claims(enrolment, 3)
+    signed = submitted_evidence(enrolment, [c], title="Earlier")
+    services.mapping_accept(mapping=mapping_of(signed, c), by=assessor)
+    services.item_sign_off(enrolment=enrolment, assessable_item=c, by=assessor)
+    evidence = submitted_evidence(enrolment, [a, b, c])
+    client.force_login(assessor)
+    page = client.get(_url("review", pk=enrolment.pk, evidence_pk=evidence.pk)).content.decode()
+    assert "Accept all 2 claims on this evidence" in page and "Accept all 3" not in page
+    assert f"{c.unit.code} {c.code} is already signed off on other evidence, so this claim needs no decision." in page
+    accept_c = _url("mapping_accept", pk=enrolment.pk, mapping_pk=mapping_of(evidence, c).pk)
+    accept_b = _url("mapping_accept", pk=enrolment.pk, mapping_pk=mapping_of(evidence, b).pk)
+    assert f'action="{accept_b}"' in page and f'action="{accept_c}"' not in page
+
+
 def test_accept_all_with_nothing_claimed_says_so(enrolment, assessor) -> None:
     evidence = submitted_evidence(enrolment, _claims(enrolment, 1))
     services.mapping_accept_all(version=_version(evidence), by=assessor)
