@@ -19,6 +19,7 @@ account_urlpatterns = [
          name="password_reset_confirm"),
     path("password/reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("welcome/<uidb64>/<token>/", accounts.SetPasswordView.as_view(), name="set_password"),
+    path("language/", accounts.language_set, name="language_set"),
 ]
 
 centre_patterns = [

@@ -384,6 +384,7 @@ WALK: dict[str, Row] = {
     "password_reset_confirm": Row({"any": lambda w: {"uidb64": "MQ", "token": "bad-token"}}, get=public()),
     "password_reset_complete": Row(NO_KWARGS, get=public()),
     "set_password": Row({"any": lambda w: {"uidb64": "MQ", "token": "bad-token"}}, get=public()),
+    "language_set": Row(NO_KWARGS, post=public(), data=lambda w, kwargs: {"language": "cy", "next": "/"}),
     # units
     "units:qualification_list": Row(NO_KWARGS, get=signed_in()),
     "units:qualification_latest": Row({"any": lambda w: {"code": w.qualification.code}}, get=signed_in()),
