@@ -9,7 +9,7 @@ An enrolment *expires* when it is withdrawn or completed and its status has not 
 - its evidence files and portfolio exports are deleted, rows now and stored bytes after commit
   (bytes another, unerased file row still holds are kept);
 - its ULN and registration number (and its invitation's) are blanked;
-- the candidate's account is erased when they hold nothing live any more (no role at any centre, no
+- the candidate's account is erased when they hold nothing live any more (no staff role at any centre, no
   current employer contact, no other enrolment still within its retention period): names become
   "Erased person" "#<id>", the email an unusable placeholder, the password unusable, the account
   inactive, their notifications, preferences and subject-access exports deleted.
@@ -54,6 +54,7 @@ from candidates.models import (
     EnrolmentInvitation,
     EnrolmentStatus,
     Role,
+    RoleKind,
     User,
 )
 from evidence.models import EvidenceFile, EvidenceVersion, ResumableUpload
@@ -102,7 +103,7 @@ def _holds_something_live(before: datetime.datetime) -> Q:
     """The outer enrolment's candidate holds a role, a current employer contact or another live enrolment."""
     person = OuterRef("candidate_id")
     other_live = Enrolment.objects.filter(candidate=person).exclude(pk=OuterRef("pk")).exclude(_expired_q(before))
-    return (Q(Exists(Role.objects.filter(user=person)))
+    return (Q(Exists(Role.objects.filter(user=person).exclude(kind=RoleKind.CANDIDATE)))
             | Q(Exists(EmployerContact.objects.current().filter(user=person)))
             | Q(Exists(other_live)))
 
@@ -196,7 +197,7 @@ def _erase_files(enrolment: Enrolment) -> tuple[int, set[str]]:
 
 
 def _account_is_live(person_id: int, *, enrolment: Enrolment, before: datetime.datetime) -> bool:
-    return (Role.objects.filter(user_id=person_id).exists()
+    return (Role.objects.filter(user_id=person_id).exclude(kind=RoleKind.CANDIDATE).exists()
             or EmployerContact.objects.current().filter(user_id=person_id).exists()
             or Enrolment.objects.filter(candidate_id=person_id).exclude(pk=enrolment.pk)
             .exclude(_expired_q(before)).exists())
