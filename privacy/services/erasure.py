@@ -65,6 +65,7 @@ from ..models import SubjectAccessExport
 
 ERASED = "[erased]"
 ERASED_FIRST_NAME = "Erased person"
+#: The audit action of an erasure (written out where it is recorded, so the sentences test finds it).
 ACTION = "personal data erased"
 #: The statuses after which an enrolment never changes again, so its data can expire.
 FINAL_STATUSES = (EnrolmentStatus.WITHDRAWN, EnrolmentStatus.COMPLETED)
@@ -75,7 +76,7 @@ def cutoff(now: datetime.datetime | None = None) -> datetime.datetime:
     return (now or timezone.now()) - datetime.timedelta(days=settings.RETENTION_DAYS)
 
 
-def erased_enrolment_ids() -> QuerySet[AuditRecord]:
+def erased_enrolment_ids() -> QuerySet[AuditRecord, Any]:
     """The ids of the enrolments already erased (as a subquery): the trail records each erasure."""
     return AuditRecord.objects.filter(action=ACTION, enrolment_id__isnull=False).values("enrolment_id")
 
@@ -243,7 +244,7 @@ def erase_enrolment(*, enrolment: Enrolment, by: User | None, now: datetime.date
         summary = {"retention_days": settings.RETENTION_DAYS, "status": locked.status,
                    "status_since": locked.status_since.isoformat() if locked.status_since else None,
                    "account_closed": account_closed, "counts": counts}
-        trail.record(actor=by, action=ACTION, object_type="candidates.Enrolment", object_id=locked.pk,
+        trail.record(actor=by, action="personal data erased", object_type="candidates.Enrolment", object_id=locked.pk,
                      object_label=f"enrolment #{locked.pk}", enrolment_id=locked.pk, after=summary)
         transaction.on_commit(lambda: _delete_stored(names))
     return summary

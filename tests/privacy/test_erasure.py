@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import os
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -93,7 +94,7 @@ def test_erasure_replaces_free_text_and_the_account(expired, candidate, assessor
 def test_erasure_deletes_the_files_and_exports_after_commit(expired, django_capture_on_commit_callbacks) -> None:
     enrolment = expired()
     stored = EvidenceFile.objects.get(version__item__enrolment=enrolment).name
-    export = make_export(enrolment, status="done")
+    export: Any = make_export(enrolment, status="done")
     assert default_storage.exists(stored)
     with django_capture_on_commit_callbacks(execute=True):
         erasure.erase_enrolment(enrolment=enrolment, by=None)
@@ -132,6 +133,7 @@ def test_the_erasure_is_one_audit_record_with_counts_and_no_personal_data(expire
     enrolment = expired()
     erasure.erase_enrolment(enrolment=enrolment, by=centre_admin)
     record = AuditRecord.objects.get(action=erasure.ACTION)
+    assert isinstance(record.after, dict)
     assert (record.enrolment_id, record.object_label, record.actor_id) == (
         enrolment.pk, f"enrolment #{enrolment.pk}", centre_admin.pk)
     assert record.after["counts"]["files"] == 1 and record.after["counts"]["questions"] == 1
