@@ -16,6 +16,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import SuspiciousFileOperation
 from django.core.files import File
 from django.core.files.storage import default_storage
@@ -56,7 +57,9 @@ def enqueue(*, export_id: int) -> bool:
     from ..tasks import build_subject_access_export
 
     try:
-        build_subject_access_export.apply_async((export_id,), retry=True, retry_policy={"max_retries": 1})
+        # The export workers' queue: a copy of someone's data is heavy work of the same kind as a portfolio.
+        queue = {"queue": settings.EXPORT_TASK_QUEUE} if settings.EXPORT_TASK_QUEUE else {}
+        build_subject_access_export.apply_async((export_id,), retry=True, retry_policy={"max_retries": 1}, **queue)
     except Exception:  # kombu and redis raise many kinds: all mean "not sent"
         logger.warning("Could not enqueue subject access export %s.", export_id, exc_info=True)
         return False
