@@ -27,6 +27,8 @@ Instead, the erasure itself is appended to the chain: "personal data erased" on 
 with what was erased counted and no personal data in it; `verify_audit` passes afterwards.
 
 Whether an enrolment was erased is read from that record, so an erasure runs once per enrolment.
+A withdrawn or completed enrolment is otherwise read-only for good (candidates.models.FROZEN_STATUSES);
+the erasure is the one change made to it, by the policy rather than by a person's act on the portfolio.
 """
 
 from __future__ import annotations

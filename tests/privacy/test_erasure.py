@@ -230,3 +230,13 @@ def test_a_status_since_exactly_at_the_cutoff_is_kept(full_enrolment, settings) 
         status=EnrolmentStatus.WITHDRAWN, status_since=now - datetime.timedelta(days=settings.RETENTION_DAYS))
     assert erasure.erasure_plan(now=now) == []
     assert len(erasure.erasure_plan(now=now + datetime.timedelta(seconds=1))) == 1
+
+
+def test_the_erasure_reads_as_a_sentence_in_the_history(expired, centre_admin, head_path) -> None:
+    from audit.sentences import sentence
+
+    enrolment = expired()
+    erasure.erase_enrolment(enrolment=enrolment, by=centre_admin)
+    assert sentence(AuditRecord.objects.get(action=erasure.ACTION)) == (
+        f"Ada Admin erased the personal data of enrolment #{enrolment.pk} under the retention policy; "
+        "the record of assessment decisions and the audit trail were kept.")
