@@ -80,6 +80,11 @@ PHRASES: dict[str, Promise] = {
     "spec retired": _("%(actor)s retired %(object)s: no new enrolments."),
     "spec reopened": _("%(actor)s reopened %(object)s to new enrolments."),
     "spec deleted": _("%(actor)s deleted the specification %(object)s."),
+    # people's data (privacy): ids only, so the records outlive the erasure of the people they concern
+    "subject access export requested": _("%(actor)s asked for a copy of all the personal data held on %(object)s "
+                                         "(a subject-access request)."),
+    "personal data erased": _("%(actor)s erased the personal data of %(object)s under the retention policy; "
+                              "the record of assessment decisions and the audit trail were kept."),
 }
 
 FALLBACK = _("%(actor)s: %(action)s, %(object)s.")

@@ -413,3 +413,21 @@ def invitation_for(user: AnyUser, token: str) -> EnrolmentInvitation:
 def invitations_awaiting(centre: Centre) -> QuerySet[EnrolmentInvitation]:
     """The invitations `centre` (obtained through `centre_for_admin`) sent that await the person's answer."""
     return EnrolmentInvitation.objects.pending().filter(centre=centre).select_related("qualification", "assessor")
+
+
+def people_at(centre: Centre) -> QuerySet[User]:
+    """Everyone `centre` holds data on: its candidates, its staff (a role there) and its employer contacts."""
+    return User.objects.filter(
+        Q(enrolments__centre=centre) | Q(roles__centre=centre) | Q(employer_contacts__enrolment__centre=centre)
+    ).distinct()
+
+
+def person_for_admin(user: AnyUser, centre_pk: int, person_pk: int) -> tuple[Centre, User]:
+    """The centre `centre_pk` if `user` administers it (as `centre_for_admin`) and person `person_pk` of it.
+
+    404 when the person has no enrolment, role or employer contact at that centre: a centre asks
+    for the data of its own people only (a superuser, through any centre that holds them).
+    """
+    centre = centre_for_admin(user, centre_pk)
+    person: User = get_object_or_404(people_at(centre), pk=person_pk)
+    return centre, person

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "assessments",
     "apprenticeships",
     "exports",
+    "privacy",
     "portfolio_site.apps.PortfolioSiteConfig",
 ]
 
@@ -335,6 +336,10 @@ CELERY_BEAT_SCHEDULE["evidence-expire-resumable-uploads"] = {
     "task": "evidence.tasks.expire_resumable_uploads", "schedule": 3600.0,
 }
 CELERY_BEAT_SCHEDULE["exports-requeue-stalled"] = {"task": "exports.tasks.requeue_stalled_exports", "schedule": 60.0}
+
+# People's data: withdrawn and completed enrolments whose status is older than this are erased
+# (`erase_expired`, or the centre admin's erasure page). Six years and a day by default.
+RETENTION_DAYS = env.int("RETENTION_DAYS", default=6 * 365 + 2)
 
 # Production hardening: on whenever DEBUG is off.
 if not DEBUG:

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("assessments.urls")),
     path("", include("apprenticeships.urls")),
     path("", include("exports.urls")),
+    path("", include("privacy.urls")),
     path("inbox/", include("inbox.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -10,7 +10,8 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-APPS = ("portfolio_site", "units", "candidates", "inbox", "evidence", "assessments", "apprenticeships", "exports")
+APPS = ("portfolio_site", "units", "candidates", "inbox", "evidence", "assessments", "apprenticeships", "exports",
+        "privacy")
 #: Reading enrolments straight from the model, or fetching any row by pk on an unscoped queryset.
 BY_HAND = re.compile(r"\bEnrolment\.objects\b|\.objects\.get\(")
 

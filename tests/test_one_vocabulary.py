@@ -13,7 +13,8 @@ from pathlib import Path
 from candidates.access import Relation
 
 ROOT = Path(__file__).resolve().parents[1]
-APPS = ("portfolio_site", "units", "candidates", "inbox", "evidence", "assessments", "apprenticeships", "exports")
+APPS = ("portfolio_site", "units", "candidates", "inbox", "evidence", "assessments", "apprenticeships", "exports",
+        "privacy")
 GRANTS_MODULE = ROOT / "candidates" / "access.py"
 #: Names through which code reaches a relation or a role kind: `Relation.IQA`, `RoleKind.EQA`, `access.ASSESSOR`
 #: (or a bare `ASSESSOR` imported or defined as a constant).

@@ -371,6 +371,32 @@ SPEC_VERSION: dict[str, KwargsBuilder] = {
     "any": lambda w: {"code": w.qualification.code, "version": w.qualification.version}}
 
 
+def _person_data_export(w: SimpleNamespace, centre: object, *, status: str = "queued") -> dict:
+    """A subject-access export the centre asked for on one of its candidates; a done one has a stored ZIP."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from privacy.models import SubjectAccessExport
+
+    person = w.candidate if centre == w.centre else w.stranger_candidate
+    export = SubjectAccessExport.objects.create(person=person, centre=centre, status=status)
+    if status == "done":
+        export.file_name = default_storage.save(f"privacy/walk/{export.pk}.zip", ContentFile(b"PK\x05\x06" + bytes(18)))
+        export.save()
+    return {"pk": export.pk}
+
+
+def centre_admin_finds() -> Expected:
+    """An object a centre asked for, found by its own pk: that centre's admin (and a superuser); everyone else 404."""
+    return _table(CENTRE_TARGETS, lambda role, target: (
+        LOGIN if role == "anonymous" else OK if role == "platform_admin" or (role == "centre_admin" and target == "own")
+        else 404))
+
+
+PERSON_AT_CENTRE = by_centre(lambda w, c: {
+    "centre_pk": c.pk, "person_pk": (w.candidate if c == w.centre else w.stranger_candidate).pk})
+
+
 WALK: dict[str, Row] = {
     # portfolio_site
     "home": Row(NO_KWARGS, get=signed_in()),
@@ -562,6 +588,14 @@ WALK: dict[str, Row] = {
         by_enrolment(lambda w, e: {"pk": make_export(e, status="done").pk}), get=object_read()),
     "exports:export_retry": Row(
         by_enrolment(lambda w, e: {"pk": make_export(e, status="failed").pk}), post=object_read()),
+    # privacy: people's data, for the centre's admin (and a superuser)
+    "privacy:erasure_plan": Row(CENTRE_PK, get=centre_admin_only()),
+    "privacy:erasure_run": Row(CENTRE_PK, post=centre_admin_only(), data=lambda w, kwargs: {"confirm": "on"}),
+    "privacy:person_data": Row(PERSON_AT_CENTRE, get=centre_admin_only()),
+    "privacy:person_data_export": Row(PERSON_AT_CENTRE, post=centre_admin_only()),
+    "privacy:export_status": Row(by_centre(lambda w, c: _person_data_export(w, c)), get=centre_admin_finds()),
+    "privacy:export_download": Row(by_centre(lambda w, c: _person_data_export(w, c, status="done")),
+                                   get=centre_admin_finds()),
 }
 
 SKIPPED_NAMESPACES = {"admin", "djdt"}

@@ -8,7 +8,7 @@ from pathlib import Path
 from django.conf import settings
 
 AUDIT = Path(settings.BASE_DIR) / "audit"
-OURS = {"units", "candidates", "evidence", "assessments", "exports", "portfolio_site"}
+OURS = {"units", "candidates", "evidence", "assessments", "exports", "portfolio_site", "privacy"}
 
 
 def imported_modules(path: Path) -> set[str]:

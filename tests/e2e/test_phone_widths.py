@@ -72,11 +72,13 @@ NOT_PAGES = {
     "exports:export_download": "the portfolio PDF, as an attachment",
     "assessments:claim_csv": "the centre's claims as a CSV file, as an attachment",
     "assessments:calendar_feed": "a person's visits as an iCalendar feed, for a calendar application",
+    "privacy:export_download": "a copy of a person's data, a ZIP as an attachment",
 }
 
 #: Rows whose GET is a piece of a page, fetched by htmx into it: checked where it is shown, on its host page.
 FRAGMENTS = {
     "exports:export_status": ("an export's state, polled into the exports page", "exports:export_list"),
+    "privacy:export_status": ("a personal-data copy's state, polled into the person's page", "privacy:person_data"),
 }
 
 def _reset_link(person: User) -> dict:
