@@ -170,6 +170,7 @@ def test_every_change_to_a_visit_is_audited_with_what_it_was_before(enrolment, a
     assert [record.action for record in records] == [
         "visit planned", "visit changed", "visit cancelled", "visit planned", "visit notes recorded"]
     changed = records[1]
+    assert changed.before is not None and changed.after is not None
     assert (changed.before["place"], changed.after["place"], changed.after["duration"]) == (
         "Front desk", "Back office", 90)
     assert records[4].after == {"notes": "Observed two calls."}

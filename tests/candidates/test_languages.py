@@ -71,8 +71,12 @@ def test_an_email_is_written_in_its_recipients_language(candidate, monkeypatch) 
     candidate.language = "pl"
     candidate.save(update_fields=["language"])
     seen = []
-    monkeypatch.setattr(mail, "render_email", lambda template, context: (
-        seen.append(translation.get_language()) or ("subject", "body")))
+
+    def render(template: str, context: object) -> tuple[str, str]:
+        seen.append(translation.get_language())
+        return "subject", "body"
+
+    monkeypatch.setattr(mail, "render_email", render)
     mail.send_after_commit(to=candidate.email.upper(), template="any", context={})
     mail.send_after_commit(to="nobody@example.org", template="any", context={})
     assert seen == ["pl", settings.LANGUAGE_CODE]
