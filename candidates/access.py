@@ -101,11 +101,13 @@ from types import MappingProxyType
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from .models import (
+    STAFF_KINDS,
     Centre,
     EmployerContact,
     Enrolment,
@@ -114,6 +116,7 @@ from .models import (
     EnrolmentStatus,
     Role,
     RoleKind,
+    StaffMember,
     User,
 )
 
@@ -413,3 +416,32 @@ def invitation_for(user: AnyUser, token: str) -> EnrolmentInvitation:
 def invitations_awaiting(centre: Centre) -> QuerySet[EnrolmentInvitation]:
     """The invitations `centre` (obtained through `centre_for_admin`) sent that await the person's answer."""
     return EnrolmentInvitation.objects.pending().filter(centre=centre).select_related("qualification", "assessor")
+
+
+def staff_of(centre: Centre) -> QuerySet[User]:
+    """Everyone on `centre`'s staff list: who holds a staff role there, was deactivated there, or is a current
+    employer contact of one of its enrolments; each with the size of their caseload there, in one query.
+
+    ``assessing`` and ``assuring`` count the active or paused enrolments at the centre they assess and quality-assure.
+    """
+    caseload_statuses = (EnrolmentStatus.ACTIVE, EnrolmentStatus.PAUSED)
+
+    def count_of(field: str) -> Subquery:
+        counted = (Enrolment.objects.filter(centre=centre, status__in=caseload_statuses, **{field: OuterRef("pk")})
+                   .order_by().values(field).annotate(n=Count("pk")).values("n"))
+        return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+    on_staff = (
+        Q(pk__in=Role.objects.filter(centre=centre, kind__in=STAFF_KINDS).values("user_id"))
+        | Q(pk__in=StaffMember.objects.filter(centre=centre).values("user_id"))
+        | Q(pk__in=EmployerContact.objects.current().filter(enrolment__centre=centre).values("user_id"))
+    )
+    return User.objects.filter(on_staff).annotate(assessing=count_of("assessor"), assuring=count_of("iqa"))
+
+
+def staff_member_for(user: AnyUser, centre_pk: int, person_pk: int) -> tuple[Centre, User]:
+    """The centre `centre_pk` if `user` administers it (as `centre_for_admin`), and the person `person_pk` on its
+    staff list (404 for anyone else: another centre's staff are not this centre's to know about)."""
+    centre = centre_for_admin(user, centre_pk)
+    person: User = get_object_or_404(staff_of(centre), pk=person_pk)
+    return centre, person
