@@ -16,7 +16,7 @@ from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from portfolio_site.form_errors import on_fields
@@ -184,7 +184,8 @@ def staff_handover(request: HttpRequest, centre_pk: int, person_pk: int) -> Http
                 messages.error(request, " ".join(error.messages))
                 return redirect("candidates:staff_detail", centre_pk=centre.pk, person_pk=person.pk)
         else:
-            messages.success(request, _("%(count)d enrolments of %(person)s were handed over.") % {
-                "count": len(moved), "person": person})
+            messages.success(request, ngettext("%(count)d enrolment of %(person)s was handed over.",
+                                               "%(count)d enrolments of %(person)s were handed over.", len(moved))
+                             % {"count": len(moved), "person": person})
             return redirect("candidates:staff_detail", centre_pk=centre.pk, person_pk=person.pk)
     return _detail_page(request, centre, person, handover_form=form)
