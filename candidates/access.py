@@ -85,6 +85,10 @@ The last two span enrolments, so they are asked of the roles a person holds in a
 centre (`holds_anywhere`), each role standing for the relation of the same name and
 a superuser for ``platform_admin``.
 
+A centre's *staff list* (`staff_of`) is its admin's to read and change, through `centre_for_admin`:
+a person on it is found by `staff_member_for` (404 for anyone not on that centre's list, whoever they are
+elsewhere).
+
 A *frozen* enrolment (paused, withdrawn or completed) is read-only for everyone: every
 permission but the reading ones (``READ_ONLY_PERMISSIONS``; asking for an export is a read)
 is refused with 403 and a message saying why (`open_for`), and ``viewer_may`` says False
@@ -426,7 +430,7 @@ def staff_of(centre: Centre) -> QuerySet[User]:
     """
     caseload_statuses = (EnrolmentStatus.ACTIVE, EnrolmentStatus.PAUSED)
 
-    def count_of(field: str) -> Subquery:
+    def count_of(field: str) -> Coalesce:
         counted = (Enrolment.objects.filter(centre=centre, status__in=caseload_statuses, **{field: OuterRef("pk")})
                    .order_by().values(field).annotate(n=Count("pk")).values("n"))
         return Coalesce(Subquery(counted, output_field=IntegerField()), 0)

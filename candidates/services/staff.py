@@ -224,6 +224,8 @@ def deactivate_staff_member(*, centre: Centre, person: User, by: User) -> StaffM
     if person.pk == by.pk:
         raise ValidationError(_("You cannot deactivate yourself: ask another centre admin."))
     held = _staff_roles(centre, person)
+    if not held:
+        raise ValidationError(_("%(person)s holds no staff role here to end.") % {"person": person})
     problems = Problems()
     _removal_problems(problems, centre, person, held)
     if problems:
@@ -249,7 +251,7 @@ def reactivate_staff_member(*, centre: Centre, person: User, by: User) -> StaffM
     member = _member(centre, person)
     if not member.is_deactivated:
         raise ValidationError(_("%(person)s is not deactivated.") % {"person": person})
-    kinds = _ordered(member.former_roles) or [RoleKind.ASSESSOR]
+    kinds = _ordered(member.former_roles)
     Role.objects.bulk_create([Role(user=person, centre=centre, kind=kind) for kind in kinds], ignore_conflicts=True)
     member.deactivated_at = None
     member.deactivated_by = None

@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -23,7 +23,7 @@ from portfolio_site.form_errors import on_fields
 
 from .. import access
 from ..forms.staff import HandoverForm, StaffInviteForm, StaffRolesForm
-from ..models import STAFF_KINDS, Centre, EmployerContact, Role, StaffMember, User
+from ..models import STAFF_KINDS, Centre, EmployerContact, Role, RoleKind, StaffMember, User
 from ..services import staff as services
 
 PAGE_SIZE = 50
@@ -58,13 +58,14 @@ def _status(person: User, member: StaffMember | None) -> str:
 def _row(person: User) -> StaffRow:
     members = person.members_here  # type: ignore[attr-defined]  # prefetched below
     held = {role.kind for role in person.roles_here}  # type: ignore[attr-defined]
-    labels = dict(Role._meta.get_field("kind").choices or [])
+    labels = dict(RoleKind.choices)
     return StaffRow(person=person, roles=[str(labels[kind]) for kind in STAFF_KINDS if kind in held],
                     status=_status(person, members[0] if members else None),
                     contacts=person.contacts_here)  # type: ignore[attr-defined]
 
 
-def _people(centre: Centre):  # type: ignore[no-untyped-def]  # a QuerySet of annotated users
+def _people(centre: Centre) -> QuerySet[User]:
+    """The centre's staff list, in name order, with what each row shows loaded in a fixed number of queries."""
     return access.staff_of(centre).order_by("last_name", "first_name", "email").prefetch_related(
         Prefetch("roles", queryset=Role.objects.filter(centre=centre), to_attr="roles_here"),
         Prefetch("staff_memberships", queryset=StaffMember.objects.filter(centre=centre), to_attr="members_here"),

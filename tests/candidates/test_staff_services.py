@@ -279,3 +279,27 @@ def test_the_staff_list_holds_staff_deactivated_people_and_employer_contacts_of_
                            gone.email, employer_contact.email}
     assert (people[assessor.email].assessing, people[iqa.email].assuring, people[iqa.email].assessing) == (1, 1, 0)
     assert StaffMember.objects.get(user=gone).is_deactivated
+
+
+def test_someone_with_no_staff_role_here_is_not_deactivated(centre, centre_admin, employer_contact) -> None:
+    with pytest.raises(ValidationError, match="holds no staff role here"):
+        staff.deactivate_staff_member(centre=centre, person=employer_contact, by=centre_admin)
+    assert not StaffMember.objects.filter(user=employer_contact, deactivated_at__isnull=False).exists()
+
+
+def test_a_person_deactivated_everywhere_signs_in_again_when_another_centre_invites_them(
+    centre, other_centre, centre_admin, platform_admin
+) -> None:
+    person = invite(centre, centre_admin).user
+    staff.deactivate_staff_member(centre=centre, person=person, by=centre_admin)
+    invite(other_centre, platform_admin, email=person.email, roles=["assessor"])
+    person.refresh_from_db()
+    assert person.is_active and kinds(person, other_centre) == {"assessor"}
+
+
+def test_an_account_deactivated_by_the_platform_is_not_given_a_role(centre, centre_admin, stranger_assessor) -> None:
+    User.objects.filter(pk=stranger_assessor.pk).update(is_active=False)
+    with pytest.raises(ValidationError) as refused:
+        invite(centre, centre_admin, email=stranger_assessor.email)
+    assert "ask the platform administrator" in refused.value.message_dict["email"][0]
+    assert kinds(stranger_assessor, centre) == set()
