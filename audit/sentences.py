@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from .models import AuditRecord
 
 #: The action recorded (AuditRecord.action) -> its sentence. Placeholders: actor, object, item, unit,
-#: evidence, reason, feedback, comments, from_user, to_user, email (see `_facts`).
+#: evidence, reason, feedback, comments, from_user, to_user, email, person, roles, from_roles, count (see `_facts`).
 PHRASES: dict[str, Promise] = {
     # evidence
     "evidence version started": _("%(actor)s started a new version of the evidence %(evidence)s."),
@@ -64,6 +64,14 @@ PHRASES: dict[str, Promise] = {
     "employer set": _("%(actor)s set the apprentice's employer: %(employer)s."),
     "employer contact named": _("%(actor)s named %(person)s as an employer contact (%(employer)s)."),
     "employer contact removed": _("%(actor)s removed %(person)s as an employer contact."),
+    # the centre's staff
+    "staff member invited": _("%(actor)s invited %(person)s to the centre's staff as %(roles)s."),
+    "staff roles changed": _("%(actor)s changed the roles of %(person)s from %(from_roles)s to %(roles)s."),
+    "staff member deactivated": _("%(actor)s deactivated %(person)s at the centre, ending their roles there: "
+                                  "%(from_roles)s."),
+    "staff member reactivated": _("%(actor)s reactivated %(person)s at the centre as %(roles)s."),
+    "staff caseload handed over": _("%(actor)s handed over the caseload of %(person)s (%(count)s enrolments; "
+                                    "new assessor %(assessor)s, new IQA %(iqa)s): %(reason)s"),
     "witness testimony confirmed": _("%(actor)s confirmed the witness testimony %(evidence)s, signed in."),
     "enrolment moved": _("%(actor)s moved the enrolment from version %(from_version)s to version %(to_version)s of "
                          "the qualification; unchanged sign-offs were carried over."),
@@ -156,8 +164,20 @@ def _facts(record: AuditRecord, facts: Facts) -> _Blank:
         employer=_text(after.get("employer")),
         person=_text(after.get("person")) or _text(before.get("person")),
         to_version=_text(after.get("version")),
+        roles=_roles(after.get("roles")),
+        from_roles=_roles(before.get("roles")),
+        count=_text(after.get("count")),
+        assessor=_text(after.get("assessor")) or gettext("unchanged"),
+        iqa=_text(after.get("iqa")) or gettext("unchanged"),
     )
     return _Blank({name: value for name, value in values.items() if value})
+
+
+def _roles(kinds: Any) -> str:
+    """Role kinds kept in a record (["assessor", "iqa"]) as the sentence names them: "assessor, IQA"; else ""."""
+    if not isinstance(kinds, list):
+        return ""
+    return ", ".join(str(ROLE_WORDS.get(kind, kind)) for kind in kinds) or gettext("no role")
 
 
 def item_label(record: AuditRecord) -> str:

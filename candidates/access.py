@@ -85,6 +85,10 @@ The last two span enrolments, so they are asked of the roles a person holds in a
 centre (`holds_anywhere`), each role standing for the relation of the same name and
 a superuser for ``platform_admin``.
 
+A centre's *staff list* (`staff_of`) is its admin's to read and change, through `centre_for_admin`:
+a person on it is found by `staff_member_for` (404 for anyone not on that centre's list, whoever they are
+elsewhere).
+
 A *frozen* enrolment (paused, withdrawn or completed) is read-only for everyone: every
 permission but the reading ones (``READ_ONLY_PERMISSIONS``; asking for an export is a read)
 is refused with 403 and a message saying why (`open_for`), and ``viewer_may`` says False
@@ -101,11 +105,13 @@ from types import MappingProxyType
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from .models import (
+    STAFF_KINDS,
     Centre,
     EmployerContact,
     Enrolment,
@@ -114,6 +120,7 @@ from .models import (
     EnrolmentStatus,
     Role,
     RoleKind,
+    StaffMember,
     User,
 )
 
@@ -430,4 +437,33 @@ def person_for_admin(user: AnyUser, centre_pk: int, person_pk: int) -> tuple[Cen
     """
     centre = centre_for_admin(user, centre_pk)
     person: User = get_object_or_404(people_at(centre), pk=person_pk)
+    return centre, person
+
+
+def staff_of(centre: Centre) -> QuerySet[User]:
+    """Everyone on `centre`'s staff list: who holds a staff role there, was deactivated there, or is a current
+    employer contact of one of its enrolments; each with the size of their caseload there, in one query.
+
+    ``assessing`` and ``assuring`` count the active or paused enrolments at the centre they assess and quality-assure.
+    """
+    caseload_statuses = (EnrolmentStatus.ACTIVE, EnrolmentStatus.PAUSED)
+
+    def count_of(field: str) -> Coalesce:
+        counted = (Enrolment.objects.filter(centre=centre, status__in=caseload_statuses, **{field: OuterRef("pk")})
+                   .order_by().values(field).annotate(n=Count("pk")).values("n"))
+        return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+    on_staff = (
+        Q(pk__in=Role.objects.filter(centre=centre, kind__in=STAFF_KINDS).values("user_id"))
+        | Q(pk__in=StaffMember.objects.filter(centre=centre).values("user_id"))
+        | Q(pk__in=EmployerContact.objects.current().filter(enrolment__centre=centre).values("user_id"))
+    )
+    return User.objects.filter(on_staff).annotate(assessing=count_of("assessor"), assuring=count_of("iqa"))
+
+
+def staff_member_for(user: AnyUser, centre_pk: int, person_pk: int) -> tuple[Centre, User]:
+    """The centre `centre_pk` if `user` administers it (as `centre_for_admin`), and the person `person_pk` on its
+    staff list (404 for anyone else: another centre's staff are not this centre's to know about)."""
+    centre = centre_for_admin(user, centre_pk)
+    person: User = get_object_or_404(staff_of(centre), pk=person_pk)
     return centre, person

@@ -448,3 +448,38 @@ class SelfAssessment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit.code}: {self.get_coverage_display()} ({self.enrolment})"
+
+
+#: The role kinds of a centre's staff (every kind but the candidate's), in the order pages list them.
+STAFF_KINDS = (RoleKind.CENTRE_ADMIN, RoleKind.ASSESSOR, RoleKind.IQA, RoleKind.EQA)
+
+
+class StaffMember(models.Model):
+    """A person's standing on a centre's staff: who invited them, and whether the centre deactivated them.
+
+    The roles themselves are `Role` rows; this row remembers what roles do not: the invitation, and
+    a deactivation, which ends the person's roles at the centre (kept in ``former_roles`` so that they
+    can be given back). Their past decisions keep their name: nothing that points at the person changes.
+    """
+
+    centre = models.ForeignKey(Centre, on_delete=models.CASCADE, related_name="staff_members")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="staff_memberships")
+    invited_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    invited_at = models.DateTimeField(null=True, blank=True)
+    deactivated_at = models.DateTimeField(null=True, blank=True)
+    deactivated_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    #: The role kinds the person held at the centre when deactivated, given back on reactivation.
+    former_roles = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["centre__name", "user__last_name", "user__first_name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["centre", "user"], name="staff_member_one_per_centre"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} at {self.centre}"
+
+    @property
+    def is_deactivated(self) -> bool:
+        return self.deactivated_at is not None

@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from .forms.accounts import SignInForm
-from .views import accounts, centres, enrolment, invitations, plan
+from .views import accounts, centres, enrolment, invitations, plan, staff
 
 app_name = "candidates"
 
@@ -27,6 +27,13 @@ centre_patterns = [
     path("enrolments/new/", centres.enrolment_create, name="enrolment_create"),
     path("enrolments/upload/", centres.enrolment_upload, name="enrolment_upload"),
     path("enrolments/upload/confirm/", centres.enrolment_upload_confirm, name="enrolment_upload_confirm"),
+    path("staff/", staff.staff_list, name="staff_list"),
+    path("staff/invite/", staff.staff_invite, name="staff_invite"),
+    path("staff/<int:person_pk>/", staff.staff_detail, name="staff_detail"),
+    path("staff/<int:person_pk>/roles/", staff.staff_roles, name="staff_roles"),
+    path("staff/<int:person_pk>/deactivate/", staff.staff_deactivate, name="staff_deactivate"),
+    path("staff/<int:person_pk>/reactivate/", staff.staff_reactivate, name="staff_reactivate"),
+    path("staff/<int:person_pk>/caseload/", staff.staff_handover, name="staff_handover"),
 ]
 
 enrolment_patterns = [

@@ -226,6 +226,9 @@ def by_centre(build: Callable[[SimpleNamespace, object], dict]) -> dict[str, Kwa
 NO_KWARGS: dict[str, KwargsBuilder] = {"any": lambda w: {}}
 ENROLMENT_PK = by_enrolment(lambda w, e: {"pk": e.pk})
 CENTRE_PK = by_centre(lambda w, c: {"centre_pk": c.pk})
+#: A person on the centre's staff: Otto at Northgate (own), Sam Stranger at Southbank (foreign).
+STAFF_PK = by_centre(lambda w, c: {"centre_pk": c.pk, "person_pk": (
+    w.other_assessor if c == w.centre else w.stranger_assessor).pk})
 MANAGERS = {"centre_admin", "platform_admin"}
 # The stranger assessor sees only the foreign enrolment, and is its assessor: they write its evidence.
 EVIDENCE_WRITERS = {"candidate", "assessor", "stranger_assessor", "platform_admin"}
@@ -445,6 +448,17 @@ WALK: dict[str, Row] = {
                                                 "email": "lee.lines@brightside.example",
                                                 "employer_name": "Brightside Retail"}),
     "candidates:employer_contact_remove": Row(CONTACT_PK, post=enrolment_write(MANAGERS, paused_open=True)),
+    # candidates: the centre's staff (candidates/views/staff.py): the centre admin's, for a person on its staff
+    "candidates:staff_list": Row(CENTRE_PK, get=centre_admin_only()),
+    "candidates:staff_invite": Row(CENTRE_PK, get=centre_admin_only(), post=centre_admin_only(),
+                                   data=lambda w, kwargs: {"first_name": "Nia", "email": "nia.new@example.org",
+                                                           "roles": ["assessor"]}),
+    "candidates:staff_detail": Row(STAFF_PK, get=centre_admin_only()),
+    "candidates:staff_roles": Row(STAFF_PK, post=centre_admin_only(),
+                                  data=lambda w, kwargs: {"roles": ["assessor", "iqa"]}),
+    "candidates:staff_deactivate": Row(STAFF_PK, post=centre_admin_only()),
+    "candidates:staff_reactivate": Row(STAFF_PK, post=centre_admin_only()),
+    "candidates:staff_handover": Row(STAFF_PK, post=centre_admin_only(), data=lambda w, kwargs: {"reason": "Leaves"}),
     # candidates: the invited person's answer (candidates/views/invitations.py)
     "candidates:invitation_detail": Row(INVITATION_TOKEN, get=INVITEE_ONLY),
     "candidates:invitation_accept": Row(INVITATION_TOKEN, post=INVITEE_ONLY),
