@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
 
 from audit.triggers import append_only
 from candidates.access import AnyUser, enrolments_visible_to
@@ -53,8 +54,8 @@ class EnrolmentScopedQuerySet(models.QuerySet):
 
 
 class DecisionOutcome(models.TextChoices):
-    ACCEPTED = "accepted", "Accepted"
-    REFERRED = "referred", "Referred"
+    ACCEPTED = "accepted", _("Accepted")
+    REFERRED = "referred", _("Referred")
 
 
 class Decision(AppendOnly):

@@ -105,11 +105,11 @@ class Centre(models.Model):
 
 
 class RoleKind(models.TextChoices):
-    CANDIDATE = "candidate", "Candidate"
-    ASSESSOR = "assessor", "Assessor"
-    IQA = "iqa", "Internal quality assurer (IQA)"
-    CENTRE_ADMIN = "centre_admin", "Centre administrator"
-    EQA = "eqa", "External quality assurer (EQA)"
+    CANDIDATE = "candidate", _("Candidate")
+    ASSESSOR = "assessor", _("Assessor")
+    IQA = "iqa", _("Internal quality assurer (IQA)")
+    CENTRE_ADMIN = "centre_admin", _("Centre administrator")
+    EQA = "eqa", _("External quality assurer (EQA)")
 
 
 class Role(models.Model):
@@ -130,10 +130,10 @@ class Role(models.Model):
 
 
 class EnrolmentStatus(models.TextChoices):
-    ACTIVE = "active", "Active"
-    PAUSED = "paused", "Paused"
-    WITHDRAWN = "withdrawn", "Withdrawn"
-    COMPLETED = "completed", "Completed"
+    ACTIVE = "active", _("Active")
+    PAUSED = "paused", _("Paused")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    COMPLETED = "completed", _("Completed")
 
 
 #: Statuses in which nothing of the enrolment may change: paused until resumed, withdrawn and completed for good.
@@ -153,9 +153,9 @@ def frozen_message(status: str) -> str:
 
 
 class PlanStatus(models.TextChoices):
-    NONE = "none", "No plan yet"
-    DRAFT = "draft", "Draft (does not meet the rules yet)"
-    VALID = "valid", "Valid"
+    NONE = "none", _("No plan yet")
+    DRAFT = "draft", _("Draft (does not meet the rules yet)")
+    VALID = "valid", _("Valid")
 
 
 class EnrolmentQuerySet(models.QuerySet["Enrolment"]):
@@ -392,8 +392,8 @@ class EmployerContact(models.Model):
 
 
 class ReassignedField(models.TextChoices):
-    ASSESSOR = "assessor", "Assessor"
-    IQA = "iqa", "IQA"
+    ASSESSOR = "assessor", _("Assessor")
+    IQA = "iqa", _("IQA")
 
 
 class Reassignment(models.Model):
@@ -429,9 +429,9 @@ class UnitChoice(models.Model):
 
 
 class Coverage(models.TextChoices):
-    FULLY = "fully", "I can do this fully"
-    PARTLY = "partly", "I can do this partly"
-    NOT_YET = "not_yet", "Not yet"
+    FULLY = "fully", _("I can do this fully")
+    PARTLY = "partly", _("I can do this partly")
+    NOT_YET = "not_yet", _("Not yet")
 
 
 class SelfAssessment(models.Model):

@@ -16,6 +16,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from candidates.access import AnyUser, enrolments_visible_to
 from candidates.models import Enrolment
@@ -23,15 +24,15 @@ from units.models import AssessableItem
 
 
 class EvidenceKind(models.TextChoices):
-    WORK_PRODUCT = "work_product", "Work product"
-    PERSONAL_STATEMENT = "personal_statement", "Personal statement"
-    WITNESS_TESTIMONY = "witness_testimony", "Witness testimony"
-    KNOWLEDGE_ANSWER = "knowledge_answer", "Knowledge answer"
-    RECORDED_DISCUSSION = "recorded_discussion", "Recorded discussion"
-    OBSERVATION = "observation", "Observation record"
-    PRIOR_LEARNING = "prior_learning", "Prior learning"
-    PROFESSIONAL_DISCUSSION = "professional_discussion", "Professional discussion record"
-    QUESTIONING = "questioning", "Questioning record"
+    WORK_PRODUCT = "work_product", _("Work product")
+    PERSONAL_STATEMENT = "personal_statement", _("Personal statement")
+    WITNESS_TESTIMONY = "witness_testimony", _("Witness testimony")
+    KNOWLEDGE_ANSWER = "knowledge_answer", _("Knowledge answer")
+    RECORDED_DISCUSSION = "recorded_discussion", _("Recorded discussion")
+    OBSERVATION = "observation", _("Observation record")
+    PRIOR_LEARNING = "prior_learning", _("Prior learning")
+    PROFESSIONAL_DISCUSSION = "professional_discussion", _("Professional discussion record")
+    QUESTIONING = "questioning", _("Questioning record")
 
 
 #: Kinds whose evidence is mainly one or more files.
@@ -43,14 +44,14 @@ ASSESSOR_KINDS = frozenset({EvidenceKind.OBSERVATION, EvidenceKind.PROFESSIONAL_
 
 
 class VersionStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    SUBMITTED = "submitted", "Submitted"
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
 
 
 class MappingStatus(models.TextChoices):
-    CLAIMED = "claimed", "Claimed"
-    ACCEPTED = "accepted", "Accepted"
-    REFERRED = "referred", "Referred"
+    CLAIMED = "claimed", _("Claimed")
+    ACCEPTED = "accepted", _("Accepted")
+    REFERRED = "referred", _("Referred")
 
     @classmethod
     def strongest(cls, counts: dict[str, int]) -> str:

@@ -4,32 +4,33 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from candidates.access import AnyUser, enrolments_visible_to
 from candidates.models import Enrolment
 
 
 class ExportFormat(models.TextChoices):
-    PDF = "pdf", "PDF"
-    ZIP = "zip", "ZIP of the original files, with the PDF"
+    PDF = "pdf", _("PDF")
+    ZIP = "zip", _("ZIP of the original files, with the PDF")
 
 
 class ExportStatus(models.TextChoices):
-    QUEUED = "queued", "Queued"
-    RUNNING = "running", "Running"
-    DONE = "done", "Ready"
-    FAILED = "failed", "Failed"
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Ready")
+    FAILED = "failed", _("Failed")
 
 
 class ExportStage(models.TextChoices):
-    QUEUED = "queued", "Waiting for a worker"
-    GATHERING = "gathering", "Gathering the portfolio"
-    PREPARING_IMAGES = "preparing_images", "Preparing images"
-    RENDERING = "rendering", "Rendering"
-    MERGING = "merging", "Joining the pages"
-    STORING = "storing", "Storing the file"
-    DONE = "done", "Ready"
-    FAILED = "failed", "Failed"
+    QUEUED = "queued", _("Waiting for a worker")
+    GATHERING = "gathering", _("Gathering the portfolio")
+    PREPARING_IMAGES = "preparing_images", _("Preparing images")
+    RENDERING = "rendering", _("Rendering")
+    MERGING = "merging", _("Joining the pages")
+    STORING = "storing", _("Storing the file")
+    DONE = "done", _("Ready")
+    FAILED = "failed", _("Failed")
 
 
 class PortfolioExportQuerySet(models.QuerySet["PortfolioExport"]):

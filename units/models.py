@@ -47,9 +47,9 @@ def depends_on(*models_first: str) -> Callable[[_NaturalKey], _NaturalKey]:
 MAX_ID = 2**63 - 1
 
 class QualificationKind(models.TextChoices):
-    QUALIFICATION = "qualification", "Qualification"
-    FRAMEWORK = "framework", "Skills framework"
-    STANDARD = "standard", "Apprenticeship standard"
+    QUALIFICATION = "qualification", _("Qualification")
+    FRAMEWORK = "framework", _("Skills framework")
+    STANDARD = "standard", _("Apprenticeship standard")
 
 
 #: How a standard groups its KSBs: the codes of the outcomes of its one unit (the KSBs are their criteria).
@@ -252,8 +252,8 @@ class Outcome(models.Model):
 
 
 class CriterionKind(models.TextChoices):
-    PERFORMANCE = "performance", "Performance"
-    KNOWLEDGE = "knowledge", "Knowledge"
+    PERFORMANCE = "performance", _("Performance")
+    KNOWLEDGE = "knowledge", _("Knowledge")
 
 
 class CriterionManager(models.Manager["Criterion"]):
