@@ -112,13 +112,14 @@ def summaries_among(enrolment_ids: list[int], today: datetime.date) -> dict[int,
         return {}
     plans = {plan.enrolment_id: plan for plan in
              OtjPlan.objects.filter(enrolment_id__in=enrolment_ids).select_related("rule")}
-    totals = {
-        row["enrolment_id"]: row for row in
+    totals: dict[int, tuple[int, int]] = {
+        enrolment_id: (recorded or 0, verified or 0) for enrolment_id, recorded, verified in
         OtjEntry.objects.filter(enrolment_id__in=enrolment_ids).values("enrolment_id").order_by().annotate(
             recorded=Sum("minutes"), verified=Sum("minutes", filter=Q(status=EntryStatus.VERIFIED)))
+        .values_list("enrolment_id", "recorded", "verified")
     }
-    return {pk: summary_of(plans.get(pk), recorded_minutes=totals.get(pk, {}).get("recorded") or 0,
-                           verified_minutes=totals.get(pk, {}).get("verified") or 0, today=today)
+    return {pk: summary_of(plans.get(pk), recorded_minutes=totals.get(pk, (0, 0))[0],
+                           verified_minutes=totals.get(pk, (0, 0))[1], today=today)
             for pk in enrolment_ids}
 
 

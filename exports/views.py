@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
-from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -115,7 +115,8 @@ def gateway_packs(request: HttpRequest, pk: int) -> HttpResponse:
     enrolment = enrolment_for(request.user, pk)
     return render(request, "exports/gateway_packs.html", {
         "enrolment": enrolment, "view": gateway_of(enrolment, timezone.localdate()),
-        "exports": enrolment.portfolio_exports.gateway_packs().select_related("requested_by", "enrolment__candidate")[:20],
+        "exports": enrolment.portfolio_exports.gateway_packs().select_related(
+            "requested_by", "enrolment__candidate")[:20],
     })
 
 

@@ -1,4 +1,5 @@
-"""The caseload's off-the-job flag and the apprentices page's charts, registered here so that assessments never imports this app.
+"""The caseload's off-the-job flag and the apprentices page's charts, registered here so that assessments never
+imports this app.
 
 The caseload (assessments/views/caseload.py) is a page of an earlier app in the dependency order; its
 template loads this library and asks once for the enrolments of its rows falling behind:

@@ -7,5 +7,6 @@ from .queue import enqueue_export, export_request, export_retry, exports_requeue
 
 __all__ = [
     "ClaimLost", "enqueue_export", "export_build", "export_claim", "export_request", "export_retry",
-    "exports_requeue_stalled", "gateway_pack_request", "manifest", "prepare_assets", "storage_name", "worker_identity", "write_zip",
+    "exports_requeue_stalled", "gateway_pack_request", "manifest", "prepare_assets", "storage_name",
+    "worker_identity", "write_zip",
 ]

@@ -55,7 +55,8 @@ def long_plan(enrolment: Enrolment, *, months_ago: int = 13) -> OtjPlan:
     """A plan that started `months_ago` months ago (about), set by the assessor."""
     today = timezone.localdate()
     return OtjPlan.objects.create(
-        enrolment=enrolment, contracted_hours=Decimal("30"), planned_start=today - datetime.timedelta(days=31 * months_ago),
+        enrolment=enrolment, contracted_hours=Decimal("30"),
+        planned_start=today - datetime.timedelta(days=31 * months_ago),
         planned_end=today + datetime.timedelta(days=60), rule=six_hour_rule(), set_by=enrolment.assessor,
         set_at=timezone.now())
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import replace
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -34,7 +35,7 @@ CERTIFICATE = Requirement("certificate", "qualification_achieved", "Level 2 Cert
                           "The certificate.")
 
 
-def facts(**changes: object) -> Facts:
+def facts(**changes: Any) -> Facts:
     base = Facts(today=TODAY, programme_start=datetime.date(2025, 11, 1), otj_minimum=Decimal("300.0"),
                  otj_verified=Decimal("310.5"), records=(), ksbs=())
     return replace(base, **changes)
@@ -125,7 +126,8 @@ def test_off_the_job_without_a_plan_is_not_met() -> None:
 def _ksb(code: str, *, evidence: bool = False, signed: bool = False) -> Ksb:
     return Ksb(code=code, group=code[0], text=f"{code} text",
                evidence=(EvidenceNote("Reply to a complaint", datetime.date(2026, 5, 1)),) if evidence else (),
-               signed_off_on=datetime.date(2026, 6, 1) if signed else None, signed_off_by="Ash Assessor" if signed else "")
+               signed_off_on=datetime.date(2026, 6, 1) if signed else None,
+               signed_off_by="Ash Assessor" if signed else "")
 
 
 def test_every_ksb_with_accepted_evidence_or_signed_off_is_met() -> None:

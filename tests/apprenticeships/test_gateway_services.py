@@ -142,7 +142,7 @@ def test_an_achievement_is_recorded_and_audited(enrolment, assessor) -> None:
     achievement = record(enrolment, "maths", level=2, title="GCSE maths")
     assert str(achievement) == "Level 2 Maths (GCSE maths)"
     entry = AuditRecord.objects.get(action="gateway achievement recorded")
-    assert entry.actor_id == assessor.pk and entry.after["level"] == 2
+    assert entry.actor_id == assessor.pk and (entry.after or {})["level"] == 2
 
 
 @pytest.mark.parametrize(("kind", "level", "title", "field"), [
