@@ -195,4 +195,4 @@ class GatewaySignature(models.Model):
         indexes = [models.Index(fields=["enrolment", "party"])]
 
     def __str__(self) -> str:
-        return f"{self.get_party_display()}: {self.signed_by} at {self.signed_at:%Y-%m-%d %H:%M}"
+        return f"{self.get_party_display()}, fingerprint {self.content_hash[:12]}"

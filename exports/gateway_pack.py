@@ -46,9 +46,7 @@ def gather(enrolment_id: int, *, declaration_hash: str) -> PackData:
         raise DeclarationChanged(_(
             "The gateway declaration changed after the pack was asked for, so its signatures no longer hold. "
             "Have the three parties sign it again on the gateway page, then ask for the pack again."))
-    plan = view.plan
-    entries = list(otj_reads.entries_of(enrolment).prefetch_related(None))
-    return PackData(enrolment=enrolment, view=view, otj=otj_reads.summary(plan, entries, today),
+    return PackData(enrolment=enrolment, view=view, otj=otj_reads.summaries_among([enrolment.pk], today)[enrolment.pk],
                     declaration=_(DECLARATION), generated_at=timezone.now())
 
 

@@ -165,3 +165,12 @@ def test_an_achievement_in_the_future_or_without_evidence_is_refused(enrolment) 
 def test_the_candidate_records_no_achievement_of_their_own(enrolment) -> None:
     with pytest.raises(ValidationError, match="not you"):
         record(enrolment, "english", level=1, by=enrolment.candidate)
+
+
+def test_a_signature_reads_in_the_history_with_its_party_and_fingerprint(apprentice, employer_contact) -> None:
+    from audit.sentences import sentence
+
+    signature = services.gateway_sign(enrolment=apprentice, by=employer_contact, party=Party.EMPLOYER)
+    entry = AuditRecord.objects.get(action="gateway declaration signed")
+    assert str(sentence(entry)) == (f"Erin Employer signed the gateway declaration (Employer, fingerprint "
+                                    f"{signature.content_hash[:12]}).")
