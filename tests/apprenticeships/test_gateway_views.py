@@ -151,3 +151,16 @@ def test_the_page_costs_the_same_queries_as_ksbs_and_evidence_grow(client, enrol
     assert _count(client, _url(bigger)) == small
     if who == "assessor":
         assert small == GATEWAY_QUERIES
+
+
+def test_a_paused_enrolment_shows_its_gateway_read_only(client, apprentice) -> None:
+    from candidates.models import EnrolmentStatus
+
+    type(apprentice).objects.filter(pk=apprentice.pk).update(status=EnrolmentStatus.PAUSED)
+    client.force_login(apprentice.assessor)
+    page = client.get(_url(apprentice)).text
+    assert 'data-testid="gateway-requirements"' in page
+    assert 'data-testid="sign-form"' not in page and 'data-testid="achievement-form"' not in page
+    assert client.post(_url(apprentice, "apprenticeships:gateway_sign")).status_code == 403
+    assert client.post(_url(apprentice, "apprenticeships:gateway_achievement_add"), {}).status_code == 403
+    assert not GatewaySignature.objects.exists()
