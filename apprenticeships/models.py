@@ -18,6 +18,8 @@ from candidates.models import Enrolment
 from evidence.models import EvidenceItem
 from units.models import AssessableItem
 
+from .signing import Party
+
 
 class RuleKind(models.TextChoices):
     HOURS_PER_WEEK = "hours_per_week", _("Hours a week (pro rata below full time)")
@@ -137,3 +139,60 @@ class OtjEntry(models.Model):
     def hours_text(self) -> str:
         hours, minutes = divmod(self.minutes, 60)
         return f"{hours}:{minutes:02d}"
+
+
+# --------------------------------------------------------------------------- the gateway
+
+
+class AchievementKind(models.TextChoices):
+    ENGLISH = "english", _("English")
+    MATHS = "maths", _("Maths")
+    QUALIFICATION = "qualification", _("Qualification")
+
+
+class Achievement(models.Model):
+    """An apprentice's English or maths achievement, or a qualification they achieved, as the provider saw it.
+
+    English and maths carry a level; a qualification its name (matched to the standard's mandatory qualifications).
+    Recorded by the assessor or the centre admin; read by the gateway.
+    """
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="achievements")
+    kind = models.CharField(max_length=16, choices=AchievementKind.choices)
+    level = models.PositiveSmallIntegerField(null=True, blank=True, help_text=_("English and maths: the level."))
+    title = models.CharField(max_length=200, blank=True,
+                             help_text=_("What was achieved: e.g. Functional Skills English, or the qualification."))
+    achieved_on = models.DateField()
+    evidenced_by = models.TextField(help_text=_("How it is evidenced: the certificate seen, its number, who saw it."))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["kind", "-achieved_on", "pk"]
+        constraints = [models.CheckConstraint(
+            condition=models.Q(kind="qualification") | models.Q(level__isnull=False), name="achievement_level_given")]
+
+    def __str__(self) -> str:
+        if self.kind == AchievementKind.QUALIFICATION:
+            return self.title
+        return f"Level {self.level} {self.get_kind_display()}" + (f" ({self.title})" if self.title else "")
+
+
+class GatewaySignature(models.Model):
+    """One party's signature of the gateway declaration: who, when, and the hash of what they signed.
+
+    Kept for good: a signature whose hash no longer matches the declaration's content is void, and shown so.
+    """
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="gateway_signatures")
+    party = models.CharField(max_length=12, choices=Party.choices)
+    signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    signed_at = models.DateTimeField()
+    content_hash = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["signed_at", "pk"]
+        indexes = [models.Index(fields=["enrolment", "party"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_party_display()}, fingerprint {self.content_hash[:12]}"

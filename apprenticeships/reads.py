@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Prefetch, QuerySet, Sum
+from django.db.models import Prefetch, Q, QuerySet, Sum
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -74,8 +74,15 @@ def entries_of(enrolment: Enrolment) -> QuerySet[OtjEntry]:
 def summary(plan: OtjPlan | None, entries: Iterable[OtjEntry], today: datetime.date) -> Summary:
     """The totals of `entries` (already loaded: no query) against `plan`, with the chart's bars."""
     entries = list(entries)
-    recorded = hours(sum(entry.minutes for entry in entries))
-    verified = hours(sum(entry.minutes for entry in entries if entry.status == EntryStatus.VERIFIED))
+    return summary_of(plan, recorded_minutes=sum(entry.minutes for entry in entries),
+                      verified_minutes=sum(entry.minutes for entry in entries if entry.status == EntryStatus.VERIFIED),
+                      today=today)
+
+
+def summary_of(plan: OtjPlan | None, *, recorded_minutes: int, verified_minutes: int,
+               today: datetime.date) -> Summary:
+    """The recorded and verified minutes against `plan`, with the chart's bars (no query)."""
+    recorded, verified = hours(recorded_minutes), hours(verified_minutes)
     minimum = expected = tolerance = None
     behind = False
     if plan is not None:
@@ -97,6 +104,23 @@ def summary(plan: OtjPlan | None, entries: Iterable[OtjEntry], today: datetime.d
     ]
     return Summary(plan=plan, minimum=minimum, expected=expected, recorded=recorded, verified=verified,
                    behind=behind, tolerance=tolerance, bars=bars)
+
+
+def summaries_among(enrolment_ids: list[int], today: datetime.date) -> dict[int, Summary]:
+    """The off-the-job summary of each of `enrolment_ids`, by pk. Two queries, however many."""
+    if not enrolment_ids:
+        return {}
+    plans = {plan.enrolment_id: plan for plan in
+             OtjPlan.objects.filter(enrolment_id__in=enrolment_ids).select_related("rule")}
+    totals: dict[int, tuple[int, int]] = {
+        enrolment_id: (recorded or 0, verified or 0) for enrolment_id, recorded, verified in
+        OtjEntry.objects.filter(enrolment_id__in=enrolment_ids).values("enrolment_id").order_by().annotate(
+            recorded=Sum("minutes"), verified=Sum("minutes", filter=Q(status=EntryStatus.VERIFIED)))
+        .values_list("enrolment_id", "recorded", "verified")
+    }
+    return {pk: summary_of(plans.get(pk), recorded_minutes=totals.get(pk, (0, 0))[0],
+                           verified_minutes=totals.get(pk, (0, 0))[1], today=today)
+            for pk in enrolment_ids}
 
 
 def behind_among(enrolment_ids: list[int], today: datetime.date) -> frozenset[int]:

@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from . import views
+from .gateway import views as gateway_views
 
 app_name = "apprenticeships"
 
@@ -15,6 +16,16 @@ enrolment_patterns = [
     path("entries/<int:entry_pk>/query/", views.otj_entry_query, name="otj_entry_query"),
 ]
 
+# Everything under enrolments/<pk>/gateway/: the end-point assessment gateway of a standard.
+gateway_patterns = [
+    path("", gateway_views.gateway, name="gateway"),
+    path("achievements/add/", gateway_views.gateway_achievement_add, name="gateway_achievement_add"),
+    path("achievements/<int:achievement_pk>/delete/", gateway_views.gateway_achievement_delete,
+         name="gateway_achievement_delete"),
+    path("sign/", gateway_views.gateway_sign, name="gateway_sign"),
+]
+
 urlpatterns = [
     path("enrolments/<int:pk>/off-the-job/", include(enrolment_patterns)),
+    path("enrolments/<int:pk>/gateway/", include(gateway_patterns)),
 ]

@@ -82,6 +82,10 @@ PHRASES: dict[str, Promise] = {
     "off-the-job hours deleted": _("%(actor)s deleted the off-the-job training entry %(object)s."),
     "off-the-job hours verified": _("%(actor)s verified the off-the-job training entry %(object)s."),
     "off-the-job hours queried": _("%(actor)s queried the off-the-job training entry %(object)s: %(comments)s"),
+    # the end-point assessment gateway (apprenticeships)
+    "gateway achievement recorded": _("%(actor)s recorded an achievement for the gateway: %(object)s."),
+    "gateway achievement removed": _("%(actor)s removed the gateway record %(object)s."),
+    "gateway declaration signed": _("%(actor)s signed the gateway declaration (%(object)s)."),
     # qualification specifications (no enrolment's history shows these; the trail keeps them)
     "spec published": _("%(actor)s published the specification %(object)s."),
     "spec replaced": _("%(actor)s replaced the specification %(object)s."),

@@ -15,6 +15,11 @@ class ExportFormat(models.TextChoices):
     ZIP = "zip", _("ZIP of the original files, with the PDF")
 
 
+class ExportKind(models.TextChoices):
+    PORTFOLIO = "portfolio", "Portfolio"
+    GATEWAY_PACK = "gateway_pack", "Gateway pack"
+
+
 class ExportStatus(models.TextChoices):
     QUEUED = "queued", _("Queued")
     RUNNING = "running", _("Running")
@@ -41,8 +46,23 @@ class PortfolioExportQuerySet(models.QuerySet["PortfolioExport"]):
     def unfinished(self) -> PortfolioExportQuerySet:
         return self.filter(status__in=[ExportStatus.QUEUED, ExportStatus.RUNNING])
 
+    def portfolios(self) -> PortfolioExportQuerySet:
+        return self.filter(kind=ExportKind.PORTFOLIO)
+
+    def gateway_packs(self) -> PortfolioExportQuerySet:
+        return self.filter(kind=ExportKind.GATEWAY_PACK)
+
 
 class PortfolioExport(models.Model):
+    """One file built by the worker for one enrolment: its portfolio (PDF or ZIP), or its gateway pack (PDF).
+
+    Both kinds share the machinery: the row with its progress, the task queued on commit, the claim and
+    heartbeat, the sweep, the progress page and the download.
+    """
+
+    kind = models.CharField(max_length=16, choices=ExportKind.choices, default=ExportKind.PORTFOLIO)
+    #: A gateway pack: the fingerprint of the signed declaration it was asked for (the worker checks it still holds).
+    declaration_hash = models.CharField(max_length=64, blank=True)
     enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="portfolio_exports")
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -94,4 +114,6 @@ class PortfolioExport(models.Model):
         from django.utils.text import slugify
 
         when = (self.finished or self.created).strftime("%Y-%m-%d")
+        if self.kind == ExportKind.GATEWAY_PACK:
+            return f"gateway-pack-{slugify(str(self.enrolment.candidate)) or self.enrolment_id}-{when}.pdf"
         return f"portfolio-{slugify(str(self.enrolment.candidate)) or self.enrolment_id}-{when}.{self.format}"

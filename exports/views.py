@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.middleware import HtmxDetails
 from storages.backends.s3 import S3Storage
 
+from apprenticeships.gateway.reads import gateway_of
 from candidates.access import enrolment_for
 from candidates.models import User
 from evidence.serving import PRESIGNED_URL_SECONDS, content_disposition
 
 from . import services
 from .forms import ExportRequestForm
-from .models import ExportFormat, ExportStatus, PortfolioExport
+from .models import ExportFormat, ExportKind, ExportStatus, PortfolioExport
 
 MIME: dict[str, str] = {ExportFormat.PDF: "application/pdf", ExportFormat.ZIP: "application/zip"}
 
@@ -41,7 +45,7 @@ def _export_for(request: HttpRequest, pk: int) -> PortfolioExport:
 @require_GET
 def export_list(request: HttpRequest, pk: int) -> HttpResponse:
     enrolment = enrolment_for(request.user, pk)
-    exports = enrolment.portfolio_exports.select_related("requested_by", "enrolment__candidate")[:50]
+    exports = enrolment.portfolio_exports.portfolios().select_related("requested_by", "enrolment__candidate")[:50]
     return render(request, "exports/export_list.html", {
         "enrolment": enrolment, "exports": exports, "form": ExportRequestForm(),
     })
@@ -53,7 +57,7 @@ def export_create(request: SignedInRequest, pk: int) -> HttpResponse:
     enrolment = enrolment_for(request.user, pk)
     form = ExportRequestForm(request.POST)
     if not form.is_valid():
-        exports = enrolment.portfolio_exports.select_related("requested_by", "enrolment__candidate")[:50]
+        exports = enrolment.portfolio_exports.portfolios().select_related("requested_by", "enrolment__candidate")[:50]
         return render(request, "exports/export_list.html",
                       {"enrolment": enrolment, "exports": exports, "form": form}, status=400)
     services.export_request(enrolment=enrolment, by=request.user, **form.cleaned_data)
@@ -86,7 +90,7 @@ def export_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     export = _export_for(request, pk)
     if export.status != ExportStatus.DONE or not export.file_name:
         raise Http404("This export has no file yet.")
-    mime = MIME[export.format]
+    mime = MIME[ExportFormat.PDF if export.kind == ExportKind.GATEWAY_PACK else export.format]
     disposition = content_disposition(export.download_name, inline=False)
     if isinstance(default_storage, S3Storage):
         url = default_storage.url(
@@ -102,3 +106,29 @@ def export_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     response["Cache-Control"] = "private, no-store"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
+
+
+@login_required
+@require_GET
+def gateway_packs(request: HttpRequest, pk: int) -> HttpResponse:
+    """The enrolment's gateway packs with their progress, and the request for a new one once all three signed."""
+    enrolment = enrolment_for(request.user, pk)
+    return render(request, "exports/gateway_packs.html", {
+        "enrolment": enrolment, "view": gateway_of(enrolment, timezone.localdate()),
+        "exports": enrolment.portfolio_exports.gateway_packs().select_related(
+            "requested_by", "enrolment__candidate")[:20],
+    })
+
+
+@login_required
+@require_POST
+def gateway_pack_create(request: SignedInRequest, pk: int) -> HttpResponse:
+    """Ask for the gateway pack: built by the worker; the page shows its progress, then the download."""
+    enrolment = enrolment_for(request.user, pk)
+    try:
+        services.gateway_pack_request(enrolment=enrolment, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The gateway pack is being built: it is ready to download below in a moment."))
+    return redirect("exports:gateway_packs", pk=enrolment.pk)

@@ -49,7 +49,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from apprenticeships.models import OtjRule
+from apprenticeships.models import Achievement, OtjRule
 from assessments.services import action_point_set, question_ask, visit_plan
 from candidates.models import (
     EmployerContact,
@@ -286,6 +286,18 @@ OTJ_ENTRY_PK = by_enrolment(lambda w, e: {"pk": e.pk, "entry_pk": make_entry(e, 
 def OTJ_ENTRY_DATA(w: SimpleNamespace, kwargs: dict) -> dict:  # noqa: N802 - reads as the constant it stands for
     return {"date": str(timezone.localdate()), "hours": "1", "minutes": "30", "activity": "taught",
             "learned": "How refunds are authorised"}
+
+
+def ACHIEVEMENT_DATA(w: SimpleNamespace, kwargs: dict) -> dict:  # noqa: N802 - reads as the constant it stands for
+    return {"kind": "english", "level": "2", "title": "GCSE English", "achieved_on": "2026-01-10",
+            "evidenced_by": "Certificate seen"}
+
+
+# the gateway: an English achievement the assessor recorded; who signs the declaration (SIGN)
+ACHIEVEMENT_PK = by_enrolment(lambda w, e: {"pk": e.pk, "achievement_pk": Achievement.objects.create(
+    enrolment=e, kind="english", level=1, achieved_on=datetime.date(2026, 1, 10), evidenced_by="Certificate",
+    recorded_by=e.assessor, recorded_at=timezone.now()).pk})
+SIGNERS = {"candidate", "assessor", "centre_admin", "stranger_assessor", "employer"}
 
 
 def OTJ_PLAN_DATA(w: SimpleNamespace, kwargs: dict) -> dict:  # noqa: N802 - reads as the constant it stands for
@@ -585,6 +597,12 @@ WALK: dict[str, Row] = {
     "apprenticeships:otj_entry_verify": Row(OTJ_ENTRY_PK, post=enrolment_write(JUDGES)),
     "apprenticeships:otj_entry_query": Row(OTJ_ENTRY_PK, post=enrolment_write(JUDGES),
                                            data=lambda w, kwargs: {"comment": "Was this in paid hours?"}),
+    # the gateway: followed by whoever follows the enrolment (it says so when the qualification is no standard);
+    # the assessor or the centre (JUDGE) records achievements; each party signs as itself (SIGN)
+    "apprenticeships:gateway": Row(ENROLMENT_PK, get=enrolment_follow()),
+    "apprenticeships:gateway_achievement_add": Row(ENROLMENT_PK, post=enrolment_write(JUDGES), data=ACHIEVEMENT_DATA),
+    "apprenticeships:gateway_achievement_delete": Row(ACHIEVEMENT_PK, post=enrolment_write(JUDGES)),
+    "apprenticeships:gateway_sign": Row(ENROLMENT_PK, post=enrolment_write(SIGNERS)),
     # inbox: each person's own notifications and settings
     "inbox:inbox": Row(NO_KWARGS, get=signed_in()),
     "inbox:notification_open": Row(NOTIFICATION_PK, post=RECIPIENT_ONLY),
@@ -610,6 +628,9 @@ WALK: dict[str, Row] = {
     "privacy:export_status": Row(by_centre(lambda w, c: _person_data_export(w, c)), get=centre_admin_finds()),
     "privacy:export_download": Row(by_centre(lambda w, c: _person_data_export(w, c, status="done")),
                                    get=centre_admin_finds()),
+    # the gateway pack: whoever may read the enrolment asks for it (refused in words until all three signed)
+    "exports:gateway_packs": Row(ENROLMENT_PK, get=enrolment_read()),
+    "exports:gateway_pack_create": Row(ENROLMENT_PK, post=enrolment_read()),
 }
 
 SKIPPED_NAMESPACES = {"admin", "djdt"}

@@ -26,7 +26,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..gather import gather_portfolio
-from ..models import ExportFormat, ExportStage, ExportStatus, PortfolioExport
+from ..models import ExportFormat, ExportKind, ExportStage, ExportStatus, PortfolioExport
 from .package import write_zip
 
 if TYPE_CHECKING:
@@ -141,6 +141,7 @@ def export_build(*, export_id: int, worker: str | None = None) -> str:
         return claim.outcome
     export = claim.export
     assert export is not None  # a claimed export always carries its row
+    from ..gateway_pack import DeclarationChanged
     from ..isolate import RenderFailed
 
     progress = _Progress(export_id, worker)
@@ -150,7 +151,7 @@ def export_build(*, export_id: int, worker: str | None = None) -> str:
     except ClaimLost:
         logger.warning("Portfolio export %s was taken over by another worker; this run stops.", export_id)
         return "finished"
-    except RenderFailed as error:
+    except (RenderFailed, DeclarationChanged) as error:
         mark_failed(export_id, str(error), claimed_by=worker)
         return "failed"
     except Exception:
@@ -175,6 +176,8 @@ def mark_failed(export_id: int, message: str, *, claimed_by: str | None) -> None
 
 def storage_name(export: PortfolioExport) -> str:
     """Where export `export` is stored: fixed by its id, so running twice overwrites, never duplicates."""
+    if export.kind == ExportKind.GATEWAY_PACK:
+        return f"exports/{export.enrolment_id}/gateway-pack-{export.pk}.pdf"
     return f"exports/{export.enrolment_id}/portfolio-{export.pk}.{export.format}"
 
 
@@ -186,6 +189,8 @@ class _StoredFile(TypedDict):
 
 
 def _build_file(export: PortfolioExport, *, workdir: Path, progress: _Progress) -> _StoredFile:
+    if export.kind == ExportKind.GATEWAY_PACK:
+        return _build_gateway_pack(export, workdir=workdir, progress=progress)
     from ..isolate import render_in_child
 
     progress(ExportStage.GATHERING, percent=_PERCENT[ExportStage.GATHERING], force=True)
@@ -219,6 +224,24 @@ def _build_file(export: PortfolioExport, *, workdir: Path, progress: _Progress) 
     if export.format == ExportFormat.ZIP:
         final = workdir / "portfolio.zip"
         write_zip(data, pdf=pdf_path, target=final)
+    return _store(export, final, pages=result.pages)
+
+
+def _build_gateway_pack(export: PortfolioExport, *, workdir: Path, progress: _Progress) -> _StoredFile:
+    """The gateway pack: gathered (refused if the signed declaration no longer stands), rendered, stored."""
+    from .. import gateway_pack
+
+    progress(ExportStage.GATHERING, percent=_PERCENT[ExportStage.GATHERING], force=True)
+    data = gateway_pack.gather(export.enrolment_id, declaration_hash=export.declaration_hash)
+    progress(ExportStage.RENDERING, percent=_PERCENT[ExportStage.RENDERING], force=True)
+    pdf_path = workdir / "gateway-pack.pdf"
+    pages = gateway_pack.render(data, workdir=workdir, target=pdf_path)
+    progress(ExportStage.STORING, pages=pages, percent=_PERCENT[ExportStage.STORING], force=True)
+    return _store(export, pdf_path, pages=pages)
+
+
+def _store(export: PortfolioExport, final: Path, *, pages: int) -> _StoredFile:
+    """Save `final` under the export's fixed storage name (replacing a file a dead run left there)."""
     name = storage_name(export)
     digest, size = _sha256(final)
     if default_storage.exists(name):
@@ -229,7 +252,7 @@ def _build_file(export: PortfolioExport, *, workdir: Path, progress: _Progress) 
     if saved != name:
         default_storage.delete(saved)
         raise RuntimeError(f"Storage renamed {name} to {saved}")
-    return {"name": name, "size": size, "sha256": digest, "pages": result.pages}
+    return {"name": name, "size": size, "sha256": digest, "pages": pages}
 
 
 def _sha256(path: Path) -> tuple[str, int]:

@@ -29,6 +29,7 @@ class Destination:
     view: str
     same: tuple[str, ...] = ()
     within: tuple[str, ...] = ()
+    standards_only: bool = False  # shown only on an enrolment on an apprenticeship standard
 
 
 DESTINATIONS = (
@@ -47,6 +48,7 @@ DESTINATIONS = (
     Destination(_("Action points"), "assessments:action_points"),
     Destination(_("Off-the-job"), "apprenticeships:otj_log",
                 within=("apprenticeships:otj_entry_edit", "apprenticeships:otj_plan")),
+    Destination(_("Gateway"), "apprenticeships:gateway", within=("exports:gateway_packs",), standards_only=True),
     Destination(_("History"), "assessments:history"),
     Destination(_("Export"), "exports:export_list"),
 )
@@ -74,6 +76,7 @@ def portfolio_nav(context: template.Context, enrolment: Enrolment, *, several: b
          "url": reverse(destination.view) if destination.view == "home"
          else reverse(destination.view, kwargs={"pk": enrolment.pk})}
         for destination in DESTINATIONS
+        if not destination.standards_only or enrolment.qualification.kind == "standard"
     ]
     label = gettext("Your portfolio")
     if several:

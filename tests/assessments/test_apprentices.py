@@ -10,11 +10,13 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from apprenticeships.services import entry_verify
 from assessments.services import action_point_set
 from audit.models import AuditRecord
 from candidates.models import Employer, EmployerContact, EmployerContactKind, Enrolment, User
 from evidence import services as evidence_services
 from evidence.models import EvidenceKind, EvidenceVersion
+from tests.apprenticeships.factories import make_entry, make_plan
 from tests.assessments.factories import items_of, submitted_evidence
 from tests.conftest import PASSWORD
 
@@ -55,12 +57,39 @@ def test_the_apprentices_page_costs_the_same_queries_however_many(
     as_employer, enrolment, employer_contact, django_assert_num_queries, extra
 ) -> None:
     for number in range(extra):
-        _apprentice(number, enrolment.employer, employer_contact, enrolment)
+        apprentice = _apprentice(number, enrolment.employer, employer_contact, enrolment)
+        make_plan(apprentice)
+        make_entry(apprentice, minutes=30 + number)
     # session, user, roles and unread count (nav), the apprentices, chosen units' items, whole qualifications'
-    # items, item sign-offs, achieved units, action points, testimonies awaiting confirmation.
-    with django_assert_num_queries(11):
+    # items, item sign-offs, achieved units, action points, testimonies awaiting confirmation, off-the-job plans
+    # and off-the-job minutes (the chart of each apprentice).
+    with django_assert_num_queries(13):
         response = as_employer.get(reverse("assessments:apprentices"))
     assert response.text.count('data-testid="apprentice"') == 1 + extra
+
+
+def test_each_apprentice_shows_a_chart_of_planned_expected_and_actual_hours(as_employer, enrolment,
+                                                                          other_enrolment) -> None:
+    make_plan(enrolment, contracted="37.5")
+    entry_verify(entry=make_entry(enrolment, minutes=150), by=enrolment.assessor)
+    make_entry(enrolment, minutes=45)
+    make_entry(other_enrolment, minutes=600)  # another employer's apprentice: not on this page
+    page = as_employer.get(reverse("assessments:apprentices")).text
+    assert page.count('data-testid="apprentice-otj-chart"') == 1
+    # The bars with their hours (see tests/apprenticeships/test_views.py for the figures), and the same in text.
+    assert "Minimum over the plan: 279.2 hours; Expected by today: 22.9 hours; Recorded: 3.2 hours; " \
+           "Verified: 2.5 hours." in page
+    assert "Off-the-job: 2.5 hours verified and 3.2 recorded; 22.9 expected by today of the plan's 279.2." \
+           in page
+    assert 'data-testid="apprentice-otj-behind"' in page
+    assert reverse("apprenticeships:otj_log", kwargs={"pk": enrolment.pk}) in page
+    assert "10.0 h" not in page
+
+
+def test_an_apprentice_without_a_plan_says_so(as_employer, enrolment) -> None:
+    make_entry(enrolment, minutes=90)
+    page = as_employer.get(reverse("assessments:apprentices")).text
+    assert "Off-the-job: 0.0 hours verified and 1.5 recorded; no plan is set yet." in page
 
 
 def test_someone_who_follows_nobody_is_told_so(client, assessor) -> None:

@@ -150,3 +150,26 @@ def test_the_embedded_filesystem_transport_runs_an_export(
         done = _wait_for(export.pk, lambda e: e.is_finished, timeout=120, worker=worker)
     assert "Billing complaint 1" in _assert_one_complete_pdf(done, private_storage)
     assert django_settings.EXPORT_TASK_QUEUE  # the worker listened on this test's queue only
+
+
+def test_the_gateway_pack_is_built_by_the_worker(enrolment, employer_contact, start_worker, private_storage,
+                                                 tmp_path):
+    from tests.apprenticeships.gateway_factories import ready, sign_all
+
+    apprentice = ready(enrolment)
+    sign_all(apprentice, employer_contact)
+    with (own_redis(tmp_path) if not os.environ.get("REDIS_URL") else _nothing()) as server:
+        url = server.url if server else os.environ["REDIS_URL"]
+        worker = start_worker(redis_url=url)
+        with broker(url, {"visibility_timeout": 7200}):
+            pack = services.gateway_pack_request(enrolment=apprentice, by=apprentice.assessor)
+            pack = _wait_for(pack.pk, lambda e: e.is_finished, timeout=120, worker=worker)
+    assert pack.status == ExportStatus.DONE, pack.error
+    stored = sorted(p.name for p in (private_storage / "exports" / str(apprentice.pk)).iterdir())
+    assert stored == [f"gateway-pack-{pack.pk}.pdf"]
+    text = "".join(page.extract_text() for page in PdfReader(default_storage.open(pack.file_name)).pages)
+    text = text.replace("\n", " ")
+    for expected in ("End-point assessment gateway pack", "Cara Candidate", "We declare that the apprentice",
+                     "Erin Employer", "Reply to a complaint"):
+        assert expected in text, expected
+    assert pack.declaration_hash in text.replace(" ", "")

@@ -103,3 +103,17 @@ def test_with_several_enrolments_each_navigation_on_the_home_page_names_its_qual
         nav = _nav(html, f"Your portfolio: {each.qualification.title}")
         assert _marked(nav) == ["Home"]
         assert f'href="{_path("evidence:library", each)}"' in nav
+
+
+def test_the_gateway_is_in_the_navigation_of_a_standard_only(client, enrolment) -> None:
+    from tests.apprenticeships.gateway_factories import make_standard, on_standard
+
+    client.force_login(enrolment.candidate)
+    gateway = reverse("apprenticeships:gateway", kwargs={"pk": enrolment.pk})
+    assert f'href="{gateway}"' not in _nav(client.get(_path("assessments:progress", enrolment)).text)
+    on_standard(enrolment, make_standard())
+    assert f'href="{gateway}"' in _nav(client.get(_path("assessments:progress", enrolment)).text)
+    nav = _nav(client.get(gateway).text)
+    assert _marked(nav) == ["Gateway"]
+    assert _marked(_nav(client.get(reverse("exports:gateway_packs", kwargs={"pk": enrolment.pk})).text),
+                   "true") == ["Gateway"]
