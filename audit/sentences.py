@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from .models import AuditRecord
 
 #: The action recorded (AuditRecord.action) -> its sentence. Placeholders: actor, object, item, unit,
-#: evidence, reason, feedback, comments, from_user, to_user, email (see `_facts`).
+#: evidence, reason, feedback, comments, from_user, to_user, email, weeks, party (see `_facts`).
 PHRASES: dict[str, Promise] = {
     # evidence
     "evidence version started": _("%(actor)s started a new version of the evidence %(evidence)s."),
@@ -69,6 +69,17 @@ PHRASES: dict[str, Promise] = {
     "off-the-job hours deleted": _("%(actor)s deleted the off-the-job training entry %(object)s."),
     "off-the-job hours verified": _("%(actor)s verified the off-the-job training entry %(object)s."),
     "off-the-job hours queried": _("%(actor)s queried the off-the-job training entry %(object)s: %(comments)s"),
+    # progress reviews (apprenticeships)
+    "review schedule set": _("%(actor)s set the progress reviews to every %(weeks)s weeks."),
+    "progress review recorded": _("%(actor)s recorded the %(object)s."),
+    "progress review changed": _("%(actor)s changed the %(object)s."),
+    "progress review signatures voided": _("The signatures on the %(object)s became void: %(reason)s."),
+    "progress review signed": _("%(actor)s signed the %(object)s as the %(party)s."),
+    "safeguarding concern raised": _("%(actor)s raised a safeguarding concern in the %(object)s; alerted: "
+                                     "%(person)s."),
+    "safeguarding lead named": _("%(actor)s named %(person)s the designated safeguarding lead of %(object)s."),
+    "safeguarding lead removed": _("%(actor)s removed %(person)s as the designated safeguarding lead of "
+                                   "%(object)s."),
     # qualification specifications (no enrolment's history shows these; the trail keeps them)
     "spec published": _("%(actor)s published the specification %(object)s."),
     "spec replaced": _("%(actor)s replaced the specification %(object)s."),
@@ -146,8 +157,22 @@ def _facts(record: AuditRecord, facts: Facts) -> _Blank:
         employer=_text(after.get("employer")),
         person=_text(after.get("person")) or _text(before.get("person")),
         to_version=_text(after.get("version")),
+        weeks=_text(after.get("interval_weeks")),
+        party=_party(after.get("party")),
     )
     return _Blank({name: value for name, value in values.items() if value})
+
+
+#: The parties who sign an apprentice's review, as a sentence names them (apprenticeships.signing.Party).
+PARTY_WORDS: dict[str, Promise] = {
+    "candidate": _("apprentice"),
+    "employer": _("employer"),
+    "provider": _("training provider"),
+}
+
+
+def _party(value: Any) -> str:
+    return str(PARTY_WORDS.get(_text(value), _text(value)))
 
 
 def item_label(record: AuditRecord) -> str:

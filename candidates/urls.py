@@ -26,6 +26,7 @@ centre_patterns = [
     path("enrolments/new/", centres.enrolment_create, name="enrolment_create"),
     path("enrolments/upload/", centres.enrolment_upload, name="enrolment_upload"),
     path("enrolments/upload/confirm/", centres.enrolment_upload_confirm, name="enrolment_upload_confirm"),
+    path("safeguarding/", centres.centre_safeguarding, name="centre_safeguarding"),
 ]
 
 enrolment_patterns = [

@@ -47,6 +47,7 @@ DESTINATIONS = (
     Destination(_("Action points"), "assessments:action_points"),
     Destination(_("Off-the-job"), "apprenticeships:otj_log",
                 within=("apprenticeships:otj_entry_edit", "apprenticeships:otj_plan")),
+    Destination(_("Reviews"), "apprenticeships:review_list", within=("apprenticeships:review_detail",)),
     Destination(_("History"), "assessments:history"),
     Destination(_("Export"), "exports:export_list"),
 )
