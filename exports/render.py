@@ -79,7 +79,7 @@ class ContentsEntry:
 class Section(TypedDict, total=False):
     """One section of exports/pdf/part.html: its `kind` and what that kind shows."""
 
-    kind: Required[str]  # "front" | "unit" | "evidence" | "manifest"
+    kind: Required[str]  # "front" | "unit" | "reviews" | "evidence" | "manifest"
     unit: UnitSection
     views: list[EvidenceView]
     first: bool
@@ -161,7 +161,8 @@ MANIFEST: tuple[str, list[Section]] = ("manifest", [{"kind": "manifest"}])
 
 def _body_sections(data: PortfolioData, views: list[EvidenceView]) -> list[tuple[str, list[Section]]]:
     """The parts after the front matter, in document order: (key, sections)."""
-    return [*_unit_sections(data), *_appendix_sections(views), MANIFEST]
+    reviews: list[tuple[str, list[Section]]] = [("reviews", [{"kind": "reviews"}])] if data.reviews else []
+    return [*_unit_sections(data), *reviews, *_appendix_sections(views), MANIFEST]
 
 
 def part_html(data: PortfolioData, sections: list[Section], *, extra: dict[str, Any] | None = None) -> str:
@@ -197,6 +198,10 @@ def _contents(
 
     entries = [ContentsEntry("Units", page(data.units[0].anchor) if data.units else 0)]
     entries += [ContentsEntry(f"{unit.code} {unit.title}", page(unit.anchor), 2) for unit in data.units]
+    if data.reviews:
+        entries.append(ContentsEntry("Progress reviews", page("reviews")))
+        entries += [ContentsEntry(f"Review of {review.held_on:%-d %B %Y}", page(review.anchor), 2)
+                    for review in data.reviews]
     entries.append(ContentsEntry("Evidence", page("evidence-appendix")))
     entries += [ContentsEntry(f"{v.item.ref} {v.item.title}", page(v.item.anchor), 2) for v in views]
     entries.append(ContentsEntry("Manifest of files", page("manifest")))
