@@ -64,7 +64,7 @@ from candidates.models import (
 from evidence.models import EvidenceKind, ResumableUpload
 from inbox.models import NoticeKind, Notification
 from inbox.services import calendar_token_new
-from tests.apprenticeships.factories import make_entry
+from tests.apprenticeships.factories import make_entry, make_review
 from tests.assessments.factories import items_of, signed_unit, submitted_evidence, unit_of
 from tests.candidates.factories import enrol_staff_member
 from tests.conftest import PASSWORD
@@ -285,6 +285,18 @@ def OTJ_ENTRY_DATA(w: SimpleNamespace, kwargs: dict) -> dict:  # noqa: N802 - re
             "learned": "How refunds are authorised"}
 
 
+# a progress review its assessor recorded today (the paused enrolment starts today)
+REVIEW_PK = by_enrolment(lambda w, e: {"pk": e.pk, "review_pk": make_review(e).pk})
+#: Who signs reviews as a party (the stranger assessor as the foreign enrolment's provider).
+SIGNERS = {"candidate", "assessor", "centre_admin", "employer", "stranger_assessor"}
+
+
+def REVIEW_DATA(w: SimpleNamespace, kwargs: dict) -> dict:  # noqa: N802 - reads as the constant it stands for
+    today = timezone.localdate()
+    return {"held_on": str(today), "progress": "Calls handled alone", "english_maths": "Level 2 booked",
+            "wellbeing": "Settled", "target_1_text": "Write the statement", "target_1_due": str(today + timedelta(days=9))}
+
+
 def OTJ_PLAN_DATA(w: SimpleNamespace, kwargs: dict) -> dict:  # noqa: N802 - reads as the constant it stands for
     today = timezone.localdate()
     return {"contracted_hours": "37.5", "planned_start": str(today), "planned_end": str(today + timedelta(days=365)),
@@ -405,6 +417,8 @@ WALK: dict[str, Row] = {
     "candidates:enrolment_create": Row(CENTRE_PK, get=centre_admin_only(), post=centre_admin_only()),
     "candidates:enrolment_upload": Row(CENTRE_PK, get=centre_admin_only(), post=centre_admin_only()),
     "candidates:enrolment_upload_confirm": Row(CENTRE_PK, post=centre_admin_only()),
+    "candidates:centre_safeguarding": Row(CENTRE_PK, get=centre_admin_only(), post=centre_admin_only(),
+                                          data=lambda w, kwargs: {"person": ""}),
     "candidates:enrolment_detail": Row(ENROLMENT_PK, get=enrolment_read()),
     "candidates:enrolment_reassign_assessor": Row(ENROLMENT_PK, post=enrolment_write(MANAGERS, paused_open=True)),
     "candidates:enrolment_reassign_iqa": Row(ENROLMENT_PK, post=enrolment_write(MANAGERS, paused_open=True)),
@@ -544,6 +558,18 @@ WALK: dict[str, Row] = {
     "apprenticeships:otj_entry_verify": Row(OTJ_ENTRY_PK, post=enrolment_write(JUDGES)),
     "apprenticeships:otj_entry_query": Row(OTJ_ENTRY_PK, post=enrolment_write(JUDGES),
                                            data=lambda w, kwargs: {"comment": "Was this in paid hours?"}),
+    # progress reviews: read by whoever follows the enrolment, written by the assessor or the centre, signed by
+    # each party as their own (SIGN: the candidate, the employer contact, the assessor, a centre admin)
+    "apprenticeships:review_list": Row(ENROLMENT_PK, get=enrolment_follow()),
+    "apprenticeships:review_schedule": Row(ENROLMENT_PK, post=enrolment_write(JUDGES),
+                                           data=lambda w, kwargs: {"interval_weeks": "8"}),
+    "apprenticeships:review_new": Row(ENROLMENT_PK, get=enrolment_write(JUDGES), post=enrolment_write(JUDGES),
+                                      data=REVIEW_DATA),
+    "apprenticeships:review_detail": Row(REVIEW_PK, get=enrolment_follow()),
+    "apprenticeships:review_edit": Row(REVIEW_PK, get=enrolment_write(JUDGES), post=enrolment_write(JUDGES),
+                                       data=REVIEW_DATA),
+    "apprenticeships:review_sign": Row(REVIEW_PK, post=enrolment_write(SIGNERS),
+                                       data=lambda w, kwargs: {"party": "provider"}),
     # inbox: each person's own notifications and settings
     "inbox:inbox": Row(NO_KWARGS, get=signed_in()),
     "inbox:notification_open": Row(NOTIFICATION_PK, post=RECIPIENT_ONLY),

@@ -75,7 +75,8 @@ def review_schedule(request: HttpRequest, pk: int) -> HttpResponse:
     return _list_page(request, enrolment, form=form)
 
 
-def _form_page(request: HttpRequest, enrolment: Enrolment, form: ReviewForm, review: ProgressReview | None = None) -> HttpResponse:
+def _form_page(request: HttpRequest, enrolment: Enrolment, form: ReviewForm,
+               review: ProgressReview | None = None) -> HttpResponse:
     return render(request, "apprenticeships/reviews/form.html", {
         "enrolment": enrolment, "form": form, "review": review,
         "otj": [hours_text(minutes) for minutes in services.otj_minutes(enrolment)] if review is None else None,

@@ -225,7 +225,8 @@ def test_a_change_after_signing_voids_the_signatures_and_keeps_them(enrolment, e
     review = make_review(enrolment)
     services.review_sign(review=review, by=enrolment.candidate, party=Party.CANDIDATE)
     services.review_sign(review=review, by=employer_contact, party=Party.EMPLOYER)
-    services.review_edit(review=review, by=enrolment.assessor, content=review_content(wellbeing="Tired; support agreed."))
+    services.review_edit(review=review, by=enrolment.assessor,
+                         content=review_content(wellbeing="Tired; support agreed."))
     signatures = list(ReviewSignature.objects.filter(review=review))
     assert len(signatures) == 2
     assert all(s.void_at is not None and s.voided_by == enrolment.assessor for s in signatures)
@@ -273,14 +274,19 @@ def test_the_candidate_cannot_change_their_review(enrolment) -> None:
 # --------------------------------------------------------------------------- safeguarding
 
 
+@pytest.fixture
+def on_commit(django_capture_on_commit_callbacks):
+    return django_capture_on_commit_callbacks
+
+
 def _concern() -> dict[str, object]:
     return {"safeguarding_concern": True, "safeguarding_note": "Mentions being made to work unpaid nights."}
 
 
-def test_a_concern_alerts_the_designated_lead_by_inbox_and_email(enrolment, iqa, centre_admin, django_capture_on_commit_callbacks) -> None:
+def test_a_concern_alerts_the_designated_lead_by_inbox_and_email(enrolment, iqa, centre_admin, on_commit) -> None:
     candidate_services.safeguarding_lead_set(centre=enrolment.centre, by=centre_admin, person=iqa)
     enrolment.centre.refresh_from_db()
-    with django_capture_on_commit_callbacks(execute=True):
+    with on_commit(execute=True):
         review = make_review(enrolment, **_concern())
     notice = Notification.objects.get(kind=NoticeKind.SAFEGUARDING_CONCERN)
     assert notice.recipient == iqa and "Cara Candidate" in notice.text
@@ -291,17 +297,17 @@ def test_a_concern_alerts_the_designated_lead_by_inbox_and_email(enrolment, iqa,
     assert str(review.pk) in notice.link
 
 
-def test_with_no_lead_named_the_centre_admins_are_alerted(enrolment, centre_admin, django_capture_on_commit_callbacks) -> None:
-    with django_capture_on_commit_callbacks(execute=True):
+def test_with_no_lead_named_the_centre_admins_are_alerted(enrolment, centre_admin, on_commit) -> None:
+    with on_commit(execute=True):
         make_review(enrolment, **_concern())
     assert list(Notification.objects.values_list("recipient_id", flat=True)) == [centre_admin.pk]
     assert "named no designated safeguarding lead" in mail.outbox[0].body
     assert AuditRecord.objects.get(action="safeguarding concern raised").after["named_lead"] is False
 
 
-def test_the_safeguarding_email_goes_even_to_someone_who_turned_emails_off(enrolment, centre_admin, django_capture_on_commit_callbacks) -> None:
+def test_the_safeguarding_email_goes_even_to_someone_who_turned_emails_off(enrolment, centre_admin, on_commit) -> None:
     Preferences.objects.create(user=centre_admin, email_off=list(NoticeKind.values))
-    with django_capture_on_commit_callbacks(execute=True):
+    with on_commit(execute=True):
         make_review(enrolment, **_concern())
     assert [message.to for message in mail.outbox] == [[centre_admin.email]]
 
@@ -320,7 +326,8 @@ def test_a_concern_raised_in_a_change_alerts_once(enrolment, centre_admin) -> No
     assert Notification.objects.filter(kind=NoticeKind.SAFEGUARDING_CONCERN).count() == 1
 
 
-def test_the_lead_is_someone_who_works_at_the_centre(enrolment, centre_admin, employer_contact, stranger_assessor) -> None:
+def test_the_lead_is_someone_who_works_at_the_centre(enrolment, centre_admin, employer_contact,
+                                                     stranger_assessor) -> None:
     for person in (employer_contact, stranger_assessor, enrolment.candidate):
         with pytest.raises(ValidationError, match="works at the centre"):
             candidate_services.safeguarding_lead_set(centre=enrolment.centre, by=centre_admin, person=person)

@@ -57,8 +57,9 @@ def test_the_apprentices_page_costs_the_same_queries_however_many(
     for number in range(extra):
         _apprentice(number, enrolment.employer, employer_contact, enrolment)
     # session, user, roles and unread count (nav), the apprentices, chosen units' items, whole qualifications'
-    # items, item sign-offs, achieved units, action points, testimonies awaiting confirmation.
-    with django_assert_num_queries(11):
+    # items, item sign-offs, achieved units, action points, testimonies awaiting confirmation, and the progress
+    # reviews overdue (apprenticeships' review_flags tag: one query for every row).
+    with django_assert_num_queries(12):
         response = as_employer.get(reverse("assessments:apprentices"))
     assert response.text.count('data-testid="apprentice"') == 1 + extra
 
