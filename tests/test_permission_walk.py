@@ -294,7 +294,8 @@ SIGNERS = {"candidate", "assessor", "centre_admin", "employer", "stranger_assess
 def REVIEW_DATA(w: SimpleNamespace, kwargs: dict) -> dict:  # noqa: N802 - reads as the constant it stands for
     today = timezone.localdate()
     return {"held_on": str(today), "progress": "Calls handled alone", "english_maths": "Level 2 booked",
-            "wellbeing": "Settled", "target_1_text": "Write the statement", "target_1_due": str(today + timedelta(days=9))}
+            "wellbeing": "Settled", "target_1_text": "Write the statement",
+            "target_1_due": str(today + timedelta(days=9))}
 
 
 def OTJ_PLAN_DATA(w: SimpleNamespace, kwargs: dict) -> dict:  # noqa: N802 - reads as the constant it stands for
