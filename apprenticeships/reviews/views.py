@@ -155,7 +155,7 @@ def review_sign(request: HttpRequest, pk: int, review_pk: int) -> HttpResponse:
     form = SignForm(request.POST)
     if not form.is_valid():
         return done(request, "apprenticeships:review_detail", pk=pk, review_pk=review_pk,
-                    error=ValidationError(form.errors["party"]))
+                    error=ValidationError(list(form.errors["party"])))
     party = Party(form.cleaned_data["party"])
     return act(request, lambda: services.review_sign(review=review, by=_user(request), party=party),
                to="apprenticeships:review_detail", pk=pk, review_pk=review_pk,
