@@ -73,7 +73,8 @@ PHRASES: dict[str, Promise] = {
     "review schedule set": _("%(actor)s set the progress reviews to every %(weeks)s weeks."),
     "progress review recorded": _("%(actor)s recorded the %(object)s."),
     "progress review changed": _("%(actor)s changed the %(object)s."),
-    "progress review signatures voided": _("The signatures on the %(object)s became void: %(reason)s."),
+    "progress review signatures voided": _("%(actor)s changed the %(object)s after it was signed: the signatures "
+                                           "given are void."),
     "progress review signed": _("%(actor)s signed the %(object)s as the %(party)s."),
     "safeguarding concern raised": _("%(actor)s raised a safeguarding concern in the %(object)s; alerted: "
                                      "%(person)s."),
