@@ -40,7 +40,7 @@ class ReviewForm(forms.Form):
                                                               "support they need.")})
     safeguarding_concern = forms.BooleanField(
         label=_("There is a safeguarding concern"), required=False,
-        help_text=_("The centre's designated safeguarding person is alerted at once."))
+        help_text=_("Whoever is named above is alerted at once, by inbox and email."))
     safeguarding_note = forms.CharField(label=_("The safeguarding concern"), required=False,
                                         widget=forms.Textarea(attrs={"rows": 3}))
 
