@@ -15,8 +15,9 @@ class SafeguardingLeadForm(forms.Form):
     person = forms.ModelChoiceField(
         label=_("Designated safeguarding lead"), queryset=User.objects.none(), required=False,
         empty_label=_("Nobody named (the centre's administrators are alerted)"),
-        help_text=_("Alerted by inbox and email when a progress review raises a safeguarding concern."),
-        error_messages={"invalid_choice": _("Choose someone who works at the centre.")})
+        help_text=_("One of the centre's administrators (who open every apprentice's reviews), alerted by inbox "
+                    "and email when a progress review raises a safeguarding concern."),
+        error_messages={"invalid_choice": _("Choose one of the centre's administrators.")})
 
     def __init__(self, *args: Any, centre: Centre, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
