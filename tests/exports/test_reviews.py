@@ -75,3 +75,18 @@ def test_the_pdf_html_has_a_reviews_section_with_signatures_names_times_and_hash
 def test_a_portfolio_without_reviews_has_no_reviews_section(enrolment) -> None:
     html = whole_document_html(gather_portfolio(enrolment.pk), Assets())
     assert 'id="reviews"' not in html
+
+
+def test_the_rendered_pdf_lists_the_reviews_in_its_contents_and_shows_them(enrolment, employer_contact,
+                                                                          tmp_path) -> None:
+    from pypdf import PdfReader
+
+    from exports.render import render_portfolio
+
+    review = _signed_then_changed(enrolment, employer_contact)
+    target = tmp_path / "portfolio.pdf"
+    render_portfolio(gather_portfolio(enrolment.pk), assets=Assets(), workdir=tmp_path, target=target)
+    texts = [page.extract_text() for page in PdfReader(target).pages]
+    assert "Progress reviews" in texts[1]  # the contents
+    reviews_page = next(text for text in texts if "Changed after the apprentice signed." in text)
+    assert f"Review of {review.held_on:%-d %B %Y}" in reviews_page and "Erin Employer" in reviews_page
