@@ -3,7 +3,8 @@
 Who may do what (candidates/access.py): whoever follows the enrolment (``Permission.FOLLOW``: its readers and
 the apprentice's employer contact) reads the reviews; the assessor or the centre (``JUDGE``) writes them and
 sets the schedule; each party signs as their own (``SIGN``: the candidate, the employer contact, the assessor
-or a centre admin), the service deciding which party that is. A frozen enrolment is read-only (403).
+or a centre admin), the service deciding which party that is. A frozen enrolment is read-only (403). The
+employer sees that a safeguarding concern was raised but not its note (only ``read`` holders do).
 """
 
 from __future__ import annotations

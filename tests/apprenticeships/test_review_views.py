@@ -284,3 +284,12 @@ def test_the_review_form_names_the_lead_who_is_alerted(client, centre, centre_ad
     client.force_login(enrolment.assessor)
     page = client.get(reverse("apprenticeships:review_new", kwargs={"pk": enrolment.pk})).text
     assert "designated safeguarding lead, Ada Admin, by inbox and email" in page
+
+
+def test_the_employer_sees_that_a_concern_was_raised_but_not_what_it_says(client, enrolment, employer_contact) -> None:
+    review = make_review(enrolment, safeguarding_concern=True, safeguarding_note="Says the shift manager shouts.")
+    client.force_login(employer_contact)
+    page = client.get(_detail(review)).text
+    assert "A safeguarding concern was raised" in page and "shift manager" not in page
+    client.force_login(enrolment.candidate)
+    assert "shift manager" in client.get(_detail(review)).text
