@@ -18,7 +18,7 @@ from apprenticeships.signing import Party, content_hash
 from assessments.models import ActionPoint
 from audit.models import AuditRecord
 from candidates import services as candidate_services
-from candidates.models import Enrolment, EnrolmentStatus, Role, RoleKind, User
+from candidates.models import EmployerContact, Enrolment, EnrolmentStatus, Role, RoleKind, User
 from inbox.models import NoticeKind, Notification, Preferences
 from tests.apprenticeships.factories import make_entry, make_review, review_content
 from tests.assessments.factories import items_of
@@ -353,3 +353,10 @@ def test_the_lead_is_one_of_the_centres_admins(enrolment, centre_admin, employer
     candidate_services.safeguarding_lead_set(centre=enrolment.centre, by=centre_admin, person=None)
     assert [record.action for record in AuditRecord.objects.order_by("sequence")] == [
         "safeguarding lead named", "safeguarding lead removed"]
+
+
+def test_a_removed_employer_contact_signs_no_more(enrolment, employer_contact) -> None:
+    review = make_review(enrolment)
+    EmployerContact.objects.filter(user=employer_contact).update(removed_at=timezone.now())
+    with pytest.raises(ValidationError, match="You are not a party to this review"):
+        services.review_sign(review=review, by=employer_contact, party=Party.EMPLOYER)
