@@ -196,3 +196,135 @@ class GatewaySignature(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_party_display()}, fingerprint {self.content_hash[:12]}"
+# --------------------------------------------------------------------------- progress reviews
+
+#: Weeks between progress reviews unless the enrolment's schedule says otherwise.
+DEFAULT_REVIEW_WEEKS = 12
+
+
+class ReviewSchedule(models.Model):
+    """How often an enrolment's progress is reviewed (every `interval_weeks`), set by its assessor or the centre."""
+
+    enrolment = models.OneToOneField(Enrolment, on_delete=models.CASCADE, related_name="review_schedule")
+    interval_weeks = models.PositiveSmallIntegerField(
+        default=DEFAULT_REVIEW_WEEKS, validators=[MinValueValidator(1)],
+        help_text=_("Weeks from one progress review to the next."))
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    set_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=models.Q(interval_weeks__gte=1),
+                                              name="review_schedule_interval_positive")]
+
+    def __str__(self) -> str:
+        return f"Reviews of {self.enrolment} every {self.interval_weeks} weeks"
+
+
+class ProgressReview(models.Model):
+    """A three-way progress review of an apprentice: the assessor's record, signed by apprentice, employer and
+    provider. Its signed content is `signed_content()`; a change after the first signature voids the signatures."""
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="progress_reviews")
+    held_on = models.DateField()
+    progress = models.TextField()
+    items = models.ManyToManyField(AssessableItem, blank=True, related_name="+")
+    # The off-the-job log when the review was created: what it says of the hours to date.
+    otj_recorded_minutes = models.PositiveIntegerField(default=0)
+    otj_verified_minutes = models.PositiveIntegerField(default=0)
+    english_maths = models.TextField()
+    wellbeing = models.TextField()
+    safeguarding_concern = models.BooleanField(default=False)
+    safeguarding_note = models.TextField(blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    changed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-held_on", "-pk"]
+        indexes = [models.Index(fields=["enrolment", "held_on"])]
+        constraints = [models.CheckConstraint(
+            condition=models.Q(safeguarding_concern=False) | ~models.Q(safeguarding_note=""),
+            name="progress_review_concern_has_note")]
+
+    def __str__(self) -> str:
+        return f"progress review of {self.held_on:%d %b %Y}"
+
+    def signed_content(self) -> dict[str, object]:
+        """Every field of the form and every target, as plain values: what a signature's hash pins.
+
+        Reads the items and targets through their prefetch caches when loaded (reads.reviews_of)."""
+        return {
+            "enrolment": self.enrolment_id,
+            "held_on": self.held_on.isoformat(),
+            "progress": self.progress,
+            "items": sorted(item.pk for item in self.items.all()),
+            "otj_recorded_minutes": self.otj_recorded_minutes,
+            "otj_verified_minutes": self.otj_verified_minutes,
+            "english_maths": self.english_maths,
+            "wellbeing": self.wellbeing,
+            "safeguarding_concern": self.safeguarding_concern,
+            "safeguarding_note": self.safeguarding_note,
+            "targets": [{"text": target.text, "due": target.due.isoformat()}
+                        for target in sorted(self.targets.all(), key=lambda target: (target.order, target.pk))],
+        }
+
+    @property
+    def otj_recorded_text(self) -> str:
+        return hours_text(self.otj_recorded_minutes)
+
+    @property
+    def otj_verified_text(self) -> str:
+        return hours_text(self.otj_verified_minutes)
+
+
+def hours_text(minutes: int) -> str:
+    """Minutes as hours and minutes: "12:05"."""
+    hours, rest = divmod(minutes, 60)
+    return f"{hours}:{rest:02d}"
+
+
+class ReviewTarget(models.Model):
+    """One specific target agreed at a review, with its due date; it becomes an action point once the review is
+    first signed."""
+
+    review = models.ForeignKey(ProgressReview, on_delete=models.CASCADE, related_name="targets")
+    order = models.PositiveSmallIntegerField(default=0)
+    text = models.TextField()
+    due = models.DateField()
+    action_point = models.ForeignKey("assessments.ActionPoint", null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+
+    class Meta:
+        ordering = ["order", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.text[:60]} (due {self.due:%d %b %Y})"
+
+
+class ReviewSignature(models.Model):
+    """One party's signature on a review: who, when, and the hash of the content they signed.
+
+    Void once the review changed after it (`void_at`, `voided_by`); the row stays, so the history does."""
+
+    review = models.ForeignKey(ProgressReview, on_delete=models.CASCADE, related_name="signatures")
+    party = models.CharField(max_length=12, choices=Party.choices)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    signed_at = models.DateTimeField()
+    content_hash = models.CharField(max_length=64)
+    void_at = models.DateTimeField(null=True, blank=True)
+    voided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="+")
+
+    class Meta:
+        ordering = ["signed_at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["review", "party"], condition=models.Q(void_at__isnull=True),
+                                               name="review_signature_one_valid_per_party")]
+
+    def __str__(self) -> str:
+        return f"{self.get_party_display()}: {self.user} at {self.signed_at:%d %b %Y %H:%M}"
+
+    @property
+    def is_void(self) -> bool:
+        return self.void_at is not None

@@ -2,6 +2,7 @@ from django.urls import include, path
 
 from . import views
 from .gateway import views as gateway_views
+from .reviews import views as reviews
 
 app_name = "apprenticeships"
 
@@ -25,7 +26,18 @@ gateway_patterns = [
     path("sign/", gateway_views.gateway_sign, name="gateway_sign"),
 ]
 
+# Everything under enrolments/<pk>/reviews/: progress reviews, their schedule and signatures.
+review_patterns = [
+    path("", reviews.review_list, name="review_list"),
+    path("schedule/", reviews.review_schedule, name="review_schedule"),
+    path("new/", reviews.review_new, name="review_new"),
+    path("<int:review_pk>/", reviews.review_detail, name="review_detail"),
+    path("<int:review_pk>/edit/", reviews.review_edit, name="review_edit"),
+    path("<int:review_pk>/sign/", reviews.review_sign, name="review_sign"),
+]
+
 urlpatterns = [
     path("enrolments/<int:pk>/off-the-job/", include(enrolment_patterns)),
     path("enrolments/<int:pk>/gateway/", include(gateway_patterns)),
+    path("enrolments/<int:pk>/reviews/", include(review_patterns)),
 ]

@@ -24,6 +24,7 @@ from .models import AuditRecord
 
 #: The action recorded (AuditRecord.action) -> its sentence. Placeholders: actor, object, item, unit,
 #: evidence, reason, feedback, comments, from_user, to_user, email, person, roles, from_roles, count (see `_facts`).
+#: evidence, reason, feedback, comments, from_user, to_user, email, weeks, party (see `_facts`).
 PHRASES: dict[str, Promise] = {
     # evidence
     "evidence version started": _("%(actor)s started a new version of the evidence %(evidence)s."),
@@ -86,6 +87,18 @@ PHRASES: dict[str, Promise] = {
     "gateway achievement recorded": _("%(actor)s recorded an achievement for the gateway: %(object)s."),
     "gateway achievement removed": _("%(actor)s removed the gateway record %(object)s."),
     "gateway declaration signed": _("%(actor)s signed the gateway declaration (%(object)s)."),
+    # progress reviews (apprenticeships)
+    "review schedule set": _("%(actor)s set the progress reviews to every %(weeks)s weeks."),
+    "progress review recorded": _("%(actor)s recorded the %(object)s."),
+    "progress review changed": _("%(actor)s changed the %(object)s."),
+    "progress review signatures voided": _("%(actor)s changed the %(object)s after it was signed: the signatures "
+                                           "given are void."),
+    "progress review signed": _("%(actor)s signed the %(object)s as the %(party)s."),
+    "safeguarding concern raised": _("%(actor)s raised a safeguarding concern in the %(object)s; alerted: "
+                                     "%(person)s."),
+    "safeguarding lead named": _("%(actor)s named %(person)s the designated safeguarding lead of %(object)s."),
+    "safeguarding lead removed": _("%(actor)s removed %(person)s as the designated safeguarding lead of "
+                                   "%(object)s."),
     # qualification specifications (no enrolment's history shows these; the trail keeps them)
     "spec published": _("%(actor)s published the specification %(object)s."),
     "spec replaced": _("%(actor)s replaced the specification %(object)s."),
@@ -173,6 +186,8 @@ def _facts(record: AuditRecord, facts: Facts) -> _Blank:
         count=_text(after.get("count")),
         assessor=_text(after.get("assessor")) or gettext("unchanged"),
         iqa=_text(after.get("iqa")) or gettext("unchanged"),
+        weeks=_text(after.get("interval_weeks")),
+        party=_party(after.get("party")),
     )
     return _Blank({name: value for name, value in values.items() if value})
 
@@ -182,6 +197,16 @@ def _roles(kinds: Any) -> str:
     if not isinstance(kinds, list):
         return ""
     return ", ".join(str(ROLE_WORDS.get(kind, kind)) for kind in kinds) or gettext("no role")
+#: The parties who sign an apprentice's review, as a sentence names them (apprenticeships.signing.Party).
+PARTY_WORDS: dict[str, Promise] = {
+    "candidate": _("apprentice"),
+    "employer": _("employer"),
+    "provider": _("training provider"),
+}
+
+
+def _party(value: Any) -> str:
+    return str(PARTY_WORDS.get(_text(value), _text(value)))
 
 
 def item_label(record: AuditRecord) -> str:

@@ -96,6 +96,11 @@ class Centre(models.Model):
     code = models.SlugField(
         max_length=64, unique=True, help_text="Short stable code, e.g. the awarding body's centre number."
     )
+    # The designated safeguarding lead, alerted when a progress review raises a concern; named by the centre admin.
+    safeguarding_lead = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("designated safeguarding lead"),
+    )
 
     class Meta:
         ordering = ["name"]

@@ -34,6 +34,7 @@ centre_patterns = [
     path("staff/<int:person_pk>/deactivate/", staff.staff_deactivate, name="staff_deactivate"),
     path("staff/<int:person_pk>/reactivate/", staff.staff_reactivate, name="staff_reactivate"),
     path("staff/<int:person_pk>/caseload/", staff.staff_handover, name="staff_handover"),
+    path("safeguarding/", centres.centre_safeguarding, name="centre_safeguarding"),
 ]
 
 enrolment_patterns = [

@@ -126,6 +126,50 @@ class RulesStatus:
 
 
 @dataclass(frozen=True, slots=True)
+class ReviewSignature:
+    """One party's signature on a progress review: who, when, the content hash it pinned, and whether void."""
+
+    party: str  # "Apprentice", "Employer", "Training provider"
+    by: str
+    at: datetime.datetime
+    content_hash: str
+    void: bool = False
+    voided_at: datetime.datetime | None = None
+    voided_by: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewTarget:
+    text: str
+    due: datetime.date
+
+
+@dataclass(frozen=True, slots=True)
+class Review:
+    """A progress review as the portfolio shows it, with every signature given (void ones marked)."""
+
+    held_on: datetime.date
+    recorded_by: str
+    progress: str
+    covered: tuple[str, ...]  # "A13 2.1"
+    otj_recorded: str  # "12:30" (hours:minutes)
+    otj_verified: str
+    english_maths: str
+    wellbeing: str
+    safeguarding_concern: bool
+    safeguarding_note: str
+    content_hash: str  # of the review as it stands
+    complete: bool
+    targets: tuple[ReviewTarget, ...] = ()
+    signatures: tuple[ReviewSignature, ...] = ()
+    number: int = 0  # 1, 2, ... oldest first: the anchor
+
+    @property
+    def anchor(self) -> str:
+        return f"review-{self.number}"
+
+
+@dataclass(frozen=True, slots=True)
 class PortfolioData:
     candidate: str
     candidate_email: str
@@ -144,6 +188,7 @@ class PortfolioData:
     evidence: tuple[EvidenceItem, ...] = ()
     uln: str = ""
     registration_number: str = ""
+    reviews: tuple[Review, ...] = ()
 
     @property
     def files(self) -> list[tuple[EvidenceItem, StoredFile]]:

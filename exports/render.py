@@ -79,7 +79,7 @@ class ContentsEntry:
 class Section(TypedDict, total=False):
     """One section of exports/pdf/part.html: its `kind` and what that kind shows."""
 
-    kind: Required[str]  # "front" | "unit" | "evidence" | "manifest"
+    kind: Required[str]  # "front" | "unit" | "reviews" | "evidence" | "manifest"
     unit: UnitSection
     views: list[EvidenceView]
     first: bool
@@ -159,9 +159,14 @@ def _appendix_sections(views: list[EvidenceView]) -> list[tuple[str, list[Sectio
 MANIFEST: tuple[str, list[Section]] = ("manifest", [{"kind": "manifest"}])
 
 
+def _review_sections(data: PortfolioData) -> list[tuple[str, list[Section]]]:
+    """The progress reviews, one part after the units (none without reviews)."""
+    return [("reviews", [{"kind": "reviews"}])] if data.reviews else []
+
+
 def _body_sections(data: PortfolioData, views: list[EvidenceView]) -> list[tuple[str, list[Section]]]:
     """The parts after the front matter, in document order: (key, sections)."""
-    return [*_unit_sections(data), *_appendix_sections(views), MANIFEST]
+    return [*_unit_sections(data), *_review_sections(data), *_appendix_sections(views), MANIFEST]
 
 
 def part_html(data: PortfolioData, sections: list[Section], *, extra: dict[str, Any] | None = None) -> str:
@@ -197,6 +202,10 @@ def _contents(
 
     entries = [ContentsEntry("Units", page(data.units[0].anchor) if data.units else 0)]
     entries += [ContentsEntry(f"{unit.code} {unit.title}", page(unit.anchor), 2) for unit in data.units]
+    if data.reviews:
+        entries.append(ContentsEntry("Progress reviews", page("reviews")))
+        entries += [ContentsEntry(f"Review of {review.held_on:%-d %B %Y}", page(review.anchor), 2)
+                    for review in data.reviews]
     entries.append(ContentsEntry("Evidence", page("evidence-appendix")))
     entries += [ContentsEntry(f"{v.item.ref} {v.item.title}", page(v.item.anchor), 2) for v in views]
     entries.append(ContentsEntry("Manifest of files", page("manifest")))
@@ -273,7 +282,8 @@ def render_portfolio(
     units = [_Part(key, sections, workdir / f"part-{n:04d}.pdf")
              for n, (key, sections) in enumerate(_unit_sections(data), start=1)]
     # An estimate for the progress bar only: the appendix's chunks depend on the prepared images.
-    total_parts = len(units) + len(_chunks(evidence_views(data, assets, include_pdf_evidence=False))) + 2
+    total_parts = (len(units) + len(_review_sections(data))
+                   + len(_chunks(evidence_views(data, assets, include_pdf_evidence=False))) + 2)
     rendered = 0
     done: list[_Part] = []
 
@@ -291,16 +301,17 @@ def render_portfolio(
             report("rendering", rendered, min(len(done) / total_parts, 0.98))
 
     # Laid out in the order that keeps the CPU busy (what needs no image first, while the images
-    # are prepared); merged in document order: units, evidence, manifest.
+    # are prepared); merged in document order: units, reviews, evidence, manifest.
     manifest = _Part(MANIFEST[0], MANIFEST[1], workdir / "part-9999.pdf")
-    render_all([*units, manifest])
+    reviews = [_Part(key, sections, workdir / "part-reviews.pdf") for key, sections in _review_sections(data)]
+    render_all([*units, *reviews, manifest])
     if pending is not None:
         assets = Assets(images={**assets.images, **pending()}, pdfs=assets.pdfs)
     views = evidence_views(data, assets, include_pdf_evidence=include_pdf_evidence)
     appendix = [_Part(key, sections, workdir / f"part-{n:04d}.pdf")
                 for n, (key, sections) in enumerate(_appendix_sections(views), start=len(units) + 1)]
     render_all(appendix)
-    body = [*units, *appendix, manifest]
+    body = [*units, *reviews, *appendix, manifest]
 
     pdfs = [
         (stored.storage_name, f"{view.item.ref} {stored.name}")
@@ -311,7 +322,8 @@ def render_portfolio(
     # The front matter's length does not depend on the numbers in it (one line per entry, fixed
     # width for the number), only on how many entries there are. So lay it out with the numbers
     # an estimated length gives, and once more only if the estimate was wrong.
-    guess = 1 + math.ceil((len(data.units) + len(views) + len(pdfs) + 5) / CONTENTS_LINES_PER_PAGE)
+    reviews_lines = len(data.reviews) + 1 if data.reviews else 0
+    guess = 1 + math.ceil((len(data.units) + reviews_lines + len(views) + len(pdfs) + 5) / CONTENTS_LINES_PER_PAGE)
     for _attempt in range(3):
         anchors, appended_start = _absolute_pages(body, offset=guess, pdfs=pdfs, page_counts=page_counts)
         front.sections = [{"kind": "front", "contents": _contents(

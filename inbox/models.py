@@ -28,7 +28,11 @@ class NoticeKind(models.TextChoices):
     VISIT_CHANGED = "visit_changed", _("A visit is changed")
     VISIT_CANCELLED = "visit_cancelled", _("A visit is cancelled")
     ACTION_POINT_SET = "action_point_set", _("A new action point is set")
+    SAFEGUARDING_CONCERN = "safeguarding_concern", _("A progress review raises a safeguarding concern")
 
+
+#: The kinds always emailed, whatever a person's preferences: nobody may miss them.
+ALWAYS_EMAILED = frozenset({NoticeKind.SAFEGUARDING_CONCERN})
 
 #: The sentence each kind shows in the inbox, filled with the words stored with the notification.
 PHRASES: dict[str, Any] = {
@@ -38,6 +42,8 @@ PHRASES: dict[str, Any] = {
     NoticeKind.VISIT_CHANGED: pgettext_lazy("notification", "%(by)s changed the visit: now %(when)s at %(place)s"),
     NoticeKind.VISIT_CANCELLED: pgettext_lazy("notification", "%(by)s cancelled the visit on %(when)s at %(place)s"),
     NoticeKind.ACTION_POINT_SET: pgettext_lazy("notification", "%(by)s set an action point, due %(due)s: %(text)s"),
+    NoticeKind.SAFEGUARDING_CONCERN: pgettext_lazy(
+        "notification", "%(by)s raised a safeguarding concern in the progress review of %(candidate)s"),
 }
 
 

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from candidates.models import User
 from portfolio_site.mail import send_after_commit
 
-from .models import NoticeKind, Notification, Preferences
+from .models import ALWAYS_EMAILED, NoticeKind, Notification, Preferences
 
 
 def notify(
@@ -41,7 +41,7 @@ def notify(
     off = dict(Preferences.objects.filter(user_id__in=people).values_list("user_id", "email_off"))
     address = settings.SITE_URL.rstrip("/") + link
     for pk, person in people.items():
-        if kind in (off.get(pk) or []):
+        if kind in (off.get(pk) or []) and kind not in ALWAYS_EMAILED:
             continue
         send_after_commit(to=person.email, template=email_template,
                           context={**email_context, "recipient": person, "link": address})

@@ -39,6 +39,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from apprenticeships.reviews.forms import TARGET_ROWS
 from candidates.forms.plan import coverage_field_name
 from tests import test_permission_walk as permission_walk
 from tests.assessments.factories import items_of
@@ -68,6 +69,7 @@ HUGE_PATH_INTS = (2**63, 10**30)
 #: Forms that add fields under computed names: the names the walk sends (the tiny qualification has 5 units).
 DYNAMIC_FIELDS: dict[str, list[str]] = {
     "SelfAssessmentForm": [coverage_field_name(i) for i in range(5)],
+    "ReviewForm": [f"target_{number}_{part}" for number in range(1, TARGET_ROWS + 1) for part in ("text", "due")],
 }
 
 #: Reads of request data outside the view modules, each with why the walk covers it.
@@ -96,6 +98,8 @@ BASELINE: dict[str, Callable[[SimpleNamespace, dict], dict]] = {
     "assessments:mapping_add": lambda w, kwargs: {"item": str(items_of(w.enrolment, "A2")[0].pk)},
     "apprenticeships:otj_entry_add": permission_walk.OTJ_ENTRY_DATA,
     "apprenticeships:otj_entry_edit": permission_walk.OTJ_ENTRY_DATA,
+    "apprenticeships:review_new": permission_walk.REVIEW_DATA,
+    "apprenticeships:review_edit": permission_walk.REVIEW_DATA,
     "apprenticeships:otj_plan": permission_walk.OTJ_PLAN_DATA,
 }
 

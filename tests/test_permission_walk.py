@@ -64,7 +64,7 @@ from candidates.models import (
 from evidence.models import EvidenceKind, ResumableUpload
 from inbox.models import NoticeKind, Notification
 from inbox.services import calendar_token_new
-from tests.apprenticeships.factories import make_entry
+from tests.apprenticeships.factories import make_entry, make_review
 from tests.assessments.factories import items_of, signed_unit, submitted_evidence, unit_of
 from tests.candidates.factories import enrol_staff_member
 from tests.conftest import PASSWORD
@@ -298,6 +298,17 @@ ACHIEVEMENT_PK = by_enrolment(lambda w, e: {"pk": e.pk, "achievement_pk": Achiev
     enrolment=e, kind="english", level=1, achieved_on=datetime.date(2026, 1, 10), evidenced_by="Certificate",
     recorded_by=e.assessor, recorded_at=timezone.now()).pk})
 SIGNERS = {"candidate", "assessor", "centre_admin", "stranger_assessor", "employer"}
+# a progress review its assessor recorded today (the paused enrolment starts today)
+REVIEW_PK = by_enrolment(lambda w, e: {"pk": e.pk, "review_pk": make_review(e).pk})
+#: Who signs reviews as a party (the stranger assessor as the foreign enrolment's provider).
+SIGNERS = {"candidate", "assessor", "centre_admin", "employer", "stranger_assessor"}
+
+
+def REVIEW_DATA(w: SimpleNamespace, kwargs: dict) -> dict:  # noqa: N802 - reads as the constant it stands for
+    today = timezone.localdate()
+    return {"held_on": str(today), "progress": "Calls handled alone", "english_maths": "Level 2 booked",
+            "wellbeing": "Settled", "target_1_text": "Write the statement",
+            "target_1_due": str(today + timedelta(days=9))}
 
 
 def OTJ_PLAN_DATA(w: SimpleNamespace, kwargs: dict) -> dict:  # noqa: N802 - reads as the constant it stands for
@@ -447,6 +458,8 @@ WALK: dict[str, Row] = {
     "candidates:enrolment_create": Row(CENTRE_PK, get=centre_admin_only(), post=centre_admin_only()),
     "candidates:enrolment_upload": Row(CENTRE_PK, get=centre_admin_only(), post=centre_admin_only()),
     "candidates:enrolment_upload_confirm": Row(CENTRE_PK, post=centre_admin_only()),
+    "candidates:centre_safeguarding": Row(CENTRE_PK, get=centre_admin_only(), post=centre_admin_only(),
+                                          data=lambda w, kwargs: {"person": ""}),
     "candidates:enrolment_detail": Row(ENROLMENT_PK, get=enrolment_read()),
     "candidates:enrolment_reassign_assessor": Row(ENROLMENT_PK, post=enrolment_write(MANAGERS, paused_open=True)),
     "candidates:enrolment_reassign_iqa": Row(ENROLMENT_PK, post=enrolment_write(MANAGERS, paused_open=True)),
@@ -603,6 +616,18 @@ WALK: dict[str, Row] = {
     "apprenticeships:gateway_achievement_add": Row(ENROLMENT_PK, post=enrolment_write(JUDGES), data=ACHIEVEMENT_DATA),
     "apprenticeships:gateway_achievement_delete": Row(ACHIEVEMENT_PK, post=enrolment_write(JUDGES)),
     "apprenticeships:gateway_sign": Row(ENROLMENT_PK, post=enrolment_write(SIGNERS)),
+    # progress reviews: read by whoever follows the enrolment, written by the assessor or the centre, signed by
+    # each party as their own (SIGN: the candidate, the employer contact, the assessor, a centre admin)
+    "apprenticeships:review_list": Row(ENROLMENT_PK, get=enrolment_follow()),
+    "apprenticeships:review_schedule": Row(ENROLMENT_PK, post=enrolment_write(JUDGES),
+                                           data=lambda w, kwargs: {"interval_weeks": "8"}),
+    "apprenticeships:review_new": Row(ENROLMENT_PK, get=enrolment_write(JUDGES), post=enrolment_write(JUDGES),
+                                      data=REVIEW_DATA),
+    "apprenticeships:review_detail": Row(REVIEW_PK, get=enrolment_follow()),
+    "apprenticeships:review_edit": Row(REVIEW_PK, get=enrolment_write(JUDGES), post=enrolment_write(JUDGES),
+                                       data=REVIEW_DATA),
+    "apprenticeships:review_sign": Row(REVIEW_PK, post=enrolment_write(SIGNERS),
+                                       data=lambda w, kwargs: {"party": "provider"}),
     # inbox: each person's own notifications and settings
     "inbox:inbox": Row(NO_KWARGS, get=signed_in()),
     "inbox:notification_open": Row(NOTIFICATION_PK, post=RECIPIENT_ONLY),

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('apprenticeships', '0001_off_the_job'),
+        ('apprenticeships', '0002_progress_reviews'),
         ('candidates', '0006_employer_contacts'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -22,6 +22,7 @@ from units.models import MAX_ID
 
 from .. import access, services
 from ..forms.enrolment import EnrolmentForm, EnrolmentUploadForm
+from ..forms.safeguarding import SafeguardingLeadForm
 from ..models import Centre, Enrolment, EnrolmentStatus, RoleKind
 
 BULK_SESSION_KEY = "bulk-enrolment-{centre}"
@@ -155,3 +156,20 @@ def enrolment_upload_confirm(request: HttpRequest, centre_pk: int) -> HttpRespon
             "%(count)d people had an account already and were asked to accept; their enrolments start when they do.",
             invited) % {"count": invited})
     return redirect("candidates:enrolment_list", centre_pk=centre.pk)
+
+
+@login_required
+def centre_safeguarding(request: HttpRequest, centre_pk: int) -> HttpResponse:
+    """The centre admin names the designated safeguarding lead whom a progress review's concern alerts."""
+    centre = access.centre_for_admin(request.user, centre_pk)
+    form = SafeguardingLeadForm(request.POST or None, centre=centre,
+                                initial={"person": centre.safeguarding_lead_id})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.safeguarding_lead_set(centre=centre, by=request.user, person=form.cleaned_data["person"])
+        except ValidationError as error:
+            form.add_error("person", error.messages)
+        else:
+            messages.success(request, _("The designated safeguarding lead is saved."))
+            return redirect("candidates:centre_safeguarding", centre_pk=centre.pk)
+    return render(request, "candidates/centre_safeguarding.html", {"centre": centre, "form": form})

@@ -49,6 +49,7 @@ DESTINATIONS = (
     Destination(_("Off-the-job"), "apprenticeships:otj_log",
                 within=("apprenticeships:otj_entry_edit", "apprenticeships:otj_plan")),
     Destination(_("Gateway"), "apprenticeships:gateway", within=("exports:gateway_packs",), standards_only=True),
+    Destination(_("Reviews"), "apprenticeships:review_list", within=("apprenticeships:review_detail",)),
     Destination(_("History"), "assessments:history"),
     Destination(_("Export"), "exports:export_list"),
 )

@@ -10,7 +10,9 @@ from django.apps import apps as django_apps
 from django.utils import timezone
 
 from apprenticeships import services
-from apprenticeships.models import OtjEntry, OtjPlan, OtjRule
+from apprenticeships.models import OtjEntry, OtjPlan, OtjRule, ProgressReview
+from apprenticeships.reviews import services as review_services
+from apprenticeships.reviews.services import ReviewContent, Target
 from candidates.models import Enrolment
 
 
@@ -41,3 +43,21 @@ def ensure_rules() -> None:
     """The funding rules of the data migration, again: a transactional test (the browser's) empties the tables."""
     migration = importlib.import_module("apprenticeships.migrations.0001_off_the_job")
     migration.load_rules(django_apps, None)
+
+
+def review_content(**overrides: object) -> ReviewContent:
+    """A filled review form: today, three answers and one target a month on."""
+    today = timezone.localdate()
+    values: dict[str, object] = {
+        "held_on": today, "progress": "Handled complaints on the phone with less help.",
+        "english_maths": "Functional skills English level 2 booked.", "wellbeing": "Settled; no support needed.",
+        "targets": (Target(text="Write a statement on the refund call", due=today + datetime.timedelta(days=28)),),
+    }
+    values.update(overrides)
+    return ReviewContent(**values)  # type: ignore[arg-type]
+
+
+def make_review(enrolment: Enrolment, **overrides: object) -> ProgressReview:
+    """A progress review its assessor recorded through the service."""
+    return review_services.review_create(enrolment=enrolment, by=enrolment.assessor,
+                                         content=review_content(**overrides))

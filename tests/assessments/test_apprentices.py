@@ -62,8 +62,9 @@ def test_the_apprentices_page_costs_the_same_queries_however_many(
         make_entry(apprentice, minutes=30 + number)
     # session, user, roles and unread count (nav), the apprentices, chosen units' items, whole qualifications'
     # items, item sign-offs, achieved units, action points, testimonies awaiting confirmation, off-the-job plans
-    # and off-the-job minutes (the chart of each apprentice).
-    with django_assert_num_queries(13):
+    # and off-the-job minutes (the chart of each apprentice), and the progress reviews overdue (apprenticeships'
+    # review_flags tag: one query for every row).
+    with django_assert_num_queries(14):
         response = as_employer.get(reverse("assessments:apprentices"))
     assert response.text.count('data-testid="apprentice"') == 1 + extra
 

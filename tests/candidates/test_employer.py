@@ -129,6 +129,7 @@ def test_a_withdrawn_enrolment_gets_no_new_contact(enrolment, centre_admin) -> N
 def test_the_contact_follows_and_signs_for_their_apprentice_and_reads_nothing_else(employer_contact, enrolment) -> None:
     assert access.relations_to(employer_contact, enrolment) == {Relation.EMPLOYER}
     found = access.enrolment_for(employer_contact, enrolment.pk, need=Permission.FOLLOW)
+    # They follow, and sign their apprentice's reviews and gateway as the employer (nothing else).
     assert {name for name, allowed in found.viewer_may.items() if allowed} == {"follow", "sign"}
     with pytest.raises(PermissionDenied):
         access.enrolment_for(employer_contact, enrolment.pk, need=Permission.READ)

@@ -26,6 +26,7 @@ PAGES = {
     "assessments:visits": "Visits",
     "assessments:action_points": "Action points",
     "apprenticeships:otj_log": "Off-the-job",
+    "apprenticeships:review_list": "Reviews",
     "assessments:history": "History",
     "exports:export_list": "Export",
 }
