@@ -15,13 +15,13 @@ LOAD_PASSWORD, LOAD_THINK_MIN and LOAD_THINK_MAX (seconds between a person's act
 LOAD_BURST_RESULT (a file the burst's figures are written to).
 
 Against plain HTTP (gunicorn with no TLS proxy in front) every request says
-`X-Forwarded-Proto: https`, as the proxy would, and the site's Secure cookies are sent back anyway.
+`X-Forwarded-Proto: https`, as the proxy would, and the site's Secure cookies are sent back anyway
+(Person.send_secure_cookies).
 Requests are named by their path with every number replaced by [pk], so each page is one row.
 """
 
 from __future__ import annotations
 
-import http.cookiejar
 import json
 import os
 import random
@@ -33,7 +33,7 @@ from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
 
-import gevent
+import gevent  # type: ignore[import-untyped]  # Locust's own; no stubs installed
 from locust import HttpUser, between, constant, events, task
 from locust.env import Environment
 
@@ -61,13 +61,6 @@ def email(kind: str, number: int) -> str:
     return f"{kind}-{SEED}-{number}@generated.example"
 
 
-class SendSecureCookies(http.cookiejar.DefaultCookiePolicy):
-    """Send the site's Secure cookies over the plain HTTP between the load test and gunicorn (the TLS proxy's hop)."""
-
-    def return_ok_secure(self, cookie: http.cookiejar.Cookie, request: Any) -> bool:
-        return True
-
-
 def small_png() -> bytes:
     """A 32 x 32 grey PNG, made here so that the load test needs no image library."""
     def chunk(kind: bytes, data: bytes) -> bytes:
@@ -91,18 +84,25 @@ class Person(HttpUser):
         raise NotImplementedError
 
     def on_start(self) -> None:
-        self.client.cookies.set_policy(SendSecureCookies())
         self.client.headers["X-Forwarded-Proto"] = "https"
         self.origin = "https://" + urlsplit(self.host or "").netloc
         self.sign_in(self.account())
 
+    def send_secure_cookies(self) -> None:
+        """Send the site's Secure cookies over the plain HTTP between the load test and gunicorn (the TLS proxy's
+        hop): requests would keep them for https:// addresses only."""
+        for cookie in self.client.cookies:
+            cookie.secure = False
+
     def get(self, path: str) -> str:
+        self.send_secure_cookies()
         with self.client.get(path, name=page(path), catch_response=True) as response:
             if response.status_code != 200:
                 response.failure(f"{response.status_code} for {path}")
             return response.text or ""
 
     def post(self, path: str, data: dict[str, Any], *, expect: tuple[int, ...] = (200, 302), **kwargs: Any) -> Any:
+        self.send_secure_cookies()
         token = self.client.cookies.get("csrftoken", "")
         headers = {"Referer": self.origin + path, "X-CSRFToken": token, **kwargs.pop("headers", {})}
         with self.client.post(path, data={"csrfmiddlewaretoken": token, **data}, headers=headers,
@@ -161,6 +161,7 @@ class Candidate(Person):
         location = created.headers.get("Location", "")
         if not re.fullmatch(r"/evidence/\d+/", location):
             return
+        self.send_secure_cookies()
         with self.client.post(location + "files/", files={"files": ("display.png", PNG, "image/png")},
                               data={"csrfmiddlewaretoken": self.client.cookies.get("csrftoken", "")},
                               headers={"Referer": self.origin + location, "Accept": "application/json"},
@@ -257,8 +258,7 @@ def _burst_start(environment: Environment, **_kwargs: Any) -> None:
 
 
 class SignInBurst(Person):
-    weight = 0  # only when named on the command line
-    fixed_count = 0
+    # Name the classes on Locust's command line (as run.py does), or this one joins the mix.
     wait_time = constant(3600)
 
     def account(self) -> str:
@@ -277,6 +277,7 @@ class SignInBurst(Person):
             print(f"Burst: {BURST_USERS} sign-ins complete in {figures['all_signed_in_seconds']:.2f} s", flush=True)
             runner = self.environment.runner
             if runner is not None:
+                # From a greenlet of its own: quitting stops every user, this one included.
                 gevent.spawn_later(0.1, runner.quit)
 
     @task

@@ -237,7 +237,7 @@ def main(argv: list[str]) -> int:
         print(f"Load test: database {stack.database}, files in {stack.scratch}", flush=True)
         stack.create_database()
         python = sys.executable
-        run([python, str(HERE / "seed.py"), "--candidates", str(args.candidates), "--password", stack.password],
+        run([python, str(HERE / "seed.py"), "--candidates", str(args.candidates), f"--password={stack.password}"],
             stack.env, f"Seeded {args.candidates} candidates")
         run([python, "manage.py", "collectstatic", "--noinput", "-v", "0"], stack.env, "collectstatic")
         gunicorn = stack.start("gunicorn", [str(BIN / "gunicorn"), "portfolio_site.wsgi", "-c",
@@ -248,7 +248,7 @@ def main(argv: list[str]) -> int:
         workers = children(gunicorn.pid)
         print(f"gunicorn ({len(workers)} workers) on {stack.host}, Celery worker {worker.pid}", flush=True)
         for log in (stack.scratch / "cpu").glob("*.tsv"):
-            log.unlink()  # the readiness check's request
+            log.write_text("")  # the readiness check's request (the worker keeps appending to the same file)
         before, worker_before = cpu_seconds(workers), sum(cpu_seconds([worker.pid, *children(worker.pid)]).values())
         started = time.perf_counter()
         print(f"Locust: {args.users} users for {args.seconds} s ...", flush=True)
