@@ -47,6 +47,7 @@ BURST_USERS = int(os.environ.get("LOAD_BURST_USERS", "30"))
 BURST_RESULT = os.environ.get("LOAD_BURST_RESULT", "")
 
 NUMBER = re.compile(r"/\d+")
+CENTRE_LINK = re.compile(r'href="/centres/(\d+)/enrolments/"')
 ENROLMENT_LINK = re.compile(r'href="/enrolments/(\d+)/')
 REVIEW_LINK = re.compile(r'href="(/enrolments/\d+/review/\d+/)"')
 ACCEPT_FORM = re.compile(r'action="(/enrolments/\d+/mappings/\d+/accept/)"')
@@ -78,7 +79,6 @@ class Person(HttpUser):
 
     abstract = True
     wait_time = between(*THINK)
-    kind = ""
 
     def account(self) -> str:
         raise NotImplementedError
@@ -229,6 +229,13 @@ class CentreAdmin(Person):
     def on_start(self) -> None:
         super().on_start()
         self.enrolments: list[str] = []
+        # The menu's "Enrolments": straight to the list of one's only centre, else a list of centres.
+        self.send_secure_cookies()
+        with self.client.get("/centres/", name="/centres/", allow_redirects=False, catch_response=True) as response:
+            found = CENTRE_LINK.search(f'href="{response.headers.get("Location", "")}"' + (response.text or ""))
+            if not found:
+                response.failure(f"{response.status_code} for /centres/, naming no centre")
+        self.centre = found.group(1) if found else None
 
     @task(1)
     def home(self) -> None:
@@ -236,8 +243,10 @@ class CentreAdmin(Person):
 
     @task(3)
     def enrolment_list(self) -> None:
-        page = random.randint(1, 5)
-        self.enrolments = ENROLMENT_LINK.findall(self.get(f"/enrolments/?page={page}"))
+        """One of the first five pages (a page past the end shows the last)."""
+        if self.centre:
+            path = f"/centres/{self.centre}/enrolments/?page={random.randint(1, 5)}"
+            self.enrolments = ENROLMENT_LINK.findall(self.get(path))
 
     @task(3)
     def enrolment_page(self) -> None:

@@ -270,7 +270,8 @@ def main(argv: list[str]) -> int:
         locust(stack, "burst", args.burst, args.burst, 120, ["SignInBurst"],
                {"LOAD_BURST_USERS": str(args.burst), "LOAD_BURST_RESULT": str(result)})
         if not result.exists():
-            print("The burst did not finish in 120 s.")
+            print("The burst did not finish in 120 s. Locust said:")
+            print((stack.scratch / "burst-locust.log").read_text()[-3000:])
             return 1
         burst = json.loads(result.read_text())
         sign_ins = next((r for r in read_stats(stack.scratch / "burst_stats.csv")
