@@ -15,7 +15,7 @@ PIP_COMPILE := CUSTOM_COMPILE_COMMAND="make lock" $(VENV)/bin/pip-compile --quie
 	--no-emit-index-url --no-emit-find-links --no-emit-trusted-host
 LOCK_ARGS ?=
 
-.PHONY: run test check check-migrations check-deploy bench system-deps test-system-deps venv install install-test lock migrate specs demo lint mypy clean
+.PHONY: run test check check-migrations check-deploy bench load system-deps test-system-deps venv install install-test lock migrate specs demo lint mypy clean
 
 run: system-deps install migrate specs demo
 	$(DEV_ENV) scripts/run.sh
@@ -78,3 +78,9 @@ mypy: install-test
 
 clean:
 	rm -rf var test-output
+
+# The load test (scripts/load/run.py): its own PostgreSQL database and Redis database, gunicorn and a Celery worker in
+# production mode, Locust headless. LOAD_CANDIDATES, LOAD_USERS and LOAD_SECONDS change the size, people and length.
+load: install-test
+	$(PY) scripts/load/run.py --candidates $${LOAD_CANDIDATES:-10000} --users $${LOAD_USERS:-50} \
+		--seconds $${LOAD_SECONDS:-600}

@@ -60,7 +60,7 @@ PASSWORD = "correct-horse-battery-staple"
 
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings) -> None:
-    # Hashing with PBKDF2 for a dozen people per test would dominate the run time.
+    # Hashing with the site's Argon2id (or PBKDF2) for a dozen people per test would dominate the run time.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
