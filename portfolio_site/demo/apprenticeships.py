@@ -20,7 +20,10 @@ from django.db.models import F
 from django.utils import timezone
 
 from apprenticeships import services as otj
-from apprenticeships.models import OtjEntry, OtjPlan
+from apprenticeships.gateway import services as gateway
+from apprenticeships.models import Achievement, AchievementKind, OtjEntry, OtjPlan, ProgressReview
+from apprenticeships.reviews import services as reviews
+from apprenticeships.signing import Party
 from assessments import services as assessment_services
 from candidates.models import (
     EmployerContact,
@@ -96,9 +99,13 @@ def seed_apprenticeships(*, demo: DemoPeople, password: str) -> tuple[dict[str, 
         _employer_contact(enrolment=enrolment, admin=admin, password=password, demo=demo)
         _plan(enrolment=enrolment, apprentice=apprentice, assessor=assessor, today=today)
         _log(enrolment=enrolment, apprentice=apprentice, assessor=assessor, today=today)
+    riley = enrolments.get("apprentice2")
+    if riley is not None:
+        _review_awaiting_the_employer(enrolment=riley, assessor=assessor, today=today)
     jo = enrolments.get("apprentice3")
     if jo is not None:
         _evidence_every_ksb(enrolment=jo, assessor=assessor, today=today)
+        _english_and_maths(enrolment=jo, assessor=assessor, today=today)
     return enrolments, skipped
 
 
@@ -203,3 +210,31 @@ def _evidence_every_ksb(*, enrolment: Enrolment, assessor: User, today: datetime
     ).order_by("pk")
     for mapping in claims:
         assessment_services.mapping_accept(mapping=mapping, by=assessor)
+
+
+def _review_awaiting_the_employer(*, enrolment: Enrolment, assessor: User, today: datetime.date) -> None:
+    """A progress review held last week, signed by the apprentice and the assessor, awaiting the employer."""
+    if ProgressReview.objects.filter(enrolment=enrolment).exists():
+        return
+    review = reviews.review_create(enrolment=enrolment, by=assessor, content=reviews.ReviewContent(
+        held_on=today - datetime.timedelta(days=7),
+        progress="Riley now handles escalated complaints on her own and has started coaching a new starter.",
+        english_maths="Level 2 English and maths achieved before the start; no further study needed.",
+        wellbeing="Riley is well and settled in the team; she asked for a quieter desk for calls, agreed.",
+        targets=[reviews.Target(text="Lead one team huddle on a complaint handled well, and write it up.",
+                                due=today + datetime.timedelta(days=28))],
+    ))
+    reviews.review_sign(review=review, by=enrolment.candidate, party=Party.CANDIDATE)
+    reviews.review_sign(review=review, by=assessor, party=Party.PROVIDER)
+
+
+def _english_and_maths(*, enrolment: Enrolment, assessor: User, today: datetime.date) -> None:
+    """Level 2 English and maths achieved and recorded, as the gateway asks (level 1 achieved, 2 attempted)."""
+    if Achievement.objects.filter(enrolment=enrolment).exists():
+        return
+    for kind, title in ((AchievementKind.ENGLISH, "Functional Skills English"),
+                        (AchievementKind.MATHS, "Functional Skills maths")):
+        gateway.achievement_record(
+            enrolment=enrolment, by=assessor, kind=kind, level=2, title=title,
+            achieved_on=today - datetime.timedelta(days=90),
+            evidenced_by="Certificate seen by the assessor; a copy is in the apprentice's file.")

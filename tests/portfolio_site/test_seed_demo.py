@@ -13,7 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apprenticeships import services as otj
-from apprenticeships.models import EntryStatus, OtjEntry
+from apprenticeships.gateway.reads import gateway_of
+from apprenticeships.models import EntryStatus, OtjEntry, ProgressReview
+from apprenticeships.reviews import services as reviews
+from apprenticeships.signing import Party
 from assessments.models import (
     ActionPoint,
     Decision,
@@ -225,3 +228,21 @@ def test_jo_has_every_ksb_accepted_and_the_off_the_job_minimum_met(demo_specs) -
                    .values_list("assessable_item", flat=True))
     assert len(ksbs) == 18 and accepted == ksbs
     assert verified_minutes(jo) / 60 >= otj.plan_minimum(jo.otj_plan)
+
+
+def test_riley_has_a_review_signed_by_her_and_the_assessor_awaiting_the_employer(demo_specs) -> None:
+    seed()
+    riley = apprentice("apprentice2")
+    [review] = ProgressReview.objects.filter(enrolment=riley)
+    valid = {signature.party for signature in review.signatures.all() if signature.void_at is None}
+    assert valid == {Party.CANDIDATE, Party.PROVIDER}
+    assert not reviews.is_complete(review)
+    assert review.targets.get().action_point is not None  # the first signature made it an action point
+
+
+def test_jo_meets_every_gateway_requirement_and_nobody_has_signed_yet(demo_specs) -> None:
+    seed()
+    jo = apprentice("apprentice3")
+    view = gateway_of(jo, timezone.localdate())
+    assert [outcome.met for outcome in view.gateway.outcomes] == [True] * 5
+    assert view.signatures == []
