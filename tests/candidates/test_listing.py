@@ -9,9 +9,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from candidates import listing
-from candidates.models import Enrolment, EnrolmentStatus, User
+from candidates.models import Enrolment, EnrolmentStatus
 from tests.apprenticeships.factories import make_entry, make_plan
 from tests.assessments.factories import accepted_evidence, items_of, submitted_evidence
+from tests.candidates.factories import many_enrolments
 
 
 def list_url(centre) -> str:
@@ -22,19 +23,6 @@ def list_url(centre) -> str:
 def as_admin(client, centre_admin):
     client.force_login(centre_admin)
     return client
-
-
-def many(centre, qualification, assessor, count: int, *, prefix: str = "Extra") -> list[Enrolment]:
-    """`count` more enrolments at `centre`, each of a new candidate named "<prefix> <n>"."""
-    people = User.objects.bulk_create([
-        User(email=f"{prefix.lower()}{n}@example.org", first_name=prefix, last_name=f"Number{n:03d}")
-        for n in range(count)])
-    today = timezone.localdate()
-    return Enrolment.objects.bulk_create([
-        Enrolment(candidate=person, centre=centre, qualification=qualification, assessor=assessor,
-                  start_date=today - datetime.timedelta(days=30), planned_end_date=today + datetime.timedelta(days=300),
-                  uln=f"{9000000000 + n}")
-        for n, person in enumerate(people)])
 
 
 def names(response) -> list[str]:
@@ -94,7 +82,7 @@ def test_no_activity_counts_an_assessors_decision(
 def test_behind_plan_is_past_the_planned_end_or_behind_on_off_the_job_hours(
     as_admin, centre, enrolment, other_enrolment, qualification, assessor
 ) -> None:
-    overdue, on_track = many(centre, qualification, assessor, 2, prefix="Late")
+    overdue, on_track = many_enrolments(centre, qualification, assessor, 2, prefix="Late")
     Enrolment.objects.filter(pk=overdue.pk).update(start_date=datetime.date(2020, 1, 1),
                                                    planned_end_date=datetime.date(2021, 1, 1))
     make_plan(enrolment)  # a month in, nothing logged: behind
@@ -122,7 +110,7 @@ def test_the_count_says_how_many_match_and_the_empty_list_says_so(as_admin, cent
 
 
 def test_pages_keep_the_filters_and_mark_the_current_page(as_admin, centre, qualification, assessor) -> None:
-    many(centre, qualification, assessor, 120)
+    many_enrolments(centre, qualification, assessor, 120)
     response = as_admin.get(list_url(centre), {"q": "extra", "status": "active", "page": "2"})
     assert "120 enrolments match, page 2 of 3." in response.text
     assert names(response)[0] == "Extra Number050"
@@ -145,7 +133,7 @@ EVERY_FILTER_QUERIES = 13
 def test_every_filter_at_once_costs_a_fixed_number_of_queries(
     as_admin, centre, qualification, assessor, extra, django_assert_num_queries
 ) -> None:
-    made = many(centre, qualification, assessor, extra)
+    made = many_enrolments(centre, qualification, assessor, extra)
     for enrolment in made:
         make_plan(enrolment)
     Enrolment.objects.update(created=timezone.now() - datetime.timedelta(days=60))
