@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from django.db.models import Expression, F, Q, QuerySet, Subquery
+from django.db.models import F, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
@@ -46,10 +46,11 @@ def register_behind(name: str, source: BehindSource) -> None:
     _behind_sources[name] = source
 
 
-def last_activity() -> Expression:
+def last_activity() -> Greatest:
     """The enrolment's last activity: the latest of its creation and every registered source."""
     times = [Coalesce(source(), F("created")) for _name, source in sorted(_activity_sources.items())]
-    return Greatest(F("created"), *times) if times else F("created")
+    # Greatest of one expression is that expression: the creation alone while no source is registered.
+    return Greatest(F("created"), *times) if times else Greatest(F("created"), F("created"))
 
 
 def with_last_activity(enrolments: QuerySet[Enrolment]) -> QuerySet[Enrolment]:
@@ -114,8 +115,8 @@ class EnrolmentSearch:
         if self.behind:
             enrolments = behind_plan(enrolments, timezone.localdate(now))
         if self.idle_days:
-            enrolments = with_last_activity(enrolments).filter(
-                last_activity__lt=now - datetime.timedelta(days=self.idle_days))
+            idle_since = now - datetime.timedelta(days=self.idle_days)
+            enrolments = with_last_activity(enrolments).filter(last_activity__lt=idle_since)  # type: ignore[misc]
         return enrolments
 
     def query(self) -> dict[str, str]:

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from portfolio_site.paging import paged
+from portfolio_site.paging import paged_by_key
 from units.models import Qualification
 
 from .. import access, services
@@ -51,7 +51,8 @@ def enrolment_list(request: HttpRequest, centre_pk: int) -> HttpResponse:
         pk__in=enrolments.values("qualification_id")).order_by("title", "version"),
         assessors=access.people_with_role(centre, RoleKind.ASSESSOR))
     search = form.search()
-    listed = paged(search.apply(enrolments).with_related(), request.GET.get("page"), query=search.querystring())
+    listed = paged_by_key(search.apply(enrolments), request.GET.get("page"), query=search.querystring(),
+                          load=lambda keys: Enrolment.objects.filter(pk__in=keys).with_related())
     return render(request, "candidates/enrolment_list.html", {
         "centre": centre, "paged": listed, "page": listed.page, "search_form": form, "search": search,
         "awaiting": access.invitations_awaiting(centre),

@@ -89,7 +89,8 @@ def run() -> None:
         clients[person.pk] = Client()
         clients[person.pk].force_login(person)
     busy = Enrolment.objects.filter(assessor=assessor, evidence_items__isnull=False).order_by("pk").first()
-    someone = Enrolment.objects.filter(centre=centre).select_related("candidate").order_by("pk")[5000].candidate
+    someone_enrolment = Enrolment.objects.filter(centre=centre, status="active").order_by("pk")[5000]
+    someone = someone_enrolment.candidate
     enrolments = reverse("candidates:enrolment_list", kwargs={"centre_pk": centre.pk})
     library = reverse("evidence:library", kwargs={"pk": busy.pk})
     pages: list[tuple[str, object, str, dict]] = [
@@ -98,9 +99,11 @@ def run() -> None:
         ("enrolment list, name search", admin, enrolments, {"q": someone.last_name}),
         ("enrolment list, every filter", admin, enrolments,
          {"q": someone.first_name, "status": "active", "idle": "30", "behind": "1",
-          "qualification": busy.qualification_id, "assessor": assessor.pk}),
+          "qualification": someone_enrolment.qualification_id, "assessor": someone_enrolment.assessor_id}),
+        ("enrolment list, idle 30 days and behind", admin, enrolments, {"idle": "30", "behind": "1"}),
         ("caseload", assessor, "/caseload/", {}),
-        ("caseload, idle 1 day and behind", assessor, "/caseload/", {"idle": "1", "behind": "1"}),
+        ("caseload, name search and behind", assessor, "/caseload/", {"q": busy.candidate.first_name,
+                                                                       "behind": "1"}),
         ("review queue", assessor, "/caseload/review/", {}),
         ("review queue, name search", assessor, "/caseload/review/", {"q": busy.candidate.last_name}),
         ("IQA sampling", iqa, "/quality/sampling/", {}),
@@ -125,7 +128,9 @@ def run() -> None:
         queries = support.queries(action)
         counts[name] = queries
         median, cpu = support.median_ms(action, ROUNDS, warm=2)
-        print(f"{name}: median {median:.1f} ms (cpu {cpu:.1f} ms), {queries} queries")
+        response = clients[person.pk].get(url, query)  # type: ignore[attr-defined]
+        found = response.content.split(b'data-testid="result-count">', 1)[-1].split(b"<", 1)[0].decode().strip()
+        print(f"{name}: median {median:.1f} ms (cpu {cpu:.1f} ms), {queries} queries; {found}")
         missed |= median >= TARGET_MS
     if counts["enrolment list"] != counts["enrolment list, last page"]:
         print("enrolment list: the last page costs other queries than the first")

@@ -125,8 +125,8 @@ def test_values_that_do_not_parse_are_ignored(as_admin, centre, enrolment, other
 
 
 # session, user, roles (nav), unread count (nav), roles (gate), centre, qualifications, assessors, invitations
-# awaiting acceptance, off-the-job plans and verified minutes ("behind plan"), count, page.
-EVERY_FILTER_QUERIES = 13
+# awaiting acceptance, off-the-job plans and verified minutes ("behind plan"), count, the page's keys, its rows.
+EVERY_FILTER_QUERIES = 14
 
 
 @pytest.mark.parametrize("extra", [3, 80])
