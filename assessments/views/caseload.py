@@ -70,4 +70,4 @@ def _search_form(request: HttpRequest, *, statuses: list[tuple[str, str]]) -> En
     """The search of the assessor's lists: the qualifications of their caseload; no assessor (it is them)."""
     qualifications = Qualification.objects.filter(
         pk__in=reads.assessed_by(request.user).values("qualification_id")).order_by("title", "version")
-    return EnrolmentSearchForm(request.GET, qualifications=qualifications, statuses=statuses, omit=("assessor",))
+    return EnrolmentSearchForm(request.GET, qualifications=qualifications, statuses=statuses)

@@ -19,7 +19,8 @@ SELECT = {"class": "form-select"}
 class EnrolmentSearchForm(forms.Form):
     """Name, email or ULN; qualification; assessor; status; no activity for N days; behind plan.
 
-    A list leaves out what it does not offer (`omit`): a caseload has no assessor filter, say.
+    A list leaves out what it does not offer (`omit`); without `assessors` there is no assessor filter (a
+    caseload is one assessor's).
     """
 
     q = forms.CharField(required=False, max_length=100, label=_("Name, email or ULN"),
@@ -39,12 +40,15 @@ class EnrolmentSearchForm(forms.Form):
                                 widget=forms.CheckboxInput(attrs={"class": "form-check-input"}))
 
     def __init__(self, data: QueryDict, *, qualifications: Iterable[Qualification] = (),
-                 assessors: Iterable[User] = (), statuses: Sequence[tuple[str, str]] = EnrolmentStatus.choices,
+                 assessors: Iterable[User] | None = None, statuses: Sequence[tuple[str, str]] = EnrolmentStatus.choices,
                  omit: Iterable[str] = ()) -> None:
         super().__init__(data)
         self.fields["qualification"].choices = [
             ("", _("Any qualification")), *((q.pk, f"{q.title} (v{q.version})") for q in qualifications)]
-        self.fields["assessor"].choices = [("", _("Any assessor")), *((p.pk, str(p)) for p in assessors)]
+        if assessors is None:
+            del self.fields["assessor"]
+        else:
+            self.fields["assessor"].choices = [("", _("Any assessor")), *((p.pk, str(p)) for p in assessors)]
         self.fields["status"].choices = [("", _("Any status")), *statuses]
         for name in omit:
             del self.fields[name]
