@@ -20,6 +20,7 @@ import os
 import random
 import time
 from collections.abc import Callable
+from typing import Any
 
 from tests.bench import support
 
@@ -30,7 +31,7 @@ ROUNDS = 15
 SEED = 14
 
 
-def prepare() -> tuple[object, object, object, object]:
+def prepare() -> tuple[Any, Any, Any, Any]:
     """The generated centre with varied statuses, ages and plans; returns (centre, admin, assessor, iqa)."""
     from django.core.management import call_command
     from django.db import connection
@@ -61,8 +62,8 @@ def prepare() -> tuple[object, object, object, object]:
     OtjPlan.objects.bulk_create(
         [OtjPlan(enrolment=e, contracted_hours=30, planned_start=e.start_date, planned_end=e.planned_end_date,
                  rule=rule, set_by=admin, set_at=now) for e in enrolments[::5]], batch_size=1000)
-    assessor = Role.objects.filter(centre=centre, kind=RoleKind.ASSESSOR).order_by("user__email").first().user
-    iqa = Role.objects.filter(centre=centre, kind=RoleKind.IQA).order_by("user__email").first().user
+    assessor = Role.objects.filter(centre=centre, kind=RoleKind.ASSESSOR).order_by("user__email")[0].user
+    iqa = Role.objects.filter(centre=centre, kind=RoleKind.IQA).order_by("user__email")[0].user
     caseload = Enrolment.objects.filter(assessor=assessor).exclude(status=EnrolmentStatus.WITHDRAWN)
     caseload.update(iqa=iqa)
     fill_portfolios(list(caseload.select_related("candidate", "qualification")), assessor=assessor, iqa=iqa,
@@ -84,16 +85,16 @@ def run() -> None:
     from candidates.models import Enrolment
 
     centre, admin, assessor, iqa = prepare()
-    clients = {}
+    clients: dict[int, Client] = {}
     for person in (admin, assessor, iqa):
         clients[person.pk] = Client()
         clients[person.pk].force_login(person)
-    busy = Enrolment.objects.filter(assessor=assessor, evidence_items__isnull=False).order_by("pk").first()
+    busy = Enrolment.objects.filter(assessor=assessor, evidence_items__isnull=False).order_by("pk")[0]
     someone_enrolment = Enrolment.objects.filter(centre=centre, status="active").order_by("pk")[5000]
     someone = someone_enrolment.candidate
     enrolments = reverse("candidates:enrolment_list", kwargs={"centre_pk": centre.pk})
     library = reverse("evidence:library", kwargs={"pk": busy.pk})
-    pages: list[tuple[str, object, str, dict]] = [
+    pages: list[tuple[str, Any, str, dict]] = [
         ("enrolment list", admin, enrolments, {}),
         ("enrolment list, last page", admin, enrolments, {"page": str(-(-Enrolment.objects.count() // 50))}),
         ("enrolment list, name search", admin, enrolments, {"q": someone.last_name}),
@@ -112,8 +113,8 @@ def run() -> None:
         ("evidence library, text search", assessor, library, {"q": "Statement 1"}),
     ]
 
-    def fetch(person: object, url: str, query: dict) -> Callable[[], None]:
-        client = clients[person.pk]  # type: ignore[attr-defined]
+    def fetch(person: Any, url: str, query: dict) -> Callable[[], None]:
+        client = clients[person.pk]
 
         def get() -> None:
             response = client.get(url, query)
@@ -128,7 +129,7 @@ def run() -> None:
         queries = support.queries(action)
         counts[name] = queries
         median, cpu = support.median_ms(action, ROUNDS, warm=2)
-        response = clients[person.pk].get(url, query)  # type: ignore[attr-defined]
+        response = clients[person.pk].get(url, query)
         found = response.content.split(b'data-testid="result-count">', 1)[-1].split(b"<", 1)[0].decode().strip()
         print(f"{name}: median {median:.1f} ms (cpu {cpu:.1f} ms), {queries} queries; {found}")
         missed |= median >= TARGET_MS
