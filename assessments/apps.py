@@ -1,7 +1,4 @@
-from collections.abc import Callable
-
 from django.apps import AppConfig
-from django.db.models import Subquery
 
 
 class AssessmentsConfig(AppConfig):
@@ -20,15 +17,7 @@ class AssessmentsConfig(AppConfig):
         # Dropping a unit with signed-off work from the plan asks the candidate first.
         assessed_work_signal.connect(assessed_work, dispatch_uid="assessments.assessed_work")
         # "No activity for N days" on the lists of enrolments counts decisions and sign-offs.
-        # The reads are imported when a list asks, not at start-up.
-        for name in ("last_decision", "last_item_sign_off", "last_unit_sign_off"):
-            listing.register_activity(f"assessments.{name}", _lazy_read(name))
+        for model in ("Decision", "ItemSignOff", "UnitSignOff"):
+            listing.register_activity(f"assessments.{model}", listing.ActivitySource(
+                model=self.get_model(model), enrolment="enrolment_id", at="at"))
 
-
-def _lazy_read(name: str) -> Callable[[], Subquery]:
-    def source() -> Subquery:
-        from . import reads
-
-        return getattr(reads, name)()
-
-    return source

@@ -619,20 +619,3 @@ def assessed_work(enrolment: Enrolment, codes: Iterable[str]) -> dict[str, str]:
             ) % {"unit": code}
     return work
 
-
-# --------------------------------------------------------------------------- activity, for the lists of enrolments
-
-
-def last_decision() -> Subquery:
-    """When an assessor last accepted or referred a claim of the enrolment OuterRef("pk") (NULL if never)."""
-    return Subquery(Decision.objects.filter(enrolment_id=OuterRef("pk")).order_by("-at").values("at")[:1])
-
-
-def last_item_sign_off() -> Subquery:
-    """When an item of the enrolment OuterRef("pk") was last signed off (NULL if never)."""
-    return Subquery(ItemSignOff.objects.filter(enrolment_id=OuterRef("pk")).order_by("-at").values("at")[:1])
-
-
-def last_unit_sign_off() -> Subquery:
-    """When a unit of the enrolment OuterRef("pk") was last signed off (NULL if never)."""
-    return Subquery(UnitSignOff.objects.filter(enrolment_id=OuterRef("pk")).order_by("-at").values("at")[:1])

@@ -6,8 +6,9 @@ from their AppConfig.ready():
 
 - "No activity for N days": an enrolment's *last activity* is the latest of its creation and the times
   later apps register with `register_activity` (evidence submitted, an assessor's decision, an item or
-  unit sign-off). It is one annotation, `last_activity`, so the filter is one condition in the list's
-  query. An enrolment nobody has touched since it was created counts from its creation.
+  unit sign-off); `last_activity` annotates it. The filter asks the same question as anti-joins
+  (`idle_since`: created before the moment, and no registered activity at or after it), which the database
+  answers fast. An enrolment nobody has touched since it was created counts from its creation.
 - "Behind plan": active and past the planned end date, or behind by a measure a later app registers with
   `register_behind` (off-the-job hours, apprenticeships). Each such source costs its own fixed queries.
 """
@@ -17,16 +18,38 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import F, Q, QuerySet, Subquery
+from django.db.models import Exists, F, Model, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from .models import Enrolment, EnrolmentStatus
 
-# A subquery giving the latest activity time of the enrolment OuterRef("pk"), or NULL.
-ActivitySource = Callable[[], Subquery]
+
+@dataclass(frozen=True)
+class ActivitySource:
+    """Rows of a later app that count as activity of an enrolment: `model`'s rows, reaching the enrolment's id by
+    `enrolment` (a lookup path) and stamped by the time field `at` (NULL rows are not activity)."""
+
+    model: type[Model]
+    enrolment: str
+    at: str
+
+    def rows(self) -> QuerySet[Any]:
+        return self.model._default_manager.filter(**{f"{self.at}__isnull": False})
+
+    def latest(self) -> Subquery:
+        """The latest time of the enrolment OuterRef("pk"), or NULL."""
+        return Subquery(self.rows().filter(**{self.enrolment: OuterRef("pk")}).order_by(f"-{self.at}")
+                        .values(self.at)[:1])
+
+    def since(self, moment: datetime.datetime) -> Exists:
+        """Whether the enrolment OuterRef("pk") has activity at or after `moment`."""
+        return Exists(self.rows().filter(**{self.enrolment: OuterRef("pk"), f"{self.at}__gte": moment}))
+
+
 # The ids, among the active `enrolments`, of those behind by the source's measure on `today`.
 BehindSource = Callable[[QuerySet[Enrolment], datetime.date], Iterable[int]]
 
@@ -37,7 +60,7 @@ MAX_IDLE_DAYS = 3650
 
 
 def register_activity(name: str, source: ActivitySource) -> None:
-    """Count the times `source` gives as activity of an enrolment (idempotent per name: ready() may run twice)."""
+    """Count `source`'s rows as activity of an enrolment (idempotent per name: ready() may run twice)."""
     _activity_sources[name] = source
 
 
@@ -48,7 +71,7 @@ def register_behind(name: str, source: BehindSource) -> None:
 
 def last_activity() -> Greatest:
     """The enrolment's last activity: the latest of its creation and every registered source."""
-    times = [Coalesce(source(), F("created")) for _name, source in sorted(_activity_sources.items())]
+    times = [Coalesce(source.latest(), F("created")) for _name, source in sorted(_activity_sources.items())]
     # Greatest of one expression is that expression: the creation alone while no source is registered.
     return Greatest(F("created"), *times) if times else Greatest(F("created"), F("created"))
 
@@ -56,6 +79,15 @@ def last_activity() -> Greatest:
 def with_last_activity(enrolments: QuerySet[Enrolment]) -> QuerySet[Enrolment]:
     """`enrolments` annotated with `last_activity` (see the module docstring)."""
     return enrolments.annotate(last_activity=last_activity())
+
+
+def idle_since(moment: datetime.datetime) -> Q:
+    """The enrolments whose `last_activity` is before `moment`, written as anti-joins (the database answers
+    these for 10,000 enrolments without computing each one's last activity)."""
+    condition = Q(created__lt=moment)
+    for _name, source in sorted(_activity_sources.items()):
+        condition &= ~Q(source.since(moment))
+    return condition
 
 
 def behind_plan(enrolments: QuerySet[Enrolment], today: datetime.date) -> QuerySet[Enrolment]:
@@ -115,8 +147,7 @@ class EnrolmentSearch:
         if self.behind:
             enrolments = behind_plan(enrolments, timezone.localdate(now))
         if self.idle_days:
-            idle_since = now - datetime.timedelta(days=self.idle_days)
-            enrolments = with_last_activity(enrolments).filter(last_activity__lt=idle_since)  # type: ignore[misc]
+            enrolments = enrolments.filter(idle_since(now - datetime.timedelta(days=self.idle_days)))
         return enrolments
 
     def query(self) -> dict[str, str]:

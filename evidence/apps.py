@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.db.models import Subquery
 
 
 class EvidenceConfig(AppConfig):
@@ -15,10 +14,6 @@ class EvidenceConfig(AppConfig):
         # "Suggest a completion" prefers units that already have evidence.
         preferred_units.connect(units_with_evidence, dispatch_uid="evidence.units_with_evidence")
         # "No activity for N days" on the lists of enrolments counts evidence submitted.
-        listing.register_activity("evidence.submitted", _last_submission)
+        listing.register_activity("evidence.submitted", listing.ActivitySource(
+            model=self.get_model("EvidenceVersion"), enrolment="item__enrolment_id", at="submitted_at"))
 
-
-def _last_submission() -> Subquery:
-    from .reads import last_submission  # when a list asks, not at start-up
-
-    return last_submission()

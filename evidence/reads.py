@@ -387,11 +387,3 @@ def previous_statuses(version: EvidenceVersion) -> dict[int, str]:
         .values_list("assessable_item_id", "status")
     )
 
-
-def last_submission() -> Subquery:
-    """When evidence of the enrolment OuterRef("pk") was last submitted (NULL if never): an activity source of
-    the lists of enrolments (candidates/listing.py)."""
-    return Subquery(
-        EvidenceVersion.objects.filter(item__enrolment_id=OuterRef("pk"), submitted_at__isnull=False)
-        .order_by("-submitted_at").values("submitted_at")[:1]
-    )

@@ -81,6 +81,24 @@ def test_no_activity_counts_an_assessors_decision(
     assert names(as_admin.get(list_url(centre), {"idle": "30"})) == []
 
 
+def test_the_idle_filter_agrees_with_the_last_activity_annotation(
+    centre, enrolment, other_enrolment, qualification, assessor, private_storage
+) -> None:
+    made = many_enrolments(centre, qualification, assessor, 4)
+    now = timezone.now()
+    for days, one in zip((10, 40, 70, 100), made, strict=True):
+        Enrolment.objects.filter(pk=one.pk).update(created=now - datetime.timedelta(days=days))
+    submitted_evidence(made[2], items_of(made[2], "A1")[:1], by=made[2].candidate)
+    everyone = Enrolment.objects.filter(centre=centre)
+    for days in (5, 30, 60, 90, 120):
+        moment = now - datetime.timedelta(days=days)
+        by_annotation = set(everyone.annotate(last=listing.last_activity()).filter(last__lt=moment)
+                            .values_list("pk", flat=True))
+        assert set(everyone.filter(listing.idle_since(moment)).values_list("pk", flat=True)) == by_annotation
+    idle = set(everyone.filter(listing.idle_since(now - datetime.timedelta(days=35))).values_list("pk", flat=True))
+    assert idle == {made[1].pk, made[3].pk}  # made[2] submitted evidence today
+
+
 def test_behind_plan_is_past_the_planned_end_or_behind_on_off_the_job_hours(
     as_admin, centre, enrolment, other_enrolment, qualification, assessor
 ) -> None:
