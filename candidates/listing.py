@@ -144,10 +144,10 @@ class EnrolmentSearch:
             enrolments = enrolments.filter(assessor_id=self.assessor)
         if self.status:
             enrolments = enrolments.filter(status=self.status)
-        if self.behind:
-            enrolments = behind_plan(enrolments, timezone.localdate(now))
         if self.idle_days:
             enrolments = enrolments.filter(idle_since(now - datetime.timedelta(days=self.idle_days)))
+        if self.behind:  # last: a registered measure then reads only the enrolments every other filter left
+            enrolments = behind_plan(enrolments, timezone.localdate(now))
         return enrolments
 
     def query(self) -> dict[str, str]:
