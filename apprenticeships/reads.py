@@ -134,3 +134,15 @@ def behind_among(enrolment_ids: list[int], today: datetime.date) -> frozenset[in
     )
     return frozenset(plan.enrolment_id for plan in plans
                      if services.is_behind(plan, verified_minutes=verified.get(plan.enrolment_id) or 0, day=today))
+
+
+def behind_in(enrolments: QuerySet[Enrolment], today: datetime.date) -> frozenset[int]:
+    """The enrolments among `enrolments` (a queryset of their pks) falling behind on verified off-the-job hours.
+    Two queries; the "behind plan" source of the lists of enrolments (candidates/listing.py)."""
+    plans = list(OtjPlan.objects.filter(enrolment_id__in=enrolments).select_related("rule"))
+    verified = dict(
+        OtjEntry.objects.filter(enrolment_id__in=enrolments, status=EntryStatus.VERIFIED)
+        .values("enrolment_id").annotate(minutes=Sum("minutes")).order_by().values_list("enrolment_id", "minutes")
+    )
+    return frozenset(plan.enrolment_id for plan in plans
+                     if services.is_behind(plan, verified_minutes=verified.get(plan.enrolment_id) or 0, day=today))

@@ -13,6 +13,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from candidates.forms.search import EnrolmentSearchForm
 from evidence.models import Mapping
 from units.models import AssessableItem, Qualification
 
@@ -196,3 +197,20 @@ class MoveForm(forms.Form):
             "-version_order"
         )
         field.label_from_instance = lambda qualification: _("Version %(version)s") % {"version": qualification.version}
+
+
+class SamplingSearchForm(EnrolmentSearchForm):
+    """The sampling page's search: the candidate, qualification and assessor, and what the IQA did so far."""
+
+    STATES = (("open", _("Not sampled yet")), ("sampled", _("In the sample, awaiting countersignature")),
+              ("countersigned", _("Countersigned")), ("referred", _("Referred back")))
+
+    state = forms.ChoiceField(required=False, label=_("Sampling"), choices=(("", _("Any")), *STATES),
+                              widget=forms.Select(attrs={"class": "form-select"}))
+    # How the page groups the units (the view checks it), kept across a search.
+    by = forms.CharField(required=False, max_length=16, widget=forms.HiddenInput)
+
+    def state_value(self) -> str:
+        """The chosen sampling state, or "" for any (or for a value that does not parse)."""
+        self.is_valid()
+        return self.cleaned_data.get("state") or "" if "state" not in self.errors else ""

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from audit import sentences
 from audit.models import AuditRecord
 from candidates import access
+from candidates.listing import EnrolmentSearch
 from candidates.models import Enrolment, Role, RoleKind, UnitChoice, User
 from evidence.models import EvidenceItem, EvidenceVersion, Mapping, MappingStatus, VersionStatus
 from evidence.reads import mapping_counts, units_for
@@ -60,9 +61,11 @@ def assessed_by(user: User) -> QuerySet[Enrolment]:
     return access.enrolments_visible_to(user).filter(assessor=user)
 
 
-def review_queue(user: User) -> QuerySet[EvidenceItem]:
-    """Submitted evidence waiting for `user`'s judgement across their caseload, oldest first (one query a page)."""
-    items = awaiting_review(EvidenceItem.objects.filter(enrolment__in=assessed_by(user)))
+def review_queue(user: User, search: EnrolmentSearch | None = None) -> QuerySet[EvidenceItem]:
+    """Submitted evidence waiting for `user`'s judgement across their caseload (narrowed to the enrolments of
+    `search`), oldest first (one query a page)."""
+    enrolments = search.apply(assessed_by(user)) if search else assessed_by(user)
+    items = awaiting_review(EvidenceItem.objects.filter(enrolment__in=enrolments.values("pk")))
     # A correlated count rather than Count() over a join: no GROUP BY over every selected column.
     claims = (
         Mapping.objects.filter(version_id=OuterRef("current_version_id"), status=MappingStatus.CLAIMED)
@@ -111,11 +114,16 @@ def _by_enrolment(rows: Iterable[dict], key: str = "enrolment_id") -> dict[int, 
     return {row[key]: row for row in rows}
 
 
-def caseload(user: User, *, sort: str = "waiting", now: datetime.datetime | None = None) -> list[CaseloadRow]:
-    """The assessor's candidates with progress and everything waiting, sorted by `sort`. Nine queries."""
+def caseload(user: User, *, sort: str = "waiting", now: datetime.datetime | None = None,
+             search: EnrolmentSearch | None = None) -> list[CaseloadRow]:
+    """The assessor's candidates (those of `search`) with progress and everything waiting, sorted by `sort`.
+    Nine queries (eleven searching for those behind plan)."""
     now = now or timezone.now()
     today = timezone.localdate(now)
-    enrolments = list(assessed_by(user).select_related("candidate", "qualification").exclude(status="withdrawn"))
+    mine = assessed_by(user).exclude(status="withdrawn")
+    if search:
+        mine = search.apply(mine, now=now)
+    enrolments = list(mine.select_related("candidate", "qualification"))
     ids = [e.pk for e in enrolments]
     totals = _by_enrolment(
         UnitChoice.objects.filter(enrolment_id__in=ids).values("enrolment_id").annotate(n=Count("unit__items"))
@@ -419,36 +427,77 @@ class AssessorSample:
                 f"{round(self.rate * 100)}% needs {self.needed}: {verdict}")
 
 
-def sampling_sign_offs(user: User) -> QuerySet[UnitSignOff]:
-    """Every unit sign-off `user` quality-assures (as the enrolment's IQA) or, for a centre admin or EQA, reads."""
+def sampling_sign_offs(user: User, search: EnrolmentSearch | None = None) -> QuerySet[UnitSignOff]:
+    """Every unit sign-off `user` quality-assures (as the enrolment's IQA) or, for a centre admin or EQA, reads;
+    of the enrolments of `search` when given."""
     enrolments = access.enrolments_visible_to(user)
     if not user.is_superuser:
         reading = Role.objects.filter(user=user, kind__in=[RoleKind.CENTRE_ADMIN, RoleKind.EQA]).values("centre_id")
         enrolments = enrolments.filter(Q(iqa=user) | Q(centre_id__in=reading))
+    if search:
+        enrolments = search.apply(enrolments)
     # Never one's own portfolio: a member of staff enrolled at their centre is sampled by another IQA.
     return UnitSignOff.objects.filter(enrolment__in=enrolments.values("pk")).exclude(enrolment__candidate=user)
+
+
+# What the IQA did with a unit sign-off, for the sampling page's filter.
+SAMPLING_STATES = {
+    "open": Q(sample__isnull=True, countersignature__isnull=True, referral__isnull=True),
+    "sampled": Q(sample__isnull=False, countersignature__isnull=True, referral__isnull=True),
+    "countersigned": Q(countersignature__isnull=False),
+    "referred": Q(referral__isnull=False),
+}
+SAMPLING_ORDER = {
+    "assessor": ("by__last_name", "by__first_name", "by__email", "-at", "-pk"),
+    "unit": ("unit__code", "unit__title", "-at", "-pk"),
+    "candidate": ("enrolment__candidate__last_name", "enrolment__candidate__first_name", "-at", "-pk"),
+}
+
+
+def sampling_list(user: User, *, search: EnrolmentSearch | None = None, state: str = "",
+                  group: str = "assessor") -> QuerySet[UnitSignOff]:
+    """The sign-offs of the sampling page, searched and in the order of `group`; one query a page
+    (`load_reviews` on the rows of the page sets what the IQA did)."""
+    sign_offs = sampling_sign_offs(user, search)
+    if state in SAMPLING_STATES:
+        sign_offs = sign_offs.filter(SAMPLING_STATES[state])
+    return sign_offs.select_related(
+        "enrolment__candidate", "enrolment__qualification", "unit", "by", "countersignature__by", "referral__by",
+        "sample__by",
+    ).order_by(*SAMPLING_ORDER.get(group, SAMPLING_ORDER["assessor"]))
+
+
+def load_reviews(sign_offs: Iterable[UnitSignOff]) -> None:
+    """Set `countersignature_row`, `referral_row` and `sample_row` on rows of `sampling_list`; no query."""
+    for sign_off in sign_offs:
+        _load_review(sign_off)
+
+
+def sampling_plan(user: User) -> list[AssessorSample]:
+    """Each assessor's sampling against the plan over every sign-off `user` samples; one query.
+
+    A unit sign-off counts as sampled once the IQA put it in their sample, countersigned or referred it.
+    """
+    reviewed = Q(sample__isnull=False) | Q(countersignature__isnull=False) | Q(referral__isnull=False)
+    rows = (sampling_sign_offs(user).order_by().values("by_id", "by__first_name", "by__last_name", "by__email")
+            .annotate(signed=Count("pk"), sampled=Count("pk", filter=reviewed)))
+    samples = [
+        AssessorSample(assessor=User(pk=row["by_id"], first_name=row["by__first_name"],
+                                     last_name=row["by__last_name"], email=row["by__email"]),
+                       signed=row["signed"], sampled=row["sampled"], rate=settings.IQA_SAMPLING_RATE)
+        for row in rows
+    ]
+    return sorted(samples, key=lambda s: str(s.assessor))
 
 
 def sampling(user: User) -> tuple[list[UnitSignOff], list[AssessorSample]]:
     """The signed-off units the user may sample, newest first, and each assessor's sampling against the plan.
 
-    Two queries. A unit sign-off counts as sampled once the IQA put it in their sample, countersigned or referred it.
+    Two queries.
     """
-    rate = settings.IQA_SAMPLING_RATE
-    sign_offs = list(
-        sampling_sign_offs(user).select_related(
-            "enrolment__candidate", "enrolment__qualification", "unit", "by", "countersignature__by", "referral__by",
-            "sample__by",
-        ).order_by("-at", "-pk")
-    )
-    by_assessor: dict[int, AssessorSample] = {}
-    for sign_off in sign_offs:
-        _load_review(sign_off)
-        sample = by_assessor.setdefault(sign_off.by_id, AssessorSample(assessor=sign_off.by, rate=rate))
-        sample.signed += 1
-        if sign_off.countersignature_row or sign_off.referral_row or sign_off.sample_row:
-            sample.sampled += 1
-    return sign_offs, sorted(by_assessor.values(), key=lambda s: str(s.assessor))
+    sign_offs = list(sampling_list(user).order_by("-at", "-pk"))
+    load_reviews(sign_offs)
+    return sign_offs, sampling_plan(user)
 
 
 # --------------------------------------------------------------------------- history
@@ -569,3 +618,4 @@ def assessed_work(enrolment: Enrolment, codes: Iterable[str]) -> dict[str, str]:
                 "you left off."
             ) % {"unit": code}
     return work
+

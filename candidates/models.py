@@ -257,6 +257,12 @@ class Enrolment(models.Model):
 
     class Meta:
         ordering = ["candidate__last_name", "candidate__first_name", "qualification__title", "pk"]
+        indexes = [
+            # The searches of the lists of enrolments (candidates/listing.py): the exact ULN, and a centre's
+            # enrolments by status and planned end date ("behind plan").
+            models.Index(fields=["uln"], name="enrolment_uln"),
+            models.Index(fields=["centre", "status", "planned_end_date"], name="enrolment_centre_status_end"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(planned_end_date__gte=models.F("start_date")),

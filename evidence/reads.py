@@ -386,3 +386,4 @@ def previous_statuses(version: EvidenceVersion) -> dict[int, str]:
         Mapping.objects.filter(version__item_id=version.item_id, version__number=version.number - 1)
         .values_list("assessable_item_id", "status")
     )
+

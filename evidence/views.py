@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -31,6 +30,7 @@ from evidence.models import ASSESSOR_KINDS, EvidenceFile, EvidenceItem, VersionS
 from evidence.serving import file_response
 from evidence.upload_handlers import refused_uploads
 from evidence.uploads import UploadRefused, format_size, preview_name_for
+from portfolio_site.paging import paged
 
 PAGE_SIZE = 20
 
@@ -51,15 +51,17 @@ def library(request: HttpRequest, pk: int) -> HttpResponse:
     units = reads.units_for(enrolment)
     form = LibraryFilterForm(request.GET, units=units)
     filters = form.filters()
-    page = Paginator(reads.library(enrolment, **filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    listed = paged(reads.library(enrolment, **filters), request.GET.get("page"), query=query.urlencode(),
+                   size=PAGE_SIZE)
+    page = listed.page
     reads.attach_mappings(page.object_list)
     wanted = filters.get("assessable_item_id")
     item_filter = next((item for unit in units for item in unit.assessable_items() if item.pk == wanted), None)
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(request, "evidence/library.html", {
-        "enrolment": enrolment, "form": form, "page": page, "item_filter": item_filter,
-        "query": query.urlencode(), "may_write": viewer_may(enrolment, Permission.WRITE_EVIDENCE),
+        "enrolment": enrolment, "form": form, "page": page, "paged": listed, "item_filter": item_filter,
+        "filtered": any(filters.values()), "may_write": viewer_may(enrolment, Permission.WRITE_EVIDENCE),
     })
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -9,10 +11,13 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
 
 from candidates.access import Permission
+from candidates.models import User
 from portfolio_site.form_errors import on_fields
+from portfolio_site.paging import paged
+from units.models import Qualification
 
 from .. import gate, reads, services
-from ..forms import CountersignForm, IqaReferForm
+from ..forms import CountersignForm, IqaReferForm, SamplingSearchForm
 from .outcome import act, done
 from .progress import progress_page
 
@@ -20,22 +25,35 @@ from .progress import progress_page
 @login_required
 @require_GET
 def sampling(request: HttpRequest) -> HttpResponse:
-    """Signed-off units by assessor, unit and candidate, and each assessor's sampling against the rate."""
+    """Signed-off units by assessor, unit or candidate, searched and paged, and each assessor's sampling against
+    the rate; a fixed number of queries."""
     gate.require_sampling_reader(request)
-    sign_offs, assessors = reads.sampling(request.user)
     group = request.GET.get("by", "assessor")
-    if group not in ("assessor", "unit", "candidate"):
+    if group not in reads.SAMPLING_ORDER:
         group = "assessor"
+    everyone = reads.sampling_sign_offs(request.user)
+    form = SamplingSearchForm(
+        request.GET, omit=("status", "idle", "behind"),
+        qualifications=Qualification.objects.filter(
+            pk__in=everyone.values("enrolment__qualification_id")).order_by("title", "version"),
+        assessors=User.objects.filter(pk__in=everyone.values("enrolment__assessor_id")))
+    search, state = form.search(), form.state_value()
+    query = urlencode({**search.query(), **({"state": state} if state else {}), "by": group})
+    listed = paged(reads.sampling_list(request.user, search=search, state=state, group=group),
+                   request.GET.get("page"), query=query)
+    reads.load_reviews(listed.page.object_list)
     keys = {
         "assessor": lambda s: str(s.by),
         "unit": lambda s: f"{s.unit.code} {s.unit.title}",
         "candidate": lambda s: str(s.enrolment.candidate),
     }
     groups: dict[str, list] = {}
-    for sign_off in sorted(sign_offs, key=keys[group]):
+    for sign_off in listed.page.object_list:  # in the order of the group already
         groups.setdefault(keys[group](sign_off), []).append(sign_off)
     return render(request, "assessments/sampling.html", {
-        "groups": groups, "group": group, "assessors": assessors, "sign_off_count": len(sign_offs),
+        "groups": groups, "group": group, "assessors": reads.sampling_plan(request.user), "paged": listed,
+        "search_form": form, "filtered": search.is_filtered or bool(state),
+        "filter_query": urlencode({**search.query(), **({"state": state} if state else {})}),
     })
 
 

@@ -35,6 +35,9 @@ def setup_django(name: str) -> str:
     if connection.vendor == "sqlite":
         # A file, as in the embedded default, not the test runner's in-memory database.
         connection.settings_dict["TEST"]["NAME"] = f"{scratch}/bench-test.sqlite3"
+    else:
+        # A database of each benchmark's own: two benchmarks on one server never drop each other's.
+        connection.settings_dict["TEST"]["NAME"] = f"test_{connection.settings_dict['NAME']}_bench_{name}"
     connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
     return scratch
 

@@ -28,3 +28,17 @@ def enrol_staff_member(
     if isinstance(made, EnrolmentInvitation):
         return services.accept_invitation(invitation=made, by=person)
     return made
+
+
+def many_enrolments(centre: Centre, qualification: Qualification, assessor: User, count: int, *,
+                    prefix: str = "Extra", iqa: User | None = None) -> list[Enrolment]:
+    """`count` more enrolments at `centre`, each of a new candidate "<prefix> Number<nnn>" (written in bulk)."""
+    people = User.objects.bulk_create([
+        User(email=f"{prefix.lower()}{n}@example.org", first_name=prefix, last_name=f"Number{n:03d}")
+        for n in range(count)])
+    today = timezone.localdate()
+    return Enrolment.objects.bulk_create([
+        Enrolment(candidate=person, centre=centre, qualification=qualification, assessor=assessor, iqa=iqa,
+                  start_date=today - datetime.timedelta(days=30), planned_end_date=today + datetime.timedelta(days=300),
+                  uln=f"{9000000000 + n}")
+        for n, person in enumerate(people)])

@@ -92,7 +92,7 @@ def test_list_flags_past_planned_end_in_words(as_admin, centre, enrolment, other
     )
     response = as_admin.get(url("enrolment_list", centre_pk=centre.pk))
     assert response.text.count('data-testid="overdue"') == 1
-    only = as_admin.get(url("enrolment_list", centre_pk=centre.pk), {"overdue": "1"}).text
+    only = as_admin.get(url("enrolment_list", centre_pk=centre.pk), {"behind": "1"}).text
     assert "Cara Candidate" in only and "Olga Other" not in only
 
 
@@ -103,9 +103,9 @@ def test_list_costs_the_same_queries_whatever_the_number_of_enrolments(
         person = User.objects.create_user(f"extra{number}@example.org", None, last_name=f"Extra {number}")
         Enrolment.objects.create(candidate=person, centre=centre, qualification=qualification, assessor=assessor,
                                  start_date=enrolment.start_date, planned_end_date=enrolment.planned_end_date)
-    # session, user, roles (nav), unread count (nav), roles (gate), centre, assessors, invitations awaiting
-    # acceptance, count, page.
-    with django_assert_max_num_queries(10):
+    # session, user, roles (nav), unread count (nav), roles (gate), centre, qualifications, assessors,
+    # invitations awaiting acceptance, count, the page's keys, its rows.
+    with django_assert_max_num_queries(12):
         response = as_admin.get(url("enrolment_list", centre_pk=centre.pk))
     assert response.text.count("Extra ") == 30
 

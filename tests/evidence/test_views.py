@@ -409,6 +409,18 @@ def test_the_library_is_paginated(cara, enrolment):
     assert (len(first.object_list), len(second.object_list)) == (20, 5)
 
 
+def test_the_library_pages_keep_the_filters_and_say_what_matches(cara, enrolment):
+    _fill(enrolment, 25)
+    url = reverse("evidence:library", kwargs={"pk": enrolment.pk})
+    page = cara.get(url, {"q": "Evidence", "page": 2}).content.decode()
+    assert "25 pieces of evidence match, page 2 of 2." in page
+    assert 'aria-current="page" href="?q=Evidence&amp;page=2"' in page
+    assert 'href="?q=Evidence&amp;page=1"' in page
+    empty = cara.get(url, {"q": "nothing like it"}).content.decode()
+    assert "No evidence matches this search." in empty
+    assert f'href="{url}" data-testid="clear-filters"' in empty
+
+
 def test_a_stranger_gets_404_for_the_library(client, stranger_assessor, enrolment):
     client.force_login(stranger_assessor)
     assert client.get(reverse("evidence:library", kwargs={"pk": enrolment.pk})).status_code == 404
