@@ -1,0 +1,435 @@
+"""A centre's figures, for its dashboard and the reports it hands to others: candidates by stage and progress,
+those at risk, each assessor's caseload and response times, the IQA's sampling coverage, the export and
+certification pipeline.
+
+Every read takes the centre's enrolments as the gate gave them (`access.enrolments_visible_to(user)` filtered
+to the centre, after `access.centre_for_admin`) and costs a fixed number of queries whatever the centre's size:
+counts are grouped and conditional in SQL, never a query per row.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+import statistics
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from apprenticeships.reads import behind_within
+from assessments.models import Decision, UnitSignOff
+from assessments.reads import awaiting_review
+from assessments.working_hours import working_hours_between
+from candidates.models import Enrolment, EnrolmentQuerySet, EnrolmentStatus, UnitChoice, User
+from evidence.models import EvidenceItem, EvidenceVersion
+
+from .models import ExportStatus, PortfolioExport
+
+#: No evidence written or decision made for this many days: the candidate is at risk.
+QUIET_DAYS = 30
+#: Response times are measured over the decisions of this many days.
+RESPONSE_WINDOW_DAYS = 90
+#: How many at-risk candidates the dashboard names (the progress report names them all).
+AT_RISK_LISTED = 50
+
+
+class Stage:
+    """Where an enrolment stands, in the order of the chart."""
+
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    UNITS_SIGNED_OFF = "units_signed_off"
+    ELIGIBLE = "eligible"
+    COMPLETED = "completed"
+    WITHDRAWN = "withdrawn"
+
+
+STAGE_LABELS: dict[str, Promise] = {
+    Stage.NOT_STARTED: _("Not started"),
+    Stage.IN_PROGRESS: _("In progress"),
+    Stage.UNITS_SIGNED_OFF: _("Units signed off"),
+    Stage.ELIGIBLE: _("Eligible for certification"),
+    Stage.COMPLETED: _("Completed"),
+    Stage.WITHDRAWN: _("Withdrawn"),
+}
+
+#: Progress: the share of the planned units signed off, in bands (no plan yet is its own band).
+PROGRESS_BANDS: dict[str, Promise] = {
+    "no_plan": _("No unit plan yet"),
+    "0": _("0–24% of units signed off"),
+    "25": _("25–49% of units signed off"),
+    "50": _("50–74% of units signed off"),
+    "75": _("75–99% of units signed off"),
+    "100": _("All planned units signed off"),
+}
+
+RISK_LABELS: dict[str, Promise] = {
+    "quiet": _("No evidence or decision for %(days)s days") % {"days": QUIET_DAYS},
+    "overdue": _("Past the planned end date"),
+    "otj_behind": _("Off-the-job hours behind"),
+}
+
+
+def _count_of(queryset: QuerySet, key: str = "enrolment_id") -> Subquery:
+    """A correlated count of `queryset`'s rows per enrolment (0 when none), without GROUP BY over the outer row."""
+    counted = queryset.filter(**{key: OuterRef("pk")}).order_by().values(key).annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def quiet_since(today: datetime.date) -> Case:
+    """True for an enrolment started over QUIET_DAYS ago with no evidence written or decision made since."""
+    since = timezone.now() - datetime.timedelta(days=QUIET_DAYS)
+    recent_evidence = EvidenceVersion.objects.filter(item__enrolment_id=OuterRef("pk"), updated_at__gte=since)
+    recent_decision = Decision.objects.filter(enrolment_id=OuterRef("pk"), at__gte=since)
+    return Case(
+        When(Q(start_date__lt=today - datetime.timedelta(days=QUIET_DAYS))
+             & ~Exists(recent_evidence) & ~Exists(recent_decision), then=Value(True)),
+        default=Value(False),
+    )
+
+
+def with_stage(enrolments: EnrolmentQuerySet, today: datetime.date | None = None) -> EnrolmentQuerySet:
+    """`enrolments` annotated with `planned`, `signed`, `achieved` (unit counts), `stage`, `band` and `quiet`."""
+    today = today or timezone.localdate()
+    current = UnitSignOff.objects.current()
+    return (
+        enrolments.annotate(
+            planned=_count_of(UnitChoice.objects.all()),
+            signed=_count_of(current),
+            achieved=_count_of(current.filter(Q(sample__isnull=True) | Q(countersignature__isnull=False))),
+            started=Exists(EvidenceItem.objects.filter(enrolment_id=OuterRef("pk"))),
+            quiet=quiet_since(today),
+        )
+        .annotate(
+            stage=Case(
+                When(status=EnrolmentStatus.COMPLETED, then=Value(Stage.COMPLETED)),
+                When(status=EnrolmentStatus.WITHDRAWN, then=Value(Stage.WITHDRAWN)),
+                When(planned__gt=0, achieved__gte=F("planned"), then=Value(Stage.ELIGIBLE)),
+                When(signed__gt=0, then=Value(Stage.UNITS_SIGNED_OFF)),
+                When(started=True, then=Value(Stage.IN_PROGRESS)),
+                default=Value(Stage.NOT_STARTED), output_field=CharField(),
+            ),
+            band=Case(
+                When(planned=0, then=Value("no_plan")),
+                When(signed__gte=F("planned"), then=Value("100")),
+                When(signed__gte=F("planned") * 3 / 4.0, then=Value("75")),
+                When(signed__gte=F("planned") / 2.0, then=Value("50")),
+                When(signed__gte=F("planned") / 4.0, then=Value("25")),
+                default=Value("0"), output_field=CharField(),
+            ),
+        )
+    )
+
+
+# --------------------------------------------------------------------------- candidates by stage and progress
+
+
+@dataclass
+class Tally:
+    """How many of something, with its key and its label."""
+
+    key: str
+    label: str | Promise
+    count: int
+
+
+@dataclass
+class Stages:
+    """How many enrolments stand at each stage, in each status and in each progress band."""
+
+    by_stage: list[Tally]
+    by_status: list[Tally]
+    by_band: list[Tally]
+    total: int
+
+
+def stages(enrolments: EnrolmentQuerySet) -> Stages:
+    """The centre's enrolments by stage, status and progress band (of those active or paused). One query."""
+    counts: dict[tuple[str, str, str], int] = {}
+    for row in with_stage(enrolments).order_by().values("status", "stage", "band").annotate(n=Count("pk")):
+        counts[row["status"], row["stage"], row["band"]] = row["n"]
+    by_stage: dict[str, int] = defaultdict(int)
+    by_status: dict[str, int] = defaultdict(int)
+    by_band: dict[str, int] = defaultdict(int)
+    for (status, stage, band), n in counts.items():
+        by_stage[stage] += n
+        by_status[status] += n
+        if status in (EnrolmentStatus.ACTIVE, EnrolmentStatus.PAUSED):
+            by_band[band] += n
+    return Stages(
+        by_stage=[Tally(key, label, by_stage[key]) for key, label in STAGE_LABELS.items()],
+        by_status=[Tally(key, label, by_status[key]) for key, label in EnrolmentStatus.choices],
+        by_band=[Tally(key, label, by_band[key]) for key, label in PROGRESS_BANDS.items()],
+        total=sum(counts.values()),
+    )
+
+
+# --------------------------------------------------------------------------- at risk
+
+
+@dataclass
+class AtRisk:
+    counts: list[Tally]
+    total: int
+    listed: list[Enrolment]  # each with `.risks`, a list of labels
+
+
+def otj_behind(enrolments: EnrolmentQuerySet, today: datetime.date) -> frozenset[int]:
+    """The active enrolments falling behind on verified off-the-job hours (the apprenticeships app's rule).
+    Two queries."""
+    return behind_within(enrolments.filter(status=EnrolmentStatus.ACTIVE), today)
+
+
+def risks_of(enrolment: Enrolment, today: datetime.date, behind: frozenset[int]) -> list[str | Promise]:
+    """The reasons an active enrolment (annotated by `with_stage`) is at risk, in words; empty when it is not."""
+    if enrolment.status != EnrolmentStatus.ACTIVE:
+        return []
+    reasons: list[str | Promise] = []
+    if enrolment.quiet:
+        reasons.append(RISK_LABELS["quiet"])
+    if enrolment.planned_end_date < today:
+        reasons.append(RISK_LABELS["overdue"])
+    if enrolment.pk in behind:
+        reasons.append(RISK_LABELS["otj_behind"])
+    return reasons
+
+
+def at_risk(enrolments: EnrolmentQuerySet, today: datetime.date | None = None) -> AtRisk:
+    """Active enrolments at risk: quiet for 30 days, past their planned end, or behind on off-the-job hours.
+
+    Counts per reason, and the first AT_RISK_LISTED by planned end date with their reasons. Four queries.
+    """
+    today = today or timezone.localdate()
+    behind = otj_behind(enrolments, today)
+    active = enrolments.filter(status=EnrolmentStatus.ACTIVE).annotate(
+        quiet=quiet_since(today),
+        overdue=Case(When(planned_end_date__lt=today, then=Value(True)), default=Value(False)),
+        otj=Case(When(pk__in=sorted(behind), then=Value(True)), default=Value(False)),
+    )
+    counts = {"quiet": 0, "overdue": 0, "otj_behind": 0}
+    total = 0
+    # Grouped by the three flags (at most eight rows): one query, no aggregate over annotations.
+    for row in active.order_by().values("quiet", "overdue", "otj").annotate(n=Count("pk")):
+        counts["quiet"] += row["n"] if row["quiet"] else 0
+        counts["overdue"] += row["n"] if row["overdue"] else 0
+        counts["otj_behind"] += row["n"] if row["otj"] else 0
+        total += row["n"] if (row["quiet"] or row["overdue"] or row["otj"]) else 0
+    listed = list(active.filter(Q(quiet=True) | Q(overdue=True) | Q(otj=True))
+                  .select_related("candidate", "qualification", "assessor").order_by("planned_end_date", "pk")
+                  [:AT_RISK_LISTED])
+    for enrolment in listed:
+        enrolment.risks = risks_of(enrolment, today, behind)
+    return AtRisk(counts=[Tally(key, RISK_LABELS[key], n) for key, n in counts.items()], total=total, listed=listed)
+
+
+# --------------------------------------------------------------------------- assessors: caseload and response times
+
+
+@dataclass
+class AssessorLoad:
+    """One assessor's caseload, the work waiting for them, and how fast they answered over the window."""
+
+    assessor_id: int
+    name: str
+    email: str
+    active: int = 0
+    paused: int = 0
+    awaiting: int = 0
+    oldest_waiting_hours: float = 0.0
+    response_hours: list[float] = field(default_factory=list)
+
+    @property
+    def decided(self) -> int:
+        return len(self.response_hours)
+
+    @property
+    def median_hours(self) -> float | None:
+        return round(statistics.median(self.response_hours), 1) if self.response_hours else None
+
+    @property
+    def within_target(self) -> int:
+        target = settings.RESPONSE_TARGET_WORKING_HOURS
+        return sum(1 for hours in self.response_hours if hours <= target)
+
+    @property
+    def within_target_percent(self) -> int | None:
+        return round(100 * self.within_target / self.decided) if self.decided else None
+
+    @property
+    def meets_target(self) -> bool:
+        """The median answer within the target and nothing waiting longer than it."""
+        target = settings.RESPONSE_TARGET_WORKING_HOURS
+        return (self.median_hours is None or self.median_hours <= target) and self.oldest_waiting_hours <= target
+
+
+def _name(first: str, last: str, email: str) -> str:
+    return f"{first} {last}".strip() or email
+
+
+def caseloads(enrolments: EnrolmentQuerySet, assessors: QuerySet[User], now: datetime.datetime | None = None
+              ) -> list[AssessorLoad]:
+    """Each assessor of the centre (and anyone else named on its enrolments) with their caseload, what waits
+    for them and their response times (submission to first decision, in working hours). Four queries."""
+    now = now or timezone.now()
+    loads: dict[int, AssessorLoad] = {}
+
+    def load(pk: int, first: str, last: str, email: str) -> AssessorLoad:
+        if pk not in loads:
+            loads[pk] = AssessorLoad(assessor_id=pk, name=_name(first, last, email), email=email)
+        return loads[pk]
+
+    for pk, first, last, email in assessors.order_by().values_list("pk", "first_name", "last_name", "email"):
+        load(pk, first, last, email)
+    for row in (enrolments.order_by().values("assessor_id", "assessor__first_name", "assessor__last_name",
+                                             "assessor__email")
+                .annotate(active=Count("pk", filter=Q(status=EnrolmentStatus.ACTIVE)),
+                          paused=Count("pk", filter=Q(status=EnrolmentStatus.PAUSED)))):
+        entry = load(row["assessor_id"], row["assessor__first_name"], row["assessor__last_name"],
+                     row["assessor__email"])
+        entry.active, entry.paused = row["active"], row["paused"]
+    waiting = (awaiting_review(EvidenceItem.objects.filter(enrolment__in=enrolments.values("pk")))
+               .order_by().values("enrolment__assessor_id")
+               .annotate(n=Count("pk"), oldest=Min("current_version__submitted_at")))
+    for row in waiting:
+        entry = loads.get(row["enrolment__assessor_id"])
+        if entry is not None:
+            entry.awaiting = row["n"]
+            entry.oldest_waiting_hours = round(working_hours_between(row["oldest"], now), 1) if row["oldest"] else 0.0
+    since = now - datetime.timedelta(days=RESPONSE_WINDOW_DAYS)
+    answered = (Decision.objects.filter(enrolment__in=enrolments.values("pk"), at__gte=since)
+                .order_by().values("version_id", "by_id")
+                .annotate(first=Min("at"), submitted=Min("version__submitted_at")))
+    for row in answered:
+        entry = loads.get(row["by_id"])
+        if entry is not None and row["submitted"] is not None:
+            entry.response_hours.append(working_hours_between(row["submitted"], row["first"]))
+    return sorted(loads.values(), key=lambda entry: (entry.name.lower(), entry.assessor_id))
+
+
+# --------------------------------------------------------------------------- IQA sampling coverage
+
+
+@dataclass
+class SamplingCell:
+    """One assessor's sign-offs of one unit and how many of them the IQA sampled."""
+
+    assessor_id: int
+    assessor: str
+    qualification: str
+    unit: str
+    signed: int
+    sampled: int
+    countersigned: int
+    referred: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.sampled / self.signed) if self.signed else 0
+
+
+@dataclass
+class AssessorCoverage:
+    assessor_id: int
+    assessor: str
+    signed: int = 0
+    sampled: int = 0
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.sampled / self.signed) if self.signed else 0
+
+    @property
+    def needed(self) -> int:
+        return math.ceil(self.signed * settings.IQA_SAMPLING_RATE)
+
+    @property
+    def met(self) -> bool:
+        return self.sampled >= self.needed
+
+
+@dataclass
+class Coverage:
+    cells: list[SamplingCell]
+    assessors: list[AssessorCoverage]
+    rate_percent: int
+
+
+def sampling_coverage(enrolments: EnrolmentQuerySet) -> Coverage:
+    """Unit sign-offs per assessor and unit, with how many were sampled (put in the sample, countersigned or
+    referred), and each assessor's total against the sampling rate. One query."""
+    sampled = Q(sample__isnull=False) | Q(countersignature__isnull=False) | Q(referral__isnull=False)
+    rows = (
+        UnitSignOff.objects.filter(enrolment__in=enrolments.values("pk")).order_by()
+        .values("by_id", "by__first_name", "by__last_name", "by__email", "unit__qualification__code", "unit__code")
+        .annotate(signed=Count("pk"), sampled=Count("pk", filter=sampled),
+                  countersigned=Count("pk", filter=Q(countersignature__isnull=False)),
+                  referred=Count("pk", filter=Q(referral__isnull=False)))
+    )
+    cells = [
+        SamplingCell(assessor_id=row["by_id"], assessor=_name(row["by__first_name"], row["by__last_name"],
+                                                              row["by__email"]),
+                     qualification=row["unit__qualification__code"], unit=row["unit__code"], signed=row["signed"],
+                     sampled=row["sampled"], countersigned=row["countersigned"], referred=row["referred"])
+        for row in rows
+    ]
+    cells.sort(key=lambda cell: (cell.assessor.lower(), cell.assessor_id, cell.qualification, cell.unit))
+    totals: dict[int, AssessorCoverage] = {}
+    for cell in cells:
+        total = totals.setdefault(cell.assessor_id, AssessorCoverage(cell.assessor_id, cell.assessor))
+        total.signed += cell.signed
+        total.sampled += cell.sampled
+    return Coverage(cells=cells, assessors=list(totals.values()),
+                    rate_percent=round(settings.IQA_SAMPLING_RATE * 100))
+
+
+# --------------------------------------------------------------------------- the export and certification pipeline
+
+
+@dataclass
+class Pipeline:
+    exports: list[Tally]
+    units: list[Tally]
+    eligible: int
+
+
+def pipeline(enrolments: EnrolmentQuerySet, stage_counts: Iterable[Tally]) -> Pipeline:
+    """Portfolio exports by state; unit sign-offs waiting for the IQA; enrolments eligible for certification
+    (from `stages`). Two queries."""
+    exports = PortfolioExport.objects.filter(enrolment__in=enrolments.values("pk")).order_by().aggregate(
+        **{status: Count("pk", filter=Q(status=status)) for status in ExportStatus.values}
+    )
+    units = UnitSignOff.objects.current().filter(enrolment__in=enrolments.values("pk")).order_by().aggregate(
+        in_sample=Count("pk", filter=Q(sample__isnull=False, countersignature__isnull=True)),
+        not_sampled=Count("pk", filter=Q(sample__isnull=True, countersignature__isnull=True)),
+        countersigned=Count("pk", filter=Q(countersignature__isnull=False)),
+    )
+    return Pipeline(
+        exports=[Tally(status, label, exports[status]) for status, label in (
+            (ExportStatus.QUEUED, _("Queued")), (ExportStatus.RUNNING, _("Running")),
+            (ExportStatus.DONE, _("Done")), (ExportStatus.FAILED, _("Failed")))],
+        units=[Tally("in_sample", _("In the IQA's sample, awaiting a decision"), units["in_sample"]),
+               Tally("not_sampled", _("Signed off, not sampled"), units["not_sampled"]),
+               Tally("countersigned", _("Countersigned by the IQA"), units["countersigned"])],
+        eligible=next((c.count for c in stage_counts if c.key == Stage.ELIGIBLE), 0),
+    )
