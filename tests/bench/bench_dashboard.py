@@ -99,7 +99,7 @@ def run() -> None:
     from django.test import Client
     from django.urls import reverse
 
-    from candidates.models import Centre, Enrolment, User
+    from candidates.models import Centre, Enrolment, Role, RoleKind
     from exports import services
     from exports.models import CentreReport, ReportFormat, ReportKind
     from tests.portfolio_site.test_dashboard import DASHBOARD_QUERIES
@@ -119,7 +119,7 @@ def run() -> None:
 
     centre = Centre.objects.get(code="generated-14")
     assert Enrolment.objects.filter(centre=centre).count() == ENROLMENTS
-    admin = User.objects.get(email="admin-14@generated.example")
+    admin = Role.objects.select_related("user").get(centre=centre, kind=RoleKind.CENTRE_ADMIN).user
     client = Client()
     client.force_login(admin)
     url = reverse("centre_dashboard", kwargs={"centre_pk": centre.pk})
