@@ -15,6 +15,7 @@ import statistics
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.db.models import (
@@ -41,7 +42,7 @@ from apprenticeships.reads import behind_within
 from assessments.models import Decision, UnitSignOff
 from assessments.reads import awaiting_review
 from assessments.working_hours import working_hours_between
-from candidates.models import Enrolment, EnrolmentQuerySet, EnrolmentStatus, UnitChoice, User
+from candidates.models import EnrolmentQuerySet, EnrolmentStatus, UnitChoice, User
 from evidence.models import EvidenceItem, EvidenceVersion
 
 from .models import ExportStatus, PortfolioExport
@@ -84,14 +85,14 @@ PROGRESS_BANDS: dict[str, Promise] = {
     "100": _("All planned units signed off"),
 }
 
-RISK_LABELS: dict[str, Promise] = {
+RISK_LABELS: dict[str, str | Promise] = {
     "quiet": _("No evidence or decision for %(days)s days") % {"days": QUIET_DAYS},
     "overdue": _("Past the planned end date"),
     "otj_behind": _("Off-the-job hours behind"),
 }
 
 
-def _count_of(queryset: QuerySet, key: str = "enrolment_id") -> Subquery:
+def _count_of(queryset: QuerySet[Any], key: str = "enrolment_id") -> Coalesce:
     """A correlated count of `queryset`'s rows per enrolment (0 when none), without GROUP BY over the outer row."""
     counted = queryset.filter(**{key: OuterRef("pk")}).order_by().values(key).annotate(n=Count("pk")).values("n")
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
@@ -109,8 +110,10 @@ def quiet_since(today: datetime.date) -> Case:
     )
 
 
-def with_stage(enrolments: EnrolmentQuerySet, today: datetime.date | None = None) -> EnrolmentQuerySet:
-    """`enrolments` annotated with `planned`, `signed`, `achieved` (unit counts), `stage`, `band` and `quiet`."""
+def with_stage(enrolments: EnrolmentQuerySet, today: datetime.date | None = None) -> QuerySet[Any]:
+    """`enrolments` annotated with `planned`, `signed`, `achieved` (unit counts), `stage`, `band` and `quiet`.
+
+    Typed loosely: the annotations are no fields of the model for the type checker."""
     today = today or timezone.localdate()
     current = UnitSignOff.objects.current()
     return (
@@ -192,7 +195,7 @@ def stages(enrolments: EnrolmentQuerySet) -> Stages:
 class AtRisk:
     counts: list[Tally]
     total: int
-    listed: list[Enrolment]  # each with `.risks`, a list of labels
+    listed: list[Any]  # enrolments, each with `.risks`, a list of labels
 
 
 def otj_behind(enrolments: EnrolmentQuerySet, today: datetime.date) -> frozenset[int]:
@@ -201,7 +204,7 @@ def otj_behind(enrolments: EnrolmentQuerySet, today: datetime.date) -> frozenset
     return behind_within(enrolments.filter(status=EnrolmentStatus.ACTIVE), today)
 
 
-def risks_of(enrolment: Enrolment, today: datetime.date, behind: frozenset[int]) -> list[str | Promise]:
+def risks_of(enrolment: Any, today: datetime.date, behind: frozenset[int]) -> list[str | Promise]:
     """The reasons an active enrolment (annotated by `with_stage`) is at risk, in words; empty when it is not."""
     if enrolment.status != EnrolmentStatus.ACTIVE:
         return []
@@ -222,7 +225,7 @@ def at_risk(enrolments: EnrolmentQuerySet, today: datetime.date | None = None) -
     """
     today = today or timezone.localdate()
     behind = otj_behind(enrolments, today)
-    active = enrolments.filter(status=EnrolmentStatus.ACTIVE).annotate(
+    active: QuerySet[Any] = enrolments.filter(status=EnrolmentStatus.ACTIVE).annotate(
         quiet=quiet_since(today),
         overdue=Case(When(planned_end_date__lt=today, then=Value(True)), default=Value(False)),
         otj=Case(When(pk__in=sorted(behind), then=Value(True)), default=Value(False)),
@@ -269,7 +272,7 @@ class AssessorLoad:
 
     @property
     def within_target(self) -> int:
-        target = settings.RESPONSE_TARGET_WORKING_HOURS
+        target: int = settings.RESPONSE_TARGET_WORKING_HOURS
         return sum(1 for hours in self.response_hours if hours <= target)
 
     @property
@@ -280,7 +283,7 @@ class AssessorLoad:
     def meets_target(self) -> bool:
         """The median answer within the target and nothing waiting longer than it."""
         target = settings.RESPONSE_TARGET_WORKING_HOURS
-        return (self.median_hours is None or self.median_hours <= target) and self.oldest_waiting_hours <= target
+        return bool((self.median_hours is None or self.median_hours <= target) and self.oldest_waiting_hours <= target)
 
 
 def _name(first: str, last: str, email: str) -> str:
@@ -311,19 +314,20 @@ def caseloads(enrolments: EnrolmentQuerySet, assessors: QuerySet[User], now: dat
     waiting = (awaiting_review(EvidenceItem.objects.filter(enrolment__in=enrolments.values("pk")))
                .order_by().values("enrolment__assessor_id")
                .annotate(n=Count("pk"), oldest=Min("current_version__submitted_at")))
-    for row in waiting:
-        entry = loads.get(row["enrolment__assessor_id"])
-        if entry is not None:
-            entry.awaiting = row["n"]
-            entry.oldest_waiting_hours = round(working_hours_between(row["oldest"], now), 1) if row["oldest"] else 0.0
+    for waits in waiting:
+        waiting_for = loads.get(waits["enrolment__assessor_id"])
+        if waiting_for is not None:
+            waiting_for.awaiting = waits["n"]
+            oldest = waits["oldest"]
+            waiting_for.oldest_waiting_hours = round(working_hours_between(oldest, now), 1) if oldest else 0.0
     since = now - datetime.timedelta(days=RESPONSE_WINDOW_DAYS)
     answered = (Decision.objects.filter(enrolment__in=enrolments.values("pk"), at__gte=since)
                 .order_by().values("version_id", "by_id")
                 .annotate(first=Min("at"), submitted=Min("version__submitted_at")))
-    for row in answered:
-        entry = loads.get(row["by_id"])
-        if entry is not None and row["submitted"] is not None:
-            entry.response_hours.append(working_hours_between(row["submitted"], row["first"]))
+    for answer in answered:
+        answered_by = loads.get(answer["by_id"])
+        if answered_by is not None and answer["submitted"] is not None:
+            answered_by.response_hours.append(working_hours_between(answer["submitted"], answer["first"]))
     return sorted(loads.values(), key=lambda entry: (entry.name.lower(), entry.assessor_id))
 
 
@@ -361,7 +365,7 @@ class AssessorCoverage:
 
     @property
     def needed(self) -> int:
-        return math.ceil(self.signed * settings.IQA_SAMPLING_RATE)
+        return int(math.ceil(self.signed * settings.IQA_SAMPLING_RATE))
 
     @property
     def met(self) -> bool:

@@ -46,13 +46,14 @@ def _progress_of(total: int, progress: Progress) -> Callable[[int], None]:
 
 def caseload_table(enrolments: EnrolmentQuerySet, assessors: QuerySet[User], progress: Progress) -> Table:
     loads = figures.caseloads(enrolments, assessors)
-    rows = ([load.name, load.email, load.active, load.paused, load.awaiting, load.oldest_waiting_hours, load.decided,
-             load.median_hours, load.within_target_percent, "yes" if load.meets_target else "no"] for load in loads)
+    rows: Iterator[list[Cell]] = (
+        [load.name, load.email, load.active, load.paused, load.awaiting, load.oldest_waiting_hours, load.decided,
+         load.median_hours, load.within_target_percent, "yes" if load.meets_target else "no"] for load in loads)
     return Table(
         ["assessor", "email", "active_enrolments", "paused_enrolments", "evidence_awaiting_review",
          "oldest_waiting_working_hours", f"decisions_last_{figures.RESPONSE_WINDOW_DAYS}_days",
          "median_response_working_hours", "percent_within_target", "meets_target"],
-        iter(rows),
+        rows,
     )
 
 
@@ -115,12 +116,13 @@ def achievement_table(enrolments: EnrolmentQuerySet, progress: Progress) -> Tabl
 
 def sampling_table(enrolments: EnrolmentQuerySet, progress: Progress) -> Table:
     coverage = figures.sampling_coverage(enrolments)
-    rows = ([cell.assessor, cell.qualification, cell.unit, cell.signed, cell.sampled, cell.countersigned,
-             cell.referred, cell.percent] for cell in coverage.cells)
+    rows: Iterator[list[Cell]] = (
+        [cell.assessor, cell.qualification, cell.unit, cell.signed, cell.sampled, cell.countersigned, cell.referred,
+         cell.percent] for cell in coverage.cells)
     return Table(
         ["assessor", "qualification_code", "unit", "units_signed_off", "sampled", "countersigned",
          "referred_back", "percent_sampled"],
-        iter(rows),
+        rows,
     )
 
 

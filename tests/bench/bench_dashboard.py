@@ -44,7 +44,7 @@ def _assessment_work(centre_code: str, seed: int = 14) -> dict[str, int]:
     for enrolment_id, unit_id in UnitChoice.objects.filter(enrolment__in=enrolments).order_by("pk").values_list(
             "enrolment_id", "unit_id"):
         first_unit.setdefault(enrolment_id, unit_id)
-    first_item = {}
+    first_item: dict[int, int] = {}
     for unit_id, item_id in AssessableItem.objects.filter(unit_id__in=set(first_unit.values())).order_by(
             "order", "pk").values_list("unit_id", "pk"):
         first_item.setdefault(unit_id, item_id)
@@ -142,7 +142,7 @@ def run() -> None:
         timings[format] = time.perf_counter() - started
         report.refresh_from_db()
         assert outcome == "done", report.error
-        print(f"progress report as {format.upper()}: {report.rows} rows, {report.size / 1024:.0f} KiB in "
+        print(f"progress report as {format.upper()}: {report.rows} rows, {(report.size or 0) / 1024:.0f} KiB in "
               f"{timings[format]:.1f} s (target < {REPORT_TARGET_S} s)")
     if count != DASHBOARD_QUERIES or dashboard_ms >= DASHBOARD_TARGET_MS or max(timings.values()) >= REPORT_TARGET_S:
         print("bench_dashboard: a target was missed")
