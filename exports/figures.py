@@ -20,10 +20,8 @@ from typing import Any
 from django.conf import settings
 from django.db.models import (
     Case,
-    CharField,
     Count,
     Exists,
-    F,
     IntegerField,
     Min,
     OuterRef,
@@ -110,39 +108,76 @@ def quiet_since(today: datetime.date) -> Case:
     )
 
 
-def with_stage(enrolments: EnrolmentQuerySet, today: datetime.date | None = None) -> QuerySet[Any]:
-    """`enrolments` annotated with `planned`, `signed`, `achieved` (unit counts), `stage`, `band` and `quiet`.
+def with_facts(enrolments: EnrolmentQuerySet, today: datetime.date | None = None) -> QuerySet[Any]:
+    """`enrolments` annotated with `planned`, `signed`, `in_sample` (unit counts), `started` and `quiet`; the units
+    achieved are those signed off less those in the sample awaiting the IQA (`assessments.reads.achieved_units`).
 
+    Each a correlated subquery that appears once in the SELECT: grouping or bucketing on them in SQL repeats
+    them (one CASE per stage), so stages and bands are worked out from these facts in Python (`stage_of`).
     Typed loosely: the annotations are no fields of the model for the type checker."""
     today = today or timezone.localdate()
     current = UnitSignOff.objects.current()
-    return (
-        enrolments.annotate(
-            planned=_count_of(UnitChoice.objects.all()),
-            signed=_count_of(current),
-            achieved=_count_of(current.filter(Q(sample__isnull=True) | Q(countersignature__isnull=False))),
-            started=Exists(EvidenceItem.objects.filter(enrolment_id=OuterRef("pk"))),
-            quiet=quiet_since(today),
-        )
-        .annotate(
-            stage=Case(
-                When(status=EnrolmentStatus.COMPLETED, then=Value(Stage.COMPLETED)),
-                When(status=EnrolmentStatus.WITHDRAWN, then=Value(Stage.WITHDRAWN)),
-                When(planned__gt=0, achieved__gte=F("planned"), then=Value(Stage.ELIGIBLE)),
-                When(signed__gt=0, then=Value(Stage.UNITS_SIGNED_OFF)),
-                When(started=True, then=Value(Stage.IN_PROGRESS)),
-                default=Value(Stage.NOT_STARTED), output_field=CharField(),
-            ),
-            band=Case(
-                When(planned=0, then=Value("no_plan")),
-                When(signed__gte=F("planned"), then=Value("100")),
-                When(signed__gte=F("planned") * 3 / 4.0, then=Value("75")),
-                When(signed__gte=F("planned") / 2.0, then=Value("50")),
-                When(signed__gte=F("planned") / 4.0, then=Value("25")),
-                default=Value("0"), output_field=CharField(),
-            ),
-        )
+    return enrolments.annotate(
+        planned=_count_of(UnitChoice.objects.all()),
+        signed=_count_of(current),
+        # In the IQA's sample and not countersigned yet: signed off but not achieved. (Counting these rather
+        # than the achieved ones avoids an OR across two outer joins, evaluated for every enrolment.)
+        in_sample=_count_of(current.filter(sample__isnull=False, countersignature__isnull=True)),
+        started=Exists(EvidenceItem.objects.filter(enrolment_id=OuterRef("pk"))),
+        quiet=quiet_since(today),
     )
+
+
+def stage_of(status: str, planned: int, signed: int, achieved: int, started: bool) -> str:
+    """Where an enrolment stands: completed or withdrawn by its status, else eligible (every planned unit
+    achieved), units signed off, in progress (some evidence), or not started."""
+    if status == EnrolmentStatus.COMPLETED:
+        return Stage.COMPLETED
+    if status == EnrolmentStatus.WITHDRAWN:
+        return Stage.WITHDRAWN
+    if planned and achieved >= planned:
+        return Stage.ELIGIBLE
+    if signed:
+        return Stage.UNITS_SIGNED_OFF
+    return Stage.IN_PROGRESS if started else Stage.NOT_STARTED
+
+
+def band_of(planned: int, signed: int) -> str:
+    """The progress band of `signed` of `planned` units (PROGRESS_BANDS' keys)."""
+    if not planned:
+        return "no_plan"
+    if signed >= planned:
+        return "100"
+    return str(min(75, 25 * (4 * signed // planned)))
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the dashboard counts of one enrolment."""
+
+    pk: int
+    status: str
+    planned_end_date: datetime.date
+    planned: int
+    signed: int
+    in_sample: int
+    started: bool
+    quiet: bool
+
+    @property
+    def achieved(self) -> int:
+        return self.signed - self.in_sample
+
+    @property
+    def stage(self) -> str:
+        return stage_of(self.status, self.planned, self.signed, self.achieved, self.started)
+
+
+def centre_facts(enrolments: EnrolmentQuerySet, today: datetime.date | None = None) -> list[Facts]:
+    """The facts of every enrolment of `enrolments`. One query, a row per enrolment (numbers only)."""
+    rows = with_facts(enrolments, today).order_by().values_list(
+        "pk", "status", "planned_end_date", "planned", "signed", "in_sample", "started", "quiet")
+    return [Facts(*row) for row in rows]
 
 
 # --------------------------------------------------------------------------- candidates by stage and progress
@@ -167,24 +202,21 @@ class Stages:
     total: int
 
 
-def stages(enrolments: EnrolmentQuerySet) -> Stages:
-    """The centre's enrolments by stage, status and progress band (of those active or paused). One query."""
-    counts: dict[tuple[str, str, str], int] = {}
-    for row in with_stage(enrolments).order_by().values("status", "stage", "band").annotate(n=Count("pk")):
-        counts[row["status"], row["stage"], row["band"]] = row["n"]
+def stages(facts: list[Facts]) -> Stages:
+    """The enrolments by stage, status and progress band (of those active or paused). No query."""
     by_stage: dict[str, int] = defaultdict(int)
     by_status: dict[str, int] = defaultdict(int)
     by_band: dict[str, int] = defaultdict(int)
-    for (status, stage, band), n in counts.items():
-        by_stage[stage] += n
-        by_status[status] += n
-        if status in (EnrolmentStatus.ACTIVE, EnrolmentStatus.PAUSED):
-            by_band[band] += n
+    for fact in facts:
+        by_stage[fact.stage] += 1
+        by_status[fact.status] += 1
+        if fact.status in (EnrolmentStatus.ACTIVE, EnrolmentStatus.PAUSED):
+            by_band[band_of(fact.planned, fact.signed)] += 1
     return Stages(
         by_stage=[Tally(key, label, by_stage[key]) for key, label in STAGE_LABELS.items()],
         by_status=[Tally(key, label, by_status[key]) for key, label in EnrolmentStatus.choices],
         by_band=[Tally(key, label, by_band[key]) for key, label in PROGRESS_BANDS.items()],
-        total=sum(counts.values()),
+        total=len(facts),
     )
 
 
@@ -204,46 +236,46 @@ def otj_behind(enrolments: EnrolmentQuerySet, today: datetime.date) -> frozenset
     return behind_within(enrolments.filter(status=EnrolmentStatus.ACTIVE), today)
 
 
-def risks_of(enrolment: Any, today: datetime.date, behind: frozenset[int]) -> list[str | Promise]:
-    """The reasons an active enrolment (annotated by `with_stage`) is at risk, in words; empty when it is not."""
-    if enrolment.status != EnrolmentStatus.ACTIVE:
+def risks_of(fact: Facts | Any, today: datetime.date, behind: frozenset[int]) -> list[str | Promise]:
+    """The reasons an active enrolment (its `Facts`, or an enrolment from `with_facts`) is at risk, in words;
+    empty when it is not."""
+    if fact.status != EnrolmentStatus.ACTIVE:
         return []
     reasons: list[str | Promise] = []
-    if enrolment.quiet:
+    if fact.quiet:
         reasons.append(RISK_LABELS["quiet"])
-    if enrolment.planned_end_date < today:
+    if fact.planned_end_date < today:
         reasons.append(RISK_LABELS["overdue"])
-    if enrolment.pk in behind:
+    if fact.pk in behind:
         reasons.append(RISK_LABELS["otj_behind"])
     return reasons
 
 
-def at_risk(enrolments: EnrolmentQuerySet, today: datetime.date | None = None) -> AtRisk:
+def at_risk(enrolments: EnrolmentQuerySet, facts: list[Facts], today: datetime.date | None = None) -> AtRisk:
     """Active enrolments at risk: quiet for 30 days, past their planned end, or behind on off-the-job hours.
 
-    Counts per reason, and the first AT_RISK_LISTED by planned end date with their reasons. Four queries.
+    Counts per reason, and the first AT_RISK_LISTED by planned end date with their reasons. Three queries.
     """
     today = today or timezone.localdate()
     behind = otj_behind(enrolments, today)
-    active: QuerySet[Any] = enrolments.filter(status=EnrolmentStatus.ACTIVE).annotate(
-        quiet=quiet_since(today),
-        overdue=Case(When(planned_end_date__lt=today, then=Value(True)), default=Value(False)),
-        otj=Case(When(pk__in=sorted(behind), then=Value(True)), default=Value(False)),
-    )
     counts = {"quiet": 0, "overdue": 0, "otj_behind": 0}
-    total = 0
-    # Grouped by the three flags (at most eight rows): one query, no aggregate over annotations.
-    for row in active.order_by().values("quiet", "overdue", "otj").annotate(n=Count("pk")):
-        counts["quiet"] += row["n"] if row["quiet"] else 0
-        counts["overdue"] += row["n"] if row["overdue"] else 0
-        counts["otj_behind"] += row["n"] if row["otj"] else 0
-        total += row["n"] if (row["quiet"] or row["overdue"] or row["otj"]) else 0
-    listed = list(active.filter(Q(quiet=True) | Q(overdue=True) | Q(otj=True))
-                  .select_related("candidate", "qualification", "assessor").order_by("planned_end_date", "pk")
-                  [:AT_RISK_LISTED])
+    risky: list[tuple[Facts, list[str | Promise]]] = []
+    for fact in facts:
+        reasons = risks_of(fact, today, behind)
+        if reasons:
+            risky.append((fact, reasons))
+            counts["quiet"] += fact.quiet
+            counts["overdue"] += fact.planned_end_date < today
+            counts["otj_behind"] += fact.pk in behind
+    risky.sort(key=lambda pair: (pair[0].planned_end_date, pair[0].pk))
+    first = {fact.pk: reasons for fact, reasons in risky[:AT_RISK_LISTED]}
+    listed: list[Any] = list(
+        enrolments.filter(pk__in=sorted(first)).select_related("candidate", "qualification", "assessor")
+        .order_by("planned_end_date", "pk"))
     for enrolment in listed:
-        enrolment.risks = risks_of(enrolment, today, behind)
-    return AtRisk(counts=[Tally(key, RISK_LABELS[key], n) for key, n in counts.items()], total=total, listed=listed)
+        enrolment.risks = first[enrolment.pk]
+    return AtRisk(counts=[Tally(key, RISK_LABELS[key], n) for key, n in counts.items()], total=len(risky),
+                  listed=listed)
 
 
 # --------------------------------------------------------------------------- assessors: caseload and response times

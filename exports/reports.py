@@ -60,7 +60,7 @@ def caseload_table(enrolments: EnrolmentQuerySet, assessors: QuerySet[User], pro
 def progress_table(enrolments: EnrolmentQuerySet, progress: Progress) -> Table:
     today = timezone.localdate()
     behind = figures.otj_behind(enrolments, today)
-    annotated = (figures.with_stage(enrolments, today).select_related("candidate", "qualification", "assessor", "iqa")
+    annotated = (figures.with_facts(enrolments, today).select_related("candidate", "qualification", "assessor", "iqa")
                  .order_by("candidate__last_name", "candidate__first_name", "pk"))
     total = enrolments.count()
     tick = _progress_of(total, progress)
@@ -68,11 +68,13 @@ def progress_table(enrolments: EnrolmentQuerySet, progress: Progress) -> Table:
     def rows() -> Iterator[list[Cell]]:
         for count, e in enumerate(annotated.iterator(chunk_size=CHUNK), start=1):
             tick(count)
+            achieved = e.signed - e.in_sample
+            stage = figures.stage_of(e.status, e.planned, e.signed, achieved, e.started)
             yield [
                 str(e.candidate), e.candidate.email, e.uln, e.qualification.code, e.qualification.version,
                 str(e.assessor), str(e.iqa) if e.iqa_id else "", e.get_status_display(),
-                str(figures.STAGE_LABELS[e.stage]), e.start_date, e.planned_end_date, e.planned, e.signed,
-                e.achieved, round(100 * e.signed / e.planned) if e.planned else None,
+                str(figures.STAGE_LABELS[stage]), e.start_date, e.planned_end_date, e.planned, e.signed, achieved,
+                round(100 * e.signed / e.planned) if e.planned else None,
                 "; ".join(str(reason) for reason in figures.risks_of(e, today, behind)),
             ]
 

@@ -38,8 +38,9 @@ def dashboard(user: access.AnyUser, centre: Centre, today: datetime.date | None 
     """Everything the centre's dashboard shows, for `user` who administers `centre` (`access.centre_for_admin`)."""
     today = today or timezone.localdate()
     enrolments = access.enrolments_visible_to(user).filter(centre=centre)
-    stages = figures.stages(enrolments)
-    risk = figures.at_risk(enrolments, today)
+    facts = figures.centre_facts(enrolments, today)
+    stages = figures.stages(facts)
+    risk = figures.at_risk(enrolments, facts, today)
     loads = figures.caseloads(enrolments, access.people_with_role(centre, RoleKind.ASSESSOR))
     coverage = figures.sampling_coverage(enrolments)
     pipe = figures.pipeline(enrolments, stages.by_stage)
