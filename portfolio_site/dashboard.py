@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from candidates import access
@@ -30,8 +31,8 @@ class Dashboard:
     charts: dict[str, BarChart]
 
 
-def _tally_chart(slug: str, title: object, tallies: list[figures.Tally]) -> BarChart:
-    return bar_chart(slug, title, [(t.key, t.label, t.count) for t in tallies])  # type: ignore[arg-type]
+def _tally_chart(slug: str, title: str | Promise, tallies: list[figures.Tally]) -> BarChart:
+    return bar_chart(slug, title, [(t.key, t.label, t.count) for t in tallies])
 
 
 def dashboard(user: access.AnyUser, centre: Centre, today: datetime.date | None = None) -> Dashboard:

@@ -108,6 +108,7 @@ def test_the_centre_admin_reads_charts_and_their_tables(busy_centre, client, cen
         in page
     assert "Dashed line: target, 24 working hours" in page
     assert "Olga" in page  # at risk, named
+    assert "No report asked for yet." in page
 
 
 def test_another_role_at_the_centre_is_refused_and_a_stranger_sees_nothing(client, centre, assessor,
