@@ -22,16 +22,13 @@ from django.db.models import (
     Case,
     Count,
     Exists,
-    IntegerField,
     Min,
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -90,10 +87,9 @@ RISK_LABELS: dict[str, str | Promise] = {
 }
 
 
-def _count_of(queryset: QuerySet[Any], key: str = "enrolment_id") -> Coalesce:
-    """A correlated count of `queryset`'s rows per enrolment (0 when none), without GROUP BY over the outer row."""
-    counted = queryset.filter(**{key: OuterRef("pk")}).order_by().values(key).annotate(n=Count("pk")).values("n")
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+def _per_enrolment(rows: QuerySet[Any]) -> dict[int, int]:
+    """How many of `rows` each enrolment has (absent: none). One grouped query."""
+    return dict(rows.order_by().values("enrolment_id").annotate(n=Count("pk")).values_list("enrolment_id", "n"))
 
 
 def quiet_since(today: datetime.date) -> Case:
@@ -105,26 +101,6 @@ def quiet_since(today: datetime.date) -> Case:
         When(Q(start_date__lt=today - datetime.timedelta(days=QUIET_DAYS))
              & ~Exists(recent_evidence) & ~Exists(recent_decision), then=Value(True)),
         default=Value(False),
-    )
-
-
-def with_facts(enrolments: EnrolmentQuerySet, today: datetime.date | None = None) -> QuerySet[Any]:
-    """`enrolments` annotated with `planned`, `signed`, `in_sample` (unit counts), `started` and `quiet`; the units
-    achieved are those signed off less those in the sample awaiting the IQA (`assessments.reads.achieved_units`).
-
-    Each a correlated subquery that appears once in the SELECT: grouping or bucketing on them in SQL repeats
-    them (one CASE per stage), so stages and bands are worked out from these facts in Python (`stage_of`).
-    Typed loosely: the annotations are no fields of the model for the type checker."""
-    today = today or timezone.localdate()
-    current = UnitSignOff.objects.current()
-    return enrolments.annotate(
-        planned=_count_of(UnitChoice.objects.all()),
-        signed=_count_of(current),
-        # In the IQA's sample and not countersigned yet: signed off but not achieved. (Counting these rather
-        # than the achieved ones avoids an OR across two outer joins, evaluated for every enrolment.)
-        in_sample=_count_of(current.filter(sample__isnull=False, countersignature__isnull=True)),
-        started=Exists(EvidenceItem.objects.filter(enrolment_id=OuterRef("pk"))),
-        quiet=quiet_since(today),
     )
 
 
@@ -174,10 +150,22 @@ class Facts:
 
 
 def centre_facts(enrolments: EnrolmentQuerySet, today: datetime.date | None = None) -> list[Facts]:
-    """The facts of every enrolment of `enrolments`. One query, a row per enrolment (numbers only)."""
-    rows = with_facts(enrolments, today).order_by().values_list(
-        "pk", "status", "planned_end_date", "planned", "signed", "in_sample", "started", "quiet")
-    return [Facts(*row) for row in rows]
+    """The facts of every enrolment of `enrolments`. Four queries: the enrolments (whether started, whether
+    quiet), and grouped counts of their planned units, their current unit sign-offs and those of the sign-offs
+    in the IQA's sample awaiting a decision (signed off but not achieved, as `assessments.reads.achieved_units`
+    counts). Grouped counts, not a correlated subquery per enrolment: a third of the time at 10,000."""
+    today = today or timezone.localdate()
+    chosen = enrolments.values("pk")
+    current = UnitSignOff.objects.current().filter(enrolment__in=chosen)
+    planned = _per_enrolment(UnitChoice.objects.filter(enrolment__in=chosen))
+    signed = _per_enrolment(current)
+    in_sample = _per_enrolment(current.filter(sample__isnull=False, countersignature__isnull=True))
+    rows = enrolments.order_by().annotate(
+        started=Exists(EvidenceItem.objects.filter(enrolment_id=OuterRef("pk"))), quiet=quiet_since(today),
+    ).values_list("pk", "status", "planned_end_date", "started", "quiet")
+    return [Facts(pk=pk, status=status, planned_end_date=end, planned=planned.get(pk, 0), signed=signed.get(pk, 0),
+                  in_sample=in_sample.get(pk, 0), started=started, quiet=quiet)
+            for pk, status, end, started, quiet in rows]
 
 
 # --------------------------------------------------------------------------- candidates by stage and progress
@@ -236,9 +224,8 @@ def otj_behind(enrolments: EnrolmentQuerySet, today: datetime.date) -> frozenset
     return behind_within(enrolments.filter(status=EnrolmentStatus.ACTIVE), today)
 
 
-def risks_of(fact: Facts | Any, today: datetime.date, behind: frozenset[int]) -> list[str | Promise]:
-    """The reasons an active enrolment (its `Facts`, or an enrolment from `with_facts`) is at risk, in words;
-    empty when it is not."""
+def risks_of(fact: Facts, today: datetime.date, behind: frozenset[int]) -> list[str | Promise]:
+    """The reasons an active enrolment is at risk, in words; empty when it is not."""
     if fact.status != EnrolmentStatus.ACTIVE:
         return []
     reasons: list[str | Promise] = []

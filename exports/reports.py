@@ -60,22 +60,21 @@ def caseload_table(enrolments: EnrolmentQuerySet, assessors: QuerySet[User], pro
 def progress_table(enrolments: EnrolmentQuerySet, progress: Progress) -> Table:
     today = timezone.localdate()
     behind = figures.otj_behind(enrolments, today)
-    annotated = (figures.with_facts(enrolments, today).select_related("candidate", "qualification", "assessor", "iqa")
-                 .order_by("candidate__last_name", "candidate__first_name", "pk"))
-    total = enrolments.count()
-    tick = _progress_of(total, progress)
+    facts = {fact.pk: fact for fact in figures.centre_facts(enrolments, today)}
+    listed = (enrolments.select_related("candidate", "qualification", "assessor", "iqa")
+              .order_by("candidate__last_name", "candidate__first_name", "pk"))
+    tick = _progress_of(len(facts), progress)
 
     def rows() -> Iterator[list[Cell]]:
-        for count, e in enumerate(annotated.iterator(chunk_size=CHUNK), start=1):
+        for count, e in enumerate(listed.iterator(chunk_size=CHUNK), start=1):
             tick(count)
-            achieved = e.signed - e.in_sample
-            stage = figures.stage_of(e.status, e.planned, e.signed, achieved, e.started)
+            fact = facts[e.pk]
             yield [
                 str(e.candidate), e.candidate.email, e.uln, e.qualification.code, e.qualification.version,
                 str(e.assessor), str(e.iqa) if e.iqa_id else "", e.get_status_display(),
-                str(figures.STAGE_LABELS[stage]), e.start_date, e.planned_end_date, e.planned, e.signed, achieved,
-                round(100 * e.signed / e.planned) if e.planned else None,
-                "; ".join(str(reason) for reason in figures.risks_of(e, today, behind)),
+                str(figures.STAGE_LABELS[fact.stage]), e.start_date, e.planned_end_date, fact.planned, fact.signed,
+                fact.achieved, round(100 * fact.signed / fact.planned) if fact.planned else None,
+                "; ".join(str(reason) for reason in figures.risks_of(fact, today, behind)),
             ]
 
     return Table(
