@@ -137,6 +137,7 @@ class CentreReport(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0, help_text="How many times a worker started it.")
     claimed_by = models.CharField(max_length=255, blank=True, help_text="host:pid of the worker building it.")
     heartbeat_at = models.DateTimeField(null=True, blank=True)
+    enqueued_at = models.DateTimeField(null=True, blank=True)
     created = models.DateTimeField(auto_now_add=True)
     started = models.DateTimeField(null=True, blank=True)
     finished = models.DateTimeField(null=True, blank=True)

@@ -47,3 +47,9 @@ def build_centre_report(self: Task, report_id: int) -> str:
     if outcome == "busy":
         raise self.retry(countdown=settings.EXPORT_STALE_AFTER_SECONDS)
     return outcome
+
+
+@_shared_task(ignore_result=True)
+def requeue_stalled_reports() -> list[int]:
+    """Beat, every minute: enqueue centre reports a broker outage or a crashed worker left behind."""
+    return services.reports_requeue_stalled()

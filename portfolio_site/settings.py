@@ -322,6 +322,7 @@ CELERY_BEAT_SCHEDULE["evidence-expire-resumable-uploads"] = {
     "task": "evidence.tasks.expire_resumable_uploads", "schedule": 3600.0,
 }
 CELERY_BEAT_SCHEDULE["exports-requeue-stalled"] = {"task": "exports.tasks.requeue_stalled_exports", "schedule": 60.0}
+CELERY_BEAT_SCHEDULE["reports-requeue-stalled"] = {"task": "exports.tasks.requeue_stalled_reports", "schedule": 60.0}
 
 # Production hardening: on whenever DEBUG is off.
 if not DEBUG:

@@ -10,6 +10,7 @@ import hashlib
 import logging
 import tempfile
 import time
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -55,9 +56,34 @@ def enqueue_report(*, report_id: int) -> bool:
             retry_policy={"max_retries": 1, "interval_start": 0, "interval_step": 0.5, "interval_max": 1},
         )
     except Exception:  # kombu raises OperationalError, redis ConnectionError, OSError...: all mean "not sent"
-        logger.warning("Could not enqueue centre report %s.", report_id, exc_info=True)
+        logger.warning("Could not enqueue centre report %s; the sweep will retry.", report_id, exc_info=True)
         return False
+    CentreReport.objects.filter(pk=report_id).update(enqueued_at=timezone.now())
     return True
+
+
+def reports_requeue_stalled() -> list[int]:
+    """Enqueue again every report queued for too long or running without a recent heartbeat (as
+    `exports_requeue_stalled` does for exports); those past EXPORT_MAX_ATTEMPTS are marked failed. Returns the ids
+    enqueued."""
+    now = timezone.now()
+    queued_before = now - timedelta(seconds=settings.EXPORT_REQUEUE_AFTER_SECONDS)
+    resent_before = now - timedelta(seconds=10 * settings.EXPORT_REQUEUE_AFTER_SECONDS)
+    stale_before = now - timedelta(seconds=settings.EXPORT_STALE_AFTER_SECONDS)
+    stalled = (
+        CentreReport.objects.filter(status=ExportStatus.QUEUED, created__lt=queued_before, enqueued_at=None)
+        | CentreReport.objects.filter(status=ExportStatus.QUEUED, enqueued_at__lt=resent_before)
+        | CentreReport.objects.filter(status=ExportStatus.RUNNING, heartbeat_at__lt=stale_before)
+    )
+    enqueued = []
+    for report_id, attempts in stalled.values_list("pk", "attempts"):
+        if attempts >= settings.EXPORT_MAX_ATTEMPTS:
+            CentreReport.objects.filter(pk=report_id).exclude(status=ExportStatus.DONE).update(
+                status=ExportStatus.FAILED, finished=now,
+                error=_("The report was interrupted %(n)d times and was given up. Ask for it again.") % {"n": attempts})
+        elif enqueue_report(report_id=report_id):
+            enqueued.append(report_id)
+    return enqueued
 
 
 def _claim(report_id: int, worker: str) -> tuple[CentreReport | None, str]:

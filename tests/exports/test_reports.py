@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 
 import pytest
 from django.core.files.storage import default_storage
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from assessments import services as assessment_services
@@ -148,3 +150,27 @@ def test_an_unknown_report_kind_is_refused_with_the_form_again(client, centre, c
     response = client.post(reverse("exports:report_create", kwargs={"centre_pk": centre.pk}),
                            {"kind": "salaries", "format": "xlsx"})
     assert response.status_code == 400 and not CentreReport.objects.exists()
+
+
+def test_the_sweep_enqueues_a_report_the_broker_never_got_and_gives_up_after_the_attempts(centre, centre_admin,
+                                                                                          queued, settings):
+    report = services.report_request(centre=centre, by=centre_admin, kind=ReportKind.SAMPLING,
+                                     format=ReportFormat.CSV)  # no commit in this test: never sent
+    assert services.reports_requeue_stalled() == []  # too recent
+    CentreReport.objects.filter(pk=report.pk).update(created=timezone.now() - datetime.timedelta(minutes=5))
+    assert services.reports_requeue_stalled() == [report.pk] and queued == [(report.pk,)]
+    assert services.reports_requeue_stalled() == []  # sent a moment ago: waiting its turn
+    CentreReport.objects.filter(pk=report.pk).update(
+        status=ExportStatus.RUNNING, attempts=settings.EXPORT_MAX_ATTEMPTS,
+        heartbeat_at=timezone.now() - datetime.timedelta(hours=1))
+    assert services.reports_requeue_stalled() == []
+    report.refresh_from_db()
+    assert report.status == ExportStatus.FAILED and "Ask for it again" in report.error
+
+
+def test_the_report_sweep_runs_every_minute_on_beat(settings):
+    from exports import tasks
+
+    entry = settings.CELERY_BEAT_SCHEDULE["reports-requeue-stalled"]
+    assert entry["task"] == tasks.requeue_stalled_reports.name == "exports.tasks.requeue_stalled_reports"
+    assert entry["schedule"] <= 60
