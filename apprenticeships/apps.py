@@ -26,6 +26,6 @@ class ApprenticeshipsConfig(AppConfig):
 
 
 def _behind_in(enrolments: QuerySet[Enrolment], today: datetime.date) -> frozenset[int]:
-    from .reads import behind_in  # when a list asks, not at start-up
+    from .reads import behind_within  # when a list asks, not at start-up
 
-    return behind_in(enrolments, today)
+    return behind_within(enrolments, today)

@@ -136,12 +136,14 @@ def behind_among(enrolment_ids: list[int], today: datetime.date) -> frozenset[in
                      if services.is_behind(plan, verified_minutes=verified.get(plan.enrolment_id) or 0, day=today))
 
 
-def behind_in(enrolments: QuerySet[Enrolment], today: datetime.date) -> frozenset[int]:
-    """The enrolments among `enrolments` (a queryset of their pks) falling behind on verified off-the-job hours.
-    Two queries; the "behind plan" source of the lists of enrolments (candidates/listing.py)."""
-    plans = list(OtjPlan.objects.filter(enrolment_id__in=enrolments).select_related("rule"))
+def behind_within(enrolments: QuerySet[Enrolment], today: datetime.date) -> frozenset[int]:
+    """The enrolments of `enrolments` (a queryset, not evaluated here) falling behind on verified off-the-job
+    hours. Two queries, whatever the number of enrolments or plans: the "behind plan" source of the lists of
+    enrolments (candidates/listing.py) and of a centre's dashboard."""
+    chosen = enrolments.values("pk")
+    plans = list(OtjPlan.objects.filter(enrolment__in=chosen).select_related("rule"))
     verified = dict(
-        OtjEntry.objects.filter(enrolment_id__in=enrolments, status=EntryStatus.VERIFIED)
+        OtjEntry.objects.filter(enrolment__in=chosen, status=EntryStatus.VERIFIED)
         .values("enrolment_id").annotate(minutes=Sum("minutes")).order_by().values_list("enrolment_id", "minutes")
     )
     return frozenset(plan.enrolment_id for plan in plans

@@ -1,6 +1,7 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
-from .models import ExportFormat
+from .models import ExportFormat, ReportFormat, ReportKind
 
 
 class ExportRequestForm(forms.Form):
@@ -13,4 +14,14 @@ class ExportRequestForm(forms.Form):
     include_pdf_evidence = forms.BooleanField(
         required=False, label="Include PDF evidence as pages of the portfolio",
         help_text="PDF files are appended at the end, each with a bookmark.",
+    )
+
+
+class ReportRequestForm(forms.Form):
+    kind = forms.ChoiceField(
+        choices=ReportKind.choices, widget=forms.RadioSelect(attrs={"class": "form-check-input"}), label=_("Report"),
+    )
+    format = forms.ChoiceField(
+        choices=ReportFormat.choices, initial=ReportFormat.XLSX,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}), label=_("Format"),
     )

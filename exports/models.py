@@ -1,4 +1,4 @@
-"""A portfolio export: one request for a PDF (or ZIP) of one enrolment, and its progress."""
+"""A portfolio export: one request for a PDF (or ZIP) of one enrolment, and its progress; a centre's report likewise."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from candidates.access import AnyUser, enrolments_visible_to
-from candidates.models import Enrolment
+from candidates.access import AnyUser, centres_administered_by, enrolments_visible_to
+from candidates.models import Centre, Enrolment
 
 
 class ExportFormat(models.TextChoices):
@@ -117,3 +117,67 @@ class PortfolioExport(models.Model):
         if self.kind == ExportKind.GATEWAY_PACK:
             return f"gateway-pack-{slugify(str(self.enrolment.candidate)) or self.enrolment_id}-{when}.pdf"
         return f"portfolio-{slugify(str(self.enrolment.candidate)) or self.enrolment_id}-{when}.{self.format}"
+
+
+# --------------------------------------------------------------------------- reports a centre hands to others
+
+
+class ReportKind(models.TextChoices):
+    CASELOAD = "caseload", _("Caseload: each assessor's candidates, waiting work and response times")
+    PROGRESS = "progress", _("Progress: every enrolment's stage, units and risks")
+    ACHIEVEMENT = "achievement", _("Achievement: achieved units and what they earn")
+    SAMPLING = "sampling", _("Sampling: the IQA's coverage per assessor and unit")
+
+
+class ReportFormat(models.TextChoices):
+    CSV = "csv", "CSV"
+    XLSX = "xlsx", _("XLSX (Excel workbook)")
+
+
+class CentreReportQuerySet(models.QuerySet["CentreReport"]):
+    def visible_to(self, user: AnyUser) -> CentreReportQuerySet:
+        """Reports of the centres `user` administers (a superuser: every centre); nobody else sees one."""
+        return self.filter(centre__in=centres_administered_by(user).values("pk"))
+
+
+class CentreReport(models.Model):
+    """One request for a centre's report as a file, built by a worker, with its progress (as PortfolioExport)."""
+
+    centre = models.ForeignKey(Centre, on_delete=models.CASCADE, related_name="reports")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    kind = models.CharField(max_length=16, choices=ReportKind.choices)
+    format = models.CharField(max_length=4, choices=ReportFormat.choices, default=ReportFormat.XLSX)
+    status = models.CharField(max_length=8, choices=ExportStatus.choices, default=ExportStatus.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0, help_text="Percent, 0-100.")
+    rows = models.PositiveIntegerField(null=True, blank=True, help_text="Rows written, headings aside.")
+    file_name = models.CharField(max_length=255, blank=True, help_text="Storage name of the result.")
+    size = models.PositiveBigIntegerField(null=True, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    error = models.TextField(blank=True, help_text="Why it failed, in words a person can act on.")
+    attempts = models.PositiveSmallIntegerField(default=0, help_text="How many times a worker started it.")
+    claimed_by = models.CharField(max_length=255, blank=True, help_text="host:pid of the worker building it.")
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    enqueued_at = models.DateTimeField(null=True, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+    started = models.DateTimeField(null=True, blank=True)
+    finished = models.DateTimeField(null=True, blank=True)
+
+    objects = CentreReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} report {self.pk} of {self.centre_id} ({self.get_status_display()})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (ExportStatus.DONE, ExportStatus.FAILED)
+
+    @property
+    def download_name(self) -> str:
+        """The file name the browser saves: <kind>-<centre code>-<date>.<ext>."""
+        when = (self.finished or self.created).strftime("%Y-%m-%d")
+        return f"{self.kind}-{self.centre.code}-{when}.{self.format}"

@@ -38,3 +38,18 @@ def build_portfolio_export(self: Task, export_id: int) -> str:
 def requeue_stalled_exports() -> list[int]:
     """Beat, every minute: enqueue exports a broker outage or a crashed worker left behind."""
     return services.exports_requeue_stalled()
+
+
+@_shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=None, ignore_result=True)
+def build_centre_report(self: Task, report_id: int) -> str:
+    """Build one centre report. A second delivery of a finished report does nothing; of a running one, waits."""
+    outcome = services.report_build(report_id=report_id)
+    if outcome == "busy":
+        raise self.retry(countdown=settings.EXPORT_STALE_AFTER_SECONDS)
+    return outcome
+
+
+@_shared_task(ignore_result=True)
+def requeue_stalled_reports() -> list[int]:
+    """Beat, every minute: enqueue centre reports a broker outage or a crashed worker left behind."""
+    return services.reports_requeue_stalled()

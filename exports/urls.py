@@ -13,3 +13,10 @@ urlpatterns = [
     path("exports/<int:pk>/download/", views.export_download, name="export_download"),
     path("exports/<int:pk>/retry/", views.export_retry, name="export_retry"),
 ]
+
+urlpatterns += [
+    path("centres/<int:centre_pk>/reports/", views.report_list, name="report_list"),
+    path("centres/<int:centre_pk>/reports/new/", views.report_create, name="report_create"),
+    path("reports/<int:pk>/status/", views.report_status, name="report_status"),
+    path("reports/<int:pk>/download/", views.report_download, name="report_download"),
+]

@@ -1,4 +1,6 @@
-"""Ask for a portfolio export, watch its progress, download it. Whoever may read the enrolment may export it."""
+"""Ask for a portfolio export, watch its progress, download it. Whoever may read the enrolment may export it.
+
+A centre's reports the same way, for the centre's administrators only."""
 
 from __future__ import annotations
 
@@ -15,13 +17,13 @@ from django_htmx.middleware import HtmxDetails
 from storages.backends.s3 import S3Storage
 
 from apprenticeships.gateway.reads import gateway_of
-from candidates.access import enrolment_for
-from candidates.models import User
+from candidates.access import centre_for_admin, enrolment_for
+from candidates.models import Centre, User
 from evidence.serving import PRESIGNED_URL_SECONDS, content_disposition
 
 from . import services
-from .forms import ExportRequestForm
-from .models import ExportFormat, ExportKind, ExportStatus, PortfolioExport
+from .forms import ExportRequestForm, ReportRequestForm
+from .models import CentreReport, ExportFormat, ExportKind, ExportStatus, PortfolioExport, ReportFormat
 
 MIME: dict[str, str] = {ExportFormat.PDF: "application/pdf", ExportFormat.ZIP: "application/zip"}
 
@@ -132,3 +134,71 @@ def gateway_pack_create(request: SignedInRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("The gateway pack is being built: it is ready to download below in a moment."))
     return redirect("exports:gateway_packs", pk=enrolment.pk)
+
+
+# --------------------------------------------------------------------------- a centre's reports
+
+REPORT_MIME: dict[str, str] = {
+    ReportFormat.CSV: "text/csv; charset=utf-8",
+    ReportFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def _report_for(request: HttpRequest, pk: int) -> CentreReport:
+    """Report `pk` if the user administers its centre; 404 for anyone else."""
+    return get_object_or_404(CentreReport.objects.visible_to(request.user).select_related("centre"), pk=pk)
+
+
+def _report_page(request: HttpRequest, centre: Centre, form: ReportRequestForm, status: int = 200) -> HttpResponse:
+    reports = CentreReport.objects.visible_to(request.user).filter(centre=centre).select_related(
+        "requested_by", "centre")[:50]
+    return render(request, "exports/report_list.html", {"centre": centre, "reports": reports, "form": form},
+                  status=status)
+
+
+@login_required
+@require_GET
+def report_list(request: HttpRequest, centre_pk: int) -> HttpResponse:
+    centre = centre_for_admin(request.user, centre_pk)
+    return _report_page(request, centre, ReportRequestForm())
+
+
+@login_required
+@require_POST
+def report_create(request: SignedInRequest, centre_pk: int) -> HttpResponse:
+    centre = centre_for_admin(request.user, centre_pk)
+    form = ReportRequestForm(request.POST)
+    if not form.is_valid():
+        return _report_page(request, centre, form, status=400)
+    services.report_request(centre=centre, by=request.user, **form.cleaned_data)
+    return redirect("exports:report_list", centre_pk=centre.pk)
+
+
+@login_required
+@require_GET
+def report_status(request: HttpRequest, pk: int) -> HttpResponse:
+    return render(request, "exports/_report_status.html", {"report": _report_for(request, pk)})
+
+
+@login_required
+@require_GET
+def report_download(request: HttpRequest, pk: int) -> HttpResponseBase:
+    report = _report_for(request, pk)
+    if report.status != ExportStatus.DONE or not report.file_name:
+        raise Http404("This report has no file yet.")
+    mime = REPORT_MIME[report.format]
+    disposition = content_disposition(report.download_name, inline=False)
+    if isinstance(default_storage, S3Storage):
+        url = default_storage.url(
+            report.file_name,
+            parameters={"ResponseContentType": mime, "ResponseContentDisposition": disposition},
+            expire=PRESIGNED_URL_SECONDS,
+        )
+        response: HttpResponseBase = HttpResponseRedirect(url)
+    else:
+        response = FileResponse(default_storage.open(report.file_name, "rb"), content_type=mime)
+        response["Content-Disposition"] = disposition
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

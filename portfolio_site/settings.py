@@ -345,6 +345,7 @@ CELERY_BEAT_SCHEDULE["evidence-expire-resumable-uploads"] = {
     "task": "evidence.tasks.expire_resumable_uploads", "schedule": 3600.0,
 }
 CELERY_BEAT_SCHEDULE["exports-requeue-stalled"] = {"task": "exports.tasks.requeue_stalled_exports", "schedule": 60.0}
+CELERY_BEAT_SCHEDULE["reports-requeue-stalled"] = {"task": "exports.tasks.requeue_stalled_reports", "schedule": 60.0}
 
 # People's data: withdrawn and completed enrolments whose status is older than this are erased
 # (`erase_expired`, or the centre admin's erasure page). Six years and a day by default.

@@ -7,6 +7,8 @@ from . import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("dashboard/", views.dashboard_choose, name="dashboard_choose"),
+    path("centres/<int:centre_pk>/dashboard/", views.centre_dashboard, name="centre_dashboard"),
     path("accounts/", include(account_urlpatterns)),
     path("", include("candidates.urls")),
     path("qualifications/", include("units.urls")),

@@ -1,13 +1,19 @@
-"""The home pages that gather every app: a candidate's qualifications, a member of staff's enrolments."""
+"""The home pages that gather every app: a candidate's qualifications, a member of staff's enrolments, and the
+centre dashboard."""
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from candidates import access
 from candidates.access import enrolments_followed_by
 from candidates.services.plan import home_enrolments
+
+from .dashboard import dashboard
 
 ROW_LINKS = ("enrolment_detail", "self_assessment", "unit_choice")
 PK_MARK = 987654321  # a pk no path contains otherwise
@@ -28,6 +34,26 @@ def home(request: HttpRequest) -> HttpResponse:
         enrolment.links = {name: path.replace(str(PK_MARK), str(enrolment.pk)) for name, path in patterns.items()}
     return render(request, "home.html", {"own": enrolments.own, "others": enrolments.others,
                                          "apprentices": enrolments_followed_by(request.user).count()})
+
+
+@login_required
+@require_GET
+def dashboard_choose(request: HttpRequest) -> HttpResponse:
+    """The centres whose dashboard this person may read; straight to it when there is one."""
+    centres = list(access.centres_administered_by(request.user).order_by("name"))
+    if not centres:
+        raise PermissionDenied(_("Only centre administrators read a centre's dashboard."))
+    if len(centres) == 1:
+        return redirect("centre_dashboard", centre_pk=centres[0].pk)
+    return render(request, "portfolio_site/dashboard_choose.html", {"centres": centres})
+
+
+@login_required
+@require_GET
+def centre_dashboard(request: HttpRequest, centre_pk: int) -> HttpResponse:
+    """The centre at a glance: stages, risks, caseloads, sampling, the pipeline. A fixed number of queries."""
+    centre = access.centre_for_admin(request.user, centre_pk)
+    return render(request, "portfolio_site/dashboard.html", {"board": dashboard(request.user, centre)})
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

@@ -69,7 +69,7 @@ from tests.assessments.factories import items_of, signed_unit, submitted_evidenc
 from tests.candidates.factories import enrol_staff_member
 from tests.conftest import PASSWORD
 from tests.evidence.evidence_factories import first_file, make_evidence
-from tests.exports.portfolio_factory import make_export
+from tests.exports.portfolio_factory import make_export, make_report
 
 ROLES = ("anonymous", "candidate", "assessor", "iqa", "centre_admin", "eqa", "stranger_assessor", "platform_admin",
          "employer")
@@ -177,6 +177,16 @@ def centre_admin_only() -> Expected:
         if role == "platform_admin" or (role == "centre_admin" and target == "own"):
             return OK
         return 403 if target in CENTRE_ROLES[role] else 404
+    return _table(CENTRE_TARGETS, decide)
+
+
+def centre_admin_report() -> Expected:
+    """A centre's report found by its own pk: its centre's admin (and a superuser); 404 for everyone else, whatever
+    role they hold at the centre."""
+    def decide(role: str, target: str) -> int | str:
+        if role == "anonymous":
+            return LOGIN
+        return OK if role == "platform_admin" or (role == "centre_admin" and target == "own") else 404
     return _table(CENTRE_TARGETS, decide)
 
 
@@ -426,6 +436,9 @@ PERSON_AT_CENTRE = by_centre(lambda w, c: {
 WALK: dict[str, Row] = {
     # portfolio_site
     "home": Row(NO_KWARGS, get=signed_in()),
+    "dashboard_choose": Row(NO_KWARGS, get=_table(("any",), lambda role, target: (
+        LOGIN if role == "anonymous" else OK if role in MANAGERS else 403))),
+    "centre_dashboard": Row(CENTRE_PK, get=centre_admin_only()),
     # accounts (candidates/urls.py, account_urlpatterns)
     "login": Row(NO_KWARGS, get=public()),
     "logout": Row(NO_KWARGS, post=public(LOGIN)),
@@ -656,6 +669,13 @@ WALK: dict[str, Row] = {
     # the gateway pack: whoever may read the enrolment asks for it (refused in words until all three signed)
     "exports:gateway_packs": Row(ENROLMENT_PK, get=enrolment_read()),
     "exports:gateway_pack_create": Row(ENROLMENT_PK, post=enrolment_read()),
+    # a centre's reports: its admin asks for them, follows and downloads them
+    "exports:report_list": Row(CENTRE_PK, get=centre_admin_only()),
+    "exports:report_create": Row(CENTRE_PK, post=centre_admin_only(),
+                                 data=lambda w, kwargs: {"kind": "sampling", "format": "csv"}),
+    "exports:report_status": Row(by_centre(lambda w, c: {"pk": make_report(c).pk}), get=centre_admin_report()),
+    "exports:report_download": Row(by_centre(lambda w, c: {"pk": make_report(c, status="done").pk}),
+                                   get=centre_admin_report()),
 }
 
 SKIPPED_NAMESPACES = {"admin", "djdt"}

@@ -15,6 +15,7 @@ from units.rules import Spec
 from units.spec import spec_for
 
 from .. import reads
+from ..spreadsheet import spreadsheet_text
 
 
 def _claims(user: access.AnyUser, centre: Centre) -> list[tuple[Enrolment, reads.Eligibility]]:
@@ -41,12 +42,6 @@ def certification(request: HttpRequest, centre_pk: int) -> HttpResponse:
     return render(request, "assessments/certification.html", {"centre": centre, "rows": _claims(request.user, centre)})
 
 
-def _cell(value: object) -> str:
-    """A CSV cell a spreadsheet shows as text: a leading =, +, -, @ or control character would start a formula."""
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 @login_required
 @require_GET
 def claim_csv(request: HttpRequest, centre_pk: int) -> HttpResponse:
@@ -60,7 +55,7 @@ def claim_csv(request: HttpRequest, centre_pk: int) -> HttpResponse:
     for enrolment, eligibility in _claims(request.user, centre):
         if not eligibility.achieved:
             continue
-        writer.writerow([_cell(value) for value in (
+        writer.writerow([spreadsheet_text(value) for value in (
             enrolment.uln, enrolment.registration_number, enrolment.candidate, enrolment.qualification.code,
             enrolment.qualification.version, "full qualification" if eligibility.full else "unit certificates",
             " ".join(eligibility.combination if eligibility.full else eligibility.achieved),

@@ -1,12 +1,16 @@
-"""Portfolio exports: asking (queue), the worker's build (build) and the ZIP packaging (package)."""
+"""Portfolio exports: asking (queue), the worker's build (build) and the ZIP packaging (package); a centre's
+reports, asked for and built (reports)."""
 
 from .build import ClaimLost, export_build, export_claim, prepare_assets, storage_name, worker_identity
 from .gateway import gateway_pack_request
 from .package import manifest, write_zip
 from .queue import enqueue_export, export_request, export_retry, exports_requeue_stalled
+from .reports import enqueue_report, report_build, report_request, reports_requeue_stalled
 
 __all__ = [
     "ClaimLost", "enqueue_export", "export_build", "export_claim", "export_request", "export_retry",
     "exports_requeue_stalled", "gateway_pack_request", "manifest", "prepare_assets", "storage_name",
     "worker_identity", "write_zip",
+    "exports_requeue_stalled", "manifest", "prepare_assets", "storage_name", "worker_identity", "write_zip",
+    "enqueue_report", "report_build", "report_request", "reports_requeue_stalled",
 ]

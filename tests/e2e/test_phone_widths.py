@@ -70,6 +70,7 @@ NOT_PAGES = {
     "evidence:file_download": "the evidence file itself, as an attachment",
     "evidence:file_preview": "the evidence file itself, shown inline by the browser",
     "exports:export_download": "the portfolio PDF, as an attachment",
+    "exports:report_download": "a centre's report as CSV or XLSX, as an attachment",
     "assessments:claim_csv": "the centre's claims as a CSV file, as an attachment",
     "assessments:calendar_feed": "a person's visits as an iCalendar feed, for a calendar application",
     "privacy:export_download": "a copy of a person's data, a ZIP as an attachment",
@@ -79,6 +80,7 @@ NOT_PAGES = {
 FRAGMENTS = {
     "exports:export_status": ("an export's state, polled into the exports page", "exports:export_list"),
     "privacy:export_status": ("a personal-data copy's state, polled into the person's page", "privacy:person_data"),
+    "exports:report_status": ("a report's state, polled into the reports page", "exports:report_list"),
 }
 
 def _reset_link(person: User) -> dict:

@@ -111,3 +111,20 @@ def make_export(enrolment: object, *, status: str = "queued") -> object:
         export.error = "The renderer stopped unexpectedly."
     export.save()
     return export
+
+
+def make_report(centre: object, *, status: str = "queued") -> object:
+    """A CentreReport of `centre` in `status`; a done one has a small stored CSV."""
+    import uuid
+
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from exports.models import CentreReport
+
+    report = CentreReport(centre=centre, kind="progress", format="csv", status=status)
+    if status == "done":
+        report.file_name = default_storage.save(f"reports/test/{uuid.uuid4().hex}.csv", ContentFile(b"candidate\n"))
+        report.size, report.rows = 10, 0
+    report.save()
+    return report
