@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/", include(account_urlpatterns)),
     path("", include("candidates.urls")),
+    path("", include("signin.urls")),
     path("qualifications/", include("units.urls")),
     path("", include("evidence.urls")),
     path("", include("assessments.urls")),
