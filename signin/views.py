@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 
+import django_otp
 import segno
 from authlib.integrations.base_client import OAuthError
 from django.contrib import messages
@@ -21,7 +22,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from joserfc.errors import JoseError
 from requests import RequestException
 
-import django_otp
 from candidates import access
 from candidates.models import User
 

@@ -55,90 +55,98 @@ class TinyProvider:
         return jwt.encode({"alg": "RS256", "kid": "test-key"}, claims, key)
 
 
-def _handler(provider: TinyProvider) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
+class ProviderHandler(BaseHTTPRequestHandler):
+    """The provider's HTTP endpoints; `provider` is set on a subclass per running provider."""
+
+    provider: TinyProvider
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
+        return
+
+    def _json(self, body: dict, status: int = 200) -> None:
+        data = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def do_GET(self) -> None:  # noqa: N802 - the base class's name
+        url = urlsplit(self.path)
+        pages = {"/.well-known/openid-configuration": self._discovery, "/jwks": self._jwks,
+                 "/authorize": self._authorize}
+        if url.path in pages:
+            pages[url.path](url.query)
+        else:
+            self._json({"error": "not_found"}, 404)
+
+    def _discovery(self, query: str) -> None:
+        issuer = self.provider.issuer
+        self._json({
+            "issuer": issuer,
+            "authorization_endpoint": issuer + "/authorize",
+            "token_endpoint": issuer + "/token",
+            "jwks_uri": issuer + "/jwks",
+            "response_types_supported": ["code"],
+            "subject_types_supported": ["public"],
+            "id_token_signing_alg_values_supported": ["RS256"],
+            "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
+            "code_challenge_methods_supported": ["S256"],
+        })
+
+    def _jwks(self, query: str) -> None:
+        self._json(KeySet([self.provider.key]).as_dict(private=False))
+
+    def _authorize(self, query: str) -> None:
+        params = {name: values[0] for name, values in parse_qs(query).items()}
+        if params.get("client_id") != CLIENT_ID or params.get("response_type") != "code":
+            self._json({"error": "invalid_request"}, 400)
             return
+        code = secrets.token_urlsafe(16)
+        self.provider.codes[code] = params
+        back = params["redirect_uri"] + "?" + urlencode({"code": code, "state": params.get("state", "")})
+        self.send_response(302)
+        self.send_header("Location", back)
+        self.end_headers()
 
-        def _json(self, body: dict, status: int = 200) -> None:
-            data = json.dumps(body).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
+    def do_POST(self) -> None:  # noqa: N802 - the base class's name
+        self.provider.token_requests += 1
+        length = int(self.headers.get("Content-Length", 0))
+        form = {name: values[0] for name, values in parse_qs(self.rfile.read(length).decode()).items()}
+        if urlsplit(self.path).path != "/token":
+            self._json({"error": "not_found"}, 404)
+            return
+        grant = self.provider.codes.pop(form.get("code", ""), None)
+        if (grant is None or not self._client_authenticated(form) or not self._pkce_holds(grant, form)
+                or form.get("redirect_uri") != grant.get("redirect_uri")):
+            self._json({"error": "invalid_grant"}, 400)
+            return
+        self._json({"access_token": secrets.token_urlsafe(16), "token_type": "Bearer", "expires_in": 300,
+                    "id_token": self.provider.id_token(grant)})
 
-        def do_GET(self) -> None:  # noqa: N802 - the base class's name
-            url = urlsplit(self.path)
-            if url.path == "/.well-known/openid-configuration":
-                self._json({
-                    "issuer": provider.issuer,
-                    "authorization_endpoint": provider.issuer + "/authorize",
-                    "token_endpoint": provider.issuer + "/token",
-                    "jwks_uri": provider.issuer + "/jwks",
-                    "response_types_supported": ["code"],
-                    "subject_types_supported": ["public"],
-                    "id_token_signing_alg_values_supported": ["RS256"],
-                    "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
-                    "code_challenge_methods_supported": ["S256"],
-                })
-            elif url.path == "/jwks":
-                self._json(KeySet([provider.key]).as_dict(private=False))
-            elif url.path == "/authorize":
-                query = {name: values[0] for name, values in parse_qs(url.query).items()}
-                if query.get("client_id") != CLIENT_ID or query.get("response_type") != "code":
-                    self._json({"error": "invalid_request"}, 400)
-                    return
-                code = secrets.token_urlsafe(16)
-                provider.codes[code] = query
-                back = query["redirect_uri"] + "?" + urlencode({"code": code, "state": query.get("state", "")})
-                self.send_response(302)
-                self.send_header("Location", back)
-                self.end_headers()
-            else:
-                self._json({"error": "not_found"}, 404)
+    def _client_authenticated(self, form: dict[str, str]) -> bool:
+        header = self.headers.get("Authorization", "")
+        if header.startswith("Basic "):
+            client_id, _colon, secret = base64.b64decode(header[6:]).decode().partition(":")
+        else:
+            client_id, secret = form.get("client_id", ""), form.get("client_secret", "")
+        return (client_id, secret) == (CLIENT_ID, CLIENT_SECRET)
 
-        def do_POST(self) -> None:  # noqa: N802 - the base class's name
-            provider.token_requests += 1
-            length = int(self.headers.get("Content-Length", 0))
-            form = {name: values[0] for name, values in parse_qs(self.rfile.read(length).decode()).items()}
-            if urlsplit(self.path).path != "/token":
-                self._json({"error": "not_found"}, 404)
-                return
-            grant = provider.codes.pop(form.get("code", ""), None)
-            if grant is None or not self._client_authenticated(form) or not self._pkce_holds(grant, form):
-                self._json({"error": "invalid_grant"}, 400)
-                return
-            if form.get("redirect_uri") != grant.get("redirect_uri"):
-                self._json({"error": "invalid_grant"}, 400)
-                return
-            self._json({"access_token": secrets.token_urlsafe(16), "token_type": "Bearer", "expires_in": 300,
-                        "id_token": provider.id_token(grant)})
-
-        def _client_authenticated(self, form: dict[str, str]) -> bool:
-            header = self.headers.get("Authorization", "")
-            if header.startswith("Basic "):
-                client_id, _colon, secret = base64.b64decode(header[6:]).decode().partition(":")
-            else:
-                client_id, secret = form.get("client_id", ""), form.get("client_secret", "")
-            return (client_id, secret) == (CLIENT_ID, CLIENT_SECRET)
-
-        @staticmethod
-        def _pkce_holds(grant: dict[str, str], form: dict[str, str]) -> bool:
-            challenge = grant.get("code_challenge")
-            if not challenge:
-                return True
-            digest = hashlib.sha256(form.get("code_verifier", "").encode()).digest()
-            return base64.urlsafe_b64encode(digest).rstrip(b"=").decode() == challenge
-
-    return Handler
+    @staticmethod
+    def _pkce_holds(grant: dict[str, str], form: dict[str, str]) -> bool:
+        challenge = grant.get("code_challenge")
+        if not challenge:
+            return True
+        digest = hashlib.sha256(form.get("code_verifier", "").encode()).digest()
+        return base64.urlsafe_b64encode(digest).rstrip(b"=").decode() == challenge
 
 
 @contextmanager
 def running_provider() -> Iterator[TinyProvider]:
     """A provider listening on a free loopback port for the duration of the block."""
     provider = TinyProvider()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(provider))
+    handler = type("Handler", (ProviderHandler,), {"provider": provider})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     provider.issuer = f"http://127.0.0.1:{server.server_address[1]}"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

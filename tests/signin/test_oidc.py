@@ -17,9 +17,7 @@ from candidates.models import User
 from signin import services
 from signin.models import CentreSignIn, Provider
 from tests.conftest import PASSWORD
-from tests.signin.oidc_provider import CLIENT_ID, CLIENT_SECRET
-from tests.signin.oidc_provider import TinyProvider
-from tests.signin.oidc_provider import running_provider
+from tests.signin.oidc_provider import CLIENT_ID, CLIENT_SECRET, TinyProvider, running_provider
 
 pytestmark = pytest.mark.django_db
 
