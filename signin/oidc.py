@@ -72,7 +72,8 @@ def authorize_redirect(request: HttpRequest, config: CentreSignIn, *, login_hint
         extra["login_hint"] = login_hint
     if config.provider == Provider.GOOGLE:
         extra["hd"] = config.email_domain.lower()
-    return client_for(config).authorize_redirect(request, redirect_uri(), **extra)
+    response: HttpResponse = client_for(config).authorize_redirect(request, redirect_uri(), **extra)
+    return response
 
 
 def verified_claims(request: HttpRequest, config: CentreSignIn) -> dict[str, Any]:

@@ -44,7 +44,13 @@ def is_staff(user: User) -> bool:
 
 def has_device(user: User) -> bool:
     """Whether `user` has set up two-step sign-in (a confirmed authenticator app)."""
-    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    return bool(TOTPDevice.objects.filter(user=user, confirmed=True).exists())
+
+
+def device_of(user: User) -> TOTPDevice:
+    """`user`'s confirmed authenticator app."""
+    device: TOTPDevice = TOTPDevice.objects.get(user=user, confirmed=True)
+    return device
 
 
 def new_secret() -> str:
@@ -60,7 +66,7 @@ def secret_in_base32(secret: str) -> str:
 
 def setup_address(*, user: User, secret: str) -> str:
     """The otpauth:// address the QR code carries (the app's account name, issuer and secret)."""
-    return TOTPDevice(user=user, key=secret).config_url
+    return str(TOTPDevice(user=user, key=secret).config_url)
 
 
 def _normalised(code: str) -> str:
@@ -108,7 +114,7 @@ def recovery_codes_renew(*, user: User) -> list[str]:
 
 def recovery_codes_left(user: User) -> int:
     """How many unused recovery codes `user` has."""
-    return StaticToken.objects.filter(device__user=user).count()
+    return int(StaticToken.objects.filter(device__user=user).count())
 
 
 def code_check(*, user: User, code: str) -> Device:

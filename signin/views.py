@@ -110,7 +110,7 @@ def two_step_setup(request: HttpRequest) -> HttpResponse:
         else:
             for key in (SECRET_KEY, SETUP_PENDING, CODE_PENDING):
                 request.session.pop(key, None)
-            django_otp.login(request, user.totpdevice_set.get(confirmed=True))
+            django_otp.login(request, services.device_of(user))
             request.session[CODES_KEY] = codes
             messages.success(request, _("Two-step sign-in is on: from now on you enter a code after your password."))
             return redirect("signin:recovery_codes")

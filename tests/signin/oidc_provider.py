@@ -95,7 +95,7 @@ class ProviderHandler(BaseHTTPRequestHandler):
         })
 
     def _jwks(self, query: str) -> None:
-        self._json(KeySet([self.provider.key]).as_dict(private=False))
+        self._json(dict(KeySet([self.provider.key]).as_dict(private=False)))
 
     def _authorize(self, query: str) -> None:
         params = {name: values[0] for name, values in parse_qs(query).items()}

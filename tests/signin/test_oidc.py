@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -215,8 +216,8 @@ def test_saving_the_settings_is_audited_without_the_secret(centre, centre_admin,
     ({"provider": Provider.GOOGLE, "client_secret": ""}, "client_secret"),
 ])
 def test_settings_that_cannot_work_are_refused(centre, centre_admin, fields, field) -> None:
-    values = {"provider": Provider.GOOGLE, "client_id": "app", "client_secret": "secret",
-              "email_domain": "northgate.example", "enabled": True, **fields}
+    values: dict[str, Any] = {"provider": Provider.GOOGLE, "client_id": "app", "client_secret": "secret",
+                              "email_domain": "northgate.example", "enabled": True, **fields}
 
     with pytest.raises(ValidationError) as refused:
         services.centre_sign_in_save(centre=centre, by=centre_admin, **values)
@@ -225,8 +226,8 @@ def test_settings_that_cannot_work_are_refused(centre, centre_admin, fields, fie
 
 
 def test_two_centres_cannot_claim_one_domain(centre, other_centre, centre_admin, platform_admin) -> None:
-    values = {"provider": Provider.GOOGLE, "client_id": "app", "client_secret": "secret",
-              "email_domain": "shared.example", "enabled": True}
+    values: dict[str, Any] = {"provider": Provider.GOOGLE, "client_id": "app", "client_secret": "secret",
+                              "email_domain": "shared.example", "enabled": True}
     services.centre_sign_in_save(centre=centre, by=centre_admin, **values)
 
     with pytest.raises(ValidationError, match="Another centre signs in with addresses of shared.example"):
