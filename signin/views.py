@@ -207,8 +207,7 @@ def oidc_callback(request: HttpRequest) -> HttpResponse:
     centre_pk = request.session.pop(OIDC_CENTRE_KEY, None)
     next_url = request.session.pop(OIDC_NEXT_KEY, "/")
     if centre_pk is None:
-        messages.error(request, _("That sign-in was not started here, or took too long. Start again."))
-        return redirect("login")
+        return render(request, "signin/oidc_not_started.html", status=400)
     config = _enabled_config(centre_pk)
     words = {"centre": config.centre.name, "provider": config.provider_word}
     try:

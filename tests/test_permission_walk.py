@@ -393,7 +393,7 @@ WALK: dict[str, Row] = {
     "set_password": Row({"any": lambda w: {"uidb64": "MQ", "token": "bad-token"}}, get=public()),
     # signin: two-step sign-in is for staff (any role but candidate, and superusers); the code page is everyone's
     # who signed in (without a code owed it sends them on); a centre's own sign-in is set by its admin, and its
-    # pages before signing in are public (a centre with no such sign-in: 404; a callback nobody started: sign in)
+    # pages before signing in are public (a centre with no such sign-in: 404; a callback nobody started: 400)
     "signin:two_step": Row(NO_KWARGS, get=two_step_staff()),
     "signin:two_step_code": Row(NO_KWARGS, get=signed_in(), post=signed_in()),
     "signin:two_step_setup": Row(NO_KWARGS, get=two_step_staff(), post=two_step_staff()),
@@ -402,7 +402,7 @@ WALK: dict[str, Row] = {
     "signin:recovery_codes_renew": Row(NO_KWARGS, post=two_step_staff()),
     "signin:organisation": Row(NO_KWARGS, get=public(), post=public()),
     "signin:oidc_start": Row(CENTRE_PK, get=public(404, targets=CENTRE_TARGETS)),
-    "signin:oidc_callback": Row(NO_KWARGS, get=public(LOGIN)),
+    "signin:oidc_callback": Row(NO_KWARGS, get=public(400)),
     "signin:centre_sign_in": Row(CENTRE_PK, get=centre_admin_only(), post=centre_admin_only()),
     # units
     "units:qualification_list": Row(NO_KWARGS, get=signed_in()),

@@ -265,3 +265,9 @@ def test_the_settings_page_costs_a_fixed_number_of_queries(client, centre, centr
     # session, user, centre, roles (the gate), the settings, the inbox count, role kinds (the navigation)
     with django_assert_num_queries(7):
         client.get(url)
+
+
+def test_a_callback_nobody_started_says_to_start_again(client) -> None:
+    response = client.get(reverse("signin:oidc_callback"), {"code": "x", "state": "y"})
+
+    assert response.status_code == 400 and "This sign-in was not started here" in response.content.decode()
