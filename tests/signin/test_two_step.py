@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from binascii import unhexlify
+from urllib.parse import urlencode
 
 import pytest
 from django.contrib.auth.tokens import default_token_generator
@@ -20,6 +21,7 @@ from audit.models import AuditRecord
 from audit.sentences import sentence
 from candidates.models import User
 from signin import services
+from signin.middleware import MARKED
 from signin.views import CODES_KEY, SECRET_KEY
 from tests.conftest import PASSWORD
 
@@ -111,11 +113,11 @@ def test_sign_in_asks_for_the_code_after_the_password_on_every_page(client, asse
 
     for path in ("/", reverse("assessments:caseload"), reverse("admin:index"), reverse("signin:two_step")):
         response = client.get(path)
-        assert response.status_code == 302 and response["Location"] == f"{CODE_PAGE}?next={path}", path
+        assert response.status_code == 302 and response["Location"] == f"{CODE_PAGE}?{urlencode({'next': path})}", path
 
-    done = client.post(CODE_PAGE, {"code": code_for(secret, steps_ahead=1), "next": "/assessments/caseload/"})
+    done = client.post(CODE_PAGE, {"code": code_for(secret, steps_ahead=1), "next": "/inbox/?page=2&x=1"})
 
-    assert done.status_code == 302 and done["Location"] == "/assessments/caseload/"
+    assert done.status_code == 302 and done["Location"] == "/inbox/?page=2&x=1"
     assert client.get("/").status_code == 200
 
 
@@ -208,7 +210,7 @@ def test_a_platform_admin_must_set_it_up_before_any_page_when_required(client, p
 
     for path in ("/", reverse("admin:index"), reverse("candidates:centre_list")):
         response = client.get(path)
-        assert response.status_code == 302 and response["Location"] == f"{SETUP_PAGE}?next={path}", path
+        assert response.status_code == 302 and response["Location"] == f"{SETUP_PAGE}?{urlencode({'next': path})}", path
     page = client.get(SETUP_PAGE)
     assert "Platform admins must use two-step sign-in" in page.content.decode()
 
@@ -232,6 +234,18 @@ def test_the_admin_s_own_sign_in_asks_too(client, platform_admin, settings) -> N
     client.post(reverse("admin:login"), {"username": platform_admin.email, "password": PASSWORD})
 
     assert client.get(reverse("admin:index"))["Location"].startswith(SETUP_PAGE)
+
+
+def test_a_platform_admin_signed_in_before_the_requirement_must_set_it_up_too(client, platform_admin,
+                                                                            settings) -> None:
+    client.force_login(platform_admin)
+    session = client.session
+    del session[MARKED]  # signed in before sessions were marked
+    session.save()
+    assert client.get("/").status_code == 200
+    settings.REQUIRE_ADMIN_TOTP = True
+
+    assert client.get("/")["Location"].startswith(SETUP_PAGE)
 
 
 def test_without_the_requirement_a_platform_admin_signs_in_with_the_password(client, platform_admin,
