@@ -78,6 +78,8 @@ PHRASES: dict[str, Promise] = {
     # signing in (no enrolment's history shows these; the trail keeps them)
     "two-step sign-in set up": _("%(actor)s set up two-step sign-in with an authenticator app."),
     "two-step sign-in removed": _("%(actor)s turned off two-step sign-in."),
+    "two-step device removed in the admin": _("%(actor)s removed a two-step sign-in device of %(object)s in the "
+                                              "admin."),
     "recovery codes renewed": _("%(actor)s made new two-step sign-in recovery codes; the old ones no longer work."),
     "centre sign-in set": _("%(actor)s let people of %(centre)s sign in with its own accounts (%(provider)s, "
                             "%(domain)s, %(state)s)."),

@@ -301,3 +301,16 @@ def test_the_two_step_page_costs_a_fixed_number_of_queries(client, assessor, dja
     services.recovery_codes_renew(user=assessor)
     with django_assert_num_queries(6):
         assert client.get(url).status_code == 200
+
+
+def test_a_platform_admin_removes_a_lost_device_in_the_admin_audited(client, platform_admin, assessor) -> None:
+    set_up(assessor)
+    client.force_login(platform_admin)
+    device = TOTPDevice.objects.get(user=assessor)
+
+    response = client.post(reverse("admin:otp_totp_totpdevice_delete", args=[device.pk]), {"post": "yes"})
+
+    assert response.status_code == 302 and not services.has_device(assessor)
+    record = AuditRecord.objects.get(action="two-step device removed in the admin")
+    assert sentence(record) == f"Pat Platform removed a two-step sign-in device of {assessor.email} in the admin."
+    assert client.get(reverse("admin:otp_totp_totpdevice_add")).status_code == 403
