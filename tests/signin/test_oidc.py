@@ -271,3 +271,44 @@ def test_a_callback_nobody_started_says_to_start_again(client) -> None:
     response = client.get(reverse("signin:oidc_callback"), {"code": "x", "state": "y"})
 
     assert response.status_code == 400 and "This sign-in was not started here" in response.content.decode()
+
+
+# --------------------------------------------------------------------------- what each provider vouches for
+
+
+def _saved(centre, by, provider: str) -> CentreSignIn:
+    return services.centre_sign_in_save(
+        centre=centre, by=by, provider=provider, client_id="app", client_secret="secret", email_domain="example.org",
+        tenant="0f1e2d3c-aaaa-bbbb-cccc-123456789abc", enabled=True)
+
+
+def test_each_provider_s_issuer(centre, centre_admin) -> None:
+    from signin.oidc import issuer_of
+
+    assert issuer_of(_saved(centre, centre_admin, Provider.GOOGLE)) == "https://accounts.google.com"
+    assert issuer_of(_saved(centre, centre_admin, Provider.MICROSOFT)) == (
+        "https://login.microsoftonline.com/0f1e2d3c-aaaa-bbbb-cccc-123456789abc/v2.0")
+
+
+def test_google_vouches_for_addresses_of_the_hosted_domain_only(centre, centre_admin, assessor) -> None:
+    config = _saved(centre, centre_admin, Provider.GOOGLE)
+    claims = {"email": assessor.email, "email_verified": True}
+
+    with pytest.raises(ValidationError, match="not verified"):
+        services.user_for_claims(config=config, claims=claims)  # a consumer account of the domain: no hd
+    assert services.user_for_claims(config=config, claims={**claims, "hd": "example.org"}) == assessor
+
+
+def test_microsoft_s_tenant_vouches_for_its_domain(centre, centre_admin, assessor) -> None:
+    config = _saved(centre, centre_admin, Provider.MICROSOFT)
+
+    assert services.user_for_claims(config=config, claims={"email": assessor.email.upper()}) == assessor
+
+
+def test_an_inactive_account_is_not_opened(centre, centre_admin, assessor) -> None:
+    config = _saved(centre, centre_admin, Provider.GOOGLE)
+    User.objects.filter(pk=assessor.pk).update(is_active=False)
+
+    with pytest.raises(ValidationError, match="There is no account for"):
+        services.user_for_claims(config=config, claims={"email": assessor.email, "email_verified": True,
+                                                         "hd": "example.org"})
