@@ -24,6 +24,7 @@ from requests import RequestException
 
 from candidates import access
 from candidates.models import User
+from units.models import MAX_ID
 
 from . import oidc, services
 from .forms import CentreSignInForm, CodeForm, OrganisationEmailForm, SetupCodeForm
@@ -180,6 +181,8 @@ def organisation(request: HttpRequest) -> HttpResponse:
 
 
 def _enabled_config(centre_pk: int) -> CentreSignIn:
+    if centre_pk > MAX_ID:  # past any id: the database would overflow rather than find nothing
+        raise Http404("No such sign-in.")
     config = CentreSignIn.objects.enabled().select_related("centre").filter(centre_id=centre_pk).first()
     if config is None:
         raise Http404("No such sign-in.")
