@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
-from candidates.models import Centre, User
+from candidates.models import Centre
 
 
 class Provider(models.TextChoices):
@@ -77,9 +77,3 @@ class CentreSignIn(models.Model):
     def provider_word(self) -> str:
         return str(PROVIDER_WORDS[Provider(self.provider)])
 
-
-def staff(user: User) -> bool:
-    """Whether `user` is staff for two-step sign-in: a superuser, or holding any role other than candidate."""
-    from candidates.models import RoleKind
-
-    return user.is_superuser or bool(user.role_kinds - {RoleKind.CANDIDATE})
