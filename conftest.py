@@ -12,6 +12,9 @@ os.environ.setdefault("STATIC_MANIFEST", "false")
 # Each test process counts request ceilings in its own memory (tests/conftest.py empties it per test):
 # with REDIS_URL set (CI), parallel processes would otherwise share, and clearing would flush the broker.
 os.environ.setdefault("CACHE_URL", "locmemcache://")
+# DEBUG is off in the tests, which would make every platform admin enrol a TOTP device before any other page:
+# the tests of that rule (tests/signin) switch it on themselves.
+os.environ.setdefault("REQUIRE_ADMIN_TOTP", "false")
 
 # pytest-django imports the settings (to report their errors early) before this
 # file loads, so the values above would come too late: read the settings again.

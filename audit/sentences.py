@@ -110,9 +110,26 @@ PHRASES: dict[str, Promise] = {
                                          "(a subject-access request)."),
     "personal data erased": _("%(actor)s erased the personal data of %(object)s under the retention policy; "
                               "the record of assessment decisions and the audit trail were kept."),
+    # signing in (no enrolment's history shows these; the trail keeps them)
+    "two-step sign-in set up": _("%(actor)s set up two-step sign-in with an authenticator app."),
+    "two-step sign-in removed": _("%(actor)s turned off two-step sign-in."),
+    "two-step device removed in the admin": _("%(actor)s removed a two-step sign-in device of %(object)s in the "
+                                              "admin."),
+    "recovery codes renewed": _("%(actor)s made new two-step sign-in recovery codes; the old ones no longer work."),
+    "centre sign-in set": _("%(actor)s let people of %(centre)s sign in with its own accounts (%(provider)s, "
+                            "%(domain)s, %(state)s)."),
+    "centre sign-in changed": _("%(actor)s changed how people of %(centre)s sign in with its own accounts "
+                                "(%(provider)s, %(domain)s, %(state)s)."),
 }
 
 FALLBACK = _("%(actor)s: %(action)s, %(object)s.")
+#: A centre's sign-in providers as sentences name them (the values of signin.models.Provider, not imported:
+#: this module imports no other app).
+_PROVIDERS: dict[str, Promise] = {
+    "microsoft": _("Microsoft 365 (Microsoft Entra ID)"),
+    "google": _("Google Workspace"),
+    "oidc": _("another OpenID Connect provider"),
+}
 
 #: The roles a person may act in, as a sentence names them after the person's name.
 ROLE_WORDS: dict[str, Promise] = {
@@ -188,6 +205,10 @@ def _facts(record: AuditRecord, facts: Facts) -> _Blank:
         iqa=_text(after.get("iqa")) or gettext("unchanged"),
         weeks=_text(after.get("interval_weeks")),
         party=_party(after.get("party")),
+        centre=record.object_label.split(" – ")[0],
+        provider=str(_PROVIDERS.get(_text(after.get("provider")), _text(after.get("provider")))),
+        domain=_text(after.get("email_domain")),
+        state=(gettext("offered") if after.get("enabled") else gettext("turned off")) if "enabled" in after else "",
     )
     return _Blank({name: value for name, value in values.items() if value})
 

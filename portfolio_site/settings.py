@@ -44,9 +44,13 @@ INSTALLED_APPS = [
     "django_htmx",
     "csp",
     "pgtrigger",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "audit",
     "units",
     "candidates",
+    "signin",
     "inbox",
     "evidence",
     "assessments",
@@ -68,6 +72,9 @@ MIDDLEWARE = [
     # ... then the signed-in person's saved choice.
     "candidates.middleware.PreferredLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After authentication: a person who owes a second step (a TOTP code, or a platform admin's enrolment)
+    # reaches only that page until it is done (signin/middleware.py).
+    "signin.middleware.TwoStepMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -148,6 +155,19 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
     "django.contrib.auth.hashers.ScryptPasswordHasher",
 ]
+# Two-step sign-in (signin/): a TOTP code after the password for whoever enrolled a device; platform admins
+# (superusers) must enrol one, before any other page, whenever REQUIRE_ADMIN_TOTP is on (by default when DEBUG is off).
+REQUIRE_ADMIN_TOTP = env.bool("REQUIRE_ADMIN_TOTP", default=not DEBUG)
+# Wrong codes one person may enter in 15 minutes before the code page refuses them until the window ends
+# (besides django-otp's own growing delay after each wrong code).
+TWO_STEP_FAILURES_PER_USER = env.int("TWO_STEP_FAILURES_PER_USER", default=5)
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Portfolio")
+# The admin never shows a device's secret key or its QR code again.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# Sign-in with a centre's own accounts (OpenID Connect, signin/oidc.py): the identity provider's addresses must be
+# https, except in tests, which run a provider of their own on the loopback address.
+OIDC_ALLOW_HTTP_ISSUER = env.bool("OIDC_ALLOW_HTTP_ISSUER", default=False)
+OIDC_TIMEOUT_SECONDS = env.int("OIDC_TIMEOUT_SECONDS", default=10)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -11,6 +11,7 @@ urlpatterns = [
     path("centres/<int:centre_pk>/dashboard/", views.centre_dashboard, name="centre_dashboard"),
     path("accounts/", include(account_urlpatterns)),
     path("", include("candidates.urls")),
+    path("", include("signin.urls")),
     path("qualifications/", include("units.urls")),
     path("", include("evidence.urls")),
     path("", include("assessments.urls")),

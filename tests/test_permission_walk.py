@@ -188,6 +188,11 @@ def centre_admin_report() -> Expected:
             return LOGIN
         return OK if role == "platform_admin" or (role == "centre_admin" and target == "own") else 404
     return _table(CENTRE_TARGETS, decide)
+def two_step_staff() -> Expected:
+    """Two-step sign-in's own pages: staff (a role other than candidate, or a superuser) use them; the candidate
+    and the employer contact get 403."""
+    return _table(("any",), lambda role, target: (
+        LOGIN if role == "anonymous" else 403 if role in ("candidate", "employer") else OK))
 
 
 def _then_paused(kwargs: dict, enrolment: Enrolment) -> dict:
@@ -450,6 +455,19 @@ WALK: dict[str, Row] = {
     "password_reset_complete": Row(NO_KWARGS, get=public()),
     "set_password": Row({"any": lambda w: {"uidb64": "MQ", "token": "bad-token"}}, get=public()),
     "language_set": Row(NO_KWARGS, post=public(), data=lambda w, kwargs: {"language": "cy", "next": "/"}),
+    # signin: two-step sign-in is for staff (any role but candidate, and superusers); the code page is everyone's
+    # who signed in (without a code owed it sends them on); a centre's own sign-in is set by its admin, and its
+    # pages before signing in are public (a centre with no such sign-in: 404; a callback nobody started: 400)
+    "signin:two_step": Row(NO_KWARGS, get=two_step_staff()),
+    "signin:two_step_code": Row(NO_KWARGS, get=signed_in(), post=signed_in()),
+    "signin:two_step_setup": Row(NO_KWARGS, get=two_step_staff(), post=two_step_staff()),
+    "signin:two_step_remove": Row(NO_KWARGS, post=two_step_staff()),
+    "signin:recovery_codes": Row(NO_KWARGS, get=two_step_staff()),
+    "signin:recovery_codes_renew": Row(NO_KWARGS, post=two_step_staff()),
+    "signin:organisation": Row(NO_KWARGS, get=public(), post=public()),
+    "signin:oidc_start": Row(CENTRE_PK, get=public(404, targets=CENTRE_TARGETS)),
+    "signin:oidc_callback": Row(NO_KWARGS, get=public(400)),
+    "signin:centre_sign_in": Row(CENTRE_PK, get=centre_admin_only(), post=centre_admin_only()),
     # units
     "units:qualification_list": Row(NO_KWARGS, get=signed_in()),
     "units:qualification_latest": Row({"any": lambda w: {"code": w.qualification.code}}, get=signed_in()),

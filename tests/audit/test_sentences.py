@@ -16,7 +16,7 @@ from candidates.models import ReassignedField
 
 ROOT = Path(__file__).resolve().parents[2]
 APPS = ("apprenticeships", "assessments", "audit", "candidates", "evidence", "exports", "portfolio_site", "privacy",
-        "units")
+        "signin", "units")
 
 #: Placeholders whose values come from a request (a URL or a form), so no call in the code names them:
 #: the choices the service accepts.
