@@ -314,7 +314,7 @@ def test_request_data_is_read_only_in_views_or_where_the_walk_covers_it() -> Non
 def test_the_scanner_sees_the_reads_it_is_meant_to() -> None:
     """The scanner itself: a named read, a bound form, the fields of a class-based view's form."""
     callbacks = url_callbacks()
-    assert {"status", "assessor", "overdue", "page"} <= view_reads(callbacks["candidates:enrolment_list"]).get
+    assert {"status", "assessor", "behind", "idle", "page"} <= view_reads(callbacks["candidates:enrolment_list"]).get
     assert {"q", "kind", "unit", "status", "item", "page"} <= view_reads(callbacks["evidence:library"]).get
     assert view_reads(callbacks["evidence:mapping"]).post == {"items"}
     assert view_reads(callbacks["evidence:upload"]).files == {"files"}

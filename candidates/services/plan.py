@@ -153,7 +153,8 @@ class HomeEnrolments:
 #: What a home-page row shows; loading only these keeps a page of 100 rows cheap to build.
 HOME_FIELDS = (
     "status", "plan_status", "plan_saved_at", "candidate__first_name", "candidate__last_name", "candidate__email",
-    "qualification__title", "centre__name", "assessor__first_name", "assessor__last_name", "assessor__email",
+    "qualification__title", "qualification__kind", "centre__name", "assessor__first_name", "assessor__last_name",
+    "assessor__email",
 )
 IQA_FIELDS = ("iqa__first_name", "iqa__last_name", "iqa__email")
 

@@ -29,7 +29,7 @@ def safeguarding_lead_choices(centre: Centre) -> list[User]:
 @transaction.atomic
 def safeguarding_lead_set(*, centre: Centre, by: User, person: User | None) -> Centre:
     """Name `person` the centre's designated safeguarding lead (None: name nobody); audited."""
-    locked = Centre.objects.select_for_update().select_related("safeguarding_lead").get(pk=centre.pk)
+    locked = Centre.objects.select_for_update(of=("self",)).select_related("safeguarding_lead").get(pk=centre.pk)
     if person is not None and not (person.is_active and Role.objects.filter(
             user=person, centre=locked, kind__in=STAFF_ROLES).exists()):
         raise ValidationError({"person": _("Choose one of the centre's administrators: the lead opens every "
