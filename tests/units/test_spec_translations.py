@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
 
-from units.models import AssessableItem, Criterion, Outcome, Qualification, Rule, Unit
+from units.models import AssessableItem, Criterion, Group, Outcome, Qualification, Rule, Unit
 from units.services.specs import check_spec, publish_spec
 from units.specformat import EXAMPLE
 
@@ -207,3 +207,18 @@ def test_every_translated_column_of_the_seeds_holds_the_seeds_language_only() ->
         source = Qualification.objects.get(code=code).source
         assert ("Turkish (the *_tr fields)" in source) == (code == OCR)
         assert ("Polish (the *_pl fields)" in source) == (code != OCR)
+
+
+def test_the_admin_edits_the_specs_own_wording_whatever_the_editors_language(client, superuser) -> None:
+    load(OCR)
+    superuser.language = "tr"
+    superuser.save(update_fields=["language"])
+    client.force_login(superuser)
+    group = Group.objects.get(qualification__code=OCR, code="A")
+    url = reverse("admin:units_group_change", args=[group.pk])
+    assert 'value="Mandatory units"' in client.get(url).content.decode()  # the English, not "Zorunlu birimler"
+    response = client.post(url, {"qualification": group.qualification_id, "code": "A", "title": "Core units",
+                                 "parent": "", "description": "", "order": group.order})
+    assert response.status_code == 302
+    group.refresh_from_db()
+    assert (group.title_en_gb, group.title_tr) == ("Core units", "Zorunlu birimler")  # type: ignore[attr-defined]
