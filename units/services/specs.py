@@ -194,7 +194,9 @@ def _columns(model_label: str, fields: Mapping[str, Any]) -> dict[str, Any]:
     for name in TRANSLATED.get(model_label, ()):
         for code, _name in settings.LANGUAGES:
             out.setdefault(column(name, code), None)
-        out[own_column(name)] = fields.get(name, MODELS[model_label]._meta.get_field(name).get_default())
+        field = MODELS[model_label]._meta.get_field(name)
+        assert isinstance(field, models.Field)
+        out[own_column(name)] = fields.get(name, field.get_default())
     return out
 
 
