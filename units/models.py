@@ -120,7 +120,7 @@ class Qualification(models.Model):
         return self.value_name == ValueName.NONE
 
 
-class ByQualificationManager(MultilingualManager[_M]):
+class ByQualificationManager(models.Manager[_M]):
     """Natural-key lookups for rows keyed by (qualification code, version, own code)."""
 
     key_field = "code"
@@ -135,7 +135,11 @@ class PathwayManager(ByQualificationManager["Pathway"]):
     key_field = "name"
 
 
-class RuleManager(ByQualificationManager["Rule"]):
+class TranslatedByQualificationManager(ByQualificationManager[_M], MultilingualManager[_M]):
+    """The same lookups for a model with translated fields (units/translation.py)."""
+
+
+class RuleManager(TranslatedByQualificationManager["Rule"]):
     key_field = "identifier"
 
 
@@ -172,7 +176,7 @@ class Group(models.Model):
     description = models.TextField(blank=True)
     order = models.PositiveIntegerField(default=0)
 
-    objects = ByQualificationManager()
+    objects = TranslatedByQualificationManager()
 
     class Meta:
         ordering = ["order", "code"]
@@ -203,7 +207,7 @@ class Unit(models.Model):
     description = models.TextField(blank=True)
     order = models.PositiveIntegerField(default=0)
 
-    objects = ByQualificationManager()
+    objects = TranslatedByQualificationManager()
 
     class Meta:
         ordering = ["order", "code"]
