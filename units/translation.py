@@ -21,7 +21,8 @@ from modeltranslation.utils import build_localized_fieldname
 
 from units.models import AssessableItem, Criterion, Group, Outcome, Qualification, Rule, Unit
 
-__all__ = ["TRANSLATED", "SPEC_LANGUAGE", "translation_languages", "own_column", "own_wording", "column"]
+__all__ = ["TRANSLATED", "SPEC_LANGUAGE", "translation_languages", "own_column", "own_wording", "column",
+           "columns"]
 
 #: The translated fields of every model a spec file holds, by its label in the file.
 TRANSLATED: dict[str, tuple[str, ...]] = {
@@ -46,6 +47,11 @@ def translation_languages() -> tuple[str, ...]:
 def column(field: str, language: str) -> str:
     """The column holding `field` in `language`: ('title', 'pl') -> 'title_pl', ('title', 'en-gb') -> 'title_en_gb'."""
     return build_localized_fieldname(field, language)
+
+
+def columns(field: str) -> tuple[str, ...]:
+    """Every language's column of `field`, for `.only()`: reading the field may read any of them."""
+    return tuple(column(field, code) for code, _name in settings.LANGUAGES)
 
 
 def own_column(field: str) -> str:
