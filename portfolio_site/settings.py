@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "audit",
     "units",
+    # After units: its `loaddata` (spec files through the one loader) must win over modeltranslation's.
+    "modeltranslation",
     "candidates",
     "signin",
     "inbox",
@@ -185,6 +187,11 @@ LANGUAGES = [
     ("tr", "Türkçe"),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Spec content (units/translation.py) carries a column a language: `title_en_gb`, `title_cy`, `title_pl`,
+# `title_tr`. A spec's own language is English; a reader sees their language's wording, else the English.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en-gb"
+MODELTRANSLATION_LANGUAGES = tuple(code for code, _name in LANGUAGES)
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en-gb",)
 TIME_ZONE = env.str("TIME_ZONE", default="Europe/London")
 USE_I18N = True
 USE_TZ = True

@@ -16,7 +16,9 @@ from django.contrib import admin
 from django.db import models
 from django.db.models import QuerySet
 from django.forms.models import BaseInlineFormSet, ModelChoiceField, ModelChoiceIterator
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.utils import translation
 
 from .models import (
     AssessableItem,
@@ -30,6 +32,7 @@ from .models import (
     Rule,
     Unit,
 )
+from .translation import SPEC_LANGUAGE
 
 _M = TypeVar("_M", bound=models.Model)
 _P = TypeVar("_P", bound=models.Model)
@@ -71,6 +74,22 @@ class CatalogueAdminPermissions:
 
 class CatalogueModelAdmin(CatalogueAdminPermissions, admin.ModelAdmin[_M]):
     save_on_top = True
+
+    def changeform_view(
+        self, request: HttpRequest, object_id: str | None = None, form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        """The form, its inlines and their saving in the spec's own language (English).
+
+        A translated field (`title`) reads and writes the active language's column (units/translation.py);
+        here it is the spec's own wording that is edited, whatever language the editor reads the site in.
+        Translations come with the spec file.
+        """
+        with translation.override(SPEC_LANGUAGE):
+            response = super().changeform_view(request, object_id, form_url, extra_context)
+            if isinstance(response, TemplateResponse):
+                response.render()
+        return response
 
 
 # --- inlines ----------------------------------------------------------------------

@@ -13,6 +13,7 @@ from typing import Self, TypeVar
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.manager import MultilingualManager
 
 # The rules' vocabularies live with the pure rules engine, which may not import Django; they are
 # re-exported here for code that reads them beside the models.
@@ -72,6 +73,11 @@ class QualificationQuerySet(models.QuerySet[_Q]):
         return self.get(code=code, version=version)
 
 
+# The catalogue's managers are modeltranslation's (units/translation.py): a filter or ordering on a translated
+# field (`title`) reads the active language's column. Declared here rather than patched in at start-up.
+QualificationManager = MultilingualManager.from_queryset(QualificationQuerySet)
+
+
 class Qualification(models.Model):
     code = models.SlugField(max_length=64, help_text="Stable code, the same for every version.")
     version = models.CharField(max_length=32)
@@ -94,7 +100,7 @@ class Qualification(models.Model):
         default=False, help_text="No new enrolments; candidates already enrolled stay on it. Not part of the file."
     )
 
-    objects = QualificationQuerySet.as_manager()
+    objects = QualificationManager()
 
     class Meta:
         ordering = ["title", "version_order"]
@@ -129,7 +135,11 @@ class PathwayManager(ByQualificationManager["Pathway"]):
     key_field = "name"
 
 
-class RuleManager(ByQualificationManager["Rule"]):
+class TranslatedByQualificationManager(ByQualificationManager[_M], MultilingualManager[_M]):
+    """The same lookups for a model with translated fields (units/translation.py)."""
+
+
+class RuleManager(TranslatedByQualificationManager["Rule"]):
     key_field = "identifier"
 
 
@@ -166,7 +176,7 @@ class Group(models.Model):
     description = models.TextField(blank=True)
     order = models.PositiveIntegerField(default=0)
 
-    objects = ByQualificationManager()
+    objects = TranslatedByQualificationManager()
 
     class Meta:
         ordering = ["order", "code"]
@@ -197,7 +207,7 @@ class Unit(models.Model):
     description = models.TextField(blank=True)
     order = models.PositiveIntegerField(default=0)
 
-    objects = ByQualificationManager()
+    objects = TranslatedByQualificationManager()
 
     class Meta:
         ordering = ["order", "code"]
@@ -218,7 +228,7 @@ class Unit(models.Model):
         return list(self.items.all())
 
 
-class OutcomeManager(models.Manager["Outcome"]):
+class OutcomeManager(MultilingualManager["Outcome"]):
     def get_by_natural_key(self, qualification_code: str, version: str, unit_code: str, code: str) -> Outcome:
         return self.get(
             unit__qualification__code=qualification_code,
@@ -256,7 +266,7 @@ class CriterionKind(models.TextChoices):
     KNOWLEDGE = "knowledge", _("Knowledge")
 
 
-class CriterionManager(models.Manager["Criterion"]):
+class CriterionManager(MultilingualManager["Criterion"]):
     def get_by_natural_key(
         self, qualification_code: str, version: str, unit_code: str, outcome_code: str, code: str
     ) -> Criterion:
@@ -291,7 +301,7 @@ class Criterion(models.Model):
         return (*self.outcome.natural_key(), self.code)
 
 
-class AssessableItemManager(models.Manager["AssessableItem"]):
+class AssessableItemManager(MultilingualManager["AssessableItem"]):
     def get_by_natural_key(self, qualification_code: str, version: str, unit_code: str, code: str) -> AssessableItem:
         return self.get(
             unit__qualification__code=qualification_code,

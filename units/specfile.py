@@ -30,6 +30,7 @@ from units.models import (
     Rule,
     Unit,
 )
+from units.translation import SPEC_LANGUAGE, TRANSLATED, column, own_column, translation_languages
 
 __all__ = ["MODELS", "NOT_IN_FILE", "KEY_FIELDS", "Entry", "SpecFile", "SpecFileError", "read_spec", "entry_key",
            "label", "file_fields"]
@@ -100,9 +101,14 @@ class SpecFileError(ValueError):
 
 
 def file_fields(model: type[models.Model]) -> dict[str, models.Field[Any, Any]]:
-    """The fields a file may give for `model`, by name (many-to-many included)."""
+    """The fields a file may give for `model`, by name (many-to-many included).
+
+    A translated field's own-language column (`title_en_gb`) is not among them: the file gives that
+    wording in the field itself (`title`), and its translations as `title_cy`, `title_pl`, `title_tr`.
+    """
+    own = {own_column(name) for name in TRANSLATED.get(model._meta.label_lower, ())}
     fields = [*model._meta.concrete_fields, *model._meta.many_to_many]
-    return {f.name: f for f in fields if isinstance(f, models.Field) and f.name not in NOT_IN_FILE}
+    return {f.name: f for f in fields if isinstance(f, models.Field) and f.name not in NOT_IN_FILE | own}
 
 
 def entry_key(model: str, fields: Mapping[str, Any]) -> Key | None:
@@ -277,8 +283,7 @@ def _field_problems(entry: Entry) -> Iterator[str]:
     name = label(entry.model, entry.key)
     unknown = sorted(set(entry.fields) - set(known))
     for field_name in unknown:
-        yield _("%(object)s: unknown field %(field)s; its fields are %(fields)s") % {
-            "object": name, "field": repr(field_name), "fields": ", ".join(known)}
+        yield _unknown_field(entry.model, name, field_name, known)
     for field_name, field in known.items():
         if field_name not in entry.fields:
             if _required(field):
@@ -287,6 +292,23 @@ def _field_problems(entry: Entry) -> Iterator[str]:
         problem = _value_problem(name, field_name, field, entry.fields[field_name])
         if problem:
             yield problem
+
+
+def _unknown_field(model: str, name: str, field_name: str, known: Mapping[str, object]) -> str:
+    """Why a file may not give `field_name`: a translation into a language not offered, or no such field."""
+    for translated in TRANSLATED.get(model, ()):
+        if not field_name.startswith(f"{translated}_"):
+            continue
+        where = {"object": name, "field": repr(field_name), "base": translated, "own": SPEC_LANGUAGE,
+                 "offered": ", ".join(f"{column(translated, code)} ({code})" for code in translation_languages())}
+        if field_name == own_column(translated):
+            return _("%(object)s: remove %(field)s: the spec's own language (%(own)s) is written in %(base)s; "
+                     "translations are %(offered)s") % where
+        return _("%(object)s: %(field)s is a translation into a language the site does not offer: the "
+                 "translations of %(base)s are %(offered)s (its %(own)s wording goes in %(base)s itself); rename "
+                 "or remove it") % where
+    return _("%(object)s: unknown field %(field)s; its fields are %(fields)s") % {
+        "object": name, "field": repr(field_name), "fields": ", ".join(known)}
 
 
 def _required(field: models.Field[Any, Any]) -> bool:

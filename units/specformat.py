@@ -10,11 +10,13 @@ import json
 from typing import Any
 
 from django.db import models
+from django.utils.translation import get_language_info
 
 from units.models import KSB_GROUPS, CriterionKind, GatewayKind, QualificationKind
 from units.rules import __doc__ as RULES_DOC
 from units.rules.vocabulary import LabelledEnum, LevelOp, Measure, RuleKind, ValueName
 from units.specfile import KEY_FIELDS, MODELS, file_fields
+from units.translation import SPEC_LANGUAGE, TRANSLATED, column, translation_languages
 
 __all__ = ["EXAMPLE", "STANDARD_EXAMPLE", "format_reference"]
 
@@ -29,7 +31,8 @@ EXAMPLE: list[dict[str, Any]] = [
     {"model": "units.group", "fields": {"qualification": _Q, "code": "A", "title": "Mandatory units", "order": 1}},
     {"model": "units.group", "fields": {"qualification": _Q, "code": "B", "title": "Optional units", "order": 2}},
     {"model": "units.unit", "fields": {"qualification": _Q, "group": [*_Q, "A"], "code": "M1",
-                                       "title": "Principles of service", "level": 3, "value": 6, "glh": 40,
+                                       "title": "Principles of service", "title_pl": "Zasady obsługi", "level": 3,
+                                       "value": 6, "glh": 40,
                                        "tqt": 60, "order": 1}},
     {"model": "units.unit", "fields": {"qualification": _Q, "group": [*_Q, "B"], "code": "O1",
                                        "title": "Handle complaints", "level": 3, "value": 5, "glh": 30, "tqt": 50,
@@ -128,7 +131,20 @@ def _need(field: models.Field[Any, Any]) -> str:
     return "optional (null)" if field.null else "optional (\"\")" if not field.many_to_many else "optional ([])"
 
 
+def _translation_of(field: models.Field[Any, Any]) -> tuple[str, str] | None:
+    """(the translated field, the language) when `field` is a translation column (`title_pl`), else None."""
+    for name in TRANSLATED.get(field.model._meta.label_lower, ()):
+        for code in translation_languages():
+            if field.name == column(name, code):
+                return name, code
+    return None
+
+
 def _meaning(field: models.Field[Any, Any]) -> str:
+    translation = _translation_of(field)
+    if translation is not None:
+        name, code = translation
+        return f"`{name}` in {get_language_info(code)['name']} (`{code}`); where missing, `{name}` is shown."
     text = str(field.help_text or "")
     if field.choices:
         values = ", ".join(f"`{choice}`" for choice, _ in field.flatchoices)
@@ -160,6 +176,23 @@ def _semantics() -> list[str]:
     return [line.rstrip() for line in doc[start:end].strip().splitlines()]
 
 
+def _translations() -> list[str]:
+    languages = ", ".join(f"`{code}` ({get_language_info(code)['name']})" for code in translation_languages())
+    fields = "; ".join(f"`{label}`: " + ", ".join(f"`{name}`" for name in names) for label, names in TRANSLATED.items())
+    return [
+        "## Translations",
+        "",
+        f"A spec is written in English (`{SPEC_LANGUAGE}`): `title`, `text`, `description` and `message` hold its",
+        "own wording, which is what the loader compares when it says what a file changes and what a new",
+        "version's comparison reads. Their translations are optional fields named after the field and the",
+        f"language, `title_pl` for the Polish of `title`; the languages are the site's: {languages}.",
+        "A reader sees the wording in their language, and the English where the file gives none. The",
+        "loader refuses a translation into any other language (`title_de`), and "
+        f"`{column('title', SPEC_LANGUAGE)}` (the English goes in `title`). The translated fields: {fields}.",
+        "",
+    ]
+
+
 def format_reference() -> str:
     """FORMAT.md: the file, every object's fields, the rule vocabularies, their meaning and a worked example."""
     lines = [
@@ -187,6 +220,7 @@ def format_reference() -> str:
     ]
     for label in MODELS:
         lines += _model_section(label)
+    lines += _translations()
     lines += ["## Rule vocabularies", ""]
     lines += _vocabulary("Rule kinds", RuleKind, "kind")
     lines += _vocabulary("Measures of a total", Measure, "measure")

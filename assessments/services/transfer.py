@@ -34,6 +34,7 @@ from portfolio_site.mail import send_after_commit
 from units.models import AssessableItem, Pathway, Qualification, Unit
 from units.rules import evaluate
 from units.spec import spec_for
+from units.translation import own_wording
 
 from ..models import (
     Countersignature,
@@ -180,7 +181,7 @@ def _match(source: Qualification, target: Qualification) -> _Match:
         old_items.setdefault(item.unit.code, []).append(item)
     same_items = {
         item.pk for items in old_items.values() for item in items
-        if (new := new_items.get((item.unit.code, item.code))) is not None and new.text == item.text
+        if (new := new_items.get((item.unit.code, item.code))) is not None and _same_text(new, item)
     }
     fates = {}
     for unit in Unit.objects.filter(qualification=source):
@@ -193,9 +194,14 @@ def _match(source: Qualification, target: Qualification) -> _Match:
     return _Match(new_units, new_items, same_items, fates)
 
 
+def _same_text(new: AssessableItem, old: AssessableItem) -> bool:
+    """Whether an item's wording is unchanged, in the spec's own language (not the reader's translation)."""
+    return bool(own_wording(new, "text") == own_wording(old, "text"))
+
+
 def _unit_field_changes(old: Unit, new: Unit) -> list[str]:
     changes = []
-    if old.title != new.title:
+    if own_wording(old, "title") != own_wording(new, "title"):
         changes.append(_("its title is now “%(title)s”") % {"title": new.title})
     if old.level != new.level:
         changes.append(_("level %(old)s is now %(new)s") % {"old": old.level or "–", "new": new.level or "–"})
@@ -207,7 +213,7 @@ def _unit_field_changes(old: Unit, new: Unit) -> list[str]:
 def _item_changes(unit: Unit, old: list[AssessableItem], new_items: dict[tuple[str, str], AssessableItem]) -> list[str]:
     old_codes = {item.code: item for item in old}
     new_codes = {code: item for (unit_code, code), item in new_items.items() if unit_code == unit.code}
-    reworded = [code for code, item in old_codes.items() if code in new_codes and new_codes[code].text != item.text]
+    reworded = [code for code, item in old_codes.items() if code in new_codes and not _same_text(new_codes[code], item)]
     removed = [code for code in old_codes if code not in new_codes]
     added = [code for code in new_codes if code not in old_codes]
     changes = []

@@ -23,6 +23,7 @@ from units.models import Unit
 from units.planner import Impossible, Plan, plan
 from units.rules import Evaluation, PathwayError, Spec, UnknownUnits, evaluate, words
 from units.spec import spec_for
+from units.translation import columns
 
 from ..access import enrolments_visible_to
 from ..models import (
@@ -153,8 +154,9 @@ class HomeEnrolments:
 #: What a home-page row shows; loading only these keeps a page of 100 rows cheap to build.
 HOME_FIELDS = (
     "status", "plan_status", "plan_saved_at", "candidate__first_name", "candidate__last_name", "candidate__email",
-    "qualification__title", "qualification__kind", "centre__name", "assessor__first_name", "assessor__last_name",
-    "assessor__email",
+    # The title as its reader reads it: their language's column, else the English (units/translation.py).
+    "qualification__title", *(f"qualification__{name}" for name in columns("title")), "qualification__kind",
+    "centre__name", "assessor__first_name", "assessor__last_name", "assessor__email",
 )
 IQA_FIELDS = ("iqa__first_name", "iqa__last_name", "iqa__email")
 

@@ -10,6 +10,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import translation
 
 from assessments import services
 from assessments.models import ItemSignOff, LearnerDeclaration, UnitSignOff
@@ -225,3 +226,17 @@ def test_the_progress_page_says_which_sign_offs_were_carried_over(client, worked
     page = client.get(url).content.decode()
     assert page.count('data-testid="carried-unit"') == 2  # A1 and B3
     assert page.count('data-testid="carried-item"') == 5  # A1's four criteria and B3's one item
+
+
+def test_the_plan_compares_the_specs_own_wording_not_the_readers_translation(worked, version_2) -> None:
+    """A2 1.1 is reworded in English with the same Polish; A2 1.2 has only its Polish corrected."""
+    for qualification in (worked.qualification, version_2):
+        AssessableItem.objects.filter(unit__qualification=qualification, unit__code="A2", code="1.1").update(
+            text_pl="Kryterium 1.1")
+    AssessableItem.objects.filter(unit__qualification=version_2, unit__code="A2", code="1.2").update(
+        text_pl="Kryterium 1.2, poprawione")
+    with translation.override("pl"):  # a Polish reader's plan; its summary is read in English below
+        plan = services.move_plan(enrolment=worked, target=version_2)
+    summary = "\n".join(plan.summary())
+    assert "Unit A2 Follow the rules of customer service changed: criterion 1.1 is reworded." in summary
+    assert "1.2" not in summary

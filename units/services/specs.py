@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core import serializers
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -27,6 +28,7 @@ from units.models import Qualification
 from units.rules import Spec
 from units.spec import spec_for
 from units.specfile import MODELS, Key, SpecFile, SpecFileError, entry_key, file_fields, label, read_spec
+from units.translation import TRANSLATED, column, own_column
 from units.validation import problems as spec_problems
 
 __all__ = ["SpecCheck", "check_spec", "publish_spec", "retire_spec", "delete_spec", "enrolment_count"]
@@ -172,13 +174,30 @@ def _replace(existing: Qualification | None, spec_file: SpecFile) -> Qualificati
     if existing is not None:
         _delete_rows(existing)
     for entry in spec_file.entries:
-        (obj,) = serializers.deserialize("python", [{"model": entry.model, "fields": entry.fields}])
+        row = {"model": entry.model, "fields": _columns(entry.model, entry.fields)}
+        (obj,) = serializers.deserialize("python", [row])
         obj.save()
     qualification = Qualification.objects.get(code=spec_file.code, version=spec_file.version)
     if retired:
         Qualification.objects.filter(pk=qualification.pk).update(retired=True)
         qualification.retired = True
     return qualification
+
+
+def _columns(model_label: str, fields: Mapping[str, Any]) -> dict[str, Any]:
+    """The file's fields with every language column of its translated fields given.
+
+    The English column takes the field's own wording; a translation the file does not give is empty (the
+    reader then sees the English). Each is given, so nothing is filled from whichever language is active.
+    """
+    out = dict(fields)
+    for name in TRANSLATED.get(model_label, ()):
+        for code, _name in settings.LANGUAGES:
+            out.setdefault(column(name, code), None)
+        field = MODELS[model_label]._meta.get_field(name)
+        assert isinstance(field, models.Field)
+        out[own_column(name)] = fields.get(name, field.get_default())
+    return out
 
 
 def _delete_rows(qualification: Qualification) -> None:
@@ -213,9 +232,12 @@ def _loaded(qualification: Qualification) -> dict[tuple[str, Key], dict[str, Any
         queryset = model._default_manager.filter(**{_OF_QUALIFICATION[model_label]: qualification.pk})
         for obj in serializers.serialize("python", queryset, use_natural_foreign_keys=True,
                                          use_natural_primary_keys=True):
-            key = entry_key(model_label, obj["fields"])
+            fields = obj["fields"]
+            # The field as a reader sees it is in the active language: compare the spec's own wording.
+            fields.update({name: fields[own_column(name)] for name in TRANSLATED.get(model_label, ())})
+            key = entry_key(model_label, fields)
             assert key is not None
-            rows[(model_label, key)] = _normal(model_label, obj["fields"])
+            rows[(model_label, key)] = _normal(model_label, fields)
     return rows
 
 
