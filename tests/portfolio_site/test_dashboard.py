@@ -79,16 +79,19 @@ def test_a_unit_countersigned_on_every_planned_unit_makes_the_candidate_eligible
 
 
 def test_response_time_runs_in_working_hours_from_submission_to_the_first_decision(enrolment, centre, centre_admin,
-                                                                                    assessor):
+                                                                                    assessor, monkeypatch):
     evidence = submitted_evidence(enrolment, items_of(enrolment, "A1")[:1])
     monday_nine = timezone.make_aware(datetime.datetime(2026, 11, 23, 9, 0))
     evidence.current_version.__class__.objects.filter(pk=evidence.current_version_id).update(submitted_at=monday_nine)
     from assessments.models import Decision
     from tests.assessments.factories import mapping_of
 
+    # Decided on Tuesday at 12:00 (8 + 3 working hours); decisions are append-only, so the clock is set, not the row.
+    decided = monday_nine + datetime.timedelta(days=1, hours=3)
+    monkeypatch.setattr(timezone, "now", lambda: decided)
     assessment_services.mapping_accept(mapping=mapping_of(evidence, items_of(enrolment, "A1")[0]), by=assessor)
-    Decision.objects.filter(version_id=evidence.current_version_id).update(
-        at=monday_nine + datetime.timedelta(days=1, hours=3))  # Tuesday 12:00: 8 + 3 working hours
+    monkeypatch.undo()
+    assert Decision.objects.get(version_id=evidence.current_version_id).at == decided
     enrolments = Enrolment.objects.visible_to(centre_admin).filter(centre=centre)
     loads = {load.assessor_id: load for load in figures.caseloads(
         enrolments, User.objects.filter(roles__centre=centre, roles__kind=RoleKind.ASSESSOR),
