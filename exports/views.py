@@ -7,21 +7,19 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.middleware import HtmxDetails
-from storages.backends.s3 import S3Storage
 
 from apprenticeships.gateway.reads import gateway_of
 from candidates.access import centre_for_admin, enrolment_for
 from candidates.models import Centre, User
-from evidence.serving import PRESIGNED_URL_SECONDS, content_disposition
 
 from . import services
+from .downloads import stored_file_download
 from .forms import ExportRequestForm, ReportRequestForm
 from .models import CentreReport, ExportFormat, ExportKind, ExportStatus, PortfolioExport, ReportFormat
 
@@ -93,21 +91,7 @@ def export_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     if export.status != ExportStatus.DONE or not export.file_name:
         raise Http404("This export has no file yet.")
     mime = MIME[ExportFormat.PDF if export.kind == ExportKind.GATEWAY_PACK else export.format]
-    disposition = content_disposition(export.download_name, inline=False)
-    if isinstance(default_storage, S3Storage):
-        url = default_storage.url(
-            export.file_name,
-            parameters={"ResponseContentType": mime, "ResponseContentDisposition": disposition},
-            expire=PRESIGNED_URL_SECONDS,
-        )
-        response: HttpResponseBase = HttpResponseRedirect(url)
-    else:
-        response = FileResponse(default_storage.open(export.file_name, "rb"), content_type=mime)
-        response["Content-Disposition"] = disposition
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return stored_file_download(export.file_name, mime=mime, download_name=export.download_name)
 
 
 @login_required
@@ -186,19 +170,5 @@ def report_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     report = _report_for(request, pk)
     if report.status != ExportStatus.DONE or not report.file_name:
         raise Http404("This report has no file yet.")
-    mime = REPORT_MIME[report.format]
-    disposition = content_disposition(report.download_name, inline=False)
-    if isinstance(default_storage, S3Storage):
-        url = default_storage.url(
-            report.file_name,
-            parameters={"ResponseContentType": mime, "ResponseContentDisposition": disposition},
-            expire=PRESIGNED_URL_SECONDS,
-        )
-        response: HttpResponseBase = HttpResponseRedirect(url)
-    else:
-        response = FileResponse(default_storage.open(report.file_name, "rb"), content_type=mime)
-        response["Content-Disposition"] = disposition
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return stored_file_download(report.file_name, mime=REPORT_MIME[report.format],
+                                download_name=report.download_name)

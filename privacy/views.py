@@ -9,17 +9,15 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
-from storages.backends.s3 import S3Storage
 
 from candidates import access
 from candidates.models import Centre, User
-from evidence.serving import PRESIGNED_URL_SECONDS, content_disposition
+from exports.downloads import stored_file_download
 from exports.models import ExportStatus
 
 from .forms import ErasureConfirmForm
@@ -105,15 +103,4 @@ def export_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     export = _export_for(request, pk)
     if export.status != ExportStatus.DONE or not export.file_name:
         raise Http404("This export has no file yet.")
-    disposition = content_disposition(export.download_name, inline=False)
-    if isinstance(default_storage, S3Storage):
-        url = default_storage.url(export.file_name, expire=PRESIGNED_URL_SECONDS, parameters={
-            "ResponseContentType": "application/zip", "ResponseContentDisposition": disposition})
-        response: HttpResponseBase = HttpResponseRedirect(url)
-    else:
-        response = FileResponse(default_storage.open(export.file_name, "rb"), content_type="application/zip")
-        response["Content-Disposition"] = disposition
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return stored_file_download(export.file_name, mime="application/zip", download_name=export.download_name)

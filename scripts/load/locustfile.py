@@ -79,9 +79,13 @@ class Person(HttpUser):
 
     abstract = True
     wait_time = between(*THINK)
+    #: Whose accounts this kind of person signs in as (generate_centre's email prefix), and how many there are.
+    role = "candidate"
+    accounts = 1
 
     def account(self) -> str:
-        raise NotImplementedError
+        """One of the generated accounts of `role`, chosen at random."""
+        return email(self.role, random.randint(1, self.accounts))
 
     def on_start(self) -> None:
         self.client.headers["X-Forwarded-Proto"] = "https"
@@ -121,9 +125,7 @@ class Person(HttpUser):
 
 class Candidate(Person):
     weight = 70
-
-    def account(self) -> str:
-        return email("candidate", random.randint(1, CANDIDATES))
+    role, accounts = "candidate", CANDIDATES
 
     def on_start(self) -> None:
         super().on_start()
@@ -173,9 +175,7 @@ class Candidate(Person):
 
 class Assessor(Person):
     weight = 20
-
-    def account(self) -> str:
-        return email("assessor", random.randint(1, ASSESSORS))
+    role, accounts = "assessor", ASSESSORS
 
     def on_start(self) -> None:
         super().on_start()
@@ -207,9 +207,7 @@ class Assessor(Person):
 
 class IQA(Person):
     weight = 5
-
-    def account(self) -> str:
-        return email("iqa", random.randint(1, IQAS))
+    role, accounts = "iqa", IQAS
 
     @task(1)
     def home(self) -> None:
@@ -222,9 +220,7 @@ class IQA(Person):
 
 class CentreAdmin(Person):
     weight = 5
-
-    def account(self) -> str:
-        return email("admin", 1)
+    role, accounts = "admin", 1
 
     def on_start(self) -> None:
         super().on_start()
