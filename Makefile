@@ -1,5 +1,6 @@
 # The two commands of the README: `make run` and `make test`; `make check` runs the static
-# checks CI runs before the tests, and `make lock` regenerates the hashed lock files.
+# checks CI runs before the tests, `make lock` regenerates the hashed lock files and `make messages`
+# the translation catalogues (locale/<language>/LC_MESSAGES/django.po).
 SHELL := /bin/bash
 VENV ?= .venv
 PY := $(VENV)/bin/python
@@ -15,12 +16,12 @@ PIP_COMPILE := CUSTOM_COMPILE_COMMAND="make lock" $(VENV)/bin/pip-compile --quie
 	--no-emit-index-url --no-emit-find-links --no-emit-trusted-host
 LOCK_ARGS ?=
 
-.PHONY: run test check check-migrations check-deploy bench load system-deps test-system-deps venv install install-test lock migrate specs demo lint mypy clean
+.PHONY: run test messages compilemessages check check-migrations check-deploy bench load system-deps test-system-deps venv install install-test lock migrate specs demo lint mypy clean
 
-run: system-deps install migrate specs demo
+run: system-deps install compilemessages migrate specs demo
 	$(DEV_ENV) scripts/run.sh
 
-test: test-system-deps install-test
+test: test-system-deps install-test compilemessages
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 # Lint, types, migrations in step with the models, and Django's deployment checks under
@@ -39,6 +40,18 @@ check-deploy: install
 
 bench: install-test
 	$(VENV)/bin/python -m tests.bench
+
+# The interface's languages besides English (settings.LANGUAGES). `make messages` collects the marked text of
+# the templates and the Python code into each catalogue, keeping its translations; `compilemessages` builds the
+# .mo files Django reads (not kept in git), before the server or the tests start.
+MESSAGE_LANGUAGES := -l cy -l pl -l tr
+MESSAGE_IGNORE := --ignore=.venv --ignore=var --ignore=test-output --ignore=node_modules --ignore=tests
+
+messages: $(PY)
+	$(PY) manage.py makemessages $(MESSAGE_LANGUAGES) $(MESSAGE_IGNORE) --no-obsolete --add-location=file
+
+compilemessages: $(PY)
+	$(PY) manage.py compilemessages $(MESSAGE_IGNORE)
 
 system-deps:
 	@scripts/system-deps.sh run

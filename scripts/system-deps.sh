@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Installs what the system lacks: python3-venv, Pango and fonts for WeasyPrint
+# Installs what the system lacks: python3-venv, gettext (msgfmt, for the translations), Pango and fonts for WeasyPrint
 # and, for the tests, Chromium and redis-server. With apt-get when root;
 # otherwise prints the one command to run.
 set -euo pipefail
-want=(python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core)
+want=(python3-venv gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core)
 if [ "${1:-run}" = test ]; then
   want+=(chromium redis-server)
 fi
@@ -13,7 +13,7 @@ for pkg in "${want[@]}"; do
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
 if ! command -v apt-get >/dev/null; then
-  echo "Please install: ${missing[*]} (Pango and fonts for WeasyPrint, Chromium for the browser tests)." >&2
+  echo "Please install: ${missing[*]} (gettext for the translations, Pango and fonts for WeasyPrint, Chromium for the browser tests)." >&2
   exit 0
 fi
 if [ "$(id -u)" -eq 0 ]; then
