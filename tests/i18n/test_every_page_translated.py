@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from django.apps import apps
@@ -78,7 +79,7 @@ class People:
         for client in self.clients.values():
             client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
 
-    def get(self, role: str, path: str) -> HttpResponse:
+    def get(self, role: str, path: str) -> Any:  # the test client's response
         if role not in self.clients:
             client = Client()
             if role != "anonymous":
@@ -161,7 +162,7 @@ def _world_text() -> list[str]:
 def _foreign_words(language: str) -> set[str]:
     """The words of the other catalogues served in `language` (Django's and the libraries'): dates' names, the
     messages they render themselves. Ours (the pseudo-locale) carries no plain letters."""
-    catalogue = trans_real.translation(language)._catalog
+    catalogue = trans_real.translation(language)._catalog  # type: ignore[attr-defined]
     words: set[str] = set()
     for _key, value in catalogue.items():
         if isinstance(value, str) and not value.startswith(po.OPEN):

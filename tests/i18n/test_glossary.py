@@ -75,7 +75,7 @@ class Offence:
 
 def glossary_offences(entries: list[po.Entry], language: str, terms: list[Term]) -> list[Offence]:
     """Each translation (each plural form) lacking a glossary word its message's English uses."""
-    offences = []
+    offences: list[Offence] = []
     for entry in entries:
         english = " ".join(filter(None, (entry.msgid, entry.msgid_plural)))
         for term in terms:
