@@ -166,7 +166,7 @@ _LETTERS = str.maketrans(
     "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ",
     "àƀçðéƒĝĥíĵķĺɱñöþǫŕšţüṽŵẋýžÀƁÇÐÉƑĜĤÍĴĶĹṀÑÖÞǪŔŠŢÜṼŴẊÝŽ",
 )
-_KEPT = re.compile(r"%\([^)]*\)[-#0 +]*\d*(?:\.\d+)?[a-zA-Z]|%[-#0 +]*\d*(?:\.\d+)?[sdif%]|\{[^{}]*\}|<[^<>]+>"
+KEPT = re.compile(r"%\([^)]*\)[-#0 +]*\d*(?:\.\d+)?[a-zA-Z]|%[-#0 +]*\d*(?:\.\d+)?[sdif%]|\{[^{}]*\}|<[^<>]+>"
                    r"|&#?\w+;")
 
 
@@ -174,7 +174,7 @@ def pseudo(text: str) -> str:
     if not text:
         return text
     out, position = [], 0
-    for match in _KEPT.finditer(text):
+    for match in KEPT.finditer(text):
         out.append(text[position:match.start()].translate(_LETTERS))
         out.append(match[0])
         position = match.end()

@@ -16,6 +16,7 @@ Both check the ``<html>`` element: its ``lang`` is the language asked for, and i
 
 from __future__ import annotations
 
+import gettext as gettext_module
 import json
 import os
 import re
@@ -32,7 +33,7 @@ from django.http import HttpResponse
 from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import translation
-from django.utils.translation import trans_real
+from django.utils.translation import to_locale
 
 from candidates.models import User
 from tests.i18n import po
@@ -160,13 +161,24 @@ def _world_text() -> list[str]:
 
 
 def _foreign_words(language: str) -> set[str]:
-    """The words of the other catalogues served in `language` (Django's and the libraries'): dates' names, the
-    messages they render themselves. Ours (the pseudo-locale) carries no plain letters."""
-    catalogue = trans_real.translation(language)._catalog  # type: ignore[attr-defined]
+    """The words Django's own catalogues (its core and contrib apps) give in `language`: dates' names, the
+    messages Django renders itself. Placeholders and words a message keeps from its English are left out."""
+    import django
+
+    root = Path(django.__file__).parent
+    folders = [root / "conf" / "locale", *sorted((root / "contrib").glob("*/locale"))]
     words: set[str] = set()
-    for _key, value in catalogue.items():
-        if isinstance(value, str) and not value.startswith(po.OPEN):
-            words.update(word.lower() for word in _WORD.findall(value))
+    for folder in folders:
+        try:
+            catalogue = gettext_module.translation("django", localedir=str(folder), languages=[to_locale(language)])
+        except OSError:
+            continue
+        for key, value in catalogue._catalog.items():  # type: ignore[attr-defined]
+            english = key[0] if isinstance(key, tuple) else key
+            if not english:
+                continue  # the header
+            kept = {word.lower() for word in _WORD.findall(english.split("\x04")[-1])}
+            words |= {word.lower() for word in _WORD.findall(po.KEPT.sub(" ", value))} - kept
     return words
 
 
