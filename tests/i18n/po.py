@@ -6,21 +6,48 @@ lines of their own), so a parser of that shape is enough; msgfmt checks the rest
 
 from __future__ import annotations
 
+import contextlib
 import re
+import shutil
 import subprocess
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
 from django.conf import settings
+from django.core.management import call_command
+from django.test import override_settings
 
 LOCALE_DIR = Path(settings.BASE_DIR) / "locale"
 #: The languages with a catalogue: every language of the interface but English, its source language.
 CATALOGUE_LANGUAGES = tuple(code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE)
 
 
-def catalogue_path(language: str) -> Path:
-    return LOCALE_DIR / language / "LC_MESSAGES" / "django.po"
+#: What `make messages` leaves out (Makefile, MESSAGE_IGNORE).
+IGNORED = (".venv", "var", "test-output", "node_modules", "tests")
+
+
+def catalogue_path(language: str, locale: Path = LOCALE_DIR) -> Path:
+    return locale / language / "LC_MESSAGES" / "django.po"
+
+
+def extract(folder: Path, languages: tuple[str, ...], *, keep: bool = False) -> Path:
+    """makemessages, as `make messages` runs it, on the project's code and templates, into `folder`/locale (a
+    copy of the project's catalogues when `keep`, else new ones). `folder` holds links to the project's own
+    folders, so the project's catalogues stay untouched. Returns `folder`/locale."""
+    project = Path(settings.BASE_DIR)
+    for child in project.iterdir():
+        if child.name not in (*IGNORED, "locale") and not child.name.startswith("."):
+            (folder / child.name).symlink_to(child)
+    locale = folder / "locale"
+    if keep:
+        shutil.copytree(LOCALE_DIR, locale)
+    else:
+        locale.mkdir()
+    with contextlib.chdir(folder), override_settings(LOCALE_PATHS=[locale]):
+        call_command("makemessages", locale=list(languages), no_obsolete=True, add_location="file", symlinks=True,
+                     ignore_patterns=list(IGNORED), verbosity=0)
+    return locale
 
 
 @dataclass

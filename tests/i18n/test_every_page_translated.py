@@ -3,7 +3,8 @@
 One GET a URL of tests/test_permission_walk.py, as the first role that gets the page (200, HTML), in the
 walk's own world (the pages found once, then fetched again in each language). Two checks:
 
-- ``pseudo``: the catalogue's messages turned into a pseudo-locale (``⟦Ŝïĝñ öüţ⟧``, tests/i18n/po.py) and
+- ``pseudo``: every message the code and templates mark (makemessages run afresh, so a message marked but not
+  yet in the catalogues counts as marked) turned into a pseudo-locale (``⟦Ŝïĝñ öüţ⟧``, tests/i18n/po.py) and
   served as Polish (Django's own messages then come from Django's Polish catalogue). Whatever text of a page
   is not between markers, and is not the world's own data (names, titles, notes: every text column of the
   database), a number, a date or one of ``ALLOWED``, is text nobody marked for translation: the test lists
@@ -223,8 +224,11 @@ def _segments(text: str) -> list[str]:
 
 
 def _walk_pseudo(w: SimpleNamespace, tmp_path: Path) -> tuple[list[Page], dict[str, list[str]]]:
-    po.pseudo_catalogue(po.catalogue_path(PSEUDO_AS), tmp_path / PSEUDO_AS / "LC_MESSAGES" / "django.po")
-    with override_settings(LOCALE_PATHS=[tmp_path]):
+    (tmp_path / "project").mkdir()
+    marked = po.extract(tmp_path / "project", (PSEUDO_AS,))
+    pseudo_locale = tmp_path / "pseudo"
+    po.pseudo_catalogue(po.catalogue_path(PSEUDO_AS, marked), po.catalogue_path(PSEUDO_AS, pseudo_locale))
+    with override_settings(LOCALE_PATHS=[pseudo_locale]):
         pages = _pages(People(w, PSEUDO_AS))
         allowed = _foreign_words(PSEUDO_AS)
         translation.activate(settings.LANGUAGE_CODE)
