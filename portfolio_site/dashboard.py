@@ -54,7 +54,8 @@ def dashboard(user: access.AnyUser, centre: Centre, today: datetime.date | None 
         "response": bar_chart(
             "response", _("Median response time per assessor, in working hours"),
             [(str(load.assessor_id), load.name, load.median_hours or 0) for load in loads],
-            unit=" h", marker=(_("target, %(hours)s working hours") % {"hours": target}, target),
+            # Translators: after a number of hours on a chart's bar ("18.5 h"), with its leading space
+            unit=_(" h"), marker=(_("target, %(hours)s working hours") % {"hours": target}, target),
         ),
         "caseload": bar_chart("caseload", _("Active candidates per assessor"),
                               [(str(load.assessor_id), load.name, load.active) for load in loads]),
