@@ -109,6 +109,7 @@ from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquer
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from .models import (
     STAFF_KINDS,
@@ -346,8 +347,8 @@ def enrolment_for(user: AnyUser, pk: int, *, need: Permission = Permission.READ)
     relations = relations_to(user, enrolment)
     if not may(relations, need):
         if need is Permission.WRITE:
-            raise PermissionDenied("You may read this enrolment but not change it.")
-        raise PermissionDenied("Your role does not allow this action on this enrolment.")
+            raise PermissionDenied(_("You may read this enrolment but not change it."))
+        raise PermissionDenied(_("Your role does not allow this action on this enrolment."))
     if not open_for(enrolment, need):
         raise PermissionDenied(enrolment.frozen_message)
     permitted = {
@@ -386,15 +387,15 @@ def centre_for_admin(user: AnyUser, pk: int) -> Centre:
     hold another role there (assessor, IQA, EQA, candidate) but not centre admin.
     """
     if not user.is_authenticated or not user.is_active:
-        raise Http404("No such centre.")
+        raise Http404(_("No such centre."))
     centre: Centre = get_object_or_404(Centre, pk=pk)
     if user.is_superuser:
         return centre
     held = _roles_by_centre(user).get(centre.pk)
     if not held:
-        raise Http404("No such centre.")
+        raise Http404(_("No such centre."))
     if not may(held, Permission.MANAGE):
-        raise PermissionDenied("Only the centre's administrators manage its enrolments.")
+        raise PermissionDenied(_("Only the centre's administrators manage its enrolments."))
     return centre
 
 
@@ -409,7 +410,7 @@ def invitation_for(user: AnyUser, token: str) -> EnrolmentInvitation:
     Only the person invited answers it: not the centre that sent it, nor a superuser.
     """
     if not user.is_authenticated or not user.is_active:
-        raise Http404("No such invitation.")
+        raise Http404(_("No such invitation."))
     invitation: EnrolmentInvitation = get_object_or_404(
         EnrolmentInvitation.objects.select_related("centre", "qualification", "pathway", "assessor", "iqa"),
         token=token, person=user,

@@ -6,6 +6,7 @@ from axes.backends import AxesStandaloneBackend
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 
 class SignInThrottleBackend(AxesStandaloneBackend):
@@ -26,7 +27,7 @@ class SignInThrottleBackend(AxesStandaloneBackend):
             # Axes's middleware answers with the lockout page (throttle.lockout_response), which says why.
             request.sign_in_ceiling_reached = True  # type: ignore[attr-defined]
             request.axes_locked_out = True  # type: ignore[attr-defined]
-            raise PermissionDenied("Too many failed sign-ins from this address.")
+            raise PermissionDenied(_("Too many failed sign-ins from this address."))
         return super().authenticate(request, username=username, password=password, **kwargs)
 
 

@@ -94,7 +94,7 @@ class Centre(models.Model):
 
     name = models.CharField(max_length=255)
     code = models.SlugField(
-        max_length=64, unique=True, help_text="Short stable code, e.g. the awarding body's centre number."
+        max_length=64, unique=True, help_text=_("Short stable code, e.g. the awarding body's centre number.")
     )
     # The designated safeguarding lead, alerted when a progress review raises a concern; named by the centre admin.
     safeguarding_lead = models.ForeignKey(
@@ -235,7 +235,7 @@ class Enrolment(models.Model):
     assessor = models.ForeignKey(User, on_delete=models.PROTECT, related_name="assessed_enrolments")
     iqa = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.PROTECT, related_name="quality_assured_enrolments",
-        verbose_name="IQA",
+        verbose_name=_("IQA"),
     )
     # The apprentice's employer organisation (of the same centre), set when the centre names an employer contact.
     employer = models.ForeignKey(Employer, null=True, blank=True, on_delete=models.PROTECT,

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from django.contrib.admin import AdminSite
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 
 class PortfolioAdminSite(AdminSite):
-    site_header = "Portfolio administration"
-    site_title = "Portfolio administration"
+    site_header = _("Portfolio administration")
+    site_title = _("Portfolio administration")
 
     def has_permission(self, request: HttpRequest) -> bool:
         """Active staff, and active centre admins (who see only what their permissions allow: the catalogue)."""

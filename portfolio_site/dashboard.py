@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from candidates import access
@@ -54,7 +55,8 @@ def dashboard(user: access.AnyUser, centre: Centre, today: datetime.date | None 
         "response": bar_chart(
             "response", _("Median response time per assessor, in working hours"),
             [(str(load.assessor_id), load.name, load.median_hours or 0) for load in loads],
-            unit=" h", marker=(_("target, %(hours)s working hours") % {"hours": target}, target),
+            # Translators: after a number of hours on a chart's bar ("18.5 h"), with its leading space
+            unit=gettext(" h"), marker=(_("target, %(hours)s working hours") % {"hours": target}, target),
         ),
         "caseload": bar_chart("caseload", _("Active candidates per assessor"),
                               [(str(load.assessor_id), load.name, load.active) for load in loads]),

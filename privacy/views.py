@@ -102,5 +102,5 @@ def export_status(request: HttpRequest, pk: int) -> HttpResponse:
 def export_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     export = _export_for(request, pk)
     if export.status != ExportStatus.DONE or not export.file_name:
-        raise Http404("This export has no file yet.")
+        raise Http404(_("This export has no file yet."))
     return stored_file_download(export.file_name, mime="application/zip", download_name=export.download_name)

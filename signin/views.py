@@ -182,10 +182,10 @@ def organisation(request: HttpRequest) -> HttpResponse:
 
 def _enabled_config(centre_pk: int) -> CentreSignIn:
     if centre_pk > MAX_ID:  # past any id: the database would overflow rather than find nothing
-        raise Http404("No such sign-in.")
+        raise Http404(_("No such sign-in."))
     config = CentreSignIn.objects.enabled().select_related("centre").filter(centre_id=centre_pk).first()
     if config is None:
-        raise Http404("No such sign-in.")
+        raise Http404(_("No such sign-in."))
     return config
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from ..models import User
 
@@ -13,7 +14,7 @@ class SignInForm(AuthenticationForm):
     """Sign in by email address."""
 
     username = forms.EmailField(
-        label="Email address",
+        label=_("Email address"),
         widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
     )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from units.models import Pathway, Qualification
@@ -21,12 +22,14 @@ class PersonChoiceField(forms.ModelChoiceField):
 
 class QualificationChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Qualification) -> str:
-        return f"{obj.title} — {obj.code} version {obj.version}"
+        return gettext("%(title)s — %(code)s version %(version)s") % {
+            "title": obj.title, "code": obj.code, "version": obj.version}
 
 
 class PathwayChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Pathway) -> str:
-        return f"{obj.qualification.title} (v{obj.qualification.version}): {obj.name}"
+        return gettext("%(title)s (v%(version)s): %(pathway)s") % {
+            "title": obj.qualification.title, "version": obj.qualification.version, "pathway": obj.name}
 
 
 class DateInput(forms.DateInput):
@@ -36,22 +39,22 @@ class DateInput(forms.DateInput):
 class EnrolmentForm(forms.Form):
     """One candidate on one qualification version at a centre; the service checks the combination."""
 
-    email = forms.EmailField(label="Candidate's email address",
+    email = forms.EmailField(label=_("Candidate's email address"),
                              help_text=_("A new person gets an email inviting them to set a password; someone who "
                                          "has an account already is asked to accept the enrolment first."))
-    first_name = forms.CharField(max_length=150)
-    last_name = forms.CharField(max_length=150)
-    qualification = QualificationChoiceField(queryset=Qualification.objects.none(), label="Qualification version")
-    pathway = PathwayChoiceField(queryset=Pathway.objects.none(), required=False,
-                                 help_text="Only for a qualification with pathways.")
-    assessor = PersonChoiceField(queryset=User.objects.none())
-    iqa = PersonChoiceField(queryset=User.objects.none(), required=False, label="IQA")
-    start_date = forms.DateField(widget=DateInput)
-    planned_end_date = forms.DateField(widget=DateInput)
-    uln = forms.CharField(label="Unique learner number (ULN)", max_length=10, required=False,
-                          help_text="10 digits, when known.")
-    registration_number = forms.CharField(label="Awarding-body registration number", max_length=64, required=False,
-                                          help_text="When known.")
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150)
+    qualification = QualificationChoiceField(queryset=Qualification.objects.none(), label=_("Qualification version"))
+    pathway = PathwayChoiceField(queryset=Pathway.objects.none(), required=False, label=_("Pathway"),
+                                 help_text=_("Only for a qualification with pathways."))
+    assessor = PersonChoiceField(queryset=User.objects.none(), label=_("Assessor"))
+    iqa = PersonChoiceField(queryset=User.objects.none(), required=False, label=_("IQA"))
+    start_date = forms.DateField(label=_("Start date"), widget=DateInput)
+    planned_end_date = forms.DateField(label=_("Planned end date"), widget=DateInput)
+    uln = forms.CharField(label=_("Unique learner number (ULN)"), max_length=10, required=False,
+                          help_text=_("10 digits, when known."))
+    registration_number = forms.CharField(label=_("Awarding-body registration number"), max_length=64,
+                                          required=False, help_text=_("When known."))
 
     def __init__(self, *args: object, centre: Centre, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
@@ -68,7 +71,7 @@ class EnrolmentForm(forms.Form):
 
 
 class EnrolmentUploadForm(forms.Form):
-    file = forms.FileField(label="CSV file", help_text="UTF-8 CSV, at most 1 MB and 1000 rows.")
+    file = forms.FileField(label=_("CSV file"), help_text=_("UTF-8 CSV, at most 1 MB and 1000 rows."))
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
@@ -79,7 +82,8 @@ class EnrolmentUploadForm(forms.Form):
         upload = self.cleaned_data["file"]
         # Refused before reading: the parser holds the whole file in memory.
         if upload.size > CSV_MAX_BYTES:
-            raise forms.ValidationError(f"The file is larger than {CSV_MAX_BYTES // 1_000_000} MB; split it.")
+            raise forms.ValidationError(gettext("The file is larger than %(size)d MB; split it.")
+                                        % {"size": CSV_MAX_BYTES // 1_000_000})
         return upload
 
 
@@ -110,8 +114,8 @@ class ReassignForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["to_user"]
         field.queryset = people_with_role(centre, kind)
-        field.label = "New assessor" if kind == RoleKind.ASSESSOR else "New IQA"
-        field.empty_label = "— choose —" if kind == RoleKind.ASSESSOR else "— no IQA —"
+        field.label = _("New assessor") if kind == RoleKind.ASSESSOR else _("New IQA")
+        field.empty_label = _("— choose —") if kind == RoleKind.ASSESSOR else _("— no IQA —")
 
 
 class EmployerContactForm(forms.Form):

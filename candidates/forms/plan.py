@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext as _
 
 from units.rules import Spec
 
@@ -34,7 +35,7 @@ class SelfAssessmentForm(forms.Form):
                 choices=Coverage.choices,
                 widget=forms.RadioSelect,
                 initial=initial_coverage.get(code),
-                error_messages={"required": f"Say how far your job covers unit {code}."},
+                error_messages={"required": _("Say how far your job covers unit %(code)s.") % {"code": code}},
             )
 
     def coverage(self) -> dict[str, str]:
@@ -50,7 +51,7 @@ class UnitChoiceForm(forms.Form):
     def __init__(self, *args: Any, spec: Spec, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["units"].choices = [(unit.code, unit.code) for unit in spec.units]
-        self.fields["units"].error_messages["invalid_choice"] = "%(value)s is not a unit of this qualification."
+        self.fields["units"].error_messages["invalid_choice"] = _("%(value)s is not a unit of this qualification.")
 
     def codes(self) -> list[str]:
         return list(self.cleaned_data["units"])

@@ -21,6 +21,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from audit import trail
 from units.models import Pathway, Qualification
@@ -106,7 +107,9 @@ def _parse_date(text: str, label: str, problems: list[str]) -> datetime.date | N
             return datetime.datetime.strptime(text, date_format).date()
         except ValueError:
             continue
-    problems.append(f"{label} “{text}” is not a date: write it as YYYY-MM-DD (e.g. 2026-09-01) or DD/MM/YYYY.")
+    # Translators: %(label)s is "Start date" or "Planned end date"
+    problems.append(_("%(label)s “%(text)s” is not a date: write it as YYYY-MM-DD (e.g. 2026-09-01) or DD/MM/YYYY.")
+                    % {"label": label, "text": text})
     return None
 
 
@@ -176,7 +179,9 @@ def _user_by_email(text: str, label: str, problems: list[str], lookups: Prefetch
         return None
     user = lookups.account(text)
     if user is None:
-        problems.append(f"{label} {text} has no account here; add them to the centre first.")
+        # Translators: %(label)s is "Assessor" or "IQA", %(email)s their email address
+        problems.append(_("%(label)s %(email)s has no account here; add them to the centre first.")
+                        % {"label": label, "email": text})
     return user
 
 
@@ -190,9 +195,11 @@ def _qualification(code: str, version: str, problems: list[str], lookups: Prefet
     if not matching:
         if versions:
             known = ", ".join(found.version for found in versions)
-            problems.append(f"Qualification {code} has no version “{version}” (known versions: {known}).")
+            problems.append(_("Qualification %(code)s has no version “%(version)s” (known versions: %(known)s).")
+                            % {"code": code, "version": version, "known": known})
         else:
-            problems.append(f"Unknown qualification code “{code}”: use a code from the Qualifications page.")
+            problems.append(_("Unknown qualification code “%(code)s”: use a code from the Qualifications page.")
+                            % {"code": code})
         return None
     return matching[0]
 
@@ -205,8 +212,10 @@ def _pathway(qualification: Qualification | None, name: str, problems: list[str]
     pathways = lookups.pathways.get(qualification.pk, [])
     found = next((pathway for pathway in pathways if pathway.name.lower() == name.lower()), None)
     if found is None:
-        known = ", ".join(pathway.name for pathway in pathways) or "none"
-        problems.append(f"{qualification} has no pathway “{name}” (its pathways: {known}).")
+        # Translators: no pathways to list
+        known = ", ".join(pathway.name for pathway in pathways) or _("none")
+        problems.append(_("%(qualification)s has no pathway “%(name)s” (its pathways: %(known)s).")
+                        % {"qualification": qualification, "name": name, "known": known})
     return found
 
 
@@ -234,11 +243,14 @@ def _check_row(centre: Centre, row: BulkRow, lookups: PrefetchedLookups) -> None
     found: dict[str, list[str]] = {name: [] for name in (*CSV_COLUMNS, *CSV_OPTIONAL)}
     for name in CSV_REQUIRED:
         if not values.get(name, "").strip():
-            found[name].append(f"The {name} column is empty.")
+            found[name].append(_("The %(column)s column is empty.") % {"column": name})
     for name, longest in _max_lengths().items():
         length = len(values.get(name, "").strip())
         if longest is not None and length > longest:
-            found[name].append(f"The {name} column is too long: {length} characters, at most {longest}.")
+            found[name].append(ngettext(
+                "The %(column)s column is too long: %(length)d character, at most %(longest)d.",
+                "The %(column)s column is too long: %(length)d characters, at most %(longest)d.", length)
+                % {"column": name, "length": length, "longest": longest})
     qualification = _qualification(
         values.get("qualification_code", ""), values.get("qualification_version", ""), found["qualification_code"],
         lookups,
@@ -249,10 +261,10 @@ def _check_row(centre: Centre, row: BulkRow, lookups: PrefetchedLookups) -> None
         "last_name": values.get("last_name", "").strip(),
         "qualification": qualification,
         "pathway": _pathway(qualification, values.get("pathway", ""), found["pathway"], lookups),
-        "assessor": _user_by_email(values.get("assessor_email", ""), "Assessor", found["assessor_email"], lookups),
-        "iqa": _user_by_email(values.get("iqa_email", ""), "IQA", found["iqa_email"], lookups),
-        "start_date": _parse_date(values.get("start_date", ""), "Start date", found["start_date"]),
-        "planned_end_date": _parse_date(values.get("planned_end_date", ""), "Planned end date",
+        "assessor": _user_by_email(values.get("assessor_email", ""), _("Assessor"), found["assessor_email"], lookups),
+        "iqa": _user_by_email(values.get("iqa_email", ""), _("IQA"), found["iqa_email"], lookups),
+        "start_date": _parse_date(values.get("start_date", ""), _("Start date"), found["start_date"]),
+        "planned_end_date": _parse_date(values.get("planned_end_date", ""), _("Planned end date"),
                                         found["planned_end_date"]),
         "uln": values.get("uln", "").strip(),
         "registration_number": values.get("registration_number", "").strip(),
@@ -283,28 +295,31 @@ def _checked(centre: Centre, rows: list[BulkRow]) -> tuple[BulkPreview, Prefetch
         _check_row(centre, row, lookups)
         key = (row.values.get("email", "").strip().lower(), row.values.get("qualification_code", "").strip())
         if key in seen:
-            row.problems.append(f"Duplicate of line {seen[key]}: the same person on the same qualification.")
+            row.problems.append(_("Duplicate of line %(line)d: the same person on the same qualification.")
+                                % {"line": seen[key]})
         else:
             seen[key] = row.line
     if not preview.rows:
-        preview.problems.append("The file has a header but no rows to enrol.")
+        preview.problems.append(_("The file has a header but no rows to enrol."))
     return preview, lookups
 
 
 def parse_enrolment_csv(*, centre: Centre, content: bytes) -> BulkPreview:
     """Parse and check an uploaded CSV without saving anything: the preview shown before confirming."""
     if len(content) > CSV_MAX_BYTES:
-        return BulkPreview(problems=[f"The file is larger than {CSV_MAX_BYTES // 1_000_000} MB; split it."])
+        return BulkPreview(problems=[_("The file is larger than %(size)d MB; split it.")
+                                     % {"size": CSV_MAX_BYTES // 1_000_000}])
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return BulkPreview(problems=["The file is not UTF-8 text: in your spreadsheet, save it as “CSV UTF-8”."])
+        return BulkPreview(problems=[_("The file is not UTF-8 text: in your spreadsheet, save it as “CSV UTF-8”.")])
     try:
         return _parse_rows(centre, csv.reader(io.StringIO(text)))
     except csv.Error as error:
         # E.g. a cell longer than the csv module's field limit (128 KB): a message, never a server error.
-        return BulkPreview(problems=[f"The file is not a CSV file this page can read ({error}): "
-                                     "save it from your spreadsheet as “CSV UTF-8” and check it again."])
+        return BulkPreview(problems=[_("The file is not a CSV file this page can read (%(error)s): "
+                                       "save it from your spreadsheet as “CSV UTF-8” and check it again.")
+                                     % {"error": error}])
 
 
 def _parse_rows(centre: Centre, reader: Iterator[list[str]]) -> BulkPreview:
@@ -312,23 +327,27 @@ def _parse_rows(centre: Centre, reader: Iterator[list[str]]) -> BulkPreview:
     missing = [name for name in CSV_COLUMNS if name not in header]
     unknown = [name for name in header if name not in CSV_COLUMNS + CSV_OPTIONAL]
     if missing or unknown or len(header) != len(set(header)):
-        problems = ["The first line must be the header: " + ",".join(CSV_COLUMNS) + "."]
+        problems = [_("The first line must be the header: %(columns)s.") % {"columns": ",".join(CSV_COLUMNS)}]
         if missing:
-            problems.append("Missing columns: " + ", ".join(missing) + ".")
+            problems.append(_("Missing columns: %(columns)s.") % {"columns": ", ".join(missing)})
         if unknown:
-            problems.append("Unknown columns: " + ", ".join(unknown) + ".")
+            problems.append(_("Unknown columns: %(columns)s.") % {"columns": ", ".join(unknown)})
         if len(header) != len(set(header)):
-            problems.append("A column appears twice.")
+            problems.append(_("A column appears twice."))
         return BulkPreview(problems=problems)
     rows: list[BulkRow] = []
     for line_number, cells in enumerate(reader, start=2):
         if not any(cell.strip() for cell in cells):
             continue
         if len(rows) >= CSV_MAX_ROWS:
-            return BulkPreview(problems=[f"The file has more than {CSV_MAX_ROWS} rows; split it."])
+            return BulkPreview(problems=[ngettext("The file has more than %(rows)d row; split it.",
+                                                  "The file has more than %(rows)d rows; split it.", CSV_MAX_ROWS)
+                                         % {"rows": CSV_MAX_ROWS}])
         row = BulkRow(line=line_number, values=dict(zip(header, (cell.strip() for cell in cells), strict=False)))
         if len(cells) != len(header):
-            row.problems.append(f"The line has {len(cells)} cells; the header has {len(header)}.")
+            row.problems.append(ngettext("The line has %(cells)d cell; the header has %(header)d.",
+                                         "The line has %(cells)d cells; the header has %(header)d.", len(cells))
+                                % {"cells": len(cells), "header": len(header)})
         rows.append(row)
     return check_rows(centre=centre, rows=rows)
 
@@ -346,7 +365,8 @@ def bulk_enrol(*, centre: Centre, by: User, rows: list[BulkRow]) -> list[Enrolme
     preview, lookups = _checked(centre, [BulkRow(line=row.line, values=dict(row.values)) for row in rows])
     if not preview.is_valid:
         raise ValidationError(
-            preview.problems + [f"Line {row.line}: {problem}" for row in preview.rows for problem in row.problems]
+            preview.problems + [_("Line %(line)d: %(problem)s") % {"line": row.line, "problem": problem}
+                                for row in preview.rows for problem in row.problems]
         )
     consent = [lookups.needs_consent(row.resolved["email"], row.resolved["qualification"]) for row in preview.rows]
     invitations = [_invite(centre, by, row, lookups) for row, ask in zip(preview.rows, consent, strict=True) if ask]
@@ -396,7 +416,8 @@ def _invite(centre: Centre, by: User, row: BulkRow, lookups: PrefetchedLookups) 
             registration_number=resolved["registration_number"],
         )
     except ValidationError as error:
-        raise ValidationError([f"Line {row.line}: {message}" for message in error.messages]) from error
+        raise ValidationError([_("Line %(line)d: %(problem)s") % {"line": row.line, "problem": message}
+                               for message in error.messages]) from error
 
 
 def _people(rows: list[BulkRow], lookups: PrefetchedLookups) -> dict[str, User]:

@@ -97,7 +97,7 @@ def _tell(contact: EmployerContact, employer: Employer, *, created: bool) -> Non
     """Email the contact after commit: the set-password invitation while they have no password, else a notice."""
     person, enrolment = contact.user, contact.enrolment
     context = {"user": person, "enrolment": enrolment, "centre": enrolment.centre, "employer": employer,
-               "kind": contact.get_kind_display()}
+               "kind": EmployerContactKind(contact.kind).label}  # lazy: in the recipient's language
     if created or (person.is_active and not person.has_usable_password()):
         send_after_commit(to=person.email, template="candidates/email/employer_invitation",
                           context={**context, "link": invitation_link(user=person)})

@@ -21,14 +21,15 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from audit import trail
 from portfolio_site.links import absolute_url
-from portfolio_site.mail import render_email, send_after_commit
+from portfolio_site.mail import recipient_language, render_email, send_after_commit
 from units.models import Pathway, Qualification
 
 from ..models import (
@@ -116,7 +117,8 @@ def enrolment_problems(
     _staff_problems(problems, centre, email, assessor, iqa, lookups)
     _date_problems(problems, start_date, planned_end_date)
     if uln and not ULN_PATTERN.match(uln):
-        problems.add("uln", f"The ULN “{uln}” must be exactly 10 digits (leave it blank if not known yet).")
+        problems.add("uln", _("The ULN “%(uln)s” must be exactly 10 digits (leave it blank if not known yet).")
+                     % {"uln": uln})
     return dict(problems)
 
 
@@ -130,13 +132,15 @@ def _candidate_problems(problems: Problems, centre: Centre, email: str, lookups:
     try:
         validate_email(email)
     except ValidationError:
-        problems.add("email", f"“{email}” is not a valid email address.")
+        problems.add("email", _("“%(email)s” is not a valid email address.") % {"email": email})
         return None
     if longest is not None and len(email) > longest:
-        problems.add("email", f"The email address is {len(email)} characters long; at most {longest} can be stored.")
+        problems.add("email", _("The email address is %(length)d characters long; at most %(longest)d can be stored.")
+                     % {"length": len(email), "longest": longest})
     candidate = lookups.account(email)
     if candidate is not None and not candidate.is_active and lookups.known_here(candidate, centre):
-        problems.add("email", f"The account {email} is deactivated; reactivate it before enrolling.")
+        problems.add("email", _("The account %(email)s is deactivated; reactivate it before enrolling.")
+                     % {"email": email})
     return candidate
 
 
@@ -144,22 +148,25 @@ def _qualification_problems(problems: Problems, centre: Centre, email: str, cand
                             qualification: Qualification | None, pathway: Pathway | None,
                             lookups: Lookups) -> None:
     if qualification is None:
-        problems.add("qualification", "Choose the qualification version to enrol on.")
+        problems.add("qualification", _("Choose the qualification version to enrol on."))
         return
     if qualification.retired:
         problems.add("qualification", _("%(qualification)s is retired: no new enrolments; choose another version.")
                      % {"qualification": qualification})
     if pathway is not None and pathway.qualification_id != qualification.pk:
         problems.add("pathway",
-                     f"The pathway “{pathway}” belongs to another qualification; choose one of {qualification}.")
+                     _("The pathway “%(pathway)s” belongs to another qualification; choose one of %(qualification)s.")
+                     % {"pathway": pathway, "qualification": qualification})
     elif pathway is None and lookups.has_pathways(qualification):
-        problems.add("pathway", f"{qualification} has pathways: choose the one the candidate follows.")
+        problems.add("pathway", _("%(qualification)s has pathways: choose the one the candidate follows.")
+                     % {"qualification": qualification})
     if candidate is None:
         return
     # Only this centre's enrolments are named: one elsewhere is the person's to tell (at acceptance).
     if lookups.is_enrolled_here(candidate, centre, qualification):
-        problems.add("email", f"{email} is already enrolled on {qualification.title}; "
-                              "withdraw that enrolment first to enrol again.")
+        problems.add("email", _("%(email)s is already enrolled on %(qualification)s; "
+                                "withdraw that enrolment first to enrol again.")
+                     % {"email": email, "qualification": qualification.title})
     elif lookups.is_pending_here(centre, email, qualification):
         problems.add("email", awaiting_message(email, qualification))
 
@@ -167,30 +174,32 @@ def _qualification_problems(problems: Problems, centre: Centre, email: str, cand
 def _staff_problems(problems: Problems, centre: Centre, email: str, assessor: User | None, iqa: User | None,
                     lookups: Lookups) -> None:
     if assessor is None:
-        problems.add("assessor", "Name the assessor.")
+        problems.add("assessor", _("Name the assessor."))
     elif not lookups.holds_role(assessor, centre, RoleKind.ASSESSOR):
-        problems.add("assessor", f"{assessor.email} is not an assessor at {centre}; give them the assessor role first.")
+        problems.add("assessor", _("%(email)s is not an assessor at %(centre)s; give them the assessor role first.")
+                     % {"email": assessor.email, "centre": centre})
     elif assessor.email.lower() == email:
-        problems.add("assessor", "A candidate cannot be their own assessor.")
+        problems.add("assessor", _("A candidate cannot be their own assessor."))
     if iqa is None:
         return
     if not lookups.holds_role(iqa, centre, RoleKind.IQA):
-        problems.add("iqa", f"{iqa.email} is not an IQA at {centre}; give them the IQA role first.")
+        problems.add("iqa", _("%(email)s is not an IQA at %(centre)s; give them the IQA role first.")
+                     % {"email": iqa.email, "centre": centre})
     elif assessor is not None and iqa.pk == assessor.pk:
-        problems.add("iqa", "The IQA samples the assessor's decisions, so they must be a different person.")
+        problems.add("iqa", _("The IQA samples the assessor's decisions, so they must be a different person."))
     elif iqa.email.lower() == email:
-        problems.add("iqa", "A candidate cannot be their own IQA.")
+        problems.add("iqa", _("A candidate cannot be their own IQA."))
 
 
 def _date_problems(problems: Problems, start_date: datetime.date | None,
                    planned_end_date: datetime.date | None) -> None:
     if start_date is None:
-        problems.add("start_date", "Give the start date.")
+        problems.add("start_date", _("Give the start date."))
     if planned_end_date is None:
-        problems.add("planned_end_date", "Give the planned end date.")
+        problems.add("planned_end_date", _("Give the planned end date."))
     elif start_date is not None and planned_end_date < start_date:
-        problems.add("planned_end_date", f"The planned end date {planned_end_date:%d/%m/%Y} is before "
-                                         f"the start date {start_date:%d/%m/%Y}.")
+        problems.add("planned_end_date", _("The planned end date %(end)s is before the start date %(start)s.")
+                     % {"end": f"{planned_end_date:%d/%m/%Y}", "start": f"{start_date:%d/%m/%Y}"})
 
 
 def invitation_link(*, user: User) -> str:
@@ -225,9 +234,10 @@ def send_invitations(*, enrolment_ids: Iterable[int]) -> int:
             candidate = enrolments[0].candidate
             if not claimed or candidate.has_usable_password():
                 continue  # another run sent it, or they have a password already
-            subject, body = render_email("candidates/email/invitation", {
-                "user": candidate, "centre": enrolments[0].centre, "link": invitation_link(user=candidate),
-            })
+            with translation.override(recipient_language(candidate.email)):
+                subject, body = render_email("candidates/email/invitation", {
+                    "user": candidate, "centre": enrolments[0].centre, "link": invitation_link(user=candidate),
+                })
             send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [candidate.email])
             sent += 1
     return sent
@@ -266,7 +276,7 @@ def enrol_candidate(
     existing = User.objects.filter(email__iexact=email).first()
     # Asked of everyone this centre does not know, so that the question tells no account apart.
     if not first_name.strip() and (existing is None or not Lookups().known_here(existing, centre)):
-        problems.setdefault("first_name", []).append("Give the candidate's first name.")
+        problems.setdefault("first_name", []).append(_("Give the candidate's first name."))
     if problems:
         raise ValidationError(problems)
     # enrolment_problems refused every missing one; this tells the type checker so.
@@ -293,7 +303,8 @@ def enrol_candidate(
                 uln=uln, registration_number=registration_number.strip(),
             )
     except IntegrityError as error:
-        raise ValidationError({"email": [f"{email} is already enrolled on {qualification}."]}) from error
+        raise ValidationError({"email": [_("%(email)s is already enrolled on %(qualification)s.") % {
+            "email": email, "qualification": qualification}]}) from error
     trail.record(
         actor=by, action="candidate enrolled", obj=enrolment, enrolment_id=enrolment.pk,
         after={"status": enrolment.status, "assessor": str(assessor), "iqa": str(iqa) if iqa else None},
@@ -326,14 +337,15 @@ def reassign(*, enrolment: Enrolment, role: str, to_user: User | None, by: User,
     Possible while the enrolment is active or paused; a withdrawn or completed one keeps its people.
     """
     if role not in ReassignedField.values:
-        raise ValidationError(f"Unknown role to reassign: {role}.")
+        raise ValidationError(_("Unknown role to reassign: %(role)s.") % {"role": role})
     reason = _required_reason(reason)
     enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
     if enrolment.status in (EnrolmentStatus.WITHDRAWN, EnrolmentStatus.COMPLETED):
         raise ValidationError(enrolment.frozen_message, code="frozen")
     kind = RoleKind.ASSESSOR if role == ReassignedField.ASSESSOR else RoleKind.IQA
     current = enrolment.assessor if role == ReassignedField.ASSESSOR else enrolment.iqa
-    label = "assessor" if role == ReassignedField.ASSESSOR else "IQA"
+    # Translators: the role named in "X is already the assessor of this enrolment", "X is not an assessor at Y"
+    label = _("assessor") if role == ReassignedField.ASSESSOR else _("IQA")
     problem = _reassign_problem(enrolment, role, to_user, current, kind, label)
     if problem:
         # About the person chosen: shown on the form's "new assessor/IQA" field, not as a banner.
@@ -374,12 +386,21 @@ def _reassign_problem(enrolment: Enrolment, role: str, to_user: User | None, cur
     return ""
 
 
+# Why a status change is refused, by the change ("verb" is also the audit action's last word).
+_MOVE_REFUSED = {
+    "paused": gettext_lazy("This enrolment is %(status)s; it cannot be paused."),
+    "resumed": gettext_lazy("This enrolment is %(status)s; it cannot be resumed."),
+    "withdrawn": gettext_lazy("This enrolment is %(status)s; it cannot be withdrawn."),
+    "completed": gettext_lazy("This enrolment is %(status)s; it cannot be completed."),
+}
+
+
 def _move(enrolment: Enrolment, *, allowed_from: set[str], to: str, verb: str, by: User, reason: str) -> Enrolment:
     reason = _required_reason(reason)
     enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
     before = enrolment.status
     if before not in allowed_from:
-        raise ValidationError(f"This enrolment is {enrolment.get_status_display().lower()}; it cannot be {verb}.")
+        raise ValidationError(_MOVE_REFUSED[verb] % {"status": enrolment.get_status_display().lower()})
     enrolment.status = to
     enrolment.status_since = timezone.now()
     enrolment.save(update_fields=["status", "status_since"])

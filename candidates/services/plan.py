@@ -17,11 +17,12 @@ from django.core.paginator import Page, Paginator
 from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
 from units.models import Unit
 from units.planner import Impossible, Plan, plan
-from units.rules import Evaluation, PathwayError, Spec, UnknownUnits, evaluate, words
+from units.rules import Evaluation, PathwayError, Spec, UnknownUnits, evaluate
+from units.rules.vocabulary import ValueName
 from units.spec import spec_for
 from units.translation import columns
 
@@ -118,9 +119,10 @@ def plan_check(*, spec: Spec, pathway: str | None, codes: Iterable[str]) -> Eval
     try:
         return evaluate(spec, with_mandatory(spec, pathway, codes), pathway)
     except UnknownUnits as error:
-        raise ValidationError(f"{error}. Choose from the units listed.") from error
+        raise ValidationError(gettext("%(problem)s. Choose from the units listed.") % {"problem": error}) from error
     except PathwayError as error:
-        raise ValidationError(f"{error}. Ask your centre to set your pathway.") from error
+        raise ValidationError(
+            gettext("%(problem)s. Ask your centre to set your pathway.") % {"problem": error}) from error
 
 
 def plan_suggest(
@@ -180,7 +182,13 @@ def home_enrolments(user: User, *, page: int | str | None = 1) -> HomeEnrolments
 
 def total_words(spec: Spec, total: int) -> str:
     """'42 credits', '100 unit values', '6 units'."""
-    return f"{total} {words(total, spec.value_name == 'none', spec.value_name)}"
+    if spec.value_name == ValueName.UNIT_VALUES:
+        text = ngettext("%(count)d unit value", "%(count)d unit values", total)
+    elif spec.value_name == ValueName.CREDITS:
+        text = ngettext("%(count)d credit", "%(count)d credits", total)
+    else:
+        text = ngettext("%(count)d unit", "%(count)d units", total)
+    return text % {"count": total}
 
 
 def assessed_work_dropped(*, enrolment: Enrolment, spec: Spec, codes: Iterable[str]) -> dict[str, str]:
@@ -221,11 +229,11 @@ def self_assessment_save(*, enrolment: Enrolment, coverage: Mapping[str, str], b
     valid = set(Coverage.values)
     wrong = sorted(code for code, value in coverage.items() if value not in valid)
     if wrong:
-        raise ValidationError(f"Choose fully, partly or not yet for {', '.join(wrong)}.")
+        raise ValidationError(gettext("Choose fully, partly or not yet for %(units)s.") % {"units": ", ".join(wrong)})
     units = dict(Unit.objects.filter(qualification_id=enrolment.qualification_id).values_list("code", "pk"))
     unknown = sorted(set(coverage) - set(units))
     if unknown:
-        raise ValidationError(f"This qualification has no unit {', '.join(unknown)}.")
+        raise ValidationError(gettext("This qualification has no unit %(units)s.") % {"units": ", ".join(unknown)})
     rows = [
         SelfAssessment(enrolment=enrolment, unit_id=units[code], coverage=value) for code, value in coverage.items()
     ]

@@ -19,8 +19,9 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from audit import trail
 from portfolio_site.links import absolute_url
@@ -98,7 +99,8 @@ def _valid_kinds(problems: Problems, roles: Iterable[str]) -> list[str]:
 
 def _tell_new_roles(person: User, centre: Centre, kinds: list[str], *, new: bool) -> None:
     """Email `person` after commit: the set-password invitation while they have no password, else a notice."""
-    context = {"user": person, "centre": centre, "roles": role_words(kinds)}
+    # The role words put into words when the email is rendered, in its recipient's language.
+    context = {"user": person, "centre": centre, "roles": lazy(role_words, str)(kinds)}
     if new or not person.has_usable_password():
         send_after_commit(to=person.email, template="candidates/email/staff_invitation",
                           context={**context, "link": invitation_link(user=person)})
@@ -365,7 +367,7 @@ def hand_over_caseload(
         if successor is not None and taken:
             send_after_commit(to=successor.email, template="candidates/email/caseload_handed_over", context={
                 "user": successor, "centre": centre, "enrolments": taken, "leaver": person,
-                "role": _("assessor") if field == ReassignedField.ASSESSOR else _("IQA"),
+                "role": gettext_lazy("assessor") if field == ReassignedField.ASSESSOR else gettext_lazy("IQA"),
                 "link": absolute_url("assessments:caseload" if field == ReassignedField.ASSESSOR else "home"),
             })
     return reassignments

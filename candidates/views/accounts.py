@@ -29,7 +29,7 @@ class SetPasswordView(PasswordResetConfirmView):
 
     def form_valid(self, form: SetPasswordForm) -> HttpResponse:
         response = super().form_valid(form)
-        messages.success(self.request, "Your password is set and you are signed in. Welcome.")
+        messages.success(self.request, _("Your password is set and you are signed in. Welcome."))
         return response
 
 

@@ -36,7 +36,7 @@ def centre_list(request: HttpRequest) -> HttpResponse:
     """The centres this person administers; straight to the enrolments when there is one."""
     centres = list(access.centres_administered_by(request.user))
     if not centres:
-        raise PermissionDenied("Only centre administrators manage enrolments.")
+        raise PermissionDenied(_("Only centre administrators manage enrolments."))
     if len(centres) == 1:
         return redirect("candidates:enrolment_list", centre_pk=centres[0].pk)
     return render(request, "candidates/centre_list.html", {"centres": centres})
@@ -73,7 +73,8 @@ def enrolment_create(request: HttpRequest, centre_pk: int) -> HttpResponse:
                 form.add_error(name if name in form.fields else None, field_messages)
         else:
             if isinstance(enrolment, Enrolment):
-                messages.success(request, f"{enrolment.candidate} is enrolled on {enrolment.qualification}.")
+                messages.success(request, _("%(candidate)s is enrolled on %(qualification)s.") % {
+                    "candidate": enrolment.candidate, "qualification": enrolment.qualification})
                 return redirect("candidates:enrolment_detail", pk=enrolment.pk)
             # Someone known elsewhere: the centre sees only what it typed until they accept.
             messages.success(request, _("%(email)s has an account already, so they were asked to accept the "
@@ -121,11 +122,11 @@ def enrolment_upload_confirm(request: HttpRequest, centre_pk: int) -> HttpRespon
     centre = access.centre_for_admin(request.user, centre_pk)
     stashed = request.session.get(BULK_SESSION_KEY.format(centre=centre.pk))
     if not stashed:
-        messages.error(request, "There is no checked file to confirm: upload it again.")
+        messages.error(request, _("There is no checked file to confirm: upload it again."))
         return redirect("candidates:enrolment_upload", centre_pk=centre.pk)
     # The preview on screen must be the one checked last (another tab may have checked another file).
     if request.POST.get("digest") != stashed["digest"]:
-        messages.error(request, "Another file was checked since this preview: upload the file again.")
+        messages.error(request, _("Another file was checked since this preview: upload the file again."))
         return redirect("candidates:enrolment_upload", centre_pk=centre.pk)
     rows = [services.BulkRow(line=row["line"], values=row["values"]) for row in stashed["rows"]]
     try:
@@ -134,7 +135,7 @@ def enrolment_upload_confirm(request: HttpRequest, centre_pk: int) -> HttpRespon
         # Rows that went bad since the preview: the preview again, each row's problems beside it.
         preview = services.check_rows(centre=centre, rows=rows)
         if preview.is_valid:  # refused for no row's sake (someone enrolled one of them a moment ago)
-            messages.error(request, "Nothing was saved. " + " ".join(error.messages))
+            messages.error(request, _("Nothing was saved. %(problems)s") % {"problems": " ".join(error.messages)})
             return redirect("candidates:enrolment_upload", centre_pk=centre.pk)
         request.session.pop(BULK_SESSION_KEY.format(centre=centre.pk), None)
         messages.error(request, _("Nothing was saved: some rows changed since you checked the file. Each row's "
@@ -143,7 +144,8 @@ def enrolment_upload_confirm(request: HttpRequest, centre_pk: int) -> HttpRespon
     request.session.pop(BULK_SESSION_KEY.format(centre=centre.pk), None)
     enrolled = sum(isinstance(made, Enrolment) for made in enrolments)
     invited = len(enrolments) - enrolled
-    messages.success(request, f"{enrolled} candidates enrolled.")
+    messages.success(request, ngettext("%(count)d candidate enrolled.", "%(count)d candidates enrolled.", enrolled)
+                     % {"count": enrolled})
     if invited:
         messages.info(request, ngettext(
             "%(count)d person had an account already and was asked to accept; their enrolment starts when they do.",

@@ -171,7 +171,7 @@ def _change_status(request: HttpRequest, pk: int, name: str, move: Callable[...,
                 messages.error(request, " ".join(error.messages))
                 return redirect("candidates:enrolment_detail", pk=enrolment.pk)
         else:
-            messages.success(request, done.format(candidate=enrolment.candidate))
+            messages.success(request, done % {"candidate": enrolment.candidate})
             return redirect("candidates:enrolment_detail", pk=enrolment.pk)
     return _detail_page(request, enrolment, failed=name, form=form)
 
@@ -180,7 +180,7 @@ def _change_status(request: HttpRequest, pk: int, name: str, move: Callable[...,
 @require_POST
 def enrolment_pause(request: HttpRequest, pk: int) -> HttpResponse:
     """Pause an active enrolment: read-only for everyone until it is resumed."""
-    return _change_status(request, pk, "pause", services.pause, _("The enrolment of {candidate} is paused."))
+    return _change_status(request, pk, "pause", services.pause, _("The enrolment of %(candidate)s is paused."))
 
 
 @login_required
@@ -188,7 +188,7 @@ def enrolment_pause(request: HttpRequest, pk: int) -> HttpResponse:
 def enrolment_resume(request: HttpRequest, pk: int) -> HttpResponse:
     """Make a paused enrolment active again."""
     return _change_status(request, pk, "resume", services.resume,
-                          _("The enrolment of {candidate} is active again."))
+                          _("The enrolment of %(candidate)s is active again."))
 
 
 @login_required
@@ -196,4 +196,4 @@ def enrolment_resume(request: HttpRequest, pk: int) -> HttpResponse:
 def enrolment_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     """Withdraw an active or paused enrolment: read-only for good."""
     return _change_status(request, pk, "withdraw", services.withdraw,
-                          _("The enrolment of {candidate} is withdrawn."))
+                          _("The enrolment of %(candidate)s is withdrawn."))

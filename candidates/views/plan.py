@@ -50,11 +50,13 @@ def self_assessment(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, "Your self-assessment is saved. Next, choose your units.")
+            messages.success(request, _("Your self-assessment is saved. Next, choose your units."))
             return redirect("candidates:unit_choice", pk=enrolment.pk)
     rows = [
         {"unit": unit, "field": form[coverage_field_name(i)], "coverage": Coverage(coverage[unit.code]).label
-         if unit.code in coverage else None}
+         if unit.code in coverage else None,
+         "value_text": plan_services.total_words(spec, unit.value) if unit.value and spec.value_name != "none"
+         else ""}
         for i, unit in enumerate(spec.units)
     ]
     context = {"enrolment": enrolment, "form": form, "rows": rows, "spec": spec,
@@ -108,11 +110,13 @@ def plan_verdict(evaluation: Evaluation, lines: list[RuleLine]) -> Verdict:
         return Verdict(valid=True, text=_("Valid: these units meet every rule"))
     if not unmet:
         return Verdict(valid=False, text=_("Not valid yet: see the rules below"))
-    text = _("%(status)s: %(rule)s") % {"status": unmet[0].status, "rule": unmet[0].text.rstrip(".")}
-    if len(unmet) > 1:
-        more = len(unmet) - 1
-        text += " " + ngettext("(and %(count)d more rule not met)", "(and %(count)d more rules not met)", more) % {
-            "count": more}
+    first = {"status": unmet[0].status, "rule": unmet[0].text.rstrip(".")}
+    if len(unmet) == 1:
+        return Verdict(valid=False, text=_("%(status)s: %(rule)s") % first)
+    more = len(unmet) - 1
+    # Translators: "Short: 23 more credits needed in total (and 2 more rules not met)"
+    text = ngettext("%(status)s: %(rule)s (and %(count)d more rule not met)",
+                    "%(status)s: %(rule)s (and %(count)d more rules not met)", more) % {**first, "count": more}
     return Verdict(valid=False, text=text)
 
 
@@ -163,7 +167,7 @@ def _choice_page(
 
 
 def _value_word(spec: Spec) -> str:
-    return {"credits": "Credits", "unit values": "Unit value"}.get(spec.value_name, "")
+    return {"credits": _("Credits"), "unit values": _("Unit value")}.get(spec.value_name, "")
 
 
 def _posted_plan(request: HttpRequest, pk: int) -> tuple[Enrolment, Spec, UnitChoiceForm]:
@@ -244,7 +248,7 @@ def _save(request: HttpRequest, enrolment: Enrolment, spec: Spec, codes: list[st
     except ValidationError as error:
         return _choice_page(request, enrolment, spec, codes, save_error=" ".join(error.messages), status=400)
     if evaluation.valid:
-        messages.success(request, "Your plan is saved. It meets every rule of combination.")
+        messages.success(request, _("Your plan is saved. It meets every rule of combination."))
     else:
-        messages.warning(request, "Your plan is saved as a draft: it does not meet the rules yet.")
+        messages.warning(request, _("Your plan is saved as a draft: it does not meet the rules yet."))
     return redirect("candidates:unit_choice", pk=enrolment.pk)

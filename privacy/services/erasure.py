@@ -44,6 +44,7 @@ from django.db import transaction
 from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from apprenticeships.models import OtjEntry
 from assessments.models import ActionPoint, FeedbackMessage, Question, Reply, Visit
@@ -232,9 +233,12 @@ def erase_enrolment(*, enrolment: Enrolment, by: User | None, now: datetime.date
     with transaction.atomic():
         locked = Enrolment.objects.select_for_update().filter(pk=enrolment.pk).first()
         if locked is None or not expired_enrolments(now=now).filter(pk=enrolment.pk).exists():
-            raise ValidationError(
-                f"Enrolment #{enrolment.pk} is not due for erasure: it is not withdrawn or completed for longer "
-                f"than {settings.RETENTION_DAYS} days, or it was erased already.")
+            raise ValidationError(ngettext(
+                "Enrolment #%(pk)d is not due for erasure: it is not withdrawn or completed for longer "
+                "than %(days)d day, or it was erased already.",
+                "Enrolment #%(pk)d is not due for erasure: it is not withdrawn or completed for longer "
+                "than %(days)d days, or it was erased already.", settings.RETENTION_DAYS)
+                % {"pk": enrolment.pk, "days": settings.RETENTION_DAYS})
         counts = _erase_free_text(locked)
         counts["files"], names = _erase_files(locked)
         Enrolment.objects.filter(pk=locked.pk).update(uln="", registration_number="")
