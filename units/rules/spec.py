@@ -6,6 +6,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import ngettext
+
 from units.rules.vocabulary import LevelOp, Measure, RuleKind
 
 __all__ = [
@@ -98,8 +100,10 @@ class SpecError(ValueError):
 class UnknownUnits(SpecError):
     def __init__(self, codes: Iterable[str]) -> None:
         self.codes = tuple(dict.fromkeys(codes))
-        noun = "unit" if len(self.codes) == 1 else "units"
-        super().__init__(f"Unknown {noun}: {', '.join(self.codes)}")
+        super().__init__(
+            ngettext("Unknown unit: %(codes)s", "Unknown units: %(codes)s", len(self.codes))
+            % {"codes": ", ".join(self.codes)}
+        )
 
 
 class PathwayError(SpecError):
