@@ -55,6 +55,14 @@ class Constraints(Protocol):
         """At most one of `members` counts."""
 
 
+def _met(identifier: str, kind: RuleKind, value: int, minimum: int | None, maximum: int | None,
+         detail: str) -> RuleResult:
+    """A met rule's result: its message is the detail under the "Met:" label."""
+    # Translators: a rule of combination that is met, e.g. "Met: 37 credits in total (at least 37)".
+    message = gettext("Met: %(detail)s") % {"detail": detail}
+    return RuleResult(identifier, kind, True, value, minimum, maximum, 0, 0, message, detail)
+
+
 class Check(ABC):
     """A rule compiled against its spec; `scope` is every unit the rule covers, before any level filter.
 
@@ -154,11 +162,11 @@ class Total(Check):
         else:
             bounds = bounds_phrase(lo, hi)
             values = {"amount": amount(value, self.counts, self.value_name), "scope": scope, "bounds": bounds}
-            # Translators: a rule of combination that is met, e.g. "Met: 37 credits in total (at least 37)".
-            message = (gettext("Met: %(amount)s %(scope)s (%(bounds)s)") if bounds
-                       else gettext("Met: %(amount)s %(scope)s")) % values
-        met = not (shortfall or excess)
-        return RuleResult(self.rule.identifier, self.kind, met, value, lo, hi, shortfall, excess, message)
+            # Translators: what a met total rule has, e.g. "37 credits in total (at least 37)".
+            detail = (gettext("%(amount)s %(scope)s (%(bounds)s)") if bounds
+                      else gettext("%(amount)s %(scope)s")) % values
+            return _met(self.rule.identifier, self.kind, value, lo, hi, detail)
+        return RuleResult(self.rule.identifier, self.kind, False, value, lo, hi, shortfall, excess, message, message)
 
     def constrain(self, model: Constraints) -> None:
         model.within(self.terms, self.minimum, self.maximum)
@@ -196,17 +204,17 @@ class Mandatory(Check):
         if not missing:
             names = tuple(self.codes[i] for i in self.members)
             if need == 1:
-                message = gettext("Met: mandatory unit %(unit)s chosen") % {"unit": names[0]}
+                detail = gettext("mandatory unit %(unit)s chosen") % {"unit": names[0]}
             else:
-                message = gettext("Met: all %(count)s mandatory units chosen (%(units)s)") % {
+                detail = gettext("all %(count)s mandatory units chosen (%(units)s)") % {
                     "count": need, "units": listing(names),
                 }
-        else:
-            message = ngettext(
-                "%(count)s mandatory unit missing: %(units)s", "%(count)s mandatory units missing: %(units)s",
-                len(missing),
-            ) % {"count": len(missing), "units": listing(self.codes[i] for i in missing)}
-        return RuleResult(self.rule.identifier, self.kind, not missing, have, need, None, len(missing), 0, message)
+            return _met(self.rule.identifier, self.kind, have, need, None, detail)
+        message = ngettext(
+            "%(count)s mandatory unit missing: %(units)s", "%(count)s mandatory units missing: %(units)s",
+            len(missing),
+        ) % {"count": len(missing), "units": listing(self.codes[i] for i in missing)}
+        return RuleResult(self.rule.identifier, self.kind, False, have, need, None, len(missing), 0, message, message)
 
     def constrain(self, model: Constraints) -> None:
         for index in self.members:
@@ -263,10 +271,9 @@ class EachGroup(Check):
         shortfall = need - value
         requirement = self._requirement()
         if not shortfall:
-            message = gettext("Met: %(requirement)s") % {"requirement": requirement}
-        else:
-            message = self._short_message(have, shortfall, requirement)
-        return RuleResult(self.rule.identifier, self.kind, not shortfall, value, need, None, shortfall, 0, message)
+            return _met(self.rule.identifier, self.kind, value, need, None, requirement)
+        message = self._short_message(have, shortfall, requirement)
+        return RuleResult(self.rule.identifier, self.kind, False, value, need, None, shortfall, 0, message, message)
 
     def _requirement(self) -> str:
         """'at least 1 unit from group A', 'at least 2 level 3 units from each of groups B, C'."""
@@ -390,8 +397,7 @@ class Barred(Check):
         return self.cache.get(key) or self._remember(key, self._make(worst, clashes))
 
     def _met(self, language: str | None, worst: int) -> RuleResult:
-        result = RuleResult(self.rule.identifier, self.kind, True, worst, None, 1, 0, 0,
-                            gettext("Met: no barred units taken together"))
+        result = _met(self.rule.identifier, self.kind, worst, None, 1, gettext("no barred units taken together"))
         self.met[(language, worst)] = result
         return result
 
@@ -405,7 +411,7 @@ class Barred(Check):
             "Barred combination: %(clashes)s (remove %(excess)s)",
             "Barred combinations: %(clashes)s (remove %(excess)s)", len(clashes),
         ) % {"clashes": "; ".join(parts), "excess": excess}
-        return RuleResult(self.rule.identifier, self.kind, False, worst, None, 1, 0, excess, message)
+        return RuleResult(self.rule.identifier, self.kind, False, worst, None, 1, 0, excess, message, message)
 
     def constrain(self, model: Constraints) -> None:
         for members in self.bars:
@@ -456,22 +462,21 @@ class OneCounts(Check):
         }
         if winner is not None and others:
             text = ngettext(
-                "Met: Only the highest-valued of %(units)s counts; %(winner)s counts, %(others)s does not",
-                "Met: Only the highest-valued of %(units)s counts; %(winner)s counts, %(others)s do not",
+                "Only the highest-valued of %(units)s counts; %(winner)s counts, %(others)s does not",
+                "Only the highest-valued of %(units)s counts; %(winner)s counts, %(others)s do not",
                 len(others),
             )
         elif winner is not None:
-            text = gettext("Met: Only the highest-valued of %(units)s counts; %(winner)s counts")
+            text = gettext("Only the highest-valued of %(units)s counts; %(winner)s counts")
         elif others:
             text = ngettext(
-                "Met: Only the highest-valued of %(units)s counts; %(others)s does not",
-                "Met: Only the highest-valued of %(units)s counts; %(others)s do not", len(others),
+                "Only the highest-valued of %(units)s counts; %(others)s does not",
+                "Only the highest-valued of %(units)s counts; %(others)s do not", len(others),
             )
         else:
-            text = gettext("Met: Only the highest-valued of %(units)s counts; none chosen")
-        message = text % values
+            text = gettext("Only the highest-valued of %(units)s counts; none chosen")
         value = self.tvalues[winner] if winner is not None else 0
-        return RuleResult(self.rule.identifier, self.kind, True, value, None, None, 0, 0, message)
+        return _met(self.rule.identifier, self.kind, value, None, None, text % values)
 
     def constrain(self, model: Constraints) -> None:
         # Nothing to add: the planner's counted variables already follow `beaten`.

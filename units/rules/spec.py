@@ -81,7 +81,8 @@ class RuleResult:
     maximum: int | None
     shortfall: int
     excess: int
-    message: str
+    message: str  # "Met: 37 credits in total (at least 37)", "3 more credits needed from group B"
+    detail: str = ""  # the message without its "Met:" label ("37 credits in total (at least 37)")
 
 
 @dataclass(frozen=True)
