@@ -11,6 +11,7 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from candidates.forms.search import EnrolmentSearchForm
@@ -29,9 +30,9 @@ class ReferForm(forms.Form):
     use_required_attribute = False
 
     feedback = forms.CharField(
-        label="Feedback for the candidate", widget=forms.Textarea(attrs={"rows": 2, "class": "form-control-sm"}),
-        error_messages={"required": "Say what is missing and how the evidence could show it, so the candidate "
-                                    "knows how to revise it."},
+        label=_("Feedback for the candidate"), widget=forms.Textarea(attrs={"rows": 2, "class": "form-control-sm"}),
+        error_messages={"required": _("Say what is missing and how the evidence could show it, so the candidate "
+                                      "knows how to revise it.")},
     )
 
     def __init__(self, *args: object, mapping: Mapping, **kwargs: object) -> None:
@@ -39,24 +40,25 @@ class ReferForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.mapping = mapping
         item = mapping.assessable_item
-        self.fields["feedback"].label = f"Feedback if you refer {item.unit.code} {item.code} back"
+        self.fields["feedback"].label = gettext("Feedback if you refer %(unit)s %(item)s back") % {
+            "unit": item.unit.code, "item": item.code}
         self.fields["feedback"].error_messages["required"] = refer_feedback_missing(item)
 
 
 class FeedbackForm(forms.Form):
     text = forms.CharField(
-        label="Your message", widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Write your message before sending it."},
+        label=_("Your message"), widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Write your message before sending it.")},
     )
 
 
 class MappingAddForm(forms.Form):
-    item = forms.TypedChoiceField(label="Map this evidence to", coerce=int)
+    item = forms.TypedChoiceField(label=_("Map this evidence to"), coerce=int)
 
     def __init__(self, *args: object, items: Iterable[AssessableItem], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self._items = {item.pk: item for item in items}
-        self.fields["item"].choices = [("", "Choose an item")] + [
+        self.fields["item"].choices = [("", _("Choose an item"))] + [
             (pk, f"{item.unit.code} {item.code}: {item.text[:80]}") for pk, item in self._items.items()
         ]
 
@@ -66,18 +68,19 @@ class MappingAddForm(forms.Form):
 
 class QuestionForm(forms.Form):
     subject = forms.CharField(
-        label="Subject", max_length=200,
-        error_messages={"required": "Give the question a short subject, e.g. “Which units need an observation?”."},
+        label=_("Subject"), max_length=200,
+        error_messages={"required": _("Give the question a short subject, e.g. “Which units need an observation?”.")},
     )
     text = forms.CharField(
-        label="Your question", widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": "Write your question."},
+        label=_("Your question"), widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("Write your question.")},
     )
 
 
 class ReplyForm(forms.Form):
     text = forms.CharField(
-        label="Your reply", widget=forms.Textarea(attrs={"rows": 3}), error_messages={"required": "Write your reply."},
+        label=_("Your reply"), widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Write your reply.")},
     )
 
 
@@ -90,16 +93,16 @@ VISIT_LENGTHS = [
 
 class VisitForm(forms.Form):
     planned_for = forms.DateTimeField(
-        label="Date and time", widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        label=_("Date and time"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
-        error_messages={"required": "Give the date and time of the visit."},
+        error_messages={"required": _("Give the date and time of the visit.")},
     )
     place = forms.CharField(
-        label="Place", max_length=200, error_messages={"required": "Say where the visit takes place."},
+        label=_("Place"), max_length=200, error_messages={"required": _("Say where the visit takes place.")},
     )
     purpose = forms.CharField(
-        label="Purpose", widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"required": "Say what the visit is for, e.g. “Observe a complaint being handled”."},
+        label=_("Purpose"), widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Say what the visit is for, e.g. “Observe a complaint being handled”.")},
     )
     duration = forms.TypedChoiceField(
         label=_("Length"), coerce=int, initial=60, choices=VISIT_LENGTHS,
@@ -125,8 +128,8 @@ class VisitNotesForm(forms.Form):
     """The notes of one visit (one form per visit on the page)."""
 
     notes = forms.CharField(
-        label="Visit notes", widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Write the visit notes: what was observed and agreed."},
+        label=_("Visit notes"), widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Write the visit notes: what was observed and agreed.")},
     )
 
     def __init__(self, *args: object, visit: Visit, **kwargs: object) -> None:
@@ -138,12 +141,12 @@ class VisitNotesForm(forms.Form):
 
 class ActionPointForm(forms.Form):
     text = forms.CharField(
-        label="Action point", widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"required": "Say what the candidate should do."},
+        label=_("Action point"), widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Say what the candidate should do.")},
     )
     due = forms.DateField(
-        label="Due date", widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"required": "Give the date it is due."},
+        label=_("Due date"), widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": _("Give the date it is due.")},
     )
 
 
@@ -151,7 +154,7 @@ class CountersignForm(forms.Form):
     """The IQA's optional comment on countersigning one unit sign-off (one form per sign-off on the page)."""
 
     comment = forms.CharField(
-        label="Comment (optional)", required=False,
+        label=_("Comment (optional)"), required=False,
         widget=forms.Textarea(attrs={"rows": 2, "class": "form-control-sm"}),
     )
 
@@ -159,7 +162,7 @@ class CountersignForm(forms.Form):
         kwargs.setdefault("auto_id", f"countersign-{sign_off.pk}-%s")
         super().__init__(*args, **kwargs)
         self.sign_off = sign_off
-        self.fields["comment"].label = f"Comment on unit {sign_off.unit.code} (optional)"
+        self.fields["comment"].label = gettext("Comment on unit %(unit)s (optional)") % {"unit": sign_off.unit.code}
 
 
 class IqaReferForm(forms.Form):
@@ -169,15 +172,16 @@ class IqaReferForm(forms.Form):
     use_required_attribute = False
 
     comments = forms.CharField(
-        label="Comments for the assessor", widget=forms.Textarea(attrs={"rows": 2, "class": "form-control-sm"}),
-        error_messages={"required": "Say what the assessor must look at again."},
+        label=_("Comments for the assessor"), widget=forms.Textarea(attrs={"rows": 2, "class": "form-control-sm"}),
+        error_messages={"required": _("Say what the assessor must look at again.")},
     )
 
     def __init__(self, *args: object, sign_off: UnitSignOff, **kwargs: object) -> None:
         kwargs.setdefault("auto_id", f"iqa-refer-{sign_off.pk}-%s")
         super().__init__(*args, **kwargs)
         self.sign_off = sign_off
-        self.fields["comments"].label = f"Comments if you refer unit {sign_off.unit.code} back"
+        self.fields["comments"].label = gettext("Comments if you refer unit %(unit)s back") % {
+            "unit": sign_off.unit.code}
         self.fields["comments"].error_messages["required"] = iqa_comments_missing(sign_off.unit)
 
 

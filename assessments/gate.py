@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext
 
 from candidates import access
 from candidates.access import Permission
@@ -93,10 +94,11 @@ def action_point_in(enrolment: Enrolment, pk: int) -> ActionPoint:
 def require_sampling_reader(request: HttpRequest) -> None:
     """The sampling page is for those who may read sampling (IQAs, centre admins, EQAs, superusers); others 403."""
     if not access.holds_anywhere(request.user, Permission.READ_SAMPLING):
-        raise PermissionDenied("The sampling page is for internal and external quality assurers and centre admins.")
+        raise PermissionDenied(gettext(
+            "The sampling page is for internal and external quality assurers and centre admins."))
 
 
 def require_assessor(request: HttpRequest) -> None:
     """The caseload and review queue are for those who keep a caseload (an assessor role somewhere); else 403."""
     if not access.holds_anywhere(request.user, Permission.KEEP_CASELOAD):
-        raise PermissionDenied("The caseload is the assessor's page.")
+        raise PermissionDenied(gettext("The caseload is the assessor's page."))

@@ -174,7 +174,7 @@ class SignedEvidence(AppendOnly):
     class Meta:
         triggers = [append_only()]
         ordering = ["pk"]
-        verbose_name_plural = "signed evidence"
+        verbose_name_plural = _("signed evidence")
 
     def __str__(self) -> str:
         return f"{self.title} v{self.version_number} {self.file_name} {self.sha256[:12]}"
@@ -328,7 +328,7 @@ class Reply(models.Model):
 
     class Meta:
         ordering = ["at", "pk"]
-        verbose_name_plural = "replies"
+        verbose_name_plural = _("replies")
 
     def __str__(self) -> str:
         return f"{self.author}: {self.text[:40]}"

@@ -360,10 +360,11 @@ class Eligibility:
     @property
     def summary(self) -> str:
         if self.full:
-            return "Eligible for the full qualification with units " + ", ".join(self.combination) + "."
+            return gettext("Eligible for the full qualification with units %(units)s.") % {
+                "units": ", ".join(self.combination)}
         if self.achieved:
-            return "Eligible for unit certificates: " + ", ".join(self.achieved) + "."
-        return "Not yet eligible: no unit is achieved."
+            return gettext("Eligible for unit certificates: %(units)s.") % {"units": ", ".join(self.achieved)}
+        return gettext("Not yet eligible: no unit is achieved.")
 
 
 def achieved_units(enrolment_ids: Iterable[int]) -> dict[int, list[str]]:
@@ -422,9 +423,23 @@ class AssessorSample:
     @property
     def summary(self) -> str:
         """'Ash Assessor: 2 of 8 units sampled, 25% needs 2: met'."""
-        verdict = "met" if self.met else f"{self.needed - self.sampled} more to sample"
-        return (f"{self.assessor}: {self.sampled} of {self.signed} unit{'s' if self.signed != 1 else ''} sampled, "
-                f"{round(self.rate * 100)}% needs {self.needed}: {verdict}")
+        values = {"assessor": self.assessor, "sampled": self.sampled, "signed": self.signed,
+                  "rate": round(self.rate * 100), "needed": self.needed, "more": self.needed - self.sampled}
+        if self.met:
+            text = ngettext(
+                "%(assessor)s: %(sampled)s of %(signed)s unit sampled, %(rate)s%% needs %(needed)s: met",
+                "%(assessor)s: %(sampled)s of %(signed)s units sampled, %(rate)s%% needs %(needed)s: met",
+                self.signed,
+            )
+        else:
+            text = ngettext(
+                "%(assessor)s: %(sampled)s of %(signed)s unit sampled, %(rate)s%% needs %(needed)s: "
+                "%(more)s more to sample",
+                "%(assessor)s: %(sampled)s of %(signed)s units sampled, %(rate)s%% needs %(needed)s: "
+                "%(more)s more to sample",
+                self.signed,
+            )
+        return text % values
 
 
 def sampling_sign_offs(user: User, search: EnrolmentSearch | None = None) -> QuerySet[UnitSignOff]:

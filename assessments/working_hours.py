@@ -13,6 +13,8 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.dates import WEEKDAYS
+from django.utils.translation import gettext
 
 
 def working_hours_between(
@@ -44,7 +46,6 @@ def working_hours_between(
     return total.total_seconds() / 3600
 
 
-DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
 def working_week_text(*, days: Iterable[int] | None = None, hours: tuple[int, int] | None = None) -> str:
@@ -52,10 +53,12 @@ def working_week_text(*, days: Iterable[int] | None = None, hours: tuple[int, in
     chosen = sorted(set(settings.WORKING_DAYS if days is None else days))
     open_hour, close_hour = settings.WORKING_HOURS if hours is None else hours
     if len(chosen) > 2 and chosen == list(range(chosen[0], chosen[-1] + 1)):
-        span = f"{DAY_NAMES[chosen[0]]} to {DAY_NAMES[chosen[-1]]}"
+        span = gettext("%(first)s to %(last)s") % {"first": WEEKDAYS[chosen[0]], "last": WEEKDAYS[chosen[-1]]}
     else:
-        span = ", ".join(DAY_NAMES[day] for day in chosen)
-    return f"{span}, {open_hour:02d}:00–{close_hour:02d}:00"
+        span = ", ".join(str(WEEKDAYS[day]) for day in chosen)
+    # Translators: the working week, e.g. "Monday to Friday, 09:00–17:00".
+    return gettext("%(days)s, %(opens)s:00–%(closes)s:00") % {
+        "days": span, "opens": f"{open_hour:02d}", "closes": f"{close_hour:02d}"}
 
 
 def _local(moment: datetime.datetime) -> datetime.datetime:

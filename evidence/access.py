@@ -12,6 +12,7 @@ import uuid
 from django.core.exceptions import PermissionDenied
 from django.db.models import F, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext
 
 from candidates import access
 from candidates.access import Permission
@@ -43,7 +44,7 @@ def item_for(user: access.AnyUser, pk: int, *, need: Permission = Permission.REA
     item: EvidenceItem = get_object_or_404(EvidenceItem.objects.visible_to(user).with_current(), pk=pk)
     item.enrolment = access.enrolment_for(user, item.enrolment_id, need=need)
     if need is Permission.WRITE_EVIDENCE and not may_write(item):
-        raise PermissionDenied("Observation records are written by the assessor.")
+        raise PermissionDenied(gettext("Observation records are written by the assessor."))
     return item
 
 

@@ -7,25 +7,27 @@ from collections.abc import Iterable
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from evidence.models import ASSESSOR_KINDS, EvidenceKind
 from evidence.reads import LIBRARY_STATUSES
 from units.models import MAX_ID, AssessableItem, Unit
 
 KIND_HELP = {
-    EvidenceKind.WORK_PRODUCT: "Something you produced at work: an email, a report, a document, a photo of work done.",
-    EvidenceKind.PERSONAL_STATEMENT: "Your own account of what you did, how and why.",
-    EvidenceKind.WITNESS_TESTIMONY: (
-        "A manager or colleague's account of what they saw you do; they confirm it by email."
+    EvidenceKind.WORK_PRODUCT: _(
+        "Something you produced at work: an email, a report, a document, a photo of work done."
     ),
-    EvidenceKind.KNOWLEDGE_ANSWER: "Your written answer to knowledge criteria, with reference to your organisation.",
-    EvidenceKind.RECORDED_DISCUSSION: "An audio recording of a professional discussion, with notes.",
-    EvidenceKind.OBSERVATION: "The assessor's record of what they observed.",
-    EvidenceKind.PRIOR_LEARNING: "A certificate or record of learning you achieved before.",
-    EvidenceKind.PROFESSIONAL_DISCUSSION: "The assessor's record of a professional discussion.",
-    EvidenceKind.QUESTIONING: "The assessor's record of the questions asked and the answers.",
+    EvidenceKind.PERSONAL_STATEMENT: _("Your own account of what you did, how and why."),
+    EvidenceKind.WITNESS_TESTIMONY: (
+        _("A manager or colleague's account of what they saw you do; they confirm it by email.")
+    ),
+    EvidenceKind.KNOWLEDGE_ANSWER: _("Your written answer to knowledge criteria, with reference to your organisation."),
+    EvidenceKind.RECORDED_DISCUSSION: _("An audio recording of a professional discussion, with notes."),
+    EvidenceKind.OBSERVATION: _("The assessor's record of what they observed."),
+    EvidenceKind.PRIOR_LEARNING: _("A certificate or record of learning you achieved before."),
+    EvidenceKind.PROFESSIONAL_DISCUSSION: _("The assessor's record of a professional discussion."),
+    EvidenceKind.QUESTIONING: _("The assessor's record of the questions asked and the answers."),
 }
 
 #: The kinds of record an assessor writes, as the assessor reads them.
@@ -52,27 +54,33 @@ class EvidenceTextForm(forms.Form):
     date = forms.DateField(
         # ISO format: a date input shows nothing for the locale's "23/11/2026".
         widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
-        help_text="When the work, event or learning took place.",
+        help_text=_("When the work, event or learning took place."),
     )
     text = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 8}), required=False,
-        help_text="The statement, testimony, answer or notes. For a file, a few words on what it shows.",
+        help_text=_("The statement, testimony, answer or notes. For a file, a few words on what it shows."),
     )
-    witness_name = forms.CharField(max_length=200, required=False, label="Witness's name")
+    witness_name = forms.CharField(max_length=200, required=False, label=_("Witness's name"))
     witness_role = forms.CharField(
-        max_length=200, required=False, label="Witness's job title",
-        help_text="e.g. 'Team leader, Customer Services'.",
+        max_length=200, required=False, label=_("Witness's job title"),
+        help_text=_("e.g. 'Team leader, Customer Services'."),
     )
     witness_email = forms.EmailField(
-        required=False, label="Witness's email address",
-        help_text="The witness receives a link to confirm the testimony; they need no account.",
+        required=False, label=_("Witness's email address"),
+        help_text=_("The witness receives a link to confirm the testimony; they need no account."),
     )
 
     def clean_date(self) -> datetime.date:
         date = self.cleaned_data["date"]
         if date > timezone.localdate():
-            raise forms.ValidationError("The date cannot be in the future.")
+            raise forms.ValidationError(_("The date cannot be in the future."))
         return date
+
+
+def _kind_choice(label: object, help_text: object) -> str:
+    """A kind of evidence as a radio choice: its name, then what it is."""
+    # Translators: a kind of evidence and what it is, e.g. "Witness testimony: A manager's account of ...".
+    return gettext("%(kind)s: %(help)s") % {"kind": label, "help": help_text}
 
 
 def word_for_the_assessor(form: forms.Form) -> None:
@@ -102,13 +110,14 @@ def fit_to_kind(form: EvidenceTextForm, kind: str) -> EvidenceTextForm:
 class EvidenceCreateForm(EvidenceTextForm):
     """A new item: its kind, then its words. The assessor's records have a form of their own (RecordCreateForm)."""
 
-    kind = forms.ChoiceField(widget=forms.RadioSelect, label="What kind of evidence is it?")
+    kind = forms.ChoiceField(widget=forms.RadioSelect, label=_("What kind of evidence is it?"))
     field_order = ["kind", "title", "date", "text", "witness_name", "witness_role", "witness_email"]
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [
-            (kind.value, f"{kind.label}: {KIND_HELP[kind]}") for kind in EvidenceKind if kind not in ASSESSOR_KINDS
+            (kind.value, _kind_choice(kind.label, KIND_HELP[kind]))
+            for kind in EvidenceKind if kind not in ASSESSOR_KINDS
         ]
         self.fields["date"].initial = timezone.localdate()
 
@@ -122,7 +131,7 @@ class RecordCreateForm(EvidenceTextForm):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [
-            (kind.value, f"{RECORD_LABELS[kind]}: {RECORD_HELP[kind]}") for kind in EvidenceKind
+            (kind.value, _kind_choice(RECORD_LABELS[kind], RECORD_HELP[kind])) for kind in EvidenceKind
             if kind in ASSESSOR_KINDS
         ]
         self.fields["date"].initial = timezone.localdate()
@@ -152,20 +161,21 @@ class LibraryFilterForm(forms.Form):
     """The library's filters; every field optional, invalid values ignored."""
 
     q = forms.CharField(
-        required=False, label="Search titles and text", widget=forms.TextInput(attrs={"class": "form-control"})
+        required=False, label=_("Search titles and text"), widget=forms.TextInput(attrs={"class": "form-control"})
     )
-    kind = forms.ChoiceField(required=False, label="Kind", widget=forms.Select(attrs={"class": "form-select"}))
+    kind = forms.ChoiceField(required=False, label=_("Kind"), widget=forms.Select(attrs={"class": "form-select"}))
     unit = forms.TypedChoiceField(
-        required=False, coerce=int, empty_value=None, label="Unit", widget=forms.Select(attrs={"class": "form-select"})
+        required=False, coerce=int, empty_value=None, label=_("Unit"),
+        widget=forms.Select(attrs={"class": "form-select"}),
     )
-    status = forms.ChoiceField(required=False, label="Status", widget=forms.Select(attrs={"class": "form-select"}))
+    status = forms.ChoiceField(required=False, label=_("Status"), widget=forms.Select(attrs={"class": "form-select"}))
     item = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID, widget=forms.HiddenInput)
 
     def __init__(self, *args: object, units: Iterable[Unit], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [("", "Any kind"), *EvidenceKind.choices]
-        self.fields["unit"].choices = [("", "Any unit"), *((unit.pk, f"{unit.code} {unit.title}") for unit in units)]
-        self.fields["status"].choices = [("", "Any status"), *LIBRARY_STATUSES.items()]
+        self.fields["kind"].choices = [("", _("Any kind")), *EvidenceKind.choices]
+        self.fields["unit"].choices = [("", _("Any unit")), *((unit.pk, f"{unit.code} {unit.title}") for unit in units)]
+        self.fields["status"].choices = [("", _("Any status")), *LIBRARY_STATUSES.items()]
 
     def filters(self) -> dict[str, object]:
         """The valid filters as keyword arguments for `evidence.reads.library`."""

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import IO, BinaryIO
 
 import pillow_heif
+from django.utils.translation import gettext
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from evidence.sniff import FileType, UploadRefused
@@ -292,23 +293,29 @@ def _close_all(temporaries: list[IO[bytes]]) -> None:
 
 def _damaged(filename: str, file_type: FileType) -> UploadRefused:
     return UploadRefused(
-        filename, f"this is {file_type.label} that is damaged and cannot be opened. Save it again and upload it again."
+        filename,
+        gettext("this is %(label)s that is damaged and cannot be opened. Save it again and upload it again.")
+        % {"label": file_type.label},
     )
 
 
 def _too_many_pixels(filename: str, max_pixels: int) -> UploadRefused:
     return UploadRefused(
         filename,
-        f"this image has too many pixels to handle safely (the limit is {max_pixels // 1_000_000} megapixels). "
-        "Resize it to a smaller image and upload it again.",
+        gettext(
+            "this image has too many pixels to handle safely (the limit is %(count)s megapixels). "
+            "Resize it to a smaller image and upload it again."
+        ) % {"count": max_pixels // 1_000_000},
     )
 
 
 def _location_refusal(filename: str) -> UploadRefused:
     return UploadRefused(
         filename,
-        "this photo holds location (GPS) data in a form we cannot remove safely. "
-        "Turn off location in the photo's details (or export it without location) and upload it again.",
+        gettext(
+            "this photo holds location (GPS) data in a form we cannot remove safely. "
+            "Turn off location in the photo's details (or export it without location) and upload it again."
+        ),
     )
 
 

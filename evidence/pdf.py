@@ -23,7 +23,6 @@ from collections.abc import Iterator
 from typing import BinaryIO
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 from pypdf import PasswordType, PdfReader
 from pypdf.errors import PyPdfError
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, PdfObject, StreamObject, TextStringObject
@@ -201,12 +200,6 @@ def _safe_link(uri: str | bytes) -> bool:
     return match is None or match.group(1) in _LINK_SCHEMES
 
 
-_PRINT_AGAIN = gettext_noop(
-    "Print it to PDF again (in the print window choose “Save as PDF” or “Microsoft Print to PDF” as the printer) "
-    "and upload the printed copy."
-)
-
-
 def _active(found: str) -> str:
     what = {
         _SCRIPT: _("a script (JavaScript)"),
@@ -216,16 +209,24 @@ def _active(found: str) -> str:
         _MEDIA: _("embedded media or 3D content"),
         _XFA: _("an XFA form"),
     }[found]
-    return _("this PDF contains %(what)s, which could run when your assessor opens it, so it is not accepted. ") % {
-        "what": what
-    } + _(_PRINT_AGAIN)
+    return _(
+        "this PDF contains %(what)s, which could run when your assessor opens it, so it is not accepted. "
+        "Print it to PDF again (in the print window choose “Save as PDF” or “Microsoft Print to PDF” as the printer) "
+        "and upload the printed copy."
+    ) % {"what": what}
 
 
 def _protected() -> str:
-    return _("this PDF is protected with a password, so it cannot be checked or shown to your assessor. ") + _(
-        _PRINT_AGAIN
+    return _(
+        "this PDF is protected with a password, so it cannot be checked or shown to your assessor. "
+        "Print it to PDF again (in the print window choose “Save as PDF” or “Microsoft Print to PDF” as the printer) "
+        "and upload the printed copy."
     )
 
 
 def _damaged() -> str:
-    return _("this PDF is damaged or too complex to be read, so it cannot be checked. ") + _(_PRINT_AGAIN)
+    return _(
+        "this PDF is damaged or too complex to be read, so it cannot be checked. "
+        "Print it to PDF again (in the print window choose “Save as PDF” or “Microsoft Print to PDF” as the printer) "
+        "and upload the printed copy."
+    )

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy
 
 from candidates.models import Enrolment, UnitChoice
 from evidence.models import (
@@ -68,11 +69,11 @@ def unit_tree(unit: Unit) -> list[ElementGroup]:
 
 
 LIBRARY_STATUSES = {
-    "draft": "Draft",
-    "submitted": "Submitted",
-    "referred": "Has a referral",
-    "accepted": "Has an acceptance",
-    "unmapped": "Not mapped yet",
+    "draft": gettext_lazy("Draft"),
+    "submitted": gettext_lazy("Submitted"),
+    "referred": gettext_lazy("Has a referral"),
+    "accepted": gettext_lazy("Has an acceptance"),
+    "unmapped": gettext_lazy("Not mapped yet"),
 }
 
 

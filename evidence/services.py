@@ -20,7 +20,9 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from audit import trail
 from candidates import access
@@ -46,7 +48,7 @@ WITNESS_SALT = "evidence.witness-confirmation"
 #: How long a witness's confirmation link works, in seconds (settings.EVIDENCE_WITNESS_LINK_MAX_AGE overrides).
 WITNESS_LINK_MAX_AGE = 14 * 24 * 3600
 
-NOT_A_DRAFT = (
+NOT_A_DRAFT = gettext_lazy(
     "This version was submitted and can no longer be changed. Start a new version to revise it; "
     "the submitted one stays as it is."
 )
@@ -70,19 +72,19 @@ def _locked_version(version: EvidenceVersion) -> EvidenceVersion:
 def _check_fields(*, kind: str, title: str, text: str, witness_name: str, witness_email: str) -> None:
     errors: dict[str, str] = {}
     if not title.strip():
-        errors["title"] = "Give the evidence a short title, e.g. 'Complaint from a hotel guest, March'."
+        errors["title"] = _("Give the evidence a short title, e.g. 'Complaint from a hotel guest, March'.")
     if kind in ASSESSOR_KINDS and not text.strip():
         errors["text"] = _("Write your record: what you observed, discussed or asked, and what the candidate did or "
                            "answered.")
     elif kind in (EvidenceKind.PERSONAL_STATEMENT, EvidenceKind.KNOWLEDGE_ANSWER) and not text.strip():
-        errors["text"] = "Write the text of this evidence: it is what the assessor reads."
+        errors["text"] = _("Write the text of this evidence: it is what the assessor reads.")
     if kind == EvidenceKind.WITNESS_TESTIMONY:
         if not text.strip():
-            errors["text"] = "Write the testimony: what the witness saw you do."
+            errors["text"] = _("Write the testimony: what the witness saw you do.")
         if not witness_name.strip():
-            errors["witness_name"] = "Give the witness's name."
+            errors["witness_name"] = _("Give the witness's name.")
         if not witness_email.strip():
-            errors["witness_email"] = "Give the witness's email address: they confirm the testimony by email."
+            errors["witness_email"] = _("Give the witness's email address: they confirm the testimony by email.")
     if errors:
         raise ValidationError(errors)
 
@@ -102,7 +104,7 @@ def evidence_create(
     """A new item with its first version, a draft. Observation records are the assessor's to write."""
     ensure_open(enrolment)
     if kind not in EvidenceKind.values:
-        raise ValidationError({"kind": "Choose what kind of evidence this is."})
+        raise ValidationError({"kind": _("Choose what kind of evidence this is.")})
     if kind in ASSESSOR_KINDS and by.pk == enrolment.candidate_id:
         raise ValidationError({"kind": _("Observation, professional discussion and questioning records are written by "
                                          "your assessor.")})
@@ -235,7 +237,7 @@ def mappings_set(*, version: EvidenceVersion, assessable_item_ids: Iterable[int]
         allowed = {item.pk for item in mappable_items(version.item.enrolment)}
         if wanted - allowed:
             raise ValidationError(
-                "Some of the chosen items are not in this candidate's units. Reload the page and choose again."
+                _("Some of the chosen items are not in this candidate's units. Reload the page and choose again.")
             )
         current = {mapping.assessable_item_id: mapping for mapping in version.mappings.all()}
         removed = [mapping for item_id, mapping in current.items() if item_id not in wanted]
@@ -245,8 +247,8 @@ def mappings_set(*, version: EvidenceVersion, assessable_item_ids: Iterable[int]
             decided = [mapping for mapping in removed if mapping.status != MappingStatus.CLAIMED]
             if decided:
                 raise ValidationError(
-                    "A mapping the assessor has already accepted or referred cannot be removed from a submitted "
-                    "version. Start a new version to change it."
+                    _("A mapping the assessor has already accepted or referred cannot be removed from a submitted "
+                      "version. Start a new version to change it.")
                 )
         Mapping.objects.filter(pk__in=[mapping.pk for mapping in removed]).delete()
         Mapping.objects.bulk_create(
@@ -265,9 +267,9 @@ def version_submit(*, version: EvidenceVersion, by: User) -> EvidenceVersion:
         _require_draft(version)
         item = version.item
         if item.kind in (EvidenceKind.WORK_PRODUCT, EvidenceKind.PRIOR_LEARNING) and not version.files.exists():
-            raise ValidationError("Add at least one file before submitting: this kind of evidence is a file.")
+            raise ValidationError(_("Add at least one file before submitting: this kind of evidence is a file."))
         if item.kind == EvidenceKind.RECORDED_DISCUSSION and not version.files.filter(kind__in=("audio", "video")):
-            raise ValidationError("Add the recording (an audio or video file) before submitting.")
+            raise ValidationError(_("Add the recording (an audio or video file) before submitting."))
         version.status = VersionStatus.SUBMITTED
         version.submitted_at = timezone.now()
         version.submitted_by = by
@@ -295,10 +297,10 @@ def version_revise(*, item: EvidenceItem, by: User) -> EvidenceVersion:
         item = EvidenceItem.objects.select_for_update().select_related("enrolment").get(pk=item.pk)
         ensure_open(item.enrolment)
         if item.current_version_id is None:
-            raise ValidationError("This evidence has no version to revise yet.")
+            raise ValidationError(_("This evidence has no version to revise yet."))
         previous = EvidenceVersion.objects.get(pk=item.current_version_id)
         if previous.status == VersionStatus.DRAFT:
-            raise ValidationError("This evidence already has a draft version: edit that one.")
+            raise ValidationError(_("This evidence already has a draft version: edit that one."))
         version = EvidenceVersion.objects.create(
             item=item, number=previous.number + 1, title=previous.title, date=previous.date, text=previous.text,
             witness_name=previous.witness_name, witness_role=previous.witness_role,
@@ -397,21 +399,22 @@ def witness_version(token: str) -> EvidenceVersion:
         value = signer.unsign(token, max_age=witness_link_max_age())
     except signing.SignatureExpired:
         raise ValidationError(
-            "This confirmation link has expired. Ask the candidate to send you a new one.", code="expired"
+            _("This confirmation link has expired. Ask the candidate to send you a new one."), code="expired"
         ) from None
     except signing.BadSignature:
         raise ValidationError(
-            "This confirmation link is not valid. Check that you copied the whole link from the email.",
+            _("This confirmation link is not valid. Check that you copied the whole link from the email."),
             code="invalid",
         ) from None
-    pk, _, fingerprint = value.partition(".")
+    pk, _dot, fingerprint = value.partition(".")
     version = (
         EvidenceVersion.objects.select_related("item__enrolment__candidate").filter(pk=int(pk)).first()
         if pk.isdigit() else None
     )
     if version is None or _witness_fingerprint(version) != fingerprint:
         raise ValidationError(
-            "The testimony has changed since this link was sent, or was removed. The candidate will send a new link.",
+            _("The testimony has changed since this link was sent, or was removed. "
+              "The candidate will send a new link."),
             code="changed",
         )
     # Checked again here: the witness may have become the candidate's assessor or IQA since the link was sent.
@@ -437,7 +440,7 @@ def witness_confirm_signed_in(*, version: EvidenceVersion, by: User) -> Evidence
         if version.witness_confirmed:
             raise ValidationError(
                 _("You already confirmed this testimony on %(date)s. Nothing more is needed.") % {
-                    "date": f"{timezone.localtime(version.witness_confirmed_at):%d %B %Y}"},
+                    "date": date_format(timezone.localtime(version.witness_confirmed_at), "d F Y")},
                 code="already_confirmed",
             )
         version.witness_confirmed_at = timezone.now()
@@ -457,8 +460,8 @@ def witness_confirm(*, token: str) -> EvidenceVersion:
         version = EvidenceVersion.objects.select_for_update().get(pk=version.pk)
         if version.witness_confirmed:
             raise ValidationError(
-                f"You already confirmed this testimony on {timezone.localtime(version.witness_confirmed_at):%d %B %Y}. "
-                "Nothing more is needed.",
+                _("You already confirmed this testimony on %(date)s. Nothing more is needed.") % {
+                    "date": date_format(timezone.localtime(version.witness_confirmed_at), "d F Y")},
                 code="already_confirmed",
             )
         version.witness_confirmed_at = timezone.now()

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from typing import BinaryIO, Literal
 
 from django.core.exceptions import ValidationError
+from django.utils.functional import Promise
+from django.utils.translation import gettext, gettext_lazy
 
 Kind = Literal["image", "pdf", "audio", "video", "document", "text"]
 
@@ -40,7 +42,9 @@ class UploadRefused(ValidationError):
     def __init__(self, filename: str, reason: str) -> None:
         self.filename = filename
         self.reason = reason
-        super().__init__(f"{filename}: {reason}", code="upload_refused")
+        # Translators: a refused upload, e.g. "report.exe: this is a program ...".
+        super().__init__(gettext("%(filename)s: %(reason)s") % {"filename": filename, "reason": reason},
+                         code="upload_refused")
 
 
 @dataclass(frozen=True)
@@ -48,7 +52,7 @@ class FileType:
     """One allowed type: what it is called, its MIME type, its kind and its usual extension."""
 
     key: str
-    label: str
+    label: str | Promise  # "a PDF document", translated when shown
     mime: str
     kind: Kind
     extension: str
@@ -57,51 +61,58 @@ class FileType:
 _TYPES: dict[str, FileType] = {
     t.key: t
     for t in [
-        FileType("pdf", "a PDF document", "application/pdf", "pdf", "pdf"),
+        FileType("pdf", gettext_lazy("a PDF document"), "application/pdf", "pdf", "pdf"),
         FileType(
             "docx",
-            "a Word document",
+            gettext_lazy("a Word document"),
             "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
             "document",
             "docx",
         ),
         FileType(
             "xlsx",
-            "an Excel spreadsheet",
+            gettext_lazy("an Excel spreadsheet"),
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             "document",
             "xlsx",
         ),
         FileType(
             "pptx",
-            "a PowerPoint presentation",
+            gettext_lazy("a PowerPoint presentation"),
             "application/vnd.openxmlformats-officedocument.presentationml.presentation",
             "document",
             "pptx",
         ),
-        FileType("doc", "a Word 97-2003 document", "application/msword", "document", "doc"),
-        FileType("xls", "an Excel 97-2003 spreadsheet", "application/vnd.ms-excel", "document", "xls"),
-        FileType("ppt", "a PowerPoint 97-2003 presentation", "application/vnd.ms-powerpoint", "document", "ppt"),
-        FileType("odt", "an OpenDocument text", "application/vnd.oasis.opendocument.text", "document", "odt"),
+        FileType("doc", gettext_lazy("a Word 97-2003 document"), "application/msword", "document", "doc"),
+        FileType("xls", gettext_lazy("an Excel 97-2003 spreadsheet"), "application/vnd.ms-excel", "document", "xls"),
         FileType(
-            "ods", "an OpenDocument spreadsheet", "application/vnd.oasis.opendocument.spreadsheet", "document", "ods"
+            "ppt", gettext_lazy("a PowerPoint 97-2003 presentation"), "application/vnd.ms-powerpoint",
+            "document", "ppt",
         ),
         FileType(
-            "odp", "an OpenDocument presentation", "application/vnd.oasis.opendocument.presentation", "document", "odp"
+            "odt", gettext_lazy("an OpenDocument text"), "application/vnd.oasis.opendocument.text", "document", "odt",
         ),
-        FileType("text", "a plain text file", "text/plain", "text", "txt"),
-        FileType("jpeg", "a JPEG photo", "image/jpeg", "image", "jpg"),
-        FileType("png", "a PNG image", "image/png", "image", "png"),
-        FileType("webp", "a WebP image", "image/webp", "image", "webp"),
-        FileType("heic", "a HEIC photo", "image/heic", "image", "heic"),
-        FileType("heif", "a HEIF photo", "image/heif", "image", "heif"),
-        FileType("mp3", "an MP3 recording", "audio/mpeg", "audio", "mp3"),
-        FileType("m4a", "an M4A recording", "audio/mp4", "audio", "m4a"),
-        FileType("wav", "a WAV recording", "audio/wav", "audio", "wav"),
-        FileType("ogg", "an Ogg recording", "audio/ogg", "audio", "ogg"),
-        FileType("webm", "a WebM recording", "audio/webm", "audio", "webm"),
-        FileType("mp4", "an MP4 video", "video/mp4", "video", "mp4"),
-        FileType("mov", "a QuickTime (MOV) video", "video/quicktime", "video", "mov"),
+        FileType(
+            "ods", gettext_lazy("an OpenDocument spreadsheet"),
+            "application/vnd.oasis.opendocument.spreadsheet", "document", "ods"
+        ),
+        FileType(
+            "odp", gettext_lazy("an OpenDocument presentation"),
+            "application/vnd.oasis.opendocument.presentation", "document", "odp"
+        ),
+        FileType("text", gettext_lazy("a plain text file"), "text/plain", "text", "txt"),
+        FileType("jpeg", gettext_lazy("a JPEG photo"), "image/jpeg", "image", "jpg"),
+        FileType("png", gettext_lazy("a PNG image"), "image/png", "image", "png"),
+        FileType("webp", gettext_lazy("a WebP image"), "image/webp", "image", "webp"),
+        FileType("heic", gettext_lazy("a HEIC photo"), "image/heic", "image", "heic"),
+        FileType("heif", gettext_lazy("a HEIF photo"), "image/heif", "image", "heif"),
+        FileType("mp3", gettext_lazy("an MP3 recording"), "audio/mpeg", "audio", "mp3"),
+        FileType("m4a", gettext_lazy("an M4A recording"), "audio/mp4", "audio", "m4a"),
+        FileType("wav", gettext_lazy("a WAV recording"), "audio/wav", "audio", "wav"),
+        FileType("ogg", gettext_lazy("an Ogg recording"), "audio/ogg", "audio", "ogg"),
+        FileType("webm", gettext_lazy("a WebM recording"), "audio/webm", "audio", "webm"),
+        FileType("mp4", gettext_lazy("an MP4 video"), "video/mp4", "video", "mp4"),
+        FileType("mov", gettext_lazy("a QuickTime (MOV) video"), "video/quicktime", "video", "mov"),
     ]
 }
 
@@ -141,7 +152,7 @@ EXTENSIONS: dict[str, frozenset[str]] = {
     "mov": frozenset({"mov"}),
 }
 
-ACCEPTED_SUMMARY = (
+ACCEPTED_SUMMARY = gettext_lazy(
     "PDF, Word, Excel, PowerPoint, OpenDocument, plain text, JPEG, PNG, WebP and HEIC photos, "
     "MP3, M4A, WAV, Ogg and WebM recordings, and MP4 or MOV videos"
 )
@@ -155,9 +166,9 @@ def file_type(key: str) -> FileType:
 class _Refuse(Exception):
     """Raised inside detection with a reason that does not need the filename yet."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str | Promise) -> None:
         super().__init__(reason)
-        self.reason = reason
+        self.reason = str(reason)
 
 
 class _PlainZip(_Refuse):
@@ -188,8 +199,10 @@ def sniff(fp: BinaryIO, *, filename: str) -> FileType:
         if claimed in _SAVED_FROM:
             raise UploadRefused(
                 filename,
-                f"this is a plain ZIP archive, not {_TYPES[claimed].label}. "
-                f"Save it from {_SAVED_FROM[claimed]} as .{extension} and upload it again.",
+                gettext(
+                    "this is a plain ZIP archive, not %(label)s. "
+                    "Save it from %(program)s as .%(extension)s and upload it again."
+                ) % {"label": _TYPES[claimed].label, "program": _SAVED_FROM[claimed], "extension": extension},
             ) from None
         raise UploadRefused(filename, refusal.reason) from None
     except _Refuse as refusal:
@@ -198,12 +211,18 @@ def sniff(fp: BinaryIO, *, filename: str) -> FileType:
         fp.seek(0)
     allowed = EXTENSIONS.get(extension)
     if allowed is None:
-        shown = f"“.{extension}” files" if extension else "files without an extension such as .pdf or .jpg"
-        raise UploadRefused(
-            filename,
-            f"this is {detected.label}, but {shown} are not accepted. "
-            f"Rename it to end in .{detected.extension} and upload it again.",
-        )
+        values = {"label": detected.label, "extension": extension, "wanted": detected.extension}
+        if extension:
+            reason = gettext(
+                "this is %(label)s, but “.%(extension)s” files are not accepted. "
+                "Rename it to end in .%(wanted)s and upload it again."
+            )
+        else:
+            reason = gettext(
+                "this is %(label)s, but files without an extension such as .pdf or .jpg are not accepted. "
+                "Rename it to end in .%(wanted)s and upload it again."
+            )
+        raise UploadRefused(filename, reason % values)
     if extension == "m4a" and detected.key == "mp4":
         return _TYPES["m4a"]
     if detected.key not in allowed:
@@ -211,8 +230,10 @@ def sniff(fp: BinaryIO, *, filename: str) -> FileType:
         stem = filename.rsplit(".", 1)[0]
         raise UploadRefused(
             filename,
-            f"this is {detected.label}, not {expected.label}, so its name does not match its content. "
-            f"Rename it to {stem}.{detected.extension}, or save it again as {expected.label}, and upload it again.",
+            gettext(
+                "this is %(label)s, not %(expected)s, so its name does not match its content. "
+                "Rename it to %(stem)s.%(extension)s, or save it again as %(expected)s, and upload it again."
+            ) % {"label": detected.label, "expected": expected.label, "stem": stem, "extension": detected.extension},
         )
     return detected
 
@@ -221,7 +242,7 @@ def _detect(fp: BinaryIO) -> FileType:
     fp.seek(0)
     head = fp.read(HEAD_SIZE)
     if not head:
-        raise _Refuse("the file is empty. Check that it saved properly and upload it again.")
+        raise _Refuse(gettext("the file is empty. Check that it saved properly and upload it again."))
     _refuse_programs_and_archives(head)
     detected = _document_or_image(head) or _audio_or_video(head) or _office(fp, head)
     if detected is not None:
@@ -236,7 +257,7 @@ def _refuse_programs_and_archives(head: bytes) -> None:
             raise _Refuse(reason)
     # "MZ" alone could start a sentence; an executable's header has NUL bytes right after it.
     if head.startswith(b"MZ") and b"\x00" in head[:64]:
-        raise _Refuse(_PROGRAM.format("a Windows executable"))
+        raise _Refuse(gettext("this is a program (a Windows executable), and programs are not accepted as evidence."))
 
 
 def _document_or_image(head: bytes) -> FileType | None:
@@ -279,38 +300,48 @@ def _refuse_unsupported(head: bytes) -> None:
     """Formats we recognise and do not take, named so the candidate knows what to convert."""
     for magic, name in _UNSUPPORTED_MAGIC:
         if head.startswith(magic):
-            raise _Refuse(f"{name} files are not accepted. Accepted are {ACCEPTED_SUMMARY}.")
+            raise _Refuse(name % {"accepted": ACCEPTED_SUMMARY})
     # "BM" alone could start a sentence; a bitmap's header has four reserved zero bytes.
     if head.startswith(b"BM") and head[6:10] == bytes(4):
-        raise _Refuse(f"BMP image files are not accepted. Accepted are {ACCEPTED_SUMMARY}.")
+        raise _Refuse(
+            gettext("BMP image files are not accepted. Accepted are %(accepted)s.") % {"accepted": ACCEPTED_SUMMARY}
+        )
 
 
-_ARCHIVE = "this is {} archive, and archives are not accepted. Upload the files inside it one by one."
-_PROGRAM = "this is a program ({}), and programs are not accepted as evidence."
 
 # (magic, offset, reason): contents refused whatever the name.
-_REFUSED_MAGIC: list[tuple[bytes, int, str]] = [
-    (b"\x7fELF", 0, _PROGRAM.format("a Linux executable")),
-    (b"\xfe\xed\xfa\xce", 0, _PROGRAM.format("a macOS executable")),
-    (b"\xfe\xed\xfa\xcf", 0, _PROGRAM.format("a macOS executable")),
-    (b"\xce\xfa\xed\xfe", 0, _PROGRAM.format("a macOS executable")),
-    (b"\xcf\xfa\xed\xfe", 0, _PROGRAM.format("a macOS executable")),
-    (b"\xca\xfe\xba\xbe", 0, _PROGRAM.format("a macOS or Java program")),
-    (b"Rar!\x1a\x07", 0, _ARCHIVE.format("a RAR")),
-    (b"7z\xbc\xaf\x27\x1c", 0, _ARCHIVE.format("a 7-Zip")),
-    (b"\x1f\x8b", 0, _ARCHIVE.format("a gzip")),
-    (b"1AY&SY", 4, _ARCHIVE.format("a bzip2")),
-    (b"\xfd7zXZ\x00", 0, _ARCHIVE.format("an xz")),
-    (b"ustar", 257, _ARCHIVE.format("a tar")),
+_MACOS_PROGRAM = gettext_lazy("this is a program (a macOS executable), and programs are not accepted as evidence.")
+_REFUSED_MAGIC: list[tuple[bytes, int, Promise]] = [
+    (b"\x7fELF", 0,
+     gettext_lazy("this is a program (a Linux executable), and programs are not accepted as evidence.")),
+    (b"\xfe\xed\xfa\xce", 0, _MACOS_PROGRAM),
+    (b"\xfe\xed\xfa\xcf", 0, _MACOS_PROGRAM),
+    (b"\xce\xfa\xed\xfe", 0, _MACOS_PROGRAM),
+    (b"\xcf\xfa\xed\xfe", 0, _MACOS_PROGRAM),
+    (b"\xca\xfe\xba\xbe", 0,
+     gettext_lazy("this is a program (a macOS or Java program), and programs are not accepted as evidence.")),
+    (b"Rar!\x1a\x07", 0, gettext_lazy(
+        "this is a RAR archive, and archives are not accepted. Upload the files inside it one by one.")),
+    (b"7z\xbc\xaf\x27\x1c", 0, gettext_lazy(
+        "this is a 7-Zip archive, and archives are not accepted. Upload the files inside it one by one.")),
+    (b"\x1f\x8b", 0, gettext_lazy(
+        "this is a gzip archive, and archives are not accepted. Upload the files inside it one by one.")),
+    (b"1AY&SY", 4, gettext_lazy(
+        "this is a bzip2 archive, and archives are not accepted. Upload the files inside it one by one.")),
+    (b"\xfd7zXZ\x00", 0, gettext_lazy(
+        "this is an xz archive, and archives are not accepted. Upload the files inside it one by one.")),
+    (b"ustar", 257, gettext_lazy(
+        "this is a tar archive, and archives are not accepted. Upload the files inside it one by one.")),
 ]
 
 # Real formats we do not take, named so the candidate knows what to convert.
-_UNSUPPORTED_MAGIC: list[tuple[bytes, str]] = [
-    (b"GIF8", "GIF image"),
-    (b"II*\x00", "TIFF image"),
-    (b"MM\x00*", "TIFF image"),
-    (b"{\\rtf", "Rich Text Format (RTF)"),
-    (b"fLaC", "FLAC audio"),
+_TIFF = gettext_lazy("TIFF image files are not accepted. Accepted are %(accepted)s.")
+_UNSUPPORTED_MAGIC: list[tuple[bytes, Promise]] = [
+    (b"GIF8", gettext_lazy("GIF image files are not accepted. Accepted are %(accepted)s.")),
+    (b"II*\x00", _TIFF),
+    (b"MM\x00*", _TIFF),
+    (b"{\\rtf", gettext_lazy("Rich Text Format (RTF) files are not accepted. Accepted are %(accepted)s.")),
+    (b"fLaC", gettext_lazy("FLAC audio files are not accepted. Accepted are %(accepted)s.")),
 ]
 
 _HEIC_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx"}
@@ -326,7 +357,9 @@ def _iso_bmff(head: bytes) -> FileType:
     major = head[8:12]
     compatible = [head[i : i + 4] for i in range(16, min(box_size, len(head)), 4)]
     if major in {b"avif", b"avis"} or (b"avif" in compatible and not _HEIC_BRANDS.intersection(compatible)):
-        raise _Refuse(f"AVIF images are not accepted. Accepted are {ACCEPTED_SUMMARY}.")
+        raise _Refuse(
+            gettext("AVIF images are not accepted. Accepted are %(accepted)s.") % {"accepted": ACCEPTED_SUMMARY}
+        )
     # HEVC-coded stills are HEIC whatever brand leads (some writers lead with the generic mif1);
     # otherwise the major brand decides first, then the compatible ones.
     if any(b in _HEIC_BRANDS for b in [major, *compatible]):
@@ -340,10 +373,10 @@ def _iso_bmff(head: bytes) -> FileType:
             return _TYPES["heif"]
         if any(b in _MP4_BRANDS for b in brands):
             return _TYPES["mp4"]
-    raise _Refuse(
-        "this is a media file of a kind we do not take (ISO brand "
-        f"“{major.decode('latin-1').strip()}”). Save it as MP4, M4A or JPEG and upload it again."
-    )
+    raise _Refuse(gettext(
+        "this is a media file of a kind we do not take (ISO brand “%(brand)s”). "
+        "Save it as MP4, M4A or JPEG and upload it again."
+    ) % {"brand": major.decode("latin-1").strip()})
 
 
 def _ogg(head: bytes) -> FileType:
@@ -351,18 +384,20 @@ def _ogg(head: bytes) -> FileType:
     codec = head[28:36]
     if codec.startswith((b"\x01vorbis", b"OpusHead", b"\x7fFLAC", b"Speex   ")):
         return _TYPES["ogg"]
-    raise _Refuse("this Ogg file holds video or an unknown codec; only Ogg audio is accepted.")
+    raise _Refuse(gettext("this Ogg file holds video or an unknown codec; only Ogg audio is accepted."))
 
 
 def _webm(head: bytes) -> FileType:
     """WebM audio only: a Matroska-family file whose DocType is webm and whose tracks are all audio."""
     doc_type, track_types = _ebml_summary(head)
     if doc_type != b"webm":
-        raise _Refuse("this is a Matroska (MKV) file, which is not accepted. Save it as MP4 and upload it again.")
-    if 1 in track_types:
         raise _Refuse(
-            "this is a WebM video; WebM is accepted for audio only. Save the video as MP4 and upload it again."
+            gettext("this is a Matroska (MKV) file, which is not accepted. Save it as MP4 and upload it again.")
         )
+    if 1 in track_types:
+        raise _Refuse(gettext(
+            "this is a WebM video; WebM is accepted for audio only. Save the video as MP4 and upload it again."
+        ))
     return _TYPES["webm"]
 
 
@@ -422,10 +457,10 @@ def _ole2(fp: BinaryIO) -> FileType:
         return _TYPES["xls"]
     if "PowerPoint Document" in names:
         return _TYPES["ppt"]
-    raise _Refuse(
+    raise _Refuse(gettext(
         "this is an old-style Office file that is not a Word, Excel or PowerPoint document "
         "(perhaps an Outlook message or an installer). Save it as PDF and upload it again."
-    )
+    ))
 
 
 def _ole2_directory_names(fp: BinaryIO) -> set[str]:
@@ -433,10 +468,14 @@ def _ole2_directory_names(fp: BinaryIO) -> set[str]:
     fp.seek(0)
     header = fp.read(512)
     if len(header) < 512:
-        raise _Refuse("this old-style Office file is damaged. Open it in Office, save it again and upload it again.")
+        raise _Refuse(
+            gettext("this old-style Office file is damaged. Open it in Office, save it again and upload it again.")
+        )
     sector_shift, first_dir_sector = struct.unpack_from("<H", header, 30)[0], struct.unpack_from("<I", header, 48)[0]
     if sector_shift not in (9, 12):
-        raise _Refuse("this old-style Office file is damaged. Open it in Office, save it again and upload it again.")
+        raise _Refuse(
+            gettext("this old-style Office file is damaged. Open it in Office, save it again and upload it again.")
+        )
     sector_size = 1 << sector_shift
     difat = [s for s in struct.unpack_from("<109I", header, 76) if s < 0xFFFFFFFA]
 
@@ -478,15 +517,17 @@ _ODF_MIMETYPES = {
     b"application/vnd.oasis.opendocument.spreadsheet": "ods",
     b"application/vnd.oasis.opendocument.presentation": "odp",
 }
-_PLAIN_ZIP = _ARCHIVE.format("a ZIP")
+_PLAIN_ZIP = gettext_lazy(
+    "this is a ZIP archive, and archives are not accepted. Upload the files inside it one by one."
+)
 
 
 def _zip(fp: BinaryIO) -> FileType:
     """Office Open XML or OpenDocument, recognised by their required parts; any other ZIP is refused."""
     if _zip_entry_count(fp) > ZIP_MAX_ENTRIES:
-        raise _Refuse(
+        raise _Refuse(gettext(
             "this file is made of more parts than any document we accept. Save it again as PDF and upload it again."
-        )
+        ))
     fp.seek(0)
     try:
         with zipfile.ZipFile(fp) as archive:
@@ -504,12 +545,12 @@ def _zip(fp: BinaryIO) -> FileType:
                     if main_part in names and main_type in content_types:
                         return _TYPES[key]
                 if b"macroEnabled" in content_types:
-                    raise _Refuse(
+                    raise _Refuse(gettext(
                         "this Office file contains macros, which are not accepted. "
                         "Save it without macros (.docx, .xlsx or .pptx) and upload it again."
-                    )
+                    ))
     except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError):
-        raise _Refuse("this looks like a damaged ZIP-based file. Save it again and upload it again.") from None
+        raise _Refuse(gettext("this looks like a damaged ZIP-based file. Save it again and upload it again.")) from None
     raise _PlainZip(_PLAIN_ZIP)
 
 
@@ -525,6 +566,7 @@ def _zip_entry_count(fp: BinaryIO) -> int:
     return struct.unpack_from("<H", tail, position + 10)[0]
 
 
+_UNKNOWN = gettext_lazy("we cannot tell what kind of file this is, so it is not accepted. Accepted are %(accepted)s.")
 _MARKUP_STARTS = (b"<!doctype", b"<html", b"<svg", b"<head", b"<body", b"<iframe")
 
 
@@ -532,24 +574,22 @@ def _text(fp: BinaryIO, head: bytes) -> FileType:
     """Plain text: UTF-8 (or Windows-1252) without NUL bytes that does not look like a web page or script."""
     start = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if start.startswith(b"#!"):
-        raise _Refuse("this is a script, and scripts are not accepted as evidence.")
+        raise _Refuse(gettext("this is a script, and scripts are not accepted as evidence."))
     if start.startswith(_MARKUP_STARTS) or (start.startswith(b"<?xml") and (b"<svg" in start or b"<html" in start)):
-        raise _Refuse(
+        raise _Refuse(gettext(
             "this is a web page or SVG drawing, which could run code in the browser, so it is not accepted. "
             "Save it as PDF (or the drawing as PNG) and upload it again."
-        )
+        ))
     decoder = codecs.getincrementaldecoder("utf-8")()
     utf8 = True
     fp.seek(0)
     tail = b""
     while chunk := fp.read(CHUNK_SIZE):
         if b"\x00" in chunk:
-            raise _Refuse(
-                f"we cannot tell what kind of file this is, so it is not accepted. Accepted are {ACCEPTED_SUMMARY}."
-            )
+            raise _Refuse(_UNKNOWN % {"accepted": ACCEPTED_SUMMARY})
         # The overlap finds "<script" split across two chunks.
         if b"<script" in (tail + chunk).lower():
-            raise _Refuse("this text contains a web page script (<script>), so it is not accepted.")
+            raise _Refuse(gettext("this text contains a web page script (<script>), so it is not accepted."))
         tail = chunk[-8:]
         if utf8:
             try:
@@ -557,9 +597,7 @@ def _text(fp: BinaryIO, head: bytes) -> FileType:
             except UnicodeDecodeError:
                 utf8 = False
         if not utf8 and not _is_windows_text(chunk):
-            raise _Refuse(
-                f"we cannot tell what kind of file this is, so it is not accepted. Accepted are {ACCEPTED_SUMMARY}."
-            )
+            raise _Refuse(_UNKNOWN % {"accepted": ACCEPTED_SUMMARY})
     if utf8:
         try:
             decoder.decode(b"", final=True)

@@ -36,6 +36,8 @@ from django.core.files import File
 from django.core.files.storage import Storage, default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext, ngettext
 
 from evidence.images import clean_image
 from evidence.serving import s3_object_headers
@@ -181,12 +183,17 @@ def preview_name_for(original_name: str) -> str:
 
 def too_big(filename: str, *, size: int | None, max_size: int) -> UploadRefused:
     """The refusal for a file over the per-file size limit; `size` None when only "too big" is known."""
-    shown = f"{format_size(size)}, more than" if size else "more than"
-    return UploadRefused(
-        filename,
-        f"this file is {shown} the {format_size(max_size)} limit for one file. "
-        "Make it smaller (a video can be recorded at a lower resolution or split in parts) and upload it again.",
-    )
+    if size:
+        reason = gettext(
+            "this file is %(size)s, more than the %(limit)s limit for one file. "
+            "Make it smaller (a video can be recorded at a lower resolution or split in parts) and upload it again."
+        )
+    else:
+        reason = gettext(
+            "this file is more than the %(limit)s limit for one file. "
+            "Make it smaller (a video can be recorded at a lower resolution or split in parts) and upload it again."
+        )
+    return UploadRefused(filename, reason % {"size": format_size(size or 0), "limit": format_size(max_size)})
 
 
 def check_quota(stored: StoredUpload, *, used_bytes: int, quota: int | None = None) -> None:
@@ -203,9 +210,11 @@ def _check_quota(filename: str, *, size: int, used_bytes: int, quota: int) -> No
     if used_bytes + size > quota:
         raise UploadRefused(
             filename,
-            f"this file ({format_size(size)}) would take your evidence past your storage allowance of "
-            f"{format_size(quota)} (you have used {format_size(used_bytes)}). Remove files you no longer need, "
-            "or ask your centre to raise your allowance, and upload it again.",
+            gettext(
+                "this file (%(size)s) would take your evidence past your storage allowance of %(quota)s "
+                "(you have used %(used)s). Remove files you no longer need, "
+                "or ask your centre to raise your allowance, and upload it again."
+            ) % {"size": format_size(size), "quota": format_size(quota), "used": format_size(used_bytes)},
         )
 
 
@@ -246,10 +255,12 @@ def clean_filename(name: str, *, max_length: int = MAX_NAME_LENGTH) -> str:
 def format_size(size: int) -> str:
     """A size as people read it: 812 bytes, 4.2 MB, 1.5 GB (powers of 1000, as file managers show)."""
     if size < 1000:
-        return f"{size} bytes"
-    value, unit = size / 1000, "KB"
-    for larger in ("MB", "GB", "TB"):
-        if value < 1000:
-            break
-        value, unit = value / 1000, larger
-    return f"{value:.1f}".removesuffix(".0") + f" {unit}"
+        return ngettext("%(count)s byte", "%(count)s bytes", size) % {"count": size}
+    value, unit = size / 1000, 0
+    while value >= 1000 and unit < 3:
+        value, unit = value / 1000, unit + 1
+    rounded = round(value, 1)
+    shown = number_format(int(rounded)) if rounded == int(rounded) else number_format(rounded, 1)
+    # Translators: file sizes in powers of 1000, as file managers show them.
+    units = (gettext("%(size)s KB"), gettext("%(size)s MB"), gettext("%(size)s GB"), gettext("%(size)s TB"))
+    return units[unit] % {"size": shown}

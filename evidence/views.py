@@ -86,7 +86,7 @@ def create(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Draft record saved. Add any files, map it to what you assessed, then submit "
                                         "it.") if record else
-                             "Draft saved. Add files, map it to what it shows, then submit it.")
+                             _("Draft saved. Add files, map it to what it shows, then submit it."))
             return _detail(item)
     return render(request, "evidence/evidence_form.html", {
         "enrolment": enrolment, "form": form, "record": record, "observer": observer,
@@ -144,7 +144,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, "Draft saved.")
+            messages.success(request, _("Draft saved."))
             return _detail(item)
     return render(request, "evidence/evidence_form.html", {
         "enrolment": item.enrolment, "item": item, "form": form, "record": item.kind in ASSESSOR_KINDS,
@@ -169,15 +169,15 @@ def upload(request: HttpRequest, pk: int) -> HttpResponse:
                             "html": render_to_string("evidence/_file.html", {
                                 "file": stored, "may_remove": True, "enrolment": item.enrolment}, request=request)})
     if not results:
-        results.append({"name": "", "ok": False, "message": "Choose at least one file to upload."})
+        results.append({"name": "", "ok": False, "message": _("Choose at least one file to upload.")})
     if request.headers.get("Accept", "").startswith("application/json"):
         # 200 even when every file was refused: the request worked, and each result says what became of its file.
         return JsonResponse({"results": results})
     for result in results:
         if result["ok"]:
-            messages.success(request, f"{result['name']}: {result['message']}")
+            messages.success(request, _("%(name)s: %(message)s") % result)
         else:
-            messages.error(request, f"{result['name']}: {result['message']}" if result["name"] else result["message"])
+            messages.error(request, _("%(name)s: %(message)s") % result if result["name"] else str(result["message"]))
     return _detail(item)
 
 
@@ -188,8 +188,8 @@ def _refused(refusal: UploadRefused) -> dict[str, object]:
 def _stored_message(stored: EvidenceFile) -> str:
     duplicate = stored.duplicate_of
     if duplicate is not None:
-        return f"saved; the same file is already uploaded in '{duplicate.version.title}'."
-    return "saved."
+        return _("saved; the same file is already uploaded in '%(title)s'.") % {"title": duplicate.version.title}
+    return _("saved.")
 
 
 @login_required
@@ -203,7 +203,7 @@ def file_remove(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, _error_text(error))
     else:
-        messages.success(request, f"{evidence_file.original_name} removed.")
+        messages.success(request, _("%(name)s removed.") % {"name": evidence_file.original_name})
     return _detail(item)
 
 
@@ -243,7 +243,7 @@ def mapping(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, "Mapping saved.")
+            messages.success(request, _("Mapping saved."))
             return _detail(item)
     return render(request, "evidence/mapping.html", {
         "item": item, "version": version, "enrolment": item.enrolment, "form": form,
@@ -262,7 +262,7 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, _error_text(error))
     else:
-        messages.success(request, "Submitted to your assessor. It can no longer be changed; a new version can.")
+        messages.success(request, _("Submitted to your assessor. It can no longer be changed; a new version can."))
     return _detail(item)
 
 
@@ -276,7 +276,8 @@ def revise(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, _error_text(error))
     else:
-        messages.success(request, f"Version {version.number} started as a draft, with the same files and mapping.")
+        messages.success(request, _("Version %(number)s started as a draft, with the same files and mapping.") % {
+            "number": version.number})
     return _detail(item)
 
 
@@ -288,12 +289,12 @@ def witness_send(request: HttpRequest, pk: int) -> HttpResponse:
     version = item.current_version
     try:
         if version.status != VersionStatus.SUBMITTED:
-            raise ValidationError("Submit the testimony first; the witness confirms what was submitted.")
+            raise ValidationError(_("Submit the testimony first; the witness confirms what was submitted."))
         services.witness_request(version=version)
     except ValidationError as error:
         messages.error(request, _error_text(error))
     else:
-        messages.success(request, f"A confirmation link was sent to {version.witness_email}.")
+        messages.success(request, _("A confirmation link was sent to %(email)s.") % {"email": version.witness_email})
     return _detail(item)
 
 

@@ -19,6 +19,7 @@ from django.forms.models import BaseInlineFormSet, ModelChoiceField, ModelChoice
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import translation
+from django.utils.translation import gettext
 
 from .models import (
     AssessableItem,
@@ -216,7 +217,7 @@ class UnitForm(forms.ModelForm[Unit]):
         cleaned = self.cleaned_data
         group, qualification = cleaned.get("group"), cleaned.get("qualification")
         if group and qualification and group.qualification_id != qualification.pk:
-            self.add_error("group", "The group must belong to the unit's qualification.")
+            self.add_error("group", gettext("The group must belong to the unit's qualification."))
         return cleaned
 
 
@@ -230,9 +231,9 @@ class GroupForm(forms.ModelForm[Group]):
         cleaned = self.cleaned_data
         parent, qualification = cleaned.get("parent"), cleaned.get("qualification")
         if parent and qualification and parent.qualification_id != qualification.pk:
-            self.add_error("parent", "The parent group must belong to the same qualification.")
+            self.add_error("parent", gettext("The parent group must belong to the same qualification."))
         if parent and self.instance.pk and parent.pk == self.instance.pk:
-            self.add_error("parent", "A group cannot be its own parent.")
+            self.add_error("parent", gettext("A group cannot be its own parent."))
         return cleaned
 
 
@@ -253,10 +254,10 @@ class RuleForm(forms.ModelForm[Rule]):
         for name in ("groups", "units"):
             outside = [str(row) for row in cleaned.get(name) or [] if row.qualification_id != qualification.pk]
             if outside:
-                self.add_error(name, f"Not in this qualification: {', '.join(outside)}.")
+                self.add_error(name, gettext("Not in this qualification: %(rows)s.") % {"rows": ", ".join(outside)})
         pathway = cleaned.get("pathway")
         if pathway and pathway.qualification_id != qualification.pk:
-            self.add_error("pathway", "The pathway must belong to the same qualification.")
+            self.add_error("pathway", gettext("The pathway must belong to the same qualification."))
         return cleaned
 
 

@@ -79,10 +79,10 @@ QualificationManager = MultilingualManager.from_queryset(QualificationQuerySet)
 
 
 class Qualification(models.Model):
-    code = models.SlugField(max_length=64, help_text="Stable code, the same for every version.")
+    code = models.SlugField(max_length=64, help_text=_("Stable code, the same for every version."))
     version = models.CharField(max_length=32)
     version_order = models.PositiveIntegerField(
-        default=1, help_text="Orders the versions of one code; the highest is the latest."
+        default=1, help_text=_("Orders the versions of one code; the highest is the latest.")
     )
     title = models.CharField(max_length=255)
     kind = models.CharField(max_length=16, choices=QualificationKind.choices, default=QualificationKind.QUALIFICATION)
@@ -92,12 +92,12 @@ class Qualification(models.Model):
         max_length=16,
         choices=ValueName.choices(),
         default=ValueName.CREDITS.value,
-        help_text="What a unit's value is called; 'none' when the rules count units.",
+        help_text=_("What a unit's value is called; 'none' when the rules count units."),
     )
     description = models.TextField(blank=True)
-    source = models.TextField(blank=True, help_text="Where the spec comes from, and what it leaves out.")
+    source = models.TextField(blank=True, help_text=_("Where the spec comes from, and what it leaves out."))
     retired = models.BooleanField(
-        default=False, help_text="No new enrolments; candidates already enrolled stay on it. Not part of the file."
+        default=False, help_text=_("No new enrolments; candidates already enrolled stay on it. Not part of the file.")
     )
 
     objects = QualificationManager()
@@ -171,7 +171,7 @@ class Group(models.Model):
     title = models.CharField(max_length=255)
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.CASCADE, related_name="subgroups",
-        help_text="The group this sub-group belongs to.",
+        help_text=_("The group this sub-group belongs to."),
     )
     description = models.TextField(blank=True)
     order = models.PositiveIntegerField(default=0)
@@ -198,11 +198,13 @@ class Unit(models.Model):
     code = models.CharField(max_length=32)
     title = models.CharField(max_length=255)
     level = models.PositiveSmallIntegerField(null=True, blank=True)
-    value = models.PositiveIntegerField(default=0, help_text="Credits or unit values; 0 where the spec counts units.")
-    glh = models.PositiveIntegerField(null=True, blank=True, help_text="Guided learning hours.")
-    tqt = models.PositiveIntegerField(null=True, blank=True, help_text="Total qualification time, in hours.")
+    value = models.PositiveIntegerField(
+        default=0, help_text=_("Credits or unit values; 0 where the spec counts units.")
+    )
+    glh = models.PositiveIntegerField(null=True, blank=True, help_text=_("Guided learning hours."))
+    tqt = models.PositiveIntegerField(null=True, blank=True, help_text=_("Total qualification time, in hours."))
     barring_code = models.CharField(
-        max_length=32, blank=True, help_text="Units sharing a barring code may not be taken together."
+        max_length=32, blank=True, help_text=_("Units sharing a barring code may not be taken together.")
     )
     description = models.TextField(blank=True)
     order = models.PositiveIntegerField(default=0)
@@ -290,7 +292,7 @@ class Criterion(models.Model):
 
     class Meta:
         ordering = ["order", "code"]
-        verbose_name_plural = "criteria"
+        verbose_name_plural = _("criteria")
         constraints = [models.UniqueConstraint(fields=["outcome", "code"], name="criterion_code_unique")]
 
     def __str__(self) -> str:
@@ -325,7 +327,7 @@ class AssessableItem(models.Model):
     criterion = models.OneToOneField(
         Criterion, null=True, blank=True, on_delete=models.CASCADE, related_name="item"
     )
-    code = models.CharField(max_length=32, help_text="The criterion's, outcome's or unit's own code.")
+    code = models.CharField(max_length=32, help_text=_("The criterion's, outcome's or unit's own code."))
     text = models.TextField()
     order = models.PositiveIntegerField(default=0)
 
@@ -357,19 +359,19 @@ class Rule(models.Model):
 
     qualification = models.ForeignKey(Qualification, on_delete=models.CASCADE, related_name="rules")
     pathway = models.ForeignKey(Pathway, null=True, blank=True, on_delete=models.CASCADE, related_name="rules")
-    identifier = models.SlugField(max_length=64, help_text="Stable identifier, unique within the qualification.")
+    identifier = models.SlugField(max_length=64, help_text=_("Stable identifier, unique within the qualification."))
     kind = models.CharField(max_length=16, choices=RuleKind.choices())
     measure = models.CharField(max_length=8, choices=Measure.choices(), default=Measure.VALUE.value)
     minimum = models.PositiveIntegerField(null=True, blank=True)
     maximum = models.PositiveIntegerField(null=True, blank=True)
     groups = models.ManyToManyField(Group, blank=True, related_name="rules")
     units = models.ManyToManyField(Unit, blank=True, related_name="rules")
-    level = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Count only units at this level.")
+    level = models.PositiveSmallIntegerField(null=True, blank=True, help_text=_("Count only units at this level."))
     level_op = models.CharField(max_length=2, choices=LevelOp.choices(), default=LevelOp.EQ.value)
     per_group = models.PositiveIntegerField(
-        null=True, blank=True, help_text="For 'each group' rules: the units needed from each group."
+        null=True, blank=True, help_text=_("For 'each group' rules: the units needed from each group.")
     )
-    message = models.CharField(max_length=500, help_text="The rule in plain English.")
+    message = models.CharField(max_length=500, help_text=_("The rule in plain English."))
     order = models.PositiveIntegerField(default=0)
 
     objects = RuleManager()
@@ -395,7 +397,7 @@ class Duty(models.Model):
     code = models.CharField(max_length=32)
     title = models.TextField()
     items = models.ManyToManyField(
-        AssessableItem, blank=True, related_name="duties", help_text="The KSBs (assessable items) the duty serves."
+        AssessableItem, blank=True, related_name="duties", help_text=_("The KSBs (assessable items) the duty serves.")
     )
     order = models.PositiveIntegerField(default=0)
 
@@ -403,7 +405,7 @@ class Duty(models.Model):
 
     class Meta:
         ordering = ["order", "code"]
-        verbose_name_plural = "duties"
+        verbose_name_plural = _("duties")
         constraints = [models.UniqueConstraint(fields=["qualification", "code"], name="duty_code_unique")]
 
     def __str__(self) -> str:
@@ -435,14 +437,14 @@ class GatewayRequirement(models.Model):
     """One requirement an apprentice meets before the end-point assessment gateway, as data."""
 
     qualification = models.ForeignKey(Qualification, on_delete=models.CASCADE, related_name="gateway_requirements")
-    code = models.SlugField(max_length=64, help_text="Stable identifier, unique within the standard.")
+    code = models.SlugField(max_length=64, help_text=_("Stable identifier, unique within the standard."))
     kind = models.CharField(max_length=32, choices=GatewayKind.choices)
     value = models.CharField(
         max_length=128, blank=True,
-        help_text="A whole number (as text) for min_months_on_programme, english_level and maths_level; the "
-        "qualification's name for qualification_achieved; empty for the others.",
+        help_text=_("A whole number (as text) for min_months_on_programme, english_level and maths_level; the "
+                    "qualification's name for qualification_achieved; empty for the others."),
     )
-    text = models.TextField(help_text="The requirement in plain English, as the standard words it.")
+    text = models.TextField(help_text=_("The requirement in plain English, as the standard words it."))
     order = models.PositiveIntegerField(default=0)
 
     objects = ByQualificationManager()

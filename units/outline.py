@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext, ngettext
+
 from units.rules.scope import covered, group_members
 
 from .models import Criterion, Group, Outcome, Pathway, Qualification, Rule, RuleKind, Unit, ValueName
@@ -85,6 +87,8 @@ class UnitEntry:
     def criterion_count(self) -> int:
         return sum(len(outcome.criterion_list) for outcome in self.outcome_list)
 
+    summary: str = ""  # '3 learning outcomes, 12 criteria', worded by `outline_for`
+
 
 @dataclass
 class GroupEntry:
@@ -141,13 +145,45 @@ class Outline:
     def shows_tqt(self) -> bool:
         return "tqt" in self.totals
 
+    @property
+    def units_listed_label(self) -> str:
+        """'Units listed', or 'Skills listed' for a framework."""
+        return gettext("Skills listed") if self.unit_word == "skill" else gettext("Units listed")
+
+    @property
+    def assessed_intro(self) -> str:
+        """The paragraph saying what evidence maps to, in the spec's own words for its parts."""
+        if self.unit_word == "skill":
+            return gettext(
+                "Evidence maps to the finest level the spec gives: the criteria where a unit has criteria, else its "
+                "levels, else the unit itself. Open a skill to see its levels."
+            )
+        if self.outcome_word == "learning outcome":
+            return gettext(
+                "Evidence maps to the finest level the spec gives: the criteria where a unit has criteria, else its "
+                "learning outcomes, else the unit itself. Open a unit to see its learning outcomes and criteria."
+            )
+        return gettext(
+            "Evidence maps to the finest level the spec gives: the criteria where a unit has criteria, else its "
+            "elements, else the unit itself. Open a unit to see its elements and criteria."
+        )
+
+    def outcome_count(self, n: int) -> str:
+        """'3 learning outcomes', '1 level', '2 elements'."""
+        if self.outcome_word == "level":
+            return ngettext("%(count)s level", "%(count)s levels", n) % {"count": n}
+        if self.outcome_word == "learning outcome":
+            return ngettext("%(count)s learning outcome", "%(count)s learning outcomes", n) % {"count": n}
+        return ngettext("%(count)s element", "%(count)s elements", n) % {"count": n}
+
 
 def value_label(value: int, value_name: str) -> str:
     """'6 credits', '1 credit', '20 unit values'; '' where the spec counts units."""
     if value_name == ValueName.NONE:
         return ""
-    word = value_name if value != 1 else value_name.removesuffix("s")
-    return f"{value} {word}"
+    if value_name == ValueName.UNIT_VALUES:
+        return ngettext("%(count)s unit value", "%(count)s unit values", value) % {"count": value}
+    return ngettext("%(count)s credit", "%(count)s credits", value) % {"count": value}
 
 
 def outline_for(qualification: Qualification) -> Outline:
@@ -166,7 +202,7 @@ def outline_for(qualification: Qualification) -> Outline:
     _wire_outcomes(units, outcomes, criteria)
     _mark_mandatory(rules, groups, units, rule_groups, rule_units, {pathway.pk: pathway.name for pathway in pathways})
     framework = q.kind == "framework"
-    return Outline(
+    outline = Outline(
         qualification=q,
         groups=top_groups,
         units=units,
@@ -179,6 +215,22 @@ def outline_for(qualification: Qualification) -> Outline:
         unit_word="skill" if framework else "unit",
         totals=_totals(units),
     )
+    for unit in units:
+        unit.summary = _summary(outline, unit)
+    return outline
+
+
+def _summary(outline: Outline, unit: UnitEntry) -> str:
+    """'3 learning outcomes, 12 criteria', '2 levels', or 'assessed as a whole'."""
+    if not unit.outcome_list:
+        return gettext("assessed as a whole")
+    outcomes = outline.outcome_count(len(unit.outcome_list))
+    criteria = unit.criterion_count
+    if not criteria:
+        return outcomes
+    counted = ngettext("%(count)s criterion", "%(count)s criteria", criteria) % {"count": criteria}
+    # Translators: what a unit holds, e.g. "3 learning outcomes, 12 criteria".
+    return gettext("%(outcomes)s, %(criteria)s") % {"outcomes": outcomes, "criteria": counted}
 
 
 def _wire_groups(groups: list[GroupEntry], units: list[UnitEntry]) -> tuple[list[GroupEntry], list[UnitEntry]]:

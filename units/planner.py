@@ -24,6 +24,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+from django.utils.translation import gettext, ngettext
+
 from units.rules import (
     Barred,
     Check,
@@ -38,6 +40,7 @@ from units.rules import (
     Total,
     UnknownUnits,
     ValueName,
+    amount,
     and_listing,
     bounds_phrase,
     compile_spec,
@@ -228,11 +231,15 @@ def _refusal(codes: tuple[str, ...], request: _Request) -> Impossible | None:
     """Impossible when the request contradicts itself, before any solving."""
     clash = sorted(request.chosen & request.avoid)
     if clash:
-        return Impossible(tuple(f"Unit {codes[i]} is both chosen and avoided" for i in clash))
+        return Impossible(tuple(
+            gettext("Unit %(unit)s is both chosen and avoided") % {"unit": codes[i]} for i in clash
+        ))
     if request.allowed is not None:
         outside = sorted(request.chosen - request.allowed)
         if outside:
-            return Impossible(tuple(f"Chosen unit {codes[i]} is not among the allowed units" for i in outside))
+            return Impossible(tuple(
+                gettext("Chosen unit %(unit)s is not among the allowed units") % {"unit": codes[i]} for i in outside
+            ))
     return None
 
 
@@ -358,20 +365,24 @@ class _Diagnosis:
         for position, rule in enumerate(self.rules):
             if self.infeasible([*self.units, rule]):
                 check = self.checks[rule.rule]
-                for reason in _explain_one(self, check, self.minimal(self.units, [rule])):
-                    priority = 1 if reason.startswith("The chosen units") else _PRIORITY.get(check.kind, 9)
-                    reasons.append((priority, position, reason))
+                explained_by, found = _explain_one(self, check, self.minimal(self.units, [rule]))
+                # What the chosen units already break comes first, whatever the rule's kind.
+                priority = 1 if explained_by is _already_exceeded else _PRIORITY.get(check.kind, 9)
+                reasons.extend((priority, position, reason) for reason in found)
         return tuple(reason for *_, reason in sorted(reasons))
 
     def _together(self) -> str:
         if not self.infeasible(self.units + self.rules):  # pragma: no cover - plan() found it infeasible
-            return "No valid combination of units exists"
+            return gettext("No valid combination of units exists")
         core = self.minimal(self.rules[::-1], self.units)[::-1]
         needed = self.minimal(self.units, core)
         ids = tuple(ask.rule for ask in core)
         detail = "; ".join(f"{ask.rule}: {_text(self.checks[ask.rule].rule)}" for ask in core)
-        verb = "cannot both be met" if len(ids) == 2 else "cannot all be met together"
-        return f"Rules {and_listing(ids)} {verb}{_context(self.compiled, needed)} ({detail})"
+        values = {"rules": and_listing(ids), "where": _context(self.compiled, needed), "detail": detail}
+        if len(ids) == 2:
+            # Translators: %(where)s is empty or starts with a space, e.g. " with the chosen unit A1".
+            return gettext("Rules %(rules)s cannot both be met%(where)s (%(detail)s)") % values
+        return gettext("Rules %(rules)s cannot all be met together%(where)s (%(detail)s)") % values
 
     def forbidden(self, asks: Iterable[_Ask]) -> set[int]:
         """The units the asks keep out: avoided, or outside the allowed units."""
@@ -422,12 +433,20 @@ def _context(compiled: Compiled, needed: Sequence[_Ask]) -> str:
     avoid = tuple(codes[a.unit] for a in needed if a.what == "avoid")
     parts = []
     if chosen:
-        parts.append(f"with the chosen unit{'s' if len(chosen) > 1 else ''} {and_listing(chosen)}")
+        parts.append(ngettext("with the chosen unit %(units)s", "with the chosen units %(units)s", len(chosen))
+                     % {"units": and_listing(chosen)})
     if avoid:
-        parts.append(f"without the avoided unit{'s' if len(avoid) > 1 else ''} {and_listing(avoid)}")
+        parts.append(ngettext("without the avoided unit %(units)s", "without the avoided units %(units)s", len(avoid))
+                     % {"units": and_listing(avoid)})
     if any(a.what == "allowed" for a in needed):
-        parts.append("using only the allowed units")
-    return (" " + " and ".join(parts)) if parts else ""
+        parts.append(gettext("using only the allowed units"))
+    if not parts:
+        return ""
+    joined = parts[0]
+    for part in parts[1:]:
+        # Translators: joins two conditions, e.g. "with the chosen unit A1 and without the avoided unit B2".
+        joined = gettext("%(first)s and %(second)s") % {"first": joined, "second": part}
+    return " " + joined
 
 
 @dataclass(frozen=True)
@@ -440,7 +459,8 @@ class _Why:
 
     @property
     def name(self) -> str:
-        return f"rule {self.check.rule.identifier} ({_text(self.check.rule)})"
+        rule = self.check.rule
+        return gettext("rule %(rule)s (%(text)s)") % {"rule": rule.identifier, "text": _text(rule)}
 
     @property
     def where(self) -> str:
@@ -467,15 +487,27 @@ class _Why:
         check = self.check
         return check.words_of(n) if isinstance(check, Total) else words(n, True, ValueName.NONE)
 
+    def amount(self, n: int) -> str:
+        """`n` with the rule's measure: '3 credits'."""
+        check = self.check
+        if isinstance(check, Total):
+            return amount(n, check.counts, check.value_name)
+        return amount(n, True, ValueName.NONE)
 
-def _explain_one(diagnosis: _Diagnosis, check: Check, needed: list[_Ask]) -> list[str]:
-    """Why one rule cannot be met, given the unit constraints it conflicts with (`needed`)."""
+
+def _explain_one(
+    diagnosis: _Diagnosis, check: Check, needed: list[_Ask]
+) -> tuple[Callable[[_Why], list[str]] | None, list[str]]:
+    """Why one rule cannot be met, given the unit constraints it conflicts with (`needed`), and which explained it."""
     why = _Why(diagnosis, check, needed)
     for explain in _EXPLANATIONS:
         reasons = explain(why)
         if reasons:
-            return reasons
-    return [f"Rule {check.rule.identifier} cannot be met{why.where}: {_text(check.rule)}"]
+            return explain, reasons
+    text = gettext("Rule %(rule)s cannot be met%(where)s: %(text)s") % {
+        "rule": check.rule.identifier, "where": why.where, "text": _text(check.rule),
+    }
+    return None, [text]
 
 
 def _already_exceeded(why: _Why) -> list[str]:
@@ -486,11 +518,19 @@ def _already_exceeded(why: _Why) -> list[str]:
     result = next(r for r in evaluate(spec, why.chosen, pathway).results if r.identifier == check.rule.identifier)
     if not result.excess:
         return []
-    count = "one" if result.excess == 1 else str(result.excess)
+    values = {"count": result.excess, "message": result.message, "rule": why.name}
     if isinstance(check, Barred):
-        return [f"The chosen units are barred from each other: remove {count}. {result.message}; {why.name}"]
-    remove = count if why.counts() else "one or more"
-    return [f"The chosen units already exceed a maximum: remove {remove}. {result.message}; {why.name}"]
+        return [ngettext(
+            "The chosen units are barred from each other: remove one. %(message)s; %(rule)s",
+            "The chosen units are barred from each other: remove %(count)s. %(message)s; %(rule)s", result.excess,
+        ) % values]
+    if not why.counts():
+        return [gettext("The chosen units already exceed a maximum: remove one or more. %(message)s; %(rule)s")
+                % values]
+    return [ngettext(
+        "The chosen units already exceed a maximum: remove one. %(message)s; %(rule)s",
+        "The chosen units already exceed a maximum: remove %(count)s. %(message)s; %(rule)s", result.excess,
+    ) % values]
 
 
 def _mandatory_unavailable(why: _Why) -> list[str]:
@@ -498,7 +538,9 @@ def _mandatory_unavailable(why: _Why) -> list[str]:
         return []
     codes, avoided, forbidden = why.diagnosis.compiled.codes, why.avoided, why.forbidden
     return [
-        f"Mandatory unit {codes[i]} {'is avoided' if i in avoided else 'is not among the allowed units'}: {why.name}"
+        (gettext("Mandatory unit %(unit)s is avoided: %(rule)s") if i in avoided
+         else gettext("Mandatory unit %(unit)s is not among the allowed units: %(rule)s"))
+        % {"unit": codes[i], "rule": why.name}
         for i in why.check.members
         if i in forbidden
     ]
@@ -508,13 +550,18 @@ def _groups_short(why: _Why) -> list[str]:
     check = why.check
     if not isinstance(check, EachGroup):
         return []
-    forbidden, noun = why.forbidden, "unit" if check.per == 1 else "units"
+    forbidden = why.forbidden
     short = []
     for group, members in zip(check.groups, check.members, strict=True):
         available = sum(1 for i in members if i not in forbidden)
         if available < check.per:
-            short.append(f"Not enough units in group {group} for {why.name}: {check.per} {noun} needed, "
-                         f"only {available} available{why.where}")
+            short.append(ngettext(
+                "Not enough units in group %(group)s for %(rule)s: %(count)s unit needed, "
+                "only %(available)s available%(where)s",
+                "Not enough units in group %(group)s for %(rule)s: %(count)s units needed, "
+                "only %(available)s available%(where)s",
+                check.per,
+            ) % {"group": group, "rule": why.name, "count": check.per, "available": available, "where": why.where})
     return short
 
 
@@ -525,11 +572,19 @@ def _total_out_of_reach(why: _Why) -> list[str]:
     rule = check.rule
     best = _best_total(why.diagnosis, check, why.chosen, why.forbidden)
     if best is not None and best < check.minimum:
-        return [f"Not enough units for {why.name}: at most {best} {why.words(best)} {scope_phrase(rule)} "
-                f"can be had{why.where}, but at least {check.minimum} are needed"]
+        return [gettext(
+            "Not enough units for %(rule)s: at most %(amount)s %(scope)s can be had%(where)s, "
+            "but at least %(minimum)s are needed"
+        ) % {
+            "rule": why.name, "amount": why.amount(best), "scope": scope_phrase(rule), "where": why.where,
+            "minimum": check.minimum,
+        }]
     if check.maximum is not None:
-        return [f"No combination of units gives {bounds_phrase(check.minimum, check.maximum)} "
-                f"{why.words(check.maximum)} {scope_phrase(rule)}{why.where}: {why.name}"]
+        # Translators: %(bounds)s is e.g. "between 2 and 4" and %(measure)s the plural measure, e.g. "credits".
+        return [gettext("No combination of units gives %(bounds)s %(measure)s %(scope)s%(where)s: %(rule)s") % {
+            "bounds": bounds_phrase(check.minimum, check.maximum), "measure": why.words(check.maximum),
+            "scope": scope_phrase(rule), "where": why.where, "rule": why.name,
+        }]
     return []
 
 

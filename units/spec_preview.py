@@ -95,6 +95,6 @@ def _plan(spec: Spec, pathway: str | None) -> PathwayPlan:
     lines = []
     for result in evaluation.results:
         status = _("Met") if result.met else (_("Too many") if result.excess else _("Short"))
-        text = result.message.removeprefix("Met: ")
+        text = result.detail or result.message
         lines.append(RuleLine(rules[result.identifier], result.met, status, text[:1].upper() + text[1:]))
     return PathwayPlan(pathway, found.units, found.total, lines=lines)

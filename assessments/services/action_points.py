@@ -7,6 +7,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from candidates.models import Enrolment, EnrolmentStatus, User
 from candidates.services import ensure_open
@@ -25,11 +26,11 @@ def action_point_set(
     refuse_own_enrolment(enrolment=enrolment, by=by)
     errors = {}
     if not text.strip():
-        errors["text"] = "Say what the candidate should do."
+        errors["text"] = _("Say what the candidate should do.")
     if due < timezone.localdate():
-        errors["due"] = "The due date is in the past; choose today or later."
+        errors["due"] = _("The due date is in the past; choose today or later.")
     if visit is not None and visit.enrolment_id != enrolment.pk:
-        errors["visit"] = "That visit belongs to another enrolment."
+        errors["visit"] = _("That visit belongs to another enrolment.")
     if errors:
         raise ValidationError(errors)
     point = ActionPoint.objects.create(

@@ -42,13 +42,15 @@ def _decide(
     ensure_open(enrolment)
     refuse_own_enrolment(enrolment=enrolment, by=by)
     if version.status != VersionStatus.SUBMITTED:
-        raise ValidationError("This version is still a draft: decisions are made on submitted evidence only.")
+        raise ValidationError(_("This version is still a draft: decisions are made on submitted evidence only."))
     if version.item.current_version_id != version.pk:
-        raise ValidationError("A newer version of this evidence exists: judge that one instead.")
+        raise ValidationError(_("A newer version of this evidence exists: judge that one instead."))
     if ItemSignOff.objects.current().filter(enrolment=enrolment, assessable_item=mapping.assessable_item).exists():
-        raise ValidationError(f"{mapping.assessable_item} is already signed off; its decisions are final.")
+        raise ValidationError(_("%(item)s is already signed off; its decisions are final.") % {
+            "item": mapping.assessable_item})
     if mapping.status == outcome:
-        raise ValidationError(f"This mapping is already {mapping.get_status_display().lower()}.")
+        raise ValidationError(_("This mapping is already %(status)s.") % {
+            "status": mapping.get_status_display().lower()})
     before = mapping.status
     now = timezone.now()
     decision = Decision.objects.create(
@@ -126,7 +128,7 @@ def mapping_add(*, version: EvidenceVersion, assessable_item: AssessableItem, by
     refuse_own_enrolment(enrolment=version.item.enrolment, by=by)
     wanted = set(version.mappings.values_list("assessable_item_id", flat=True))
     if assessable_item.pk in wanted:
-        raise ValidationError(f"This evidence is already mapped to {assessable_item}.")
+        raise ValidationError(_("This evidence is already mapped to %(item)s.") % {"item": assessable_item})
     mappings = evidence_services.mappings_set(
         version=version, assessable_item_ids=wanted | {assessable_item.pk}, by=by
     )
@@ -157,7 +159,7 @@ def feedback_post(*, evidence: EvidenceItem, by: User, text: str) -> FeedbackMes
     """Add a message to the conversation on an evidence item."""
     ensure_open(evidence.enrolment)
     if not text.strip():
-        raise ValidationError({"text": "Write your message before sending it."})
+        raise ValidationError({"text": _("Write your message before sending it.")})
     return FeedbackMessage.objects.create(
         enrolment_id=evidence.enrolment_id, evidence=evidence, version_id=evidence.current_version_id, author=by,
         text=text.strip(), at=timezone.now(),

@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from candidates.models import Enrolment, User
 from candidates.services import ensure_open
@@ -23,9 +24,9 @@ def question_ask(*, enrolment: Enrolment, by: User, subject: str, text: str) -> 
     ensure_open(enrolment)
     errors = {}
     if not subject.strip():
-        errors["subject"] = "Give the question a short subject, e.g. 'Which units need an observation?'."
+        errors["subject"] = _("Give the question a short subject, e.g. 'Which units need an observation?'.")
     if not text.strip():
-        errors["text"] = "Write your question."
+        errors["text"] = _("Write your question.")
     if errors:
         raise ValidationError(errors)
     question = Question.objects.create(
@@ -39,7 +40,7 @@ def question_ask(*, enrolment: Enrolment, by: User, subject: str, text: str) -> 
 def question_reply(*, question: Question, by: User, text: str) -> Reply:
     """Add a reply to a question's thread; the first reply from someone other than the asker answers it."""
     if not text.strip():
-        raise ValidationError({"text": "Write your reply."})
+        raise ValidationError({"text": _("Write your reply.")})
     question = Question.objects.select_for_update().select_related("enrolment").get(pk=question.pk)
     ensure_open(question.enrolment)
     now = timezone.now()

@@ -27,10 +27,11 @@ def _lock_unit_sign_off(sign_off: UnitSignOff, *, by: User) -> UnitSignOff:
     sign_off = UnitSignOff.objects.select_related("enrolment", "unit", "by").get(pk=sign_off.pk)
     refuse_own_sign_off(sign_off=sign_off, by=by)
     if IqaReferral.objects.filter(unit_sign_off=sign_off).exists():
-        raise ValidationError("This sign-off was already referred back; wait for the assessor to sign again.")
+        raise ValidationError(_("This sign-off was already referred back; wait for the assessor to sign again."))
     done = Countersignature.objects.select_related("by").filter(unit_sign_off=sign_off).first()
     if done is not None:
-        raise ValidationError(f"Already countersigned by {done.by} at {when_words(done.at)}.")
+        raise ValidationError(_("Already countersigned by %(iqa)s at %(when)s.") % {
+            "iqa": done.by, "when": when_words(done.at)})
     return sign_off
 
 
@@ -40,7 +41,8 @@ def unit_sample(*, unit_sign_off: UnitSignOff, by: User) -> UnitSample:
     sign_off = _lock_unit_sign_off(unit_sign_off, by=by)
     chosen = UnitSample.objects.select_related("by").filter(unit_sign_off=sign_off).first()
     if chosen is not None:
-        raise ValidationError(f"Already in the sample of {chosen.by} since {when_words(chosen.at)}.")
+        raise ValidationError(_("Already in the sample of %(iqa)s since %(when)s.") % {
+            "iqa": chosen.by, "when": when_words(chosen.at)})
     sample = UnitSample.objects.create(unit_sign_off=sign_off, by=by, at=timezone.now())
     trail.record(actor=by, action="unit sampled by IQA", obj=sample, enrolment_id=sign_off.enrolment_id,
                  object_label=f"{sign_off.unit.code} for {sign_off.enrolment.candidate}",

@@ -29,7 +29,7 @@ from .locks import lock_enrolment, when_words
 
 def already_signed_message(sign_off: ItemSignOff | UnitSignOff) -> str:
     """'Already signed off by Ash Assessor at 3 March 2026, 10:15'."""
-    return f"Already signed off by {sign_off.by} at {when_words(sign_off.at)}."
+    return _("Already signed off by %(person)s at %(when)s.") % {"person": sign_off.by, "when": when_words(sign_off.at)}
 
 
 def unit_round(*, enrolment: Enrolment, unit: Unit) -> int:
@@ -54,7 +54,7 @@ def item_sign_off(*, enrolment: Enrolment, assessable_item: AssessableItem, by: 
     if existing is not None:
         raise ValidationError(already_signed_message(existing), code="already_signed")
     if assessable_item.unit.qualification_id != enrolment.qualification_id:
-        raise ValidationError("This item belongs to another qualification.")
+        raise ValidationError(_("This item belongs to another qualification."))
     accepted = list(
         Mapping.objects.filter(
             version__item__enrolment=enrolment, assessable_item=assessable_item, status=MappingStatus.ACCEPTED,
@@ -62,7 +62,8 @@ def item_sign_off(*, enrolment: Enrolment, assessable_item: AssessableItem, by: 
         ).select_related("version").prefetch_related("version__files")
     )
     if not accepted:
-        raise ValidationError(f"{assessable_item} has no accepted evidence yet: accept a mapping to it first.")
+        raise ValidationError(_("%(item)s has no accepted evidence yet: accept a mapping to it first.") % {
+            "item": assessable_item})
     try:
         with transaction.atomic():
             sign_off = ItemSignOff.objects.create(
@@ -106,9 +107,9 @@ def has_assessed_work(*, enrolment: Enrolment, unit: Unit) -> bool:
 def learner_declare(*, enrolment: Enrolment, unit: Unit, by: User) -> LearnerDeclaration:
     """The candidate confirms the evidence for a unit is their own work (once per unit)."""
     if by.pk != enrolment.candidate_id:
-        raise ValidationError("Only the candidate declares that the evidence is their own work.")
+        raise ValidationError(_("Only the candidate declares that the evidence is their own work."))
     if unit.qualification_id != enrolment.qualification_id:
-        raise ValidationError("This unit belongs to another qualification.")
+        raise ValidationError(_("This unit belongs to another qualification."))
     lock_enrolment(enrolment)
     if not has_assessed_work(enrolment=enrolment, unit=unit):
         raise ValidationError(
@@ -117,7 +118,7 @@ def learner_declare(*, enrolment: Enrolment, unit: Unit, by: User) -> LearnerDec
             code="nothing_assessed",
         )
     if LearnerDeclaration.objects.filter(enrolment=enrolment, unit=unit).exists():
-        raise ValidationError(f"You have already declared unit {unit.code} your own work.")
+        raise ValidationError(_("You have already declared unit %(unit)s your own work.") % {"unit": unit.code})
     declaration = LearnerDeclaration.objects.create(enrolment=enrolment, unit=unit, by=by, at=timezone.now())
     trail.record(actor=by, action="learner declaration", obj=declaration, enrolment_id=enrolment.pk,
                  after={"unit": unit.code, "text": declaration.text})
@@ -134,7 +135,7 @@ def unit_sign_off(*, enrolment: Enrolment, unit: Unit, by: User) -> UnitSignOff:
     refuse_own_enrolment(enrolment=enrolment, by=by)
     enrolment = lock_enrolment(enrolment)
     if unit.qualification_id != enrolment.qualification_id:
-        raise ValidationError("This unit belongs to another qualification.")
+        raise ValidationError(_("This unit belongs to another qualification."))
     current = UnitSignOff.objects.current().select_related("by").filter(enrolment=enrolment, unit=unit).first()
     if current is not None:
         raise ValidationError(already_signed_message(current), code="already_signed")
@@ -147,12 +148,13 @@ def unit_sign_off(*, enrolment: Enrolment, unit: Unit, by: User) -> UnitSignOff:
     missing = AssessableItem.objects.filter(pk__in=items - signed)
     if missing:
         codes = ", ".join(item.code for item in missing)
-        raise ValidationError(f"Sign off every item of unit {unit.code} first; still open: {codes}.")
+        raise ValidationError(_("Sign off every item of unit %(unit)s first; still open: %(codes)s.") % {
+            "unit": unit.code, "codes": codes})
     declaration = LearnerDeclaration.objects.filter(enrolment=enrolment, unit=unit).first()
     if declaration is None:
         raise ValidationError(
-            f"The candidate has not yet confirmed that the evidence for unit {unit.code} is their own work; "
-            "ask them to make the learner declaration on their unit page."
+            _("The candidate has not yet confirmed that the evidence for unit %(unit)s is their own work; "
+              "ask them to make the learner declaration on their unit page.") % {"unit": unit.code}
         )
     referred = (
         UnitSignOff.objects.filter(enrolment=enrolment, unit=unit, referral__isnull=False, replaced_by__isnull=True)
@@ -165,7 +167,9 @@ def unit_sign_off(*, enrolment: Enrolment, unit: Unit, by: User) -> UnitSignOff:
                 replaces=referred,
             )
     except IntegrityError:
-        raise ValidationError(f"Unit {unit.code} was signed off by someone else a moment ago.") from None
+        raise ValidationError(
+            _("Unit %(unit)s was signed off by someone else a moment ago.") % {"unit": unit.code}
+        ) from None
     trail.record(
         actor=by, action="unit signed off", obj=sign_off, enrolment_id=enrolment.pk,
         after={"unit": unit.code, "declaration": sign_off.declaration, "replaces": referred.pk if referred else None},

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from candidates.access import Permission, viewer_may
@@ -52,7 +53,7 @@ def action_point_set(request: HttpRequest, pk: int) -> HttpResponse:
             if not on_fields(form, error):
                 return done(request, "assessments:action_points", pk=pk, error=error)
         else:
-            return done(request, "assessments:action_points", pk=pk, success="Action point set.")
+            return done(request, "assessments:action_points", pk=pk, success=_("Action point set."))
     return _action_points_page(request, enrolment, form=form)
 
 
@@ -63,4 +64,4 @@ def action_point_done(request: HttpRequest, pk: int, point_pk: int) -> HttpRespo
     enrolment = gate.enrolment(request, pk, Permission.ACT_AS_CANDIDATE)
     point = gate.action_point_in(enrolment, point_pk)
     return act(request, lambda: services.action_point_done(action_point=point, by=request.user),
-               to="assessments:action_points", pk=pk, success="Marked done. Well done.")
+               to="assessments:action_points", pk=pk, success=_("Marked done. Well done."))

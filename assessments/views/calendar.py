@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from inbox.services import calendar_owner
@@ -35,7 +36,7 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     """The person's visits as an iCalendar feed a phone calendar subscribes to; an unknown or revoked token is 404."""
     owner = calendar_owner(token)
     if owner is None:
-        raise Http404("No calendar has this address.")
+        raise Http404(_("No calendar has this address."))
     response = HttpResponse(visits_calendar.feed(owner, site_url=settings.SITE_URL),
                             content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="visits.ics"'

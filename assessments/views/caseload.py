@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from candidates.forms.search import EnrolmentSearchForm
@@ -20,13 +21,13 @@ from ..working_hours import working_week_text
 
 QUEUE_PAGE_SIZE = 50
 SORT_LABELS = {
-    "waiting": "Longest waiting",
-    "candidate": "Candidate",
-    "progress": "Progress",
-    "awaiting": "Evidence to review",
-    "questions": "Unanswered questions",
-    "visit": "Next visit",
-    "overdue": "Overdue action points",
+    "waiting": gettext_lazy("Longest waiting"),
+    "candidate": gettext_lazy("Candidate"),
+    "progress": gettext_lazy("Progress"),
+    "awaiting": gettext_lazy("Evidence to review"),
+    "questions": gettext_lazy("Unanswered questions"),
+    "visit": gettext_lazy("Next visit"),
+    "overdue": gettext_lazy("Overdue action points"),
 }
 # A caseload leaves out withdrawn enrolments.
 CASELOAD_STATUSES = [(value, label) for value, label in EnrolmentStatus.choices if value != EnrolmentStatus.WITHDRAWN]

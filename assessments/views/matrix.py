@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from assessments import gate
@@ -17,13 +18,13 @@ from evidence import reads
 
 #: The states a cell can show, in the order of the legend, with the symbol that says it without colour.
 CELL_STATES = [
-    ("none", "No evidence", "\u2013"),
-    ("draft", "Evidence in a draft, not submitted yet", "\u270e"),
-    ("claimed", "Evidence claimed, awaiting a decision", "\u25cb"),
-    ("referred", "Referred: more or better evidence needed", "\u21a9"),
-    ("accepted", "Accepted", "\u2713"),
-    ("signed_off", "Signed off by the assessor", "\u2714"),
-    ("countersigned", "Signed off and countersigned by the IQA", "\u2605"),
+    ("none", gettext_lazy("No evidence"), "\u2013"),
+    ("draft", gettext_lazy("Evidence in a draft, not submitted yet"), "\u270e"),
+    ("claimed", gettext_lazy("Evidence claimed, awaiting a decision"), "\u25cb"),
+    ("referred", gettext_lazy("Referred: more or better evidence needed"), "\u21a9"),
+    ("accepted", gettext_lazy("Accepted"), "\u2713"),
+    ("signed_off", gettext_lazy("Signed off by the assessor"), "\u2714"),
+    ("countersigned", gettext_lazy("Signed off and countersigned by the IQA"), "\u2605"),
 ]
 
 

@@ -41,7 +41,7 @@ def _questions_page(request: HttpRequest, enrolment: Enrolment, *, form: Questio
 @require_POST
 def question_ask(request: HttpRequest, pk: int) -> HttpResponse:
     """The candidate asks their assessor a question."""
-    return _ask(request, pk, Permission.ACT_AS_CANDIDATE, success="Your question was sent to your assessor.")
+    return _ask(request, pk, Permission.ACT_AS_CANDIDATE, success=_("Your question was sent to your assessor."))
 
 
 @login_required
@@ -97,5 +97,6 @@ def question_reply(request: HttpRequest, pk: int, question_pk: int) -> HttpRespo
             if not on_fields(form, error):
                 return done(request, "assessments:question_detail", pk=pk, question_pk=question.pk, error=error)
         else:
-            return done(request, "assessments:question_detail", pk=pk, question_pk=question.pk, success="Reply sent.")
+            return done(request, "assessments:question_detail", pk=pk, question_pk=question.pk,
+                        success=_("Reply sent."))
     return _question_page(request, enrolment, question, form=form)

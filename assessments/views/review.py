@@ -198,11 +198,12 @@ def mapping_add(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResponse
     item = gate.evidence_in(enrolment, evidence_pk)
     form = MappingAddForm(request.POST, items=mappable_items(enrolment))
     if not form.is_valid():
-        return _back(request, pk, evidence_pk, error=ValidationError("Choose an item to map this evidence to."))
+        return _back(request, pk, evidence_pk, error=ValidationError(_("Choose an item to map this evidence to.")))
     chosen = form.cleaned_data["item"]
     return act(request, lambda: services.mapping_add(version=item.current_version, assessable_item=chosen,
                                                      by=request.user),
-               to="assessments:review", pk=pk, evidence_pk=evidence_pk, success=f"Mapped to {chosen}.")
+               to="assessments:review", pk=pk, evidence_pk=evidence_pk,
+               success=_("Mapped to %(item)s.") % {"item": chosen})
 
 
 @login_required
@@ -213,7 +214,7 @@ def mapping_remove(request: HttpRequest, pk: int, mapping_pk: int) -> HttpRespon
     mapping = gate.mapping_in(enrolment, mapping_pk)
     return act(request, lambda: services.mapping_remove(mapping=mapping, by=request.user),
                to="assessments:review", pk=pk, evidence_pk=mapping.version.item_id,
-               success=f"Removed the mapping to {mapping.assessable_item}.")
+               success=_("Removed the mapping to %(item)s.") % {"item": mapping.assessable_item})
 
 
 @login_required
@@ -230,5 +231,5 @@ def feedback_post(request: HttpRequest, pk: int, evidence_pk: int) -> HttpRespon
             if not on_fields(form, error):
                 return _back(request, pk, evidence_pk, error=error)
         else:
-            return _back(request, pk, evidence_pk, success="Message sent.")
+            return _back(request, pk, evidence_pk, success=_("Message sent."))
     return _review_page(request, enrolment, item, feedback_form=form)

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from candidates.access import Permission
@@ -68,8 +69,10 @@ def unit_sample(request: HttpRequest, pk: int, sign_off_pk: int) -> HttpResponse
     enrolment = gate.enrolment(request, pk, Permission.QUALITY_ASSURE)
     sign_off = gate.unit_sign_off_in(enrolment, sign_off_pk)
     return act(request, lambda: services.unit_sample(unit_sign_off=sign_off, by=request.user),
-               to="assessments:sampling", success=f"Unit {sign_off.unit.code} for {enrolment.candidate} "
-               "is in your sample: countersign it or refer it back from the candidate's progress page.")
+               to="assessments:sampling", success=_(
+                   "Unit %(unit)s for %(candidate)s is in your sample: countersign it or refer it back from the "
+                   "candidate's progress page."
+               ) % {"unit": sign_off.unit.code, "candidate": enrolment.candidate})
 
 
 @login_required
@@ -86,7 +89,8 @@ def countersign(request: HttpRequest, pk: int, sign_off_pk: int) -> HttpResponse
             if not on_fields(form, error):
                 return _back(request, pk, error=error)
         else:
-            return _back(request, pk, success=f"Unit {sign_off.unit.code} for {enrolment.candidate} countersigned.")
+            return _back(request, pk, success=_("Unit %(unit)s for %(candidate)s countersigned.") % {
+                "unit": sign_off.unit.code, "candidate": enrolment.candidate})
     return progress_page(request, enrolment, countersign_form=form)
 
 
@@ -105,5 +109,6 @@ def iqa_refer(request: HttpRequest, pk: int, sign_off_pk: int) -> HttpResponse:
                 return _back(request, pk, error=error)
         else:
             return _back(request, pk,
-                         success=f"Unit {sign_off.unit.code} referred back to {sign_off.by}; they have been emailed.")
+                         success=_("Unit %(unit)s referred back to %(assessor)s; they have been emailed.") % {
+                             "unit": sign_off.unit.code, "assessor": sign_off.by})
     return progress_page(request, enrolment, refer_form=form)

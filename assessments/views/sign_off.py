@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from candidates.access import Permission
@@ -19,7 +20,7 @@ def item_sign_off(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     enrolment = gate.enrolment(request, pk, Permission.JUDGE)
     item = gate.item_in(enrolment, item_pk)
     return act(request, lambda: services.item_sign_off(enrolment=enrolment, assessable_item=item, by=request.user),
-               to="assessments:progress", pk=pk, success=f"{item} signed off.")
+               to="assessments:progress", pk=pk, success=_("%(item)s signed off.") % {"item": item})
 
 
 @login_required
@@ -30,7 +31,8 @@ def learner_declare(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse
     unit = gate.unit_in(enrolment, unit_pk)
     return act(request, lambda: services.learner_declare(enrolment=enrolment, unit=unit, by=request.user),
                to="assessments:progress", pk=pk,
-               success=f"Thank you: you declared the evidence for unit {unit.code} your own work.")
+               success=_("Thank you: you declared the evidence for unit %(unit)s your own work.") % {
+                   "unit": unit.code})
 
 
 @login_required
@@ -40,4 +42,4 @@ def unit_sign_off(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse:
     enrolment = gate.enrolment(request, pk, Permission.JUDGE)
     unit = gate.unit_in(enrolment, unit_pk)
     return act(request, lambda: services.unit_sign_off(enrolment=enrolment, unit=unit, by=request.user),
-               to="assessments:progress", pk=pk, success=f"Unit {unit.code} signed off.")
+               to="assessments:progress", pk=pk, success=_("Unit %(unit)s signed off.") % {"unit": unit.code})

@@ -66,7 +66,7 @@ def visit_plan(request: HttpRequest, pk: int) -> HttpResponse:
             if not on_fields(form, error):
                 return done(request, "assessments:visits", pk=pk, error=error)
         else:
-            return done(request, "assessments:visits", pk=pk, success="Visit planned.")
+            return done(request, "assessments:visits", pk=pk, success=_("Visit planned."))
     return _visits_page(request, enrolment, form=form)
 
 
@@ -84,7 +84,7 @@ def visit_record(request: HttpRequest, pk: int, visit_pk: int) -> HttpResponse:
             if not on_fields(form, error):
                 return done(request, "assessments:visits", pk=pk, error=error)
         else:
-            return done(request, "assessments:visits", pk=pk, success="Visit notes recorded.")
+            return done(request, "assessments:visits", pk=pk, success=_("Visit notes recorded."))
     return _visits_page(request, enrolment, notes_form=form)
 
 

@@ -30,7 +30,16 @@ kind), `compiled` and `evaluation`.
 from units.rules.compiled import Compiled, RuleSet, compile_spec
 from units.rules.evaluation import counted_units, evaluate
 from units.rules.kinds import Barred, Check, Constraints, EachGroup, Mandatory, OneCounts, Total
-from units.rules.phrases import and_listing, bounds_phrase, level_noun, listing, scope_phrase, words
+from units.rules.phrases import (
+    amount,
+    and_listing,
+    bounds_phrase,
+    level_noun,
+    listing,
+    more_needed,
+    scope_phrase,
+    words,
+)
 from units.rules.spec import (
     Evaluation,
     GroupSpec,
@@ -49,5 +58,5 @@ __all__ = [
     "PathwayError", "evaluate", "counted_units", "compile_spec", "Compiled", "RuleSet", "Check", "Constraints",
     "Total", "Mandatory", "EachGroup", "Barred", "OneCounts",
     "RuleKind", "Measure", "LevelOp", "ValueName",
-    "words", "listing", "and_listing", "level_noun", "bounds_phrase", "scope_phrase",
+    "words", "amount", "more_needed", "listing", "and_listing", "level_noun", "bounds_phrase", "scope_phrase",
 ]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from django.utils.translation import gettext
+
 from units.rules.kinds import CHECKS, Check
 from units.rules.scope import ancestry, covered, group_members, level_ok
 from units.rules.spec import COMPILED_ATTR, PathwayError, RuleSpec, Spec, SpecError, UnknownUnits
@@ -116,13 +118,14 @@ class Compiled:
     def check_pathway(self, pathway: str | None) -> None:
         """PathwayError unless `pathway` is one of the spec's, or None for a spec without pathways."""
         code, pathways = self.spec.code, self.spec.pathways
+        if pathway in pathways or (pathway is None and not pathways):
+            return
+        values = {"code": code, "pathway": pathway, "pathways": ", ".join(pathways)}
         if not pathways:
-            if pathway is not None:
-                raise PathwayError(f"{code} has no pathways, so pathway {pathway!r} does not apply")
-        elif pathway is None:
-            raise PathwayError(f"{code} has pathways; choose one of: {', '.join(pathways)}")
-        elif pathway not in pathways:
-            raise PathwayError(f"{code} has no pathway {pathway!r}; choose one of: {', '.join(pathways)}")
+            raise PathwayError(gettext("%(code)s has no pathways, so pathway '%(pathway)s' does not apply") % values)
+        if pathway is None:
+            raise PathwayError(gettext("%(code)s has pathways; choose one of: %(pathways)s") % values)
+        raise PathwayError(gettext("%(code)s has no pathway '%(pathway)s'; choose one of: %(pathways)s") % values)
 
     def ruleset(self, pathway: str | None) -> RuleSet:
         """The compiled rules of one pathway (None, or '' as a form's empty choice sends it, for none)."""

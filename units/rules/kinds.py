@@ -14,19 +14,22 @@ from collections.abc import Hashable, Iterator, Sequence
 from collections.abc import Set as AbstractSet
 from typing import TYPE_CHECKING, ClassVar, Protocol, Self
 
+from django.utils.translation import get_language, gettext, ngettext
+
 from units.rules.phrases import (
+    amount,
     and_listing,
     bounds_phrase,
     groups_phrase,
-    level_noun,
     listing,
     measure_name,
+    more_needed,
     scope_phrase,
     words,
 )
 from units.rules.scope import level_ok
 from units.rules.spec import RuleResult, RuleSpec
-from units.rules.vocabulary import RuleKind
+from units.rules.vocabulary import LevelOp, RuleKind
 
 if TYPE_CHECKING:
     from units.rules.compiled import Compiled
@@ -52,8 +55,20 @@ class Constraints(Protocol):
         """At most one of `members` counts."""
 
 
+def _met(identifier: str, kind: RuleKind, value: int, minimum: int | None, maximum: int | None,
+         detail: str) -> RuleResult:
+    """A met rule's result: its message is the detail under the "Met:" label."""
+    # Translators: a rule of combination that is met, e.g. "Met: 37 credits in total (at least 37)".
+    message = gettext("Met: %(detail)s") % {"detail": detail}
+    return RuleResult(identifier, kind, True, value, minimum, maximum, 0, 0, message, detail)
+
+
 class Check(ABC):
-    """A rule compiled against its spec; `scope` is every unit the rule covers, before any level filter."""
+    """A rule compiled against its spec; `scope` is every unit the rule covers, before any level filter.
+
+    Results are memoised per outcome and per language: a message is worded in the
+    language active when it was made.
+    """
 
     __slots__ = ("rule", "scope", "cache")
     kind: ClassVar[RuleKind]
@@ -98,7 +113,7 @@ class Check(ABC):
 
 
 class Total(Check):
-    __slots__ = ("slot", "terms", "minimum", "maximum", "counts", "value_name", "phrase", "bounds")
+    __slots__ = ("slot", "terms", "minimum", "maximum", "counts", "value_name")
     kind = RuleKind.TOTAL
 
     def __init__(self, rule: RuleSpec, scope: tuple[int, ...], slot: int, terms: tuple[tuple[int, int], ...],
@@ -108,8 +123,6 @@ class Total(Check):
         self.terms = terms  # (unit index, weight) for the units in scope at the rule's level
         self.minimum = rule.minimum
         self.maximum = rule.maximum
-        self.phrase = scope_phrase(rule)
-        self.bounds = bounds_phrase(rule.minimum, rule.maximum)
         self.counts = counts
         self.value_name = value_name
 
@@ -132,23 +145,28 @@ class Total(Check):
         return ((index, self.slot, weight) for index, weight in self.terms if weight)
 
     def result(self, acc: Sequence[int], counted: AbstractSet[int], chosen: AbstractSet[int]) -> RuleResult:
-        value = acc[self.slot]
-        return self.cache.get(value) or self._remember(value, self._make(value))
+        key = (get_language(), acc[self.slot])
+        return self.cache.get(key) or self._remember(key, self._make(key[1]))
 
     def _make(self, value: int) -> RuleResult:
         lo, hi = self.minimum, self.maximum
         shortfall = lo - value if lo is not None and value < lo else 0
         excess = value - hi if hi is not None and value > hi else 0
+        scope = scope_phrase(self.rule)
         if shortfall:
-            message = f"{shortfall} more {self.words_of(shortfall)} needed {self.phrase}"
+            message = more_needed(shortfall, self.counts, self.value_name, scope)
         elif excess:
-            message = f"{excess} {self.words_of(excess)} too many {self.phrase}: at most {hi}"
+            message = gettext("%(amount)s too many %(scope)s: at most %(maximum)s") % {
+                "amount": amount(excess, self.counts, self.value_name), "scope": scope, "maximum": hi,
+            }
         else:
-            message = f"Met: {value} {self.words_of(value)} {self.phrase}"
-            if self.bounds:
-                message += f" ({self.bounds})"
-        met = not (shortfall or excess)
-        return RuleResult(self.rule.identifier, self.kind, met, value, lo, hi, shortfall, excess, message)
+            bounds = bounds_phrase(lo, hi)
+            values = {"amount": amount(value, self.counts, self.value_name), "scope": scope, "bounds": bounds}
+            # Translators: what a met total rule has, e.g. "37 credits in total (at least 37)".
+            detail = (gettext("%(amount)s %(scope)s (%(bounds)s)") if bounds
+                      else gettext("%(amount)s %(scope)s")) % values
+            return _met(self.rule.identifier, self.kind, value, lo, hi, detail)
+        return RuleResult(self.rule.identifier, self.kind, False, value, lo, hi, shortfall, excess, message, message)
 
     def constrain(self, model: Constraints) -> None:
         model.within(self.terms, self.minimum, self.maximum)
@@ -178,20 +196,25 @@ class Mandatory(Check):
     def result(self, acc: Sequence[int], counted: AbstractSet[int], chosen: AbstractSet[int]) -> RuleResult:
         have = acc[self.slot]
         missing = () if have == len(self.members) else tuple(i for i in self.members if i not in counted)
-        return self.cache.get(missing) or self._remember(missing, self._make(have, missing))
+        key = (get_language(), missing)
+        return self.cache.get(key) or self._remember(key, self._make(have, missing))
 
     def _make(self, have: int, missing: tuple[int, ...]) -> RuleResult:
         need = len(self.members)
         if not missing:
             names = tuple(self.codes[i] for i in self.members)
             if need == 1:
-                message = f"Met: mandatory unit {names[0]} chosen"
+                detail = gettext("mandatory unit %(unit)s chosen") % {"unit": names[0]}
             else:
-                message = f"Met: all {need} mandatory units chosen ({listing(names)})"
-        else:
-            noun = "unit" if len(missing) == 1 else "units"
-            message = f"{len(missing)} mandatory {noun} missing: {listing(self.codes[i] for i in missing)}"
-        return RuleResult(self.rule.identifier, self.kind, not missing, have, need, None, len(missing), 0, message)
+                detail = gettext("all %(count)s mandatory units chosen (%(units)s)") % {
+                    "count": need, "units": listing(names),
+                }
+            return _met(self.rule.identifier, self.kind, have, need, None, detail)
+        message = ngettext(
+            "%(count)s mandatory unit missing: %(units)s", "%(count)s mandatory units missing: %(units)s",
+            len(missing),
+        ) % {"count": len(missing), "units": listing(self.codes[i] for i in missing)}
+        return RuleResult(self.rule.identifier, self.kind, False, have, need, None, len(missing), 0, message, message)
 
     def constrain(self, model: Constraints) -> None:
         for index in self.members:
@@ -199,7 +222,7 @@ class Mandatory(Check):
 
 
 class EachGroup(Check):
-    __slots__ = ("slots", "groups", "members", "per", "noun_one", "noun_many")
+    __slots__ = ("slots", "groups", "members", "per", "level", "level_op")
     kind = RuleKind.EACH_GROUP
 
     def __init__(self, rule: RuleSpec, scope: tuple[int, ...], slots: tuple[int, ...],
@@ -209,8 +232,8 @@ class EachGroup(Check):
         self.groups = rule.groups
         self.members = members  # per group: unit indices counting for it
         self.per = per
-        self.noun_one = level_noun(rule.level, rule.level_op, False)
-        self.noun_many = level_noun(rule.level, rule.level_op, True)
+        self.level = rule.level
+        self.level_op = rule.level_op
 
     @classmethod
     def build(cls, compiled: Compiled, rule: RuleSpec, scope: tuple[int, ...], slot: int) -> Self:
@@ -238,26 +261,82 @@ class EachGroup(Check):
     def result(self, acc: Sequence[int], counted: AbstractSet[int], chosen: AbstractSet[int]) -> RuleResult:
         per = self.per
         have = tuple(acc[s] if acc[s] < per else per for s in self.slots)
-        return self.cache.get(have) or self._remember(have, self._make(have))
+        key = (get_language(), have)
+        return self.cache.get(key) or self._remember(key, self._make(have))
 
     def _make(self, have: tuple[int, ...]) -> RuleResult:
         per = self.per
         need = per * len(self.groups)
         value = sum(have)
         shortfall = need - value
-        noun = self.noun_one if per == 1 else self.noun_many
-        each = "" if len(self.groups) == 1 else "each of "
-        requirement = f"at least {per} {noun} from {each}{groups_phrase(self.groups)}"
-        message = f"Met: {requirement}" if not shortfall else self._short_message(have, shortfall, requirement)
-        return RuleResult(self.rule.identifier, self.kind, not shortfall, value, need, None, shortfall, 0, message)
+        requirement = self._requirement()
+        if not shortfall:
+            return _met(self.rule.identifier, self.kind, value, need, None, requirement)
+        message = self._short_message(have, shortfall, requirement)
+        return RuleResult(self.rule.identifier, self.kind, False, value, need, None, shortfall, 0, message, message)
+
+    def _requirement(self) -> str:
+        """'at least 1 unit from group A', 'at least 2 level 3 units from each of groups B, C'."""
+        if len(self.groups) == 1:
+            groups = groups_phrase(self.groups)
+        else:
+            groups = gettext("each of groups %(groups)s") % {"groups": listing(self.groups)}
+        per = self.per
+        if self.level is None:
+            text = ngettext("at least %(count)s unit from %(groups)s", "at least %(count)s units from %(groups)s", per)
+        elif self.level_op == LevelOp.GE:
+            text = ngettext(
+                "at least %(count)s unit at level %(level)s or above from %(groups)s",
+                "at least %(count)s units at level %(level)s or above from %(groups)s", per,
+            )
+        elif self.level_op == LevelOp.LE:
+            text = ngettext(
+                "at least %(count)s unit at level %(level)s or below from %(groups)s",
+                "at least %(count)s units at level %(level)s or below from %(groups)s", per,
+            )
+        else:
+            text = ngettext(
+                "at least %(count)s level %(level)s unit from %(groups)s",
+                "at least %(count)s level %(level)s units from %(groups)s", per,
+            )
+        return text % {"count": per, "level": self.level, "groups": groups}
 
     def _short_message(self, have: tuple[int, ...], shortfall: int, requirement: str) -> str:
         short = [(g, self.per - h) for g, h in zip(self.groups, have, strict=True) if h < self.per]
-        many = self.noun_one if shortfall == 1 else self.noun_many
         if len(short) == 1:
-            return f"{shortfall} more {many} needed from group {short[0][0]} ({requirement})"
-        parts = ", ".join(f"{n} from group {g}" for g, n in short)
-        return f"{shortfall} more {many} needed: {parts} ({requirement})"
+            where = gettext("from group %(group)s") % {"group": short[0][0]}
+        else:
+            # Translators: how many units each group still lacks, e.g. "1 from group B, 2 from group C".
+            where = ", ".join(gettext("%(count)s from group %(group)s") % {"count": n, "group": g} for g, n in short)
+        values = {"count": shortfall, "level": self.level, "where": where, "requirement": requirement}
+        single = len(short) == 1
+        if self.level is None:
+            text = (ngettext("%(count)s more unit needed %(where)s (%(requirement)s)",
+                             "%(count)s more units needed %(where)s (%(requirement)s)", shortfall) if single else
+                    ngettext("%(count)s more unit needed: %(where)s (%(requirement)s)",
+                             "%(count)s more units needed: %(where)s (%(requirement)s)", shortfall))
+        elif self.level_op == LevelOp.GE:
+            text = (ngettext("%(count)s more unit at level %(level)s or above needed %(where)s (%(requirement)s)",
+                             "%(count)s more units at level %(level)s or above needed %(where)s (%(requirement)s)",
+                             shortfall) if single else
+                    ngettext("%(count)s more unit at level %(level)s or above needed: %(where)s (%(requirement)s)",
+                             "%(count)s more units at level %(level)s or above needed: %(where)s (%(requirement)s)",
+                             shortfall))
+        elif self.level_op == LevelOp.LE:
+            text = (ngettext("%(count)s more unit at level %(level)s or below needed %(where)s (%(requirement)s)",
+                             "%(count)s more units at level %(level)s or below needed %(where)s (%(requirement)s)",
+                             shortfall) if single else
+                    ngettext("%(count)s more unit at level %(level)s or below needed: %(where)s (%(requirement)s)",
+                             "%(count)s more units at level %(level)s or below needed: %(where)s (%(requirement)s)",
+                             shortfall))
+        else:
+            text = (ngettext("%(count)s more level %(level)s unit needed %(where)s (%(requirement)s)",
+                             "%(count)s more level %(level)s units needed %(where)s (%(requirement)s)",
+                             shortfall) if single else
+                    ngettext("%(count)s more level %(level)s unit needed: %(where)s (%(requirement)s)",
+                             "%(count)s more level %(level)s units needed: %(where)s (%(requirement)s)",
+                             shortfall))
+        return text % values
 
     def constrain(self, model: Constraints) -> None:
         for members in self.members:
@@ -275,7 +354,7 @@ class Barred(Check):
         self.bars = bars  # groups of unit indices of which at most one may count
         self.labels = labels  # "" for the listed units, else the barring code
         self.codes = codes
-        self.met: dict[int, RuleResult] = {}
+        self.met: dict[tuple[str | None, int], RuleResult] = {}
 
     @classmethod
     def build(cls, compiled: Compiled, rule: RuleSpec, scope: tuple[int, ...], slot: int) -> Self:
@@ -306,27 +385,33 @@ class Barred(Check):
         for s in self.slots:
             if acc[s] > worst:
                 worst = acc[s]
+        language = get_language()
         if worst <= 1:
-            return self.met.get(worst) or self._met(worst)
+            return self.met.get((language, worst)) or self._met(language, worst)
         clashes = tuple(
             tuple(i for i in members if i in counted)
             for s, members in zip(self.slots, self.bars, strict=True)
             if acc[s] > 1
         )
-        return self.cache.get(clashes) or self._remember(clashes, self._make(worst, clashes))
+        key = (language, clashes)
+        return self.cache.get(key) or self._remember(key, self._make(worst, clashes))
 
-    def _met(self, worst: int) -> RuleResult:
-        result = RuleResult(self.rule.identifier, self.kind, True, worst, None, 1, 0, 0,
-                            "Met: no barred units taken together")
-        self.met[worst] = result
+    def _met(self, language: str | None, worst: int) -> RuleResult:
+        result = _met(self.rule.identifier, self.kind, worst, None, 1, gettext("no barred units taken together"))
+        self.met[(language, worst)] = result
         return result
 
     def _make(self, worst: int, clashes: tuple[tuple[int, ...], ...]) -> RuleResult:
         excess = sum(len(c) - 1 for c in clashes)
-        parts = [f"{and_listing(tuple(self.codes[i] for i in clash))} may not be taken together" for clash in clashes]
-        label = "Barred combination" if len(clashes) == 1 else "Barred combinations"
-        message = f"{label}: {'; '.join(parts)} (remove {excess})"
-        return RuleResult(self.rule.identifier, self.kind, False, worst, None, 1, 0, excess, message)
+        parts = [
+            gettext("%(units)s may not be taken together") % {"units": and_listing(tuple(self.codes[i] for i in clash))}
+            for clash in clashes
+        ]
+        message = ngettext(
+            "Barred combination: %(clashes)s (remove %(excess)s)",
+            "Barred combinations: %(clashes)s (remove %(excess)s)", len(clashes),
+        ) % {"clashes": "; ".join(parts), "excess": excess}
+        return RuleResult(self.rule.identifier, self.kind, False, worst, None, 1, 0, excess, message, message)
 
     def constrain(self, model: Constraints) -> None:
         for members in self.bars:
@@ -366,20 +451,32 @@ class OneCounts(Check):
                     winner = i
                 else:
                     others.append(i)
-        key = (winner, tuple(others))
-        return self.cache.get(key) or self._remember(key, self._make(*key))
+        key = (get_language(), winner, tuple(others))
+        return self.cache.get(key) or self._remember(key, self._make(winner, tuple(others)))
 
     def _make(self, winner: int | None, others: tuple[int, ...]) -> RuleResult:
-        head = f"Only the highest-valued of {self.names} counts"
-        bits = []
-        if winner is not None:
-            bits.append(f"{self.codes[winner]} counts")
-        if others:
-            verb = "does" if len(others) == 1 else "do"
-            bits.append(f"{and_listing(tuple(self.codes[i] for i in others))} {verb} not")
-        message = f"Met: {head}; {', '.join(bits) or 'none chosen'}"
+        values = {
+            "units": self.names,
+            "winner": "" if winner is None else self.codes[winner],
+            "others": and_listing(tuple(self.codes[i] for i in others)),
+        }
+        if winner is not None and others:
+            text = ngettext(
+                "Only the highest-valued of %(units)s counts; %(winner)s counts, %(others)s does not",
+                "Only the highest-valued of %(units)s counts; %(winner)s counts, %(others)s do not",
+                len(others),
+            )
+        elif winner is not None:
+            text = gettext("Only the highest-valued of %(units)s counts; %(winner)s counts")
+        elif others:
+            text = ngettext(
+                "Only the highest-valued of %(units)s counts; %(others)s does not",
+                "Only the highest-valued of %(units)s counts; %(others)s do not", len(others),
+            )
+        else:
+            text = gettext("Only the highest-valued of %(units)s counts; none chosen")
         value = self.tvalues[winner] if winner is not None else 0
-        return RuleResult(self.rule.identifier, self.kind, True, value, None, None, 0, 0, message)
+        return _met(self.rule.identifier, self.kind, value, None, None, text % values)
 
     def constrain(self, model: Constraints) -> None:
         # Nothing to add: the planner's counted variables already follow `beaten`.

@@ -6,6 +6,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import ngettext
+
 from units.rules.vocabulary import LevelOp, Measure, RuleKind
 
 __all__ = [
@@ -79,7 +81,8 @@ class RuleResult:
     maximum: int | None
     shortfall: int
     excess: int
-    message: str
+    message: str  # "Met: 37 credits in total (at least 37)", "3 more credits needed from group B"
+    detail: str = ""  # the message without its "Met:" label ("37 credits in total (at least 37)")
 
 
 @dataclass(frozen=True)
@@ -98,8 +101,10 @@ class SpecError(ValueError):
 class UnknownUnits(SpecError):
     def __init__(self, codes: Iterable[str]) -> None:
         self.codes = tuple(dict.fromkeys(codes))
-        noun = "unit" if len(self.codes) == 1 else "units"
-        super().__init__(f"Unknown {noun}: {', '.join(self.codes)}")
+        super().__init__(
+            ngettext("Unknown unit: %(codes)s", "Unknown units: %(codes)s", len(self.codes))
+            % {"codes": ", ".join(self.codes)}
+        )
 
 
 class PathwayError(SpecError):
