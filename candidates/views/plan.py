@@ -89,7 +89,7 @@ def rule_lines(evaluation: Evaluation) -> list[RuleLine]:
     lines = []
     for result in evaluation.results:
         status = _("Met") if result.met else (_("Too many") if result.excess else _("Short"))
-        text = result.message.removeprefix("Met: ")
+        text = result.detail or result.message
         lines.append(RuleLine(met=result.met, status=status, text=text[:1].upper() + text[1:]))
     return lines
 
