@@ -30,8 +30,9 @@ from django.db.models import (
     When,
 )
 from django.utils import timezone
-from django.utils.functional import Promise
+from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from apprenticeships.reads import behind_within
 from assessments.models import Decision, UnitSignOff
@@ -80,8 +81,15 @@ PROGRESS_BANDS: dict[str, Promise] = {
     "100": _("All planned units signed off"),
 }
 
+
+def _quiet_label() -> str:
+    return ngettext("No evidence or decision for %(days)s day", "No evidence or decision for %(days)s days",
+                    QUIET_DAYS) % {"days": QUIET_DAYS}
+
+
 RISK_LABELS: dict[str, str | Promise] = {
-    "quiet": _("No evidence or decision for %(days)s days") % {"days": QUIET_DAYS},
+    # Translated when shown, in the reader's language (not once, when the module is imported).
+    "quiet": lazy(_quiet_label, str)(),
     "overdue": _("Past the planned end date"),
     "otj_behind": _("Off-the-job hours behind"),
 }

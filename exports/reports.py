@@ -15,6 +15,7 @@ from typing import IO
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 from assessments.reads import achieved_units, eligibility
 from assessments.spreadsheet import spreadsheet_text
@@ -46,13 +47,19 @@ def _progress_of(total: int, progress: Progress) -> Callable[[int], None]:
 
 def caseload_table(enrolments: EnrolmentQuerySet, assessors: QuerySet[User], progress: Progress) -> Table:
     loads = figures.caseloads(enrolments, assessors)
+    # Translators: a cell of a CSV or XLSX report: whether an assessor meets the response-time target.
+    yes, no = gettext("yes"), gettext("no")
     rows: Iterator[list[Cell]] = (
         [load.name, load.email, load.active, load.paused, load.awaiting, load.oldest_waiting_hours, load.decided,
-         load.median_hours, load.within_target_percent, "yes" if load.meets_target else "no"] for load in loads)
+         load.median_hours, load.within_target_percent, yes if load.meets_target else no] for load in loads)
     return Table(
-        ["assessor", "email", "active_enrolments", "paused_enrolments", "evidence_awaiting_review",
-         "oldest_waiting_working_hours", f"decisions_last_{figures.RESPONSE_WINDOW_DAYS}_days",
-         "median_response_working_hours", "percent_within_target", "meets_target"],
+        # Translators: the column headings of a CSV or XLSX report are names for spreadsheets and scripts: keep
+        # them lower case, with underscores between the words.
+        [gettext("assessor"), gettext("email"), gettext("active_enrolments"), gettext("paused_enrolments"),
+         gettext("evidence_awaiting_review"), gettext("oldest_waiting_working_hours"),
+         ngettext("decisions_last_%(days)d_day", "decisions_last_%(days)d_days", figures.RESPONSE_WINDOW_DAYS) % {
+             "days": figures.RESPONSE_WINDOW_DAYS},
+         gettext("median_response_working_hours"), gettext("percent_within_target"), gettext("meets_target")],
         rows,
     )
 
@@ -78,9 +85,11 @@ def progress_table(enrolments: EnrolmentQuerySet, progress: Progress) -> Table:
             ]
 
     return Table(
-        ["candidate", "email", "uln", "qualification_code", "qualification_version", "assessor", "iqa", "status",
-         "stage", "start_date", "planned_end_date", "units_planned", "units_signed_off", "units_achieved",
-         "percent_units_signed_off", "at_risk"],
+        # Translators: the column headings of a CSV or XLSX report (see "assessor").
+        [gettext("candidate"), gettext("email"), gettext("uln"), gettext("qualification_code"),
+         gettext("qualification_version"), gettext("assessor"), gettext("iqa"), gettext("status"), gettext("stage"),
+         gettext("start_date"), gettext("planned_end_date"), gettext("units_planned"), gettext("units_signed_off"),
+         gettext("units_achieved"), gettext("percent_units_signed_off"), gettext("at_risk")],
         rows(),
     )
 
@@ -91,6 +100,8 @@ def achievement_table(enrolments: EnrolmentQuerySet, progress: Progress) -> Tabl
     achieved = achieved_units(enrolments.values_list("pk", flat=True))
     specs: dict[int, Spec] = {}
     tick = _progress_of(len(listed), progress)
+    # Translators: a cell of the achievement report: what a candidate's achieved units earn.
+    full, certificates = gettext("full qualification"), gettext("unit certificates")
 
     def rows() -> Iterator[list[Cell]]:
         for count, enrolment in enumerate(listed, start=1):
@@ -104,13 +115,15 @@ def achievement_table(enrolments: EnrolmentQuerySet, progress: Progress) -> Tabl
             yield [
                 enrolment.uln, enrolment.registration_number, str(enrolment.candidate), enrolment.qualification.code,
                 enrolment.qualification.version, enrolment.get_status_display(),
-                "full qualification" if earned.full else "unit certificates",
+                full if earned.full else certificates,
                 " ".join(earned.combination if earned.full else earned.achieved), len(earned.achieved),
             ]
 
     return Table(
-        ["uln", "registration_number", "candidate", "qualification_code", "qualification_version", "status",
-         "claim", "units_claimed", "units_achieved"],
+        # Translators: the column headings of a CSV or XLSX report (see "assessor").
+        [gettext("uln"), gettext("registration_number"), gettext("candidate"), gettext("qualification_code"),
+         gettext("qualification_version"), gettext("status"), gettext("claim"), gettext("units_claimed"),
+         gettext("units_achieved")],
         rows(),
     )
 
@@ -121,8 +134,9 @@ def sampling_table(enrolments: EnrolmentQuerySet, progress: Progress) -> Table:
         [cell.assessor, cell.qualification, cell.unit, cell.signed, cell.sampled, cell.countersigned, cell.referred,
          cell.percent] for cell in coverage.cells)
     return Table(
-        ["assessor", "qualification_code", "unit", "units_signed_off", "sampled", "countersigned",
-         "referred_back", "percent_sampled"],
+        # Translators: the column headings of a CSV or XLSX report (see "assessor").
+        [gettext("assessor"), gettext("qualification_code"), gettext("unit"), gettext("units_signed_off"),
+         gettext("sampled"), gettext("countersigned"), gettext("referred_back"), gettext("percent_sampled")],
         rows,
     )
 
@@ -160,7 +174,8 @@ def write(table: Table, format: str, out: IO[bytes]) -> int:
     from openpyxl import Workbook
 
     book = Workbook(write_only=True)
-    sheet = book.create_sheet("Report")
+    # Translators: the name of the worksheet of an XLSX report (at most 31 characters).
+    sheet = book.create_sheet(gettext("Report"))
     sheet.append(table.headings)
     for row in table.rows:
         sheet.append([_text(value) for value in row])
