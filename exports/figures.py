@@ -74,9 +74,13 @@ STAGE_LABELS: dict[str, Promise] = {
 #: Progress: the share of the planned units signed off, in bands (no plan yet is its own band).
 PROGRESS_BANDS: dict[str, Promise] = {
     "no_plan": _("No unit plan yet"),
+    # xgettext:no-python-format
     "0": _("0–24% of units signed off"),
+    # xgettext:no-python-format
     "25": _("25–49% of units signed off"),
+    # xgettext:no-python-format
     "50": _("50–74% of units signed off"),
+    # xgettext:no-python-format
     "75": _("75–99% of units signed off"),
     "100": _("All planned units signed off"),
 }

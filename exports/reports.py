@@ -15,7 +15,8 @@ from typing import IO
 
 from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext, ngettext
+from django.utils.functional import Promise
+from django.utils.translation import gettext, npgettext, pgettext_lazy
 
 from assessments.reads import achieved_units, eligibility
 from assessments.spreadsheet import spreadsheet_text
@@ -30,6 +31,50 @@ Cell = str | int | float | datetime.date | None
 #: Called with a percent (0-100) as the rows are read.
 Progress = Callable[[int], None]
 CHUNK = 2000
+
+
+#: The column headings of the reports, translated when a report is written. Translators: "report column"
+#: headings are names for spreadsheets and scripts: keep them lower case, with underscores between the words.
+COLUMNS: dict[str, Promise] = {
+    # Translators: a column heading of a CSV or XLSX report ("report column"): a name for spreadsheets and scripts.
+    # Keep every heading lower case, with underscores between the words.
+    "assessor": pgettext_lazy("report column", "assessor"),
+    "email": pgettext_lazy("report column", "email"),
+    "active_enrolments": pgettext_lazy("report column", "active_enrolments"),
+    "paused_enrolments": pgettext_lazy("report column", "paused_enrolments"),
+    "evidence_awaiting_review": pgettext_lazy("report column", "evidence_awaiting_review"),
+    "oldest_waiting_working_hours": pgettext_lazy("report column", "oldest_waiting_working_hours"),
+    "median_response_working_hours": pgettext_lazy("report column", "median_response_working_hours"),
+    "percent_within_target": pgettext_lazy("report column", "percent_within_target"),
+    "meets_target": pgettext_lazy("report column", "meets_target"),
+    "candidate": pgettext_lazy("report column", "candidate"),
+    "uln": pgettext_lazy("report column", "uln"),
+    "qualification_code": pgettext_lazy("report column", "qualification_code"),
+    "qualification_version": pgettext_lazy("report column", "qualification_version"),
+    "iqa": pgettext_lazy("report column", "iqa"),
+    "status": pgettext_lazy("report column", "status"),
+    "stage": pgettext_lazy("report column", "stage"),
+    "start_date": pgettext_lazy("report column", "start_date"),
+    "planned_end_date": pgettext_lazy("report column", "planned_end_date"),
+    "units_planned": pgettext_lazy("report column", "units_planned"),
+    "units_signed_off": pgettext_lazy("report column", "units_signed_off"),
+    "units_achieved": pgettext_lazy("report column", "units_achieved"),
+    "percent_units_signed_off": pgettext_lazy("report column", "percent_units_signed_off"),
+    "at_risk": pgettext_lazy("report column", "at_risk"),
+    "registration_number": pgettext_lazy("report column", "registration_number"),
+    "claim": pgettext_lazy("report column", "claim"),
+    "units_claimed": pgettext_lazy("report column", "units_claimed"),
+    "unit": pgettext_lazy("report column", "unit"),
+    "sampled": pgettext_lazy("report column", "sampled"),
+    "countersigned": pgettext_lazy("report column", "countersigned"),
+    "referred_back": pgettext_lazy("report column", "referred_back"),
+    "percent_sampled": pgettext_lazy("report column", "percent_sampled"),
+}
+
+
+def _headings(*names: str) -> list[str]:
+    """The translated headings of the columns `names` (keys of COLUMNS)."""
+    return [str(COLUMNS[name]) for name in names]
 
 
 @dataclass
@@ -52,14 +97,12 @@ def caseload_table(enrolments: EnrolmentQuerySet, assessors: QuerySet[User], pro
     rows: Iterator[list[Cell]] = (
         [load.name, load.email, load.active, load.paused, load.awaiting, load.oldest_waiting_hours, load.decided,
          load.median_hours, load.within_target_percent, yes if load.meets_target else no] for load in loads)
+    decisions = npgettext("report column", "decisions_last_%(days)d_day", "decisions_last_%(days)d_days",
+                          figures.RESPONSE_WINDOW_DAYS) % {"days": figures.RESPONSE_WINDOW_DAYS}
     return Table(
-        # Translators: the column headings of a CSV or XLSX report are names for spreadsheets and scripts: keep
-        # them lower case, with underscores between the words.
-        [gettext("assessor"), gettext("email"), gettext("active_enrolments"), gettext("paused_enrolments"),
-         gettext("evidence_awaiting_review"), gettext("oldest_waiting_working_hours"),
-         ngettext("decisions_last_%(days)d_day", "decisions_last_%(days)d_days", figures.RESPONSE_WINDOW_DAYS) % {
-             "days": figures.RESPONSE_WINDOW_DAYS},
-         gettext("median_response_working_hours"), gettext("percent_within_target"), gettext("meets_target")],
+        [*_headings("assessor", "email", "active_enrolments", "paused_enrolments", "evidence_awaiting_review",
+                    "oldest_waiting_working_hours"),
+         decisions, *_headings("median_response_working_hours", "percent_within_target", "meets_target")],
         rows,
     )
 
@@ -85,11 +128,9 @@ def progress_table(enrolments: EnrolmentQuerySet, progress: Progress) -> Table:
             ]
 
     return Table(
-        # Translators: the column headings of a CSV or XLSX report (see "assessor").
-        [gettext("candidate"), gettext("email"), gettext("uln"), gettext("qualification_code"),
-         gettext("qualification_version"), gettext("assessor"), gettext("iqa"), gettext("status"), gettext("stage"),
-         gettext("start_date"), gettext("planned_end_date"), gettext("units_planned"), gettext("units_signed_off"),
-         gettext("units_achieved"), gettext("percent_units_signed_off"), gettext("at_risk")],
+        _headings("candidate", "email", "uln", "qualification_code", "qualification_version", "assessor", "iqa",
+                  "status", "stage", "start_date", "planned_end_date", "units_planned", "units_signed_off",
+                  "units_achieved", "percent_units_signed_off", "at_risk"),
         rows(),
     )
 
@@ -120,10 +161,8 @@ def achievement_table(enrolments: EnrolmentQuerySet, progress: Progress) -> Tabl
             ]
 
     return Table(
-        # Translators: the column headings of a CSV or XLSX report (see "assessor").
-        [gettext("uln"), gettext("registration_number"), gettext("candidate"), gettext("qualification_code"),
-         gettext("qualification_version"), gettext("status"), gettext("claim"), gettext("units_claimed"),
-         gettext("units_achieved")],
+        _headings("uln", "registration_number", "candidate", "qualification_code", "qualification_version",
+                  "status", "claim", "units_claimed", "units_achieved"),
         rows(),
     )
 
@@ -134,9 +173,8 @@ def sampling_table(enrolments: EnrolmentQuerySet, progress: Progress) -> Table:
         [cell.assessor, cell.qualification, cell.unit, cell.signed, cell.sampled, cell.countersigned, cell.referred,
          cell.percent] for cell in coverage.cells)
     return Table(
-        # Translators: the column headings of a CSV or XLSX report (see "assessor").
-        [gettext("assessor"), gettext("qualification_code"), gettext("unit"), gettext("units_signed_off"),
-         gettext("sampled"), gettext("countersigned"), gettext("referred_back"), gettext("percent_sampled")],
+        _headings("assessor", "qualification_code", "unit", "units_signed_off", "sampled", "countersigned",
+                  "referred_back", "percent_sampled"),
         rows,
     )
 
