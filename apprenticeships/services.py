@@ -16,6 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from audit import trail
@@ -169,7 +170,7 @@ def _check_entry(enrolment: Enrolment, *, date: datetime.date, minutes: int, lea
         errors["date"] = _("The date is in the future; log training once it has happened.")
     elif date < start:
         errors["date"] = _("The date is before the start of the plan (%(start)s); check the date.") % {
-            "start": start.strftime("%d/%m/%Y")}
+            "start": date_format(start, "SHORT_DATE_FORMAT")}
     if minutes <= 0:
         errors["hours"] = _("Give how long the training took: more than 0 minutes.")
     elif minutes > 24 * 60:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.functional import Promise
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .models import AuditRecord
@@ -71,8 +71,11 @@ PHRASES: dict[str, Promise] = {
     "staff member deactivated": _("%(actor)s deactivated %(person)s at the centre, ending their roles there: "
                                   "%(from_roles)s."),
     "staff member reactivated": _("%(actor)s reactivated %(person)s at the centre as %(roles)s."),
-    "staff caseload handed over": _("%(actor)s handed over the caseload of %(person)s (%(count)s enrolments; "
-                                    "new assessor %(assessor)s, new IQA %(iqa)s): %(reason)s"),
+    "staff caseload handed over": ngettext_lazy(
+        "%(actor)s handed over the caseload of %(person)s (%(count)s enrolment; new assessor %(assessor)s, "
+        "new IQA %(iqa)s): %(reason)s",
+        "%(actor)s handed over the caseload of %(person)s (%(count)s enrolments; new assessor %(assessor)s, "
+        "new IQA %(iqa)s): %(reason)s", "count"),
     "witness testimony confirmed": _("%(actor)s confirmed the witness testimony %(evidence)s, signed in."),
     "enrolment moved": _("%(actor)s moved the enrolment from version %(from_version)s to version %(to_version)s of "
                          "the qualification; unchanged sign-offs were carried over."),
@@ -88,7 +91,8 @@ PHRASES: dict[str, Promise] = {
     "gateway achievement removed": _("%(actor)s removed the gateway record %(object)s."),
     "gateway declaration signed": _("%(actor)s signed the gateway declaration (%(object)s)."),
     # progress reviews (apprenticeships)
-    "review schedule set": _("%(actor)s set the progress reviews to every %(weeks)s weeks."),
+    "review schedule set": ngettext_lazy("%(actor)s set the progress reviews to every %(weeks)s week.",
+                                         "%(actor)s set the progress reviews to every %(weeks)s weeks.", "weeks"),
     "progress review recorded": _("%(actor)s recorded the %(object)s."),
     "progress review changed": _("%(actor)s changed the %(object)s."),
     "progress review signatures voided": _("%(actor)s changed the %(object)s after it was signed: the signatures "
@@ -150,7 +154,7 @@ class Facts:
     units: Mapping[str, str] = field(default_factory=dict)  # "A13" -> "A13: Deal with customers"
 
 
-class _Blank(dict[str, str]):
+class _Blank(dict[str, str | int]):
     """Placeholder values; one a record does not hold reads as a dash rather than failing."""
 
     def __missing__(self, key: str) -> str:
@@ -166,7 +170,8 @@ def sentence(record: AuditRecord, facts: Facts | None = None) -> str:
     """The record as one sentence in the active language."""
     facts = facts or Facts()
     phrase = PHRASES.get(record.action, FALLBACK)
-    return str(phrase) % _facts(record, facts)
+    # A phrase with a count (ngettext_lazy) picks its plural form from its number's placeholder as it fills.
+    return str(phrase % _facts(record, facts))
 
 
 def _text(value: Any) -> str:
@@ -200,17 +205,30 @@ def _facts(record: AuditRecord, facts: Facts) -> _Blank:
         to_version=_text(after.get("version")),
         roles=_roles(after.get("roles")),
         from_roles=_roles(before.get("roles")),
-        count=_text(after.get("count")),
+        count=_count(after.get("count")),
         assessor=_text(after.get("assessor")) or gettext("unchanged"),
         iqa=_text(after.get("iqa")) or gettext("unchanged"),
-        weeks=_text(after.get("interval_weeks")),
+        weeks=_count(after.get("interval_weeks")),
         party=_party(after.get("party")),
         centre=record.object_label.split(" – ")[0],
         provider=str(_PROVIDERS.get(_text(after.get("provider")), _text(after.get("provider")))),
         domain=_text(after.get("email_domain")),
         state=(gettext("offered") if after.get("enabled") else gettext("turned off")) if "enabled" in after else "",
     )
-    return _Blank({name: value for name, value in values.items() if value})
+    return _Blank({name: value for name, value in values.items() if value or isinstance(value, int)})
+
+
+class _NoCount(int):
+    """A count a record does not hold: 0 to choose a plural form, a dash where the sentence shows it."""
+
+    def __str__(self) -> str:
+        return "–"
+
+
+def _count(value: Any) -> int:
+    """A number kept in a record (3 or "3"), to choose a phrase's plural form; `_NoCount` when there is none."""
+    text = _text(value)
+    return int(text) if text.isdigit() else _NoCount(0)
 
 
 def _roles(kinds: Any) -> str:

@@ -30,8 +30,9 @@ from django.db.models import (
     When,
 )
 from django.utils import timezone
-from django.utils.functional import Promise
+from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from apprenticeships.reads import behind_within
 from assessments.models import Decision, UnitSignOff
@@ -73,15 +74,26 @@ STAGE_LABELS: dict[str, Promise] = {
 #: Progress: the share of the planned units signed off, in bands (no plan yet is its own band).
 PROGRESS_BANDS: dict[str, Promise] = {
     "no_plan": _("No unit plan yet"),
+    # xgettext:no-python-format
     "0": _("0–24% of units signed off"),
+    # xgettext:no-python-format
     "25": _("25–49% of units signed off"),
+    # xgettext:no-python-format
     "50": _("50–74% of units signed off"),
+    # xgettext:no-python-format
     "75": _("75–99% of units signed off"),
     "100": _("All planned units signed off"),
 }
 
+
+def _quiet_label() -> str:
+    return ngettext("No evidence or decision for %(days)s day", "No evidence or decision for %(days)s days",
+                    QUIET_DAYS) % {"days": QUIET_DAYS}
+
+
 RISK_LABELS: dict[str, str | Promise] = {
-    "quiet": _("No evidence or decision for %(days)s days") % {"days": QUIET_DAYS},
+    # Translated when shown, in the reader's language (not once, when the module is imported).
+    "quiet": lazy(_quiet_label, str)(),
     "overdue": _("Past the planned end date"),
     "otj_behind": _("Off-the-job hours behind"),
 }

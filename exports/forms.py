@@ -9,11 +9,11 @@ class ExportRequestForm(forms.Form):
         choices=ExportFormat.choices,
         initial=ExportFormat.PDF,
         widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
-        label="Format",
+        label=_("Format"),
     )
     include_pdf_evidence = forms.BooleanField(
-        required=False, label="Include PDF evidence as pages of the portfolio",
-        help_text="PDF files are appended at the end, each with a bookmark.",
+        required=False, label=_("Include PDF evidence as pages of the portfolio"),
+        help_text=_("PDF files are appended at the end, each with a bookmark."),
     )
 
 

@@ -19,6 +19,8 @@ from collections import defaultdict
 from typing import overload
 
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext, ngettext
 
 from apprenticeships.models import ProgressReview
 from apprenticeships.reviews.reads import signature_panel
@@ -71,28 +73,49 @@ def _witness(version: EvidenceVersion) -> str:
         return ""
     who = f"{version.witness_name}, {version.witness_role}" if version.witness_role else version.witness_name
     if version.witness_confirmed_at:
-        return f"{who}; confirmed on {_day(version.witness_confirmed_at):%d %B %Y}"
-    return f"{who}; not confirmed by the witness"
+        return gettext("%(who)s; confirmed on %(day)s") % {
+            "who": who, "day": date_format(_day(version.witness_confirmed_at), "d F Y")}
+    return gettext("%(who)s; not confirmed by the witness") % {"who": who}
 
 
 def _value_label(unit: Unit, value_name: str) -> str:
     if value_name == ValueName.NONE or not unit.value:
         return ""
-    noun = "credit" if value_name == ValueName.CREDITS else "unit value"
-    return f"{unit.value} {noun}{'' if unit.value == 1 else 's'}"
+    if value_name == ValueName.CREDITS:
+        return ngettext("%(value)d credit", "%(value)d credits", unit.value) % {"value": unit.value}
+    return ngettext("%(value)d unit value", "%(value)d unit values", unit.value) % {"value": unit.value}
+
+
+def _verdict_sentences(what: str, count: int) -> tuple[str, str, str]:
+    """(meets, does not meet yet, could not be evaluated) for `what` ("plan" or "achieved") of `count` units."""
+    if what == "plan":
+        return (
+            ngettext("The plan meets the rules of combination (%(count)d unit).",
+                     "The plan meets the rules of combination (%(count)d units).", count),
+            ngettext("The plan does not meet the rules of combination yet (%(count)d unit).",
+                     "The plan does not meet the rules of combination yet (%(count)d units).", count),
+            gettext("The plan: the rules could not be evaluated (%(error)s)."),
+        )
+    return (
+        ngettext("What is achieved meets the rules of combination (%(count)d unit).",
+                 "What is achieved meets the rules of combination (%(count)d units).", count),
+        ngettext("What is achieved does not meet the rules of combination yet (%(count)d unit).",
+                 "What is achieved does not meet the rules of combination yet (%(count)d units).", count),
+        gettext("What is achieved: the rules could not be evaluated (%(error)s)."),
+    )
 
 
 def rules_status(spec: Spec, codes: list[str], *, pathway: str | None, what: str) -> RulesStatus:
-    """The rules engine's verdict on the units `codes`, in words."""
+    """The rules engine's verdict on the units `codes`, in words; `what` is "plan" or "achieved"."""
+    meets, short, broken = _verdict_sentences(what, len(codes))
     try:
         evaluation = evaluate(spec, codes, pathway)
     except SpecError as error:
-        return RulesStatus(False, f"{what}: the rules could not be evaluated ({error}).")
+        return RulesStatus(False, broken % {"error": error})
     lines = tuple((result.met, result.message) for result in evaluation.results)
-    noun = "unit" if len(codes) == 1 else "units"
     if evaluation.valid:
-        return RulesStatus(True, f"{what} meets the rules of combination ({len(codes)} {noun}).", lines)
-    return RulesStatus(False, f"{what} does not meet the rules of combination yet ({len(codes)} {noun}).", lines)
+        return RulesStatus(True, meets % {"count": len(codes)}, lines)
+    return RulesStatus(False, short % {"count": len(codes)}, lines)
 
 
 def _evidence(enrolment: Enrolment) -> tuple[list[EvidenceVersion], dict[int, list[EvidenceFile]]]:
@@ -158,7 +181,7 @@ def gather_portfolio(enrolment_id: int) -> PortfolioData:
             made = latest.carried_from or latest
             decision = Decision(latest.get_outcome_display(), _name(latest.by), _day(made.at), latest.feedback)
         elif mapping.status == MappingStatus.CLAIMED:
-            decision = Decision("Awaiting decision")
+            decision = Decision(gettext("Awaiting decision"))
         else:
             decision = Decision(mapping.get_status_display())
         mapped[mapping.assessable_item_id].append(
@@ -179,15 +202,15 @@ def gather_portfolio(enrolment_id: int) -> PortfolioData:
         counter = getattr(unit_row, "countersignature", None)
         referral = getattr(unit_row, "referral", None)
         if counter is not None:
-            countersigned[unit_id].append(Countersignature(_name(counter.by), _day(counter.at), "Countersigned",
-                                                           counter.comment))
+            countersigned[unit_id].append(Countersignature(_name(counter.by), _day(counter.at),
+                                                           gettext("Countersigned"), counter.comment))
         sample = getattr(unit_row, "sample", None)
         if sample is not None and counter is None and referral is None:
             countersigned[unit_id].append(Countersignature(_name(sample.by), _day(sample.at),
-                                                           "Sampled (countersignature awaited)"))
+                                                           gettext("Sampled (countersignature awaited)")))
         if referral is not None:
-            countersigned[unit_id].append(Countersignature(_name(referral.by), _day(referral.at), "Referred back",
-                                                           referral.comments))
+            countersigned[unit_id].append(Countersignature(_name(referral.by), _day(referral.at),
+                                                           gettext("Referred back"), referral.comments))
         else:
             unit_sign_off[unit_id] = SignOff(_name(unit_row.by), _day(unit_row.at), unit_row.declaration)
 
@@ -244,8 +267,8 @@ def gather_portfolio(enrolment_id: int) -> PortfolioData:
         start_date=enrolment.start_date,
         planned_end_date=enrolment.planned_end_date,
         generated_at=timezone.localtime(),
-        plan=rules_status(spec, plan_codes, pathway=pathway, what="The plan"),
-        achieved=rules_status(spec, achieved_codes, pathway=pathway, what="What is achieved"),
+        plan=rules_status(spec, plan_codes, pathway=pathway, what="plan"),
+        achieved=rules_status(spec, achieved_codes, pathway=pathway, what="achieved"),
         units=tuple(sections),
         evidence=evidence,
         uln=enrolment.uln,

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import activate, get_language, gettext, ngettext
 
 from .data import PortfolioData
 from .render import Assets, RenderResult
@@ -35,10 +36,10 @@ class RenderFailed(Exception):
 
 
 def too_large_message(limit_mb: int) -> str:
-    return (
-        f"This portfolio is too large to render in one go (memory limit {limit_mb} MB reached). "
+    return gettext(
+        "This portfolio is too large to render in one go (memory limit %(limit)d MB reached). "
         "Ask an administrator to raise EXPORT_MEMORY_LIMIT_MB, or export it without appended PDF evidence."
-    )
+    ) % {"limit": limit_mb}
 
 
 def _limit_child(limit_mb: int) -> Callable[[], None]:
@@ -76,6 +77,8 @@ def render_in_child(
         pickle.dump(
             {"data": data, "assets": assets, "workdir": workdir, "target": target,
              "include_pdf_evidence": include_pdf_evidence,
+             # The child renders in the language active here (the PDF's words and dates).
+             "language": get_language() or settings.LANGUAGE_CODE,
              # The child reads images from the very storage the parent uses, whatever its settings say.
              "storage": settings.STORAGES["default"]},
             out, protocol=pickle.HIGHEST_PROTOCOL,
@@ -120,16 +123,16 @@ def render_in_child(
     if outcome.get("error") == "memory" or child.returncode == MEMORY_EXIT_CODE:
         raise RenderFailed(too_large_message(memory_limit_mb))
     if timed_out.is_set():
-        raise RenderFailed(
-            f"Rendering took longer than the limit of {int(timeout)} seconds and was stopped. "
-            "Ask an administrator to raise EXPORT_TIME_LIMIT_SECONDS."
-        )
+        raise RenderFailed(ngettext(
+            "Rendering took longer than the limit of %(seconds)d second and was stopped. "
+            "Ask an administrator to raise EXPORT_TIME_LIMIT_SECONDS.",
+            "Rendering took longer than the limit of %(seconds)d seconds and was stopped. "
+            "Ask an administrator to raise EXPORT_TIME_LIMIT_SECONDS.", int(timeout)) % {"seconds": int(timeout)})
     log_tail = stderr_path.read_text(errors="replace")[-2000:]
     if "failed to map segment" in log_tail:
-        raise RenderFailed(
-            f"The renderer could not even start within the memory limit of {memory_limit_mb} MB. "
-            "Ask an administrator to raise EXPORT_MEMORY_LIMIT_MB."
-        )
+        raise RenderFailed(gettext(
+            "The renderer could not even start within the memory limit of %(limit)d MB. "
+            "Ask an administrator to raise EXPORT_MEMORY_LIMIT_MB.") % {"limit": memory_limit_mb})
     # Under RLIMIT_AS, Python raises MemoryError, but Pango/GLib/cairo abort on a failed malloc
     # (GLib's g_error traps: SIGTRAP; C++: SIGABRT; unchecked NULL: SIGSEGV): all mean "out of memory".
     if (
@@ -139,8 +142,8 @@ def render_in_child(
         raise RenderFailed(too_large_message(memory_limit_mb))
     raise RenderFailed(
         outcome.get("error")
-        or f"The renderer stopped unexpectedly (exit status {child.returncode}). Try again; if it fails again, "
-        "tell an administrator."
+        or gettext("The renderer stopped unexpectedly (exit status %(status)s). Try again; if it fails again, "
+                   "tell an administrator.") % {"status": child.returncode}
     )
 
 
@@ -161,6 +164,7 @@ def main(job_path: str) -> int:
 
         with open(job_path, "rb") as job_file:
             job = pickle.load(job_file)
+        activate(job.get("language") or settings.LANGUAGE_CODE)
         if settings.EXPORT_TEST_RENDER_DELAY_SECONDS:
             # Tests only: gives a fault test time to kill the worker while this child renders.
             import time

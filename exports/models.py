@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from candidates.access import AnyUser, centres_administered_by, enrolments_visible_to
@@ -16,8 +17,8 @@ class ExportFormat(models.TextChoices):
 
 
 class ExportKind(models.TextChoices):
-    PORTFOLIO = "portfolio", "Portfolio"
-    GATEWAY_PACK = "gateway_pack", "Gateway pack"
+    PORTFOLIO = "portfolio", _("Portfolio")
+    GATEWAY_PACK = "gateway_pack", _("Gateway pack")
 
 
 class ExportStatus(models.TextChoices):
@@ -69,19 +70,19 @@ class PortfolioExport(models.Model):
     )
     format = models.CharField(max_length=4, choices=ExportFormat.choices, default=ExportFormat.PDF)
     include_pdf_evidence = models.BooleanField(
-        default=False, help_text="Append PDF evidence files as pages of the portfolio."
+        default=False, help_text=_("Append PDF evidence files as pages of the portfolio.")
     )
     status = models.CharField(max_length=8, choices=ExportStatus.choices, default=ExportStatus.QUEUED)
     stage = models.CharField(max_length=16, choices=ExportStage.choices, default=ExportStage.QUEUED)
     pages_done = models.PositiveIntegerField(default=0)
-    progress = models.PositiveSmallIntegerField(default=0, help_text="Percent, 0-100.")
-    file_name = models.CharField(max_length=255, blank=True, help_text="Storage name of the result.")
+    progress = models.PositiveSmallIntegerField(default=0, help_text=_("Percent, 0-100."))
+    file_name = models.CharField(max_length=255, blank=True, help_text=_("Storage name of the result."))
     size = models.PositiveBigIntegerField(null=True, blank=True)
     sha256 = models.CharField(max_length=64, blank=True)
     pages = models.PositiveIntegerField(null=True, blank=True)
-    error = models.TextField(blank=True, help_text="Why it failed, in words a person can act on.")
-    attempts = models.PositiveSmallIntegerField(default=0, help_text="How many times a worker started it.")
-    claimed_by = models.CharField(max_length=255, blank=True, help_text="host:pid of the worker running it.")
+    error = models.TextField(blank=True, help_text=_("Why it failed, in words a person can act on."))
+    attempts = models.PositiveSmallIntegerField(default=0, help_text=_("How many times a worker started it."))
+    claimed_by = models.CharField(max_length=255, blank=True, help_text=_("host:pid of the worker running it."))
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     enqueued_at = models.DateTimeField(null=True, blank=True)
     created = models.DateTimeField(auto_now_add=True)
@@ -105,7 +106,7 @@ class PortfolioExport(models.Model):
     def stage_words(self) -> str:
         """The stage as the progress bar says it: "Rendering page 12"."""
         if self.stage == ExportStage.RENDERING and self.pages_done:
-            return f"Rendering page {self.pages_done}"
+            return gettext("Rendering page %(page)d") % {"page": self.pages_done}
         return self.get_stage_display()
 
     @property
@@ -150,14 +151,14 @@ class CentreReport(models.Model):
     kind = models.CharField(max_length=16, choices=ReportKind.choices)
     format = models.CharField(max_length=4, choices=ReportFormat.choices, default=ReportFormat.XLSX)
     status = models.CharField(max_length=8, choices=ExportStatus.choices, default=ExportStatus.QUEUED)
-    progress = models.PositiveSmallIntegerField(default=0, help_text="Percent, 0-100.")
-    rows = models.PositiveIntegerField(null=True, blank=True, help_text="Rows written, headings aside.")
-    file_name = models.CharField(max_length=255, blank=True, help_text="Storage name of the result.")
+    progress = models.PositiveSmallIntegerField(default=0, help_text=_("Percent, 0-100."))
+    rows = models.PositiveIntegerField(null=True, blank=True, help_text=_("Rows written, headings aside."))
+    file_name = models.CharField(max_length=255, blank=True, help_text=_("Storage name of the result."))
     size = models.PositiveBigIntegerField(null=True, blank=True)
     sha256 = models.CharField(max_length=64, blank=True)
-    error = models.TextField(blank=True, help_text="Why it failed, in words a person can act on.")
-    attempts = models.PositiveSmallIntegerField(default=0, help_text="How many times a worker started it.")
-    claimed_by = models.CharField(max_length=255, blank=True, help_text="host:pid of the worker building it.")
+    error = models.TextField(blank=True, help_text=_("Why it failed, in words a person can act on."))
+    attempts = models.PositiveSmallIntegerField(default=0, help_text=_("How many times a worker started it."))
+    claimed_by = models.CharField(max_length=255, blank=True, help_text=_("host:pid of the worker building it."))
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     enqueued_at = models.DateTimeField(null=True, blank=True)
     created = models.DateTimeField(auto_now_add=True)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import cast
 
+from django.utils.translation import gettext
 from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PdfReadError
 from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, IndirectObject, NameObject, PdfObject
@@ -47,7 +48,15 @@ def pdf_page_count(path: Path) -> int | None:
 
 
 def stamp_text(page_number: int, total: int) -> str:
-    return f"page {page_number} of {total}"
+    # Translators: stamped at the foot of every page of the PDF portfolio.
+    return gettext("page %(page)d of %(total)d") % {"page": page_number, "total": total}
+
+
+def _pdf_string(text: str) -> bytes:
+    """`text` as the bytes of a PDF literal string in WinAnsiEncoding (the stamp's font): parentheses and
+    backslashes escaped, a character the encoding lacks as "?"."""
+    escaped = text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+    return escaped.encode("cp1252", errors="replace")
 
 
 def _text_width(text: str) -> float:
@@ -141,7 +150,8 @@ def _stamp_page_numbers(writer: PdfWriter, total: int, *, margin_right_pt: float
         y = float(box.bottom) + baseline_pt
         stream = DecodedStreamObject()
         stream.set_data(
-            f"\nQ q BT 0.25 0.25 0.25 rg {_FONT_NAME} {FONT_SIZE} Tf {x:.2f} {y:.2f} Td ({text}) Tj ET Q\n".encode()
+            f"\nQ q BT 0.25 0.25 0.25 rg {_FONT_NAME} {FONT_SIZE} Tf {x:.2f} {y:.2f} Td (".encode()
+            + _pdf_string(text) + b") Tj ET Q\n"
         )
         contents = page.get("/Contents")
         if contents is None:

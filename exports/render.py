@@ -23,6 +23,8 @@ from pathlib import Path
 from typing import IO, Any, Required, TypedDict
 
 from django.template.loader import render_to_string
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 
@@ -200,17 +202,18 @@ def _contents(
     def page(anchor: str) -> int:
         return anchors.get(anchor, 0) + 1
 
-    entries = [ContentsEntry("Units", page(data.units[0].anchor) if data.units else 0)]
+    entries = [ContentsEntry(gettext("Units"), page(data.units[0].anchor) if data.units else 0)]
     entries += [ContentsEntry(f"{unit.code} {unit.title}", page(unit.anchor), 2) for unit in data.units]
     if data.reviews:
-        entries.append(ContentsEntry("Progress reviews", page("reviews")))
-        entries += [ContentsEntry(f"Review of {review.held_on:%-d %B %Y}", page(review.anchor), 2)
+        entries.append(ContentsEntry(gettext("Progress reviews"), page("reviews")))
+        entries += [ContentsEntry(gettext("Review of %(day)s") % {"day": date_format(review.held_on, "j F Y")},
+                                  page(review.anchor), 2)
                     for review in data.reviews]
-    entries.append(ContentsEntry("Evidence", page("evidence-appendix")))
+    entries.append(ContentsEntry(gettext("Evidence"), page("evidence-appendix")))
     entries += [ContentsEntry(f"{v.item.ref} {v.item.title}", page(v.item.anchor), 2) for v in views]
-    entries.append(ContentsEntry("Manifest of files", page("manifest")))
+    entries.append(ContentsEntry(gettext("Manifest of files"), page("manifest")))
     if pdfs:
-        entries.append(ContentsEntry("Appended PDF evidence", appended.get(pdfs[0][0], 0) + 1))
+        entries.append(ContentsEntry(gettext("Appended PDF evidence"), appended.get(pdfs[0][0], 0) + 1))
         entries += [ContentsEntry(title, appended.get(label, -1) + 1, 2) for label, title in pdfs]
     return entries
 
@@ -346,7 +349,8 @@ def render_portfolio(
         appended=[(label, assets.pdfs[label]) for label, _title in pdfs],
         bookmarks=bookmarks,
         target=target,
-        title=f"Portfolio of {data.candidate}: {data.qualification}",
+        title=gettext("Portfolio of %(name)s: %(qualification)s") % {
+            "name": data.candidate, "qualification": data.qualification},
         author=data.candidate,
     )
     for part in [front, *body]:
@@ -382,15 +386,16 @@ def _bookmarks(
     manifest: int,
 ) -> list[Bookmark]:
     units: list[UnitSection] = list(data.units)
-    marks = [Bookmark("Cover", 0), Bookmark("Contents", anchors.get("contents", 1))]
+    # Translators: a bookmark of the PDF portfolio: its cover page.
+    marks = [Bookmark(gettext("Cover"), 0), Bookmark(gettext("Contents"), anchors.get("contents", 1))]
     if units:
-        marks.append(Bookmark("Units", anchors.get(units[0].anchor, 0), tuple(
+        marks.append(Bookmark(gettext("Units"), anchors.get(units[0].anchor, 0), tuple(
             Bookmark(f"{unit.code} {unit.title}", anchors.get(unit.anchor, 0)) for unit in units)))
     if views:
-        marks.append(Bookmark("Evidence", anchors.get("evidence-appendix", 0), tuple(
+        marks.append(Bookmark(gettext("Evidence"), anchors.get("evidence-appendix", 0), tuple(
             Bookmark(f"{v.item.ref} {v.item.title}", anchors.get(v.item.anchor, 0)) for v in views)))
-    marks.append(Bookmark("Manifest of files", manifest))
+    marks.append(Bookmark(gettext("Manifest of files"), manifest))
     if pdfs:
-        marks.append(Bookmark("Appended PDF evidence", appended[pdfs[0][0]], tuple(
+        marks.append(Bookmark(gettext("Appended PDF evidence"), appended[pdfs[0][0]], tuple(
             Bookmark(title, appended[label]) for label, title in pdfs)))
     return marks

@@ -15,6 +15,8 @@ from typing import IO
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext, npgettext, pgettext_lazy
 
 from assessments.reads import achieved_units, eligibility
 from assessments.spreadsheet import spreadsheet_text
@@ -29,6 +31,50 @@ Cell = str | int | float | datetime.date | None
 #: Called with a percent (0-100) as the rows are read.
 Progress = Callable[[int], None]
 CHUNK = 2000
+
+
+#: The column headings of the reports, translated when a report is written. Translators: "report column"
+#: headings are names for spreadsheets and scripts: keep them lower case, with underscores between the words.
+COLUMNS: dict[str, Promise] = {
+    # Translators: a column heading of a CSV or XLSX report ("report column"): a name for spreadsheets and scripts.
+    # Keep every heading lower case, with underscores between the words.
+    "assessor": pgettext_lazy("report column", "assessor"),
+    "email": pgettext_lazy("report column", "email"),
+    "active_enrolments": pgettext_lazy("report column", "active_enrolments"),
+    "paused_enrolments": pgettext_lazy("report column", "paused_enrolments"),
+    "evidence_awaiting_review": pgettext_lazy("report column", "evidence_awaiting_review"),
+    "oldest_waiting_working_hours": pgettext_lazy("report column", "oldest_waiting_working_hours"),
+    "median_response_working_hours": pgettext_lazy("report column", "median_response_working_hours"),
+    "percent_within_target": pgettext_lazy("report column", "percent_within_target"),
+    "meets_target": pgettext_lazy("report column", "meets_target"),
+    "candidate": pgettext_lazy("report column", "candidate"),
+    "uln": pgettext_lazy("report column", "uln"),
+    "qualification_code": pgettext_lazy("report column", "qualification_code"),
+    "qualification_version": pgettext_lazy("report column", "qualification_version"),
+    "iqa": pgettext_lazy("report column", "iqa"),
+    "status": pgettext_lazy("report column", "status"),
+    "stage": pgettext_lazy("report column", "stage"),
+    "start_date": pgettext_lazy("report column", "start_date"),
+    "planned_end_date": pgettext_lazy("report column", "planned_end_date"),
+    "units_planned": pgettext_lazy("report column", "units_planned"),
+    "units_signed_off": pgettext_lazy("report column", "units_signed_off"),
+    "units_achieved": pgettext_lazy("report column", "units_achieved"),
+    "percent_units_signed_off": pgettext_lazy("report column", "percent_units_signed_off"),
+    "at_risk": pgettext_lazy("report column", "at_risk"),
+    "registration_number": pgettext_lazy("report column", "registration_number"),
+    "claim": pgettext_lazy("report column", "claim"),
+    "units_claimed": pgettext_lazy("report column", "units_claimed"),
+    "unit": pgettext_lazy("report column", "unit"),
+    "sampled": pgettext_lazy("report column", "sampled"),
+    "countersigned": pgettext_lazy("report column", "countersigned"),
+    "referred_back": pgettext_lazy("report column", "referred_back"),
+    "percent_sampled": pgettext_lazy("report column", "percent_sampled"),
+}
+
+
+def _headings(*names: str) -> list[str]:
+    """The translated headings of the columns `names` (keys of COLUMNS)."""
+    return [str(COLUMNS[name]) for name in names]
 
 
 @dataclass
@@ -46,13 +92,17 @@ def _progress_of(total: int, progress: Progress) -> Callable[[int], None]:
 
 def caseload_table(enrolments: EnrolmentQuerySet, assessors: QuerySet[User], progress: Progress) -> Table:
     loads = figures.caseloads(enrolments, assessors)
+    # Translators: a cell of a CSV or XLSX report: whether an assessor meets the response-time target.
+    yes, no = gettext("yes"), gettext("no")
     rows: Iterator[list[Cell]] = (
         [load.name, load.email, load.active, load.paused, load.awaiting, load.oldest_waiting_hours, load.decided,
-         load.median_hours, load.within_target_percent, "yes" if load.meets_target else "no"] for load in loads)
+         load.median_hours, load.within_target_percent, yes if load.meets_target else no] for load in loads)
+    decisions = npgettext("report column", "decisions_last_%(days)d_day", "decisions_last_%(days)d_days",
+                          figures.RESPONSE_WINDOW_DAYS) % {"days": figures.RESPONSE_WINDOW_DAYS}
     return Table(
-        ["assessor", "email", "active_enrolments", "paused_enrolments", "evidence_awaiting_review",
-         "oldest_waiting_working_hours", f"decisions_last_{figures.RESPONSE_WINDOW_DAYS}_days",
-         "median_response_working_hours", "percent_within_target", "meets_target"],
+        [*_headings("assessor", "email", "active_enrolments", "paused_enrolments", "evidence_awaiting_review",
+                    "oldest_waiting_working_hours"),
+         decisions, *_headings("median_response_working_hours", "percent_within_target", "meets_target")],
         rows,
     )
 
@@ -78,9 +128,9 @@ def progress_table(enrolments: EnrolmentQuerySet, progress: Progress) -> Table:
             ]
 
     return Table(
-        ["candidate", "email", "uln", "qualification_code", "qualification_version", "assessor", "iqa", "status",
-         "stage", "start_date", "planned_end_date", "units_planned", "units_signed_off", "units_achieved",
-         "percent_units_signed_off", "at_risk"],
+        _headings("candidate", "email", "uln", "qualification_code", "qualification_version", "assessor", "iqa",
+                  "status", "stage", "start_date", "planned_end_date", "units_planned", "units_signed_off",
+                  "units_achieved", "percent_units_signed_off", "at_risk"),
         rows(),
     )
 
@@ -91,6 +141,8 @@ def achievement_table(enrolments: EnrolmentQuerySet, progress: Progress) -> Tabl
     achieved = achieved_units(enrolments.values_list("pk", flat=True))
     specs: dict[int, Spec] = {}
     tick = _progress_of(len(listed), progress)
+    # Translators: a cell of the achievement report: what a candidate's achieved units earn.
+    full, certificates = gettext("full qualification"), gettext("unit certificates")
 
     def rows() -> Iterator[list[Cell]]:
         for count, enrolment in enumerate(listed, start=1):
@@ -104,13 +156,13 @@ def achievement_table(enrolments: EnrolmentQuerySet, progress: Progress) -> Tabl
             yield [
                 enrolment.uln, enrolment.registration_number, str(enrolment.candidate), enrolment.qualification.code,
                 enrolment.qualification.version, enrolment.get_status_display(),
-                "full qualification" if earned.full else "unit certificates",
+                full if earned.full else certificates,
                 " ".join(earned.combination if earned.full else earned.achieved), len(earned.achieved),
             ]
 
     return Table(
-        ["uln", "registration_number", "candidate", "qualification_code", "qualification_version", "status",
-         "claim", "units_claimed", "units_achieved"],
+        _headings("uln", "registration_number", "candidate", "qualification_code", "qualification_version",
+                  "status", "claim", "units_claimed", "units_achieved"),
         rows(),
     )
 
@@ -121,8 +173,8 @@ def sampling_table(enrolments: EnrolmentQuerySet, progress: Progress) -> Table:
         [cell.assessor, cell.qualification, cell.unit, cell.signed, cell.sampled, cell.countersigned, cell.referred,
          cell.percent] for cell in coverage.cells)
     return Table(
-        ["assessor", "qualification_code", "unit", "units_signed_off", "sampled", "countersigned",
-         "referred_back", "percent_sampled"],
+        _headings("assessor", "qualification_code", "unit", "units_signed_off", "sampled", "countersigned",
+                  "referred_back", "percent_sampled"),
         rows,
     )
 
@@ -160,7 +212,8 @@ def write(table: Table, format: str, out: IO[bytes]) -> int:
     from openpyxl import Workbook
 
     book = Workbook(write_only=True)
-    sheet = book.create_sheet("Report")
+    # Translators: the name of the worksheet of an XLSX report (at most 31 characters).
+    sheet = book.create_sheet(gettext("Report"))
     sheet.append(table.headings)
     for row in table.rows:
         sheet.append([_text(value) for value in row])

@@ -89,7 +89,7 @@ def export_retry(request: SignedInRequest, pk: int) -> HttpResponse:
 def export_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     export = _export_for(request, pk)
     if export.status != ExportStatus.DONE or not export.file_name:
-        raise Http404("This export has no file yet.")
+        raise Http404(_("This export has no file yet."))
     mime = MIME[ExportFormat.PDF if export.kind == ExportKind.GATEWAY_PACK else export.format]
     return stored_file_download(export.file_name, mime=mime, download_name=export.download_name)
 
@@ -169,6 +169,6 @@ def report_status(request: HttpRequest, pk: int) -> HttpResponse:
 def report_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     report = _report_for(request, pk)
     if report.status != ExportStatus.DONE or not report.file_name:
-        raise Http404("This report has no file yet.")
+        raise Http404(_("This report has no file yet."))
     return stored_file_download(report.file_name, mime=REPORT_MIME[report.format],
                                 download_name=report.download_name)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
 
@@ -131,7 +132,8 @@ def _number(requirement: Requirement) -> int:
 
 
 def _day(day: datetime.date) -> str:
-    return day.strftime("%d/%m/%Y")
+    """`day` in the reader's short date format ("31/01/2026" in British English)."""
+    return date_format(day, "SHORT_DATE_FORMAT")
 
 
 def _months(requirement: Requirement, facts: Facts) -> Outcome:
@@ -140,34 +142,51 @@ def _months(requirement: Requirement, facts: Facts) -> Outcome:
         return Outcome(requirement, False, _("No off-the-job plan is set, so there is no start of the programme "
                                              "to count the months from."))
     months = whole_months(facts.programme_start, facts.today)
-    words = ngettext("On programme since %(start)s: %(months)d month (%(needed)d needed).",
-                     "On programme since %(start)s: %(months)d months (%(needed)d needed).", months) % {
-        "start": _day(facts.programme_start), "months": months, "needed": needed}
+    values = {"start": _day(facts.programme_start), "months": months, "needed": needed}
     if months >= needed:
-        return Outcome(requirement, True, words)
-    due = add_months(facts.programme_start, needed)
-    return Outcome(requirement, False, words + " " + _("Met on %(day)s.") % {"day": _day(due)})
+        return Outcome(requirement, True, ngettext(
+            "On programme since %(start)s: %(months)d month (%(needed)d needed).",
+            "On programme since %(start)s: %(months)d months (%(needed)d needed).", months) % values)
+    values["day"] = _day(add_months(facts.programme_start, needed))
+    # Translators: the requirement is not met yet; "Met on" gives the day it will be met.
+    return Outcome(requirement, False, ngettext(
+        "On programme since %(start)s: %(months)d month (%(needed)d needed). Met on %(day)s.",
+        "On programme since %(start)s: %(months)d months (%(needed)d needed). Met on %(day)s.", months) % values)
 
 
-def _subject_level(requirement: Requirement, facts: Facts, kind: str, subject: str) -> Outcome:
+def _subject_sentences(kind: str) -> tuple[str, str, str]:
+    """(achieved, none recorded, too low) for English or maths: whole sentences, so each language can
+    inflect the subject's name as its grammar needs."""
+    if kind == "english":
+        return (
+            _("Level %(level)d English achieved on %(day)s (level %(needed)d needed); evidenced by: %(how)s"),
+            _("No English achievement is recorded (level %(needed)d needed)."),
+            _("The highest English on record is level %(level)d (achieved on %(day)s); level %(needed)d is needed."),
+        )
+    return (
+        _("Level %(level)d maths achieved on %(day)s (level %(needed)d needed); evidenced by: %(how)s"),
+        _("No maths achievement is recorded (level %(needed)d needed)."),
+        _("The highest maths on record is level %(level)d (achieved on %(day)s); level %(needed)d is needed."),
+    )
+
+
+def _subject_level(requirement: Requirement, facts: Facts, kind: str) -> Outcome:
     needed = _number(requirement)
+    achieved, none, too_low = _subject_sentences(kind)
     records = [record for record in facts.records if record.kind == kind and record.level is not None]
     best = max(records, key=lambda record: (record.level or 0, record.achieved_on), default=None)
     if best is not None and (best.level or 0) >= needed:
-        return Outcome(requirement, True, _("Level %(level)d %(subject)s achieved on %(day)s (level %(needed)d "
-                                            "needed); evidenced by: %(how)s") % {
-            "level": best.level, "subject": subject, "day": _day(best.achieved_on), "needed": needed,
-            "how": best.evidenced_by})
+        return Outcome(requirement, True, achieved % {
+            "level": best.level, "day": _day(best.achieved_on), "needed": needed, "how": best.evidenced_by})
     if best is None:
-        return Outcome(requirement, False, _("No %(subject)s achievement is recorded (level %(needed)d needed).") % {
-            "subject": subject, "needed": needed})
-    return Outcome(requirement, False, _("The highest %(subject)s on record is level %(level)d (achieved on "
-                                         "%(day)s); level %(needed)d is needed.") % {
-        "subject": subject, "level": best.level, "day": _day(best.achieved_on), "needed": needed})
+        return Outcome(requirement, False, none % {"needed": needed})
+    return Outcome(requirement, False, too_low % {
+        "level": best.level, "day": _day(best.achieved_on), "needed": needed})
 
 
 def _otj(requirement: Requirement, facts: Facts) -> Outcome:
     if facts.otj_minimum is None:
+        # Translators: hours are decimal numbers ("12.5"), so the sentences about hours have no plural forms.
         return Outcome(requirement, False, _("No off-the-job plan is set, so there is no minimum to meet; "
                                              "%(verified)s hours are verified.") % {"verified": facts.otj_verified})
     values = {"verified": facts.otj_verified, "minimum": facts.otj_minimum}
@@ -211,9 +230,9 @@ def judge(requirement: Requirement, facts: Facts) -> Outcome:
     if requirement.kind == GatewayKind.MIN_MONTHS_ON_PROGRAMME:
         return _months(requirement, facts)
     if requirement.kind == GatewayKind.ENGLISH_LEVEL:
-        return _subject_level(requirement, facts, "english", _("English"))
+        return _subject_level(requirement, facts, "english")
     if requirement.kind == GatewayKind.MATHS_LEVEL:
-        return _subject_level(requirement, facts, "maths", _("maths"))
+        return _subject_level(requirement, facts, "maths")
     if requirement.kind == GatewayKind.OTJ_HOURS_PLANNED_MET:
         return _otj(requirement, facts)
     if requirement.kind == GatewayKind.ALL_ITEMS_EVIDENCED:

@@ -24,6 +24,7 @@ from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 from ..gather import gather_portfolio
 from ..models import ExportFormat, ExportKind, ExportStage, ExportStatus, PortfolioExport
@@ -52,10 +53,11 @@ class ClaimLost(Exception):
 
 
 def interrupted_message(attempts: int) -> str:
-    return (
-        f"The export was interrupted {attempts} times (a worker stopped while rendering it) and was given up. "
-        "Try again; if it keeps failing, tell an administrator."
-    )
+    return ngettext(
+        "The export was interrupted %(attempts)d time (a worker stopped while rendering it) and was given up. "
+        "Try again; if it keeps failing, tell an administrator.",
+        "The export was interrupted %(attempts)d times (a worker stopped while rendering it) and was given up. "
+        "Try again; if it keeps failing, tell an administrator.", attempts) % {"attempts": attempts}
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,8 +158,9 @@ def export_build(*, export_id: int, worker: str | None = None) -> str:
         return "failed"
     except Exception:
         logger.exception("Portfolio export %s failed", export_id)
-        mark_failed(export_id, f"The export failed unexpectedly. Try again; if it fails again, tell an administrator "
-                         f"(export reference {export_id}).", claimed_by=worker)
+        mark_failed(export_id, gettext("The export failed unexpectedly. Try again; if it fails again, tell an "
+                                       "administrator (export reference %(pk)d).") % {"pk": export_id},
+                    claimed_by=worker)
         return "failed"
     updated = PortfolioExport.objects.filter(pk=export_id, claimed_by=worker, status=ExportStatus.RUNNING).update(
         status=ExportStatus.DONE, stage=ExportStage.DONE, progress=100, file_name=stored["name"],

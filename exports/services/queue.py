@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from candidates.models import Enrolment, User
 
@@ -31,7 +32,7 @@ def export_request(
     The caller has checked that `by` may read the enrolment. Never fails because the broker is down.
     """
     if format not in ExportFormat.values:
-        raise ValidationError("Choose PDF or ZIP.")
+        raise ValidationError(_("Choose PDF or ZIP."))
     with transaction.atomic():
         export = PortfolioExport.objects.create(
             enrolment=enrolment, requested_by=by, format=format, include_pdf_evidence=include_pdf_evidence,
@@ -48,7 +49,7 @@ def export_retry(*, export: PortfolioExport, by: User) -> PortfolioExport:
             attempts=0, claimed_by="", heartbeat_at=None, started=None, finished=None, requested_by=by,
         )
         if not updated:
-            raise ValidationError("Only a failed export can be tried again.")
+            raise ValidationError(_("Only a failed export can be tried again."))
         transaction.on_commit(lambda: enqueue_export(export_id=export.pk))
     export.refresh_from_db()
     return export

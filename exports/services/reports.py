@@ -19,6 +19,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from candidates import access
 from candidates.models import Centre, RoleKind, User
@@ -80,7 +81,9 @@ def reports_requeue_stalled() -> list[int]:
         if attempts >= settings.EXPORT_MAX_ATTEMPTS:
             CentreReport.objects.filter(pk=report_id).exclude(status=ExportStatus.DONE).update(
                 status=ExportStatus.FAILED, finished=now,
-                error=_("The report was interrupted %(n)d times and was given up. Ask for it again.") % {"n": attempts})
+                error=ngettext("The report was interrupted %(n)d time and was given up. Ask for it again.",
+                               "The report was interrupted %(n)d times and was given up. Ask for it again.",
+                               attempts) % {"n": attempts})
         elif enqueue_report(report_id=report_id):
             enqueued.append(report_id)
     return enqueued

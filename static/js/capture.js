@@ -35,14 +35,14 @@
     description.className = "mb-2";
     const problem = api.tooBig(file);
     description.textContent = problem
-      ? "\u2717 " + file.name + " (" + api.formatSize(file.size) + "): " + problem
+      ? "\u2717 " + api.text("NotSent", { name: file.name, size: api.formatSize(file.size), reason: problem })
       : api.text("Ready", { name: file.name, size: api.formatSize(file.size) });
     if (problem) {
       description.className += " upload-refused";
     }
     const actions = document.createElement("div");
     actions.className = "d-flex flex-wrap gap-2";
-    const discard = button(form.dataset.textDiscard, "btn btn-outline-danger btn-sm", file.name);
+    const discard = button(api.text("Discard"), "btn btn-outline-danger btn-sm", file.name);
     discard.addEventListener("click", function () {
       item.replaceChildren(description);
       description.textContent = api.text("Discarded", { name: file.name });
@@ -50,7 +50,7 @@
       window.setTimeout(function () { item.remove(); }, 8000);
     });
     if (!problem) {
-      const upload = button(form.dataset.textUpload, "btn btn-primary btn-sm", file.name);
+      const upload = button(api.text("Upload"), "btn btn-primary btn-sm", file.name);
       upload.addEventListener("click", function () {
         item.remove();
         api.send(file);
@@ -104,8 +104,26 @@
   let ticking = 0;
   let recording = null;
 
+  /* The recorder's words come translated from the page (its data-text-* attributes); these English ones stand in
+     for any the page does not give. */
+  const ENGLISH = {
+    Recording: "Recording. Press Stop recording when you have finished.",
+    Stopped: "Recorded {duration}, {size}. Play it back, then upload it or discard it.",
+    Discarded: "Recording discarded.",
+    Uploading: "Uploading the recording; its progress is listed below.",
+    Denied: "The microphone could not be used ({reason}). Allow this site to use the microphone in the " +
+      "browser\u2019s settings, then press Start recording again.",
+    Name: "Recording",
+    TooBig: "This recording is {size}, more than the {limit} limit for one file. Discard it and record a " +
+      "shorter one.",
+  };
+
+  function words(name) {
+    return recorder.dataset["text" + name] || ENGLISH[name];
+  }
+
   function say(name, values) {
-    status.textContent = api.fill(recorder.dataset["text" + name], values || {});
+    status.textContent = api.fill(words(name), values || {});
   }
 
   function clock(milliseconds) {
@@ -134,7 +152,7 @@
     const elapsed = (stopped || Date.now()) - started;
     const type = (media && media.mimeType) || format[0];
     const blob = new Blob(chunks, { type: type });
-    recording = new File([blob], recorder.dataset.textName + " " + stamp() + "." + format[1], { type: type });
+    recording = new File([blob], words("Name") + " " + stamp() + "." + format[1], { type: type });
     audio.src = URL.createObjectURL(blob);
     result.hidden = false;
     start.hidden = false;

@@ -25,14 +25,36 @@
     });
   }
 
+  /* The words this script shows come translated from the page (the form's data-text-* attributes, in the
+     reader's language); these English ones stand in for any the page does not give. */
+  const ENGLISH = {
+    TooBig: "this file is {size}, more than the {limit} limit for one file, so it was not sent. Make it smaller " +
+      "(a video can be recorded at a lower resolution or split in parts) and upload it again.",
+    Dropped: "the connection dropped after {sent} of {size}. Press Resume to carry on from there; what arrived " +
+      "is kept for {hours} hours.",
+    Resume: "Resume",
+    Cancel: "Cancel",
+    Cancelled: "Cancelled; what had arrived was deleted.",
+    Resuming: "Carrying on from {sent} of {size}.",
+    Offline: "the connection failed; check it and upload the file again.",
+    Failed: "the server could not take this file ({status}).",
+    Upload: "Upload",
+    Discard: "Discard",
+    Ready: "{name}, {size}: ready to upload.",
+    Discarded: "{name} discarded; nothing was sent.",
+    Refused: "Refused: {reason}",
+    NotSent: "{name} ({size}): {reason}",
+    Bytes: "{size} bytes",
+  };
+
   function text(name, values) {
-    return fill(form.dataset["text" + name], values || {});
+    return fill(form.dataset["text" + name] || ENGLISH[name], values || {});
   }
 
   /* Sizes as the server writes them (evidence/uploads.py format_size): powers of 1000. */
   function formatSize(size) {
     if (size < 1000) {
-      return size + " bytes";
+      return text("Bytes", { size: size });
     }
     let value = size / 1000;
     let unit = "KB";
@@ -102,8 +124,9 @@
     if (result.ok) {
       parts.bar.value = 100;
     }
-    const prefix = result.ok ? "\u2713 " : result.cancelled ? "\u2717 " : "\u2717 Refused: ";
-    parts.message.textContent = prefix + result.message;
+    parts.message.textContent = result.ok ? "\u2713 " + result.message
+      : result.cancelled ? "\u2717 " + result.message
+        : "\u2717 " + text("Refused", { reason: result.message });
     parts.message.className = "d-block small " + (result.ok ? "upload-ok" : "upload-refused");
     if (result.ok && result.html && fileList) {
       const empty = document.getElementById("no-files");
