@@ -12,6 +12,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from candidates.models import Enrolment
@@ -133,7 +135,9 @@ class OtjEntry(models.Model):
         constraints = [models.CheckConstraint(condition=models.Q(minutes__gt=0), name="otj_entry_minutes_positive")]
 
     def __str__(self) -> str:
-        return f"{self.date:%d %b %Y}: {self.get_activity_display()} ({self.minutes} min)"
+        # Translators: an off-the-job log entry: its date, activity and length in minutes.
+        return gettext("%(date)s: %(activity)s (%(minutes)d min)") % {
+            "date": date_format(self.date), "activity": self.get_activity_display(), "minutes": self.minutes}
 
     @property
     def hours_text(self) -> str:

@@ -50,14 +50,15 @@ WITNESS_FIELDS = ("witness_name", "witness_role", "witness_email")
 class EvidenceTextForm(forms.Form):
     """The words of a version: title, date, text and (for a testimony) the witness."""
 
-    title = forms.CharField(max_length=200)
+    title = forms.CharField(max_length=200, label=_("Title"))
     date = forms.DateField(
+        label=_("Date"),
         # ISO format: a date input shows nothing for the locale's "23/11/2026".
         widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
         help_text=_("When the work, event or learning took place."),
     )
     text = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 8}), required=False,
+        label=_("Text"), widget=forms.Textarea(attrs={"rows": 8}), required=False,
         help_text=_("The statement, testimony, answer or notes. For a file, a few words on what it shows."),
     )
     witness_name = forms.CharField(max_length=200, required=False, label=_("Witness's name"))

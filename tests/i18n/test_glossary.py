@@ -25,6 +25,10 @@ GLOSSARY = po.LOCALE_DIR / "GLOSSARY.csv"
 COLUMNS = ["term", *po.CATALOGUE_LANGUAGES, *(f"{code}_forms" for code in po.CATALOGUE_LANGUAGES), "note"]
 
 
+#: A placeholder's name is not a word of the message: "%(centre)s", "{count}".
+PLACEHOLDER = re.compile(r"%\(\w+\)[sdif]|\{\w*\}")
+
+
 @dataclass(frozen=True)
 class Term:
     english: tuple[str, ...]
@@ -77,7 +81,7 @@ def glossary_offences(entries: list[po.Entry], language: str, terms: list[Term])
     """Each translation (each plural form) lacking a glossary word its message's English uses."""
     offences: list[Offence] = []
     for entry in entries:
-        english = " ".join(filter(None, (entry.msgid, entry.msgid_plural)))
+        english = PLACEHOLDER.sub(" ", " ".join(filter(None, (entry.msgid, entry.msgid_plural))))
         for term in terms:
             if not term.pattern.search(english):
                 continue

@@ -288,7 +288,7 @@ def delete_spec(*, qualification: Qualification, by: Any = None) -> None:
         locked.delete()
     except (ProtectedError, RestrictedError) as error:
         users = sorted({type(obj)._meta.verbose_name for obj in error.args[1]})
-        raise ValidationError(_("%(code)s version %(version)s cannot be deleted: %(users)s still refer to it")
+        raise ValidationError(_("%(code)s version %(version)s cannot be deleted: %(users)s still use it")
                               % {**where, "users": ", ".join(map(str, users))}) from error
     trail.record(actor=by, action="spec deleted", object_type="units.Qualification", object_id=pk,
                  object_label=label_text)
