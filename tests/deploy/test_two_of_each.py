@@ -25,6 +25,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import boto3
@@ -71,7 +72,7 @@ def database() -> Iterator[str]:
 
 
 @pytest.fixture
-def s3() -> Iterator[tuple[str, object]]:
+def s3() -> Iterator[tuple[str, Any]]:
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     host, port = server.get_host_and_port()
@@ -200,6 +201,7 @@ def test_two_web_instances_and_two_workers_share_the_database_redis_and_s3(tmp_p
         setup = subprocess.run(
             [python, "-c", _SEED, PASSWORD], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
         assert setup.returncode == 0, setup.stdout + setup.stderr
+        print(setup.stderr.strip())
         print(f"database ready in {time.monotonic() - started:.1f} s")
         enrolment, email = setup.stdout.split()[-2:]
 
@@ -219,18 +221,28 @@ def test_two_web_instances_and_two_workers_share_the_database_redis_and_s3(tmp_p
             parts.wait_for_worker("exports-worker")
             parts.wait_for_worker("default-worker")
             print(f"two instances and two workers ready at {time.monotonic() - started:.1f} s")
-            _journey(parts, webs, enrolment, email, database, client)
+            _journey(parts, webs, enrolment, email, database, client, redis_url)
             print(f"journey done at {time.monotonic() - started:.1f} s")
         finally:
             parts.stop()
 
 
-def _journey(parts: Parts, webs: list[str], enrolment: str, email: str, database: str, client: object) -> None:
+def _journey(parts: Parts, webs: list[str], enrolment: str, email: str, database: str, client: Any,
+             redis_url: str) -> None:
     browser = Browser()
     assert browser.get(webs[0], "/accounts/login/").status_code == 200
     signed_in = browser.post(webs[0], "/accounts/login/", {"username": email, "password": PASSWORD})
     assert signed_in.status_code == 302 and signed_in.headers["Location"] == "/", signed_in.text[:2000]
     assert browser.get(webs[1], "/").status_code == 200  # the session is in the shared database
+
+    # The unit choice through both instances: the first reads the spec and keeps it in Redis, shared by both.
+    for base in webs:
+        assert browser.get(base, f"/enrolments/{enrolment}/units/").status_code == 200
+    import redis
+
+    shared = redis.Redis.from_url(redis_url)
+    generation = int(shared.get(":1:units:catalogue-generation") or 0)
+    assert generation and len(list(shared.scan_iter(f":1:units:spec:*:{generation}"))) == 1
 
     # Four uploads, each a draft and a photo, alternating between the instances.
     uploads: dict[str, str] = {}
@@ -271,11 +283,11 @@ def _journey(parts: Parts, webs: list[str], enrolment: str, email: str, database
     # Every upload once in the bucket, with its bytes' hash; no other evidence object but the previews.
     files = _sql(database, "SELECT name, sha256, preview_name FROM evidence_evidencefile")
     assert sorted(sha for _name, sha, _preview in files) == sorted(uploads)
-    listed = client.list_objects_v2(Bucket=BUCKET, Prefix="")  # the bucket is this test's own  # type: ignore[attr-defined]
+    listed = client.list_objects_v2(Bucket=BUCKET, Prefix="")  # the bucket is this test's own
     keys = [entry["Key"] for entry in listed.get("Contents", [])]
     for name, sha, _preview in files:
         assert keys.count(name) == 1, (name, keys)
-        body = client.get_object(Bucket=BUCKET, Key=name)["Body"].read()  # type: ignore[attr-defined]
+        body = client.get_object(Bucket=BUCKET, Key=name)["Body"].read()
         assert hashlib.sha256(body).hexdigest() == sha
     previews = {preview for _name, _sha, preview in files if preview}
     evidence = {name for name, _sha, _preview in files}
@@ -289,7 +301,7 @@ def _journey(parts: Parts, webs: list[str], enrolment: str, email: str, database
     pdfs = [key for key in keys if key.endswith(".pdf")]
     assert pdfs == [file_name], keys
     assert set(keys) == evidence | previews | set(pdfs), keys
-    body = client.get_object(Bucket=BUCKET, Key=pdfs[0])["Body"].read()  # type: ignore[attr-defined]
+    body = client.get_object(Bucket=BUCKET, Key=pdfs[0])["Body"].read()
     assert body.startswith(b"%PDF-") and hashlib.sha256(body).hexdigest() == export_sha
     received = re.compile(r"Task exports\.tasks\.build_portfolio_export\[[-0-9a-f]+\] received")
     assert not received.search(parts.log("default-worker"))
@@ -318,12 +330,16 @@ def _pool_child(parts: Parts, name: str) -> int:
 _SEED = """
 import os, sys
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portfolio_site.settings")
+import time
+started = time.monotonic()
 import django
 django.setup()
 from django.core.management import call_command
 call_command("migrate", "--noinput", verbosity=0)
+print(f"migrated in {time.monotonic() - started:.1f} s", file=sys.stderr)
 call_command("load_specs", "fixtures/qualifications/ocr-l3-customer-service.json", verbosity=0)
 call_command("generate_centre", candidates=3, assessors=1, seed=1, password=sys.argv[1], verbosity=0)
+print(f"seeded in {time.monotonic() - started:.1f} s", file=sys.stderr)
 from candidates.models import Enrolment
 enrolment = Enrolment.objects.filter(centre__code="generated-1").select_related("candidate").order_by("pk").first()
 print(enrolment.pk, enrolment.candidate.email)
