@@ -16,7 +16,7 @@ a small memory of this process that keeps the compiled form (a `Spec`'s compiled
 rules are never pickled). Each entry is keyed by the qualification's pk and the
 catalogue's *generation*, one number in the shared cache: saving or deleting any
 row of a spec, or changing a rule's groups or units, bumps it at once and again
-when the transaction commits. So a reader never gets a version older than the
+when the transaction commits; so does every `migrate`. So a reader never gets a version older than the
 last committed write, whichever process wrote it; a reader that cached the old
 rows while the write was in flight is passed over by the second bump.
 
@@ -33,7 +33,7 @@ from typing import Any, TypeVar
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 from django.utils import translation
 
 from units.models import Qualification
@@ -136,3 +136,5 @@ def connect_signals() -> None:
     from units.models import Duty
 
     m2m_changed.connect(_changed, sender=Duty.items.through, dispatch_uid="units-cache-m2m-duty-items")
+    # A migration writes through historical models, which send no signal to the receivers above.
+    post_migrate.connect(_changed, dispatch_uid="units-cache-migrate")
