@@ -28,9 +28,9 @@ from candidates.listing import EnrolmentSearch
 from candidates.models import Enrolment, Role, RoleKind, UnitChoice, User
 from evidence.models import EvidenceItem, EvidenceVersion, Mapping, MappingStatus, VersionStatus
 from evidence.reads import mapping_counts, units_for
+from units.cache import cached_spec
 from units.models import AssessableItem, Unit
 from units.rules import Spec
-from units.spec import spec_for
 
 from .models import (
     ActionPoint,
@@ -399,7 +399,7 @@ def eligibility(enrolment: Enrolment, achieved: list[str], spec: Spec) -> Eligib
 def eligibility_of(enrolment: Enrolment) -> Eligibility:
     """What one enrolment's achieved units earn now: one query, and the spec's when a unit is achieved."""
     achieved = achieved_units([enrolment.pk]).get(enrolment.pk, [])
-    return eligibility(enrolment, achieved, spec_for(enrolment.qualification) if achieved else None)
+    return eligibility(enrolment, achieved, cached_spec(enrolment.qualification) if achieved else None)
 
 
 # --------------------------------------------------------------------------- IQA sampling

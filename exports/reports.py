@@ -21,8 +21,8 @@ from django.utils.translation import gettext, npgettext, pgettext_lazy
 from assessments.reads import achieved_units, eligibility
 from assessments.spreadsheet import spreadsheet_text
 from candidates.models import EnrolmentQuerySet, EnrolmentStatus, User
+from units.cache import cached_spec
 from units.rules import Spec
-from units.spec import spec_for
 
 from . import figures
 from .models import ReportFormat, ReportKind
@@ -151,7 +151,7 @@ def achievement_table(enrolments: EnrolmentQuerySet, progress: Progress) -> Tabl
             if not units:
                 continue
             if enrolment.qualification_id not in specs:
-                specs[enrolment.qualification_id] = spec_for(enrolment.qualification)
+                specs[enrolment.qualification_id] = cached_spec(enrolment.qualification)
             earned = eligibility(enrolment, units, specs[enrolment.qualification_id])
             yield [
                 enrolment.uln, enrolment.registration_number, str(enrolment.candidate), enrolment.qualification.code,

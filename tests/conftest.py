@@ -67,10 +67,14 @@ def _fast_password_hashing(settings) -> None:
 @pytest.fixture(autouse=True)
 def _empty_cache() -> None:
     # The request ceilings count in the cache (memory of this process, see the root conftest.py): each test
-    # starts with none used, whatever the tests before it did from the same address.
+    # starts with none used, whatever the tests before it did from the same address. The same for the cached
+    # specs and outlines (units.cache), and this process's memory of them.
     from django.core.cache import cache
 
+    from units.cache import clear_local
+
     cache.clear()
+    clear_local()
 
 
 @pytest.fixture(autouse=True)

@@ -11,8 +11,8 @@ from django.views.decorators.http import require_GET
 
 from candidates import access
 from candidates.models import Centre, Enrolment
+from units.cache import cached_spec
 from units.rules import Spec
-from units.spec import spec_for
 
 from .. import reads
 from ..spreadsheet import spreadsheet_text
@@ -29,7 +29,7 @@ def _claims(user: access.AnyUser, centre: Centre) -> list[tuple[Enrolment, reads
     for enrolment in enrolments:
         units = achieved.get(enrolment.pk, [])
         if units and enrolment.qualification_id not in specs:
-            specs[enrolment.qualification_id] = spec_for(enrolment.qualification)
+            specs[enrolment.qualification_id] = cached_spec(enrolment.qualification)
         rows.append((enrolment, reads.eligibility(enrolment, units, specs.get(enrolment.qualification_id))))
     return rows
 

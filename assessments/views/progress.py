@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET
 
 from candidates.access import Permission, viewer_may
 from candidates.models import Enrolment
-from units.spec import spec_for
+from units.cache import cached_spec
 
 from .. import gate, reads
 from ..forms import CountersignForm, IqaReferForm
@@ -43,7 +43,7 @@ def progress_page(request: HttpRequest, enrolment: Enrolment, *, countersign_for
     flash_unshown(request, countersign_form or refer_form, shown)
     return render(request, "assessments/progress.html", {
         "enrolment": enrolment, "units": units,
-        "eligibility": reads.eligibility(enrolment, achieved, spec_for(enrolment.qualification)),
+        "eligibility": reads.eligibility(enrolment, achieved, cached_spec(enrolment.qualification)),
         "may_judge": viewer_may(enrolment, Permission.JUDGE),
         "may_observe": viewer_may(enrolment, Permission.OBSERVE),
         "may_declare": viewer_may(enrolment, Permission.ACT_AS_CANDIDATE),

@@ -19,11 +19,11 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
+from units.cache import cached_spec
 from units.models import Unit
 from units.planner import Impossible, Plan, plan
 from units.rules import Evaluation, PathwayError, Spec, UnknownUnits, evaluate
 from units.rules.vocabulary import ValueName
-from units.spec import spec_for
 from units.translation import columns
 
 from ..access import enrolments_visible_to
@@ -255,7 +255,7 @@ def plan_save(
     """
     ensure_open(enrolment)
     codes = list(codes)
-    spec = spec or spec_for(enrolment.qualification)
+    spec = spec or cached_spec(enrolment.qualification)
     pathway = pathway_of(enrolment)
     evaluation = plan_check(spec=spec, pathway=pathway, codes=codes)
     chosen = with_mandatory(spec, pathway, codes)

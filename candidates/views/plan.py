@@ -20,10 +20,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from units.cache import cached_spec
 from units.models import QualificationKind
 from units.planner import Impossible
 from units.rules import Evaluation, GroupSpec, Spec
-from units.spec import spec_for
 
 from .. import access
 from ..access import Permission
@@ -40,7 +40,7 @@ def self_assessment(request: HttpRequest, pk: int) -> HttpResponse:
     """The candidate says how far their job covers each unit; everyone else who may see it reads it."""
     write = request.method == "POST"
     enrolment = access.enrolment_for(request.user, pk, need=Permission.ACT_AS_CANDIDATE if write else Permission.READ)
-    spec = spec_for(enrolment.qualification)
+    spec = cached_spec(enrolment.qualification)
     coverage = plan_services.coverage_by_unit(enrolment)
     codes = [unit.code for unit in spec.units]
     form = SelfAssessmentForm(request.POST if write else None, unit_codes=codes, initial_coverage=coverage)
@@ -172,7 +172,7 @@ def _value_word(spec: Spec) -> str:
 
 def _posted_plan(request: HttpRequest, pk: int) -> tuple[Enrolment, Spec, UnitChoiceForm]:
     enrolment = access.enrolment_for(request.user, pk, need=Permission.PLAN)
-    spec = spec_for(enrolment.qualification)
+    spec = cached_spec(enrolment.qualification)
     return enrolment, spec, UnitChoiceForm(request.POST, spec=spec)
 
 
@@ -181,7 +181,7 @@ def _posted_plan(request: HttpRequest, pk: int) -> tuple[Enrolment, Spec, UnitCh
 def unit_choice(request: HttpRequest, pk: int) -> HttpResponse:
     """The groups and units with the saved plan ticked, and the rules panel; read-only for readers."""
     enrolment = access.enrolment_for(request.user, pk)
-    spec = spec_for(enrolment.qualification)
+    spec = cached_spec(enrolment.qualification)
     return _choice_page(request, enrolment, spec, plan_services.saved_codes(enrolment))
 
 

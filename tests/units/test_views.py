@@ -149,6 +149,10 @@ def test_the_query_count_does_not_grow_with_the_spec(reader_client, make_spec, d
         response = reader_client.get(detail_url(spec.code))
     assert response.status_code == 200
     assert response.content.decode().count('data-testid="unit-content"') == size
+    # Again: the outline comes from the cache (units.cache), its eight queries saved, whatever the size.
+    with django_assert_num_queries(DETAIL_QUERIES - 8):
+        again = reader_client.get(detail_url(spec.code))
+    assert again.content.decode().count('data-testid="unit-content"') == size
 
 
 def test_ocr_page_shows_the_worked_example(reader_client, all_specs) -> None:
