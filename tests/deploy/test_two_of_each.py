@@ -9,7 +9,8 @@ the bytes' hash, the export was built once, by the exports worker, and is one PD
 instances hand out the download.
 
 PostgreSQL: DEPLOY_TEST_DATABASE_SERVER (default postgres://root@127.0.0.1:5432); Redis: REDIS_URL, else a
-private redis-server. A missing service fails the test with what to start, never skips it.
+private redis-server. A missing PostgreSQL fails the test in CI (CI=true) with what to start; a developer's
+machine without one passes over it.
 """
 
 from __future__ import annotations
@@ -58,7 +59,11 @@ def _admin_sql(sql: str) -> None:
         with psycopg.connect(url, autocommit=True, connect_timeout=5) as connection:
             connection.execute(sql)
     except psycopg.OperationalError as error:
-        pytest.fail(f"No PostgreSQL answers at {DATABASE_SERVER} (DEPLOY_TEST_DATABASE_SERVER): {error}")
+        message = f"No PostgreSQL answers at {DATABASE_SERVER} (DEPLOY_TEST_DATABASE_SERVER): {error}"
+        # A developer's machine without PostgreSQL passes over this test; CI (CI=true) never does.
+        if not os.environ.get("CI"):
+            pytest.skip(message)
+        pytest.fail(message)
 
 
 @pytest.fixture
