@@ -54,6 +54,7 @@ GENESIS = "0" * 64
 ORIGINAL = ""  # the chain of the records written before the trail was partitioned; closed to new records
 PLATFORM = "platform"
 CHUNK = 5000
+FRAGMENT_CACHE = 100_000  # JSON values remembered while verifying
 LOCK_BATCH = 400  # chains per upsert statement, well inside SQLite's limit on parameters
 FIELDS = (
     "chain", "sequence", "at", "actor_id", "actor_label", "enrolment_id", "object_type", "object_id", "object_label",
@@ -369,6 +370,7 @@ class _Walk:
     expected: int = 1
     prev: str = GENESIS
     seen: set[str] = field(default_factory=set)
+    fragments: dict[Any, str] = field(default_factory=dict)
 
 
 def verify(*, head_path: Path | None = None) -> Verdict:
@@ -421,8 +423,39 @@ def _rows() -> Iterator[tuple[Any, ...]]:
             after = (chunk[-1][0], chunk[-1][1])
 
 
-def _loaded(value: Any) -> Any:
-    return json.loads(value) if isinstance(value, str | bytes) else value
+_string = json.encoder.encode_basestring  # how the encoder writes a string when ensure_ascii is off
+
+
+def _number(value: int | None) -> str:
+    return "null" if value is None else int.__repr__(value)
+
+
+def _fragment(raw: Any, cache: dict[Any, str]) -> str:
+    """The canonical JSON of a stored JSON value (as the database hands it back), remembered: many repeat."""
+    if raw is None:
+        return "null"
+    text = cache.get(raw)
+    if text is None:
+        text = _encode(json.loads(raw) if isinstance(raw, str | bytes) else raw)
+        if len(cache) < FRAGMENT_CACHE:
+            cache[raw] = text
+    return text
+
+
+def _row_digest(row: Mapping[str, Any], cache: dict[Any, str]) -> str:
+    """`content_hash` of a stored row, written out key by key in sorted order: the same bytes, without building
+    and sorting a dictionary or decoding and re-encoding a repeated JSON value (tests/audit proves them equal)."""
+    chain = row["chain"]
+    text = (
+        f'{{"action":{_string(row["action"])},"actor_id":{_number(row["actor_id"])},'
+        f'"actor_label":{_string(row["actor_label"])},"after":{_fragment(row["after"], cache)},'
+        f'"at":{_string(_utc_text(row["at"]))},"before":{_fragment(row["before"], cache)},'
+        + (f'"chain":{_string(chain)},' if chain else "")
+        + f'"enrolment_id":{_number(row["enrolment_id"])},"object_id":{_string(row["object_id"])},'
+        f'"object_label":{_string(row["object_label"])},"object_type":{_string(row["object_type"])},'
+        f'"prev_hash":{_string(row["prev_hash"])},"sequence":{_number(row["sequence"])}}}'
+    )
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def _walk(walk: _Walk) -> Problem | None:
@@ -430,7 +463,6 @@ def _walk(walk: _Walk) -> Problem | None:
     key, heads = walk.key, walk.heads
     for row in _rows():
         values = dict(zip(FIELDS, row, strict=True))
-        values["before"], values["after"] = _loaded(values["before"]), _loaded(values["after"])
         chain = values["chain"]
         if chain != walk.chain:
             ended = _chain_end(walk)
@@ -439,7 +471,7 @@ def _walk(walk: _Walk) -> Problem | None:
             walk.chain, walk.expected, walk.prev = chain, 1, GENESIS
             walk.chains += 1
             walk.seen.add(chain)
-        problem = _row_problem(values, key, walk.expected, walk.prev)
+        problem = _row_problem(values, _row_digest(values, walk.fragments), key, walk.expected, walk.prev)
         if problem is not None:
             return problem
         head = heads.get(chain)
@@ -470,13 +502,14 @@ def _unseen_heads(walk: _Walk) -> Problem | None:
     return None
 
 
-def _row_problem(row: Mapping[str, Any], key: bytes, expected_sequence: int, prev: str) -> Problem | None:
+def _row_problem(row: Mapping[str, Any], digest: str, key: bytes, expected_sequence: int,
+                 prev: str) -> Problem | None:
     sequence, chain = row["sequence"], row["chain"]
     of = f"of chain {chain_label(chain)}"
     if sequence != expected_sequence:
         return (f"record #{expected_sequence} {of} was deleted (the chain jumps from "
                 f"#{expected_sequence - 1} to #{sequence})", expected_sequence, chain)
-    if content_hash(row) != row["hash"]:
+    if digest != row["hash"]:
         return f"record #{sequence} {of} was altered (its content no longer matches its hash)", sequence, chain
     if not hmac.compare_digest(hmac.digest(key, row["hash"].encode(), "sha256").hex(), row["hmac"]):
         return (f"record #{sequence} {of} was inserted or rewritten (its seal does not match the audit key)",

@@ -226,3 +226,14 @@ def test_the_history_of_an_enrolment_reads_in_time_order_across_the_original_cha
     newest_first = list(AuditRecord.objects.filter(enrolment_id=1).order_by("-at", "-id").values_list(
         "chain", "sequence"))
     assert newest_first == [("enrolment:1", 2), ("enrolment:1", 1), ("", 2), ("", 1)]
+
+
+@pytest.mark.parametrize("value", [
+    None, {"text": 'quotes " and \\ backslash\n, tab\t, ünïcode ✓, emoji 🙂, \u2028'}, [1, 2.5, -3e-7, True, None],
+    {"nested": {"b": [{"z": 1, "a": 2}], "a": ""}, "big": 2**62}, "a plain string", 0,
+])
+def test_verification_hashes_what_the_writer_hashed_whatever_the_content(value) -> None:
+    trail.record(actor=None, action='say "hi"\\', object_type="t", object_id="ïd", object_label="läbel\n",
+                 enrolment_id=2**40, before=value, after={"v": value})
+    trail.record(actor=None, action="plain", object_type="t", object_id=1, object_label="x", before=value)
+    assert trail.verify().intact

@@ -66,7 +66,8 @@ def generate(count: int) -> tuple[int, int]:
                 "chain": chain, "sequence": sequence + 1, "at": moment, "actor_id": rng.randrange(1, 500),
                 "actor_label": "Ash Assessor", "enrolment_id": enrolment_id, "object_type": "assessments.Decision",
                 "object_id": str(written), "object_label": f"Decision {written}", "action": "mapping accepted",
-                "before": {"status": "claimed"}, "after": {"status": "accepted", "note": "Kept ünïcode"},
+                # A value of each record's own (no two alike), as a decision's comment would be.
+                "before": {"status": "claimed"}, "after": {"status": "accepted", "note": f"Kept ünïcode {written}"},
                 "prev_hash": prev,
             }
             values["hash"] = trail.content_hash(values)
