@@ -62,7 +62,7 @@ def generate(count: int) -> tuple[int, int]:
             sequence, prev = heads.get(chain, (0, trail.GENESIS))
             moment += datetime.timedelta(microseconds=rng.randrange(1, 2_000_000))
             enrolment_id = int(chain.split(":")[1]) if chain.startswith("enrolment:") else None
-            values = {
+            values: dict[str, Any] = {
                 "chain": chain, "sequence": sequence + 1, "at": moment, "actor_id": rng.randrange(1, 500),
                 "actor_label": "Ash Assessor", "enrolment_id": enrolment_id, "object_type": "assessments.Decision",
                 "object_id": str(written), "object_label": f"Decision {written}", "action": "mapping accepted",
