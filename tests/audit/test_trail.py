@@ -173,7 +173,7 @@ def test_verify_audit_command_exits_0_when_intact_and_1_naming_the_record(head_p
     _chain(3)
     trail.export_head()
     call_command("verify_audit")
-    assert "intact: 3 records in 1 chains, 1 seals" in capsys.readouterr().out
+    assert "intact: 3 records in 1 chain, 1 seal." in capsys.readouterr().out
     _raw("UPDATE assessments_auditrecord SET action = %s WHERE sequence = %s", ["forged", 2])
     with pytest.raises(CommandError) as error:
         call_command("verify_audit")

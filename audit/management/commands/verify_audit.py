@@ -25,5 +25,7 @@ class Command(BaseCommand):
         if not verdict.intact:
             raise CommandError(f"Audit trail broken after {verdict.checked} good records: {verdict.problem}.",
                                returncode=1)
-        self.stdout.write(f"Audit trail intact: {verdict.checked} records in {verdict.chains} chains, "
-                          f"{verdict.seals} seals.")
+        chains = "chain" if verdict.chains == 1 else "chains"
+        seals = "seal" if verdict.seals == 1 else "seals"
+        self.stdout.write(f"Audit trail intact: {verdict.checked} records in {verdict.chains} {chains}, "
+                          f"{verdict.seals} {seals}.")
