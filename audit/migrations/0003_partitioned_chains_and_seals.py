@@ -10,7 +10,20 @@ did, and the first seal names the original chain's head beside the new ones.
 
 import pgtrigger.compiler
 import pgtrigger.migrations
+from django.core.management.color import no_style
 from django.db import migrations, models
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+from django.db.migrations.state import StateApps
+
+
+def restart_head_ids(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
+    # The single head row was made with an explicit id (1), which PostgreSQL's id sequence never counted:
+    # the first new chain's head would take id 1 again. Start the sequence after the rows there are.
+    head = apps.get_model("audit", "AuditHead")
+    connection = schema_editor.connection
+    with connection.cursor() as cursor:
+        for sql in connection.ops.sequence_reset_sql(no_style(), [head]):
+            cursor.execute(sql)
 
 
 class Migration(migrations.Migration):
@@ -87,4 +100,5 @@ class Migration(migrations.Migration):
             model_name='auditsealhead',
             trigger=pgtrigger.compiler.Trigger(name='append_only', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION '% rows are append-only: add a correction instead of changing or deleting one', TG_TABLE_NAME;", hash='54933ab71f9032b29f178336d47b75f4f4272aef', operation='UPDATE OR DELETE', pgid='pgtrigger_append_only_ae7d3', table='audit_auditsealhead', when='BEFORE')),
         ),
+        migrations.RunPython(restart_head_ids, migrations.RunPython.noop),
     ]
