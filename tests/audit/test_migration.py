@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
@@ -28,7 +30,7 @@ def test_records_of_the_single_chain_verify_after_the_partitioning_migration(set
         prev, now = trail.GENESIS, timezone.now().replace(microsecond=123456)
         with connection.cursor() as cursor:
             for sequence in (1, 2, 3):
-                values = {"sequence": sequence, "at": now, "actor_id": None, "actor_label": "system",
+                values: dict[str, Any] = {"sequence": sequence, "at": now, "actor_id": None, "actor_label": "system",
                           "enrolment_id": 7, "object_type": "t", "object_id": str(sequence), "object_label": "old",
                           "action": "old", "before": None, "after": None, "prev_hash": prev}
                 values["hash"] = trail.content_hash(values)  # no chain: hashed as the single chain hashed
