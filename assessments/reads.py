@@ -541,7 +541,7 @@ def _raw_json(value: object) -> str:
 def history(enrolment: Enrolment) -> list[HistoryEntry]:
     """The enrolment's audit records in words, newest first. Three queries: the records, the actors' roles
     at the centre, the items and units the records name."""
-    records = list(AuditRecord.objects.filter(enrolment_id=enrolment.pk).order_by("-sequence"))
+    records = list(AuditRecord.objects.filter(enrolment_id=enrolment.pk).order_by("-at", "-id"))
     roles = _history_roles(enrolment, {record.actor_id for record in records} - {None})
     unit_codes = {sentences.unit_label(record) for record in records}
     items, units = {}, {}

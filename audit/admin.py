@@ -8,7 +8,7 @@ from django.contrib import admin
 from django.db.models import Model
 from django.http import HttpRequest
 
-from .models import AuditHead, AuditRecord
+from .models import AuditHead, AuditRecord, AuditSeal, AuditSealHead
 
 
 class ViewOnlyAdmin(admin.ModelAdmin[Any]):  # Any: shared by the admins of several models
@@ -29,9 +29,11 @@ class ViewOnlyAdmin(admin.ModelAdmin[Any]):  # Any: shared by the admins of seve
 
 @admin.register(AuditRecord)
 class AuditRecordAdmin(ViewOnlyAdmin):
-    list_display = ("sequence", "at", "actor_label", "action", "object_label", "enrolment_id")
+    list_display = ("chain", "sequence", "at", "actor_label", "action", "object_label", "enrolment_id")
     list_filter = ("action",)
     search_fields = ("object_label", "actor_label")
 
 
 admin.site.register(AuditHead, ViewOnlyAdmin)
+admin.site.register(AuditSeal, ViewOnlyAdmin)
+admin.site.register(AuditSealHead, ViewOnlyAdmin)

@@ -8,6 +8,6 @@ from . import trail
 
 
 @shared_task(acks_late=True)  # type: ignore[untyped-decorator]  # Celery ships no type hints
-def export_audit_head() -> int:
-    """Write the audit chain's head outside the database; returns its sequence number."""
+def seal_audit() -> int:
+    """Seal the chains' heads that moved and write the newest seal outside the database; returns its number."""
     return trail.export_head().sequence

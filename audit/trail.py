@@ -1,23 +1,31 @@
-"""The tamper-evident audit trail: an append-only hash chain sealed with an HMAC.
+"""The tamper-evident audit trail: append-only hash chains, one per partition, sealed with an HMAC.
 
-Each `AuditRecord` holds the SHA-256 of its own content, which includes the hash
-of the record before it (``prev_hash``), and an HMAC of that hash under
-``settings.AUDIT_HMAC_KEY``, a key kept outside the database (the environment;
-the development default is derived from SECRET_KEY). Someone who can write to
-the database but does not hold the key cannot alter, insert or delete a record
+Each `AuditRecord` belongs to a chain (its partition: ``enrolment:<id>`` for every
+record about an enrolment, ``platform`` for the rest unless the caller names a chain
+of its own) and holds the SHA-256 of its own content, which includes its chain and the
+hash of the record before it in that chain (``prev_hash``), and an HMAC of that hash
+under ``settings.AUDIT_HMAC_KEY``, a key kept outside the database (the environment;
+the development default is derived from SECRET_KEY). Someone who can write to the
+database but does not hold the key cannot alter, insert, reorder or delete a record
 without `verify()` noticing:
 
 - altered content -> its hash no longer matches;
 - a record inserted or rewritten with a recomputed hash -> its HMAC does not match;
-- a record deleted in the middle -> a gap in the sequence / a broken ``prev_hash`` link;
-- the newest records deleted -> the chain ends before the head row in the database
-  (`AuditHead`, moved with every append) or before the head exported outside the
-  database by `export_head()` (a periodic task writes it to ``AUDIT_HEAD_PATH``);
-  the exported head still holds when someone rewrites the head row too.
+- a record deleted in the middle, or moved -> a gap in its chain's sequence / a broken ``prev_hash`` link;
+- a chain's newest records deleted -> the chain ends before its head row (`AuditHead`,
+  moved with every append) or before the head a seal named.
 
-Appending is serialized by locking the single `AuditHead` row (SELECT ... FOR
-UPDATE; SQLite takes its write lock at BEGIN IMMEDIATE), so two writers can never
-both extend the same record and fork the chain.
+Seals: a periodic task (`seal_audit`) writes an `AuditSeal` naming every chain head
+that moved since the seal before (chain, sequence, hash; `AuditSealHead`), hashed
+with the previous seal's hash and HMAC'd, so each seal vouches for every head named
+so far; `export_head()` also writes the newest seal outside the database
+(``AUDIT_HEAD_PATH``). Deleting a chain's tail, or a whole chain with its head row,
+after a seal leaves a sealed head with no record; deleting the newest seals leaves
+the exported seal with none. Records after the last seal are vouched for by their chain.
+
+Appending locks only the heads of the chains written to (an upsert of the head row, which
+locks it; SQLite takes its write lock at BEGIN IMMEDIATE), so two writers never both
+extend one record, and writers to different enrolments never wait on each other.
 
 Every service calls `record()` itself, inside its own transaction; this module
 imports no other app of ours, so any of them may.
@@ -28,24 +36,28 @@ from __future__ import annotations
 import datetime
 import hashlib
 import hmac
+import itertools
 import json
 import os
-from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 
-from .models import AuditHead, AuditRecord
+from .models import AuditHead, AuditRecord, AuditSeal, AuditSealHead
 
 GENESIS = "0" * 64
-HEAD_PK = 1
+ORIGINAL = ""  # the chain of the records written before the trail was partitioned; closed to new records
+PLATFORM = "platform"
 CHUNK = 5000
+FRAGMENT_CACHE = 100_000  # JSON values remembered while verifying
+LOCK_BATCH = 400  # chains per upsert statement, well inside SQLite's limit on parameters
 FIELDS = (
-    "sequence", "at", "actor_id", "actor_label", "enrolment_id", "object_type", "object_id", "object_label",
+    "chain", "sequence", "at", "actor_id", "actor_label", "enrolment_id", "object_type", "object_id", "object_label",
     "action", "before", "after", "prev_hash", "hash", "hmac",
 )
 
@@ -69,17 +81,25 @@ def _canonical(values: Mapping[str, Any]) -> bytes:
         "after": values["after"],
         "prev_hash": values["prev_hash"],
     }
-    return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str).encode()
+    if values.get("chain"):  # the original chain's records were hashed without one
+        content["chain"] = values["chain"]
+    return _encode(content).encode()
 
 
-def _utc_text(moment: datetime.datetime) -> str:
+# Built once: json.dumps with these options would build an encoder per call, which shows at a million records.
+_encode = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str).encode
+
+
+def _utc_text(moment: datetime.datetime | str) -> str:
+    if isinstance(moment, str):  # already the canonical text (verification has the database write it)
+        return moment
     if moment.utcoffset():  # the database hands back UTC; convert anything else first
         moment = moment.astimezone(datetime.UTC)
     return f"{moment:%Y-%m-%dT%H:%M:%S}.{moment.microsecond:06d}Z"
 
 
 def content_hash(values: Mapping[str, Any]) -> str:
-    """The SHA-256 (hex) of a record's content, its predecessor's hash included."""
+    """The SHA-256 (hex) of a record's content, its chain and its predecessor's hash included."""
     return hashlib.sha256(_canonical(values)).hexdigest()
 
 
@@ -93,21 +113,20 @@ def _jsonable(value: Any) -> Any:
     return json.loads(json.dumps(value, default=str)) if value is not None else None
 
 
-def _lock_head() -> AuditHead:
-    head = AuditHead.objects.select_for_update().filter(pk=HEAD_PK).first()
-    if head is not None:
-        return head
-    try:
-        with transaction.atomic():
-            AuditHead.objects.create(pk=HEAD_PK)
-    except IntegrityError:
-        pass  # another writer created it first; lock theirs
-    return AuditHead.objects.select_for_update().get(pk=HEAD_PK)
+def chain_label(chain: str) -> str:
+    """How a chain is named in messages."""
+    return chain or "original"
+
+
+# --------------------------------------------------------------------------- appending
 
 
 @dataclass(frozen=True)
 class Entry:
-    """One record to append, as `record()` takes it: `obj` fills the object's type, id and label."""
+    """One record to append, as `record()` takes it: `obj` fills the object's type, id and label.
+
+    `chain` names the partition; by default the enrolment's own chain, else the platform's.
+    """
 
     actor: Any
     action: str
@@ -118,16 +137,53 @@ class Entry:
     enrolment_id: int | None = None
     before: Any = None
     after: Any = None
+    chain: str = ""
+
+    @property
+    def chain_key(self) -> str:
+        if self.chain:
+            return self.chain[:64]
+        return f"enrolment:{self.enrolment_id}" if self.enrolment_id is not None else PLATFORM
 
 
-def _content(entry: Entry, *, sequence: int, at: datetime.datetime, prev_hash: str) -> dict[str, Any]:
-    """The stored values of `entry` as link `sequence` after `prev_hash`, hashed and sealed."""
+@dataclass
+class _Head:
+    pk: int
+    sequence: int
+    hash: str
+
+
+def _lock_heads(chains: Sequence[str]) -> dict[str, _Head]:
+    """Lock (creating when new) the head row of each chain, in name order so two writers never deadlock.
+
+    One statement per LOCK_BATCH chains: an upsert that touches the row takes its lock, waits for a writer
+    holding it, and returns the head as that writer committed it.
+    """
+    table = connection.ops.quote_name(AuditHead._meta.db_table)
+    heads: dict[str, _Head] = {}
+    with connection.cursor() as cursor:
+        for start in range(0, len(chains), LOCK_BATCH):
+            batch = chains[start:start + LOCK_BATCH]
+            rows = ", ".join(["(%s, 0, %s, 0)"] * len(batch))
+            cursor.execute(
+                f"INSERT INTO {table} (chain, sequence, hash, sealed_sequence) VALUES {rows} "  # noqa: S608
+                "ON CONFLICT (chain) DO UPDATE SET chain = excluded.chain RETURNING id, chain, sequence, hash",
+                [value for chain in batch for value in (chain, GENESIS)],
+            )
+            for pk, chain, sequence, digest in cursor.fetchall():
+                heads[chain] = _Head(pk, sequence, digest)
+    return heads
+
+
+def _content(entry: Entry, *, chain: str, sequence: int, at: datetime.datetime, prev_hash: str) -> dict[str, Any]:
+    """The stored values of `entry` as link `sequence` of `chain` after `prev_hash`, hashed and sealed."""
     object_type, object_id, object_label = entry.object_type, entry.object_id, entry.object_label
     if entry.obj is not None:
         object_type = object_type or entry.obj._meta.label
         object_id = object_id or entry.obj.pk
         object_label = object_label or str(entry.obj)
     values: dict[str, Any] = {
+        "chain": chain,
         "sequence": sequence,
         "at": at,
         "actor_id": getattr(entry.actor, "pk", None),
@@ -158,39 +214,101 @@ def record(
     enrolment_id: int | None = None,
     before: Any = None,
     after: Any = None,
+    chain: str = "",
 ) -> AuditRecord:
-    """Append one record to the chain, in the caller's transaction (it commits or rolls back with the change).
+    """Append one record to its chain, in the caller's transaction (it commits or rolls back with the change).
 
-    `obj` fills the object's type, id and label; `actor` may be None for the system.
+    `obj` fills the object's type, id and label; `actor` may be None for the system; `chain` names the
+    partition (by default the enrolment's chain, or the platform's when there is no enrolment).
     """
     entry = Entry(actor=actor, action=action, obj=obj, object_type=object_type, object_id=object_id,
-                  object_label=object_label, enrolment_id=enrolment_id, before=before, after=after)
+                  object_label=object_label, enrolment_id=enrolment_id, before=before, after=after, chain=chain)
     return record_many([entry])[0]
 
 
 @transaction.atomic
 def record_many(entries: Iterable[Entry]) -> list[AuditRecord]:
-    """Append records in their order, in the caller's transaction, under one lock and in one insert.
+    """Append records in their order, in the caller's transaction, locking each chain written to once.
 
-    The chain is the one `record()` would make one call at a time (each links to the one before),
-    so a bulk write (a thousand enrolments from a CSV) costs a few queries, not a few per record.
+    Each chain is the one `record()` would make one call at a time (each record links to the one before it
+    in its chain), so a bulk write (a thousand enrolments from a CSV) costs a few queries, not a few per record.
     """
-    head = _lock_head()
-    at, prev_hash, sequence = timezone.now(), head.hash, head.sequence
+    entries = list(entries)
+    if not entries:
+        return []
+    heads = _lock_heads(sorted({entry.chain_key for entry in entries}))
+    at = timezone.now()
     records = []
     for entry in entries:
-        sequence += 1
-        values = _content(entry, sequence=sequence, at=at, prev_hash=prev_hash)
+        chain = entry.chain_key
+        head = heads[chain]
+        head.sequence += 1
+        values = _content(entry, chain=chain, sequence=head.sequence, at=at, prev_hash=head.hash)
         records.append(AuditRecord(**values))
-        prev_hash = values["hash"]
-    if not records:
-        return []
+        head.hash = values["hash"]
     AuditRecord.objects.bulk_create(records)
-    AuditHead.objects.filter(pk=HEAD_PK).update(sequence=sequence, hash=prev_hash)
+    if len(heads) == 1:
+        (head,) = heads.values()
+        AuditHead.objects.filter(pk=head.pk).update(sequence=head.sequence, hash=head.hash)
+    else:
+        AuditHead.objects.bulk_update(
+            [AuditHead(pk=head.pk, sequence=head.sequence, hash=head.hash) for head in heads.values()],
+            ["sequence", "hash"],
+        )
     return records
 
 
-# --------------------------------------------------------------------------- the head outside the database
+# --------------------------------------------------------------------------- seals
+
+
+def _seal_canonical(sequence: int, at: datetime.datetime, prev_hash: str, heads: Iterable[Sequence[Any]]) -> bytes:
+    content = {"sequence": sequence, "at": _utc_text(at), "prev_hash": prev_hash,
+               "heads": [[chain, int(number), digest] for chain, number, digest in heads]}
+    return _encode(content).encode()
+
+
+def seal_hash(sequence: int, at: datetime.datetime, prev_hash: str, heads: Iterable[Sequence[Any]]) -> str:
+    """The SHA-256 (hex) of a seal: its number, time, the previous seal's hash and the heads it names."""
+    return hashlib.sha256(_seal_canonical(sequence, at, prev_hash, heads)).hexdigest()
+
+
+def seal_chains() -> AuditSeal | None:
+    """Seal every chain head that moved since the last seal; the new seal, or None when nothing moved.
+
+    Heads being written to at this moment are passed over (SKIP LOCKED): no writer waits on a seal for more
+    than its own short transaction, and the next seal names them. Safe to run twice at once: one seal wins.
+    """
+    try:
+        with transaction.atomic():
+            return _seal_moved_heads()
+    except IntegrityError:
+        return None  # another seal took this number at the same moment; it named these heads
+
+
+def _seal_moved_heads() -> AuditSeal | None:
+    moved = list(
+        AuditHead.objects.select_for_update(skip_locked=True)
+        .exclude(sequence=models.F("sealed_sequence")).filter(sequence__gt=0)
+        .order_by("chain").values_list("pk", "chain", "sequence", "hash")
+    )
+    if not moved:
+        return None
+    last = AuditSeal.objects.order_by("-sequence").values("sequence", "hash").first()
+    sequence, prev_hash = (last["sequence"] + 1, last["hash"]) if last else (1, GENESIS)
+    at = timezone.now()
+    heads = [(chain, number, digest) for _, chain, number, digest in moved]
+    digest = seal_hash(sequence, at, prev_hash, heads)
+    new = AuditSeal.objects.create(sequence=sequence, at=at, prev_hash=prev_hash, hash=digest, hmac=seal(digest))
+    AuditSealHead.objects.bulk_create(
+        AuditSealHead(seal_sequence=sequence, chain=chain, sequence=number, hash=head_hash)
+        for chain, number, head_hash in heads
+    )
+    AuditHead.objects.bulk_update([AuditHead(pk=pk, sealed_sequence=number) for pk, _, number, _ in moved],
+                                  ["sealed_sequence"])
+    return new
+
+
+# --------------------------------------------------------------------------- the newest seal outside the database
 
 
 @dataclass(frozen=True)
@@ -202,9 +320,11 @@ class ExportedHead:
 
 
 def export_head(path: Path | None = None) -> ExportedHead:
-    """Write the chain's newest record (sequence, hash, HMAC, time) to AUDIT_HEAD_PATH, atomically."""
+    """Seal the chains' moved heads, then write the newest seal (sequence, hash, HMAC, time) to
+    AUDIT_HEAD_PATH, atomically."""
+    seal_chains()
     path = Path(path or settings.AUDIT_HEAD_PATH)
-    newest = AuditRecord.objects.order_by("-sequence").values("sequence", "hash").first()
+    newest = AuditSeal.objects.order_by("-sequence").values("sequence", "hash").first()
     sequence, digest = (newest["sequence"], newest["hash"]) if newest else (0, GENESIS)
     head = ExportedHead(sequence=sequence, hash=digest, hmac=seal(f"{sequence}:{digest}"),
                         at=_utc_text(timezone.now()))
@@ -216,7 +336,7 @@ def export_head(path: Path | None = None) -> ExportedHead:
 
 
 def read_exported_head(path: Path | None = None) -> ExportedHead | None:
-    """The last exported head, or None when none was written yet."""
+    """The last exported seal, or None when none was written yet."""
     path = Path(path or settings.AUDIT_HEAD_PATH)
     if not path.exists():
         return None
@@ -230,96 +350,250 @@ def read_exported_head(path: Path | None = None) -> ExportedHead | None:
 @dataclass(frozen=True)
 class Verdict:
     intact: bool
-    checked: int
+    checked: int  # records found intact
     problem: str = ""
-    sequence: int | None = None  # the first record found altered, inserted or deleted
+    sequence: int | None = None  # the first record (or seal) found altered, inserted or deleted
+    chain: str | None = None  # its chain (None for a seal)
+    chains: int = 0
+    seals: int = 0
 
 
-def _rows() -> Iterator[dict[str, Any]]:
-    # Keyset pagination: bounded memory over any number of records, on every database.
-    last = 0
-    while True:
-        chunk = list(AuditRecord.objects.filter(sequence__gt=last).order_by("sequence").values(*FIELDS)[:CHUNK])
-        if not chunk:
-            return
-        yield from chunk
-        last = chunk[-1]["sequence"]
+@dataclass
+class _Walk:
+    """The state of one pass over every chain, in (chain, sequence) order."""
+
+    heads: dict[str, tuple[int, str]]
+    key: bytes
+    checked: int = 0
+    chains: int = 0
+    chain: str | None = None
+    expected: int = 1
+    prev: str = GENESIS
+    seen: set[str] = field(default_factory=set)
+    fragments: dict[Any, str] = field(default_factory=dict)
 
 
 def verify(*, head_path: Path | None = None) -> Verdict:
-    """Walk the chain from the first record; the first problem found, or intact.
+    """Walk every chain from its first record; the first problem found, or intact.
 
-    Checks each record's hash, HMAC, sequence and link, then the newest record against
-    the head row in the database and the head last exported outside it (which catch deleted newest records).
+    Checks each record's hash, HMAC, sequence and link; each chain's end against its head row; the seals'
+    own chain; every head a seal named against its chain; the newest seal against the one last exported
+    outside the database. Streams the records in chunks: memory stays flat at any size.
     """
-    # Read before the walk: the head row commits with its record, so every record it names is visible below.
-    db_head = AuditHead.objects.filter(pk=HEAD_PK).values("sequence", "hash").first()
-    broken, checked = _walk(_key())
+    # Read before the walk: seals and head rows commit after the records they name, so the walk sees those.
+    last_seal = AuditSeal.objects.order_by("-sequence").values_list("sequence", flat=True).first() or 0
+    heads = {chain: (number, digest) for chain, number, digest in
+             AuditHead.objects.filter(sequence__gt=0).values_list("chain", "sequence", "hash")}
+    walk = _Walk(heads=heads, key=_key())
+    broken = _walk(walk)
+    if broken is None:
+        broken = _unseen_heads(walk)
+    if broken is None:
+        broken = _check_seals(last_seal) or _check_sealed_heads(last_seal) or _against_exported(
+            read_exported_head(head_path))
     if broken is not None:
-        return broken
-    last_sequence = checked
-    return (
-        _against_db_head(db_head, checked, last_sequence)
-        or _against_exported_head(read_exported_head(head_path), checked, last_sequence)
-        or Verdict(True, checked)
+        return Verdict(False, walk.checked, broken[0], broken[1], broken[2], walk.chains, last_seal)
+    return Verdict(True, walk.checked, chains=walk.chains, seals=last_seal)
+
+
+Problem = tuple[str, int | None, str | None]
+
+
+def _rows() -> Iterator[tuple[Any, ...]]:
+    # Keyset pagination on the (chain, sequence) index: bounded memory over any number of records, on every
+    # database, and plain tuples (no model instances) because this loop is the whole cost of a large trail.
+    quote = connection.ops.quote_name
+    columns = [quote(name) for name in FIELDS]
+    if connection.vendor == "postgresql":
+        # The time as the hash has it (see _utc_text), written by the server rather than parsed and formatted here.
+        columns[FIELDS.index("at")] = """to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')"""
+    select = f"SELECT {', '.join(columns)} FROM {quote(AuditRecord._meta.db_table)}"  # noqa: S608
+    order = "ORDER BY chain, sequence LIMIT %s"
+    after: tuple[str, int] | None = None
+    with connection.cursor() as cursor:
+        while True:
+            if after is None:
+                cursor.execute(f"{select} {order}", [CHUNK])
+            else:
+                cursor.execute(f"{select} WHERE (chain, sequence) > (%s, %s) {order}", [*after, CHUNK])
+            chunk = cursor.fetchall()
+            if not chunk:
+                return
+            yield from chunk
+            after = (chunk[-1][0], chunk[-1][1])
+
+
+_string = json.encoder.encode_basestring  # how the encoder writes a string when ensure_ascii is off
+
+
+def _number(value: int | None) -> str:
+    return "null" if value is None else int.__repr__(value)
+
+
+def _fragment(raw: Any, cache: dict[Any, str]) -> str:
+    """The canonical JSON of a stored JSON value (as the database hands it back), remembered: many repeat."""
+    if raw is None:
+        return "null"
+    text = cache.get(raw)
+    if text is None:
+        text = _encode(json.loads(raw) if isinstance(raw, str | bytes) else raw)
+        if len(cache) < FRAGMENT_CACHE:
+            cache[raw] = text
+    return text
+
+
+def _row_digest(row: Mapping[str, Any], cache: dict[Any, str]) -> str:
+    """`content_hash` of a stored row, written out key by key in sorted order: the same bytes, without building
+    and sorting a dictionary or decoding and re-encoding a repeated JSON value (tests/audit proves them equal)."""
+    chain = row["chain"]
+    text = (
+        f'{{"action":{_string(row["action"])},"actor_id":{_number(row["actor_id"])},'
+        f'"actor_label":{_string(row["actor_label"])},"after":{_fragment(row["after"], cache)},'
+        f'"at":{_string(_utc_text(row["at"]))},"before":{_fragment(row["before"], cache)},'
+        + (f'"chain":{_string(chain)},' if chain else "")
+        + f'"enrolment_id":{_number(row["enrolment_id"])},"object_id":{_string(row["object_id"])},'
+        f'"object_label":{_string(row["object_label"])},"object_type":{_string(row["object_type"])},'
+        f'"prev_hash":{_string(row["prev_hash"])},"sequence":{_number(row["sequence"])}}}'
     )
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _walk(key: bytes) -> tuple[Verdict | None, int]:
-    """The first record that breaks the chain (as a verdict), and how many records were intact before it."""
-    expected_sequence, prev, checked = 1, GENESIS, 0
+def _walk(walk: _Walk) -> Problem | None:
+    """The first record that breaks its chain, or a chain that ends before its head; counts what was intact."""
+    key, heads = walk.key, walk.heads
     for row in _rows():
-        problem = _row_problem(row, key, expected_sequence, prev)
+        values = dict(zip(FIELDS, row, strict=True))
+        chain = values["chain"]
+        if chain != walk.chain:
+            ended = _chain_end(walk)
+            if ended is not None:
+                return ended
+            walk.chain, walk.expected, walk.prev = chain, 1, GENESIS
+            walk.chains += 1
+            walk.seen.add(chain)
+        problem = _row_problem(values, _row_digest(values, walk.fragments), key, walk.expected, walk.prev)
         if problem is not None:
-            message, sequence = problem
-            return Verdict(False, checked, message, sequence), checked
-        prev, expected_sequence = row["hash"], row["sequence"] + 1
-        checked += 1
-    return None, checked
+            return problem
+        head = heads.get(chain)
+        if head is not None and head[0] == values["sequence"] and head[1] != values["hash"]:
+            return (f"record #{head[0]} of chain {chain_label(chain)} differs from the chain's head in the "
+                    "database: the chain was rewritten", head[0], chain)
+        walk.prev, walk.expected = values["hash"], values["sequence"] + 1
+        walk.checked += 1
+    return _chain_end(walk)
 
 
-def _row_problem(row: Mapping[str, Any], key: bytes, expected_sequence: int, prev: str) -> tuple[str, int] | None:
-    sequence = row["sequence"]
-    if sequence != expected_sequence:
-        return (f"record #{expected_sequence} was deleted (the chain jumps from "
-                f"#{expected_sequence - 1} to #{sequence})", expected_sequence)
-    if content_hash(row) != row["hash"]:
-        return f"record #{sequence} was altered (its content no longer matches its hash)", sequence
-    if not hmac.compare_digest(hmac.digest(key, row["hash"].encode(), "sha256").hex(), row["hmac"]):
-        return f"record #{sequence} was inserted or rewritten (its seal does not match the audit key)", sequence
-    if row["prev_hash"] != prev:
-        return (f"record #{sequence} was inserted or a record before it deleted "
-                "(its link to the previous record is broken)", sequence)
-    return None
-
-
-def _hash_at(sequence: int) -> str | None:
-    return AuditRecord.objects.filter(sequence=sequence).values_list("hash", flat=True).first()
-
-
-def _against_db_head(db_head: Mapping[str, Any] | None, checked: int, last_sequence: int) -> Verdict | None:
-    if db_head is None:
+def _chain_end(walk: _Walk) -> Problem | None:
+    if walk.chain is None:
         return None
-    if db_head["sequence"] > last_sequence:
-        return Verdict(False, checked, f"record #{last_sequence + 1} was deleted: the chain's head in the database "
-                                       f"names record #{db_head['sequence']}, the chain ends at #{last_sequence}",
-                       last_sequence + 1)
-    if db_head["sequence"] > 0 and _hash_at(db_head["sequence"]) != db_head["hash"]:
-        return Verdict(False, checked, f"record #{db_head['sequence']} differs from the chain's head in the "
-                                       "database: the chain was rewritten", db_head["sequence"])
+    last = walk.expected - 1
+    head = walk.heads.get(walk.chain)
+    if head is not None and head[0] > last:
+        return (f"record #{last + 1} of chain {chain_label(walk.chain)} was deleted: the chain's head in the "
+                f"database names record #{head[0]}, the chain ends at #{last}", last + 1, walk.chain)
     return None
 
 
-def _against_exported_head(exported: ExportedHead | None, checked: int, last_sequence: int) -> Verdict | None:
+def _unseen_heads(walk: _Walk) -> Problem | None:
+    for chain, (number, _) in sorted(walk.heads.items()):
+        if chain not in walk.seen:
+            return (f"chain {chain_label(chain)} was deleted: its head in the database names record #{number}, "
+                    "the chain has no records", 1, chain)
+    return None
+
+
+def _row_problem(row: Mapping[str, Any], digest: str, key: bytes, expected_sequence: int,
+                 prev: str) -> Problem | None:
+    sequence, chain = row["sequence"], row["chain"]
+    of = f"of chain {chain_label(chain)}"
+    if sequence != expected_sequence:
+        return (f"record #{expected_sequence} {of} was deleted (the chain jumps from "
+                f"#{expected_sequence - 1} to #{sequence})", expected_sequence, chain)
+    if digest != row["hash"]:
+        return f"record #{sequence} {of} was altered (its content no longer matches its hash)", sequence, chain
+    if not hmac.compare_digest(hmac.digest(key, row["hash"].encode(), "sha256").hex(), row["hmac"]):
+        return (f"record #{sequence} {of} was inserted or rewritten (its seal does not match the audit key)",
+                sequence, chain)
+    if row["prev_hash"] != prev:
+        return (f"record #{sequence} {of} was inserted, moved, or a record before it deleted "
+                "(its link to the previous record is broken)", sequence, chain)
+    return None
+
+
+SEAL_CHUNK = 200  # seals per read, with the heads they name
+
+
+def _seals(last: int) -> Iterator[tuple[tuple[Any, ...], list[tuple[str, int, str]]]]:
+    """Each seal up to `last` with the heads it names, in order, a chunk of seals at a time."""
+    after = 0
+    while after < last:
+        seals = list(AuditSeal.objects.filter(sequence__gt=after, sequence__lte=last).order_by("sequence")
+                     .values_list("sequence", "at", "prev_hash", "hash", "hmac")[:SEAL_CHUNK])
+        if not seals:
+            return
+        named = AuditSealHead.objects.filter(seal_sequence__gt=after, seal_sequence__lte=seals[-1][0]).order_by(
+            "seal_sequence", "chain").values_list("seal_sequence", "chain", "sequence", "hash")
+        by_seal = {number: [(chain, sequence, digest) for _, chain, sequence, digest in group]
+                   for number, group in itertools.groupby(named, key=lambda head: head[0])}
+        for row in seals:
+            yield row, by_seal.get(row[0], [])
+        after = seals[-1][0]
+
+
+def _check_seals(last: int) -> Problem | None:
+    """The seals' own chain: each seal's hash over its heads, its HMAC, its number and its link."""
+    key, expected, prev = _key(), 1, GENESIS
+    for (sequence, at, prev_hash, digest, mac), heads in _seals(last):
+        if sequence != expected:
+            return f"seal #{expected} was deleted (the seals jump from #{expected - 1} to #{sequence})", expected, None
+        if seal_hash(sequence, at, prev_hash, heads) != digest:
+            return (f"seal #{sequence} was altered (the heads it names no longer match its hash)", sequence, None)
+        if not hmac.compare_digest(hmac.digest(key, digest.encode(), "sha256").hex(), mac):
+            return f"seal #{sequence} was forged (its seal does not match the audit key)", sequence, None
+        if prev_hash != prev:
+            return (f"seal #{sequence} was inserted or a seal before it deleted "
+                    "(its link to the previous seal is broken)", sequence, None)
+        expected, prev = sequence + 1, digest
+    if expected - 1 != last:
+        return f"seal #{expected} was deleted (the seals end at #{expected - 1})", expected, None
+    return None
+
+
+def _check_sealed_heads(last: int) -> Problem | None:
+    """Every head a seal named is still its chain's record at that sequence, with that hash (one query)."""
+    quote = connection.ops.quote_name
+    heads, records = quote(AuditSealHead._meta.db_table), quote(AuditRecord._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT s.seal_sequence, s.chain, s.sequence, r.id FROM {heads} s "  # noqa: S608
+            f"LEFT JOIN {records} r ON r.chain = s.chain AND r.sequence = s.sequence "
+            "WHERE s.seal_sequence <= %s AND (r.id IS NULL OR r.hash <> s.hash) "
+            "ORDER BY s.seal_sequence, s.chain LIMIT 1",
+            [last],
+        )
+        found = cursor.fetchone()
+    if found is None:
+        return None
+    seal_number, chain, sequence, record_id = found
+    if record_id is None:
+        return (f"record #{sequence} of chain {chain_label(chain)} was deleted: seal #{seal_number} names it as "
+                "the chain's head", sequence, chain)
+    return (f"record #{sequence} of chain {chain_label(chain)} differs from the head seal #{seal_number} names: "
+            "the chain was rewritten", sequence, chain)
+
+
+def _against_exported(exported: ExportedHead | None) -> Problem | None:
     if exported is None:
         return None
     if not hmac.compare_digest(seal(f"{exported.sequence}:{exported.hash}"), exported.hmac):
-        return Verdict(False, checked, "the exported head was altered (its seal does not match)", None)
-    if exported.sequence > last_sequence:
-        return Verdict(False, checked, f"record #{last_sequence + 1} was deleted: the head exported at "
-                                       f"{exported.at} names record #{exported.sequence}, the chain ends at "
-                                       f"#{last_sequence}", last_sequence + 1)
-    if exported.sequence > 0 and _hash_at(exported.sequence) != exported.hash:
-        return Verdict(False, checked, f"record #{exported.sequence} differs from the head exported at "
-                                       f"{exported.at}: the chain was rewritten", exported.sequence)
+        return "the exported head (the newest seal) was altered (its seal does not match)", None, None
+    if exported.sequence == 0:
+        return None  # exported before the first seal
+    stored = AuditSeal.objects.filter(sequence=exported.sequence).values_list("hash", flat=True).first()
+    if stored is None:
+        return (f"seal #{exported.sequence} was deleted: the head exported at {exported.at} names it",
+                exported.sequence, None)
+    if stored != exported.hash:
+        return (f"seal #{exported.sequence} differs from the head exported at {exported.at}: the seals were "
+                "rewritten", exported.sequence, None)
     return None

@@ -332,8 +332,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {
-    # audit: seal the audit chain's head outside the database.
-    "audit-export-head": {"task": "audit.tasks.export_audit_head", "schedule": 300.0},
+    # audit: seal the audit chains' heads and write the newest seal outside the database.
+    "audit-seal": {"task": "audit.tasks.seal_audit", "schedule": 300.0},
     # assessments: remind candidates of action points.
     "assessments-action-point-reminders": {
         "task": "assessments.tasks.send_action_point_reminders", "schedule": 3600.0,

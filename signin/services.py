@@ -202,7 +202,7 @@ def centre_sign_in_save(
     config.save()
     after = {**_described(config), "secret_replaced": bool(client_secret)}
     trail.record(actor=by, action="centre sign-in set" if before is None else "centre sign-in changed", obj=config,
-                 before=before, after=after)
+                 chain=f"centre:{config.centre_id}", before=before, after=after)
     return config
 
 

@@ -78,7 +78,8 @@ def _new_employer(enrolment: Enrolment, name: str, by: User) -> Employer:
             employer = Employer.objects.create(centre_id=enrolment.centre_id, name=name)
     except IntegrityError:
         return Employer.objects.get(centre_id=enrolment.centre_id, name__iexact=name)
-    trail.record(actor=by, action="employer organisation added", obj=employer, after={"name": employer.name})
+    trail.record(actor=by, action="employer organisation added", obj=employer, chain=f"centre:{employer.centre_id}",
+                 after={"name": employer.name})
     return employer
 
 

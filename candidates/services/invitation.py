@@ -85,7 +85,7 @@ def invite(
     except IntegrityError as error:
         raise ValidationError({"email": [awaiting_message(email, qualification)]}) from error
     trail.record(
-        actor=by, action="candidate invited to enrol", obj=invitation,
+        actor=by, action="candidate invited to enrol", obj=invitation, chain=f"centre:{centre.pk}",
         after={"email": email, "assessor": str(assessor), "iqa": str(iqa) if iqa else None},
     )
     # A deactivated account cannot sign in to answer; the centre is not told it apart.

@@ -40,9 +40,10 @@ def safeguarding_lead_set(*, centre: Centre, by: User, person: User | None) -> C
     locked.safeguarding_lead = person
     locked.save(update_fields=["safeguarding_lead"])
     if person is not None:
-        trail.record(actor=by, action="safeguarding lead named", obj=locked,
+        trail.record(actor=by, action="safeguarding lead named", obj=locked, chain=f"centre:{locked.pk}",
                      before={"person": str(before)} if before else None, after={"person": str(person)})
     else:
-        trail.record(actor=by, action="safeguarding lead removed", obj=locked, before={"person": str(before)})
+        trail.record(actor=by, action="safeguarding lead removed", obj=locked, chain=f"centre:{locked.pk}",
+                     before={"person": str(before)})
     centre.safeguarding_lead = person
     return locked

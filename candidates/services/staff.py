@@ -143,7 +143,7 @@ def invite_staff_member(
     Role.objects.bulk_create([Role(user=person, centre=centre, kind=kind) for kind in kinds])
     member, _created = StaffMember.objects.update_or_create(
         centre=centre, user=person, defaults={"invited_by": by, "invited_at": timezone.now()})
-    trail.record(actor=by, action="staff member invited", obj=member,
+    trail.record(actor=by, action="staff member invited", obj=member, chain=f"centre:{centre.pk}",
                  after={"person": str(person), "email": email, "roles": kinds, "new": new})
     _tell_new_roles(person, centre, kinds, new=new)
     return member
@@ -191,7 +191,7 @@ def change_staff_roles(*, centre: Centre, person: User, roles: Iterable[str], by
         raise ValidationError(dict(problems))
     Role.objects.filter(centre=centre, user=person, kind__in=removed).delete()
     Role.objects.bulk_create([Role(user=person, centre=centre, kind=kind) for kind in _ordered(added)])
-    trail.record(actor=by, action="staff roles changed", obj=member,
+    trail.record(actor=by, action="staff roles changed", obj=member, chain=f"centre:{centre.pk}",
                  before={"person": str(person), "roles": _ordered(held)}, after={"person": str(person), "roles": kinds})
     if added:
         _tell_new_roles(person, centre, _ordered(added), new=False)
@@ -241,7 +241,7 @@ def deactivate_staff_member(*, centre: Centre, person: User, by: User) -> StaffM
     if not signs_in:
         person.is_active = False
         person.save(update_fields=["is_active"])
-    trail.record(actor=by, action="staff member deactivated", obj=member,
+    trail.record(actor=by, action="staff member deactivated", obj=member, chain=f"centre:{centre.pk}",
                  before={"person": str(person), "roles": member.former_roles},
                  after={"person": str(person), "roles": [], "signs_in": signs_in})
     return member
@@ -262,7 +262,7 @@ def reactivate_staff_member(*, centre: Centre, person: User, by: User) -> StaffM
     if not person.is_active:
         person.is_active = True
         person.save(update_fields=["is_active"])
-    trail.record(actor=by, action="staff member reactivated", obj=member,
+    trail.record(actor=by, action="staff member reactivated", obj=member, chain=f"centre:{centre.pk}",
                  before={"person": str(person), "roles": []}, after={"person": str(person), "roles": kinds})
     _tell_new_roles(person, centre, kinds, new=False)
     return member
@@ -357,7 +357,7 @@ def hand_over_caseload(
         )
         for enrolment, field, successor in moves
     ] + [trail.Entry(
-        actor=by, action="staff caseload handed over", obj=member,
+        actor=by, action="staff caseload handed over", obj=member, chain=f"centre:{centre.pk}",
         before={"person": str(person)},
         after={"person": str(person), "assessor": str(to_assessor) if to_assessor else None,
                "iqa": str(to_iqa) if to_iqa else None, "count": len(moves), "reason": reason},

@@ -1,4 +1,4 @@
-"""The audit chain: append, verify, and tampering by raw SQL caught and named (altered, deleted, inserted)."""
+"""The audit chains: append, seal, verify, and tampering by raw SQL caught and named (altered, deleted, inserted)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from audit import trail
-from audit.models import AuditRecord
+from audit.models import AuditHead, AuditRecord, AuditSeal, AuditSealHead
 
 pytestmark = pytest.mark.django_db
 
@@ -27,19 +27,25 @@ def _chain(n: int, actor=None) -> list[AuditRecord]:
                          before={"n": i}, after={"n": i + 1, "text": "ünïcode"}) for i in range(1, n + 1)]
 
 
+APPEND_ONLY = ("assessments_auditrecord", "audit_auditseal", "audit_auditsealhead")
+
+
 def _raw(sql: str, params: list) -> None:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            # The append-only trigger refuses this even to the application; the attacker here is a DB owner.
-            cursor.execute("ALTER TABLE assessments_auditrecord DISABLE TRIGGER USER")
+            # The append-only triggers refuse this even to the application; the attacker here is a DB owner.
+            for table in APPEND_ONLY:
+                cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
         cursor.execute(sql, params)
         if connection.vendor == "postgresql":
-            cursor.execute("ALTER TABLE assessments_auditrecord ENABLE TRIGGER USER")
+            for table in APPEND_ONLY:
+                cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
 
 
 def test_records_are_chained_and_sealed(head_path) -> None:
     first, second = _chain(2)
     assert (first.sequence, second.sequence) == (1, 2)
+    assert first.chain == second.chain == trail.PLATFORM  # no enrolment: the platform's chain
     assert first.prev_hash == trail.GENESIS
     assert second.prev_hash == first.hash
     assert second.hmac == trail.seal(second.hash)
@@ -115,12 +121,13 @@ def test_a_record_deleted_in_the_middle_is_named(head_path) -> None:
     assert not verdict.intact and verdict.sequence == 3 and "deleted" in verdict.problem
 
 
-def test_the_newest_record_deleted_is_caught_by_the_exported_head(head_path) -> None:
-    _chain(5)
+def test_the_newest_record_deleted_with_its_head_row_rewritten_is_caught_by_the_seal(head_path) -> None:
+    records = _chain(5)
     trail.export_head()
     _raw("DELETE FROM assessments_auditrecord WHERE sequence = %s", [5])
+    AuditHead.objects.filter(chain=trail.PLATFORM).update(sequence=4, hash=records[3].hash)
     verdict = trail.verify()
-    assert not verdict.intact and verdict.sequence == 5 and "deleted" in verdict.problem
+    assert not verdict.intact and verdict.sequence == 5 and "seal #1 names it" in verdict.problem
 
 
 def test_a_record_inserted_without_the_key_is_named(head_path) -> None:
@@ -148,7 +155,7 @@ def test_a_forged_exported_head_is_refused(head_path) -> None:
     _chain(2)
     trail.export_head()
     data = json.loads(head_path.read_text())
-    data["sequence"] = 1
+    data["hash"] = trail.GENESIS
     head_path.write_text(json.dumps(data))
     assert "exported head" in trail.verify().problem
 
@@ -166,21 +173,24 @@ def test_verify_audit_command_exits_0_when_intact_and_1_naming_the_record(head_p
     _chain(3)
     trail.export_head()
     call_command("verify_audit")
-    assert "intact: 3 records" in capsys.readouterr().out
+    assert "intact: 3 records in 1 chain, 1 seal." in capsys.readouterr().out
     _raw("UPDATE assessments_auditrecord SET action = %s WHERE sequence = %s", ["forged", 2])
     with pytest.raises(CommandError) as error:
         call_command("verify_audit")
     # On the command line Django turns the CommandError into this exit status.
     assert error.value.returncode == 1
-    assert "record #2 was altered" in str(error.value)
+    assert "record #2 of chain platform was altered" in str(error.value)
 
 
-def test_export_head_writes_sequence_hash_and_seal(head_path) -> None:
+def test_export_head_seals_and_writes_the_newest_seal(head_path) -> None:
     records = _chain(2)
     head = trail.export_head()
+    newest = AuditSeal.objects.get()
     data = json.loads(head_path.read_text())
-    assert data["sequence"] == 2 and data["hash"] == records[-1].hash == head.hash
-    assert data["hmac"] == trail.seal(f"2:{records[-1].hash}")
+    assert data["sequence"] == 1 and data["hash"] == newest.hash == head.hash
+    assert data["hmac"] == trail.seal(f"1:{newest.hash}")
+    assert list(AuditSealHead.objects.values_list("chain", "sequence", "hash")) == [
+        (trail.PLATFORM, 2, records[-1].hash)]
 
 
 def test_the_newest_record_deleted_after_the_last_export_is_caught_by_the_database_head(head_path) -> None:
@@ -212,6 +222,11 @@ def test_postgresql_refuses_raw_updates_and_deletes_of_decisions_and_records(hea
     from tests.assessments.factories import signed_unit
 
     services.unit_sample(unit_sign_off=signed_unit(enrolment, "B3", assessor=assessor), by=iqa)
+    trail.export_head()
+    for table in ("audit_auditseal", "audit_auditsealhead"):
+        for sql in (f"UPDATE {table} SET id = id", f"DELETE FROM {table}"):
+            with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as c:
+                c.execute(sql)
     tables = ("auditrecord", "decision", "itemsignoff", "signedevidence", "learnerdeclaration", "unitsignoff",
               "unitsample")
     for table in tables:

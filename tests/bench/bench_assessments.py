@@ -94,23 +94,24 @@ def fill_portfolios(enrolments: list, *, assessor: object, iqa: object, rng: ran
 
 
 def chain_audit(count: int) -> None:
-    """`count` more chained, sealed audit records after those the generated portfolios wrote, in bulk, exactly as
-    trail.record() would write them."""
+    """`count` more chained, sealed audit records after those the generated portfolios wrote, in a chain of their
+    own, in bulk, exactly as trail.record() would write them."""
     from django.utils import timezone
 
     from audit import trail
     from audit.models import AuditHead, AuditRecord
 
-    last = AuditRecord.objects.order_by("-sequence").values("sequence", "hash").first()
+    chain = "bench"
+    last = AuditRecord.objects.filter(chain=chain).order_by("-sequence").values("sequence", "hash").first()
     start, prev = (last["sequence"], last["hash"]) if last else (0, trail.GENESIS)
     now = timezone.now()
     batch = []
     for sequence in range(start + 1, start + count + 1):
         values = {
-            "sequence": sequence, "at": now, "actor_id": 1, "actor_label": "Ash Assessor", "enrolment_id": 1,
-            "object_type": "assessments.Decision", "object_id": str(sequence), "object_label": f"Decision {sequence}",
-            "action": "mapping accepted", "before": {"status": "claimed"}, "after": {"status": "accepted"},
-            "prev_hash": prev,
+            "chain": chain, "sequence": sequence, "at": now, "actor_id": 1, "actor_label": "Ash Assessor",
+            "enrolment_id": 1, "object_type": "assessments.Decision", "object_id": str(sequence),
+            "object_label": f"Decision {sequence}", "action": "mapping accepted", "before": {"status": "claimed"},
+            "after": {"status": "accepted"}, "prev_hash": prev,
         }
         values["hash"] = trail.content_hash(values)
         values["hmac"] = trail.seal(values["hash"])
@@ -120,7 +121,7 @@ def chain_audit(count: int) -> None:
             AuditRecord.objects.bulk_create(batch)
             batch = []
     AuditRecord.objects.bulk_create(batch)
-    AuditHead.objects.update_or_create(pk=trail.HEAD_PK, defaults={"sequence": start + count, "hash": prev})
+    AuditHead.objects.update_or_create(chain=chain, defaults={"sequence": start + count, "hash": prev})
     trail.export_head()
 
 

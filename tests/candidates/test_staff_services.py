@@ -30,7 +30,7 @@ def kinds(person, centre) -> set[str]:
 
 
 def last_sentence() -> str:
-    return sentence(AuditRecord.objects.order_by("-sequence")[0])
+    return sentence(AuditRecord.objects.order_by("-id")[0])  # sequences count within each chain
 
 
 # --------------------------------------------------------------------------- invitation

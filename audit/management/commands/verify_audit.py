@@ -1,4 +1,4 @@
-"""`manage.py verify_audit`: check the audit chain and the head last exported outside the database."""
+"""`manage.py verify_audit`: check every audit chain, the seals over them and the seal last exported."""
 
 from __future__ import annotations
 
@@ -12,8 +12,9 @@ from audit.trail import verify
 
 class Command(BaseCommand):
     help = (
-        "Check every audit record's hash, seal and link, and the chain's end against the exported head. "
-        "Exit 0 when intact; exit 1 naming the first record altered, inserted or deleted."
+        "Check every audit record's hash, seal and link in its chain, each chain's end against its head, every "
+        "seal and the heads it names, and the newest seal against the exported head. Exit 0 when intact; "
+        "exit 1 naming the first record or seal altered, inserted or deleted."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -24,4 +25,7 @@ class Command(BaseCommand):
         if not verdict.intact:
             raise CommandError(f"Audit trail broken after {verdict.checked} good records: {verdict.problem}.",
                                returncode=1)
-        self.stdout.write(f"Audit trail intact: {verdict.checked} records.")
+        chains = "chain" if verdict.chains == 1 else "chains"
+        seals = "seal" if verdict.seals == 1 else "seals"
+        self.stdout.write(f"Audit trail intact: {verdict.checked} records in {verdict.chains} {chains}, "
+                          f"{verdict.seals} {seals}.")
