@@ -97,75 +97,77 @@ def private_storage(settings, tmp_path) -> Path:
 @pytest.fixture
 def make_qualification(db) -> Callable[..., Qualification]:
     """A factory building a tiny, satisfiable spec (see the module docstring)."""
+    return build_qualification
 
-    def build(
-        code: str = "tiny",
-        version: str = "1",
-        *,
-        title: str = "Tiny Diploma in Customer Service",
-        version_order: int = 1,
-        total_minimum: int = 18,
-    ) -> Qualification:
-        qualification = Qualification.objects.create(
-            code=code, version=version, version_order=version_order, title=title,
-            awarding_body="Test Awarding Body", level=3,
+
+def build_qualification(
+    code: str = "tiny",
+    version: str = "1",
+    *,
+    title: str = "Tiny Diploma in Customer Service",
+    version_order: int = 1,
+    total_minimum: int = 18,
+) -> Qualification:
+    """The tiny, satisfiable spec of the module docstring (``make_qualification`` hands this out)."""
+    qualification = Qualification.objects.create(
+        code=code, version=version, version_order=version_order, title=title,
+        awarding_body="Test Awarding Body", level=3,
+    )
+    group_a = Group.objects.create(qualification=qualification, code="A", title="Mandatory units", order=1)
+    group_b = Group.objects.create(qualification=qualification, code="B", title="Optional units", order=2)
+    specs = [
+        (group_a, "A1", "Understand customer service", 3, 6, "criteria"),
+        (group_a, "A2", "Follow the rules of customer service", 3, 6, "criteria"),
+        (group_b, "B1", "Communicate with customers", 2, 5, "elements"),
+        (group_b, "B2", "Improve the customer relationship", 3, 7, "elements"),
+        (group_b, "B3", "Develop your own skills", 2, 6, "unit"),
+    ]
+    units: dict[str, Unit] = {}
+    for order, (group, unit_code, unit_title, level, value, depth) in enumerate(specs, start=1):
+        unit = Unit.objects.create(
+            qualification=qualification, group=group, code=unit_code, title=unit_title,
+            level=level, value=value, order=order,
         )
-        group_a = Group.objects.create(qualification=qualification, code="A", title="Mandatory units", order=1)
-        group_b = Group.objects.create(qualification=qualification, code="B", title="Optional units", order=2)
-        specs = [
-            (group_a, "A1", "Understand customer service", 3, 6, "criteria"),
-            (group_a, "A2", "Follow the rules of customer service", 3, 6, "criteria"),
-            (group_b, "B1", "Communicate with customers", 2, 5, "elements"),
-            (group_b, "B2", "Improve the customer relationship", 3, 7, "elements"),
-            (group_b, "B3", "Develop your own skills", 2, 6, "unit"),
-        ]
-        units: dict[str, Unit] = {}
-        for order, (group, unit_code, unit_title, level, value, depth) in enumerate(specs, start=1):
-            unit = Unit.objects.create(
-                qualification=qualification, group=group, code=unit_code, title=unit_title,
-                level=level, value=value, order=order,
+        units[unit_code] = unit
+        if depth == "unit":
+            AssessableItem.objects.create(unit=unit, code=unit_code, text=unit_title, order=1)
+            continue
+        for outcome_order in (1, 2):
+            outcome = Outcome.objects.create(
+                unit=unit, code=f"{outcome_order}", title=f"{unit_title}: part {outcome_order}",
+                order=outcome_order,
             )
-            units[unit_code] = unit
-            if depth == "unit":
-                AssessableItem.objects.create(unit=unit, code=unit_code, text=unit_title, order=1)
-                continue
-            for outcome_order in (1, 2):
-                outcome = Outcome.objects.create(
-                    unit=unit, code=f"{outcome_order}", title=f"{unit_title}: part {outcome_order}",
-                    order=outcome_order,
+            if depth == "elements":
+                AssessableItem.objects.create(
+                    unit=unit, outcome=outcome, code=outcome.code, text=outcome.title, order=outcome_order
                 )
-                if depth == "elements":
-                    AssessableItem.objects.create(
-                        unit=unit, outcome=outcome, code=outcome.code, text=outcome.title, order=outcome_order
-                    )
-                    continue
-                for criterion_order in (1, 2):
-                    criterion = Criterion.objects.create(
-                        outcome=outcome, code=f"{outcome_order}.{criterion_order}",
-                        text=f"Criterion {outcome_order}.{criterion_order} of {unit_code}",
-                        order=criterion_order,
-                    )
-                    AssessableItem.objects.create(
-                        unit=unit, outcome=outcome, criterion=criterion, code=criterion.code,
-                        text=criterion.text, order=outcome_order * 10 + criterion_order,
-                    )
-        Rule.objects.create(
-            qualification=qualification, identifier="total", kind=RuleKind.TOTAL, measure=Measure.VALUE,
-            minimum=total_minimum, message=f"At least {total_minimum} credits in total.", order=1,
-        )
-        mandatory = Rule.objects.create(
-            qualification=qualification, identifier="mandatory", kind=RuleKind.MANDATORY,
-            message="Units A1 and A2 are mandatory.", order=2,
-        )
-        mandatory.units.set([units["A1"], units["A2"]])
-        optional = Rule.objects.create(
-            qualification=qualification, identifier="optional", kind=RuleKind.TOTAL, measure=Measure.COUNT,
-            minimum=1, message="At least 1 unit from Group B.", order=3,
-        )
-        optional.groups.set([group_b])
-        return qualification
+                continue
+            for criterion_order in (1, 2):
+                criterion = Criterion.objects.create(
+                    outcome=outcome, code=f"{outcome_order}.{criterion_order}",
+                    text=f"Criterion {outcome_order}.{criterion_order} of {unit_code}",
+                    order=criterion_order,
+                )
+                AssessableItem.objects.create(
+                    unit=unit, outcome=outcome, criterion=criterion, code=criterion.code,
+                    text=criterion.text, order=outcome_order * 10 + criterion_order,
+                )
+    Rule.objects.create(
+        qualification=qualification, identifier="total", kind=RuleKind.TOTAL, measure=Measure.VALUE,
+        minimum=total_minimum, message=f"At least {total_minimum} credits in total.", order=1,
+    )
+    mandatory = Rule.objects.create(
+        qualification=qualification, identifier="mandatory", kind=RuleKind.MANDATORY,
+        message="Units A1 and A2 are mandatory.", order=2,
+    )
+    mandatory.units.set([units["A1"], units["A2"]])
+    optional = Rule.objects.create(
+        qualification=qualification, identifier="optional", kind=RuleKind.TOTAL, measure=Measure.COUNT,
+        minimum=1, message="At least 1 unit from Group B.", order=3,
+    )
+    optional.groups.set([group_b])
+    return qualification
 
-    return build
 
 
 def _person(email: str, first_name: str, last_name: str, **extra: object) -> User:
@@ -187,6 +189,71 @@ def _enrol(
     )
 
 
+# The named people, one builder each: the fixtures below use them, and so does a world built once for a
+# whole module (tests/test_permission_walk.py).
+def new_centre() -> Centre:
+    return Centre.objects.create(name="Northgate Training", code="northgate")
+
+
+def new_other_centre() -> Centre:
+    return Centre.objects.create(name="Southbank College", code="southbank")
+
+
+def new_assessor(centre: Centre) -> User:
+    return _role(_person("ash.assessor@example.org", "Ash", "Assessor"), centre, RoleKind.ASSESSOR)
+
+
+def new_other_assessor(centre: Centre) -> User:
+    return _role(_person("otto.assessor@example.org", "Otto", "Assessor"), centre, RoleKind.ASSESSOR)
+
+
+def new_iqa(centre: Centre) -> User:
+    return _role(_person("ivy.quality@example.org", "Ivy", "Quality"), centre, RoleKind.IQA)
+
+
+def new_centre_admin(centre: Centre) -> User:
+    return _role(_person("ada.admin@example.org", "Ada", "Admin"), centre, RoleKind.CENTRE_ADMIN)
+
+
+def new_eqa(centre: Centre) -> User:
+    return _role(_person("eve.external@example.org", "Eve", "External"), centre, RoleKind.EQA)
+
+
+def new_candidate(centre: Centre) -> User:
+    return _role(_person("cara.candidate@example.org", "Cara", "Candidate"), centre, RoleKind.CANDIDATE)
+
+
+def new_other_candidate(centre: Centre) -> User:
+    return _role(_person("olga.other@example.org", "Olga", "Other"), centre, RoleKind.CANDIDATE)
+
+
+def new_stranger_assessor(other_centre: Centre) -> User:
+    return _role(_person("sam.stranger@example.org", "Sam", "Stranger"), other_centre, RoleKind.ASSESSOR)
+
+
+def new_stranger_candidate(other_centre: Centre) -> User:
+    return _role(_person("stan.elsewhere@example.org", "Stan", "Elsewhere"), other_centre, RoleKind.CANDIDATE)
+
+
+def new_platform_admin() -> User:
+    return User.objects.create_superuser("pat.platform@example.org", PASSWORD, first_name="Pat", last_name="Platform")
+
+
+def new_employer_contact(enrolment: Enrolment) -> User:
+    return _follow(_person("erin.employer@example.org", "Erin", "Employer"), enrolment, "Brightside Retail")
+
+
+def new_other_employer_contact(other_enrolment: Enrolment) -> User:
+    return _follow(_person("gus.grocer@example.org", "Gus", "Grocer"), other_enrolment, "Greenway Grocers")
+
+
+def enrol(
+    candidate: User, centre: Centre, qualification: Qualification, assessor: User, iqa: User | None
+) -> Enrolment:
+    """`candidate` on `qualification` at `centre`, started 30 days ago."""
+    return _enrol(candidate, centre, qualification, assessor, iqa)
+
+
 @pytest.fixture
 def qualification(make_qualification) -> Qualification:
     return make_qualification()
@@ -194,42 +261,42 @@ def qualification(make_qualification) -> Qualification:
 
 @pytest.fixture
 def centre(db) -> Centre:
-    return Centre.objects.create(name="Northgate Training", code="northgate")
+    return new_centre()
 
 
 @pytest.fixture
 def other_centre(db) -> Centre:
-    return Centre.objects.create(name="Southbank College", code="southbank")
+    return new_other_centre()
 
 
 @pytest.fixture
 def assessor(centre) -> User:
-    return _role(_person("ash.assessor@example.org", "Ash", "Assessor"), centre, RoleKind.ASSESSOR)
+    return new_assessor(centre)
 
 
 @pytest.fixture
 def other_assessor(centre) -> User:
-    return _role(_person("otto.assessor@example.org", "Otto", "Assessor"), centre, RoleKind.ASSESSOR)
+    return new_other_assessor(centre)
 
 
 @pytest.fixture
 def iqa(centre) -> User:
-    return _role(_person("ivy.quality@example.org", "Ivy", "Quality"), centre, RoleKind.IQA)
+    return new_iqa(centre)
 
 
 @pytest.fixture
 def centre_admin(centre) -> User:
-    return _role(_person("ada.admin@example.org", "Ada", "Admin"), centre, RoleKind.CENTRE_ADMIN)
+    return new_centre_admin(centre)
 
 
 @pytest.fixture
 def eqa(centre) -> User:
-    return _role(_person("eve.external@example.org", "Eve", "External"), centre, RoleKind.EQA)
+    return new_eqa(centre)
 
 
 @pytest.fixture
 def candidate(centre) -> User:
-    return _role(_person("cara.candidate@example.org", "Cara", "Candidate"), centre, RoleKind.CANDIDATE)
+    return new_candidate(centre)
 
 
 @pytest.fixture
@@ -239,7 +306,7 @@ def enrolment(candidate, centre, qualification, assessor, iqa) -> Enrolment:
 
 @pytest.fixture
 def other_candidate(centre) -> User:
-    return _role(_person("olga.other@example.org", "Olga", "Other"), centre, RoleKind.CANDIDATE)
+    return new_other_candidate(centre)
 
 
 @pytest.fixture
@@ -249,12 +316,12 @@ def other_enrolment(other_candidate, centre, qualification, other_assessor) -> E
 
 @pytest.fixture
 def stranger_assessor(other_centre) -> User:
-    return _role(_person("sam.stranger@example.org", "Sam", "Stranger"), other_centre, RoleKind.ASSESSOR)
+    return new_stranger_assessor(other_centre)
 
 
 @pytest.fixture
 def stranger_candidate(other_centre) -> User:
-    return _role(_person("stan.elsewhere@example.org", "Stan", "Elsewhere"), other_centre, RoleKind.CANDIDATE)
+    return new_stranger_candidate(other_centre)
 
 
 @pytest.fixture
@@ -264,7 +331,7 @@ def stranger_enrolment(stranger_candidate, other_centre, qualification, stranger
 
 @pytest.fixture
 def platform_admin(db) -> User:
-    return User.objects.create_superuser("pat.platform@example.org", PASSWORD, first_name="Pat", last_name="Platform")
+    return new_platform_admin()
 
 
 def _follow(person: User, enrolment: Enrolment, employer_name: str) -> User:
@@ -279,10 +346,10 @@ def _follow(person: User, enrolment: Enrolment, employer_name: str) -> User:
 @pytest.fixture
 def employer_contact(enrolment) -> User:
     """Cara's line manager at Brightside Retail: an employer contact, with no role at any centre."""
-    return _follow(_person("erin.employer@example.org", "Erin", "Employer"), enrolment, "Brightside Retail")
+    return new_employer_contact(enrolment)
 
 
 @pytest.fixture
 def other_employer_contact(other_enrolment) -> User:
     """Olga's line manager at another employer of the same centre."""
-    return _follow(_person("gus.grocer@example.org", "Gus", "Grocer"), other_enrolment, "Greenway Grocers")
+    return new_other_employer_contact(other_enrolment)

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from candidates.models import Enrolment, EnrolmentStatus
-from tests.test_permission_walk import OK, WALK, paused_enrolment, world  # noqa: F401 - fixtures used below
+from tests.test_permission_walk import OK, WALK, world, world_of_the_module  # noqa: F401 - fixtures used below
 
 
 def _paused_pages(role: str) -> list[str]:

@@ -46,7 +46,7 @@ from tests.assessments.factories import items_of
 from tests.test_permission_walk import OK, ROLES, SKIPPED_NAMESPACES, WALK, Row, discovered_url_names
 
 world = permission_walk.world  # the permission walk's fixture: everyone and every object at once
-paused_enrolment = permission_walk.paused_enrolment  # ... which the world needs
+world_of_the_module = permission_walk.world_of_the_module  # ... built once for this module
 
 PROJECT_PACKAGES = {"units", "candidates", "inbox", "evidence", "assessments", "apprenticeships", "exports",
                     "portfolio_site", "audit"}

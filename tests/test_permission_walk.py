@@ -37,8 +37,9 @@ progress, action points) and get 403 on every other page of it (``enrolment_read
 
 from __future__ import annotations
 
+import copy
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -46,6 +47,8 @@ from types import SimpleNamespace
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
@@ -64,6 +67,7 @@ from candidates.models import (
 from evidence.models import EvidenceKind, ResumableUpload
 from inbox.models import NoticeKind, Notification
 from inbox.services import calendar_token_new
+from tests import conftest
 from tests.apprenticeships.factories import make_entry, make_review
 from tests.assessments.factories import items_of, signed_unit, submitted_evidence, unit_of
 from tests.candidates.factories import enrol_staff_member
@@ -743,29 +747,54 @@ def test_on_their_own_enrolment_every_staff_role_is_expected_to_act_as_its_candi
                 assert table[role]["self"] == table["candidate"]["own"], f"{name}: {role} on their own enrolment"
 
 
-@pytest.fixture
-def paused_enrolment(candidate, centre, make_qualification, assessor, iqa) -> Enrolment:
-    """Cara's second enrolment (another qualification of the same shape), with her assessor and IQA; paused by
-    `_then_paused` once a row has built what it needs in it."""
-    second = make_qualification(code="tiny-b", title="Tiny Certificate in Customer Service")
+def build_world() -> SimpleNamespace:
+    """Everyone and every object at once (the named people of tests/conftest.py, and Cara's paused second
+    enrolment: another qualification of the same shape, with her assessor and IQA, paused by `_then_paused`
+    once a row has built what it needs in it); rows build their kwargs from it. The employer (Cara's line
+    manager) follows both her enrolments; Olga's has another employer's contact."""
+    centre, other_centre = conftest.new_centre(), conftest.new_other_centre()
+    qualification = conftest.build_qualification()
+    assessor, iqa = conftest.new_assessor(centre), conftest.new_iqa(centre)
+    candidate = conftest.new_candidate(centre)
+    enrolment = conftest.enrol(candidate, centre, qualification, assessor, iqa)
+    other_assessor, other_candidate = conftest.new_other_assessor(centre), conftest.new_other_candidate(centre)
+    other_enrolment = conftest.enrol(other_candidate, centre, qualification, other_assessor, None)
+    centre_admin, eqa = conftest.new_centre_admin(centre), conftest.new_eqa(centre)
+    stranger_assessor = conftest.new_stranger_assessor(other_centre)
+    stranger_candidate = conftest.new_stranger_candidate(other_centre)
+    stranger_enrolment = conftest.enrol(stranger_candidate, other_centre, qualification, stranger_assessor, None)
+    platform_admin = conftest.new_platform_admin()
+    second = conftest.build_qualification(code="tiny-b", title="Tiny Certificate in Customer Service")
     today = timezone.localdate()
-    return Enrolment.objects.create(
+    paused_enrolment = Enrolment.objects.create(
         candidate=candidate, centre=centre, qualification=second, assessor=assessor, iqa=iqa,
         start_date=today, planned_end_date=today,
     )
+    employer_contact = conftest.new_employer_contact(enrolment)
+    other_employer_contact = conftest.new_other_employer_contact(other_enrolment)
+    EmployerContact.objects.create(enrolment=paused_enrolment, user=employer_contact,
+                                   kind=EmployerContactKind.LINE_MANAGER, invited_by=platform_admin)
+    del second, today
+    return SimpleNamespace(employer=employer_contact, **{name: value for name, value in locals().items()})
+
+
+@pytest.fixture(scope="module")
+def world_of_the_module(django_db_setup, django_db_blocker) -> Iterator[SimpleNamespace]:
+    """The world, built once for a module's tests in a transaction rolled back after the last of them. Each
+    test runs in a savepoint inside it (pytest-django's ``db``), rolled back after the test: every test
+    starts from the world as built, whatever the tests before it wrote."""
+    with django_db_blocker.unblock():
+        with transaction.atomic():
+            with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+                built = build_world()
+            yield built
+            transaction.set_rollback(True)
 
 
 @pytest.fixture
-def world(
-    centre, other_centre, qualification, candidate, enrolment, other_candidate, other_enrolment, assessor,
-    other_assessor, iqa, centre_admin, eqa, stranger_assessor, stranger_candidate, stranger_enrolment,
-    platform_admin, paused_enrolment, employer_contact, other_employer_contact,
-) -> SimpleNamespace:
-    """Everyone and every object at once; rows build their kwargs from it. The employer (Cara's line manager)
-    follows both her enrolments; Olga's has another employer's contact."""
-    EmployerContact.objects.create(enrolment=paused_enrolment, user=employer_contact,
-                                   kind=EmployerContactKind.LINE_MANAGER, invited_by=platform_admin)
-    return SimpleNamespace(employer=employer_contact, **{name: value for name, value in locals().items()})
+def world(db, world_of_the_module) -> SimpleNamespace:
+    """The module's world, as fresh objects of this test alone (the database is as built, see above)."""
+    return copy.deepcopy(world_of_the_module)
 
 
 def _walk_cases() -> list:
