@@ -1,3 +1,3 @@
 """The permission walk's world (tests/test_permission_walk.py), for the walks in every language."""
 
-from tests.test_permission_walk import paused_enrolment, world  # noqa: F401 - fixtures, used by name
+from tests.test_permission_walk import world, world_of_the_module  # noqa: F401 - fixtures, used by name
