@@ -10,6 +10,10 @@ reflow), and all of it again at the 1366x900 desktop.
 Pages are also opened by the candidate and by the assessor when they may see them, who see different things
 on them (at the phone only: the desktop is checked once a page).
 
+Every page is read in the language whose translations run longest (``LANGUAGE``: the catalogues' lengths
+against the English, Welsh today), the widest the pages get: each person's saved language, and the language
+cookie of the visitor signed in as nobody.
+
 Before the pages are opened the enrolment gets the data that makes pages wide: a long title, a long file
 name, a duplicate upload (the warning), submitted and judged evidence, a signed-off unit.
 
@@ -30,6 +34,7 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -48,10 +53,13 @@ from tests.assessments.factories import accepted_evidence, items_of, signed_unit
 from tests.conftest import PASSWORD
 from tests.evidence import generated
 from tests.evidence.evidence_factories import make_evidence
+from tests.i18n import po
 from tests.test_permission_walk import OK, WALK, build_world
 
 pytestmark = pytest.mark.e2e
 
+#: The language the pages are read in: the one whose text runs longest.
+LANGUAGE = po.longest_language()
 PHONE: ViewportSize = {"width": 390, "height": 844}
 DESKTOP: ViewportSize = {"width": 1366, "height": 900}
 #: The narrowest screen WCAG's reflow asks for (1.4.10): no sideways scrolling there either (width only).
@@ -213,6 +221,8 @@ def _visit(page: Page, url: str, visit: Visit, axe: Callable, shot: Callable) ->
     assert response is not None and response.status == visit.status, (
         f"{where}: answered {response and response.status}, expected {visit.status}")
     problems = _checked(page, where, PHONE, axe)
+    if (lang := page.locator("html").get_attribute("lang")) != LANGUAGE:
+        problems.append(f"{where}: read in {lang!r}, not {LANGUAGE!r}")
     label = f"{visit.name}-{visit.role}" + ("-real-link" if visit.target == "a real link" else "")
     shot(page, f"{label}-390")
     page.set_viewport_size(SMALLEST)
@@ -239,8 +249,11 @@ def _not_pages_answer_no_page(page: Page, live_url: Callable[[str], str], not_pa
 
 @pytest.fixture
 def world(transactional_db) -> SimpleNamespace:
-    """The walk's world, committed: the live server's thread reads it on a connection of its own."""
-    return build_world()
+    """The walk's world, committed: the live server's thread reads it on a connection of its own; everyone in it
+    reads in ``LANGUAGE``."""
+    built = build_world()
+    User.objects.update(language=LANGUAGE)
+    return built
 
 
 def test_every_row_of_the_walk_is_opened_or_answers_no_page(
@@ -283,7 +296,10 @@ def test_no_page_of_the_walk_is_wider_than_a_phone(
         if not role_visits:
             continue  # the first visitor of every page they may see comes before them in VISITORS
         page.context.clear_cookies()
-        if role != "anonymous":
+        if role == "anonymous":
+            page.context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": LANGUAGE,
+                                       "url": live_url("/")}])
+        else:
             page.set_viewport_size(DESKTOP)  # the sign-in helper reads the name in the navigation bar
             sign_in(getattr(world, role).email, PASSWORD)
         page.set_viewport_size(PHONE)

@@ -288,3 +288,21 @@ def page_text(html: str) -> PageText:
     parser.feed(html)
     parser.close()
     return parser
+
+
+def length_ratio(language: str) -> float:
+    """How much longer `language`'s translations are than the English: the sum of their lengths over the sum
+    of the English's (plural entries by their last form and the English plural)."""
+    _header, entries = read(catalogue_path(language))
+    english = translated = 0
+    for entry in entries:
+        if not entry.msgid or not any(entry.msgstr):
+            continue
+        english += len(entry.msgid_plural or entry.msgid)
+        translated += len(entry.msgstr[-1])
+    return translated / english if english else 0.0
+
+
+def longest_language() -> str:
+    """The language whose translations run longest: the one that makes a page widest."""
+    return max(CATALOGUE_LANGUAGES, key=length_ratio)
