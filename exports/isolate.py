@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.utils import translation
 
 from .data import PortfolioData
 from .render import Assets, RenderResult
@@ -76,6 +77,8 @@ def render_in_child(
         pickle.dump(
             {"data": data, "assets": assets, "workdir": workdir, "target": target,
              "include_pdf_evidence": include_pdf_evidence,
+             # The child renders in the parent's active language (the export's).
+             "language": translation.get_language() or settings.LANGUAGE_CODE,
              # The child reads images from the very storage the parent uses, whatever its settings say.
              "storage": settings.STORAGES["default"]},
             out, protocol=pickle.HIGHEST_PROTOCOL,
@@ -167,6 +170,7 @@ def main(job_path: str) -> int:
 
             time.sleep(settings.EXPORT_TEST_RENDER_DELAY_SECONDS)
         storage = storages.create_storage(job["storage"])
+        translation.activate(job.get("language") or settings.LANGUAGE_CODE)
         result = render_portfolio(
             job["data"], assets=job["assets"], workdir=job["workdir"], target=job["target"],
             include_pdf_evidence=job["include_pdf_evidence"],
