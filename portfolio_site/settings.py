@@ -187,6 +187,8 @@ LANGUAGES = [
     ("tr", "Türkçe"),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+#: Dates and times in each language's way, with the long and weekday dates the pages name (portfolio_site/formats).
+FORMAT_MODULE_PATH = ["portfolio_site.formats"]
 # Spec content (units/translation.py) carries a column a language: `title_en_gb`, `title_cy`, `title_pl`,
 # `title_tr`. A spec's own language is English; a reader sees their language's wording, else the English.
 MODELTRANSLATION_DEFAULT_LANGUAGE = "en-gb"
