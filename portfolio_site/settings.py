@@ -92,6 +92,9 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
+            # Tags every page may use without loading them: spec text marked with its language where it is not
+            # the reader's; candidates' writing marked with the language it was written in.
+            "builtins": ["units.templatetags.spec_text", "candidates.templatetags.written"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.i18n",
