@@ -51,8 +51,8 @@ class Round:
     unit: str  # the unit the candidate ticks ("" when the spec's only unit is mandatory)
     mapped_unit: str
     mapped_item: str
-    spec_text: tuple[str, ...]  # seed wording shown on the unit choice and mapping pages
-    rules_text: str  # a rule in the rules panel, in the seed's words ("" when the seed has none)
+    spec_text: tuple[str, ...]  # seed wording shown on the spec's page (the first on the unit choice too)
+    rules_text: str  # a rule on the spec's page, in the seed's words ("" when the seed has none)
     pdf_text: tuple[str, ...]  # seed wording the PDF must carry
     english: str  # the spec's English for the same text: must not show instead
     title: str
@@ -155,6 +155,13 @@ def test_the_whole_round_in_the_candidates_language(
     page.context.set_extra_http_headers({"Accept-Language": "en-GB,en;q=0.9"})
     journey.sign_in(candidate.email)
     journey.check("home")
+    # The spec as she reads it: the seed's wording of its units and rules.
+    journey.go(reverse("units:qualification_detail", args=[round_.spec, "1"]))
+    for words in round_.spec_text:
+        expect(page.locator("main")).to_contain_text(words)
+    if round_.rules_text:
+        expect(page.locator("main")).to_contain_text(round_.rules_text)
+    journey.check("spec")
     journey.go(reverse("candidates:unit_choice", kwargs={"pk": enrolment.pk}))
     panel = page.get_by_test_id("rules-panel")
     expect(panel).to_be_visible()
@@ -167,8 +174,6 @@ def test_the_whole_round_in_the_candidates_language(
                                                                    kwargs={"pk": enrolment.pk}))):
             page.locator(f'input[name="units"][value="{round_.unit}"]').check()
         expect(panel).not_to_have_text(before)  # the live panel answered the tick
-    if round_.rules_text:
-        expect(panel).to_contain_text(round_.rules_text)
     journey.check("unit-choice")
     page.locator('#unit-choice-form button[type="submit"]:not([formaction])').click()
     expect(page.locator("html")).to_have_attribute("lang", language)
