@@ -41,7 +41,9 @@ class ExportRequestForm(forms.Form):
         site's)."""
         super().__init__(*args, **kwargs)
         self.mine, self.candidates = mine, candidates
-        self.fields["language"].choices = [
+        language = self.fields["language"]
+        assert isinstance(language, forms.ChoiceField)
+        language.choices = [
             (MY_LANGUAGE, _("My language (%(name)s)") % {"name": language_name(mine)}),
             (CANDIDATES_LANGUAGE, _("The candidate's language (%(name)s)") % {"name": language_name(candidates)}),
             *[(code, name) for code, name in settings.LANGUAGES],

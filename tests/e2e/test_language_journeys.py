@@ -188,7 +188,7 @@ def test_the_whole_round_in_the_candidates_language(
     page.locator('form:has(#id_title) button[type="submit"]').click()
     expect(page.locator("h1")).to_have_text(round_.title)
     evidence = EvidenceItem.objects.get(enrolment=enrolment)
-    assert evidence.current_version.language == language
+    assert evidence.current_version is not None and evidence.current_version.language == language
     expect(page.locator("h1")).to_have_attribute("lang", language)
     photo = tmp_path / "kasa.jpg"
     photo.write_bytes(jpeg_bytes())

@@ -4,6 +4,7 @@ in another language; text in the reader's language, or an English page, carries 
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from django.template import Context, Template
@@ -24,8 +25,9 @@ def _render(language: str, source: str, **context) -> str:
 
 def test_the_tag_marks_only_the_fallback() -> None:
     load(ADMIN)
-    outcome = Outcome.objects.filter(unit__qualification__code=ADMIN).first()  # Polish criteria, English titles
-    item = AssessableItem.objects.filter(unit__qualification__code=ADMIN, criterion__isnull=False).first()
+    # Polish criteria, English titles
+    outcome: Any = Outcome.objects.filter(unit__qualification__code=ADMIN).first()
+    item: Any = AssessableItem.objects.filter(unit__qualification__code=ADMIN, criterion__isnull=False).first()
     source = '{% spec_text outcome "title" %}|{% spec_text item "text" %}|<p{{ outcome|spec_lang:"title" }}>'
     polish = _render("pl", source, outcome=outcome, item=item)
     assert polish.startswith(f'<span lang="en-gb">{outcome.title_en_gb}</span>|')
@@ -36,7 +38,7 @@ def test_the_tag_marks_only_the_fallback() -> None:
 
 def test_the_tag_escapes_the_text() -> None:
     load(SFIA)
-    unit = Unit.objects.get(qualification__code=SFIA)
+    unit: Any = Unit.objects.get(qualification__code=SFIA)
     unit.title_en_gb, unit.title_cy = "Tea & <biscuits>", ""
     assert _render("cy", '{% spec_text unit "title" %}', unit=unit) == (
         '<span lang="en-gb">Tea &amp; &lt;biscuits&gt;</span>')
