@@ -127,6 +127,11 @@ class EvidenceVersion(models.Model):
     title = models.CharField(max_length=200)
     date = models.DateField(help_text=_("When the work, event or learning took place."))
     text = models.TextField(blank=True)
+    #: The language its author wrote the title and text in (their page's language then); never translated.
+    language = models.CharField(
+        max_length=8, blank=True, choices=settings.LANGUAGES,
+        help_text="The language the title and text were written in; empty where it was not recorded.",
+    )
     witness_name = models.CharField(max_length=200, blank=True)
     witness_role = models.CharField("witness's job title or relation to you", max_length=200, blank=True)
     witness_email = models.EmailField(blank=True)

@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy
 
 from audit import trail
 from candidates import access
+from candidates.languages import writing_language
 from candidates.models import EmployerContact, Enrolment, User
 from candidates.services import ensure_open
 from evidence.models import (
@@ -114,6 +115,7 @@ def evidence_create(
         version = EvidenceVersion.objects.create(
             item=item, number=1, title=title.strip(), date=date, text=text, witness_name=witness_name.strip(),
             witness_role=witness_role.strip(), witness_email=witness_email.strip(), created_by=by,
+            language=writing_language(by),
         )
         item.current_version = version
         item.save(update_fields=["current_version"])
@@ -146,6 +148,7 @@ def draft_update(
         )
         before = _witness_fingerprint(version)
         version.title, version.date, version.text = title.strip(), date, text
+        version.language = writing_language(by)
         version.witness_name, version.witness_role = witness_name.strip(), witness_role.strip()
         version.witness_email = witness_email.strip()
         if _witness_fingerprint(version) != before:
@@ -305,7 +308,7 @@ def version_revise(*, item: EvidenceItem, by: User) -> EvidenceVersion:
             item=item, number=previous.number + 1, title=previous.title, date=previous.date, text=previous.text,
             witness_name=previous.witness_name, witness_role=previous.witness_role,
             witness_email=previous.witness_email, witness_requested_at=previous.witness_requested_at,
-            witness_confirmed_at=previous.witness_confirmed_at, created_by=by,
+            witness_confirmed_at=previous.witness_confirmed_at, created_by=by, language=previous.language,
         )
         EvidenceFile.objects.bulk_create(
             EvidenceFile(

@@ -45,6 +45,7 @@ class EvidenceItem:
     files: tuple[StoredFile, ...] = ()
     author: str = ""
     witness: str = ""  # for a witness testimony: who, in what role, and whether they confirmed it
+    language: str = ""  # the language the title and text were written in ("" where not recorded)
 
     @property
     def anchor(self) -> str:

@@ -151,6 +151,7 @@ def gather_portfolio(enrolment_id: int) -> PortfolioData:
             created=_day(version.date),
             submitted=_day(version.submitted_at),
             text=version.text,
+            language=version.language,
             author=_name(version.created_by),
             witness=_witness(version),
             files=tuple(

@@ -77,7 +77,8 @@ def render_in_child(
         pickle.dump(
             {"data": data, "assets": assets, "workdir": workdir, "target": target,
              "include_pdf_evidence": include_pdf_evidence,
-             # The child renders in the language active here (the PDF's words and dates).
+             # The child renders in the language active here: the export's, which the worker
+             # overrides around the build (the PDF's words, dates and spec wording).
              "language": get_language() or settings.LANGUAGE_CODE,
              # The child reads images from the very storage the parent uses, whatever its settings say.
              "storage": settings.STORAGES["default"]},

@@ -72,6 +72,11 @@ class PortfolioExport(models.Model):
     include_pdf_evidence = models.BooleanField(
         default=False, help_text=_("Append PDF evidence files as pages of the portfolio.")
     )
+    #: The language the PDF is written in (its interface text, and the spec's wording where translated).
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE,
+        help_text=_("The language of the PDF: its headings, and the spec's wording where it is translated."),
+    )
     status = models.CharField(max_length=8, choices=ExportStatus.choices, default=ExportStatus.QUEUED)
     stage = models.CharField(max_length=16, choices=ExportStage.choices, default=ExportStage.QUEUED)
     pages_done = models.PositiveIntegerField(default=0)

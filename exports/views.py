@@ -4,19 +4,21 @@ A centre's reports the same way, for the centre's administrators only."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.middleware import HtmxDetails
 
 from apprenticeships.gateway.reads import gateway_of
 from candidates.access import centre_for_admin, enrolment_for
-from candidates.models import Centre, User
+from candidates.languages import supported
+from candidates.models import Centre, Enrolment, User
 
 from . import services
 from .downloads import stored_file_download
@@ -41,13 +43,22 @@ def _export_for(request: HttpRequest, pk: int) -> PortfolioExport:
     )
 
 
+def _export_form(request: HttpRequest, enrolment: Enrolment, data: QueryDict | None = None) -> ExportRequestForm:
+    """The request form, its language choices named: the asker's language (the page's) and the candidate's."""
+    candidates = enrolment.candidate.language
+    return ExportRequestForm(
+        data, mine=translation.get_language() or settings.LANGUAGE_CODE,
+        candidates=candidates if candidates and supported(candidates) else settings.LANGUAGE_CODE,
+    )
+
+
 @login_required
 @require_GET
 def export_list(request: HttpRequest, pk: int) -> HttpResponse:
     enrolment = enrolment_for(request.user, pk)
     exports = enrolment.portfolio_exports.portfolios().select_related("requested_by", "enrolment__candidate")[:50]
     return render(request, "exports/export_list.html", {
-        "enrolment": enrolment, "exports": exports, "form": ExportRequestForm(),
+        "enrolment": enrolment, "exports": exports, "form": _export_form(request, enrolment),
     })
 
 
@@ -55,7 +66,7 @@ def export_list(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def export_create(request: SignedInRequest, pk: int) -> HttpResponse:
     enrolment = enrolment_for(request.user, pk)
-    form = ExportRequestForm(request.POST)
+    form = _export_form(request, enrolment, request.POST)
     if not form.is_valid():
         exports = enrolment.portfolio_exports.portfolios().select_related("requested_by", "enrolment__candidate")[:50]
         return render(request, "exports/export_list.html",

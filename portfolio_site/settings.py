@@ -92,6 +92,9 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
+            # Tags every page may use without loading them: spec text marked with its language where it is not
+            # the reader's; candidates' writing marked with the language it was written in.
+            "builtins": ["units.templatetags.spec_text", "candidates.templatetags.written"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.i18n",
@@ -187,6 +190,8 @@ LANGUAGES = [
     ("tr", "Türkçe"),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+#: Dates and times in each language's way, with the long and weekday dates the pages name (portfolio_site/formats).
+FORMAT_MODULE_PATH = ["portfolio_site.formats"]
 # Spec content (units/translation.py) carries a column a language: `title_en_gb`, `title_cy`, `title_pl`,
 # `title_tr`. A spec's own language is English; a reader sees their language's wording, else the English.
 MODELTRANSLATION_DEFAULT_LANGUAGE = "en-gb"

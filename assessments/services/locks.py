@@ -12,7 +12,7 @@ from candidates.services import ensure_open
 
 
 def when_words(moment: datetime.datetime) -> str:
-    return date_format(timezone.localtime(moment), "j F Y, H:i")
+    return date_format(timezone.localtime(moment), "LONG_DATETIME_FORMAT")
 
 
 def lock_enrolment(enrolment: Enrolment) -> Enrolment:

@@ -23,7 +23,7 @@ from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
 
 from ..gather import gather_portfolio
@@ -148,7 +148,10 @@ def export_build(*, export_id: int, worker: str | None = None) -> str:
 
     progress = _Progress(export_id, worker)
     try:
-        with tempfile.TemporaryDirectory(prefix=f"export-{export_id}-") as folder:
+        # The PDF's language: its headings, and the spec's wording (modeltranslation reads the active language,
+        # falling back to the spec's own where a translation is missing).
+        with translation.override(export.language or settings.LANGUAGE_CODE), \
+                tempfile.TemporaryDirectory(prefix=f"export-{export_id}-") as folder:
             stored = _build_file(export, workdir=Path(folder), progress=progress)
     except ClaimLost:
         logger.warning("Portfolio export %s was taken over by another worker; this run stops.", export_id)

@@ -6,16 +6,24 @@ and download as a portfolio; the worker builds it with `exports.gateway_pack`.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from apprenticeships.gateway.reads import gateway_of
+from candidates.languages import supported
 from candidates.models import Enrolment, User
 
 from ..models import ExportFormat, ExportKind, PortfolioExport
 from .queue import enqueue_export
+
+
+def _language() -> str:
+    """The active language if the interface offers it, else the site's."""
+    active = translation.get_language() or ""
+    return active if supported(active) else settings.LANGUAGE_CODE
 
 
 def gateway_pack_request(*, enrolment: Enrolment, by: User) -> PortfolioExport:
@@ -35,7 +43,9 @@ def gateway_pack_request(*, enrolment: Enrolment, by: User) -> PortfolioExport:
             enrolment=enrolment, declaration_hash=view.content_hash).first()
         if pending is not None:
             return pending
+        # In the language of the person asking (the page's).
         pack = PortfolioExport.objects.create(enrolment=enrolment, requested_by=by, kind=ExportKind.GATEWAY_PACK,
-                                              format=ExportFormat.PDF, declaration_hash=view.content_hash)
+                                              format=ExportFormat.PDF, declaration_hash=view.content_hash,
+                                              language=_language())
         transaction.on_commit(lambda: enqueue_export(export_id=pack.pk))
     return pack

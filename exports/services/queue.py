@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from candidates.languages import supported
 from candidates.models import Enrolment, User
 
 from ..models import ExportFormat, ExportStage, ExportStatus, PortfolioExport
@@ -25,17 +26,23 @@ logger = logging.getLogger(__name__)
 
 
 def export_request(
-    *, enrolment: Enrolment, by: User | None, format: str = ExportFormat.PDF, include_pdf_evidence: bool = False
+    *, enrolment: Enrolment, by: User | None, format: str = ExportFormat.PDF, include_pdf_evidence: bool = False,
+    language: str = "",
 ) -> PortfolioExport:
     """Record a request for `enrolment`'s portfolio and enqueue its build once the request commits.
 
-    The caller has checked that `by` may read the enrolment. Never fails because the broker is down.
+    `language`: the PDF's (empty: the site's). The caller has checked that `by` may read the enrolment.
+    Never fails because the broker is down.
     """
     if format not in ExportFormat.values:
         raise ValidationError(_("Choose PDF or ZIP."))
+    language = language or settings.LANGUAGE_CODE
+    if not supported(language):
+        raise ValidationError(_("Choose one of the languages offered."), code="language")
     with transaction.atomic():
         export = PortfolioExport.objects.create(
             enrolment=enrolment, requested_by=by, format=format, include_pdf_evidence=include_pdf_evidence,
+            language=language,
         )
         transaction.on_commit(lambda: enqueue_export(export_id=export.pk))
     return export
