@@ -119,6 +119,10 @@ class OtjEntry(models.Model):
     minutes = models.PositiveIntegerField(validators=[MinValueValidator(1)])
     activity = models.CharField(max_length=16, choices=ActivityType.choices)
     learned = models.TextField()
+    language = models.CharField(
+        _("language"), max_length=8, blank=True, choices=settings.LANGUAGES,
+        help_text=_("The language the apprentice wrote what they learned in; empty where it was not recorded."),
+    )
     items = models.ManyToManyField(AssessableItem, blank=True, related_name="+")
     evidence = models.ManyToManyField(EvidenceItem, blank=True, related_name="+")
     status = models.CharField(max_length=12, choices=EntryStatus.choices, default=EntryStatus.RECORDED)

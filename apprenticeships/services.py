@@ -15,7 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -196,7 +196,8 @@ def entry_record(*, enrolment: Enrolment, by: User, date: datetime.date, minutes
     items, evidence = list(items), list(evidence)
     _check_entry(enrolment, date=date, minutes=minutes, learned=learned, items=items, evidence=evidence)
     entry = OtjEntry.objects.create(enrolment=enrolment, date=date, minutes=minutes, activity=activity,
-                                    learned=learned.strip(), recorded_by=by, recorded_at=timezone.now())
+                                    learned=learned.strip(), language=translation.get_language() or "",
+                                    recorded_by=by, recorded_at=timezone.now())
     entry.items.set(items)
     entry.evidence.set(evidence)
     trail.record(actor=by, action="off-the-job hours recorded", obj=entry, enrolment_id=enrolment.pk,
@@ -224,6 +225,7 @@ def entry_edit(*, entry: OtjEntry, by: User, date: datetime.date, minutes: int, 
     _check_entry(locked.enrolment, date=date, minutes=minutes, learned=learned, items=items, evidence=evidence)
     before = _entry_facts(locked)
     locked.date, locked.minutes, locked.activity, locked.learned = date, minutes, activity, learned.strip()
+    locked.language = translation.get_language() or ""
     locked.status = EntryStatus.RECORDED
     locked.save()
     locked.items.set(items)

@@ -174,3 +174,20 @@ def test_the_plan_page_costs_a_fixed_number_of_queries(client, enrolment) -> Non
     assert _count(client, url) == PLAN_QUERIES + 1
     make_plan(enrolment)
     assert _count(client, url) == PLAN_QUERIES
+
+
+def test_what_the_apprentice_learned_is_shown_as_written_with_its_language(client, enrolment) -> None:
+    enrolment.candidate.language = "pl"
+    enrolment.candidate.save(update_fields=["language"])
+    client.force_login(enrolment.candidate)
+    url = reverse("apprenticeships:otj_entry_add", kwargs={"pk": enrolment.pk})
+    answer = client.post(url, {"date": str(timezone.localdate()), "hours": "1", "minutes": "0",
+                               "activity": "taught", "learned": "Obsługa zwrotów"})
+    assert answer.status_code == 302
+    entry = OtjEntry.objects.get()
+    assert entry.language == "pl"
+    enrolment.candidate.language = "en-gb"
+    enrolment.candidate.save(update_fields=["language"])
+    page = client.get(_log(enrolment)).content.decode()
+    assert '<html lang="en-gb"' in page
+    assert '<p class="mb-1 text-break" lang="pl">Obsługa zwrotów</p>' in page
