@@ -473,7 +473,8 @@ def _workers_see_this_database() -> bool:
     process), and only where a worker can be forked with this process's settings."""
     if connection.in_atomic_block or "fork" not in multiprocessing.get_all_start_methods():
         return False
-    return not (connection.vendor == "sqlite" and connection.is_in_memory_db())
+    name = str(connection.settings_dict["NAME"])
+    return not (connection.vendor == "sqlite" and (name == ":memory:" or "mode=memory" in name))
 
 
 def _walk_in_workers(groups: Sequence[_Group], jobs: int,

@@ -296,6 +296,18 @@ def test_the_chains_are_cut_into_ranges_of_about_as_many_records_covering_every_
     assert len(trail._groups(heads[:2], 8)) == 2 and len(trail._groups([], 4)) == 1
 
 
+@pytest.mark.django_db(transaction=True)
+def test_workers_walk_only_where_their_connections_see_the_rows_this_one_sees(monkeypatch) -> None:
+    from django.db import connection, transaction
+
+    assert trail._workers_see_this_database()
+    with transaction.atomic():
+        assert not trail._workers_see_this_database()
+    monkeypatch.setattr(connection, "vendor", "sqlite")
+    monkeypatch.setitem(connection.settings_dict, "NAME", "file:memorydb_default?mode=memory&cache=shared")
+    assert not trail._workers_see_this_database()
+
+
 def test_inside_a_transaction_the_ranges_are_walked_here_as_workers_would_not_see_its_rows(verify) -> None:
     _enrolments([2, 2, 2])
     _raw("UPDATE assessments_auditrecord SET action = %s WHERE chain = %s AND sequence = 1", ["x", "enrolment:3"])
