@@ -364,3 +364,15 @@ def test_verification_hashes_what_the_writer_hashed_whatever_the_content(value) 
                  enrolment_id=2**40, before=value, after={"v": value})
     trail.record(actor=None, action="plain", object_type="t", object_id=1, object_label="x", before=value)
     assert trail.verify().intact
+
+
+@pytest.mark.parametrize("value", [
+    None, {"text": 'quotes " and \\ backslash\n, tab\t, ünïcode ✓, emoji 🙂, \u2028\x01'}, [1, 2.5, -3e-7, True, 1e300],
+    {"nested": {"b": [{"z": 1, "a": 2}], "a": ""}, "é": 1, "e": 2, "Z": []}, "a plain string", 0,
+])
+def test_stored_json_is_written_out_as_the_encoder_writes_it(value) -> None:
+    stored = json.dumps(value)
+    for raw in (stored, f" {stored}\n", stored.encode()):  # the fast path, and json.loads where it does not apply
+        assert trail._encode_stored(trail._decode_stored(raw)) == trail._encode(json.loads(raw))
+    with pytest.raises(json.JSONDecodeError):
+        trail._decode_stored(stored + "]")
