@@ -38,14 +38,16 @@ import hashlib
 import hmac
 import itertools
 import json
+import multiprocessing
 import os
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, connection, models, transaction
+from django.db import IntegrityError, connection, connections, models, transaction
 from django.utils import timezone
 
 from .models import AuditHead, AuditRecord, AuditSeal, AuditSealHead
@@ -360,7 +362,7 @@ class Verdict:
 
 @dataclass
 class _Walk:
-    """The state of one pass over every chain, in (chain, sequence) order."""
+    """The state of one pass over a range of chains, in (chain, sequence) order."""
 
     heads: dict[str, tuple[int, str]]
     key: bytes
@@ -373,33 +375,153 @@ class _Walk:
     fragments: dict[Any, str] = field(default_factory=dict)
 
 
-def verify(*, head_path: Path | None = None) -> Verdict:
+Problem = tuple[str, int | None, str | None]
+GROUPS_PER_JOB = 4  # ranges of chains per worker process: a slow range holds the others up less
+
+
+@dataclass(frozen=True)
+class _Group:
+    """The chains named from `low` (inclusive) to `high` (exclusive) in the database's order (None: no bound),
+    with the head rows of those chains. The groups of one pass cover every name, so no record is left out."""
+
+    low: str | None
+    high: str | None
+    heads: dict[str, tuple[int, str]]
+
+
+@dataclass(frozen=True)
+class _GroupVerdict:
+    checked: int  # records found intact before `problem`, or all
+    chains: int
+    problem: Problem | None  # the first record breaking its chain, or a chain ending before its head
+    unseen: Problem | None = None  # else the first chain (in name order) with a head row and no records
+
+
+def default_jobs() -> int:
+    """How many worker processes `verify_audit` uses unless told: one per core this process may run on, up to 4."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, min(cores or 1, 4))
+
+
+def verify(*, head_path: Path | None = None, jobs: int = 1) -> Verdict:
     """Walk every chain from its first record; the first problem found, or intact.
 
     Checks each record's hash, HMAC, sequence and link; each chain's end against its head row; the seals'
     own chain; every head a seal named against its chain; the newest seal against the one last exported
     outside the database. Streams the records in chunks: memory stays flat at any size.
+
+    `jobs` > 1 splits the chains into ranges walked by that many worker processes, each on a connection of
+    its own; the verdict (the first problem in chain order, the records counted before it) is the one a
+    single walk gives.
     """
     # Read before the walk: seals and head rows commit after the records they name, so the walk sees those.
     last_seal = AuditSeal.objects.order_by("-sequence").values_list("sequence", flat=True).first() or 0
-    heads = {chain: (number, digest) for chain, number, digest in
-             AuditHead.objects.filter(sequence__gt=0).values_list("chain", "sequence", "hash")}
-    walk = _Walk(heads=heads, key=_key())
-    broken = _walk(walk)
-    if broken is None:
-        broken = _unseen_heads(walk)
-    if broken is None:
-        broken = _check_seals(last_seal) or _check_sealed_heads(last_seal) or _against_exported(
+    heads = list(AuditHead.objects.filter(sequence__gt=0).order_by("chain").values_list("chain", "sequence", "hash"))
+    groups = _groups(heads, jobs * GROUPS_PER_JOB if jobs > 1 else 1)
+
+    def seals_problem() -> Problem | None:
+        return _check_seals(last_seal) or _check_sealed_heads(last_seal) or _against_exported(
             read_exported_head(head_path))
+
+    if jobs > 1 and len(groups) > 1 and _workers_see_this_database():
+        # This process checks the seals while the workers walk the chains.
+        walked, after_walk = _walk_in_workers(groups, jobs, seals_problem)
+    else:
+        walked, after_walk = [], None
+        for group in groups:
+            walked.append(_walk_group(group))
+            if walked[-1].problem is not None:
+                break
+    checked = sum(verdict.checked for verdict in walked)
+    chains = sum(verdict.chains for verdict in walked)
+    broken = walked[-1].problem
+    if broken is None:
+        # The first unseen head in name order, as one walk over every chain would name it.
+        broken = min((verdict.unseen for verdict in walked if verdict.unseen is not None),
+                     key=lambda problem: problem[2] or "", default=None)
+    if broken is None:
+        broken = after_walk if after_walk is not None else seals_problem()
     if broken is not None:
-        return Verdict(False, walk.checked, broken[0], broken[1], broken[2], walk.chains, last_seal)
-    return Verdict(True, walk.checked, chains=walk.chains, seals=last_seal)
+        return Verdict(False, checked, broken[0], broken[1], broken[2], chains, last_seal)
+    return Verdict(True, checked, chains=chains, seals=last_seal)
 
 
-Problem = tuple[str, int | None, str | None]
+def _groups(heads: Sequence[tuple[str, int, str]], count: int) -> list[_Group]:
+    """The chains cut into up to `count` ranges holding about as many records each (as their heads count them).
+
+    `heads` come in the database's order of chain names, the order the ranges are compared and walked in;
+    the first range has no lower bound and the last no upper one, so chains without a head row are walked too.
+    """
+    total = sum(number for _, number, _ in heads)
+    groups: list[_Group] = []
+    low: str | None = None
+    members: dict[str, tuple[int, str]] = {}
+    done = 0
+    for chain, number, digest in heads:
+        if members and done >= total * (len(groups) + 1) / count:
+            groups.append(_Group(low, chain, members))
+            low, members = chain, {}
+        members[chain] = (number, digest)
+        done += number
+    groups.append(_Group(low, None, members))
+    return groups
 
 
-def _rows() -> Iterator[tuple[Any, ...]]:
+def _workers_see_this_database() -> bool:
+    """Whether worker processes, each on a connection of its own, read what this connection reads: not inside
+    a transaction (its uncommitted rows are its own), not an in-memory SQLite database (it lives in this
+    process), and only where a worker can be forked with this process's settings."""
+    if connection.in_atomic_block or "fork" not in multiprocessing.get_all_start_methods():
+        return False
+    name = str(connection.settings_dict["NAME"])
+    return not (connection.vendor == "sqlite" and (name == ":memory:" or "mode=memory" in name))
+
+
+def _walk_in_workers(groups: Sequence[_Group], jobs: int,
+                     meanwhile: Callable[[], Problem | None]) -> tuple[list[_GroupVerdict], Problem | None]:
+    """Each group's verdict, in order, up to the first with a problem (the later ones are not waited for
+    unless already running); and what `meanwhile` found, run here while the workers walk."""
+    walked: list[_GroupVerdict] = []
+    context = multiprocessing.get_context("fork")  # the workers start with this process's settings, at once
+    with ProcessPoolExecutor(max_workers=min(jobs, len(groups)), mp_context=context,
+                             initializer=_worker_started) as pool:
+        futures = [pool.submit(_walk_group_in_worker, group) for group in groups]
+        found = meanwhile()
+        for future in futures:
+            walked.append(future.result())
+            if walked[-1].problem is not None:
+                for later in futures:
+                    later.cancel()
+                break
+    return walked, found
+
+
+_inherited: list[Any] = []  # in a worker, the parent's database connections, never used or closed
+
+
+def _worker_started() -> None:
+    """In a forked worker: set the parent's connections aside, unclosed (closing a PostgreSQL connection
+    would end the parent's session on the server), so that each query here opens a connection of its own."""
+    for wrapper in connections.all(initialized_only=True):
+        _inherited.append(wrapper.connection)
+        wrapper.connection = None
+
+
+def _walk_group_in_worker(group: _Group) -> _GroupVerdict:
+    try:
+        return _walk_group(group)
+    finally:
+        connections.close_all()  # this worker's own connections: the server sees a clean goodbye
+
+
+def _walk_group(group: _Group) -> _GroupVerdict:
+    walk = _Walk(heads=group.heads, key=_key())
+    broken = _walk(walk, _rows(group.low, group.high))
+    return _GroupVerdict(walk.checked, walk.chains, broken, _unseen_heads(walk) if broken is None else None)
+
+
+def _rows(low: str | None = None, high: str | None = None) -> Iterator[tuple[Any, ...]]:
+    """The records of the chains named from `low` to `high` (exclusive), in (chain, sequence) order."""
     # Keyset pagination on the (chain, sequence) index: bounded memory over any number of records, on every
     # database, and plain tuples (no model instances) because this loop is the whole cost of a large trail.
     quote = connection.ops.quote_name
@@ -408,14 +530,21 @@ def _rows() -> Iterator[tuple[Any, ...]]:
         # The time as the hash has it (see _utc_text), written by the server rather than parsed and formatted here.
         columns[FIELDS.index("at")] = """to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')"""
     select = f"SELECT {', '.join(columns)} FROM {quote(AuditRecord._meta.db_table)}"  # noqa: S608
+    bounds: list[str] = []
+    bound_values: list[Any] = []
+    if low is not None:
+        bounds.append("chain >= %s")
+        bound_values.append(low)
+    if high is not None:
+        bounds.append("chain < %s")
+        bound_values.append(high)
     order = "ORDER BY chain, sequence LIMIT %s"
     after: tuple[str, int] | None = None
     with connection.cursor() as cursor:
         while True:
-            if after is None:
-                cursor.execute(f"{select} {order}", [CHUNK])
-            else:
-                cursor.execute(f"{select} WHERE (chain, sequence) > (%s, %s) {order}", [*after, CHUNK])
+            conditions = [*bounds, "(chain, sequence) > (%s, %s)"] if after is not None else bounds
+            where = f"WHERE {' AND '.join(conditions)} " if conditions else ""
+            cursor.execute(f"{select} {where}{order}", [*bound_values, *(after or ()), CHUNK])
             chunk = cursor.fetchall()
             if not chunk:
                 return
@@ -430,13 +559,36 @@ def _number(value: int | None) -> str:
     return "null" if value is None else int.__repr__(value)
 
 
+# A stored JSON value decoded and re-encoded by the json module's C scanner and encoder called directly: the
+# Python wrappers of json.loads and JSONEncoder.encode cost as much again, at a million records.
+# Neither is in the json module's type hints. The encoder takes `_encode`'s options, as JSONEncoder passes them.
+_scan: Callable[[str, int], tuple[Any, int]] = json.decoder.JSONDecoder().scan_once  # type: ignore[attr-defined]
+_make_encoder = json.encoder.c_make_encoder  # type: ignore[attr-defined]
+_c_encoder = _make_encoder and _make_encoder(None, str, _string, None, ":", ",", True, False, True)
+
+
+def _decode_stored(raw: str | bytes) -> Any:
+    if isinstance(raw, str):
+        try:
+            value, end = _scan(raw, 0)
+        except StopIteration:  # not a JSON value at its first character: json.loads says why
+            end = -1
+        if end == len(raw):
+            return value
+    return json.loads(raw)
+
+
+def _encode_stored(value: Any) -> str:
+    return "".join(_c_encoder(value, 0)) if _c_encoder else _encode(value)
+
+
 def _fragment(raw: Any, cache: dict[Any, str]) -> str:
     """The canonical JSON of a stored JSON value (as the database hands it back), remembered: many repeat."""
     if raw is None:
         return "null"
     text = cache.get(raw)
     if text is None:
-        text = _encode(json.loads(raw) if isinstance(raw, str | bytes) else raw)
+        text = _encode_stored(_decode_stored(raw) if isinstance(raw, str | bytes) else raw)
         if len(cache) < FRAGMENT_CACHE:
             cache[raw] = text
     return text
@@ -458,10 +610,10 @@ def _row_digest(row: Mapping[str, Any], cache: dict[Any, str]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _walk(walk: _Walk) -> Problem | None:
+def _walk(walk: _Walk, rows: Iterable[tuple[Any, ...]]) -> Problem | None:
     """The first record that breaks its chain, or a chain that ends before its head; counts what was intact."""
     key, heads = walk.key, walk.heads
-    for row in _rows():
+    for row in rows:
         values = dict(zip(FIELDS, row, strict=True))
         chain = values["chain"]
         if chain != walk.chain:
@@ -505,6 +657,9 @@ def _unseen_heads(walk: _Walk) -> Problem | None:
 def _row_problem(row: Mapping[str, Any], digest: str, key: bytes, expected_sequence: int,
                  prev: str) -> Problem | None:
     sequence, chain = row["sequence"], row["chain"]
+    if sequence == expected_sequence and digest == row["hash"] and row["prev_hash"] == prev and hmac.compare_digest(
+            hmac.digest(key, row["hash"].encode(), "sha256").hex(), row["hmac"]):
+        return None  # the usual case, without writing out any message
     of = f"of chain {chain_label(chain)}"
     if sequence != expected_sequence:
         return (f"record #{expected_sequence} {of} was deleted (the chain jumps from "

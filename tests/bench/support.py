@@ -10,9 +10,12 @@ import warnings
 from collections.abc import Callable
 
 
-def setup_django(name: str) -> str:
+def setup_django(name: str, *, keep: bool = False) -> str:
     """Django on a throwaway database (a temporary SQLite file unless DATABASE_URL names a server,
-    where Django's test database is used); returns the scratch folder."""
+    where Django's test database is used); returns the scratch folder.
+
+    `keep`: a server's database left by an earlier run is kept (and migrated) rather than made afresh.
+    """
     import django
     from django.apps import apps
 
@@ -38,7 +41,7 @@ def setup_django(name: str) -> str:
     else:
         # A database of each benchmark's own: two benchmarks on one server never drop each other's.
         connection.settings_dict["TEST"]["NAME"] = f"test_{connection.settings_dict['NAME']}_bench_{name}"
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False, keepdb=keep)
     return scratch
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from audit.trail import verify
+from audit.trail import default_jobs, verify
 
 
 class Command(BaseCommand):
@@ -19,9 +19,15 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--head", type=Path, default=None, help="The exported head file (AUDIT_HEAD_PATH).")
+        parser.add_argument(
+            "--jobs", type=int, default=default_jobs(),
+            help="Worker processes walking the chains side by side, each with its own database connection "
+                 "(default: one per core, up to 4; 1 walks them all in this process).")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        verdict = verify(head_path=options["head"])
+        if options["jobs"] < 1:
+            raise CommandError(f"--jobs must be 1 or more, not {options['jobs']}.")
+        verdict = verify(head_path=options["head"], jobs=options["jobs"])
         if not verdict.intact:
             raise CommandError(f"Audit trail broken after {verdict.checked} good records: {verdict.problem}.",
                                returncode=1)
