@@ -447,8 +447,11 @@ def sampling_sign_offs(user: User, search: EnrolmentSearch | None = None) -> Que
     of the enrolments of `search` when given."""
     enrolments = access.enrolments_visible_to(user)
     if not user.is_superuser:
-        reading = Role.objects.filter(user=user, kind__in=[RoleKind.CENTRE_ADMIN, RoleKind.EQA]).values("centre_id")
-        enrolments = enrolments.filter(Q(iqa=user) | Q(centre_id__in=reading))
+        # The centres as a literal list (the roles read once for the request), so that the database answers each
+        # arm with an index: an IQA's hundred enrolments, not a scan of every sign-off.
+        reading = sorted(centre for centre, kinds in user.roles_by_centre().items()
+                         if not kinds.isdisjoint({RoleKind.CENTRE_ADMIN, RoleKind.EQA}))
+        enrolments = enrolments.filter(Q(iqa=user) | Q(centre_id__in=reading) if reading else Q(iqa=user))
     if search:
         enrolments = search.apply(enrolments)
     # Never one's own portfolio: a member of staff enrolled at their centre is sampled by another IQA.

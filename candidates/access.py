@@ -239,7 +239,8 @@ def holds_anywhere(user: AnyUser, need: Permission) -> bool:
         return False
     if user.is_superuser and Relation.PLATFORM_ADMIN in GRANTS[need]:
         return True
-    return Role.objects.filter(user=user, kind__in=_role_kinds(need)).exists()
+    wanted = _role_kinds(need)
+    return any(not kinds.isdisjoint(wanted) for kinds in _roles_by_centre(user).values())
 
 
 def enrolments_visible_to(user: AnyUser) -> EnrolmentQuerySet:
@@ -252,13 +253,7 @@ def enrolments_visible_to(user: AnyUser) -> EnrolmentQuerySet:
 
 def _roles_by_centre(user: User) -> dict[int, set[str]]:
     """The kinds of role `user` holds, per centre id; read once per user object (i.e. once per request)."""
-    cached: dict[int, set[str]] | None = getattr(user, "_roles_by_centre", None)
-    if cached is None:
-        cached = {}
-        for centre_id, kind in Role.objects.filter(user=user).values_list("centre_id", "kind"):
-            cached.setdefault(centre_id, set()).add(kind)
-        user._roles_by_centre = cached
-    return cached
+    return user.roles_by_centre()
 
 
 def _followed(user: User) -> frozenset[int]:
