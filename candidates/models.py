@@ -185,6 +185,25 @@ class PlanStatus(models.TextChoices):
     VALID = "valid", _("Valid")
 
 
+def visible_condition(user: User, prefix: str = "") -> models.Q:
+    """What `EnrolmentQuerySet.visible_to` asks of an enrolment, for an authenticated, active person who is not a
+    superuser; `prefix` reaches the enrolment from another model ("enrolment__"), so that a list of its rows
+    (sign-offs, evidence) can be filtered through its join to the enrolment and the enrolment's indexes."""
+    held = user.roles_by_centre()
+
+    def centres_where(*kinds: str) -> list[int]:
+        return sorted(centre for centre, have in held.items() if not have.isdisjoint(kinds))
+
+    visible = models.Q(**{f"{prefix}candidate": user})
+    if assessing := centres_where(RoleKind.ASSESSOR):
+        visible |= models.Q(**{f"{prefix}assessor": user, f"{prefix}centre_id__in": assessing})
+    if assuring := centres_where(RoleKind.IQA):
+        visible |= models.Q(**{f"{prefix}iqa": user, f"{prefix}centre_id__in": assuring})
+    if whole := centres_where(RoleKind.CENTRE_ADMIN, RoleKind.EQA):
+        visible |= models.Q(**{f"{prefix}centre_id__in": whole})
+    return visible
+
+
 class EnrolmentQuerySet(models.QuerySet["Enrolment"]):
     def visible_to(self, user: User | AnonymousUser) -> EnrolmentQuerySet:
         """The enrolments `user` may see: the union over every role they hold.
@@ -205,19 +224,7 @@ class EnrolmentQuerySet(models.QuerySet["Enrolment"]):
             return self.none()
         if user.is_superuser:
             return self.all()
-        held = user.roles_by_centre()
-
-        def centres_where(*kinds: str) -> list[int]:
-            return sorted(centre for centre, have in held.items() if not have.isdisjoint(kinds))
-
-        visible = models.Q(candidate=user)
-        if assessing := centres_where(RoleKind.ASSESSOR):
-            visible |= models.Q(assessor=user, centre_id__in=assessing)
-        if assuring := centres_where(RoleKind.IQA):
-            visible |= models.Q(iqa=user, centre_id__in=assuring)
-        if whole := centres_where(RoleKind.CENTRE_ADMIN, RoleKind.EQA):
-            visible |= models.Q(centre_id__in=whole)
-        return self.filter(visible)
+        return self.filter(visible_condition(user))
 
     def followed_by(self, user: User | AnonymousUser) -> EnrolmentQuerySet:
         """The enrolments `user` is a current employer contact of (they follow them; see candidates/access.py)."""
