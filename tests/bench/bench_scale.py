@@ -286,6 +286,10 @@ def _backend_cpu_ms() -> float:
 def _timed(action: Callable[[], object], rounds: int, warm: int = 3) -> tuple[float, float]:
     """The median wall-clock milliseconds of `action` and its mean CPU milliseconds, Django's and PostgreSQL's
     together: the figure a busy machine does not blur (the backend's clock ticks are too coarse for a median)."""
+    started = time.perf_counter()
+    action()
+    if time.perf_counter() - started > 1:  # a page of seconds: a few rounds tell its growth as well
+        warm, rounds = 0, min(rounds, 3)
     for _ in range(warm):
         action()
     times = []
