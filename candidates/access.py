@@ -396,7 +396,8 @@ def centre_for_admin(user: AnyUser, pk: int) -> Centre:
 
 def people_with_role(centre: Centre, kind: str) -> QuerySet[User]:
     """The active people holding role `kind` in `centre`, e.g. the assessors an enrolment may name."""
-    return User.objects.filter(is_active=True, roles__centre=centre, roles__kind=kind).distinct()
+    # A subquery rather than a join: no DISTINCT to sort away, and a page of them is found by the name index.
+    return User.objects.filter(is_active=True, pk__in=Role.objects.filter(centre=centre, kind=kind).values("user_id"))
 
 
 def invitation_for(user: AnyUser, token: str) -> EnrolmentInvitation:
