@@ -251,6 +251,17 @@ def enrolments_visible_to(user: AnyUser) -> EnrolmentQuerySet:
     return Enrolment.objects.visible_to(user)
 
 
+def enrolments_of_centre(user: AnyUser, centre: Centre) -> EnrolmentQuerySet:
+    """What `enrolments_visible_to(user)` holds of `centre`: for its administrators (and EQAs, and superusers)
+    every enrolment of the centre, asked as that alone, so that the database counts and pages a centre of
+    100,000 through the centre's indexes rather than testing each row against the person's other roles."""
+    if user.is_authenticated and user.is_active and (
+            user.is_superuser
+            or not _roles_by_centre(user).get(centre.pk, set()).isdisjoint({RoleKind.CENTRE_ADMIN, RoleKind.EQA})):
+        return Enrolment.objects.filter(centre=centre)
+    return enrolments_visible_to(user).filter(centre=centre)
+
+
 def _roles_by_centre(user: User) -> dict[int, set[str]]:
     """The kinds of role `user` holds, per centre id; read once per user object (i.e. once per request)."""
     return user.roles_by_centre()

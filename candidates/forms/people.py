@@ -44,11 +44,18 @@ class PersonByEmailField(forms.EmailField):
         return person
 
 
+def first_people(people: QuerySet[User]) -> list[User]:
+    """At most PICKER_LIMIT + 1 of `people`, in name order when they are all: read unsorted, so that the database
+    stops at the 101st instead of sorting a centre's 5,000 assessors to find the first 101."""
+    first = list(people.order_by()[:PICKER_LIMIT + 1])
+    return sorted(first, key=lambda person: (person.last_name, person.first_name, person.email))
+
+
 def bound_picker(form: forms.Form, name: str, people: QuerySet[User]) -> None:
     """Make `form`'s ModelChoiceField `name` choose among `people`: its options are read here, at most
     PICKER_LIMIT + 1 of them in one query; beyond PICKER_LIMIT the field becomes a PersonByEmailField."""
     field = form.fields[name]
-    first = list(people[:PICKER_LIMIT + 1])
+    first = first_people(people)
     if len(first) <= PICKER_LIMIT:
         field.queryset = people
         # Options set by hand: rendering them costs no second query; choosing one still checks it is among people.

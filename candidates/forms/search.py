@@ -13,7 +13,7 @@ from units.models import Qualification
 
 from ..listing import MAX_IDLE_DAYS, EnrolmentSearch
 from ..models import EnrolmentStatus, User
-from .people import PICKER_LIMIT
+from .people import PICKER_LIMIT, first_people
 
 SELECT = {"class": "form-select"}
 
@@ -52,7 +52,7 @@ class EnrolmentSearchForm(forms.Form):
             del self.fields["assessor"]
         else:
             # At most PICKER_LIMIT + 1 read (one query): a centre with more names the assessor by email address.
-            first = list(assessors[:PICKER_LIMIT + 1] if isinstance(assessors, QuerySet) else assessors)
+            first = first_people(assessors) if isinstance(assessors, QuerySet) else list(assessors)
             if len(first) <= PICKER_LIMIT:
                 self.fields["assessor"].choices = [("", _("Any assessor")), *((p.pk, str(p)) for p in first)]
             else:
