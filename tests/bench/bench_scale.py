@@ -336,22 +336,24 @@ def _backend_cpu_ms() -> float:
 
 
 def _timed(action: Callable[[], object], rounds: int, warm: int = 3) -> tuple[float, float]:
-    """The median wall-clock milliseconds of `action` and its mean CPU milliseconds, Django's and PostgreSQL's
-    together: the figure a busy machine does not blur (the backend's clock ticks are too coarse for a median)."""
+    """The median wall-clock milliseconds of `action`, and its CPU milliseconds: the median of Django's (this
+    process) plus the mean of PostgreSQL's (the backend's clock ticks are too coarse for a median), the figure a
+    machine shared with other work blurs least."""
     started = time.perf_counter()
     action()
     if time.perf_counter() - started > 1:  # a page of seconds: a few rounds tell its growth as well
         warm, rounds = 0, min(rounds, 3)
     for _ in range(warm):
         action()
-    times = []
-    db_before, cpu_before = _backend_cpu_ms(), time.process_time()
+    times, cpus = [], []
+    db_before = _backend_cpu_ms()
     for _ in range(rounds):
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         action()
         times.append((time.perf_counter() - started) * 1000)
-    cpu = (time.process_time() - cpu_before) * 1000 + _backend_cpu_ms() - db_before
-    return statistics.median(times), cpu / rounds
+        cpus.append((time.process_time() - started_cpu) * 1000)
+    db = (_backend_cpu_ms() - db_before) / rounds
+    return statistics.median(times), statistics.median(cpus) + db
 
 
 def measure(size: int, out: str) -> None:
