@@ -417,7 +417,11 @@ def run() -> None:
     sizes = tuple(int(s) for s in os.environ["SCALE_SIZES"].split(",")) if os.environ.get("SCALE_SIZES") else SIZES
     results: dict[int, dict[str, dict[str, float]]] = {}
     for size in sizes:
-        reused = _ensure_database(size)
+        try:
+            reused = _ensure_database(size)
+        except Exception as error:  # psycopg's: no server, or no right to create databases
+            raise SystemExit(f"bench_scale needs a PostgreSQL server where it may create {database_name(size)}: set "
+                             f"DATABASE_URL=postgres://user@host:port/ ({error})") from error
         print(f"{database_name(size)}: {'reused' if reused else 'generating'} ({size:,} candidates)", flush=True)
         with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as out:
             path = out.name
