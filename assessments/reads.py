@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, Min, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import formats, timezone
 from django.utils.translation import gettext, ngettext
@@ -25,7 +25,7 @@ from audit import sentences
 from audit.models import AuditRecord
 from candidates import access
 from candidates.listing import EnrolmentSearch
-from candidates.models import Enrolment, Role, RoleKind, UnitChoice, User
+from candidates.models import Enrolment, Role, RoleKind, UnitChoice, User, visible_condition
 from evidence.models import EvidenceItem, EvidenceVersion, Mapping, MappingStatus, VersionStatus
 from evidence.reads import mapping_counts, units_for
 from units.cache import cached_spec
@@ -50,10 +50,13 @@ from .working_hours import working_hours_between
 def awaiting_review(items: QuerySet[EvidenceItem]) -> QuerySet[EvidenceItem]:
     """Items whose current version is submitted and has a claim not yet judged, or no mapping at all."""
     current = OuterRef("current_version_id")
-    return items.filter(current_version__status=VersionStatus.SUBMITTED).filter(
-        Exists(Mapping.objects.filter(version_id=current, status=MappingStatus.CLAIMED))
-        | ~Exists(Mapping.objects.filter(version_id=current))
-    )
+    # Scalar subqueries of one row rather than EXISTS: PostgreSQL answers these with one index probe a row, where
+    # it may turn EXISTS into a hash over every mapping of every portfolio.
+    return items.filter(current_version__status=VersionStatus.SUBMITTED).alias(
+        first_claim=Subquery(Mapping.objects.filter(version_id=current, status=MappingStatus.CLAIMED).order_by()
+                             .values("pk")[:1]),
+        first_mapping=Subquery(Mapping.objects.filter(version_id=current).order_by().values("pk")[:1]),
+    ).filter(Q(first_claim__isnull=False) | Q(first_mapping__isnull=True))
 
 
 def assessed_by(user: User) -> QuerySet[Enrolment]:
@@ -445,14 +448,23 @@ class AssessorSample:
 def sampling_sign_offs(user: User, search: EnrolmentSearch | None = None) -> QuerySet[UnitSignOff]:
     """Every unit sign-off `user` quality-assures (as the enrolment's IQA) or, for a centre admin or EQA, reads;
     of the enrolments of `search` when given."""
-    enrolments = access.enrolments_visible_to(user)
+    if not user.is_authenticated or not user.is_active:
+        return UnitSignOff.objects.none()
+    sign_offs = UnitSignOff.objects.all()
     if not user.is_superuser:
-        reading = Role.objects.filter(user=user, kind__in=[RoleKind.CENTRE_ADMIN, RoleKind.EQA]).values("centre_id")
-        enrolments = enrolments.filter(Q(iqa=user) | Q(centre_id__in=reading))
+        # Conditions on the sign-off's own enrolment (its join), with the centres as literal lists (the roles read
+        # once for the request), rather than a subquery of enrolments: the database then starts from the IQA's
+        # hundred enrolments (the enrolment's IQA index), not from every sign-off of the centre.
+        reading = sorted(centre for centre, kinds in user.roles_by_centre().items()
+                         if not kinds.isdisjoint({RoleKind.CENTRE_ADMIN, RoleKind.EQA}))
+        assures = Q(enrolment__iqa=user)
+        if reading:
+            assures |= Q(enrolment__centre_id__in=reading)
+        sign_offs = sign_offs.filter(visible_condition(user, "enrolment__")).filter(assures)
     if search:
-        enrolments = search.apply(enrolments)
+        sign_offs = sign_offs.filter(enrolment__in=search.apply(access.enrolments_visible_to(user)).values("pk"))
     # Never one's own portfolio: a member of staff enrolled at their centre is sampled by another IQA.
-    return UnitSignOff.objects.filter(enrolment__in=enrolments.values("pk")).exclude(enrolment__candidate=user)
+    return sign_offs.exclude(enrolment__candidate=user)
 
 
 # What the IQA did with a unit sign-off, for the sampling page's filter.

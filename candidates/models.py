@@ -9,9 +9,8 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, AnonymousUser, UserManager
 from django.db import models
-from django.db.models.functions import Lower
+from django.db.models.functions import Lower, Upper
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -64,14 +63,33 @@ class User(AbstractUser):
 
     class Meta:
         ordering = ["last_name", "first_name", "email"]
+        indexes = [
+            # Sign-in, enrolment and the CSV find a person by `email__iexact`, which PostgreSQL writes as
+            # UPPER(email) = UPPER(%s): the unique index on the column cannot answer it, this one does.
+            models.Index(Upper("email"), name="user_email_upper"),
+            # The lists of people and of enrolments sort by name: read in this order, a page of 50 is found
+            # without sorting everyone.
+            models.Index(fields=["last_name", "first_name", "email"], name="user_name_order"),
+        ]
 
     def __str__(self) -> str:
         return self.get_full_name() or self.email
 
-    @cached_property
+    def roles_by_centre(self) -> dict[int, set[str]]:
+        """The kinds of role this person holds, per centre id; one query, kept on this user object (i.e. for the
+        request): the access checks (candidates/access.py) and `EnrolmentQuerySet.visible_to` share it."""
+        cached: dict[int, set[str]] | None = getattr(self, "_roles_by_centre", None)
+        if cached is None:
+            cached = {}
+            for centre_id, kind in Role.objects.filter(user=self).order_by().values_list("centre_id", "kind"):
+                cached.setdefault(centre_id, set()).add(kind)
+            self._roles_by_centre = cached
+        return cached
+
+    @property
     def role_kinds(self) -> frozenset[str]:
-        """The kinds of role this person holds in any centre; one query, kept for the request."""
-        return frozenset(self.roles.values_list("kind", flat=True).distinct())
+        """The kinds of role this person holds in any centre (`roles_by_centre`: one query, kept for the request)."""
+        return frozenset(kind for kinds in self.roles_by_centre().values() for kind in kinds)
 
     @property
     def administers_a_centre(self) -> bool:
@@ -129,6 +147,10 @@ class Role(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "centre", "kind"], name="role_user_centre_kind_unique"),
         ]
+        indexes = [
+            # A centre's people in one role (its assessors, its IQAs): the pickers, the staff list.
+            models.Index(fields=["centre", "kind"], name="role_centre_kind"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} – {self.get_kind_display()} at {self.centre}"
@@ -163,6 +185,25 @@ class PlanStatus(models.TextChoices):
     VALID = "valid", _("Valid")
 
 
+def visible_condition(user: User, prefix: str = "") -> models.Q:
+    """What `EnrolmentQuerySet.visible_to` asks of an enrolment, for an authenticated, active person who is not a
+    superuser; `prefix` reaches the enrolment from another model ("enrolment__"), so that a list of its rows
+    (sign-offs, evidence) can be filtered through its join to the enrolment and the enrolment's indexes."""
+    held = user.roles_by_centre()
+
+    def centres_where(*kinds: str) -> list[int]:
+        return sorted(centre for centre, have in held.items() if not have.isdisjoint(kinds))
+
+    visible = models.Q(**{f"{prefix}candidate": user})
+    if assessing := centres_where(RoleKind.ASSESSOR):
+        visible |= models.Q(**{f"{prefix}assessor": user, f"{prefix}centre_id__in": assessing})
+    if assuring := centres_where(RoleKind.IQA):
+        visible |= models.Q(**{f"{prefix}iqa": user, f"{prefix}centre_id__in": assuring})
+    if whole := centres_where(RoleKind.CENTRE_ADMIN, RoleKind.EQA):
+        visible |= models.Q(**{f"{prefix}centre_id__in": whole})
+    return visible
+
+
 class EnrolmentQuerySet(models.QuerySet["Enrolment"]):
     def visible_to(self, user: User | AnonymousUser) -> EnrolmentQuerySet:
         """The enrolments `user` may see: the union over every role they hold.
@@ -172,22 +213,18 @@ class EnrolmentQuerySet(models.QuerySet["Enrolment"]):
         centre where they are centre admin or EQA; everything for a superuser.
         Not those they only follow as an employer contact (`followed_by`): nothing
         read through this queryset (evidence, files, lists) reaches an employer.
+
+        The centres of each role come from the person's roles (`User.roles_by_centre`, one query kept for the
+        request) as literal lists, so that every arm of the OR is one the enrolment's indexes answer (candidate,
+        assessor, IQA, centre) and the database knows how many rows each finds: an assessor's twenty enrolments
+        are read through the assessor index, not found by reading the centre's hundred thousand, and an arm for
+        a role the person does not hold is left out.
         """
         if not user.is_authenticated or not user.is_active:
             return self.none()
         if user.is_superuser:
             return self.all()
-
-        def centres_where(*kinds: str) -> models.QuerySet:
-            return Role.objects.filter(user=user, kind__in=kinds).values("centre_id")
-
-        # Subqueries rather than joins on roles: no duplicate rows, no DISTINCT needed.
-        return self.filter(
-            models.Q(candidate=user)
-            | models.Q(assessor=user, centre_id__in=centres_where(RoleKind.ASSESSOR))
-            | models.Q(iqa=user, centre_id__in=centres_where(RoleKind.IQA))
-            | models.Q(centre_id__in=centres_where(RoleKind.CENTRE_ADMIN, RoleKind.EQA))
-        )
+        return self.filter(visible_condition(user))
 
     def followed_by(self, user: User | AnonymousUser) -> EnrolmentQuerySet:
         """The enrolments `user` is a current employer contact of (they follow them; see candidates/access.py)."""
@@ -262,6 +299,8 @@ class Enrolment(models.Model):
             # enrolments by status and planned end date ("behind plan").
             models.Index(fields=["uln"], name="enrolment_uln"),
             models.Index(fields=["centre", "status", "planned_end_date"], name="enrolment_centre_status_end"),
+            # The qualifications a centre's list offers as a filter: one probe a qualification.
+            models.Index(fields=["centre", "qualification"], name="enrolment_centre_qualification"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -38,9 +38,22 @@ def paged(items: QuerySet[Any] | Sequence[Any], number: str | None, *, query: st
 def paged_by_key(items: QuerySet[Any], number: str | None, *, load: Callable[[list[Any]], Iterable[Any]],
                  query: str = "", size: int = PAGE_SIZE) -> Paged:
     """As `paged`, for a long list of wide rows: the page is chosen on the keys alone (sorting narrow rows is
-    what keeps the last page of 10,000 fast), then `load(keys)` fetches the page's rows. Three queries."""
-    listed = paged(items.values_list("pk", flat=True), number, query=query, size=size)
-    keys = list(listed.page.object_list)
+    what keeps the last page of 10,000 fast), then `load(keys)` fetches the page's rows. Three queries.
+
+    A page in the second half of the list is read from its end, in the reverse order: walking an index backwards,
+    the last page of 100,000 costs what the first does (an offset of the whole list would read every row before).
+    The order must end with a unique key (the enrolments' ends with the pk), so that both ways agree.
+    """
+    keys_of = items.values_list("pk", flat=True)
+    listed = paged(keys_of, number, query=query, size=size)
+    page = listed.page
+    count = page.paginator.count
+    bottom = (page.number - 1) * size
+    top = min(bottom + size, count)
+    if items.ordered and bottom > count // 2:
+        keys = list(keys_of.reverse()[count - top:count - bottom])[::-1]
+    else:
+        keys = list(page.object_list)
     rows = {row.pk: row for row in load(keys)}
-    listed.page.object_list = [rows[key] for key in keys if key in rows]
+    page.object_list = [rows[key] for key in keys if key in rows]
     return listed

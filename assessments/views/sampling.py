@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -35,8 +36,9 @@ def sampling(request: HttpRequest) -> HttpResponse:
     everyone = reads.sampling_sign_offs(request.user)
     form = SamplingSearchForm(
         request.GET, omit=("status", "idle", "behind"),
+        # Each qualification asks whether it has a sign-off (stopping at the first), not every sign-off its name.
         qualifications=Qualification.objects.filter(
-            pk__in=everyone.values("enrolment__qualification_id")).order_by("title", "version"),
+            Exists(everyone.filter(enrolment__qualification_id=OuterRef("pk")))).order_by("title", "version"),
         assessors=User.objects.filter(pk__in=everyone.values("enrolment__assessor_id")))
     search, state = form.search(), form.state_value()
     query = urlencode({**search.query(), **({"state": state} if state else {}), "by": group})

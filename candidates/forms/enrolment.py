@@ -13,11 +13,12 @@ from units.models import Pathway, Qualification
 from ..access import people_with_role
 from ..models import Centre, Employer, EmployerContactKind, Enrolment, RoleKind, User
 from ..services import CSV_MAX_BYTES
+from .people import bound_picker, person_label
 
 
 class PersonChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: User) -> str:
-        return f"{obj.get_full_name() or obj.email} ({obj.email})"
+        return person_label(obj)
 
 
 class QualificationChoiceField(forms.ModelChoiceField):
@@ -64,8 +65,8 @@ class EnrolmentForm(forms.Form):
         self.fields["pathway"].queryset = Pathway.objects.select_related("qualification").order_by(
             "qualification__title", "qualification__version_order", "order", "name"
         )
-        self.fields["assessor"].queryset = people_with_role(centre, RoleKind.ASSESSOR)
-        self.fields["iqa"].queryset = people_with_role(centre, RoleKind.IQA)
+        bound_picker(self, "assessor", people_with_role(centre, RoleKind.ASSESSOR))
+        bound_picker(self, "iqa", people_with_role(centre, RoleKind.IQA))
         self.helper = FormHelper()
         self.helper.form_tag = False
 
@@ -113,9 +114,9 @@ class ReassignForm(forms.Form):
     def __init__(self, *args: object, centre: Centre, kind: str, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["to_user"]
-        field.queryset = people_with_role(centre, kind)
         field.label = _("New assessor") if kind == RoleKind.ASSESSOR else _("New IQA")
         field.empty_label = _("— choose —") if kind == RoleKind.ASSESSOR else _("— no IQA —")
+        bound_picker(self, "to_user", people_with_role(centre, kind))
 
 
 class EmployerContactForm(forms.Form):

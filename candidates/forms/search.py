@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from django import forms
+from django.db.models import Q, QuerySet
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
@@ -12,6 +13,7 @@ from units.models import Qualification
 
 from ..listing import MAX_IDLE_DAYS, EnrolmentSearch
 from ..models import EnrolmentStatus, User
+from .people import PICKER_LIMIT, first_people
 
 SELECT = {"class": "form-select"}
 
@@ -45,13 +47,36 @@ class EnrolmentSearchForm(forms.Form):
         super().__init__(data)
         self.fields["qualification"].choices = [
             ("", _("Any qualification")), *((q.pk, f"{q.title} (v{q.version})") for q in qualifications)]
+        self.assessors = assessors
         if assessors is None:
             del self.fields["assessor"]
         else:
-            self.fields["assessor"].choices = [("", _("Any assessor")), *((p.pk, str(p)) for p in assessors)]
+            # At most PICKER_LIMIT + 1 read (one query): a centre with more names the assessor by email address.
+            first = first_people(assessors) if isinstance(assessors, QuerySet) else list(assessors)
+            if len(first) <= PICKER_LIMIT:
+                self.fields["assessor"].choices = [("", _("Any assessor")), *((p.pk, str(p)) for p in first)]
+            else:
+                self.fields["assessor"] = forms.CharField(
+                    required=False, max_length=254, label=_("Assessor's email address"),
+                    widget=forms.TextInput(attrs={"class": "form-control", "type": "search"}))
         self.fields["status"].choices = [("", _("Any status")), *statuses]
         for name in omit:
             del self.fields[name]
+
+    def clean_assessor(self) -> int | None:
+        value = self.cleaned_data.get("assessor")
+        if not isinstance(value, str) or not isinstance(self.assessors, QuerySet):
+            return value
+        value = value.strip()
+        if not value:
+            return None
+        # The address typed, or the id a page link carries.
+        found = self.assessors.filter(
+            Q(email__iexact=value) | Q(pk=int(value) if value.isdigit() else None)).values_list("pk", flat=True)
+        pk = next(iter(found), None)
+        if pk is None:
+            raise forms.ValidationError(_("No assessor at this centre has this email address."))
+        return pk
 
     def search(self) -> EnrolmentSearch:
         """The valid fields as a search; a field that does not parse is left out rather than refused."""

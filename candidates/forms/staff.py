@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from ..access import people_with_role
 from ..models import STAFF_KINDS, Centre, RoleKind, User
 from .enrolment import PersonChoiceField
+from .people import bound_picker
 
 STAFF_ROLE_CHOICES = [(kind.value, kind.label) for kind in STAFF_KINDS]
 
@@ -63,7 +64,7 @@ class HandoverForm(forms.Form):
     def __init__(self, *args: object, centre: Centre, person: User, **kwargs: object) -> None:
         kwargs.setdefault("auto_id", "id_handover_%s")
         super().__init__(*args, **kwargs)
-        self.fields["to_assessor"].queryset = people_with_role(centre, RoleKind.ASSESSOR).exclude(pk=person.pk)
-        self.fields["to_iqa"].queryset = people_with_role(centre, RoleKind.IQA).exclude(pk=person.pk)
+        bound_picker(self, "to_assessor", people_with_role(centre, RoleKind.ASSESSOR).exclude(pk=person.pk))
+        bound_picker(self, "to_iqa", people_with_role(centre, RoleKind.IQA).exclude(pk=person.pk))
         self.helper = FormHelper()
         self.helper.form_tag = False

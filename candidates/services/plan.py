@@ -15,7 +15,8 @@ from typing import cast
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.db import transaction
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
@@ -168,7 +169,11 @@ def _annotated(queryset: QuerySet[Enrolment], *, with_iqa: bool) -> QuerySet[Enr
     return (
         queryset.select_related(*related)
         .only(*HOME_FIELDS, *(IQA_FIELDS if with_iqa else ()))
-        .annotate(has_self_assessment=Exists(SelfAssessment.objects.filter(enrolment=OuterRef("pk"))))
+        # One index probe a row (a scalar subquery of one row): as EXISTS, PostgreSQL may hash every
+        # self-assessment of the centre to answer it for a page of 50.
+        .annotate(has_self_assessment=Coalesce(
+            Subquery(SelfAssessment.objects.filter(enrolment=OuterRef("pk")).order_by()
+                     .annotate(found=Value(True)).values("found")[:1]), Value(False)))
     )
 
 

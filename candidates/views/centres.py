@@ -11,6 +11,7 @@ import json
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -47,9 +48,10 @@ def centre_list(request: HttpRequest) -> HttpResponse:
 def enrolment_list(request: HttpRequest, centre_pk: int) -> HttpResponse:
     """A centre's enrolments, searched and filtered on the server, 50 to a page; a fixed number of queries."""
     centre = access.centre_for_admin(request.user, centre_pk)
-    enrolments = access.enrolments_visible_to(request.user).filter(centre=centre)
+    enrolments = access.enrolments_of_centre(request.user, centre)
+    # The qualifications the centre enrols on, each found by one probe of an index (not by reading every enrolment).
     form = EnrolmentSearchForm(request.GET, qualifications=Qualification.objects.filter(
-        pk__in=enrolments.values("qualification_id")).order_by("title", "version"),
+        Exists(enrolments.filter(qualification=OuterRef("pk")))).order_by("title", "version"),
         assessors=access.people_with_role(centre, RoleKind.ASSESSOR))
     search = form.search()
     listed = paged_by_key(search.apply(enrolments), request.GET.get("page"), query=search.querystring(),

@@ -26,9 +26,10 @@ pytestmark = pytest.mark.django_db
 
 #: The reviews list and one review, whatever the number of reviews, targets and signatures (pinned: a change
 #: must be a constant one). The list: session, user, roles, unread count, the enrolment (gate), the reviews with
-#: their items, targets and signatures, the schedule, the plan, the last review held.
-LIST_QUERIES = 13
-DETAIL_QUERIES = 10
+#: their items, targets and signatures, the schedule, the plan, the last review held. The roles are read once a
+#: request (the gate's and the navigation's).
+LIST_QUERIES = 12
+DETAIL_QUERIES = 9
 
 
 def _list(enrolment: Enrolment) -> str:

@@ -19,8 +19,9 @@ from tests.evidence.evidence_factories import make_evidence
 
 pytestmark = pytest.mark.django_db
 
-#: The log page's queries whatever the log's size (pinned: a change must be a constant one).
-LOG_QUERIES = 12
+#: The log page's queries whatever the log's size (pinned: a change must be a constant one). The person's roles
+#: are read once a request (the gate's and the navigation's).
+LOG_QUERIES = 11
 
 
 def _log(enrolment) -> str:
@@ -165,7 +166,7 @@ def test_the_entry_form_offers_the_items_of_the_chosen_units_once_chosen(enrolme
 
 
 #: The plan page's queries (pinned): one more before a plan is set, to find the rule in force on the start date.
-PLAN_QUERIES = 9
+PLAN_QUERIES = 8  # the person's roles read once a request
 
 
 def test_the_plan_page_costs_a_fixed_number_of_queries(client, enrolment) -> None:

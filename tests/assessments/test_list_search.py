@@ -63,10 +63,11 @@ def test_caseload_says_when_nothing_matches(as_assessor, enrolment) -> None:
     assert 'href="/caseload/" data-testid="clear-filters"' in response.text
 
 
-# session, user, roles (nav), unread count (nav), assessor check, qualifications, the nine reads of the caseload,
+# session, user, roles (nav, the assessor check and the visible enrolments: read once), unread count (nav),
+# qualifications, the nine reads of the caseload,
 # off-the-job plans and verified minutes ("behind plan"), the same two for the flags of the page, and the progress
 # reviews overdue (apprenticeships' review_flags tag: one query for the page).
-CASELOAD_QUERIES = 20
+CASELOAD_QUERIES = 19
 
 
 @pytest.mark.parametrize("extra", [2, 70])
@@ -96,8 +97,9 @@ def test_review_queue_searches_by_candidate(as_assessor, enrolment, assessor, ce
     assert "Nothing waiting for review matches this search." in empty.text
 
 
-# session, user, roles (nav), unread count (nav), assessor check, qualifications, count, page.
-QUEUE_QUERIES = 8
+# session, user, roles (nav, the assessor check and the visible enrolments: read once), unread count (nav),
+# qualifications, count, page.
+QUEUE_QUERIES = 7
 
 
 @pytest.mark.parametrize("extra", [1, 4])
@@ -151,9 +153,9 @@ def test_sampling_searches_by_candidate_and_says_when_nothing_matches(as_iqa, en
     assert "0 of 1 unit sampled" in empty.text
 
 
-# session, user, roles (nav), unread count (nav), sampling reader check, qualifications, assessors, the plan,
-# count, page.
-SAMPLING_QUERIES = 10
+# session, user, roles (nav, the sampling reader check and the visible enrolments: read once), unread count
+# (nav), qualifications, assessors, the plan, count, page.
+SAMPLING_QUERIES = 9
 
 
 @pytest.mark.parametrize("extra", [1, 3])

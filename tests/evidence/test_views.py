@@ -349,9 +349,9 @@ def _fill(enrolment, count: int) -> None:
 def test_the_library_costs_the_same_queries_whatever_the_size(cara, enrolment, count, django_assert_num_queries):
     _fill(enrolment, count)
     url = reverse("evidence:library", kwargs={"pk": enrolment.pk})
-    # session, user, enrolment (gate), roles, units, their items, count, the navbar's admin check,
-    # the page of items, their mappings, the header's unread count
-    with django_assert_num_queries(11):
+    # session, user, roles (read once: the gate's and the navbar's admin check), enrolment (gate), units, their
+    # items, count, the page of items, their mappings, the header's unread count
+    with django_assert_num_queries(10):
         response = cara.get(url)
     assert response.status_code == 200
     assert f"{count} pieces of evidence" in response.content.decode()
