@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -43,13 +43,11 @@ def _export_for(request: HttpRequest, pk: int) -> PortfolioExport:
     )
 
 
-def _export_form(request: HttpRequest, enrolment: Enrolment, data: QueryDict | None = None) -> ExportRequestForm:
-    """The request form, its language choices named: the asker's language (the page's) and the candidate's."""
+def _language_names(enrolment: Enrolment) -> dict[str, str]:
+    """The request form's language choices named: the asker's language (the page's) and the candidate's."""
     candidates = enrolment.candidate.language
-    return ExportRequestForm(
-        data, mine=translation.get_language() or settings.LANGUAGE_CODE,
-        candidates=candidates if candidates and supported(candidates) else settings.LANGUAGE_CODE,
-    )
+    return {"mine": translation.get_language() or settings.LANGUAGE_CODE,
+            "candidates": candidates if candidates and supported(candidates) else settings.LANGUAGE_CODE}
 
 
 @login_required
@@ -58,7 +56,7 @@ def export_list(request: HttpRequest, pk: int) -> HttpResponse:
     enrolment = enrolment_for(request.user, pk)
     exports = enrolment.portfolio_exports.portfolios().select_related("requested_by", "enrolment__candidate")[:50]
     return render(request, "exports/export_list.html", {
-        "enrolment": enrolment, "exports": exports, "form": _export_form(request, enrolment),
+        "enrolment": enrolment, "exports": exports, "form": ExportRequestForm(**_language_names(enrolment)),
     })
 
 
@@ -66,7 +64,7 @@ def export_list(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def export_create(request: SignedInRequest, pk: int) -> HttpResponse:
     enrolment = enrolment_for(request.user, pk)
-    form = _export_form(request, enrolment, request.POST)
+    form = ExportRequestForm(request.POST, **_language_names(enrolment))
     if not form.is_valid():
         exports = enrolment.portfolio_exports.portfolios().select_related("requested_by", "enrolment__candidate")[:50]
         return render(request, "exports/export_list.html",

@@ -36,7 +36,7 @@ Storage:
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -75,6 +75,18 @@ def _empty_cache() -> None:
 
     cache.clear()
     clear_local()
+
+
+@pytest.fixture(autouse=True)
+def _site_language() -> Iterator[None]:
+    # A request activates its reader's language in the thread and leaves it active after the response: each
+    # test starts, and ends, in the site's own language whatever a test before it read in Polish.
+    from django.conf import settings as site
+    from django.utils import translation
+
+    translation.activate(site.LANGUAGE_CODE)
+    yield
+    translation.activate(site.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)
