@@ -140,6 +140,6 @@ def test_the_state_column_is_a_live_region_that_does_not_read_out_every_progress
     PortfolioExport.objects.filter(pk=export.pk).update(status=ExportStatus.RUNNING, stage="rendering",
                                                         pages_done=3, progress=20)
     html = _client(client, candidate).get(reverse("exports:export_list", args=[enrolment.pk])).content.decode()
-    assert re.search(r'<td class="w-50" aria-live="polite">\s*<div id="export-', html)
+    assert re.search(r'<td class="w-50" data-label="State" aria-live="polite">\s*<div id="export-', html)
     fragment = _client(client, candidate).get(reverse("exports:export_status", args=[export.pk])).content.decode()
     assert '<p class="small mb-1 mt-1" aria-hidden="true"><span class="export-stage">Rendering page 3' in fragment
