@@ -139,9 +139,9 @@ BACKGROUND_SQL = [
        FROM candidates_enrolment e CROSS JOIN generate_series(1, 4) g WHERE e.id <> ALL(%(focus)s)""",
     """INSERT INTO evidence_evidenceversion (number, title, date, text, witness_name, witness_role, witness_email,
                                              status, created_at, updated_at, submitted_at, created_by_id, item_id,
-                                             submitted_by_id)
+                                             submitted_by_id, language)
        SELECT 1, 'Statement ' || i.id, i.created_at::date, 'What I did at work.', '', '', '', 'submitted',
-              i.created_at, i.created_at, i.created_at, i.created_by_id, i.id, i.created_by_id
+              i.created_at, i.created_at, i.created_at, i.created_by_id, i.id, i.created_by_id, 'en-gb'
        FROM evidence_evidenceitem i WHERE i.enrolment_id <> ALL(%(focus)s)""",
     """UPDATE evidence_evidenceitem i SET current_version_id = v.id FROM evidence_evidenceversion v
        WHERE v.item_id = i.id AND i.current_version_id IS NULL""",
