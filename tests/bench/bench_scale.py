@@ -15,8 +15,9 @@ INSERT ... SELECT statements; then ANALYZE (the server runs no autovacuum). Migr
 
 Each page: the median server time (Django's test client, wall clock) and CPU time of ROUNDS requests after a warm-up,
 and its query count, in each of PASSES passes (the sizes in order, then in reverse: ``SCALE_PASSES``); the lowest of
-the passes' medians is kept, so a burst of other work on the machine is not taken for growth. Fails (exit 1) when a page's median at 100,000 is more than GROWTH_LIMIT times its median at 1,000, or
-when its query count differs between sizes. ``SCALE_SIZES=1000,10000`` measures fewer sizes (the check then compares
+the passes' medians is kept, so a burst of other work on the machine is not taken for growth. Fails (exit 1) when a
+page's median at 100,000 is more than GROWTH_LIMIT times its median at 1,000, or when its query count differs between
+sizes. ``SCALE_SIZES=1000,10000`` measures fewer sizes (the check then compares
 the smallest and the largest measured); ``SCALE_VERBOSE=1`` prints the EXPLAIN ANALYZE of the key queries at each size.
 """
 
