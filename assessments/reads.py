@@ -12,6 +12,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
@@ -25,7 +26,7 @@ from audit import sentences
 from audit.models import AuditRecord
 from candidates import access
 from candidates.listing import EnrolmentSearch
-from candidates.models import Enrolment, Role, RoleKind, UnitChoice, User, visible_condition
+from candidates.models import Enrolment, Role, RoleKind, StaffMember, UnitChoice, User, visible_condition
 from evidence.models import EvidenceItem, EvidenceVersion, Mapping, MappingStatus, VersionStatus
 from evidence.reads import mapping_counts, units_for
 from units.cache import cached_spec
@@ -426,6 +427,8 @@ class AssessorSample:
     @property
     def summary(self) -> str:
         """'Ash Assessor: 2 of 8 units sampled, 25% needs 2: met'."""
+        if not self.signed:
+            return gettext("%(assessor)s: no unit signed off yet") % {"assessor": self.assessor}
         values = {"assessor": self.assessor, "sampled": self.sampled, "signed": self.signed,
                   "rate": round(self.rate * 100), "needed": self.needed, "more": self.needed - self.sampled}
         if self.met:
@@ -445,6 +448,12 @@ class AssessorSample:
         return text % values
 
 
+def _reading_centres(user: User) -> list[int]:
+    """The centres whose every sign-off `user` reads (as their centre admin or EQA); the roles read once."""
+    return sorted(centre for centre, kinds in user.roles_by_centre().items()
+                  if not kinds.isdisjoint({RoleKind.CENTRE_ADMIN, RoleKind.EQA}))
+
+
 def sampling_sign_offs(user: User, search: EnrolmentSearch | None = None) -> QuerySet[UnitSignOff]:
     """Every unit sign-off `user` quality-assures (as the enrolment's IQA) or, for a centre admin or EQA, reads;
     of the enrolments of `search` when given."""
@@ -455,8 +464,7 @@ def sampling_sign_offs(user: User, search: EnrolmentSearch | None = None) -> Que
         # Conditions on the sign-off's own enrolment (its join), with the centres as literal lists (the roles read
         # once for the request), rather than a subquery of enrolments: the database then starts from the IQA's
         # hundred enrolments (the enrolment's IQA index), not from every sign-off of the centre.
-        reading = sorted(centre for centre, kinds in user.roles_by_centre().items()
-                         if not kinds.isdisjoint({RoleKind.CENTRE_ADMIN, RoleKind.EQA}))
+        reading = _reading_centres(user)
         assures = Q(enrolment__iqa=user)
         if reading:
             assures |= Q(enrolment__centre_id__in=reading)
@@ -500,27 +508,54 @@ def load_reviews(sign_offs: Iterable[UnitSignOff]) -> None:
         _load_review(sign_off)
 
 
-def sampling_plan(user: User) -> list[AssessorSample]:
-    """Each assessor's sampling against the plan over every sign-off `user` samples; one query.
+def sampling_assessor_ids(user: User, *, of: str = "by_id") -> QuerySet[Any]:
+    """The ids of the assessors whose sampling `user` follows, each once, read through indexes alone.
 
-    A unit sign-off counts as sampled once the IQA put it in their sample, countersigned or referred it.
+    At a centre `user` reads whole (as its admin or EQA): every assessor of the centre, and every deactivated
+    member of its staff (whose past sign-offs still count), by the centre's role and staff indexes rather than
+    by grouping every sign-off of the centre. Of the enrolments `user` quality-assures: the assessors of their
+    sign-offs (`of` "by_id", who signed off) or of the enrolments themselves (`of` "enrolment__assessor_id", for
+    the assessor filter). A superuser follows everyone who signed off a unit anywhere.
     """
+    if not user.is_authenticated or not user.is_active:
+        return User.objects.none().values("pk")
+    if user.is_superuser:
+        return UnitSignOff.objects.order_by().values(of).distinct()
+    ids = sampling_sign_offs(user).filter(enrolment__iqa=user).order_by().values(of)
+    reading = _reading_centres(user)
+    if reading:
+        ids = ids.union(
+            Role.objects.filter(centre_id__in=reading, kind=RoleKind.ASSESSOR).order_by().values("user_id"),
+            StaffMember.objects.filter(centre_id__in=reading, deactivated_at__isnull=False).order_by()
+            .values("user_id"),
+        )
+    return ids
+
+
+def sampling_plan(user: User, assessors: Iterable[User] | None = None) -> list[AssessorSample]:
+    """Each of `assessors` (by default every assessor `user` follows, `sampling_assessor_ids`) with their sampling
+    against the plan over the sign-offs `user` samples; one query (two without `assessors`).
+
+    A unit sign-off counts as sampled once the IQA put it in their sample, countersigned or referred it. A page
+    of the plan asks for its own assessors only, through the sign-offs' assessor index.
+    """
+    if assessors is None:
+        assessors = User.objects.filter(pk__in=sampling_assessor_ids(user)).order_by(
+            "last_name", "first_name", "email")
+    people = list(assessors)
     reviewed = Q(sample__isnull=False) | Q(countersignature__isnull=False) | Q(referral__isnull=False)
-    rows = (sampling_sign_offs(user).order_by().values("by_id", "by__first_name", "by__last_name", "by__email")
-            .annotate(signed=Count("pk"), sampled=Count("pk", filter=reviewed)))
-    samples = [
-        AssessorSample(assessor=User(pk=row["by_id"], first_name=row["by__first_name"],
-                                     last_name=row["by__last_name"], email=row["by__email"]),
-                       signed=row["signed"], sampled=row["sampled"], rate=settings.IQA_SAMPLING_RATE)
-        for row in rows
-    ]
-    return sorted(samples, key=lambda s: str(s.assessor))
+    counts = {row["by_id"]: row for row in (
+        sampling_sign_offs(user).filter(by_id__in=[person.pk for person in people]).order_by().values("by_id")
+        .annotate(signed=Count("pk"), sampled=Count("pk", filter=reviewed)))}
+    return [AssessorSample(assessor=person, signed=counts.get(person.pk, {}).get("signed", 0),
+                           sampled=counts.get(person.pk, {}).get("sampled", 0), rate=settings.IQA_SAMPLING_RATE)
+            for person in people]
 
 
 def sampling(user: User) -> tuple[list[UnitSignOff], list[AssessorSample]]:
     """The signed-off units the user may sample, newest first, and each assessor's sampling against the plan.
 
-    Two queries.
+    Three queries.
     """
     sign_offs = list(sampling_list(user).order_by("-at", "-pk"))
     load_reviews(sign_offs)

@@ -102,6 +102,7 @@ from collections.abc import Iterable, Mapping
 from collections.abc import Set as AbstractSet
 from enum import StrEnum
 from types import MappingProxyType
+from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
@@ -450,6 +451,16 @@ def person_for_admin(user: AnyUser, centre_pk: int, person_pk: int) -> tuple[Cen
     return centre, person
 
 
+def staff_ids(centre: Centre) -> QuerySet[Any]:
+    """The ids of everyone on `centre`'s staff list (see `staff_of`), each once: the union of three lists, each
+    read through its centre index alone (an OR of three would read every person of the deployment), so that
+    counting them reads no person's row."""
+    return Role.objects.filter(centre=centre, kind__in=STAFF_KINDS).order_by().values("user_id").union(
+        StaffMember.objects.filter(centre=centre).order_by().values("user_id"),
+        EmployerContact.objects.current().filter(enrolment__centre=centre).order_by().values("user_id"),
+    )
+
+
 def staff_of(centre: Centre) -> QuerySet[User]:
     """Everyone on `centre`'s staff list: who holds a staff role there, was deactivated there, or is a current
     employer contact of one of its enrolments; each with the size of their caseload there, in one query.
@@ -463,13 +474,8 @@ def staff_of(centre: Centre) -> QuerySet[User]:
                    .order_by().values(field).annotate(n=Count("pk")).values("n"))
         return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
-    # One subquery, the union of the three lists, each read through its centre index: an OR of three would
-    # read every person of the deployment.
-    on_staff = Role.objects.filter(centre=centre, kind__in=STAFF_KINDS).order_by().values("user_id").union(
-        StaffMember.objects.filter(centre=centre).order_by().values("user_id"),
-        EmployerContact.objects.current().filter(enrolment__centre=centre).order_by().values("user_id"),
-    )
-    return User.objects.filter(pk__in=on_staff).annotate(assessing=count_of("assessor"), assuring=count_of("iqa"))
+    return User.objects.filter(pk__in=staff_ids(centre)).annotate(assessing=count_of("assessor"),
+                                                                   assuring=count_of("iqa"))
 
 
 def staff_member_for(user: AnyUser, centre_pk: int, person_pk: int) -> tuple[Centre, User]:
