@@ -16,7 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Count, F, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import formats, timezone
 from django.utils.translation import gettext, ngettext
@@ -30,7 +30,7 @@ from candidates.models import Enrolment, Role, RoleKind, StaffMember, UnitChoice
 from evidence.models import EvidenceItem, EvidenceVersion, Mapping, MappingStatus, VersionStatus
 from evidence.reads import mapping_counts, units_for
 from units.cache import cached_spec
-from units.models import AssessableItem, Unit
+from units.models import AssessableItem, Qualification, Unit
 from units.rules import Spec
 
 from .models import (
@@ -475,6 +475,21 @@ def sampling_sign_offs(user: User, search: EnrolmentSearch | None = None) -> Que
     return sign_offs.exclude(enrolment__candidate=user)
 
 
+def sampling_qualifications(user: User) -> QuerySet[Qualification]:
+    """The qualifications of the enrolments whose sign-offs `user` samples, for the search's filter: each asks
+    whether such an enrolment exists (one probe of the centre's or the IQA's index, stopping at the first), not
+    whether a sign-off does (which reads every enrolment of a qualification without one)."""
+    if not user.is_authenticated or not user.is_active:
+        return Qualification.objects.none()
+    if user.is_superuser:
+        return Qualification.objects.filter(Exists(Enrolment.objects.filter(qualification=OuterRef("pk"))))
+    condition = Exists(Enrolment.objects.filter(qualification=OuterRef("pk"), iqa=user))
+    reading = _reading_centres(user)
+    if reading:
+        condition |= Exists(Enrolment.objects.filter(qualification=OuterRef("pk"), centre_id__in=reading))
+    return Qualification.objects.filter(condition)
+
+
 # What the IQA did with a unit sign-off, for the sampling page's filter.
 SAMPLING_STATES = {
     "open": Q(sample__isnull=True, countersignature__isnull=True, referral__isnull=True),
@@ -508,8 +523,21 @@ def load_reviews(sign_offs: Iterable[UnitSignOff]) -> None:
         _load_review(sign_off)
 
 
+def _sampling_assessor_lists(user: User, of: str) -> list[QuerySet[Any]]:
+    """The lists of user ids whose union is `sampling_assessor_ids`, each read through one index."""
+    if user.is_superuser:
+        return [UnitSignOff.objects.order_by().values(of)]
+    lists = [sampling_sign_offs(user).filter(enrolment__iqa=user).order_by().values(of)]
+    reading = _reading_centres(user)
+    if reading:
+        lists += [Role.objects.filter(centre_id__in=reading, kind=RoleKind.ASSESSOR).order_by().values("user_id"),
+                  StaffMember.objects.filter(centre_id__in=reading, deactivated_at__isnull=False).order_by()
+                  .values("user_id")]
+    return lists
+
+
 def sampling_assessor_ids(user: User, *, of: str = "by_id") -> QuerySet[Any]:
-    """The ids of the assessors whose sampling `user` follows, each once, read through indexes alone.
+    """The ids of the assessors whose sampling `user` follows, each once, read through indexes alone (to count).
 
     At a centre `user` reads whole (as its admin or EQA): every assessor of the centre, and every deactivated
     member of its staff (whose past sign-offs still count), by the centre's role and staff indexes rather than
@@ -519,37 +547,47 @@ def sampling_assessor_ids(user: User, *, of: str = "by_id") -> QuerySet[Any]:
     """
     if not user.is_authenticated or not user.is_active:
         return User.objects.none().values("pk")
-    if user.is_superuser:
-        return UnitSignOff.objects.order_by().values(of).distinct()
-    ids = sampling_sign_offs(user).filter(enrolment__iqa=user).order_by().values(of)
-    reading = _reading_centres(user)
-    if reading:
-        ids = ids.union(
-            Role.objects.filter(centre_id__in=reading, kind=RoleKind.ASSESSOR).order_by().values("user_id"),
-            StaffMember.objects.filter(centre_id__in=reading, deactivated_at__isnull=False).order_by()
-            .values("user_id"),
-        )
-    return ids
+    first, *others = _sampling_assessor_lists(user, of)
+    return first.union(*others) if others else first.distinct()
 
 
-def sampling_plan(user: User, assessors: Iterable[User] | None = None) -> list[AssessorSample]:
-    """Each of `assessors` (by default every assessor `user` follows, `sampling_assessor_ids`) with their sampling
-    against the plan over the sign-offs `user` samples; one query (two without `assessors`).
+def sampling_assessors(user: User, *, of: str = "by_id") -> QuerySet[User]:
+    """The people of `sampling_assessor_ids`, in name order: the people's name index walked in order, each person
+    tested against the lists (each read once into a hash), so that a page of 50 does not sort every assessor."""
+    if not user.is_authenticated or not user.is_active:
+        return User.objects.none()
+    condition = Q()
+    for ids in _sampling_assessor_lists(user, of):
+        condition |= Q(pk__in=ids)
+    return User.objects.filter(condition).order_by(*access.NAME_ORDER)
 
-    A unit sign-off counts as sampled once the IQA put it in their sample, countersigned or referred it. A page
-    of the plan asks for its own assessors only, through the sign-offs' assessor index.
-    """
-    if assessors is None:
-        assessors = User.objects.filter(pk__in=sampling_assessor_ids(user)).order_by(
-            "last_name", "first_name", "email")
-    people = list(assessors)
+
+def with_sampling(user: User, people: QuerySet[User]) -> QuerySet[User]:
+    """`people` with ``signed`` and ``sampled``: how many unit sign-offs `user` samples each of them made, and how
+    many of those the IQA put in their sample, countersigned or referred; counted person by person through the
+    sign-offs' assessor index (a page of the plan asks for its own 50 assessors, whatever the centre's size)."""
     reviewed = Q(sample__isnull=False) | Q(countersignature__isnull=False) | Q(referral__isnull=False)
-    counts = {row["by_id"]: row for row in (
-        sampling_sign_offs(user).filter(by_id__in=[person.pk for person in people]).order_by().values("by_id")
-        .annotate(signed=Count("pk"), sampled=Count("pk", filter=reviewed)))}
-    return [AssessorSample(assessor=person, signed=counts.get(person.pk, {}).get("signed", 0),
-                           sampled=counts.get(person.pk, {}).get("sampled", 0), rate=settings.IQA_SAMPLING_RATE)
-            for person in people]
+
+    def count(*conditions: Q) -> Coalesce:
+        counted = (sampling_sign_offs(user).filter(*conditions, by=OuterRef("pk")).order_by().values("by")
+                   .annotate(n=Count("pk")).values("n"))
+        return Coalesce(Subquery(counted), 0)
+
+    return people.annotate(signed=count(), sampled=count(reviewed))
+
+
+def samples_of(people: Iterable[User]) -> list[AssessorSample]:
+    """The plan's lines of `people` read through `with_sampling`, in their order."""
+    return [AssessorSample(assessor=person, signed=person.signed, sampled=person.sampled,  # type: ignore[attr-defined]
+                           rate=settings.IQA_SAMPLING_RATE) for person in people]
+
+
+def sampling_plan(user: User) -> list[AssessorSample]:
+    """Each assessor's sampling against the plan over every sign-off `user` samples, in name order; one query.
+
+    A unit sign-off counts as sampled once the IQA put it in their sample, countersigned or referred it.
+    """
+    return samples_of(with_sampling(user, sampling_assessors(user)))
 
 
 def sampling(user: User) -> tuple[list[UnitSignOff], list[AssessorSample]]:

@@ -6,7 +6,6 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -16,7 +15,6 @@ from candidates.access import Permission
 from candidates.models import User
 from portfolio_site.form_errors import on_fields
 from portfolio_site.paging import paged_by_key
-from units.models import Qualification
 
 from .. import gate, reads, services
 from ..forms import CountersignForm, IqaReferForm, SamplingSearchForm
@@ -25,8 +23,6 @@ from .progress import progress_page
 
 #: The sign-offs a search lists at most: beyond, the page asks for a narrower search (no count reads them all).
 LISTED_AT_MOST = 1_000
-#: People in name order: the people's name index (last name, first name, email), which ends with a unique key.
-NAME_ORDER = ("last_name", "first_name", "email")
 
 
 @login_required
@@ -38,13 +34,10 @@ def sampling(request: HttpRequest) -> HttpResponse:
     group = request.GET.get("by", "assessor")
     if group not in reads.SAMPLING_ORDER:
         group = "assessor"
-    everyone = reads.sampling_sign_offs(request.user)
     form = SamplingSearchForm(
         request.GET, omit=("status", "idle", "behind"),
-        # Each qualification asks whether it has a sign-off (stopping at the first), not every sign-off its name.
-        qualifications=Qualification.objects.filter(
-            Exists(everyone.filter(enrolment__qualification_id=OuterRef("pk")))).order_by("title", "version"),
-        assessors=User.objects.filter(pk__in=reads.sampling_assessor_ids(request.user, of="enrolment__assessor_id")))
+        qualifications=reads.sampling_qualifications(request.user).order_by("title", "version"),
+        assessors=reads.sampling_assessors(request.user, of="enrolment__assessor_id"))
     search, state = form.search(), form.state_value()
     filters = {**search.query(), **({"state": state} if state else {})}
     plan_page = request.GET.get("plan")
@@ -56,9 +49,9 @@ def sampling(request: HttpRequest) -> HttpResponse:
                           load=lambda keys: chosen.filter(pk__in=keys))
     reads.load_reviews(listed.page.object_list)
     # The plan: a page of 50 assessors on the name index, counted on their ids, then their sign-offs' counts.
-    followed = reads.sampling_assessor_ids(request.user)
-    plan = paged_by_key(User.objects.filter(pk__in=followed).order_by(*NAME_ORDER), plan_page, counted=followed,
-                        param="plan", load=lambda keys: User.objects.filter(pk__in=keys),
+    plan = paged_by_key(reads.sampling_assessors(request.user), plan_page,
+                        counted=reads.sampling_assessor_ids(request.user), param="plan",
+                        load=lambda keys: reads.with_sampling(request.user, User.objects.filter(pk__in=keys)),
                         query=urlencode({**filters, "by": group, **({"page": list_page} if list_page else {})}))
     keys = {
         "assessor": lambda s: str(s.by),
@@ -70,7 +63,7 @@ def sampling(request: HttpRequest) -> HttpResponse:
         groups.setdefault(keys[group](sign_off), []).append(sign_off)
     return render(request, "assessments/sampling.html", {
         "groups": groups, "group": group, "paged": listed, "plan": plan,
-        "assessors": reads.sampling_plan(request.user, plan.page.object_list), "listed_at_most": LISTED_AT_MOST,
+        "assessors": reads.samples_of(plan.page.object_list), "listed_at_most": LISTED_AT_MOST,
         "search_form": form, "filtered": search.is_filtered or bool(state), "filter_query": urlencode(filters),
     })
 

@@ -62,13 +62,11 @@ def _row(person: User) -> StaffRow:
                     contacts=person.contacts_here)  # type: ignore[attr-defined]
 
 
-#: The staff list's order: the people's name index (last name, first name, email), which ends with a unique key.
-NAME_ORDER = ("last_name", "first_name", "email")
-
-
-def _people(centre: Centre) -> QuerySet[User]:
-    """The centre's staff list, in name order, with what each row shows loaded in a fixed number of queries."""
-    return access.staff_of(centre).order_by(*NAME_ORDER).prefetch_related(
+def _people(centre: Centre, people: QuerySet[User] | None = None) -> QuerySet[User]:
+    """The centre's staff list (or those of `people`, taken to be on it), in name order, with what each row
+    shows loaded in a fixed number of queries."""
+    chosen = access.staff_of(centre) if people is None else access.with_caseload(people, centre)
+    return chosen.order_by(*access.NAME_ORDER).prefetch_related(
         Prefetch("roles", queryset=Role.objects.filter(centre=centre), to_attr="roles_here"),
         Prefetch("staff_memberships", queryset=StaffMember.objects.filter(centre=centre), to_attr="members_here"),
         Prefetch("employer_contacts", to_attr="contacts_here", queryset=EmployerContact.objects.current().filter(
@@ -83,9 +81,8 @@ def staff_list(request: HttpRequest, centre_pk: int) -> HttpResponse:
     centre = access.centre_for_admin(request.user, centre_pk)
     # A page of 50 chosen on the name index alone (the last page read backwards), counted on the staff's ids,
     # then the page's people with their roles, caseloads and contacts: the same queries for 3 people or 6,000.
-    on_staff = access.staff_ids(centre)
-    listed = paged_by_key(User.objects.filter(pk__in=on_staff).order_by(*NAME_ORDER), request.GET.get("page"),
-                          counted=on_staff, load=lambda keys: _people(centre).filter(pk__in=keys))
+    listed = paged_by_key(access.staff_by_name(centre), request.GET.get("page"), counted=access.staff_ids(centre),
+                          load=lambda keys: _people(centre, User.objects.filter(pk__in=keys)))
     return render(request, "candidates/staff_list.html", {
         "centre": centre, "paged": listed, "page": listed.page,
         "rows": [_row(person) for person in listed.page.object_list]})
