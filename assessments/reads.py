@@ -477,7 +477,7 @@ def sampling_sign_offs(user: User, search: EnrolmentSearch | None = None) -> Que
 
 def sampling_qualifications(user: User) -> QuerySet[Qualification]:
     """The qualifications of the enrolments whose sign-offs `user` samples, for the search's filter: each asks
-    whether such an enrolment exists (one probe of the centre's or the IQA's index, stopping at the first), not
+    whether such an enrolment exists (one probe of the IQA's or the centre's index, stopping at the first), not
     whether a sign-off does (which reads every enrolment of a qualification without one)."""
     if not user.is_authenticated or not user.is_active:
         return Qualification.objects.none()
@@ -486,7 +486,12 @@ def sampling_qualifications(user: User) -> QuerySet[Qualification]:
     condition = Exists(Enrolment.objects.filter(qualification=OuterRef("pk"), iqa=user))
     reading = _reading_centres(user)
     if reading:
-        condition |= Exists(Enrolment.objects.filter(qualification=OuterRef("pk"), centre_id__in=reading))
+        # The first enrolment in the order of the centre's (centre, qualification) index: so asked, the database
+        # walks that index to it rather than reading the table until one turns up (which may be at its end).
+        first = (Enrolment.objects.filter(centre_id__in=reading, qualification=OuterRef("pk"))
+                 .order_by("pk").values("pk")[:1])
+        return Qualification.objects.alias(first_here=Subquery(first)).filter(
+            condition | Q(first_here__isnull=False))
     return Qualification.objects.filter(condition)
 
 
