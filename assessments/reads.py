@@ -12,10 +12,11 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Count, F, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import formats, timezone
 from django.utils.translation import gettext, ngettext
@@ -25,11 +26,11 @@ from audit import sentences
 from audit.models import AuditRecord
 from candidates import access
 from candidates.listing import EnrolmentSearch
-from candidates.models import Enrolment, Role, RoleKind, UnitChoice, User, visible_condition
+from candidates.models import Enrolment, Role, RoleKind, StaffMember, UnitChoice, User, visible_condition
 from evidence.models import EvidenceItem, EvidenceVersion, Mapping, MappingStatus, VersionStatus
 from evidence.reads import mapping_counts, units_for
 from units.cache import cached_spec
-from units.models import AssessableItem, Unit
+from units.models import AssessableItem, Qualification, Unit
 from units.rules import Spec
 
 from .models import (
@@ -426,6 +427,8 @@ class AssessorSample:
     @property
     def summary(self) -> str:
         """'Ash Assessor: 2 of 8 units sampled, 25% needs 2: met'."""
+        if not self.signed:
+            return gettext("%(assessor)s: no unit signed off yet") % {"assessor": self.assessor}
         values = {"assessor": self.assessor, "sampled": self.sampled, "signed": self.signed,
                   "rate": round(self.rate * 100), "needed": self.needed, "more": self.needed - self.sampled}
         if self.met:
@@ -445,6 +448,12 @@ class AssessorSample:
         return text % values
 
 
+def _reading_centres(user: User) -> list[int]:
+    """The centres whose every sign-off `user` reads (as their centre admin or EQA); the roles read once."""
+    return sorted(centre for centre, kinds in user.roles_by_centre().items()
+                  if not kinds.isdisjoint({RoleKind.CENTRE_ADMIN, RoleKind.EQA}))
+
+
 def sampling_sign_offs(user: User, search: EnrolmentSearch | None = None) -> QuerySet[UnitSignOff]:
     """Every unit sign-off `user` quality-assures (as the enrolment's IQA) or, for a centre admin or EQA, reads;
     of the enrolments of `search` when given."""
@@ -455,8 +464,7 @@ def sampling_sign_offs(user: User, search: EnrolmentSearch | None = None) -> Que
         # Conditions on the sign-off's own enrolment (its join), with the centres as literal lists (the roles read
         # once for the request), rather than a subquery of enrolments: the database then starts from the IQA's
         # hundred enrolments (the enrolment's IQA index), not from every sign-off of the centre.
-        reading = sorted(centre for centre, kinds in user.roles_by_centre().items()
-                         if not kinds.isdisjoint({RoleKind.CENTRE_ADMIN, RoleKind.EQA}))
+        reading = _reading_centres(user)
         assures = Q(enrolment__iqa=user)
         if reading:
             assures |= Q(enrolment__centre_id__in=reading)
@@ -465,6 +473,26 @@ def sampling_sign_offs(user: User, search: EnrolmentSearch | None = None) -> Que
         sign_offs = sign_offs.filter(enrolment__in=search.apply(access.enrolments_visible_to(user)).values("pk"))
     # Never one's own portfolio: a member of staff enrolled at their centre is sampled by another IQA.
     return sign_offs.exclude(enrolment__candidate=user)
+
+
+def sampling_qualifications(user: User) -> QuerySet[Qualification]:
+    """The qualifications of the enrolments whose sign-offs `user` samples, for the search's filter: each asks
+    whether such an enrolment exists (one probe of the IQA's or the centre's index, stopping at the first), not
+    whether a sign-off does (which reads every enrolment of a qualification without one)."""
+    if not user.is_authenticated or not user.is_active:
+        return Qualification.objects.none()
+    if user.is_superuser:
+        return Qualification.objects.filter(Exists(Enrolment.objects.filter(qualification=OuterRef("pk"))))
+    condition = Exists(Enrolment.objects.filter(qualification=OuterRef("pk"), iqa=user))
+    reading = _reading_centres(user)
+    if reading:
+        # The first enrolment in the order of the centre's (centre, qualification) index: so asked, the database
+        # walks that index to it rather than reading the table until one turns up (which may be at its end).
+        first = (Enrolment.objects.filter(centre_id__in=reading, qualification=OuterRef("pk"))
+                 .order_by("pk").values("pk")[:1])
+        return Qualification.objects.alias(first_here=Subquery(first)).filter(
+            condition | Q(first_here__isnull=False))
+    return Qualification.objects.filter(condition)
 
 
 # What the IQA did with a unit sign-off, for the sampling page's filter.
@@ -500,27 +528,77 @@ def load_reviews(sign_offs: Iterable[UnitSignOff]) -> None:
         _load_review(sign_off)
 
 
+def _sampling_assessor_lists(user: User, of: str) -> list[QuerySet[Any]]:
+    """The lists of user ids whose union is `sampling_assessor_ids`, each read through one index."""
+    if user.is_superuser:
+        return [UnitSignOff.objects.order_by().values(of)]
+    lists = [sampling_sign_offs(user).filter(enrolment__iqa=user).order_by().values(of)]
+    reading = _reading_centres(user)
+    if reading:
+        lists += [Role.objects.filter(centre_id__in=reading, kind=RoleKind.ASSESSOR).order_by().values("user_id"),
+                  StaffMember.objects.filter(centre_id__in=reading, deactivated_at__isnull=False).order_by()
+                  .values("user_id")]
+    return lists
+
+
+def sampling_assessor_ids(user: User, *, of: str = "by_id") -> QuerySet[Any]:
+    """The ids of the assessors whose sampling `user` follows, each once, read through indexes alone (to count).
+
+    At a centre `user` reads whole (as its admin or EQA): every assessor of the centre, and every deactivated
+    member of its staff (whose past sign-offs still count), by the centre's role and staff indexes rather than
+    by grouping every sign-off of the centre. Of the enrolments `user` quality-assures: the assessors of their
+    sign-offs (`of` "by_id", who signed off) or of the enrolments themselves (`of` "enrolment__assessor_id", for
+    the assessor filter). A superuser follows everyone who signed off a unit anywhere.
+    """
+    if not user.is_authenticated or not user.is_active:
+        return User.objects.none().values("pk")
+    first, *others = _sampling_assessor_lists(user, of)
+    return first.union(*others) if others else first.distinct()
+
+
+def sampling_assessors(user: User, *, of: str = "by_id") -> QuerySet[User]:
+    """The people of `sampling_assessor_ids`, in name order: the people's name index walked in order, each person
+    tested against the lists (each read once into a hash), so that a page of 50 does not sort every assessor."""
+    if not user.is_authenticated or not user.is_active:
+        return User.objects.none()
+    condition = Q()
+    for ids in _sampling_assessor_lists(user, of):
+        condition |= Q(pk__in=ids)
+    return User.objects.filter(condition).order_by(*access.NAME_ORDER)
+
+
+def with_sampling(user: User, people: QuerySet[User]) -> QuerySet[User]:
+    """`people` with ``signed`` and ``sampled``: how many unit sign-offs `user` samples each of them made, and how
+    many of those the IQA put in their sample, countersigned or referred; counted person by person through the
+    sign-offs' assessor index (a page of the plan asks for its own 50 assessors, whatever the centre's size)."""
+    reviewed = Q(sample__isnull=False) | Q(countersignature__isnull=False) | Q(referral__isnull=False)
+
+    def count(*conditions: Q) -> Coalesce:
+        counted = (sampling_sign_offs(user).filter(*conditions, by=OuterRef("pk")).order_by().values("by")
+                   .annotate(n=Count("pk")).values("n"))
+        return Coalesce(Subquery(counted), 0)
+
+    return people.annotate(signed=count(), sampled=count(reviewed))
+
+
+def samples_of(people: Iterable[User]) -> list[AssessorSample]:
+    """The plan's lines of `people` read through `with_sampling`, in their order."""
+    return [AssessorSample(assessor=person, signed=person.signed, sampled=person.sampled,  # type: ignore[attr-defined]
+                           rate=settings.IQA_SAMPLING_RATE) for person in people]
+
+
 def sampling_plan(user: User) -> list[AssessorSample]:
-    """Each assessor's sampling against the plan over every sign-off `user` samples; one query.
+    """Each assessor's sampling against the plan over every sign-off `user` samples, in name order; one query.
 
     A unit sign-off counts as sampled once the IQA put it in their sample, countersigned or referred it.
     """
-    reviewed = Q(sample__isnull=False) | Q(countersignature__isnull=False) | Q(referral__isnull=False)
-    rows = (sampling_sign_offs(user).order_by().values("by_id", "by__first_name", "by__last_name", "by__email")
-            .annotate(signed=Count("pk"), sampled=Count("pk", filter=reviewed)))
-    samples = [
-        AssessorSample(assessor=User(pk=row["by_id"], first_name=row["by__first_name"],
-                                     last_name=row["by__last_name"], email=row["by__email"]),
-                       signed=row["signed"], sampled=row["sampled"], rate=settings.IQA_SAMPLING_RATE)
-        for row in rows
-    ]
-    return sorted(samples, key=lambda s: str(s.assessor))
+    return samples_of(with_sampling(user, sampling_assessors(user)))
 
 
 def sampling(user: User) -> tuple[list[UnitSignOff], list[AssessorSample]]:
     """The signed-off units the user may sample, newest first, and each assessor's sampling against the plan.
 
-    Two queries.
+    Three queries.
     """
     sign_offs = list(sampling_list(user).order_by("-at", "-pk"))
     load_reviews(sign_offs)

@@ -20,6 +20,10 @@ class Paged:
     page: Page
     numbers: list[int | None]
     query: str
+    #: The list holds more rows than its pages reach: the count stopped at the `bound` of `paged_by_key`.
+    more: bool = False
+    #: The query parameter that carries the page's number (two lists on one page need two).
+    param: str = "page"
 
 
 def paged(items: QuerySet[Any] | Sequence[Any], number: str | None, *, query: str = "",
@@ -36,24 +40,39 @@ def paged(items: QuerySet[Any] | Sequence[Any], number: str | None, *, query: st
 
 
 def paged_by_key(items: QuerySet[Any], number: str | None, *, load: Callable[[list[Any]], Iterable[Any]],
-                 query: str = "", size: int = PAGE_SIZE) -> Paged:
+                 query: str = "", size: int = PAGE_SIZE, counted: QuerySet[Any] | None = None,
+                 bound: int | None = None, param: str = "page") -> Paged:
     """As `paged`, for a long list of wide rows: the page is chosen on the keys alone (sorting narrow rows is
     what keeps the last page of 10,000 fast), then `load(keys)` fetches the page's rows. Three queries.
 
     A page in the second half of the list is read from its end, in the reverse order: walking an index backwards,
     the last page of 100,000 costs what the first does (an offset of the whole list would read every row before).
     The order must end with a unique key (the enrolments' ends with the pk), so that both ways agree.
+
+    The count is that of `counted` when given (a query of the same rows that an index answers alone, say the
+    people's ids without their names), else of the keys. With `bound`, the count stops at `bound` rows: a list of
+    more shows its first `bound` (`more` is then true, and the page says how to narrow it), and no count reads
+    the whole of a long list.
     """
     keys_of = items.values_list("pk", flat=True)
-    listed = paged(keys_of, number, query=query, size=size)
-    page = listed.page
-    count = page.paginator.count
+    paginator = Paginator(keys_of, size)
+    more = False
+    if bound is not None:
+        count = (counted if counted is not None else keys_of).order_by()[:bound + 1].count()
+        more = count > bound
+        paginator.count = min(count, bound)  # type: ignore[misc]  # a cached_property, set once here
+    elif counted is not None:
+        paginator.count = counted.order_by().count()  # type: ignore[misc]
+    page = paginator.get_page(number)
+    numbers = [n if isinstance(n, int) else None
+               for n in paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)]
+    count = paginator.count
     bottom = (page.number - 1) * size
     top = min(bottom + size, count)
-    if items.ordered and bottom > count // 2:
+    if items.ordered and not more and bottom > count // 2:
         keys = list(keys_of.reverse()[count - top:count - bottom])[::-1]
     else:
         keys = list(page.object_list)
     rows = {row.pk: row for row in load(keys)}
     page.object_list = [rows[key] for key in keys if key in rows]
-    return listed
+    return Paged(page=page, numbers=numbers, query=query, more=more, param=param)

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,13 +19,12 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from portfolio_site.form_errors import on_fields
+from portfolio_site.paging import paged_by_key
 
 from .. import access
 from ..forms.staff import HandoverForm, StaffInviteForm, StaffRolesForm
 from ..models import STAFF_KINDS, Centre, EmployerContact, Role, RoleKind, StaffMember, User
 from ..services import staff as services
-
-PAGE_SIZE = 50
 
 STATUS_WORDS = {
     "active": gettext_lazy("Active"),
@@ -64,9 +62,11 @@ def _row(person: User) -> StaffRow:
                     contacts=person.contacts_here)  # type: ignore[attr-defined]
 
 
-def _people(centre: Centre) -> QuerySet[User]:
-    """The centre's staff list, in name order, with what each row shows loaded in a fixed number of queries."""
-    return access.staff_of(centre).order_by("last_name", "first_name", "email").prefetch_related(
+def _people(centre: Centre, people: QuerySet[User] | None = None) -> QuerySet[User]:
+    """The centre's staff list (or those of `people`, taken to be on it), in name order, with what each row
+    shows loaded in a fixed number of queries."""
+    chosen = access.staff_of(centre) if people is None else access.with_caseload(people, centre)
+    return chosen.order_by(*access.NAME_ORDER).prefetch_related(
         Prefetch("roles", queryset=Role.objects.filter(centre=centre), to_attr="roles_here"),
         Prefetch("staff_memberships", queryset=StaffMember.objects.filter(centre=centre), to_attr="members_here"),
         Prefetch("employer_contacts", to_attr="contacts_here", queryset=EmployerContact.objects.current().filter(
@@ -79,9 +79,13 @@ def _people(centre: Centre) -> QuerySet[User]:
 def staff_list(request: HttpRequest, centre_pk: int) -> HttpResponse:
     """The centre's staff: roles, status and caseload of each, with the employer contacts of its apprentices."""
     centre = access.centre_for_admin(request.user, centre_pk)
-    page = Paginator(_people(centre), PAGE_SIZE).get_page(request.GET.get("page"))
+    # A page of 50 chosen on the name index alone (the last page read backwards), counted on the staff's ids,
+    # then the page's people with their roles, caseloads and contacts: the same queries for 3 people or 6,000.
+    listed = paged_by_key(access.staff_by_name(centre), request.GET.get("page"), counted=access.staff_ids(centre),
+                          load=lambda keys: _people(centre, User.objects.filter(pk__in=keys)))
     return render(request, "candidates/staff_list.html", {
-        "centre": centre, "page": page, "rows": [_row(person) for person in page.object_list]})
+        "centre": centre, "paged": listed, "page": listed.page,
+        "rows": [_row(person) for person in listed.page.object_list]})
 
 
 @login_required

@@ -154,8 +154,9 @@ def test_sampling_searches_by_candidate_and_says_when_nothing_matches(as_iqa, en
 
 
 # session, user, roles (nav, the sampling reader check and the visible enrolments: read once), unread count
-# (nav), qualifications, assessors, the plan, count, page.
-SAMPLING_QUERIES = 9
+# (nav), qualifications, assessors; the units: their count (bounded), a page of keys, its rows; the plan: the
+# count of its assessors, a page of their ids by name, the page's people with their sign-offs' counts.
+SAMPLING_QUERIES = 12
 
 
 @pytest.mark.parametrize("extra", [1, 3])

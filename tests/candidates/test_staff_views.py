@@ -34,9 +34,16 @@ def test_the_list_shows_roles_status_and_caseload(as_admin, centre, centre_admin
 
 def _add_staff(centre, count: int, start: int) -> None:
     for number in range(start, start + count):
-        person = User.objects.create_user(f"staff{number}@example.org", "x", first_name=f"Staff{number}")
+        person = User.objects.create_user(f"staff{number:03d}@example.org", "x", first_name="Staff",
+                                          last_name=f"Member{number:03d}")
         Role.objects.create(user=person, centre=centre, kind=RoleKind.ASSESSOR)
         StaffMember.objects.create(centre=centre, user=person)
+
+
+# session, user, centre, roles (the gate and the navigation: read once), the count of the staff's ids, a page of
+# their ids by name, the page's people with their caseloads, their roles, staff rows, employer contacts; the
+# layout's unread notifications
+STAFF_LIST_QUERIES = 11
 
 
 def test_the_list_costs_the_same_queries_however_many_staff(
@@ -45,13 +52,45 @@ def test_the_list_costs_the_same_queries_however_many_staff(
     url = staff_url("staff_list", centre)
     as_admin.get(url)  # the session and the user, loaded once
     _add_staff(centre, 3, 0)
-    # session, user, centre, roles (the gate and the navigation: read once), count, people, their roles, staff
-    # rows, employer contacts; the layout's unread notifications
-    with django_assert_num_queries(10):
-        assert as_admin.get(url).status_code == 200
-    _add_staff(centre, 30, 100)
-    with django_assert_num_queries(10):
-        assert "Staff129" in as_admin.get(url).text
+    with django_assert_num_queries(STAFF_LIST_QUERIES):
+        small = as_admin.get(url)
+    assert 'data-testid="pagination"' not in small.text
+    _add_staff(centre, 57, 3)  # 60 and the fixtures' staff: two pages
+    with django_assert_num_queries(STAFF_LIST_QUERIES):
+        first = as_admin.get(url)
+    with django_assert_num_queries(STAFF_LIST_QUERIES):
+        last = as_admin.get(url, {"page": "2"})
+    assert first.context["page"].paginator.num_pages == 2
+    assert len(first.context["rows"]) == 50 and 0 < len(last.context["rows"]) < 50
+
+
+def test_the_list_is_paged_by_name_and_every_person_is_on_one_page(as_admin, centre, assessor, iqa,
+                                                                   centre_admin) -> None:
+    _add_staff(centre, 60, 0)
+    people = []
+    for number in ("1", "2"):
+        response = as_admin.get(staff_url("staff_list", centre), {"page": number})
+        people += [row.person for row in response.context["rows"]]
+    everyone = sorted(access_staff(centre), key=lambda p: (p.last_name, p.first_name, p.email))
+    assert people == everyone and len(people) == 63
+    first = as_admin.get(staff_url("staff_list", centre)).text
+    assert "63 people, page 1 of 2" in first and "?page=2" in first
+    # The last page, read backwards from the end of the name index, in name order all the same.
+    last = as_admin.get(staff_url("staff_list", centre), {"page": "2"})
+    assert [row.person for row in last.context["rows"]] == everyone[50:]
+
+
+def test_a_page_past_the_end_or_not_a_number_is_answered_not_refused(as_admin, centre) -> None:
+    _add_staff(centre, 60, 0)
+    past = as_admin.get(staff_url("staff_list", centre), {"page": "99"})
+    assert past.status_code == 200 and past.context["page"].number == 2  # the last page
+    junk = as_admin.get(staff_url("staff_list", centre), {"page": "two"})
+    assert junk.status_code == 200 and junk.context["page"].number == 1
+
+
+def access_staff(centre) -> list[User]:
+    return list(User.objects.filter(pk__in=Role.objects.filter(centre=centre).exclude(kind="candidate")
+                                    .values("user_id")))
 
 
 def test_another_centre_and_its_staff_are_not_found(as_admin, other_centre, stranger_assessor, centre) -> None:
