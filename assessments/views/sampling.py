@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -63,7 +64,8 @@ def sampling(request: HttpRequest) -> HttpResponse:
         groups.setdefault(keys[group](sign_off), []).append(sign_off)
     return render(request, "assessments/sampling.html", {
         "groups": groups, "group": group, "paged": listed, "plan": plan,
-        "assessors": reads.samples_of(plan.page.object_list), "listed_at_most": LISTED_AT_MOST,
+        "assessors": reads.samples_of(plan.page.object_list),
+        "listed_at_most": number_format(LISTED_AT_MOST, force_grouping=True),
         "search_form": form, "filtered": search.is_filtered or bool(state), "filter_query": urlencode(filters),
     })
 
