@@ -54,8 +54,9 @@ ACCEPT_FORM = re.compile(r'action="(/enrolments/\d+/mappings/\d+/accept/)"')
 def options(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database", default="cpu_profile", help="a PostgreSQL database seeded by seed.py")
-    parser.add_argument("--database-server", default=os.environ.get("LOAD_DATABASE_SERVER",
-                                                                    "postgres://root@127.0.0.1:5432"))
+    parser.add_argument(
+        "--database-server", default=os.environ.get("LOAD_DATABASE_SERVER", "postgres://root@127.0.0.1:5432")
+    )
     parser.add_argument("--redis", default=os.environ.get("LOAD_REDIS_URL", "redis://127.0.0.1:6379/12"))
     parser.add_argument("--seed", type=int, default=1, help="generate_centre's seed")
     parser.add_argument("--password", default=PASSWORD, help="generate_centre's password (for --sign-in)")
@@ -70,13 +71,22 @@ def options(argv: list[str]) -> argparse.Namespace:
 def production_environment(args: argparse.Namespace) -> None:
     """The environment scripts/load/run.py gives gunicorn, on the profiling database."""
     var = ROOT / "var" / "profile-pages"
-    os.environ.update({
-        "DEBUG": "false", "SECRET_KEY": secrets.token_urlsafe(64), "AUDIT_HMAC_KEY": secrets.token_urlsafe(64),
-        "ALLOWED_HOSTS": "testserver,127.0.0.1,localhost", "SITE_URL": "https://127.0.0.1",
-        "DATABASE_URL": f"{args.database_server.rstrip('/')}/{args.database}", "REDIS_URL": args.redis,
-        "VAR_DIR": str(var), "STATIC_MANIFEST": "true", "CELERY_TASK_ALWAYS_EAGER": "false",
-        "LOG_LEVEL": "ERROR", "DJANGO_SETTINGS_MODULE": "portfolio_site.settings",
-    })
+    os.environ.update(
+        {
+            "DEBUG": "false",
+            "SECRET_KEY": secrets.token_urlsafe(64),
+            "AUDIT_HMAC_KEY": secrets.token_urlsafe(64),
+            "ALLOWED_HOSTS": "testserver,127.0.0.1,localhost",
+            "SITE_URL": "https://127.0.0.1",
+            "DATABASE_URL": f"{args.database_server.rstrip('/')}/{args.database}",
+            "REDIS_URL": args.redis,
+            "VAR_DIR": str(var),
+            "STATIC_MANIFEST": "true",
+            "CELERY_TASK_ALWAYS_EAGER": "false",
+            "LOG_LEVEL": "ERROR",
+            "DJANGO_SETTINGS_MODULE": "portfolio_site.settings",
+        }
+    )
     for name in ("DJANGO_ALLOW_ASYNC_UNSAFE", "SECURE_SSL_REDIRECT", "CACHE_URL"):
         os.environ.pop(name, None)
 
@@ -127,8 +137,12 @@ def mix(seed: int) -> list[Page]:
 
     centre = Centre.objects.get(code=f"generated-{seed}")
     # A candidate whose enrolment has a plan and evidence, as most of the load test's candidates have.
-    enrolment = (Enrolment.objects.filter(centre=centre, evidence_items__isnull=False)
-                 .select_related("candidate").order_by("pk").first())
+    enrolment = (
+        Enrolment.objects.filter(centre=centre, evidence_items__isnull=False)
+        .select_related("candidate")
+        .order_by("pk")
+        .first()
+    )
     if enrolment is None:
         raise SystemExit("No enrolment with evidence: seed the database with scripts/load/seed.py first.")
     candidate = signed_in(enrolment.candidate.email)
@@ -142,9 +156,19 @@ def mix(seed: int) -> list[Page]:
         Page("evidence library", candidate, f"/enrolments/{e}/evidence/"),
         Page("unit choice", candidate, f"/enrolments/{e}/units/"),
         Page("new evidence form", candidate, f"/enrolments/{e}/evidence/new/"),
-        Page("new evidence POST", candidate, f"/enrolments/{e}/evidence/new/", method="post", rolled_back=True,
-             data={"kind": "work_product", "title": "Photo of the shelf display I set up",
-                   "date": time.strftime("%Y-%m-%d"), "text": ""}),
+        Page(
+            "new evidence POST",
+            candidate,
+            f"/enrolments/{e}/evidence/new/",
+            method="post",
+            rolled_back=True,
+            data={
+                "kind": "work_product",
+                "title": "Photo of the shelf display I set up",
+                "date": time.strftime("%Y-%m-%d"),
+                "text": "",
+            },
+        ),
         Page("assessor home", assessor, "/"),
         Page("caseload", assessor, "/caseload/"),
         Page("review queue", assessor, "/caseload/review/"),
@@ -162,8 +186,17 @@ def mix(seed: int) -> list[Page]:
         pages.append(Page("review page", assessor, reviews[0]))
         claims = ACCEPT_FORM.findall(assessor.get(reviews[0], secure=True).content.decode())
         if claims:
-            pages.append(Page("accept a claim (htmx)", assessor, claims[0], method="post", rolled_back=True,
-                              data={}, headers={"HX-Request": "true"}))
+            pages.append(
+                Page(
+                    "accept a claim (htmx)",
+                    assessor,
+                    claims[0],
+                    method="post",
+                    rolled_back=True,
+                    data={},
+                    headers={"HX-Request": "true"},
+                )
+            )
     return pages
 
 
@@ -210,8 +243,10 @@ def sign_in_cpu(args: argparse.Namespace, times: int = 5) -> float:
         spent.append((time.process_time() - started) * 1000)
         if response.status_code != 302:
             raise SystemExit(f"{address} could not sign in ({response.status_code}): check --password")
-    print(f"\nsign-in (POST /accounts/login/, {settings.PASSWORD_HASHERS[0].rsplit('.', 1)[1]}): "
-          f"median {statistics.median(spent):.1f} ms CPU over {times}")
+    print(
+        f"\nsign-in (POST /accounts/login/, {settings.PASSWORD_HASHERS[0].rsplit('.', 1)[1]}): "
+        f"median {statistics.median(spent):.1f} ms CPU over {times}"
+    )
     return statistics.median(spent)
 
 
@@ -236,8 +271,10 @@ def main(argv: list[str]) -> int:
             chosen[0].request()
         profile(chosen[0], requests=args.requests)
         return 0
-    print(f"CPU ms per request (median of {args.requests} after {args.warm_up}), DEBUG off, PostgreSQL "
-          f"{args.database}; target < {TARGET_CPU_MS} ms")
+    print(
+        f"CPU ms per request (median of {args.requests} after {args.warm_up}), DEBUG off, PostgreSQL "
+        f"{args.database}; target < {TARGET_CPU_MS} ms"
+    )
     header = f"{'page':<26} {'CPU ms':>7} {'queries':>8} {'status':>7}"
     print(header)
     print("-" * len(header))
@@ -245,8 +282,7 @@ def main(argv: list[str]) -> int:
     for page in pages:
         cpu, queries, status = measure(page, requests=args.requests, warm_up=args.warm_up)
         over += cpu >= TARGET_CPU_MS
-        print(f"{page.name:<26} {cpu:>7.1f} {queries:>8} {status:>7}{' *' if cpu >= TARGET_CPU_MS else ''}",
-              flush=True)
+        print(f"{page.name:<26} {cpu:>7.1f} {queries:>8} {status:>7}{' *' if cpu >= TARGET_CPU_MS else ''}", flush=True)
     print(f"* at or over the target: {over} of {len(pages)} pages")
     if args.sign_in:
         sign_in_cpu(args)
