@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 import secrets
 from datetime import date
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, AnonymousUser, UserManager
+from django.core.signals import setting_changed
 from django.db import models
 from django.db.models.functions import Lower, Upper
-from django.utils import timezone
+from django.dispatch import receiver
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -161,6 +164,19 @@ class EnrolmentStatus(models.TextChoices):
     PAUSED = "paused", _("Paused")
     WITHDRAWN = "withdrawn", _("Withdrawn")
     COMPLETED = "completed", _("Completed")
+
+
+@functools.cache
+def _status_labels(language: str | None) -> dict[str, str]:
+    """Each enrolment status's label in `language` (the one active when called)."""
+    return {value: str(label) for value, label in EnrolmentStatus.choices}
+
+
+@receiver(setting_changed)
+def _forget_status_labels(*, setting: str, **kwargs: Any) -> None:
+    """Other catalogues (a test's LOCALE_PATHS): translated afresh, as Django forgets its own translations."""
+    if setting in {"LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS"}:
+        _status_labels.cache_clear()
 
 
 #: Statuses in which nothing of the enrolment may change: paused until resumed, withdrawn and completed for good.
@@ -317,6 +333,12 @@ class Enrolment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.candidate} on {self.qualification}"
+
+    @property
+    def status_label(self) -> str:
+        """`get_status_display()`, from a table translated once a language: Django's hashes the translation of
+        every choice on each call, which a list of 50 rows paid 50 times."""
+        return _status_labels(translation.get_language()).get(self.status, self.status)
 
     @property
     def is_overdue(self) -> bool:

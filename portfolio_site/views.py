@@ -11,7 +11,6 @@ from django.views.decorators.http import require_GET
 
 from candidates import access
 from candidates.access import enrolments_followed_by
-from candidates.models import EnrolmentStatus
 from candidates.services.plan import home_enrolments
 
 from .dashboard import dashboard
@@ -33,11 +32,9 @@ def home(request: HttpRequest) -> HttpResponse:
     patterns = {name: paths_by_pk(f"candidates:{name}") for name in ROW_LINKS}
     for enrolment in [*enrolments.own, *enrolments.others]:
         enrolment.links = {name: path(enrolment.pk) for name, path in patterns.items()}
-    # The staff table's words, translated and rendered once a page, not once a row of 100.
-    statuses = {value: str(label) for value, label in EnrolmentStatus.choices}
+    # The staff table's plan status, rendered once a page, not once a row of 100.
     badges: dict[str, str] = {}
     for enrolment in enrolments.others:
-        enrolment.status_label = statuses.get(enrolment.status, enrolment.status)
         if enrolment.plan_status not in badges:
             badges[enrolment.plan_status] = render_to_string("candidates/_plan_status.html", {"enrolment": enrolment})
         enrolment.plan_status_badge = badges[enrolment.plan_status]
