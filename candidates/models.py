@@ -166,17 +166,23 @@ class EnrolmentStatus(models.TextChoices):
     COMPLETED = "completed", _("Completed")
 
 
+def choice_labels(choices: type[models.TextChoices]) -> dict[str, str]:
+    """{value: label} of `choices` in the active language, translated once a language: a model's
+    `get_FOO_display()` hashes the translation of every choice on each call, which a list of 50 rows paid 50
+    times."""
+    return _choice_labels(choices, translation.get_language())
+
+
 @functools.cache
-def _status_labels(language: str | None) -> dict[str, str]:
-    """Each enrolment status's label in `language` (the one active when called)."""
-    return {value: str(label) for value, label in EnrolmentStatus.choices}
+def _choice_labels(choices: type[models.TextChoices], language: str | None) -> dict[str, str]:
+    return {value: str(label) for value, label in choices.choices}
 
 
 @receiver(setting_changed)
-def _forget_status_labels(*, setting: str, **kwargs: Any) -> None:
+def _forget_choice_labels(*, setting: str, **kwargs: Any) -> None:
     """Other catalogues (a test's LOCALE_PATHS): translated afresh, as Django forgets its own translations."""
     if setting in {"LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS"}:
-        _status_labels.cache_clear()
+        _choice_labels.cache_clear()
 
 
 #: Statuses in which nothing of the enrolment may change: paused until resumed, withdrawn and completed for good.
@@ -336,9 +342,8 @@ class Enrolment(models.Model):
 
     @property
     def status_label(self) -> str:
-        """`get_status_display()`, from a table translated once a language: Django's hashes the translation of
-        every choice on each call, which a list of 50 rows paid 50 times."""
-        return _status_labels(translation.get_language()).get(self.status, self.status)
+        """`get_status_display()`, translated once a language (`choice_labels`)."""
+        return choice_labels(EnrolmentStatus).get(self.status, self.status)
 
     @property
     def is_overdue(self) -> bool:

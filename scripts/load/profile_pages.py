@@ -15,7 +15,7 @@ to a busy machine; wall time is not.
 The database must be seeded as the load test seeds it, once, and is kept for the next run:
 
     createdb cpu_profile
-    DATABASE_URL=postgres://root@127.0.0.1:5432/cpu_profile DEBUG=false SECRET_KEY=x \\
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/cpu_profile DEBUG=false SECRET_KEY=x \\
         python scripts/load/seed.py --candidates 1000 --password generated-centre-password
 
 (1,000 candidates is enough: a page's CPU does not grow with the centre's size; `make bench`
@@ -56,7 +56,7 @@ def options(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database", default="cpu_profile", help="a PostgreSQL database seeded by seed.py")
     parser.add_argument(
-        "--database-server", default=os.environ.get("LOAD_DATABASE_SERVER", "postgres://root@127.0.0.1:5432")
+        "--database-server", default=os.environ.get("LOAD_DATABASE_SERVER", "postgres://postgres@127.0.0.1:5432")
     )
     parser.add_argument("--redis", default=os.environ.get("LOAD_REDIS_URL", "redis://127.0.0.1:6379/12"))
     parser.add_argument("--seed", type=int, default=1, help="generate_centre's seed")
