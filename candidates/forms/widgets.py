@@ -14,7 +14,8 @@ def _attributes(attrs: dict[str, Any]) -> str:
     """What django/forms/widgets/attrs.html writes: ` name="value"`, a bare ` name` for True, nothing for False."""
     return "".join(
         f" {name}" if value is True else f' {name}="{conditional_escape(str(value))}"'
-        for name, value in attrs.items() if value is not False
+        for name, value in attrs.items()
+        if value is not False
     )
 
 
@@ -23,16 +24,21 @@ class QuickSelect(forms.Select):
     search forms, whose choices (every assessor of a centre, up to a hundred) cost two included templates each
     on every page of the list."""
 
-    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None,
-               renderer: BaseRenderer | None = None) -> SafeString:
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: BaseRenderer | None = None
+    ) -> SafeString:
         widget = self.get_context(name, value, attrs)["widget"]
         parts = [format_html('<select name="{}"{}>', widget["name"], mark_safe(_attributes(widget["attrs"])))]
         for group_name, options, _index in widget["optgroups"]:
             if group_name:
                 parts.append(format_html('\n  <optgroup label="{}">', group_name))
             parts.extend(
-                format_html('\n  <option value="{}"{}>{}</option>\n', str(option["value"]),
-                            mark_safe(_attributes(option["attrs"])), option["label"])
+                format_html(
+                    '\n  <option value="{}"{}>{}</option>\n',
+                    str(option["value"]),
+                    mark_safe(_attributes(option["attrs"])),
+                    option["label"],
+                )
                 for option in options
             )
             if group_name:

@@ -11,8 +11,9 @@ CHOICES = [("", "Any <assessor>"), (1, "Ann & Bob"), (2, 'Zed "Q"'), ("A group",
 
 
 @pytest.mark.parametrize("value", [None, "", 2, "4", "no such choice"])
-@pytest.mark.parametrize("attrs", [{"class": "form-select"}, {"class": "a", "disabled": True, "data-off": False,
-                                                               "aria-describedby": 'x"y'}])
+@pytest.mark.parametrize(
+    "attrs", [{"class": "form-select"}, {"class": "a", "disabled": True, "data-off": False, "aria-describedby": 'x"y'}]
+)
 def test_quick_select_renders_as_djangos_select(value: object, attrs: dict[str, object]) -> None:
     djangos = forms.Select(attrs=attrs, choices=CHOICES).render("assessor", value, {"id": "id_assessor"})
     ours = QuickSelect(attrs=attrs, choices=CHOICES).render("assessor", value, {"id": "id_assessor"})

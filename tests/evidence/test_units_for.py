@@ -18,7 +18,8 @@ def test_units_are_read_in_two_queries_then_one(enrolment, django_assert_num_que
         warm = units_for(enrolment)
     assert [unit.pk for unit in warm] == [unit.pk for unit in cold]
     assert [[item.pk for item in unit.assessable_items()] for unit in warm] == [
-        [item.pk for item in unit.assessable_items()] for unit in cold]
+        [item.pk for item in unit.assessable_items()] for unit in cold
+    ]
 
 
 def test_kept_units_still_follow_each_candidates_choice(enrolment) -> None:
