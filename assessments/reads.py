@@ -118,6 +118,38 @@ def _by_enrolment(rows: Iterable[dict], key: str = "enrolment_id") -> dict[int, 
     return {row[key]: row for row in rows}
 
 
+def _waiting(ids: list[int]) -> tuple[dict[int, dict], dict[int, dict]]:
+    """Per enrolment: evidence awaiting review, and questions the candidate asked still unanswered (each a count
+    `n` and the oldest's time). Two queries."""
+    waiting = _by_enrolment(
+        awaiting_review(EvidenceItem.objects.filter(enrolment_id__in=ids)).values("enrolment_id")
+        .annotate(n=Count("pk"), oldest=Min("current_version__submitted_at")).order_by()
+    )
+    questions = _by_enrolment(
+        # The questions waiting for the assessor: those the candidate asked (the assessor's own wait for her).
+        Question.objects.filter(
+            enrolment_id__in=ids, answered_at__isnull=True, asked_by_id=F("enrolment__candidate_id")
+        ).values("enrolment_id")
+        .annotate(n=Count("pk"), oldest=Min("asked_at")).order_by()
+    )
+    return waiting, questions
+
+
+def _overdue_actions(ids: list[int], today: datetime.date) -> dict[int, dict]:
+    """Per enrolment: how many action points are overdue (`n`). One query."""
+    return _by_enrolment(
+        ActionPoint.objects.filter(enrolment_id__in=ids).overdue(today).values("enrolment_id")
+        .annotate(n=Count("pk")).order_by()
+    )
+
+
+def _waiting_hours(oldest_evidence: datetime.datetime | None, oldest_question: datetime.datetime | None,
+                   now: datetime.datetime) -> float | None:
+    """Working hours since the oldest thing waiting for the assessor; None when nothing waits."""
+    oldest = min(filter(None, (oldest_evidence, oldest_question)), default=None)
+    return None if oldest is None else working_hours_between(oldest, now)
+
+
 def caseload(user: User, *, sort: str = "waiting", now: datetime.datetime | None = None,
              search: EnrolmentSearch | None = None) -> list[CaseloadRow]:
     """The assessor's candidates (those of `search`) with progress and everything waiting, sorted by `sort`.
@@ -146,25 +178,12 @@ def caseload(user: User, *, sort: str = "waiting", now: datetime.datetime | None
         UnitSignOff.objects.current().filter(enrolment_id__in=ids).values("enrolment_id").annotate(n=Count("pk"))
         .order_by()
     )
-    waiting = _by_enrolment(
-        awaiting_review(EvidenceItem.objects.filter(enrolment_id__in=ids)).values("enrolment_id")
-        .annotate(n=Count("pk"), oldest=Min("current_version__submitted_at")).order_by()
-    )
-    questions = _by_enrolment(
-        # The questions waiting for the assessor: those the candidate asked (the assessor's own wait for her).
-        Question.objects.filter(
-            enrolment_id__in=ids, answered_at__isnull=True, asked_by_id=F("enrolment__candidate_id")
-        ).values("enrolment_id")
-        .annotate(n=Count("pk"), oldest=Min("asked_at")).order_by()
-    )
+    waiting, questions = _waiting(ids)
     visits = _by_enrolment(
         Visit.objects.filter(enrolment_id__in=ids, planned_for__gte=now, cancelled_at__isnull=True)
         .values("enrolment_id").annotate(next=Min("planned_for")).order_by()
     )
-    overdue = _by_enrolment(
-        ActionPoint.objects.filter(enrolment_id__in=ids).overdue(today).values("enrolment_id")
-        .annotate(n=Count("pk")).order_by()
-    )
+    overdue = _overdue_actions(ids, today)
     target = settings.RESPONSE_TARGET_WORKING_HOURS
     rows = []
     for enrolment in enrolments:
@@ -181,13 +200,35 @@ def caseload(user: User, *, sort: str = "waiting", now: datetime.datetime | None
             next_visit=visits.get(pk, {}).get("next"),
             overdue_actions=overdue.get(pk, {}).get("n", 0),
         )
-        oldest = min(filter(None, (row.oldest_evidence, row.oldest_question)), default=None)
-        if oldest is not None:
-            row.waiting_hours = working_hours_between(oldest, now)
-            row.past_target = row.waiting_hours > target
+        hours = _waiting_hours(row.oldest_evidence, row.oldest_question, now)
+        if hours is not None:
+            row.waiting_hours = hours
+            row.past_target = hours > target
         rows.append(row)
     rows.sort(key=CASELOAD_SORTS.get(sort, CASELOAD_SORTS["waiting"]))
     return rows
+
+
+def caseload_totals(user: User, *, now: datetime.datetime | None = None) -> dict[str, int]:
+    """What the assessor's home page says of their caseload: the sums of `caseload`'s rows (candidates, evidence
+    awaiting review, unanswered questions, candidates past the response target, overdue action points), without
+    the progress figures it does not show. Four queries."""
+    now = now or timezone.now()
+    ids = list(assessed_by(user).exclude(status="withdrawn").values_list("pk", flat=True))
+    waiting, questions = _waiting(ids)
+    overdue = _overdue_actions(ids, timezone.localdate(now))
+    target = settings.RESPONSE_TARGET_WORKING_HOURS
+    past_target = 0
+    for pk in ids:
+        hours = _waiting_hours(waiting.get(pk, {}).get("oldest"), questions.get(pk, {}).get("oldest"), now)
+        past_target += hours is not None and hours > target
+    return {
+        "candidates": len(ids),
+        "awaiting": sum(row["n"] for row in waiting.values()),
+        "unanswered": sum(row["n"] for row in questions.values()),
+        "past_target": past_target,
+        "overdue": sum(row["n"] for row in overdue.values()),
+    }
 
 
 @dataclass

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 import secrets
 from datetime import date
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, AnonymousUser, UserManager
+from django.core.signals import setting_changed
 from django.db import models
 from django.db.models.functions import Lower, Upper
-from django.utils import timezone
+from django.dispatch import receiver
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -162,6 +165,25 @@ class EnrolmentStatus(models.TextChoices):
     PAUSED = "paused", _("Paused")
     WITHDRAWN = "withdrawn", _("Withdrawn")
     COMPLETED = "completed", _("Completed")
+
+
+def choice_labels(choices: type[models.TextChoices]) -> dict[str, str]:
+    """{value: label} of `choices` in the active language, translated once a language: a model's
+    `get_FOO_display()` hashes the translation of every choice on each call, which a list of 50 rows paid 50
+    times."""
+    return _choice_labels(choices, translation.get_language())
+
+
+@functools.cache
+def _choice_labels(choices: type[models.TextChoices], language: str | None) -> dict[str, str]:
+    return {value: str(label) for value, label in choices.choices}
+
+
+@receiver(setting_changed)
+def _forget_choice_labels(*, setting: str, **kwargs: Any) -> None:
+    """Other catalogues (a test's LOCALE_PATHS): translated afresh, as Django forgets its own translations."""
+    if setting in {"LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS"}:
+        _choice_labels.cache_clear()
 
 
 #: Statuses in which nothing of the enrolment may change: paused until resumed, withdrawn and completed for good.
@@ -320,6 +342,11 @@ class Enrolment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.candidate} on {self.qualification}"
+
+    @property
+    def status_label(self) -> str:
+        """`get_status_display()`, translated once a language (`choice_labels`)."""
+        return choice_labels(EnrolmentStatus).get(self.status, self.status)
 
     @property
     def is_overdue(self) -> bool:

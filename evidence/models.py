@@ -19,7 +19,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from candidates.access import AnyUser, enrolments_visible_to
-from candidates.models import Enrolment
+from candidates.models import Enrolment, choice_labels
 from units.models import AssessableItem
 
 
@@ -117,6 +117,11 @@ class EvidenceItem(models.Model):
     def __str__(self) -> str:
         title = self.current_version.title if self.current_version_id else ""
         return f"{self.get_kind_display()}: {title}"
+
+    @property
+    def kind_label(self) -> str:
+        """`get_kind_display()`, translated once a language (candidates.models.choice_labels)."""
+        return choice_labels(EvidenceKind).get(self.kind, self.kind)
 
 
 class EvidenceVersion(models.Model):

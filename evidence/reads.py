@@ -23,24 +23,36 @@ from evidence.models import (
     MappingStatus,
     VersionStatus,
 )
+from units.cache import keep_units, units_kept
 from units.models import AssessableItem, Outcome, Unit
 
 
 def units_for(enrolment: Enrolment) -> list[Unit]:
     """The units evidence is mapped to: the candidate's chosen units, else every unit of the qualification.
 
-    Each unit has its assessable items prefetched (with their element), in order. Two queries.
+    Each unit has its assessable items prefetched (with their element), in order. Two queries; one once the
+    qualification's units are kept (units.cache, shared: never change them).
     """
-    chosen = UnitChoice.objects.filter(enrolment_id=enrolment.pk, unit_id=OuterRef("pk"))
-    items = AssessableItem.objects.select_related("outcome", "criterion").order_by("order", "pk")
+    read_at, kept = units_kept([enrolment.qualification_id])
+    if enrolment.qualification_id in kept:
+        chosen = set(UnitChoice.objects.filter(enrolment_id=enrolment.pk).values_list("unit_id", flat=True))
+        units = kept[enrolment.qualification_id]
+        return [unit for unit in units if unit.pk in chosen] or units
+    chosen_rows = UnitChoice.objects.filter(enrolment_id=enrolment.pk, unit_id=OuterRef("pk"))
     units = list(
-        Unit.objects.filter(qualification_id=enrolment.qualification_id)
-        .annotate(is_chosen=Exists(chosen))
-        .prefetch_related(Prefetch("items", queryset=items))
-        .order_by("order", "code")
+        _units_with_items(Unit.objects.filter(qualification_id=enrolment.qualification_id))
+        .annotate(is_chosen=Exists(chosen_rows))
     )
     picked = [unit for unit in units if unit.is_chosen]
+    for unit in units:
+        del unit.is_chosen  # this enrolment's: the kept units are every reader's
+    keep_units(read_at, {enrolment.qualification_id: units})
     return picked or units
+
+
+def _units_with_items(units: QuerySet[Unit]) -> QuerySet[Unit]:
+    items = AssessableItem.objects.select_related("outcome", "criterion").order_by("order", "pk")
+    return units.prefetch_related(Prefetch("items", queryset=items)).order_by("order", "code")
 
 
 def mappable_items(enrolment: Enrolment) -> list[AssessableItem]:
@@ -243,21 +255,23 @@ def matrix(enrolment: Enrolment, units: Iterable[Unit] | None = None) -> list[Un
 
 
 def matrices(enrolments: Iterable[Enrolment]) -> dict[int, list[UnitRow]]:
-    """The tracking matrix of each enrolment, by enrolment pk: four queries however many enrolments there are.
+    """The tracking matrix of each enrolment, by enrolment pk: four queries however many enrolments there are
+    (two once their qualifications' units are kept, units.cache).
 
     Units (with items) per qualification, the chosen units, and the mapping counts are each read once for all.
     """
     enrolments = list(enrolments)
     if not enrolments:
         return {}
-    items = AssessableItem.objects.select_related("outcome", "criterion").order_by("order", "pk")
-    units_by_qualification: dict[int, list[Unit]] = {}
-    for unit in (
-        Unit.objects.filter(qualification_id__in={e.qualification_id for e in enrolments})
-        .prefetch_related(Prefetch("items", queryset=items))
-        .order_by("order", "code")
-    ):
-        units_by_qualification.setdefault(unit.qualification_id, []).append(unit)
+    qualifications = {e.qualification_id for e in enrolments}
+    read_at, units_by_qualification = units_kept(qualifications)
+    missing = qualifications - set(units_by_qualification)
+    if missing:
+        read: dict[int, list[Unit]] = {pk: [] for pk in missing}
+        for unit in _units_with_items(Unit.objects.filter(qualification_id__in=missing)):
+            read[unit.qualification_id].append(unit)
+        keep_units(read_at, read)
+        units_by_qualification.update(read)
     chosen: dict[int, set[int]] = {}
     for enrolment_id, unit_id in UnitChoice.objects.filter(enrolment__in=enrolments).values_list(
         "enrolment_id", "unit_id"

@@ -94,7 +94,12 @@ TEMPLATES = [
         "OPTIONS": {
             # Tags every page may use without loading them: spec text marked with its language where it is not
             # the reader's; candidates' writing marked with the language it was written in.
-            "builtins": ["units.templatetags.spec_text", "candidates.templatetags.written"],
+            # And `{% url %}` reversing each address pattern once (portfolio_site/templatetags/quick_url.py).
+            "builtins": [
+                "units.templatetags.spec_text",
+                "candidates.templatetags.written",
+                "portfolio_site.templatetags.quick_url",
+            ],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.i18n",

@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -14,9 +14,9 @@ from candidates.access import enrolments_followed_by
 from candidates.services.plan import home_enrolments
 
 from .dashboard import dashboard
+from .links import paths_by_pk
 
 ROW_LINKS = ("enrolment_detail", "self_assessment", "unit_choice")
-PK_MARK = 987654321  # a pk no path contains otherwise
 
 
 @login_required
@@ -29,9 +29,15 @@ def home(request: HttpRequest) -> HttpResponse:
     """
     enrolments = home_enrolments(request.user, page=request.GET.get("page"))
     # One reverse per link name, not one {% url %} per row and link: reversing dominated a page of 100 rows.
-    patterns = {name: reverse(f"candidates:{name}", kwargs={"pk": PK_MARK}) for name in ROW_LINKS}
+    patterns = {name: paths_by_pk(f"candidates:{name}") for name in ROW_LINKS}
     for enrolment in [*enrolments.own, *enrolments.others]:
-        enrolment.links = {name: path.replace(str(PK_MARK), str(enrolment.pk)) for name, path in patterns.items()}
+        enrolment.links = {name: path(enrolment.pk) for name, path in patterns.items()}
+    # The staff table's plan status, rendered once a page, not once a row of 100.
+    badges: dict[str, str] = {}
+    for enrolment in enrolments.others:
+        if enrolment.plan_status not in badges:
+            badges[enrolment.plan_status] = render_to_string("candidates/_plan_status.html", {"enrolment": enrolment})
+        enrolment.plan_status_badge = badges[enrolment.plan_status]
     return render(request, "home.html", {"own": enrolments.own, "others": enrolments.others,
                                          "apprentices": enrolments_followed_by(request.user).count()})
 

@@ -8,7 +8,10 @@ or judge a candidate's choice read them through here:
 * `cached_spec(qualification)` — the `Spec`, compiled, in the active language
   (its titles and rule messages are read in that language);
 * `cached_outline(qualification)` — the `Outline`: its rows are model instances
-  holding every language's column, so one copy serves every language.
+  holding every language's column, so one copy serves every language;
+* `units_kept(qualification pks)` / `keep_units(...)` — each qualification's units with their
+  assessable items, as the evidence pages read them (evidence.reads): the reader asks first and
+  keeps what it had to read, so a page costs no more queries than without the cache.
 
 Two levels: Django's cache (Redis in production, so every web and worker process
 shares one copy; local memory in the embedded default and in tests) and, on top,
@@ -27,7 +30,7 @@ from __future__ import annotations
 
 import secrets
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from threading import Lock
 from typing import Any, TypeVar
 
@@ -36,12 +39,15 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 from django.utils import translation
 
-from units.models import Qualification
+from units.models import Qualification, Unit
 from units.outline import Outline, outline_for
 from units.rules import Spec, compile_spec
 from units.spec import spec_for
 
-__all__ = ["cached_spec", "cached_outline", "generation", "invalidate", "connect_signals", "clear_local"]
+__all__ = [
+    "cached_spec", "cached_outline", "units_kept", "keep_units", "generation", "invalidate", "connect_signals",
+    "clear_local",
+]
 
 GENERATION_KEY = "units:catalogue-generation"
 TIMEOUT = 24 * 60 * 60  # a day: an entry no one reads goes; the generation decides whether one is current
@@ -117,6 +123,38 @@ def cached_outline(qualification: Qualification) -> Outline:
         return outline
     # The qualification's own row may have changed (retired) without a new generation: show the one read now.
     return Outline(**{**outline.__dict__, "qualification": qualification})
+
+
+def units_kept(qualification_pks: Iterable[int]) -> tuple[int, dict[int, list[Unit]]]:
+    """The catalogue's generation, and the units of those of these qualifications that `keep_units` kept at it:
+    each unit with its assessable items (and their element and criterion) prefetched, in spec order. Model
+    instances holding every language's column, shared by every reader: read them, never change them."""
+    current = generation()
+    found: dict[int, list[Unit]] = {}
+    for pk in qualification_pks:
+        key = ("units", pk, "", current)
+        with _lock:
+            units = _local.get(key)
+        if units is None:
+            units = cache.get(":".join(["units", *map(str, key)]))
+            if units is not None:
+                with _lock:
+                    _local[key] = units
+        if units is not None:
+            found[pk] = units
+    return current, found
+
+
+def keep_units(read_at: int, units_by_qualification: dict[int, list[Unit]]) -> None:
+    """Keep each qualification's units (as `units_kept` returns them), read from the database after `units_kept`
+    said the generation was `read_at`: a spec written meanwhile has bumped it, and the rows are passed over."""
+    for pk, units in units_by_qualification.items():
+        key = ("units", pk, "", read_at)
+        cache.set(":".join(["units", *map(str, key)]), units, timeout=TIMEOUT)
+        with _lock:
+            _local[key] = units
+            while len(_local) > LOCAL_SIZE:
+                _local.popitem(last=False)
 
 
 def _changed(sender: Any, **kwargs: Any) -> None:

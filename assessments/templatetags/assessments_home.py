@@ -10,16 +10,16 @@ import datetime
 from dataclasses import dataclass
 
 from django import template
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Q
 from django.utils import timezone
 
 from candidates import access
 from candidates.access import Permission
-from candidates.models import Enrolment, EnrolmentStatus, Role, RoleKind, User
+from candidates.models import EnrolmentStatus, RoleKind, User
 from evidence.models import MappingStatus
 
 from ..models import ActionPoint, Decision, DecisionOutcome, FeedbackMessage, Question
-from ..reads import caseload
+from ..reads import caseload_totals
 
 register = template.Library()
 
@@ -33,7 +33,17 @@ class Praise:
     message: FeedbackMessage | None = None
 
 
-def _feedback(user: User, own: QuerySet[Enrolment]) -> dict[str, object]:
+def _own_enrolments(context: template.Context, user: User) -> list[int]:
+    """The ids of the person's own enrolments, withdrawn ones left out: from the page's `own` (the home page's
+    list of them, read through the gate) when it has one, else one query."""
+    own = context.get("own")
+    if own is not None:
+        return [enrolment.pk for enrolment in own if enrolment.status != EnrolmentStatus.WITHDRAWN]
+    visible = access.enrolments_visible_to(user).filter(candidate=user).exclude(status=EnrolmentStatus.WITHDRAWN)
+    return list(visible.values_list("pk", flat=True))
+
+
+def _feedback(user: User, own: list[int]) -> dict[str, object]:
     """The candidate's latest feedback, split: referrals still to act on, questions put to them and waiting
     for their answer; and praise (accepted claims, other messages). Four queries."""
     referrals = list(
@@ -71,29 +81,23 @@ def assessments_home(context: template.Context) -> dict[str, object]:
     user = context["request"].user
     if not user.is_authenticated:
         return {}
-    own = access.enrolments_visible_to(user).filter(candidate=user).exclude(status=EnrolmentStatus.WITHDRAWN)
     today = timezone.localdate()
-    block: dict[str, object] = {
-        **_feedback(user, own),
-        # Questions put to the candidate and still waiting are in "needs your action" instead.
-        "questions": list(Question.objects.filter(enrolment__in=own).exclude(
-            Q(answered_at__isnull=True) & ~Q(asked_by=user)).order_by("-asked_at", "-pk")[:5]),
-        "action_points": list(ActionPoint.objects.filter(enrolment__in=own).filter(
-            Q(done_at__isnull=True)).order_by("due", "pk")[:10]),
-        "today": today,
-        "own_enrolments": list(own.values_list("pk", flat=True)),
-    }
-    kinds = set(Role.objects.filter(user=user).values_list("kind", flat=True))
+    own_ids = _own_enrolments(context, user)
+    block: dict[str, object] = {"today": today, "own_enrolments": own_ids}
+    # The candidate's part reads only their own enrolments: staff without any skip its six queries.
+    if own_ids:
+        block.update({
+            **_feedback(user, own_ids),
+            # Questions put to the candidate and still waiting are in "needs your action" instead.
+            "questions": list(Question.objects.filter(enrolment__in=own_ids).exclude(
+                Q(answered_at__isnull=True) & ~Q(asked_by=user)).order_by("-asked_at", "-pk")[:5]),
+            "action_points": list(ActionPoint.objects.filter(enrolment__in=own_ids).filter(
+                Q(done_at__isnull=True)).order_by("due", "pk")[:10]),
+        })
+    kinds = user.role_kinds  # read once for the request by the gate
     held = access.held_relations(kinds, superuser=user.is_superuser)
     block["samples"] = access.may(held, Permission.READ_SAMPLING)
     block["certifies"] = list(access.centres_administered_by(user)) if RoleKind.CENTRE_ADMIN in kinds else []
     if access.may(held, Permission.KEEP_CASELOAD):
-        rows = caseload(user)
-        block["caseload"] = {
-            "candidates": len(rows),
-            "awaiting": sum(r.awaiting for r in rows),
-            "unanswered": sum(r.unanswered for r in rows),
-            "past_target": sum(1 for r in rows if r.past_target),
-            "overdue": sum(r.overdue_actions for r in rows),
-        }
+        block["caseload"] = caseload_totals(user)
     return block

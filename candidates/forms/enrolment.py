@@ -14,9 +14,12 @@ from ..access import people_with_role
 from ..models import Centre, Employer, EmployerContactKind, Enrolment, RoleKind, User
 from ..services import CSV_MAX_BYTES
 from .people import bound_picker, person_label
+from .widgets import QuickSelect
 
 
 class PersonChoiceField(forms.ModelChoiceField):
+    widget = QuickSelect  # up to PICKER_LIMIT people: no template per option
+
     def label_from_instance(self, obj: User) -> str:
         return person_label(obj)
 

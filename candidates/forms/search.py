@@ -14,6 +14,7 @@ from units.models import Qualification
 from ..listing import MAX_IDLE_DAYS, EnrolmentSearch
 from ..models import EnrolmentStatus, User
 from .people import PICKER_LIMIT, first_people
+from .widgets import QuickSelect
 
 SELECT = {"class": "form-select"}
 
@@ -28,10 +29,10 @@ class EnrolmentSearchForm(forms.Form):
     q = forms.CharField(required=False, max_length=100, label=_("Name, email or ULN"),
                         widget=forms.TextInput(attrs={"class": "form-control", "type": "search"}))
     qualification = forms.TypedChoiceField(required=False, coerce=int, empty_value=None, label=_("Qualification"),
-                                           widget=forms.Select(attrs=SELECT))
+                                           widget=QuickSelect(attrs=SELECT))
     assessor = forms.TypedChoiceField(required=False, coerce=int, empty_value=None, label=_("Assessor"),
-                                      widget=forms.Select(attrs=SELECT))
-    status = forms.ChoiceField(required=False, label=_("Status"), widget=forms.Select(attrs=SELECT))
+                                      widget=QuickSelect(attrs=SELECT))
+    status = forms.ChoiceField(required=False, label=_("Status"), widget=QuickSelect(attrs=SELECT))
     idle = forms.IntegerField(
         required=False, min_value=1, max_value=MAX_IDLE_DAYS, label=_("No activity for at least (days)"),
         help_text=_("No evidence submitted, decision or sign-off made in that many days."),

@@ -32,6 +32,7 @@ from ..models import (
     Coverage,
     Enrolment,
     PlanStatus,
+    RoleKind,
     SelfAssessment,
     UnitChoice,
     User,
@@ -181,7 +182,11 @@ def home_enrolments(user: User, *, page: int | str | None = 1) -> HomeEnrolments
     """The enrolments the home page shows `user`, in a fixed number of queries however many there are."""
     visible = enrolments_visible_to(user)
     own = list(_annotated(visible.filter(candidate=user), with_iqa=True))
-    others = Paginator(_annotated(visible.exclude(candidate=user), with_iqa=False), HOME_PAGE_SIZE).get_page(page)
+    # Holding no role but the candidate's (and not a superuser), a person sees only their own enrolments
+    # (visible_condition has no other arm for them): no query for the others.
+    staff = user.is_superuser or bool(user.role_kinds - {RoleKind.CANDIDATE})
+    others_of = _annotated(visible.exclude(candidate=user), with_iqa=False) if staff else Enrolment.objects.none()
+    others = Paginator(others_of, HOME_PAGE_SIZE).get_page(page)
     return HomeEnrolments(own=own, others=others)
 
 

@@ -19,16 +19,21 @@ register = template.Library()
 def evidence_progress(context: template.Context) -> dict[str, object]:
     """For each live enrolment of the signed-in candidate: units with evidence coverage; and the latest changes.
 
-    Six queries however many enrolments the candidate holds: the enrolments, four for their matrices, the activity.
+    Six queries however many enrolments the candidate holds: the enrolments, four for their matrices, the activity;
+    the page's `own` enrolments (the home page's) save the first, and all five when they are none or all withdrawn.
     """
     user = context["request"].user
-    if not user.is_authenticated:
+    own = context.get("own")  # the home page's own enrolments: staff without any skip the query
+    if not user.is_authenticated or (own is not None and all(e.status == EnrolmentStatus.WITHDRAWN for e in own)):
         return {"progress": [], "recent": []}
-    enrolments = list(
-        enrolments_visible_to(user).filter(candidate=user)
-        .exclude(status=EnrolmentStatus.WITHDRAWN)
-        .select_related("qualification")
-    )
+    if own is not None:  # read through the gate by the home page, with their qualifications
+        enrolments = [enrolment for enrolment in own if enrolment.status != EnrolmentStatus.WITHDRAWN]
+    else:
+        enrolments = list(
+            enrolments_visible_to(user).filter(candidate=user)
+            .exclude(status=EnrolmentStatus.WITHDRAWN)
+            .select_related("qualification")
+        )
     matrices = reads.matrices(enrolments)
     return {
         "progress": [(enrolment, matrices[enrolment.pk]) for enrolment in enrolments],

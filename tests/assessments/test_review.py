@@ -28,9 +28,10 @@ pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
 #: The review page's queries, whatever the number of claims, files and messages: the session and user, the
 #: enrolment through the gate, the evidence, its claims and their decisions, files, older versions, messages,
-#: the items still mappable. The person's roles are read once (the gate's visible enrolments and relations, the
+#: the items still mappable (the chosen units: the qualification's units and their items are kept in units.cache
+#: from the first view on). The person's roles are read once (the gate's visible enrolments and relations, the
 #: navigation's admin check).
-REVIEW_QUERIES = 14  # the page (with what changed since the version before), and one for the inbox badge
+REVIEW_QUERIES = 13  # the page (with what changed since the version before), and one for the inbox badge
 
 
 def _version(evidence: EvidenceItem) -> EvidenceVersion:

@@ -8,7 +8,7 @@ import json
 import pytest
 from django.utils import translation
 
-from units.cache import cached_outline, cached_spec, clear_local, generation
+from units.cache import cached_outline, cached_spec, clear_local, generation, keep_units, units_kept
 from units.models import Qualification, Unit
 from units.services.specs import publish_spec
 from units.specformat import EXAMPLE
@@ -96,3 +96,29 @@ def test_the_outline_shows_the_qualification_as_read_now() -> None:
     Qualification.objects.filter(pk=qualification.pk).update(retired=True)  # no signal: no new generation
     fresh = Qualification.objects.get(pk=qualification.pk)
     assert cached_outline(fresh).qualification.retired
+
+
+def _units(qualification: Qualification) -> list[Unit]:
+    return list(Unit.objects.filter(qualification=qualification).prefetch_related("items").order_by("order", "code"))
+
+
+def test_kept_units_are_served_until_a_spec_is_written() -> None:
+    qualification = _publish(EXAMPLE)
+    read_at, found = units_kept([qualification.pk])
+    assert found == {}
+    keep_units(read_at, {qualification.pk: _units(qualification)})
+    _, found = units_kept([qualification.pk])
+    assert [unit.code for unit in found[qualification.pk]] == [unit.code for unit in _units(qualification)]
+    clear_local()  # another process: the shared cache still holds them
+    assert qualification.pk in units_kept([qualification.pk])[1]
+    _publish(_retitled("Principles of good service"))
+    assert units_kept([qualification.pk])[1] == {}
+
+
+def test_units_read_while_a_spec_was_written_are_passed_over() -> None:
+    qualification = _publish(EXAMPLE)
+    read_at, _found = units_kept([qualification.pk])
+    stale = _units(qualification)
+    _publish(_retitled("Principles of good service"))  # written between the read and the keeping
+    keep_units(read_at, {qualification.pk: stale})
+    assert units_kept([qualification.pk])[1] == {}
