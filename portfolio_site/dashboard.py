@@ -54,6 +54,12 @@ def _tally_chart(slug: str, title: str | Promise, tallies: list[figures.Tally]) 
     return bar_chart(slug, title, [(t.key, t.label, t.count) for t in tallies])
 
 
+def _caption(title: str) -> str:
+    """The note under a per-assessor chart: what it shows, and where everyone is."""
+    return gettext("%(title)s. Each bar is labelled with its figure; the table below lists every assessor.") % {
+        "title": title}
+
+
 def _assessor_charts(snapshot: CentreFigures) -> dict[str, BarChart]:
     """The three per-assessor charts, each of the CHART_BARS assessors at the top of what it shows. Three queries,
     each an index read."""
@@ -65,30 +71,37 @@ def _assessor_charts(snapshot: CentreFigures) -> dict[str, BarChart]:
                          .order_by("sampling_percent", "sort_name", "assessor_id")[:CHART_BARS])
     target = snapshot.target_hours
     rate = snapshot.sampling_rate_percent
+    # With no bar, the chart's usual title (it draws nothing but says what it would show).
+    titles = {
+        "response": ngettext("Median response time in working hours: the slowest assessor",
+                             "Median response time in working hours: the %(count)s slowest assessors",
+                             len(slowest)) % {"count": len(slowest)}
+        if slowest else gettext("Median response time per assessor, in working hours"),
+        "caseload": ngettext("Active candidates: the assessor with the most",
+                             "Active candidates: the %(count)s assessors with the most",
+                             len(busiest)) % {"count": len(busiest)}
+        if busiest else gettext("Active candidates per assessor"),
+        "sampling": ngettext("Share of unit sign-offs the IQA sampled: the assessor with the lowest",
+                             "Share of unit sign-offs the IQA sampled: the %(count)s assessors with the lowest",
+                             len(least_sampled)) % {"count": len(least_sampled)}
+        if least_sampled else gettext("Share of each assessor's unit sign-offs the IQA sampled"),
+    }
     return {
         "response": bar_chart(
-            "response",
-            ngettext("Median response time in working hours: the slowest assessor",
-                     "Median response time in working hours: the %(count)s slowest assessors",
-                     len(slowest)) % {"count": len(slowest)},
+            "response", titles["response"],
             [(str(row.assessor_id), row.name, row.median_hours or 0) for row in slowest],
             # Translators: after a number of hours on a chart's bar ("18.5 h"), with its leading space
             unit=gettext(" h"), marker=(_("target, %(hours)s working hours") % {"hours": target}, target),
+            caption=_caption(titles["response"]),
         ),
         "caseload": bar_chart(
-            "caseload",
-            ngettext("Active candidates: the assessor with the most",
-                     "Active candidates: the %(count)s assessors with the most", len(busiest)) % {
-                "count": len(busiest)},
-            [(str(row.assessor_id), row.name, row.active) for row in busiest],
+            "caseload", titles["caseload"],
+            [(str(row.assessor_id), row.name, row.active) for row in busiest], caption=_caption(titles["caseload"]),
         ),
         "sampling": bar_chart(
-            "sampling",
-            ngettext("Share of unit sign-offs the IQA sampled: the assessor with the lowest",
-                     "Share of unit sign-offs the IQA sampled: the %(count)s assessors with the lowest",
-                     len(least_sampled)) % {"count": len(least_sampled)},
+            "sampling", titles["sampling"],
             [(str(row.assessor_id), row.name, row.percent) for row in least_sampled], unit="%", scale_to=100,
-            marker=(_("sampling rate, %(rate)s%%") % {"rate": rate}, rate),
+            marker=(_("sampling rate, %(rate)s%%") % {"rate": rate}, rate), caption=_caption(titles["sampling"]),
         ),
     }
 

@@ -398,6 +398,18 @@ def test_the_assessors_come_50_a_page_and_each_chart_draws_at_most_15(busy_centr
     assert str(sampling.title) == "Share of unit sign-offs the IQA sampled: the assessor with the lowest"
     page = client.get(_url(centre)).content.decode()
     assert 'data-testid="pagination"' in page and "Each of the 72 assessors" in page
+    assert ("Active candidates: the 15 assessors with the most. Each bar is labelled with its figure; the table "
+            "below lists every assessor.") in page  # what the chart shows, under it
+
+
+def test_a_centre_with_no_decision_yet_draws_an_empty_response_chart_under_its_usual_title(client, centre,
+                                                                                            centre_admin, assessor):
+    _compute(centre)
+    client.force_login(centre_admin)
+    board = client.get(_url(centre)).context["board"]
+    assert board.charts["response"].bars == () and board.charts["sampling"].bars == ()
+    assert str(board.charts["response"].title) == "Median response time per assessor, in working hours"
+    assert [bar.label for bar in board.charts["caseload"].bars] == ["Ash Assessor"]
 
 
 @pytest.mark.parametrize(("planned", "signed", "band"), [
