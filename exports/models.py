@@ -217,6 +217,8 @@ class CentreFigures(models.Model):
     #: The IQA sampling rate they were counted at (0-1).
     sampling_rate = models.FloatField(default=0)
     target_hours = models.PositiveSmallIntegerField(default=0, help_text=_("The response target they were counted at."))
+    #: How many `AssessorFigures` rows it has (the table's pages are counted without a query).
+    assessor_count = models.PositiveIntegerField(default=0)
 
     class Meta:
         indexes = [models.Index(fields=["centre", "-computed_at", "-id"], name="figures_centre_latest")]
@@ -252,9 +254,11 @@ class AssessorFigures(models.Model):
     class Meta:
         indexes = [
             models.Index(fields=["figures", "sort_name", "assessor"], name="assessor_figures_by_name"),
-            models.Index(fields=["figures", "-median_hours"], name="assessor_figures_slowest"),
-            models.Index(fields=["figures", "-active"], name="assessor_figures_busiest"),
-            models.Index(fields=["figures", "sampling_percent"], name="assessor_figures_sampling"),
+            # The charts' orders, ties broken by name as the table's: the first 15 are the index's first 15.
+            models.Index(fields=["figures", "-median_hours", "sort_name", "assessor"], name="assessor_figures_slowest"),
+            models.Index(fields=["figures", "-active", "sort_name", "assessor"], name="assessor_figures_busiest"),
+            models.Index(fields=["figures", "sampling_percent", "sort_name", "assessor"],
+                         name="assessor_figures_sampling"),
         ]
 
     def __str__(self) -> str:

@@ -6,10 +6,11 @@ queries, the same for a centre of 20 assessors as for one of 5,000.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
+from django.db.models import QuerySet
 from django.utils import formats, timezone
 from django.utils.functional import Promise
 from django.utils.timesince import timesince
@@ -43,6 +44,23 @@ class Dashboard:
     reports: list[CentreReport] | None = None
     target: int = 0
     charts: dict[str, BarChart] | None = None
+
+
+class _Counted:
+    """The snapshot's assessor rows, whose number was stored with it: Django's pager takes their `count()` from
+    here instead of asking the database, and slices the rows for the page."""
+
+    def __init__(self, rows: QuerySet[AssessorFigures], count: int) -> None:
+        self.rows, self.number = rows, count
+
+    def count(self) -> int:
+        return self.number
+
+    def __len__(self) -> int:
+        return self.number
+
+    def __getitem__(self, index: slice) -> QuerySet[AssessorFigures]:
+        return self.rows[index]
 
 
 def _tallies(stored: dict[str, int], labels: Iterable[tuple[str, str | Promise]]) -> list[figures.Tally]:
@@ -135,7 +153,9 @@ def dashboard(user: access.AnyUser, centre: Centre, page: str | None = None) -> 
     pipe = figures.Pipeline(exports=_tallies(tallies.get("exports", {}), figures.EXPORT_LABELS.items()),
                             units=_tallies(tallies.get("units", {}), figures.UNIT_LABELS.items()),
                             eligible=snapshot.eligible)
-    assessors = paged(AssessorFigures.objects.filter(figures=snapshot).order_by("sort_name", "assessor_id"), page)
+    rows = _Counted(AssessorFigures.objects.filter(figures=snapshot).order_by("sort_name", "assessor_id"),
+                    snapshot.assessor_count)
+    assessors = paged(cast("Sequence[AssessorFigures]", rows), page)  # a sequence as far as the pager reads it
     assessors.page.object_list = list(assessors.page.object_list)
     for row in assessors.page.object_list:
         row.figures = snapshot  # their properties read the target and the rate without a query each

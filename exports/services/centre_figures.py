@@ -81,9 +81,11 @@ def figures_compute(*, centre_id: int) -> CentreFigures | None:
         sampling_rate=settings.IQA_SAMPLING_RATE, target_hours=settings.RESPONSE_TARGET_WORKING_HOURS,
     )
     with transaction.atomic():
+        rows = _assessor_rows(snapshot, loads, coverage.assessors)
+        snapshot.assessor_count = len(rows)
         snapshot.seconds = time.perf_counter() - started
         snapshot.save()
-        AssessorFigures.objects.bulk_create(_assessor_rows(snapshot, loads, coverage.assessors), batch_size=1000)
+        AssessorFigures.objects.bulk_create(rows, batch_size=1000)
         # The one before stays until the next: a page that read it a moment ago still finds its rows.
         older = CentreFigures.objects.filter(centre=centre).exclude(pk=snapshot.pk).order_by("-computed_at", "-pk")
         kept = list(older.values_list("pk", flat=True)[:1])

@@ -355,9 +355,9 @@ def _grow(centre, qualification, assessor, iqa, n: int, assessors: int = 0) -> N
 
 
 #: The dashboard's queries: session and user, the gate (centre, roles: read once, for the navigation too), the
-#: newest figures (with whether a refresh waits), the page of assessors (its count, its rows), the top of each of
+#: newest figures (with whether a refresh waits, and how many assessors), the page of assessors, the top of each of
 #: the three per-assessor charts, the listed at-risk enrolments, reports, and the layout's unread notifications.
-DASHBOARD_QUERIES = 13
+DASHBOARD_QUERIES = 12
 
 
 def test_the_dashboard_costs_the_same_queries_for_a_small_and_a_larger_centre(
