@@ -13,7 +13,7 @@ import time
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
 
@@ -92,7 +92,17 @@ def figures_compute(*, centre_id: int) -> CentreFigures | None:
         AssessorFigures.objects.filter(figures__in=older.exclude(pk__in=kept).values("pk")).delete()
         older.exclude(pk__in=kept).delete()
         FiguresRefresh.objects.filter(centre=centre).delete()
+    _analyze()
     return snapshot
+
+
+def _analyze() -> None:
+    """PostgreSQL: refresh the planner's statistics of the rows just replaced. Their table changes wholesale at
+    every refresh; planned on the statistics of an emptier table, the page's top-15 and page-of-50 reads sort every
+    row of the centre instead of walking their index. Milliseconds (it samples at most 30,000 rows)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {CentreFigures._meta.db_table}, {AssessorFigures._meta.db_table}")
 
 
 def latest_figures(centre: Centre) -> CentreFigures | None:
