@@ -227,7 +227,7 @@ def stages(facts: list[Facts]) -> Stages:
 class AtRisk:
     counts: list[Tally]
     total: int
-    listed: list[Any]  # enrolments, each with `.risks`, a list of labels
+    listed: list[Any]  # enrolments, each with `.risks`, a list of labels, and `.risk_keys`, their keys
 
 
 def otj_behind(enrolments: EnrolmentQuerySet, today: datetime.date) -> frozenset[int]:
@@ -236,18 +236,23 @@ def otj_behind(enrolments: EnrolmentQuerySet, today: datetime.date) -> frozenset
     return behind_within(enrolments.filter(status=EnrolmentStatus.ACTIVE), today)
 
 
-def risks_of(fact: Facts, today: datetime.date, behind: frozenset[int]) -> list[str | Promise]:
-    """The reasons an active enrolment is at risk, in words; empty when it is not."""
+def risk_keys_of(fact: Facts, today: datetime.date, behind: frozenset[int]) -> list[str]:
+    """The reasons an active enrolment is at risk, as RISK_LABELS' keys; empty when it is not."""
     if fact.status != EnrolmentStatus.ACTIVE:
         return []
-    reasons: list[str | Promise] = []
+    keys: list[str] = []
     if fact.quiet:
-        reasons.append(RISK_LABELS["quiet"])
+        keys.append("quiet")
     if fact.planned_end_date < today:
-        reasons.append(RISK_LABELS["overdue"])
+        keys.append("overdue")
     if fact.pk in behind:
-        reasons.append(RISK_LABELS["otj_behind"])
-    return reasons
+        keys.append("otj_behind")
+    return keys
+
+
+def risks_of(fact: Facts, today: datetime.date, behind: frozenset[int]) -> list[str | Promise]:
+    """The reasons an active enrolment is at risk, in words; empty when it is not."""
+    return [RISK_LABELS[key] for key in risk_keys_of(fact, today, behind)]
 
 
 def at_risk(enrolments: EnrolmentQuerySet, facts: list[Facts], today: datetime.date | None = None) -> AtRisk:
@@ -258,9 +263,9 @@ def at_risk(enrolments: EnrolmentQuerySet, facts: list[Facts], today: datetime.d
     today = today or timezone.localdate()
     behind = otj_behind(enrolments, today)
     counts = {"quiet": 0, "overdue": 0, "otj_behind": 0}
-    risky: list[tuple[Facts, list[str | Promise]]] = []
+    risky: list[tuple[Facts, list[str]]] = []
     for fact in facts:
-        reasons = risks_of(fact, today, behind)
+        reasons = risk_keys_of(fact, today, behind)
         if reasons:
             risky.append((fact, reasons))
             counts["quiet"] += fact.quiet
@@ -272,7 +277,8 @@ def at_risk(enrolments: EnrolmentQuerySet, facts: list[Facts], today: datetime.d
         enrolments.filter(pk__in=sorted(first)).select_related("candidate", "qualification", "assessor")
         .order_by("planned_end_date", "pk"))
     for enrolment in listed:
-        enrolment.risks = first[enrolment.pk]
+        enrolment.risk_keys = first[enrolment.pk]
+        enrolment.risks = [RISK_LABELS[key] for key in enrolment.risk_keys]
     return AtRisk(counts=[Tally(key, RISK_LABELS[key], n) for key, n in counts.items()], total=len(risky),
                   listed=listed)
 
@@ -441,6 +447,17 @@ def sampling_coverage(enrolments: EnrolmentQuerySet) -> Coverage:
 # --------------------------------------------------------------------------- the export and certification pipeline
 
 
+EXPORT_LABELS: dict[str, Promise] = {
+    ExportStatus.QUEUED: _("Queued"), ExportStatus.RUNNING: _("Running"),
+    ExportStatus.DONE: _("Done"), ExportStatus.FAILED: _("Failed"),
+}
+UNIT_LABELS: dict[str, Promise] = {
+    "in_sample": _("In the IQA's sample, awaiting a decision"),
+    "not_sampled": _("Signed off, not sampled"),
+    "countersigned": _("Countersigned by the IQA"),
+}
+
+
 @dataclass
 class Pipeline:
     exports: list[Tally]
@@ -460,11 +477,7 @@ def pipeline(enrolments: EnrolmentQuerySet, stage_counts: Iterable[Tally]) -> Pi
         countersigned=Count("pk", filter=Q(countersignature__isnull=False)),
     )
     return Pipeline(
-        exports=[Tally(status, label, exports[status]) for status, label in (
-            (ExportStatus.QUEUED, _("Queued")), (ExportStatus.RUNNING, _("Running")),
-            (ExportStatus.DONE, _("Done")), (ExportStatus.FAILED, _("Failed")))],
-        units=[Tally("in_sample", _("In the IQA's sample, awaiting a decision"), units["in_sample"]),
-               Tally("not_sampled", _("Signed off, not sampled"), units["not_sampled"]),
-               Tally("countersigned", _("Countersigned by the IQA"), units["countersigned"])],
+        exports=[Tally(status, label, exports[status]) for status, label in EXPORT_LABELS.items()],
+        units=[Tally(key, label, units[key]) for key, label in UNIT_LABELS.items()],
         eligible=next((c.count for c in stage_counts if c.key == Stage.ELIGIBLE), 0),
     )

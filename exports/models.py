@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext
@@ -187,3 +189,116 @@ class CentreReport(models.Model):
         """The file name the browser saves: <kind>-<centre code>-<date>.<ext>."""
         when = (self.finished or self.created).strftime("%Y-%m-%d")
         return f"{self.kind}-{self.centre.code}-{when}.{self.format}"
+
+
+# --------------------------------------------------------------------------- a centre's dashboard figures, stored
+
+
+class CentreFigures(models.Model):
+    """A centre's dashboard figures as a worker computed them with exports/figures.py at `computed_at`.
+
+    The dashboard reads the newest of a centre's snapshots (and a page of its `AssessorFigures`) at a fixed cost,
+    whatever the centre's size. A new snapshot is written whole in one transaction; the one before it is kept until
+    the next (a page that read it a moment earlier still finds its rows), older ones are deleted.
+    """
+
+    centre = models.ForeignKey(Centre, on_delete=models.CASCADE, related_name="figures")
+    computed_at = models.DateTimeField()
+    #: How long computing them took.
+    seconds = models.FloatField(default=0)
+    total = models.PositiveIntegerField(default=0, help_text=_("Enrolments of the centre."))
+    #: Counts per key: {"stage": {...}, "status": {...}, "band": {...}, "risk": {...}, "exports": {...},
+    #: "units": {...}}; the keys are those of exports/figures.py, labelled when shown.
+    tallies = models.JSONField(default=dict)
+    at_risk_total = models.PositiveIntegerField(default=0)
+    #: The first AT_RISK_LISTED at-risk enrolments, soonest planned end first: [[pk, [reason key, ...]], ...].
+    at_risk_listed = models.JSONField(default=list)
+    eligible = models.PositiveIntegerField(default=0)
+    #: The IQA sampling rate they were counted at (0-1).
+    sampling_rate = models.FloatField(default=0)
+    target_hours = models.PositiveSmallIntegerField(default=0, help_text=_("The response target they were counted at."))
+    #: How many `AssessorFigures` rows it has (the table's pages are counted without a query).
+    assessor_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["centre", "-computed_at", "-id"], name="figures_centre_latest")]
+
+    def __str__(self) -> str:
+        return f"Figures of centre {self.centre_id} at {self.computed_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def sampling_rate_percent(self) -> int:
+        return round(self.sampling_rate * 100)
+
+
+class AssessorFigures(models.Model):
+    """One assessor's row of a centre's figures: caseload, waiting work, response times, IQA sampling coverage."""
+
+    # No index of its own: the indexes below all start with it, each in an order the page reads.
+    figures = models.ForeignKey(CentreFigures, on_delete=models.CASCADE, related_name="assessor_rows",
+                                db_index=False)
+    assessor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(max_length=320)
+    #: The name in lower case: the table's order.
+    sort_name = models.CharField(max_length=320)
+    active = models.PositiveIntegerField(default=0)
+    paused = models.PositiveIntegerField(default=0)
+    awaiting = models.PositiveIntegerField(default=0)
+    oldest_waiting_hours = models.FloatField(default=0)
+    decided = models.PositiveIntegerField(default=0)
+    median_hours = models.FloatField(null=True, blank=True)
+    within_target = models.PositiveIntegerField(default=0)
+    signed = models.PositiveIntegerField(default=0, help_text=_("Unit sign-offs they made."))
+    sampled = models.PositiveIntegerField(default=0, help_text=_("Of those, how many the IQA sampled."))
+    #: `sampled` as a share of `signed`; None when they signed off nothing.
+    sampling_percent = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["figures", "sort_name", "assessor"], name="assessor_figures_by_name"),
+            # The charts' orders, ties broken by name as the table's: the first 15 are the index's first 15.
+            models.Index(fields=["figures", "-median_hours", "sort_name", "assessor"], name="assessor_figures_slowest"),
+            models.Index(fields=["figures", "-active", "sort_name", "assessor"], name="assessor_figures_busiest"),
+            models.Index(fields=["figures", "sampling_percent", "sort_name", "assessor"],
+                         name="assessor_figures_sampling"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} in {self.figures}"
+
+    @property
+    def within_target_percent(self) -> int | None:
+        return round(100 * self.within_target / self.decided) if self.decided else None
+
+    @property
+    def meets_target(self) -> bool:
+        """The median answer within the target and nothing waiting longer than it."""
+        target = self.figures.target_hours
+        return bool((self.median_hours is None or self.median_hours <= target) and self.oldest_waiting_hours <= target)
+
+    @property
+    def percent(self) -> int:
+        return self.sampling_percent or 0
+
+    @property
+    def needed(self) -> int:
+        return int(math.ceil(self.signed * self.figures.sampling_rate))
+
+    @property
+    def met(self) -> bool:
+        return self.sampled >= self.needed
+
+
+class FiguresRefresh(models.Model):
+    """A refresh of a centre's figures asked for and not yet done: at most one per centre, so asking again while
+    one waits or runs queues nothing more."""
+
+    centre = models.OneToOneField(Centre, on_delete=models.CASCADE, related_name="figures_refresh")
+    requested_at = models.DateTimeField()
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    started_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Refresh of centre {self.centre_id}'s figures asked at {self.requested_at:%Y-%m-%d %H:%M}"

@@ -13,9 +13,11 @@ from . import services
 
 
 class QueuedTask(Protocol):
-    """The part of a Celery task object this app uses: sending it to the broker."""
+    """The part of a Celery task object this app uses: sending it to the broker, or running it here."""
 
     def apply_async(self, args: tuple[Any, ...] | None = None, **options: Any) -> AsyncResult: ...
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any: ...
 
 
 def _shared_task(**options: Any) -> Callable[[Callable[..., object]], QueuedTask]:
@@ -53,3 +55,15 @@ def build_centre_report(self: Task, report_id: int) -> str:
 def requeue_stalled_reports() -> list[int]:
     """Beat, every minute: enqueue centre reports a broker outage or a crashed worker left behind."""
     return services.reports_requeue_stalled()
+
+
+@_shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+def refresh_centre_figures(centre_id: int) -> str:
+    """Compute one centre's dashboard figures and store them as its newest snapshot (default queue)."""
+    return "done" if services.figures_compute(centre_id=centre_id) is not None else "gone"
+
+
+@_shared_task(ignore_result=True)
+def refresh_stale_figures() -> list[int]:
+    """Beat, every minute: ask for the figures of every centre whose snapshot is missing or too old."""
+    return services.figures_refresh_stale()

@@ -45,6 +45,8 @@ class BarChart:
     title: str | Promise
     bars: tuple[Bar, ...]
     marker: Marker | None = None
+    #: Shown under the chart in place of the usual note: what a chart of some of the rows shows, in words.
+    caption: str | Promise | None = None
 
     @property
     def height(self) -> int:
@@ -70,6 +72,7 @@ def bar_chart(
     unit: str = "",
     scale_to: float | None = None,
     marker: tuple[str | Promise, float] | None = None,
+    caption: str | Promise | None = None,
 ) -> BarChart:
     """A horizontal bar chart of `values` (key, label, value), the longest bar (or `scale_to`, or the marker,
     whichever is greatest) filling the width; `unit` follows each value ("h", "%")."""
@@ -80,7 +83,7 @@ def bar_chart(
         for index, (key, label, value) in enumerate(values)
     )
     return BarChart(slug=slug, title=title, bars=bars,
-                    marker=Marker(label=marker[0], x=_share(marker[1], longest)) if marker else None)
+                    marker=Marker(label=marker[0], x=_share(marker[1], longest)) if marker else None, caption=caption)
 
 
 def _number(value: float) -> str:

@@ -383,6 +383,12 @@ CELERY_BEAT_SCHEDULE["evidence-expire-resumable-uploads"] = {
 }
 CELERY_BEAT_SCHEDULE["exports-requeue-stalled"] = {"task": "exports.tasks.requeue_stalled_exports", "schedule": 60.0}
 CELERY_BEAT_SCHEDULE["reports-requeue-stalled"] = {"task": "exports.tasks.requeue_stalled_reports", "schedule": 60.0}
+# The centre dashboard's figures: computed by a worker, refreshed when older than this (beat looks every minute) ...
+FIGURES_MAX_AGE_SECONDS = env.int("FIGURES_MAX_AGE_SECONDS", default=600)
+# ... and a refresh asked for this long ago and not done (its worker or message was lost) is asked for again.
+FIGURES_REFRESH_LOST_AFTER_SECONDS = env.int("FIGURES_REFRESH_LOST_AFTER_SECONDS", default=1800)
+CELERY_BEAT_SCHEDULE["exports-refresh-stale-figures"] = {"task": "exports.tasks.refresh_stale_figures",
+                                                         "schedule": 60.0}
 
 # People's data: withdrawn and completed enrolments whose status is older than this are erased
 # (`erase_expired`, or the centre admin's erasure page). Six years and a day by default.

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("dashboard/", views.dashboard_choose, name="dashboard_choose"),
     path("centres/<int:centre_pk>/dashboard/", views.centre_dashboard, name="centre_dashboard"),
+    path("centres/<int:centre_pk>/dashboard/refresh/", views.centre_dashboard_refresh, name="centre_dashboard_refresh"),
     path("accounts/", include(account_urlpatterns)),
     path("", include("candidates.urls")),
     path("", include("signin.urls")),

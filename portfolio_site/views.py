@@ -1,17 +1,19 @@
 """The home pages that gather every app: a candidate's qualifications, a member of staff's enrolments, and the
 centre dashboard."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from candidates import access
 from candidates.access import enrolments_followed_by
 from candidates.services.plan import home_enrolments
+from exports import services as export_services
 
 from .dashboard import dashboard
 from .links import paths_by_pk
@@ -57,9 +59,23 @@ def dashboard_choose(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def centre_dashboard(request: HttpRequest, centre_pk: int) -> HttpResponse:
-    """The centre at a glance: stages, risks, caseloads, sampling, the pipeline. A fixed number of queries."""
+    """The centre at a glance from its stored figures: stages, risks, caseloads, sampling, the pipeline. A fixed
+    number of queries whatever the centre's size."""
     centre = access.centre_for_admin(request.user, centre_pk)
-    return render(request, "portfolio_site/dashboard.html", {"board": dashboard(request.user, centre)})
+    board = dashboard(request.user, centre, page=request.GET.get("page"))
+    return render(request, "portfolio_site/dashboard.html", {"board": board})
+
+
+@login_required
+@require_POST
+def centre_dashboard_refresh(request: HttpRequest, centre_pk: int) -> HttpResponse:
+    """Ask a worker to compute the centre's figures again (once: asking while one waits or runs adds nothing)."""
+    centre = access.centre_for_admin(request.user, centre_pk)
+    if export_services.figures_request(centre=centre, by=request.user):
+        messages.success(request, _("The figures are being computed again. Reload the page in a minute to see them."))
+    else:
+        messages.info(request, _("The figures are already being computed. Reload the page in a minute to see them."))
+    return redirect("centre_dashboard", centre_pk=centre.pk)
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

@@ -55,6 +55,7 @@ from django.utils import timezone
 from apprenticeships.models import Achievement, OtjRule
 from assessments.services import action_point_set, question_ask, visit_plan
 from candidates.models import (
+    Centre,
     EmployerContact,
     EmployerContactKind,
     Enrolment,
@@ -65,6 +66,7 @@ from candidates.models import (
     User,
 )
 from evidence.models import EvidenceKind, ResumableUpload
+from exports.services import figures_compute
 from inbox.models import NoticeKind, Notification
 from inbox.services import calendar_token_new
 from tests import conftest
@@ -245,6 +247,12 @@ def by_centre(build: Callable[[SimpleNamespace, object], dict]) -> dict[str, Kwa
 NO_KWARGS: dict[str, KwargsBuilder] = {"any": lambda w: {}}
 ENROLMENT_PK = by_enrolment(lambda w, e: {"pk": e.pk})
 CENTRE_PK = by_centre(lambda w, c: {"centre_pk": c.pk})
+
+
+def _with_figures(centre: Centre) -> Centre:
+    """`centre`, its dashboard's figures computed (as the worker does)."""
+    figures_compute(centre_id=centre.pk)
+    return centre
 #: A person on the centre's staff: Otto at Northgate (own), Sam Stranger at Southbank (foreign).
 STAFF_PK = by_centre(lambda w, c: {"centre_pk": c.pk, "person_pk": (
     w.other_assessor if c == w.centre else w.stranger_assessor).pk})
@@ -447,7 +455,9 @@ WALK: dict[str, Row] = {
     "home": Row(NO_KWARGS, get=signed_in()),
     "dashboard_choose": Row(NO_KWARGS, get=_table(("any",), lambda role, target: (
         LOGIN if role == "anonymous" else OK if role in MANAGERS else 403))),
-    "centre_dashboard": Row(CENTRE_PK, get=centre_admin_only()),
+    # the dashboard reads the figures a worker stored: computed here first, so the walk reads a real page of them
+    "centre_dashboard": Row(by_centre(lambda w, c: {"centre_pk": _with_figures(c).pk}), get=centre_admin_only()),
+    "centre_dashboard_refresh": Row(CENTRE_PK, post=centre_admin_only()),
     # accounts (candidates/urls.py, account_urlpatterns)
     "login": Row(NO_KWARGS, get=public()),
     "logout": Row(NO_KWARGS, post=public(LOGIN)),

@@ -1,6 +1,6 @@
 """The centre dashboard and a report in a real browser: the centre admin reads the charts and the tables beside
-them at 1366 and 390 px, asks for a report, a REAL Celery worker builds it while the page shows its progress, and
-she downloads the workbook.
+them (from the centre's stored figures) at 1366 and 390 px, asks for a report, a REAL Celery worker builds it
+while the page shows its progress, and she downloads the workbook.
 
 The worker (tests/exports/worker_harness.py) is a `celery worker` subprocess on a queue of this test, reading the
 live server's database and this test's storage folder; Redis is REDIS_URL when set, else a private redis-server.
@@ -20,6 +20,8 @@ from playwright.sync_api import Page, ViewportSize, expect
 
 from assessments import services as assessment_services
 from candidates.models import Enrolment, UnitChoice, User
+from exports.services import figures_compute
+from exports.tasks import refresh_centre_figures
 from tests.assessments.factories import signed_unit, unit_of
 from tests.conftest import PASSWORD
 from tests.exports import worker_harness
@@ -53,6 +55,7 @@ def centre_at_work(enrolment, other_enrolment, assessor, iqa, private_storage) -
     Enrolment.objects.filter(pk=other_enrolment.pk).update(
         start_date=today - datetime.timedelta(days=400), planned_end_date=today - datetime.timedelta(days=5))
     User.objects.filter(pk=enrolment.candidate_id).update(first_name="=SUM(1,2)")
+    figures_compute(centre_id=enrolment.centre_id)  # the dashboard's figures, as the worker computes them
     return enrolment
 
 
@@ -68,6 +71,8 @@ def test_the_centre_admin_reads_the_dashboard_and_downloads_a_report_built_by_a_
     sign_in(centre_admin.email, PASSWORD)
     page.get_by_role("link", name="Dashboard").click()
     expect(page.get_by_role("heading", name="Northgate Training at a glance", level=1)).to_be_visible()
+    expect(page.get_by_test_id("figures-freshness")).to_contain_text("Figures as of")
+    expect(page.get_by_role("button", name="Refresh the figures")).to_be_visible()
 
     # The stage chart and the table beside it say the same: one candidate with units signed off, one not started.
     expect(page.get_by_test_id("chart-stages")).to_be_visible()
@@ -118,4 +123,37 @@ def test_the_centre_admin_reads_the_dashboard_and_downloads_a_report_built_by_a_
     assert rows[0][0] == "candidate" and len(rows) == 3
     names = sorted(row[0] for row in rows[1:])
     assert names == ["'=SUM(1,2) Candidate", "Olga Other"]  # text, not a formula
+    assert not console_errors
+
+
+def test_the_figures_are_prepared_then_refreshed_on_the_admin_s_asking(
+    page: Page, enrolment, other_enrolment, centre_admin, sign_in: Callable, shot: Callable, axe: Callable,
+    console_errors: list, monkeypatch, live_url: Callable,
+) -> None:
+    """No figures yet: the page says they are being prepared and asks a worker once; once computed, "Refresh the
+    figures" asks again, and the page says they are being refreshed. The tasks are recorded, not sent."""
+    queued: list[tuple] = []
+    monkeypatch.setattr(refresh_centre_figures, "apply_async", lambda args, **kwargs: queued.append(args))
+    page.set_viewport_size(DESKTOP)
+    sign_in(centre_admin.email, PASSWORD)
+    page.set_viewport_size(PHONE)
+    page.goto(live_url(f"/centres/{enrolment.centre_id}/dashboard/"))
+    expect(page.get_by_role("status").filter(has_text="The figures are being prepared")).to_be_visible()
+    expect(page.get_by_role("link", name="Reload this page in a minute to see them")).to_be_visible()
+    _fits(page, 390)
+    axe(page, "the dashboard while its figures are prepared, at 390 px")
+    shot(page, "figures-prepared-390")
+    assert queued == [(enrolment.centre_id,)]
+
+    refresh_centre_figures(enrolment.centre_id)  # the worker
+    page.get_by_role("link", name="Reload this page in a minute to see them").click()
+    expect(page.get_by_test_id("figures-freshness")).to_contain_text("Figures as of")
+    page.get_by_role("button", name="Refresh the figures").click()
+    expect(page.get_by_text("The figures are being computed again.")).to_be_visible()
+    expect(page.get_by_test_id("figures-freshness")).to_contain_text("They are being refreshed")
+    expect(page.get_by_role("button", name="Refresh the figures")).to_have_count(0)
+    _fits(page, 390)
+    axe(page, "the dashboard while its figures are refreshed, at 390 px")
+    shot(page, "figures-refreshing-390")
+    assert queued == [(enrolment.centre_id,), (enrolment.centre_id,)]
     assert not console_errors

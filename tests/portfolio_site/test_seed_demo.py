@@ -135,6 +135,15 @@ def test_the_certification_page_shows_dana_eligible_for_unit_certificates(demo_s
     assert "Eligible for unit certificates: F3, F4." in response.content.decode()
 
 
+def test_the_dashboard_shows_the_demo_centre_s_figures_straight_away(demo_specs, client) -> None:
+    assert "Demo dashboard figures for" in seed()
+    centre = Centre.objects.get(code="demo")
+    client.force_login(User.objects.get(email="admin@demo.example.org"))
+    page = client.get(reverse("centre_dashboard", kwargs={"centre_pk": centre.pk})).content.decode()
+    assert "Figures as of" in page and f"{Enrolment.objects.filter(centre=centre).count()} enrolments." in page
+    assert "being prepared" not in page
+
+
 def test_dana_has_questions_visits_and_action_points_at_every_stage(demo_specs) -> None:
     seed()
     enrolment = dana()

@@ -13,9 +13,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.test.utils import override_settings
 
-from candidates.models import Enrolment, User
+from candidates.models import Centre, Enrolment, User
 from exports import services as export_services
-from exports.models import PortfolioExport
+from exports.models import CentreFigures, PortfolioExport
 from portfolio_site.demo.apprenticeships import seed_apprenticeships
 from portfolio_site.demo.assessments import seed_assessments, seed_support
 from portfolio_site.demo.evidence import seed_draft_evidence, seed_evidence
@@ -70,7 +70,17 @@ class Command(BaseCommand):
         _apprentices, skipped = seed_apprenticeships(demo=demo, password=password)
         for message in skipped:
             self.stderr.write(message)
+        self._seed_figures(centre=demo.centre)
         return demo
+
+    def _seed_figures(self, *, centre: Centre) -> None:
+        # The dashboard reads figures a worker computes: computed here (once), so it shows them at once; beat
+        # keeps them fresh from then on.
+        if CentreFigures.objects.filter(centre=centre).exists():
+            return
+        figures = export_services.figures_compute(centre_id=centre.pk)
+        if figures is not None:
+            self.stdout.write(f"Demo dashboard figures for {centre.name}: computed in {figures.seconds:.1f} s.")
 
     def _seed_export(self, *, enrolment: Enrolment, by: User) -> None:
         # Built here rather than by the worker, so the demo shows a finished export even before
