@@ -7,8 +7,9 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 PYTHON ?= python3
 DEV_ENV := DEBUG=$${DEBUG:-true}
-# One test process a core (pytest-xdist); each gets its own test database.
-PYTEST_ARGS ?= -n auto
+# One test process a core (pytest-xdist); each gets its own test database. A process that runs out of tests
+# takes some of the other's (worksteal): one long test at the end no longer leaves a core idle.
+PYTEST_ARGS ?= -n auto --dist worksteal
 # The locks: requirements*.txt, generated from requirements*.in. pip-tools is pinned here,
 # outside the lock, as pip is. LOCK_ARGS passes options, e.g. LOCK_ARGS="--upgrade-package django".
 PIP_TOOLS := pip-tools==7.6.2
