@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -40,8 +41,11 @@ def home(request: HttpRequest) -> HttpResponse:
         if enrolment.plan_status not in badges:
             badges[enrolment.plan_status] = render_to_string("candidates/_plan_status.html", {"enrolment": enrolment})
         enrolment.plan_status_badge = badges[enrolment.plan_status]
-    return render(request, "home.html", {"own": enrolments.own, "others": enrolments.others,
-                                         "apprentices": enrolments_followed_by(request.user).count()})
+    return render(request, "home.html", {
+        "own": enrolments.own, "others": enrolments.others, "more": enrolments.more,
+        "listed_at_most": number_format(enrolments.listed_at_most, force_grouping=True),
+        "apprentices": enrolments_followed_by(request.user).count(),
+    })
 
 
 @login_required

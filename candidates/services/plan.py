@@ -41,6 +41,9 @@ from ..signals import assessed_work, preferred_units
 from .enrolment import ensure_open
 
 HOME_PAGE_SIZE = 100
+#: The staff table of the home page counts this many enrolments at most: a centre of 100,000 is not counted on every
+#: visit to the home page (the enrolment list, with its search, reaches every one).
+HOME_LISTED_AT_MOST = 1000
 
 # --------------------------------------------------------------------------- reads
 
@@ -153,6 +156,9 @@ class HomeEnrolments:
 
     own: list[Enrolment]
     others: Page[Enrolment]
+    #: More enrolments than `listed_at_most` (HOME_LISTED_AT_MOST): the pages reach the first of them only.
+    more: bool = False
+    listed_at_most: int = 0
 
 
 #: What a home-page row shows; loading only these keeps a page of 100 rows cheap to build.
@@ -186,8 +192,11 @@ def home_enrolments(user: User, *, page: int | str | None = 1) -> HomeEnrolments
     # (visible_condition has no other arm for them): no query for the others.
     staff = user.is_superuser or bool(user.role_kinds - {RoleKind.CANDIDATE})
     others_of = _annotated(visible.exclude(candidate=user), with_iqa=False) if staff else Enrolment.objects.none()
-    others = Paginator(others_of, HOME_PAGE_SIZE).get_page(page)
-    return HomeEnrolments(own=own, others=others)
+    paginator = Paginator(others_of, HOME_PAGE_SIZE)
+    counted = others_of.order_by().values("pk")[:HOME_LISTED_AT_MOST + 1].count() if staff else 0
+    paginator.count = min(counted, HOME_LISTED_AT_MOST)  # type: ignore[misc]  # a cached_property, set once here
+    return HomeEnrolments(own=own, others=paginator.get_page(page), more=counted > HOME_LISTED_AT_MOST,
+                          listed_at_most=HOME_LISTED_AT_MOST)
 
 
 def total_words(spec: Spec, total: int) -> str:
