@@ -194,7 +194,7 @@ def home_enrolments(user: User, *, page: int | str | None = 1) -> HomeEnrolments
     others_of = _annotated(visible.exclude(candidate=user), with_iqa=False) if staff else Enrolment.objects.none()
     paginator = Paginator(others_of, HOME_PAGE_SIZE)
     counted = others_of.order_by().values("pk")[:HOME_LISTED_AT_MOST + 1].count() if staff else 0
-    paginator.count = min(counted, HOME_LISTED_AT_MOST)  # type: ignore[misc]  # a cached_property, set once here
+    paginator.count = min(counted, HOME_LISTED_AT_MOST)  # a cached_property, set once here
     return HomeEnrolments(own=own, others=paginator.get_page(page), more=counted > HOME_LISTED_AT_MOST,
                           listed_at_most=HOME_LISTED_AT_MOST)
 
