@@ -1,4 +1,5 @@
-"""`{{ form|plain_crispy }}`: an unbound form in the markup crispy-forms' Bootstrap 5 pack gives it, built in Python.
+"""`{{ form|plain_crispy }}` and `{{ field|plain_crispy_field }}`: an unbound form (or one of its fields) in the
+markup crispy-forms' Bootstrap 5 pack gives it (`|crispy`, `|as_crispy_field`), built in Python.
 
 crispy renders each field through several nested templates (about 1 ms a field): the enrolment page's five
 small forms spent half of the page's time there. A form that has not been submitted has no errors to show,
@@ -6,7 +7,8 @@ so its markup is the same simple pattern every time: the field's wrapper, its la
 a required field), the widget with crispy's classes, its help text (which the widget names in
 `aria-describedby`), and radio buttons in a fieldset whose legend is the label. This filter writes that
 pattern directly. A bound form (with its errors), or a field of a kind this filter does not know, goes to
-crispy as before. tests/test_plain_forms.py checks the output equals crispy's for the forms that use it.
+crispy as before. tests/portfolio_site/test_plain_forms.py checks the output equals crispy's for the forms
+that use it.
 """
 
 from __future__ import annotations
@@ -36,9 +38,19 @@ def _bootstrap_class(widget: forms.Widget) -> str | None:
     return None
 
 
+def _widget_class(widget: forms.Widget) -> str:
+    """The class crispy gives the widget: its own, then the widget's lowercased class name (unless the class
+    holds it already), then Bootstrap's (unless there already)."""
+    name = type(widget).__name__.lower()
+    own = widget.attrs.get("class", "")
+    css = (own if name in own else f"{own} {name}") if own else name
+    bootstrap = _bootstrap_class(widget)
+    return css if bootstrap in css.split() else f"{css} {bootstrap}"
+
+
 def _known(field: BoundField) -> bool:
     widget = field.field.widget
-    if field.is_hidden or "class" in widget.attrs:
+    if field.is_hidden:
         return False
     if type(widget) is forms.RadioSelect:  # not its subclass CheckboxSelectMultiple
         return not field.help_text
@@ -75,7 +87,7 @@ def _field(field: BoundField) -> SafeString:
     if type(widget) is forms.RadioSelect:
         inner = _radios(field)
     else:
-        css = f"{type(widget).__name__.lower()} {_bootstrap_class(widget)}"
+        css = _widget_class(widget)
         help_text = (format_html('<div id="{}_helptext" class="form-text">{}</div>', field.auto_id,
                                  mark_safe(str(field.help_text)))  # unescaped, as crispy and Django write help text
                      if field.help_text else "")
@@ -93,3 +105,13 @@ def plain_crispy(form: forms.Form) -> SafeString:
 
         return as_crispy_form(form)
     return mark_safe(" ".join(_field(field) for field in fields))
+
+
+@register.filter
+def plain_crispy_field(field: BoundField) -> SafeString:
+    """One field as `|as_crispy_field` writes it; a field of a bound form, or an unfamiliar one, is left to crispy."""
+    if field.form.is_bound or not field.auto_id or not _known(field):
+        from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
+
+        return as_crispy_field(field)
+    return _field(field)

@@ -61,3 +61,31 @@ def test_an_unfamiliar_widget_goes_to_crispy():
 
     form = Ticks()
     assert plain_crispy(form) == as_crispy_form(form)
+
+
+class Classy(forms.Form):
+    """A widget with a class of its own, one with crispy's name in it already, and a choice."""
+
+    note = forms.CharField(label="Note", widget=forms.Textarea(attrs={"rows": 2, "class": "form-control-sm"}))
+    named = forms.CharField(label="Named", required=False, widget=forms.TextInput(attrs={"class": "my-textinput"}))
+    pick = forms.TypedChoiceField(label="Pick", coerce=int, choices=[(1, "One"), (2, "Two")], help_text="<b>Say</b>")
+
+
+def test_a_widget_with_its_own_class_gets_crispy_classes_in_crispy_order():
+    form = Classy(auto_id="id_classy_%s")
+    plain = normalised(plain_crispy(form))
+    assert 'class="form-control-sm textarea form-control"' in plain
+    assert plain == normalised(as_crispy_form(Classy(auto_id="id_classy_%s")))
+
+
+def test_one_field_is_written_as_crispy_writes_it():
+    from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
+
+    from portfolio_site.templatetags.plain_forms import plain_crispy_field
+
+    for name in ("note", "named", "pick"):
+        plain = normalised(plain_crispy_field(Classy()[name]))
+        assert f'id="div_id_{name}"' in plain
+        assert plain == normalised(as_crispy_field(Classy()[name])), name
+    bound = Classy({"note": ""})
+    assert "is-invalid" in plain_crispy_field(bound["note"])
