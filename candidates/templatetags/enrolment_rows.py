@@ -25,6 +25,7 @@ from ..models import Enrolment, EnrolmentStatus, PlanStatus
 
 register = template.Library()
 
+
 _BADGE = {EnrolmentStatus.ACTIVE: "success", EnrolmentStatus.PAUSED: "warning", EnrolmentStatus.WITHDRAWN: "secondary"}
 
 
@@ -33,11 +34,11 @@ def _flags(enrolment: Enrolment, today: object) -> SafeString:
                          enrolment.status_label)]
     if enrolment.status == EnrolmentStatus.ACTIVE and enrolment.planned_end_date < today:  # Enrolment.is_overdue
         parts.append(format_html('<span class="badge text-bg-danger" data-testid="overdue"><span aria-hidden="true">'
-                                 '&#9888;</span> {}</span>', gettext("Past planned end")))
+                                 '&#9888;</span> {}</span>', mark_safe(gettext("Past planned end"))))
     if enrolment.plan_status == PlanStatus.DRAFT:
         parts.append(format_html('<span class="badge text-bg-warning" data-testid="draft-plan"><span '
                                  'aria-hidden="true">&#9888;</span> {}</span>',
-                                 gettext("Unit plan: Draft — does not meet the rules yet")))
+                                 mark_safe(gettext("Unit plan: Draft — does not meet the rules yet"))))
     return mark_safe("\n".join(parts))
 
 
@@ -51,7 +52,7 @@ def enrolment_flags(enrolment: Enrolment) -> SafeString:
 def enrolment_rows(enrolments: Iterable[Enrolment]) -> SafeString:
     """The list's rows: candidate (linked, with email and ULN), qualification, assessor, IQA, planned end, flags."""
     today = timezone.localdate()
-    uln = gettext("ULN")
+    uln = mark_safe(gettext("ULN"))
     rows = []
     for enrolment in enrolments:
         candidate = enrolment.candidate
