@@ -10,13 +10,14 @@ translate, their numbers localised). Written by the template language, the rows 
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
+from typing import Any
 
 from django import template
 from django.template.defaultfilters import floatformat
 from django.utils.formats import date_format, localize
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.timezone import template_localtime
+from django.utils.timezone import localtime
 from django.utils.translation import gettext, ngettext
 
 from portfolio_site.templatetags.quick_url import quick_reverse
@@ -33,7 +34,7 @@ def _url(name: str, pk: int) -> str:
     return quick_reverse(name, [], {"pk": pk}, None)
 
 
-def _words(message: str, **values: object) -> SafeString:
+def _words(message: str, **values: Any) -> SafeString:
     """`message` (translated) with its placeholders filled as {% blocktranslate %} fills them: localised, escaped."""
     return mark_safe(message % {name: conditional_escape(localize(value)) for name, value in values.items()})
 
@@ -65,7 +66,7 @@ def _row(row: CaseloadRow, behind: Collection[int], overdue: Collection[int], ta
                                   waiting, _WARNING, _words(gettext("Past the %(target)s h target"), target=target))
     else:
         waiting = format_html('<span class="text-body-secondary">{}</span>', mark_safe(gettext("Nothing waiting")))
-    visit = (date_format(template_localtime(row.next_visit), "DATETIME_FORMAT") if row.next_visit
+    visit = (date_format(localtime(row.next_visit), "DATETIME_FORMAT") if row.next_visit
              else format_html('<span class="text-body-secondary">{}</span>', mark_safe(gettext("None planned"))))
     actions = (format_html('<span class="badge text-bg-warning">{} {}</span>', _WARNING,
                            _words(gettext("%(count)s overdue"), count=row.overdue_actions))

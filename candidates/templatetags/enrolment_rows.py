@@ -10,6 +10,7 @@ the list's time resolving variables and including; the same markup written here 
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 
 from django import template
@@ -26,10 +27,12 @@ from ..models import Enrolment, EnrolmentStatus, PlanStatus
 register = template.Library()
 
 
-_BADGE = {EnrolmentStatus.ACTIVE: "success", EnrolmentStatus.PAUSED: "warning", EnrolmentStatus.WITHDRAWN: "secondary"}
+_BADGE: dict[str, str] = {
+    EnrolmentStatus.ACTIVE: "success", EnrolmentStatus.PAUSED: "warning", EnrolmentStatus.WITHDRAWN: "secondary",
+}
 
 
-def _flags(enrolment: Enrolment, today: object) -> SafeString:
+def _flags(enrolment: Enrolment, today: datetime.date) -> SafeString:
     parts = [format_html('<span class="badge text-bg-{}">{}</span>', _BADGE.get(enrolment.status, "primary"),
                          enrolment.status_label)]
     if enrolment.status == EnrolmentStatus.ACTIVE and enrolment.planned_end_date < today:  # Enrolment.is_overdue
