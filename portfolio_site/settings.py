@@ -319,6 +319,12 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 # CACHE_URL overrides both (the tests use memory, so that parallel runs never share counts).
 REDIS_URL = env.str("REDIS_URL", default="")
 CACHES = {"default": env.cache_url("CACHE_URL", default=REDIS_URL or "locmemcache://")}
+# Sessions are kept in the database and, where the cache is shared by every web process (Redis), read from the cache:
+# a request then costs no query for its session. A cache in one process's memory would keep a signed-out session
+# alive in the other processes, so there the database alone is read.
+_SHARED_CACHE = not CACHES["default"]["BACKEND"].endswith("LocMemCache")
+SESSION_ENGINE = env.str("SESSION_ENGINE", default="django.contrib.sessions.backends."
+                                                   + ("cached_db" if _SHARED_CACHE else "db"))
 
 # Celery: Redis when REDIS_URL is set, else kombu's filesystem transport in a
 # local folder, so `make run` needs no server and a long task never blocks a request.
