@@ -569,6 +569,10 @@ def load_reviews(sign_offs: Iterable[UnitSignOff]) -> None:
         _load_review(sign_off)
 
 
+#: The roles of a centre's staff who may have signed units off there as its assessors before.
+FORMER_ASSESSOR_KINDS = (RoleKind.IQA, RoleKind.CENTRE_ADMIN, RoleKind.EQA)
+
+
 def _sampling_assessor_lists(user: User, of: str) -> list[QuerySet[Any]]:
     """The lists of user ids whose union is `sampling_assessor_ids`, each read through one index."""
     if user.is_superuser:
@@ -578,7 +582,15 @@ def _sampling_assessor_lists(user: User, of: str) -> list[QuerySet[Any]]:
     if reading:
         lists += [Role.objects.filter(centre_id__in=reading, kind=RoleKind.ASSESSOR).order_by().values("user_id"),
                   StaffMember.objects.filter(centre_id__in=reading, deactivated_at__isnull=False).order_by()
-                  .values("user_id")]
+                  .values("user_id"),
+                  # Staff who assess no longer but signed units off here (an assessor who became the centre's IQA,
+                  # say): their past sign-offs still count. Their sign-offs are read person by person through
+                  # the sign-offs' assessor index, for the centre's other staff only (a fifth of its assessors).
+                  UnitSignOff.objects.filter(
+                      enrolment__centre_id__in=reading,
+                      by__in=Role.objects.filter(centre_id__in=reading, kind__in=FORMER_ASSESSOR_KINDS)
+                      .values("user_id"),
+                  ).order_by().values(of)]
     return lists
 
 

@@ -115,3 +115,19 @@ def test_beyond_the_bound_the_units_say_there_are_more_and_how_to_narrow_them(
     monkeypatch.setattr(sampling_view, "LISTED_AT_MOST", 3)
     exact = as_admin.get(URL)
     assert not exact.context["paged"].more and "3 signed-off units." in exact.text
+
+
+def test_an_assessor_who_became_the_centres_iqa_keeps_their_line_in_the_plan(
+    as_admin, centre, enrolment, assessor, private_storage
+) -> None:
+    signed_unit(enrolment, "B3", assessor=assessor)
+    Role.objects.filter(user=assessor, centre=centre, kind=RoleKind.ASSESSOR).update(kind=RoleKind.IQA)
+    lines = {str(sample.assessor): sample for sample in as_admin.get(URL).context["assessors"]}
+    assert str(assessor) in lines and lines[str(assessor)].signed == 1
+
+
+def test_an_iqa_who_never_assessed_is_not_in_the_plan(as_admin, centre, enrolment, assessor, iqa,
+                                                       private_storage) -> None:
+    signed_unit(enrolment, "B3", assessor=assessor)
+    names = _plan_names(as_admin.get(URL))
+    assert str(assessor) in names and str(iqa) not in names
