@@ -17,7 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, NullIf
 from django.utils import formats, timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext as _
@@ -150,55 +150,66 @@ def _waiting_hours(oldest_evidence: datetime.datetime | None, oldest_question: d
     return None if oldest is None else working_hours_between(oldest, now)
 
 
+def _per_enrolment(rows: QuerySet[Any], value: Any) -> Subquery:
+    """`value` (an aggregate) over `rows`, a queryset narrowed to one enrolment by an OuterRef: a correlated
+    subquery of one row (NULL when `rows` is empty)."""
+    return Subquery(rows.order_by().values("enrolment_id").annotate(value=value).values("value"))
+
+
 def caseload(user: User, *, sort: str = "waiting", now: datetime.datetime | None = None,
              search: EnrolmentSearch | None = None) -> list[CaseloadRow]:
     """The assessor's candidates (those of `search`) with progress and everything waiting, sorted by `sort`.
-    Nine queries (eleven searching for those behind plan)."""
+    Two queries (four searching for those behind plan): the enrolments, each figure of a row a correlated
+    subquery answered by index probes for each of the assessor's candidates; and the evidence awaiting review,
+    counted for all of them at once (as a subquery a row, PostgreSQL would scan every submitted version for each)."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     mine = assessed_by(user).exclude(status="withdrawn")
     if search:
         mine = search.apply(mine, now=now)
-    enrolments = list(mine.select_related("candidate", "qualification"))
-    ids = [e.pk for e in enrolments]
-    totals = _by_enrolment(
-        UnitChoice.objects.filter(enrolment_id__in=ids).values("enrolment_id").annotate(n=Count("unit__items"))
-        .order_by()
+    enrolment = OuterRef("pk")
+    # The questions waiting for the assessor: those the candidate asked (the assessor's own wait for her).
+    asked = Question.objects.filter(enrolment_id=enrolment, answered_at__isnull=True,
+                                    asked_by_id=OuterRef("candidate_id"))
+    chosen = _per_enrolment(UnitChoice.objects.filter(enrolment_id=enrolment), Count("unit__items"))
+    # Without chosen units (or with none holding an item) a portfolio counts every unit of its qualification, as
+    # evidence.reads.units_for does; COALESCE asks for that count only then.
+    whole = Subquery(
+        AssessableItem.objects.filter(unit__qualification_id=OuterRef("qualification_id")).order_by()
+        .values("unit__qualification_id").annotate(n=Count("pk")).values("n")
     )
-    # Without chosen units a portfolio counts every unit of its qualification (as evidence.reads.units_for does).
-    whole = _by_enrolment(
-        AssessableItem.objects.filter(unit__qualification_id__in={e.qualification_id for e in enrolments})
-        .values("unit__qualification_id").annotate(n=Count("pk")).order_by(),
-        key="unit__qualification_id",
+    enrolments = list(mine.select_related("candidate", "qualification").annotate(
+        caseload_items_total=Coalesce(NullIf(chosen, 0), whole, 0),
+        caseload_items_signed=_per_enrolment(ItemSignOff.objects.current().filter(enrolment_id=enrolment),
+                                             Count("pk")),
+        caseload_units_signed=_per_enrolment(UnitSignOff.objects.current().filter(enrolment_id=enrolment),
+                                             Count("pk")),
+        caseload_unanswered=_per_enrolment(asked, Count("pk")),
+        caseload_oldest_question=_per_enrolment(asked, Min("asked_at")),
+        caseload_next_visit=_per_enrolment(
+            Visit.objects.filter(enrolment_id=enrolment, planned_for__gte=now, cancelled_at__isnull=True),
+            Min("planned_for")),
+        caseload_overdue=_per_enrolment(ActionPoint.objects.filter(enrolment_id=enrolment).overdue(today),
+                                        Count("pk")),
+    ))
+    waiting = _by_enrolment(
+        awaiting_review(EvidenceItem.objects.filter(enrolment_id__in=[e.pk for e in enrolments]))
+        .values("enrolment_id").annotate(n=Count("pk"), oldest=Min("current_version__submitted_at")).order_by()
     )
-    signed = _by_enrolment(
-        ItemSignOff.objects.current().filter(enrolment_id__in=ids).values("enrolment_id").annotate(n=Count("pk")).order_by()
-    )
-    units = _by_enrolment(
-        UnitSignOff.objects.current().filter(enrolment_id__in=ids).values("enrolment_id").annotate(n=Count("pk"))
-        .order_by()
-    )
-    waiting, questions = _waiting(ids)
-    visits = _by_enrolment(
-        Visit.objects.filter(enrolment_id__in=ids, planned_for__gte=now, cancelled_at__isnull=True)
-        .values("enrolment_id").annotate(next=Min("planned_for")).order_by()
-    )
-    overdue = _overdue_actions(ids, today)
     target = settings.RESPONSE_TARGET_WORKING_HOURS
     rows = []
-    for enrolment in enrolments:
-        pk = enrolment.pk
+    for enrolment_row in enrolments:
         row = CaseloadRow(
-            enrolment=enrolment,
-            items_total=totals.get(pk, {}).get("n") or whole.get(enrolment.qualification_id, {}).get("n", 0),
-            items_signed=signed.get(pk, {}).get("n", 0),
-            units_signed=units.get(pk, {}).get("n", 0),
-            awaiting=waiting.get(pk, {}).get("n", 0),
-            oldest_evidence=waiting.get(pk, {}).get("oldest"),
-            unanswered=questions.get(pk, {}).get("n", 0),
-            oldest_question=questions.get(pk, {}).get("oldest"),
-            next_visit=visits.get(pk, {}).get("next"),
-            overdue_actions=overdue.get(pk, {}).get("n", 0),
+            enrolment=enrolment_row,
+            items_total=enrolment_row.caseload_items_total,
+            items_signed=enrolment_row.caseload_items_signed or 0,
+            units_signed=enrolment_row.caseload_units_signed or 0,
+            awaiting=waiting.get(enrolment_row.pk, {}).get("n", 0),
+            oldest_evidence=waiting.get(enrolment_row.pk, {}).get("oldest"),
+            unanswered=enrolment_row.caseload_unanswered or 0,
+            oldest_question=enrolment_row.caseload_oldest_question,
+            next_visit=enrolment_row.caseload_next_visit,
+            overdue_actions=enrolment_row.caseload_overdue or 0,
         )
         hours = _waiting_hours(row.oldest_evidence, row.oldest_question, now)
         if hours is not None:
