@@ -123,19 +123,20 @@ def summaries_among(enrolment_ids: list[int], today: datetime.date) -> dict[int,
             for pk in enrolment_ids}
 
 
-def _plans_with_verified(plans: QuerySet[OtjPlan]) -> list[OtjPlan]:
-    """`plans` with their rules, each with `verified_minutes`: its enrolment's verified minutes summed (a
-    correlated subquery: one query for every plan)."""
+def _plans_with_verified(plans: QuerySet[OtjPlan]) -> list[tuple[OtjPlan, int]]:
+    """`plans` with their rules, each with its enrolment's verified minutes summed (a correlated subquery: one
+    query for every plan)."""
     verified = (
         OtjEntry.objects.filter(enrolment_id=OuterRef("enrolment_id"), status=EntryStatus.VERIFIED).order_by()
         .values("enrolment_id").annotate(minutes=Sum("minutes")).values("minutes")
     )
-    return list(plans.select_related("rule").annotate(verified_minutes=Subquery(verified)))
+    return [(plan, getattr(plan, "verified_minutes", None) or 0)
+            for plan in plans.select_related("rule").annotate(verified_minutes=Subquery(verified))]
 
 
-def _behind(plans: list[OtjPlan], today: datetime.date) -> frozenset[int]:
-    return frozenset(plan.enrolment_id for plan in plans
-                     if services.is_behind(plan, verified_minutes=plan.verified_minutes or 0, day=today))
+def _behind(plans: list[tuple[OtjPlan, int]], today: datetime.date) -> frozenset[int]:
+    return frozenset(plan.enrolment_id for plan, minutes in plans
+                     if services.is_behind(plan, verified_minutes=minutes, day=today))
 
 
 def behind_among(enrolment_ids: list[int], today: datetime.date) -> frozenset[int]:
