@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q, QuerySet, Sum
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -123,23 +123,35 @@ def summaries_among(enrolment_ids: list[int], today: datetime.date) -> dict[int,
             for pk in enrolment_ids}
 
 
+def _plans_with_verified(plans: QuerySet[OtjPlan]) -> list[tuple[OtjPlan, int]]:
+    """`plans` with their rules, each with its enrolment's verified minutes summed (a correlated subquery: one
+    query for every plan)."""
+    verified = (
+        OtjEntry.objects.filter(enrolment_id=OuterRef("enrolment_id"), status=EntryStatus.VERIFIED).order_by()
+        .values("enrolment_id").annotate(minutes=Sum("minutes")).values("minutes")
+    )
+    return [(plan, getattr(plan, "verified_minutes", None) or 0)
+            for plan in plans.select_related("rule").annotate(verified_minutes=Subquery(verified))]
+
+
+def _behind(plans: list[tuple[OtjPlan, int]], today: datetime.date) -> frozenset[int]:
+    return frozenset(plan.enrolment_id for plan, minutes in plans
+                     if services.is_behind(plan, verified_minutes=minutes, day=today))
+
+
 def behind_among(enrolment_ids: list[int], today: datetime.date) -> frozenset[int]:
-    """The enrolments of `enrolment_ids` falling behind on verified off-the-job hours. Two queries."""
+    """The enrolments of `enrolment_ids` (a page of them) falling behind on verified off-the-job hours. One
+    query."""
     if not enrolment_ids:
         return frozenset()
-    plans = list(OtjPlan.objects.filter(enrolment_id__in=enrolment_ids).select_related("rule"))
-    verified = dict(
-        OtjEntry.objects.filter(enrolment_id__in=enrolment_ids, status=EntryStatus.VERIFIED)
-        .values("enrolment_id").annotate(minutes=Sum("minutes")).order_by().values_list("enrolment_id", "minutes")
-    )
-    return frozenset(plan.enrolment_id for plan in plans
-                     if services.is_behind(plan, verified_minutes=verified.get(plan.enrolment_id) or 0, day=today))
+    return _behind(_plans_with_verified(OtjPlan.objects.filter(enrolment_id__in=enrolment_ids)), today)
 
 
 def behind_within(enrolments: QuerySet[Enrolment], today: datetime.date) -> frozenset[int]:
     """The enrolments of `enrolments` (a queryset, not evaluated here) falling behind on verified off-the-job
     hours. Two queries, whatever the number of enrolments or plans: the "behind plan" source of the lists of
-    enrolments (candidates/listing.py) and of a centre's dashboard."""
+    enrolments (candidates/listing.py) and of a centre's dashboard (a centre's plans all at once: the minutes
+    summed in one pass rather than looked up plan by plan)."""
     chosen = enrolments.values("pk")
     plans = list(OtjPlan.objects.filter(enrolment__in=chosen).select_related("rule"))
     verified = dict(

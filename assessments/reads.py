@@ -16,8 +16,9 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
+from django.db import connection
 from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, NullIf
 from django.utils import formats, timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext as _
@@ -150,55 +151,145 @@ def _waiting_hours(oldest_evidence: datetime.datetime | None, oldest_question: d
     return None if oldest is None else working_hours_between(oldest, now)
 
 
+def _per_enrolment(rows: QuerySet[Any], value: Any) -> Subquery:
+    """`value` (an aggregate) over `rows`, a queryset narrowed to one enrolment by an OuterRef: a correlated
+    subquery of one row (NULL when `rows` is empty)."""
+    return Subquery(rows.order_by().values("enrolment_id").annotate(value=value).values("value"))
+
+
+# Stand-ins compiled into the SQL of `_compiled` and replaced by the real values at each call; no pk, instant or
+# day of the portfolio's can be one of them.
+_ASSESSOR = -7340113
+_NOW = datetime.datetime(1901, 2, 3, 4, 5, 6, 789012, tzinfo=datetime.UTC)
+_TODAY = datetime.date(1901, 2, 5)
+_COMPILED_IDS = 200  # a list of more pks is compiled at each call
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    sql: str
+    params: tuple[Any, ...]
+    slots: tuple[tuple[int, Any], ...]  # (index in params, "assessor" | "now" | "today" | the index of a pk)
+    compiler: Any  # converts the rows' values as the queryset would (a date read from SQLite, for one)
+
+
+_compiled_reads: dict[tuple[str, str, int], _Compiled] = {}
+
+
+def _compiled(name: str, build: Any, uses: set[str], ids: int) -> _Compiled:
+    """The SQL of `build(assessor, now, today, ids)` (a values_list queryset) compiled once a process, database
+    and number of `ids`, with stand-ins for the values it `uses` and for each pk, so that each request costs the
+    query and not the ORM's building and compiling of it (most of the caseload's time in Python)."""
+    key = (name, connection.alias, ids)
+    found = _compiled_reads.get(key)
+    if found is None:
+        stand_in_ids = [_ASSESSOR - 1 - index for index in range(ids)]
+        compiler = build(_ASSESSOR, _NOW, _TODAY, stand_in_ids).query.get_compiler(connection=connection)
+        sql, params = compiler.as_sql()
+        stand_ins: dict[Any, Any] = {
+            "assessor": _ASSESSOR,
+            "now": connection.ops.adapt_datetimefield_value(_NOW),
+            "today": connection.ops.adapt_datefield_value(_TODAY),
+            **dict(enumerate(stand_in_ids)),
+        }
+        slots = tuple((index, kind) for index, value in enumerate(params)
+                      for kind, stand_in in stand_ins.items() if type(value) is type(stand_in) and value == stand_in)
+        if {kind for _, kind in slots} != uses | set(range(ids)):
+            raise RuntimeError(f"{name}: a stand-in is missing from the compiled SQL")
+        found = _compiled_reads[key] = _Compiled(sql=sql, params=tuple(params), slots=slots, compiler=compiler)
+    return found
+
+
+def _run(name: str, build: Any, uses: set[str], assessor: int, now: datetime.datetime, today: datetime.date,
+         ids: list[int] | None = None) -> list[tuple[Any, ...]]:
+    """The rows of `build(assessor, now, today, ids)`, its SQL compiled once (`_compiled`)."""
+    ids = ids if ids is not None else []
+    if len(ids) > _COMPILED_IDS:
+        return list(build(assessor, now, today, ids))
+    compiled = _compiled(name, build, uses, len(ids))
+    values: dict[Any, Any] = {
+        "assessor": assessor,
+        "now": connection.ops.adapt_datetimefield_value(now),
+        "today": connection.ops.adapt_datefield_value(today),
+        **dict(enumerate(ids)),
+    }
+    params = list(compiled.params)
+    for index, kind in compiled.slots:
+        params[index] = values[kind]
+    with connection.cursor() as cursor:
+        cursor.execute(compiled.sql, params)
+        rows = cursor.fetchall()
+    return list(compiled.compiler.results_iter(results=[rows]))
+
+
+def _caseload_figures(assessor: int, now: datetime.datetime, today: datetime.date, ids: list[int]) -> Any:
+    """Each figure of the caseload's rows for every enrolment `assessor` is named on (values_list: pk, items
+    total, items signed, units signed, unanswered questions, the oldest's time, the next visit, overdue action
+    points): correlated subqueries, each answered by index probes for each enrolment."""
+    enrolment = OuterRef("pk")
+    # The questions waiting for the assessor: those the candidate asked (the assessor's own wait for her).
+    asked = Question.objects.filter(enrolment_id=enrolment, answered_at__isnull=True,
+                                    asked_by_id=OuterRef("candidate_id"))
+    chosen = _per_enrolment(UnitChoice.objects.filter(enrolment_id=enrolment), Count("unit__items"))
+    # Without chosen units (or with none holding an item) a portfolio counts every unit of its qualification, as
+    # evidence.reads.units_for does; COALESCE asks for that count only then.
+    whole = Subquery(
+        AssessableItem.objects.filter(unit__qualification_id=OuterRef("qualification_id")).order_by()
+        .values("unit__qualification_id").annotate(n=Count("pk")).values("n")
+    )
+    return Enrolment.objects.filter(assessor_id=assessor).order_by().annotate(
+        items_total=Coalesce(NullIf(chosen, 0), whole, 0),
+        items_signed=_per_enrolment(ItemSignOff.objects.current().filter(enrolment_id=enrolment), Count("pk")),
+        units_signed=_per_enrolment(UnitSignOff.objects.current().filter(enrolment_id=enrolment), Count("pk")),
+        unanswered=_per_enrolment(asked, Count("pk")),
+        oldest_question=_per_enrolment(asked, Min("asked_at")),
+        next_visit=_per_enrolment(
+            Visit.objects.filter(enrolment_id=enrolment, planned_for__gte=now, cancelled_at__isnull=True),
+            Min("planned_for")),
+        overdue_actions=_per_enrolment(ActionPoint.objects.filter(enrolment_id=enrolment).overdue(today),
+                                       Count("pk")),
+    ).values_list("pk", "items_total", "items_signed", "units_signed", "unanswered", "oldest_question",
+                  "next_visit", "overdue_actions")
+
+
+def _caseload_awaiting(assessor: int, now: datetime.datetime, today: datetime.date, ids: list[int]) -> Any:
+    """Evidence awaiting review of the enrolments `ids` (values_list: enrolment, how many, the oldest's
+    submission), counted in one pass (as a subquery a row, PostgreSQL may scan every submitted version for each
+    enrolment; so it may for the enrolments of an assessor, where it cannot tell how many they are)."""
+    return (
+        awaiting_review(EvidenceItem.objects.filter(enrolment_id__in=ids))
+        .values("enrolment_id").annotate(n=Count("pk"), oldest=Min("current_version__submitted_at")).order_by()
+        .values_list("enrolment_id", "n", "oldest")
+    )
+
+
 def caseload(user: User, *, sort: str = "waiting", now: datetime.datetime | None = None,
              search: EnrolmentSearch | None = None) -> list[CaseloadRow]:
     """The assessor's candidates (those of `search`) with progress and everything waiting, sorted by `sort`.
-    Nine queries (eleven searching for those behind plan)."""
+    Three queries (five searching for those behind plan): the enrolments; the figures of every enrolment the
+    assessor is named on; the evidence awaiting review of the enrolments listed (only the first when none is); the
+    SQL of the last two compiled once a process."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     mine = assessed_by(user).exclude(status="withdrawn")
     if search:
         mine = search.apply(mine, now=now)
     enrolments = list(mine.select_related("candidate", "qualification"))
-    ids = [e.pk for e in enrolments]
-    totals = _by_enrolment(
-        UnitChoice.objects.filter(enrolment_id__in=ids).values("enrolment_id").annotate(n=Count("unit__items"))
-        .order_by()
-    )
-    # Without chosen units a portfolio counts every unit of its qualification (as evidence.reads.units_for does).
-    whole = _by_enrolment(
-        AssessableItem.objects.filter(unit__qualification_id__in={e.qualification_id for e in enrolments})
-        .values("unit__qualification_id").annotate(n=Count("pk")).order_by(),
-        key="unit__qualification_id",
-    )
-    signed = _by_enrolment(
-        ItemSignOff.objects.current().filter(enrolment_id__in=ids).values("enrolment_id").annotate(n=Count("pk")).order_by()
-    )
-    units = _by_enrolment(
-        UnitSignOff.objects.current().filter(enrolment_id__in=ids).values("enrolment_id").annotate(n=Count("pk"))
-        .order_by()
-    )
-    waiting, questions = _waiting(ids)
-    visits = _by_enrolment(
-        Visit.objects.filter(enrolment_id__in=ids, planned_for__gte=now, cancelled_at__isnull=True)
-        .values("enrolment_id").annotate(next=Min("planned_for")).order_by()
-    )
-    overdue = _overdue_actions(ids, today)
+    ids = [enrolment.pk for enrolment in enrolments]
+    figures, waiting = {}, {}
+    if ids:
+        figures = {row[0]: row for row in _run("figures", _caseload_figures, {"assessor", "now", "today"}, user.pk,
+                                               now, today)}
+        waiting = {row[0]: row for row in _run("awaiting", _caseload_awaiting, set(), user.pk, now, today, ids)}
     target = settings.RESPONSE_TARGET_WORKING_HOURS
     rows = []
     for enrolment in enrolments:
-        pk = enrolment.pk
+        _, total, signed, units, unanswered, oldest_question, next_visit, overdue = figures[enrolment.pk]
+        _, awaiting, oldest_evidence = waiting.get(enrolment.pk, (None, 0, None))
         row = CaseloadRow(
-            enrolment=enrolment,
-            items_total=totals.get(pk, {}).get("n") or whole.get(enrolment.qualification_id, {}).get("n", 0),
-            items_signed=signed.get(pk, {}).get("n", 0),
-            units_signed=units.get(pk, {}).get("n", 0),
-            awaiting=waiting.get(pk, {}).get("n", 0),
-            oldest_evidence=waiting.get(pk, {}).get("oldest"),
-            unanswered=questions.get(pk, {}).get("n", 0),
-            oldest_question=questions.get(pk, {}).get("oldest"),
-            next_visit=visits.get(pk, {}).get("next"),
-            overdue_actions=overdue.get(pk, {}).get("n", 0),
+            enrolment=enrolment, items_total=total, items_signed=signed or 0, units_signed=units or 0,
+            awaiting=awaiting, oldest_evidence=oldest_evidence, unanswered=unanswered or 0,
+            oldest_question=oldest_question, next_visit=next_visit, overdue_actions=overdue or 0,
         )
         hours = _waiting_hours(row.oldest_evidence, row.oldest_question, now)
         if hours is not None:

@@ -4,7 +4,7 @@ imports this app.
 The caseload (assessments/views/caseload.py) is a page of an earlier app in the dependency order; its
 template loads this library and asks once for the enrolments of its rows falling behind:
 ``{% load otj_caseload %}{% otj_behind rows as behind %}`` then ``{% if row.enrolment.pk in behind %}``.
-Two queries for the whole caseload (the plans with their rules, the verified minutes summed per
+One query for the whole caseload (the plans with their rules, each with its verified minutes summed per
 enrolment), whatever its size. The enrolments are those the caseload obtained through the gate.
 
 Behind: verified hours below the expected-by-today by more than two weeks of the plan's weekly

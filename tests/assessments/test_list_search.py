@@ -64,10 +64,10 @@ def test_caseload_says_when_nothing_matches(as_assessor, enrolment) -> None:
 
 
 # session, user, roles (nav, the assessor check and the visible enrolments: read once), unread count (nav),
-# qualifications, the nine reads of the caseload,
-# off-the-job plans and verified minutes ("behind plan"), the same two for the flags of the page, and the progress
-# reviews overdue (apprenticeships' review_flags tag: one query for the page).
-CASELOAD_QUERIES = 19
+# qualifications, the caseload (the enrolments, their figures, the evidence awaiting review),
+# off-the-job plans and verified minutes ("behind plan"), the plans with their verified minutes for the flags of the
+# page (one query), and the progress reviews overdue (apprenticeships' review_flags tag: one query for the page).
+CASELOAD_QUERIES = 12
 
 
 @pytest.mark.parametrize("extra", [2, 70])

@@ -84,6 +84,25 @@ def test_caseload_counts_questions_visits_and_overdue_action_points(enrolment, a
     assert (row.unanswered, row.next_visit, row.overdue_actions) == (1, visit.planned_for, 1)
 
 
+def test_caseload_figures_take_each_call_s_time_and_assessor(enrolment, assessor, make_enrolment, iqa) -> None:
+    # The figures' SQL is compiled once and run again with each call's values: the same read, asked at three
+    # moments and for another assessor, answers for that moment and that assessor.
+    visit = visit_plan(enrolment=enrolment, by=assessor, planned_for=timezone.now() + datetime.timedelta(days=3),
+                       place="Office", purpose="Observe")
+    action_point_set(enrolment=enrolment, by=assessor, text="Statement", due=timezone.localdate()
+                     + datetime.timedelta(days=1))
+    figures = [(row.next_visit, row.overdue_actions) for moment in (0, 2, 4)
+               for row in reads.caseload(assessor, now=timezone.now() + datetime.timedelta(days=moment))]
+    assert figures == [(visit.planned_for, 0), (visit.planned_for, 1), (None, 1)]
+    other = make_enrolment(1)
+    other.assessor = iqa
+    other.save()
+    question_ask(enrolment=other, by=other.candidate, subject="Units", text="Which?")
+    submitted_evidence(other, items_of(other, "A1")[:1], by=other.candidate)
+    assert [(row.enrolment, row.unanswered, row.awaiting) for row in reads.caseload(iqa)] == [(other, 1, 1)]
+    assert [(row.enrolment, row.unanswered, row.awaiting) for row in reads.caseload(assessor)] == [(enrolment, 0, 0)]
+
+
 def _build_caseload(assessor, candidate_count: int, make_enrolment) -> None:
     for n in range(candidate_count):
         enrolment = make_enrolment(n)
