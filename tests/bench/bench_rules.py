@@ -101,6 +101,11 @@ def bench_plan(spec: Spec, rounds: int = 100) -> dict[str, object]:
 
 
 def run() -> None:
+    from django.conf import settings
+
+    # The engine needs no database, but its sentences are translatable: English, with no catalogue to look into.
+    if not settings.configured:
+        settings.configure(USE_I18N=False)
     spec = synthetic_spec()
     median, p95 = bench_evaluate(spec)
     verdict = "ok" if median < EVALUATE_TARGET_US else "OVER TARGET"
