@@ -26,6 +26,14 @@ class Paged:
     param: str = "page"
 
 
+def count_up_to(paginator: Paginator, counted: QuerySet[Any], bound: int) -> bool:
+    """Give `paginator` the count of `counted` stopped at `bound` rows (no count reads the whole of a long list);
+    True when there are more than `bound`, whose pages then reach the first `bound` only."""
+    count = counted.order_by()[:bound + 1].count()
+    paginator.count = min(count, bound)  # type: ignore[misc]  # a cached_property, set once here
+    return count > bound
+
+
 def paged(items: QuerySet[Any] | Sequence[Any], number: str | None, *, query: str = "",
           size: int = PAGE_SIZE) -> Paged:
     """Page `number` of `items` (the first for anything that is not a page number, the last past the end).
@@ -58,9 +66,7 @@ def paged_by_key(items: QuerySet[Any], number: str | None, *, load: Callable[[li
     paginator = Paginator(keys_of, size)
     more = False
     if bound is not None:
-        count = (counted if counted is not None else keys_of).order_by()[:bound + 1].count()
-        more = count > bound
-        paginator.count = min(count, bound)  # type: ignore[misc]  # a cached_property, set once here
+        more = count_up_to(paginator, counted if counted is not None else keys_of, bound)
     elif counted is not None:
         paginator.count = counted.order_by().count()  # type: ignore[misc]
     page = paginator.get_page(number)

@@ -20,6 +20,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
+from portfolio_site.paging import count_up_to
 from units.cache import cached_spec
 from units.models import Unit
 from units.planner import Impossible, Plan, plan
@@ -193,9 +194,8 @@ def home_enrolments(user: User, *, page: int | str | None = 1) -> HomeEnrolments
     staff = user.is_superuser or bool(user.role_kinds - {RoleKind.CANDIDATE})
     others_of = _annotated(visible.exclude(candidate=user), with_iqa=False) if staff else Enrolment.objects.none()
     paginator = Paginator(others_of, HOME_PAGE_SIZE)
-    counted = others_of.order_by().values("pk")[:HOME_LISTED_AT_MOST + 1].count() if staff else 0
-    paginator.count = min(counted, HOME_LISTED_AT_MOST)  # a cached_property, set once here
-    return HomeEnrolments(own=own, others=paginator.get_page(page), more=counted > HOME_LISTED_AT_MOST,
+    more = count_up_to(paginator, others_of.values("pk"), HOME_LISTED_AT_MOST) if staff else False
+    return HomeEnrolments(own=own, others=paginator.get_page(page), more=more,
                           listed_at_most=HOME_LISTED_AT_MOST)
 
 
