@@ -17,6 +17,7 @@ from candidates import access
 from candidates.access import Permission
 from candidates.models import EnrolmentStatus, RoleKind, User
 from evidence.models import MappingStatus
+from portfolio_site.prepared import prepared
 
 from ..models import ActionPoint, Decision, DecisionOutcome, FeedbackMessage, Question
 from ..reads import caseload_totals
@@ -43,31 +44,49 @@ def _own_enrolments(context: template.Context, user: User) -> list[int]:
     return list(visible.values_list("pk", flat=True))
 
 
+# The candidate's part of the block: six reads of the same shapes on every home page, so compiled once a process.
+_referrals = prepared(lambda own, person: (
+    FeedbackMessage.objects.filter(
+        enrolment__in=own, decision__outcome=DecisionOutcome.REFERRED,
+        decision__mapping__status=MappingStatus.REFERRED,
+        decision__version_id=F("evidence__current_version_id"),
+    ).exclude(author_id=person)
+    .select_related("author", "evidence__current_version", "decision__assessable_item__unit")
+    .order_by("-at", "-pk")[:5]
+))
+_asked = prepared(lambda own, person: (
+    Question.objects.filter(enrolment__in=own, answered_at__isnull=True).exclude(asked_by_id=person)
+    .select_related("asked_by").order_by("-asked_at", "-pk")[:5]
+))
+_accepted = prepared(lambda own: (
+    Decision.objects.filter(enrolment__in=own, outcome=DecisionOutcome.ACCEPTED)
+    .select_related("by", "version", "assessable_item__unit").order_by("-at", "-pk")[:5]
+))
+_messages = prepared(lambda own, person: (
+    FeedbackMessage.objects.filter(enrolment__in=own, decision__isnull=True).exclude(author_id=person)
+    .select_related("author", "evidence__current_version").order_by("-at", "-pk")[:5]
+))
+# Questions put to the candidate and still waiting are in "needs your action" instead.
+_questions = prepared(lambda own, person: (
+    Question.objects.filter(enrolment__in=own).exclude(Q(answered_at__isnull=True) & ~Q(asked_by_id=person))
+    .order_by("-asked_at", "-pk")[:5]
+))
+_action_points = prepared(lambda own: (
+    ActionPoint.objects.filter(enrolment__in=own, done_at__isnull=True).order_by("due", "pk")[:10]
+))
+
+
 def _feedback(user: User, own: list[int]) -> dict[str, object]:
     """The candidate's latest feedback, split: referrals still to act on, questions put to them and waiting
     for their answer; and praise (accepted claims, other messages). Four queries."""
-    referrals = list(
-        FeedbackMessage.objects.filter(
-            enrolment__in=own, decision__outcome=DecisionOutcome.REFERRED,
-            decision__mapping__status=MappingStatus.REFERRED,
-            decision__version_id=F("evidence__current_version_id"),
-        ).exclude(author=user)
-        .select_related("author", "evidence__current_version", "decision__assessable_item__unit")
-        .order_by("-at", "-pk")[:5]
-    )
-    asked = list(
-        Question.objects.filter(enrolment__in=own, answered_at__isnull=True).exclude(asked_by=user)
-        .select_related("asked_by").order_by("-asked_at", "-pk")[:5]
-    )
-    accepted = Decision.objects.filter(enrolment__in=own, outcome=DecisionOutcome.ACCEPTED).select_related(
-        "by", "version", "assessable_item__unit").order_by("-at", "-pk")[:5]
-    messages = FeedbackMessage.objects.filter(enrolment__in=own, decision__isnull=True).exclude(author=user) \
-        .select_related("author", "evidence__current_version").order_by("-at", "-pk")[:5]
+    accepted = _accepted(own=own)
+    messages = _messages(own=own, person=user.pk)
     praise = sorted(
         [Praise(at=d.at, decision=d) for d in accepted] + [Praise(at=m.at, message=m) for m in messages],
         key=lambda line: line.at, reverse=True,
     )[:5]
-    return {"referrals": referrals, "asked": asked, "praise": praise}
+    return {"referrals": _referrals(own=own, person=user.pk), "asked": _asked(own=own, person=user.pk),
+            "praise": praise}
 
 
 @register.inclusion_tag("assessments/_home.html", takes_context=True)
@@ -88,11 +107,8 @@ def assessments_home(context: template.Context) -> dict[str, object]:
     if own_ids:
         block.update({
             **_feedback(user, own_ids),
-            # Questions put to the candidate and still waiting are in "needs your action" instead.
-            "questions": list(Question.objects.filter(enrolment__in=own_ids).exclude(
-                Q(answered_at__isnull=True) & ~Q(asked_by=user)).order_by("-asked_at", "-pk")[:5]),
-            "action_points": list(ActionPoint.objects.filter(enrolment__in=own_ids).filter(
-                Q(done_at__isnull=True)).order_by("due", "pk")[:10]),
+            "questions": _questions(own=own_ids, person=user.pk),
+            "action_points": _action_points(own=own_ids),
         })
     kinds = user.role_kinds  # read once for the request by the gate
     held = access.held_relations(kinds, superuser=user.is_superuser)
