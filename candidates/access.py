@@ -112,6 +112,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
+from portfolio_site.prepared import prepared
+
 from .models import (
     STAFF_KINDS,
     Centre,
@@ -124,6 +126,8 @@ from .models import (
     RoleKind,
     StaffMember,
     User,
+    centres_by_arm,
+    visible_arms,
 )
 
 
@@ -343,6 +347,15 @@ def judges_of(enrolment: Enrolment) -> QuerySet[User]:
     return User.objects.filter(judging).exclude(pk=enrolment.candidate_id)
 
 
+# The gate's read of one enrolment (every page of a portfolio asks it first): what `visible_to` and `followed_by`
+# find, the same SQL for each person with the same shape of roles, so compiled once a process.
+_in_sight = prepared(lambda pk, person, assessing, assuring, whole: Enrolment.objects.filter(
+    visible_arms(person, assessing, assuring, whole)
+    | Q(pk__in=EmployerContact.objects.current().filter(user_id=person).values("enrolment_id")),
+    pk=pk,
+).with_related())
+
+
 def enrolment_for(user: AnyUser, pk: int, *, need: Permission = Permission.READ) -> Enrolment:
     """The enrolment `pk` if `user` may see it (404 otherwise), with its related rows loaded; 403 without `need`.
 
@@ -351,8 +364,15 @@ def enrolment_for(user: AnyUser, pk: int, *, need: Permission = Permission.READ)
     enrolment every permission that writes is refused (403 saying why) and False in ``viewer_may``.
     """
     # Those it follows as an employer contact are in sight too: refused (403) where ``follow`` is not enough.
-    within_sight = enrolments_visible_to(user) | Enrolment.objects.followed_by(user)
-    enrolment: Enrolment = get_object_or_404(within_sight.with_related(), pk=pk)
+    if user.is_authenticated and user.is_active and not user.is_superuser:
+        found = _in_sight(pk=pk, person=user.pk, **dict(zip(("assessing", "assuring", "whole"),
+                                                             centres_by_arm(user), strict=True)))
+        if not found:
+            raise Http404
+        enrolment: Enrolment = found[0]
+    else:
+        within_sight = enrolments_visible_to(user) | Enrolment.objects.followed_by(user)
+        enrolment = get_object_or_404(within_sight.with_related(), pk=pk)
     relations = relations_to(user, enrolment)
     if not may(relations, need):
         if need is Permission.WRITE:

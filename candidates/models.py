@@ -212,17 +212,30 @@ def visible_condition(user: User, prefix: str = "") -> models.Q:
     """What `EnrolmentQuerySet.visible_to` asks of an enrolment, for an authenticated, active person who is not a
     superuser; `prefix` reaches the enrolment from another model ("enrolment__"), so that a list of its rows
     (sign-offs, evidence) can be filtered through its join to the enrolment and the enrolment's indexes."""
+    return visible_arms(user.pk, *centres_by_arm(user), prefix=prefix)
+
+
+def centres_by_arm(user: User) -> tuple[list[int], list[int], list[int]]:
+    """The centres where `user` assesses, where they quality-assure, and where they see every enrolment (centre
+    admin or EQA): the lists of `visible_arms`."""
     held = user.roles_by_centre()
 
     def centres_where(*kinds: str) -> list[int]:
         return sorted(centre for centre, have in held.items() if not have.isdisjoint(kinds))
 
-    visible = models.Q(**{f"{prefix}candidate": user})
-    if assessing := centres_where(RoleKind.ASSESSOR):
-        visible |= models.Q(**{f"{prefix}assessor": user, f"{prefix}centre_id__in": assessing})
-    if assuring := centres_where(RoleKind.IQA):
-        visible |= models.Q(**{f"{prefix}iqa": user, f"{prefix}centre_id__in": assuring})
-    if whole := centres_where(RoleKind.CENTRE_ADMIN, RoleKind.EQA):
+    return (centres_where(RoleKind.ASSESSOR), centres_where(RoleKind.IQA),
+            centres_where(RoleKind.CENTRE_ADMIN, RoleKind.EQA))
+
+
+def visible_arms(person: int, assessing: list[int], assuring: list[int], whole: list[int],
+                 prefix: str = "") -> models.Q:
+    """`visible_condition` of the person `person` (a pk) whose roles put them in `centres_by_arm`'s centres."""
+    visible = models.Q(**{f"{prefix}candidate_id": person})
+    if assessing:
+        visible |= models.Q(**{f"{prefix}assessor_id": person, f"{prefix}centre_id__in": assessing})
+    if assuring:
+        visible |= models.Q(**{f"{prefix}iqa_id": person, f"{prefix}centre_id__in": assuring})
+    if whole:
         visible |= models.Q(**{f"{prefix}centre_id__in": whole})
     return visible
 

@@ -11,8 +11,9 @@ and at each call puts the real values in the stand-ins' places of the compiled p
 
 The rows come back as the queryset would give them (models with their select_related, values, values_list),
 converted by the compiled query's own converters. A value may be an int (a pk), a list of ints (pks: each
-length is a shape of its own, up to `MOST_IDS`; longer lists, and empty ones, are read through the ORM), a
-datetime or a date. prefetch_related is not supported: the build must not ask for it.
+length is a shape of its own, up to `MOST_IDS`; longer lists are read through the ORM), a datetime or a date.
+The build may branch on a list's being empty (an empty list is a shape of its own), never on a value itself:
+the SQL compiled for one value serves every other. prefetch_related is not supported.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections, router
 from django.db.models import QuerySet
 
@@ -79,7 +81,7 @@ class Prepared:
 
     def __call__(self, **values: Any) -> list[Any]:
         lists = [value for value in values.values() if isinstance(value, list | tuple)]
-        if any(not ids or len(ids) > MOST_IDS for ids in lists):
+        if any(len(ids) > MOST_IDS for ids in lists):
             return list(self.build(**values))
         db = router.db_for_read(self._model(values), hints={})
         connection = connections[db]
@@ -88,6 +90,8 @@ class Prepared:
         if compiled is None:
             with self._lock:
                 compiled = self._compiled.get(key) or self._compile(key, db, values)
+        if not compiled.sql:
+            return []
         params = list(compiled.params)
         for index, name, position in compiled.slots:
             value = values[name] if position is None else values[name][position]
@@ -111,7 +115,10 @@ class Prepared:
             raise ValueError("A prepared read cannot prefetch: read the related rows with a read of their own.")
         connection = connections[db]
         compiler = queryset.query.get_compiler(using=db)
-        sql, params = compiler.as_sql()
+        try:
+            sql, params = compiler.as_sql()
+        except EmptyResultSet:  # an empty list where every row needs one of its values: no rows for this shape
+            sql, params = "", []
         places: dict[tuple[type, Any], tuple[str, int | None]] = {}
         for name, stand_in in stand_ins.items():
             if isinstance(stand_in, list):

@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 from django.db import connection
+from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -60,12 +61,25 @@ def test_values_lists_and_one_query_a_call(enrolment, other_enrolment):
     assert isinstance(rows[0][1], datetime.date)  # converted as the ORM converts (SQLite gives text)
 
 
-def test_empty_and_long_lists_are_read_through_the_orm(enrolment):
+def test_long_lists_are_read_through_the_orm(enrolment):
     read = prepared(lambda ids: Enrolment.objects.filter(pk__in=ids))
-    assert read(ids=[]) == []
     many = [enrolment.pk, *range(-1, -prepared_module.MOST_IDS - 1, -1)]
     assert read(ids=many) == [enrolment]
     assert read._compiled == {}
+
+
+def test_an_empty_list_is_a_shape_of_its_own(enrolment, other_enrolment):
+    """The build may leave out what an empty list asks (an arm of an OR); where every row needs one of its
+    values, no query is made."""
+    read = prepared(lambda ids, others: Enrolment.objects.filter(
+        Q(pk__in=ids) | Q(pk__in=others) if others else Q(pk__in=ids)).order_by("pk"))
+    assert read(ids=[enrolment.pk], others=[]) == [enrolment]
+    assert read(ids=[enrolment.pk], others=[other_enrolment.pk]) == [enrolment, other_enrolment]
+    assert read(ids=[other_enrolment.pk], others=[]) == [other_enrolment]
+    with CaptureQueriesContext(connection) as queries:
+        assert read(ids=[], others=[]) == []
+    assert len(queries) == 0
+    assert len(read._compiled) == 3
 
 
 def test_a_value_the_sql_does_not_hold_is_refused(enrolment):
