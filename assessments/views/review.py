@@ -20,9 +20,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from candidates.access import Permission, viewer_may
 from candidates.models import Enrolment
 from evidence import access as evidence_access
-from evidence.models import EvidenceFile, EvidenceItem, Mapping, MappingStatus, VersionStatus
+from evidence.models import EvidenceFile, EvidenceItem, EvidenceVersion, Mapping, MappingStatus, VersionStatus
 from evidence.reads import mappable_items, version_changes
 from portfolio_site.form_errors import on_fields
+from portfolio_site.prepared import prepared
 
 from .. import gate, reads, services
 from ..forms import FeedbackForm, MappingAddForm, ReferForm
@@ -39,18 +40,33 @@ def review(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResponse:
     return _review_page(request, enrolment, item)
 
 
+# The page's reads, of the same shapes for every piece of evidence: compiled once a process (portfolio_site.prepared).
+# A claim on an item already signed off stays as it is (its decisions are final): no forms, not counted.
+_mappings = prepared(lambda version, enrolment: (
+    Mapping.objects.filter(version_id=version).select_related("assessable_item__unit", "mapped_by")
+    .annotate(item_signed_off=Exists(ItemSignOff.objects.current().filter(
+        enrolment_id=enrolment, assessable_item=OuterRef("assessable_item"))))
+))
+_decisions = prepared(lambda mappings: (
+    Decision.objects.filter(mapping__in=mappings).select_related("by", "carried_from__version").order_by("at", "pk")
+))
+_conversation = prepared(lambda item: (
+    FeedbackMessage.objects.filter(evidence_id=item).select_related("author", "version")
+))
+_files = prepared(lambda version: EvidenceFile.objects.filter(version_id=version))
+_older_versions = prepared(lambda item, version: (
+    EvidenceVersion.objects.filter(item_id=item).exclude(pk=version).order_by("-number")
+))
+
+
 def _claims(request: HttpRequest, enrolment: Enrolment, item: EvidenceItem, *,
             refer_form: ReferForm | None = None) -> dict[str, object]:
     """What the claims part of the page shows: each mapping with its decisions, and a refer form where it may be
     judged (a form that failed comes back bound); two queries whatever the number of claims."""
     version = item.current_version
-    # A claim on an item already signed off stays as it is (its decisions are final): no forms, not counted.
-    signed_off = ItemSignOff.objects.current().filter(enrolment=enrolment, assessable_item=OuterRef("assessable_item"))
-    mappings = list(Mapping.objects.filter(version=version).select_related("assessable_item__unit", "mapped_by")
-                    .annotate(item_signed_off=Exists(signed_off)))
+    mappings = _mappings(version=version.pk, enrolment=enrolment.pk)
     decisions: dict[int, list[Decision]] = {}
-    for decision in (Decision.objects.filter(mapping__in=mappings).select_related("by", "carried_from__version")
-                     .order_by("at", "pk")):
+    for decision in _decisions(mappings=[mapping.pk for mapping in mappings]):
         decisions.setdefault(decision.mapping_id, []).append(decision)
     may_judge = viewer_may(enrolment, Permission.JUDGE) and version.status == VersionStatus.SUBMITTED
     refer_shown = False
@@ -81,9 +97,9 @@ def _review_page(request: HttpRequest, enrolment: Enrolment, item: EvidenceItem,
         "changes": version_changes(version),
         "may_revise": may_revise,
         "has_referral": may_revise and not version.is_draft and reads.has_referral(version),
-        "files": EvidenceFile.objects.filter(version=version),
-        "older_versions": item.versions.exclude(pk=version.pk).order_by("-number"),
-        "messages_list": FeedbackMessage.objects.filter(evidence=item).select_related("author", "version"),
+        "files": _files(version=version.pk),
+        "older_versions": _older_versions(item=item.pk, version=version.pk),
+        "messages_list": _conversation(item=item.pk),
         "may_talk": viewer_may(enrolment, Permission.TALK),
         "feedback_form": feedback_form or FeedbackForm(),
         "add_form": (MappingAddForm(items=[i for i in mappable_items(enrolment) if i.pk not in mapped])
@@ -105,7 +121,7 @@ def _claims_part(request: HttpRequest, enrolment: Enrolment, item: EvidenceItem,
         refer_form.fields["feedback"].widget.attrs["autofocus"] = True
     return render(request, "assessments/_claims_response.html", {
         **_claims(request, enrolment, item, refer_form=refer_form),
-        "messages_list": FeedbackMessage.objects.filter(evidence=item).select_related("author", "version"),
+        "messages_list": _conversation(item=item.pk),
         "focus_claim": focus_claim, "focus_heading": focus_claim is None and refer_form is None,
         "outcome": error_text(error) if error is not None else success, "outcome_failed": error is not None,
     })
