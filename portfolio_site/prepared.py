@@ -13,7 +13,9 @@ The rows come back as the queryset would give them (models with their select_rel
 converted by the compiled query's own converters. A value may be an int (a pk), a list of ints (pks: each
 length is a shape of its own, up to `MOST_IDS`; longer lists are read through the ORM), a datetime or a date.
 The build may branch on a list's being empty (an empty list is a shape of its own), never on a value itself:
-the SQL compiled for one value serves every other. prefetch_related is not supported.
+the SQL compiled for one value serves every other. What must be in the SQL's text (a page's LIMIT and OFFSET)
+goes in `fixed`, a few values each compiled as a shape of its own: `read(fixed={"page": 2}, person=7)`.
+prefetch_related is not supported.
 """
 
 from __future__ import annotations
@@ -79,17 +81,19 @@ class Prepared:
         self._lock = threading.Lock()
         self._model_class: Any = None
 
-    def __call__(self, **values: Any) -> list[Any]:
+    def __call__(self, *, fixed: dict[str, Any] | None = None, **values: Any) -> list[Any]:
+        fixed = fixed or {}
         lists = [value for value in values.values() if isinstance(value, list | tuple)]
         if any(len(ids) > MOST_IDS for ids in lists):
-            return list(self.build(**values))
-        db = router.db_for_read(self._model(values), hints={})
+            return list(self.build(**fixed, **values))
+        db = router.db_for_read(self._model(fixed, values), hints={})
         connection = connections[db]
-        key = (db, connection.vendor, *sorted((name, _shape(value)) for name, value in values.items()))
+        key = (db, connection.vendor, *sorted(fixed.items()),
+               *sorted((name, _shape(value)) for name, value in values.items()))
         compiled = self._compiled.get(key)
         if compiled is None:
             with self._lock:
-                compiled = self._compiled.get(key) or self._compile(key, db, values)
+                compiled = self._compiled.get(key) or self._compile(key, db, fixed, values)
         if not compiled.sql:
             return []
         params = list(compiled.params)
@@ -102,15 +106,15 @@ class Prepared:
         compiler.as_sql = lambda *args, **kwargs: (sql, params)
         return list(compiled.queryset._iterable_class(_Run(compiled.queryset, compiler, db)))  # type: ignore[arg-type]
 
-    def _model(self, values: dict[str, Any]) -> Any:
+    def _model(self, fixed: dict[str, Any], values: dict[str, Any]) -> Any:
         """The model read (for the database router), from a build made once."""
         if self._model_class is None:
-            self._model_class = self.build(**_stand_ins(values)).model
+            self._model_class = self.build(**fixed, **_stand_ins(values)).model
         return self._model_class
 
-    def _compile(self, key: tuple[Any, ...], db: str, values: dict[str, Any]) -> _Compiled:
+    def _compile(self, key: tuple[Any, ...], db: str, fixed: dict[str, Any], values: dict[str, Any]) -> _Compiled:
         stand_ins = _stand_ins(values)
-        queryset = self.build(**stand_ins)
+        queryset = self.build(**fixed, **stand_ins)
         if queryset._prefetch_related_lookups:
             raise ValueError("A prepared read cannot prefetch: read the related rows with a read of their own.")
         connection = connections[db]

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
 from portfolio_site.paging import count_up_to
+from portfolio_site.prepared import prepared
 from units.cache import cached_spec
 from units.models import Unit
 from units.planner import Impossible, Plan, plan
@@ -37,6 +38,8 @@ from ..models import (
     SelfAssessment,
     UnitChoice,
     User,
+    centres_by_arm,
+    visible_arms,
 )
 from ..signals import assessed_work, preferred_units
 from .enrolment import ensure_open
@@ -185,18 +188,31 @@ def _annotated(queryset: QuerySet[Enrolment], *, with_iqa: bool) -> QuerySet[Enr
     )
 
 
+# The home page's lists, of the same shapes for everyone whose roles are alike: compiled once a process. Within
+# `visible_condition`, a person's own enrolments are those they are the candidate of; the others, the rest.
+_own = prepared(lambda person: _annotated(Enrolment.objects.filter(candidate_id=person), with_iqa=True))
+_others = prepared(lambda bottom, top, person, assessing, assuring, whole: _annotated(
+    Enrolment.objects.filter(visible_arms(person, assessing, assuring, whole)).exclude(candidate_id=person),
+    with_iqa=False)[bottom:top])
+
+
 def home_enrolments(user: User, *, page: int | str | None = 1) -> HomeEnrolments:
     """The enrolments the home page shows `user`, in a fixed number of queries however many there are."""
     visible = enrolments_visible_to(user)
-    own = list(_annotated(visible.filter(candidate=user), with_iqa=True))
+    own = _own(person=user.pk)
     # Holding no role but the candidate's (and not a superuser), a person sees only their own enrolments
     # (visible_condition has no other arm for them): no query for the others.
     staff = user.is_superuser or bool(user.role_kinds - {RoleKind.CANDIDATE})
     others_of = _annotated(visible.exclude(candidate=user), with_iqa=False) if staff else Enrolment.objects.none()
     paginator = Paginator(others_of, HOME_PAGE_SIZE)
     more = count_up_to(paginator, others_of.values("pk"), HOME_LISTED_AT_MOST) if staff else False
-    return HomeEnrolments(own=own, others=paginator.get_page(page), more=more,
-                          listed_at_most=HOME_LISTED_AT_MOST)
+    others = paginator.get_page(page)
+    if staff and not user.is_superuser and paginator.count:
+        bottom = (others.number - 1) * HOME_PAGE_SIZE
+        others.object_list = _others(fixed={"bottom": bottom, "top": bottom + HOME_PAGE_SIZE}, person=user.pk,
+                                     **dict(zip(("assessing", "assuring", "whole"), centres_by_arm(user),
+                                                strict=True)))
+    return HomeEnrolments(own=own, others=others, more=more, listed_at_most=HOME_LISTED_AT_MOST)
 
 
 def total_words(spec: Spec, total: int) -> str:

@@ -75,3 +75,23 @@ def enrolment_rows(enrolments: Iterable[Enrolment]) -> SafeString:
             _flags(enrolment, today),
         ))
     return format_html_join("\n  ", "{}", ((row,) for row in rows))
+
+
+@register.simple_tag
+def home_staff_rows(enrolments: Iterable[Enrolment]) -> SafeString:
+    """The rows of the home page's table of the enrolments a member of staff sees (100 to a page): candidate
+    (linked), qualification, centre, assessor, status, unit plan (linked), self-assessment (linked when done).
+    The view gives each enrolment its `links` and its rendered `plan_status_badge`."""
+    done, not_yet = gettext("Done"), gettext("Not yet")
+    rows = []
+    for enrolment in enrolments:
+        links = enrolment.links
+        rows.append(format_html(
+            "<tr>\n    <td><a href=\"{}\">{}</a></td>\n    <td>{}</td>\n    <td>{}</td>\n    <td>{}</td>\n"
+            "    <td>{}</td>\n    <td><a href=\"{}\">{}</a></td>\n    <td>{}</td>\n  </tr>",
+            links["enrolment_detail"], enrolment.candidate, enrolment.qualification.title, enrolment.centre.name,
+            enrolment.assessor, enrolment.status_label, links["unit_choice"], enrolment.plan_status_badge,
+            format_html('<a href="{}">{}</a>', links["self_assessment"], done) if enrolment.has_self_assessment
+            else not_yet,
+        ))
+    return format_html_join("\n  ", "{}", ((row,) for row in rows))

@@ -260,9 +260,10 @@ def main(argv: list[str]) -> int:
     import django
 
     django.setup()
-    import portfolio_site.wsgi  # noqa: F401 (the web process's settings of the garbage collector)
     from django.conf import settings
     from django.core.management import call_command
+
+    import portfolio_site.wsgi  # noqa: F401 (the web process's settings of the garbage collector)
 
     if not (Path(settings.STATIC_ROOT) / "staticfiles.json").exists():
         call_command("collectstatic", "--noinput", verbosity=0)

@@ -93,3 +93,12 @@ def test_prefetching_and_other_values_are_refused(enrolment):
         prepared(lambda ids: Enrolment.objects.filter(pk__in=ids).prefetch_related("unit_choices"))(ids=[1])
     with pytest.raises(TypeError, match="not 'text'"):
         prepared(lambda name: Enrolment.objects.filter(uln=name))(name="text")
+
+
+def test_fixed_values_are_shapes_of_their_own(enrolment, other_enrolment, stranger_enrolment):
+    """What must be in the SQL's text (a slice) is compiled once for each of its values."""
+    read = prepared(lambda bottom, ids: Enrolment.objects.filter(pk__in=ids).order_by("pk")[bottom:bottom + 1])
+    ids = sorted([enrolment.pk, other_enrolment.pk, stranger_enrolment.pk])
+    assert [read(fixed={"bottom": bottom}, ids=ids)[0].pk for bottom in (0, 1, 2)] == ids
+    assert read(fixed={"bottom": 1}, ids=list(reversed(ids)))[0].pk == ids[1]
+    assert len(read._compiled) == 3
