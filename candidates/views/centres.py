@@ -19,6 +19,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from portfolio_site.paging import paged_by_key
+from portfolio_site.prepared import prepared
 from units.models import Qualification
 
 from .. import access, services
@@ -43,6 +44,14 @@ def centre_list(request: HttpRequest) -> HttpResponse:
     return render(request, "candidates/centre_list.html", {"centres": centres})
 
 
+# The list's reads of fixed shape, compiled once a process (portfolio_site.prepared). The page's keys were chosen
+# among the enrolments the person sees, so the rows are read by key and centre alone; what the rows show, no more:
+# 50 rows of seven related objects cost more than the SQL.
+_page_rows = prepared(lambda centre, keys: Enrolment.objects.filter(centre_id=centre, pk__in=keys).select_related(
+    "candidate", "qualification", "assessor", "iqa"))
+_awaiting = prepared(lambda centre: access.invitations_awaiting(Centre(pk=centre)))
+
+
 @login_required
 @require_GET
 def enrolment_list(request: HttpRequest, centre_pk: int) -> HttpResponse:
@@ -56,11 +65,10 @@ def enrolment_list(request: HttpRequest, centre_pk: int) -> HttpResponse:
     search = form.search()
     listed = paged_by_key(search.apply(enrolments), request.GET.get("page"), query=search.querystring(),
                           # What the rows show, no more: 50 rows of seven related objects cost more than the SQL.
-                          load=lambda keys: enrolments.filter(pk__in=keys).select_related(
-                              "candidate", "qualification", "assessor", "iqa"))
+                          load=lambda keys: _page_rows(centre=centre.pk, keys=keys))
     return render(request, "candidates/enrolment_list.html", {
         "centre": centre, "paged": listed, "page": listed.page, "search_form": form, "search": search,
-        "awaiting": access.invitations_awaiting(centre),
+        "awaiting": _awaiting(centre=centre.pk),
     })
 
 
