@@ -136,7 +136,7 @@ class Prepared:
             if place is not None:
                 slots.append((index, *place))
         found = {(name, position) for _, name, position in slots}
-        if found != set(places.values()):
+        if sql and found != set(places.values()):
             missing = sorted({name for name, _ in set(places.values()) - found})
             raise ValueError(f"Values not found among the compiled parameters: {', '.join(missing)}")
         compiled = self._compiled[key] = _Compiled(compiler, queryset, sql, tuple(params), tuple(slots))

@@ -80,6 +80,12 @@ def test_an_empty_list_is_a_shape_of_its_own(enrolment, other_enrolment):
         assert read(ids=[], others=[]) == []
     assert len(queries) == 0
     assert len(read._compiled) == 3
+    # The other values of a query that an empty list leaves unasked are not missed.
+    in_centre = prepared(lambda centre, ids: Enrolment.objects.filter(centre_id=centre, pk__in=ids))
+    with CaptureQueriesContext(connection) as queries:
+        assert in_centre(centre=enrolment.centre_id, ids=[]) == []
+    assert len(queries) == 0
+    assert in_centre(centre=enrolment.centre_id, ids=[enrolment.pk]) == [enrolment]
 
 
 def test_a_value_the_sql_does_not_hold_is_refused(enrolment):
