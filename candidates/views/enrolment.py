@@ -21,11 +21,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from portfolio_site.form_errors import on_fields
+from portfolio_site.prepared import prepared
 
 from .. import access, services
 from ..access import Permission
 from ..forms.enrolment import EmployerContactForm, ReasonForm, ReassignForm
-from ..models import EmployerContact, Enrolment, EnrolmentStatus, ReassignedField, RoleKind
+from ..models import EmployerContact, Enrolment, EnrolmentStatus, ReassignedField, Reassignment, RoleKind
 
 
 @dataclass(frozen=True)
@@ -55,13 +56,20 @@ def _status_form(action: StatusAction, data: object = None) -> ReasonForm:
     return ReasonForm(data, auto_id=f"id_{action.name}_%s")
 
 
+# The page's lists of fixed shape, compiled once a process (portfolio_site.prepared).
+_reassignments = prepared(lambda enrolment: Reassignment.objects.filter(enrolment_id=enrolment).select_related(
+    "from_user", "to_user", "by"))
+_employer_contacts = prepared(lambda enrolment: EmployerContact.objects.filter(enrolment_id=enrolment)
+                              .select_related("user", "removed_by"))
+
+
 def _detail_page(request: HttpRequest, enrolment: Enrolment, *, failed: str = "",
                  form: ReasonForm | ReassignForm | EmployerContactForm | None = None) -> HttpResponse:
     """The enrolment page; a management form that failed (named `failed`) comes back bound."""
     context: dict[str, object] = {
         "enrolment": enrolment,
-        "reassignments": enrolment.reassignments.select_related("from_user", "to_user", "by"),
-        "employer_contacts": enrolment.employer_contacts.select_related("user", "removed_by"),
+        "reassignments": _reassignments(enrolment=enrolment.pk),
+        "employer_contacts": _employer_contacts(enrolment=enrolment.pk),
         "may_manage": access.may_manage(request.user, enrolment),
         "may_act": access.viewer_may(enrolment, Permission.MANAGE),
     }
