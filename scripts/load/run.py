@@ -46,6 +46,9 @@ TARGET_P95_MS = 300
 TARGET_CPU_MS = 25
 TARGET_BURST_S = 10
 NUMBER = re.compile(r"/\d+")
+# The password form's POST: its CPU is the password hash's by design (Argon2id at OWASP's parameters, about 20 ms
+# here), judged by the burst's target, not the pages' (the issue's own figure of CPU a request left sign-in out).
+SIGN_IN = "POST /accounts/login/"
 MAIN_CLASSES = ["Candidate", "Assessor", "IQA", "CentreAdmin"]
 
 
@@ -198,6 +201,20 @@ def cpu_per_page(folder: Path) -> dict[str, list[float]]:
     return pages
 
 
+def hash_cpu_ms(times: int = 9) -> float:
+    """The median CPU ms of checking one password with the site's first hasher (portfolio_site/hashers.py)."""
+    from portfolio_site.hashers import OwaspArgon2PasswordHasher
+
+    hasher = OwaspArgon2PasswordHasher()
+    encoded = hasher.encode("generated-centre-password", hasher.salt())
+    spent = []
+    for _ in range(times):
+        started = time.process_time()
+        hasher.verify("generated-centre-password", encoded)
+        spent.append((time.process_time() - started) * 1000)
+    return statistics.median(spent)
+
+
 def report(stack: Stack, stats: list[dict[str, str]], cpu: dict[str, list[float]], workers_cpu: float,
            worker_cpu: float, seconds: float) -> int:
     print()
@@ -212,7 +229,8 @@ def report(stack: Stack, stats: list[dict[str, str]], cpu: dict[str, list[float]
         name = f"{row['Type']} {row['Name']}"
         failures += int(row["Failure Count"])
         spent = cpu.get(name, [])
-        over = " *" if float(row["95%"]) > TARGET_P95_MS or (spent and statistics.median(spent) > TARGET_CPU_MS) else ""
+        cpu_over = bool(spent) and statistics.median(spent) > TARGET_CPU_MS and name != SIGN_IN
+        over = " *" if float(row["95%"]) > TARGET_P95_MS or cpu_over else (" +" if name == SIGN_IN else "")
         print(f"{name[:52]:<52} {row['Request Count']:>6} {row['Failure Count']:>5} {row['50%']:>7} {row['95%']:>6} "
               f"{row['99%']:>6} {float(row['Requests/s']):>6.2f} "
               f"{(f'{statistics.median(spent):.1f}' if spent else '-'):>6}{over}")
@@ -221,6 +239,7 @@ def report(stack: Stack, stats: list[dict[str, str]], cpu: dict[str, list[float]
     print(f"{'all':<52} {requests:>6} {total['Failure Count']:>5} {total['50%']:>7} {total['95%']:>6} "
           f"{total['99%']:>6} {float(total['Requests/s']):>6.2f}")
     print(f"* over a target: p95 < {TARGET_P95_MS} ms, CPU median < {TARGET_CPU_MS} ms")
+    print(f"+ sign-in: its CPU is the password hash's, {hash_cpu_ms():.1f} ms of it (the burst below is its target)")
     measured = sum(len(v) for v in cpu.values())
     print(f"gunicorn workers' CPU (from /proc): {workers_cpu:.1f} s over {requests} requests = "
           f"{workers_cpu / max(requests, 1) * 1000:.1f} ms a request (sign-ins included); "
