@@ -33,3 +33,14 @@ if "portfolio_site.settings" in sys.modules:
             setattr(settings, name, getattr(module, name))
             # Storages, for one, may already be built from the first reading (STATIC_MANIFEST).
             setting_changed.send(sender=None, setting=name, value=getattr(module, name), enter=True)
+
+
+def pytest_configure(config: object) -> None:
+    """The garbage collector tuned as the web process tunes it (portfolio_site/wsgi.py): what is loaded at start
+    set aside, and collections less often. The tests' own objects are freed by their reference counts; about a
+    tenth less CPU for the suite."""
+    import gc
+
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 100)
