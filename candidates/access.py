@@ -365,8 +365,8 @@ def enrolment_for(user: AnyUser, pk: int, *, need: Permission = Permission.READ)
     """
     # Those it follows as an employer contact are in sight too: refused (403) where ``follow`` is not enough.
     if user.is_authenticated and user.is_active and not user.is_superuser:
-        found = _in_sight(pk=pk, person=user.pk, **dict(zip(("assessing", "assuring", "whole"),
-                                                             centres_by_arm(user), strict=True)))
+        assessing, assuring, whole = centres_by_arm(user)
+        found = _in_sight(pk=pk, person=user.pk, assessing=assessing, assuring=assuring, whole=whole)
         if not found:
             raise Http404
         enrolment: Enrolment = found[0]

@@ -52,7 +52,7 @@ class _Run:
     """What Django's row iterables read of a queryset: its database, its model and a query whose compiler is
     the prepared one."""
 
-    def __init__(self, queryset: QuerySet[Any], compiler: Any, db: str) -> None:
+    def __init__(self, queryset: Any, compiler: Any, db: str) -> None:
         self.db = db
         self.model = queryset.model
         self._fields = queryset._fields
@@ -104,7 +104,9 @@ class Prepared:
         compiler.connection = connection
         sql = compiled.sql
         compiler.as_sql = lambda *args, **kwargs: (sql, params)
-        return list(compiled.queryset._iterable_class(_Run(compiled.queryset, compiler, db)))  # type: ignore[arg-type]
+        run: Any = _Run(compiled.queryset, compiler, db)  # what the iterable reads of a queryset
+        rows: Any = compiled.queryset._iterable_class(run)
+        return list(rows)
 
     def _model(self, fixed: dict[str, Any], values: dict[str, Any]) -> Any:
         """The model read (for the database router), from a build made once."""
@@ -114,7 +116,7 @@ class Prepared:
 
     def _compile(self, key: tuple[Any, ...], db: str, fixed: dict[str, Any], values: dict[str, Any]) -> _Compiled:
         stand_ins = _stand_ins(values)
-        queryset = self.build(**fixed, **stand_ins)
+        queryset: Any = self.build(**fixed, **stand_ins)
         if queryset._prefetch_related_lookups:
             raise ValueError("A prepared read cannot prefetch: read the related rows with a read of their own.")
         connection = connections[db]

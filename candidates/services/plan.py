@@ -209,9 +209,9 @@ def home_enrolments(user: User, *, page: int | str | None = 1) -> HomeEnrolments
     others = paginator.get_page(page)
     if staff and not user.is_superuser and paginator.count:
         bottom = (others.number - 1) * HOME_PAGE_SIZE
+        assessing, assuring, whole = centres_by_arm(user)
         others.object_list = _others(fixed={"bottom": bottom, "top": bottom + HOME_PAGE_SIZE}, person=user.pk,
-                                     **dict(zip(("assessing", "assuring", "whole"), centres_by_arm(user),
-                                                strict=True)))
+                                     assessing=assessing, assuring=assuring, whole=whole)
     return HomeEnrolments(own=own, others=others, more=more, listed_at_most=HOME_LISTED_AT_MOST)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from typing import Any
 
 from django import template
 from django.utils import timezone
@@ -78,7 +79,7 @@ def enrolment_rows(enrolments: Iterable[Enrolment]) -> SafeString:
 
 
 @register.simple_tag
-def home_staff_rows(enrolments: Iterable[Enrolment]) -> SafeString:
+def home_staff_rows(enrolments: Iterable[Any]) -> SafeString:
     """The rows of the home page's table of the enrolments a member of staff sees (100 to a page): candidate
     (linked), qualification, centre, assessor, status, unit plan (linked), self-assessment (linked when done).
     The view gives each enrolment its `links` and its rendered `plan_status_badge`."""
