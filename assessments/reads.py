@@ -16,7 +16,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
-from django.db import connection
 from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, NullIf
 from django.utils import formats, timezone
@@ -27,9 +26,20 @@ from audit import sentences
 from audit.models import AuditRecord
 from candidates import access
 from candidates.listing import EnrolmentSearch
-from candidates.models import Enrolment, Role, RoleKind, StaffMember, UnitChoice, User, visible_condition
+from candidates.models import (
+    Enrolment,
+    Role,
+    RoleKind,
+    StaffMember,
+    UnitChoice,
+    User,
+    centres_by_arm,
+    visible_arms,
+    visible_condition,
+)
 from evidence.models import EvidenceItem, EvidenceVersion, Mapping, MappingStatus, VersionStatus
 from evidence.reads import mapping_counts, units_for
+from portfolio_site.prepared import prepared
 from units.cache import cached_spec
 from units.models import AssessableItem, Qualification, Unit
 from units.rules import Spec
@@ -64,6 +74,37 @@ def awaiting_review(items: QuerySet[EvidenceItem]) -> QuerySet[EvidenceItem]:
 def assessed_by(user: User) -> QuerySet[Enrolment]:
     """The enrolments `user` assesses (named as assessor and holding the role in the centre)."""
     return access.enrolments_visible_to(user).filter(assessor=user)
+
+
+def _arms(user: User) -> dict[str, Any] | None:
+    """The values of `visible_arms` for `user` (person, and the centres of each arm), for a prepared read of
+    what they see; None for whom the ORM reads it (a superuser sees everything, nobody signed out sees anything)."""
+    if not user.is_authenticated or not user.is_active or user.is_superuser:
+        return None
+    assessing, assuring, whole = centres_by_arm(user)
+    return {"person": user.pk, "assessing": assessing, "assuring": assuring, "whole": whole}
+
+
+def _assessed_by_arms(person: int, assessing: list[int], assuring: list[int],
+                      whole: list[int]) -> QuerySet[Enrolment]:
+    """`assessed_by` of the person `person` whose roles put them in `centres_by_arm`'s centres: the build of the
+    prepared reads of an assessor's enrolments."""
+    return Enrolment.objects.filter(visible_arms(person, assessing, assuring, whole)).filter(assessor_id=person)
+
+
+_assessed_qualifications = prepared(lambda person, assessing, assuring, whole: Qualification.objects.filter(
+    pk__in=_assessed_by_arms(person, assessing, assuring, whole).values("qualification_id")
+).order_by("title", "version"))
+
+
+def assessed_qualifications(user: User) -> list[Qualification]:
+    """The qualifications of the enrolments `user` assesses, by title (the search filter of their lists); one
+    query, its SQL compiled once a process."""
+    arms = _arms(user)
+    if arms is None:
+        return list(Qualification.objects.filter(pk__in=assessed_by(user).values("qualification_id"))
+                    .order_by("title", "version"))
+    return _assessed_qualifications(**arms)
 
 
 def review_queue(user: User, search: EnrolmentSearch | None = None) -> QuerySet[EvidenceItem]:
@@ -119,29 +160,34 @@ def _by_enrolment(rows: Iterable[dict], key: str = "enrolment_id") -> dict[int, 
     return {row[key]: row for row in rows}
 
 
+# The home page's sums of the caseload, read per enrolment in the same shapes for every assessor: compiled once a
+# process (portfolio_site.prepared).
+_awaiting_per_enrolment = prepared(lambda ids: (
+    awaiting_review(EvidenceItem.objects.filter(enrolment_id__in=ids)).values("enrolment_id")
+    .annotate(n=Count("pk"), oldest=Min("current_version__submitted_at")).order_by()
+))
+_asked_per_enrolment = prepared(lambda ids: (
+    # The questions waiting for the assessor: those the candidate asked (the assessor's own wait for her).
+    Question.objects.filter(
+        enrolment_id__in=ids, answered_at__isnull=True, asked_by_id=F("enrolment__candidate_id")
+    ).values("enrolment_id")
+    .annotate(n=Count("pk"), oldest=Min("asked_at")).order_by()
+))
+_overdue_per_enrolment = prepared(lambda ids, today: (
+    ActionPoint.objects.filter(enrolment_id__in=ids).overdue(today).values("enrolment_id")
+    .annotate(n=Count("pk")).order_by()
+))
+
+
 def _waiting(ids: list[int]) -> tuple[dict[int, dict], dict[int, dict]]:
     """Per enrolment: evidence awaiting review, and questions the candidate asked still unanswered (each a count
     `n` and the oldest's time). Two queries."""
-    waiting = _by_enrolment(
-        awaiting_review(EvidenceItem.objects.filter(enrolment_id__in=ids)).values("enrolment_id")
-        .annotate(n=Count("pk"), oldest=Min("current_version__submitted_at")).order_by()
-    )
-    questions = _by_enrolment(
-        # The questions waiting for the assessor: those the candidate asked (the assessor's own wait for her).
-        Question.objects.filter(
-            enrolment_id__in=ids, answered_at__isnull=True, asked_by_id=F("enrolment__candidate_id")
-        ).values("enrolment_id")
-        .annotate(n=Count("pk"), oldest=Min("asked_at")).order_by()
-    )
-    return waiting, questions
+    return _by_enrolment(_awaiting_per_enrolment(ids=ids)), _by_enrolment(_asked_per_enrolment(ids=ids))
 
 
 def _overdue_actions(ids: list[int], today: datetime.date) -> dict[int, dict]:
     """Per enrolment: how many action points are overdue (`n`). One query."""
-    return _by_enrolment(
-        ActionPoint.objects.filter(enrolment_id__in=ids).overdue(today).values("enrolment_id")
-        .annotate(n=Count("pk")).order_by()
-    )
+    return _by_enrolment(_overdue_per_enrolment(ids=ids, today=today))
 
 
 def _waiting_hours(oldest_evidence: datetime.datetime | None, oldest_question: datetime.datetime | None,
@@ -157,72 +203,7 @@ def _per_enrolment(rows: QuerySet[Any], value: Any) -> Subquery:
     return Subquery(rows.order_by().values("enrolment_id").annotate(value=value).values("value"))
 
 
-# Stand-ins compiled into the SQL of `_compiled` and replaced by the real values at each call; no pk, instant or
-# day of the portfolio's can be one of them.
-_ASSESSOR = -7340113
-_NOW = datetime.datetime(1901, 2, 3, 4, 5, 6, 789012, tzinfo=datetime.UTC)
-_TODAY = datetime.date(1901, 2, 5)
-_COMPILED_IDS = 200  # a list of more pks is compiled at each call
-
-
-@dataclass(frozen=True)
-class _Compiled:
-    sql: str
-    params: tuple[Any, ...]
-    slots: tuple[tuple[int, Any], ...]  # (index in params, "assessor" | "now" | "today" | the index of a pk)
-    compiler: Any  # converts the rows' values as the queryset would (a date read from SQLite, for one)
-
-
-_compiled_reads: dict[tuple[str, str, int], _Compiled] = {}
-
-
-def _compiled(name: str, build: Any, uses: set[str], ids: int) -> _Compiled:
-    """The SQL of `build(assessor, now, today, ids)` (a values_list queryset) compiled once a process, database
-    and number of `ids`, with stand-ins for the values it `uses` and for each pk, so that each request costs the
-    query and not the ORM's building and compiling of it (most of the caseload's time in Python)."""
-    key = (name, connection.alias, ids)
-    found = _compiled_reads.get(key)
-    if found is None:
-        stand_in_ids = [_ASSESSOR - 1 - index for index in range(ids)]
-        compiler = build(_ASSESSOR, _NOW, _TODAY, stand_in_ids).query.get_compiler(connection=connection)
-        sql, params = compiler.as_sql()
-        stand_ins: dict[Any, Any] = {
-            "assessor": _ASSESSOR,
-            "now": connection.ops.adapt_datetimefield_value(_NOW),
-            "today": connection.ops.adapt_datefield_value(_TODAY),
-            **dict(enumerate(stand_in_ids)),
-        }
-        slots = tuple((index, kind) for index, value in enumerate(params)
-                      for kind, stand_in in stand_ins.items() if type(value) is type(stand_in) and value == stand_in)
-        if {kind for _, kind in slots} != uses | set(range(ids)):
-            raise RuntimeError(f"{name}: a stand-in is missing from the compiled SQL")
-        found = _compiled_reads[key] = _Compiled(sql=sql, params=tuple(params), slots=slots, compiler=compiler)
-    return found
-
-
-def _run(name: str, build: Any, uses: set[str], assessor: int, now: datetime.datetime, today: datetime.date,
-         ids: list[int] | None = None) -> list[tuple[Any, ...]]:
-    """The rows of `build(assessor, now, today, ids)`, its SQL compiled once (`_compiled`)."""
-    ids = ids if ids is not None else []
-    if len(ids) > _COMPILED_IDS:
-        return list(build(assessor, now, today, ids))
-    compiled = _compiled(name, build, uses, len(ids))
-    values: dict[Any, Any] = {
-        "assessor": assessor,
-        "now": connection.ops.adapt_datetimefield_value(now),
-        "today": connection.ops.adapt_datefield_value(today),
-        **dict(enumerate(ids)),
-    }
-    params = list(compiled.params)
-    for index, kind in compiled.slots:
-        params[index] = values[kind]
-    with connection.cursor() as cursor:
-        cursor.execute(compiled.sql, params)
-        rows = cursor.fetchall()
-    return list(compiled.compiler.results_iter(results=[rows]))
-
-
-def _caseload_figures(assessor: int, now: datetime.datetime, today: datetime.date, ids: list[int]) -> Any:
+def _caseload_figures(assessor: int, now: datetime.datetime, today: datetime.date) -> QuerySet[Enrolment]:
     """Each figure of the caseload's rows for every enrolment `assessor` is named on (values_list: pk, items
     total, items signed, units signed, unanswered questions, the oldest's time, the next visit, overdue action
     points): correlated subqueries, each answered by index probes for each enrolment."""
@@ -252,7 +233,7 @@ def _caseload_figures(assessor: int, now: datetime.datetime, today: datetime.dat
                   "next_visit", "overdue_actions")
 
 
-def _caseload_awaiting(assessor: int, now: datetime.datetime, today: datetime.date, ids: list[int]) -> Any:
+def _caseload_awaiting(ids: list[int]) -> QuerySet[EvidenceItem]:
     """Evidence awaiting review of the enrolments `ids` (values_list: enrolment, how many, the oldest's
     submission), counted in one pass (as a subquery a row, PostgreSQL may scan every submitted version for each
     enrolment; so it may for the enrolments of an assessor, where it cannot tell how many they are)."""
@@ -263,24 +244,42 @@ def _caseload_awaiting(assessor: int, now: datetime.datetime, today: datetime.da
     )
 
 
+# The caseload's reads, of the same shapes for every assessor (their enrolments, what `assessed_by` reads,
+# unsearched): compiled once a process (portfolio_site.prepared); a caseload of more than prepared.MOST_IDS
+# enrolments reads its evidence awaiting review through the ORM.
+_caseload_enrolments = prepared(lambda person, assessing, assuring, whole: (
+    _assessed_by_arms(person, assessing, assuring, whole).exclude(status="withdrawn")
+    .select_related("candidate", "qualification")
+))
+_caseload_ids = prepared(lambda person, assessing, assuring, whole: (
+    _assessed_by_arms(person, assessing, assuring, whole).exclude(status="withdrawn")
+    .values_list("pk", flat=True)
+))
+_figures = prepared(_caseload_figures)
+_awaiting = prepared(_caseload_awaiting)
+
+
 def caseload(user: User, *, sort: str = "waiting", now: datetime.datetime | None = None,
              search: EnrolmentSearch | None = None) -> list[CaseloadRow]:
     """The assessor's candidates (those of `search`) with progress and everything waiting, sorted by `sort`.
     Three queries (five searching for those behind plan): the enrolments; the figures of every enrolment the
     assessor is named on; the evidence awaiting review of the enrolments listed (only the first when none is); the
-    SQL of the last two compiled once a process."""
+    SQL of each compiled once a process (the enrolments' when unsearched)."""
     now = now or timezone.now()
     today = timezone.localdate(now)
-    mine = assessed_by(user).exclude(status="withdrawn")
-    if search:
-        mine = search.apply(mine, now=now)
-    enrolments = list(mine.select_related("candidate", "qualification"))
+    arms = _arms(user)
+    if arms is not None and not (search and search.is_filtered):
+        enrolments = _caseload_enrolments(**arms)
+    else:
+        mine = assessed_by(user).exclude(status="withdrawn")
+        if search:
+            mine = search.apply(mine, now=now)
+        enrolments = list(mine.select_related("candidate", "qualification"))
     ids = [enrolment.pk for enrolment in enrolments]
     figures, waiting = {}, {}
     if ids:
-        figures = {row[0]: row for row in _run("figures", _caseload_figures, {"assessor", "now", "today"}, user.pk,
-                                               now, today)}
-        waiting = {row[0]: row for row in _run("awaiting", _caseload_awaiting, set(), user.pk, now, today, ids)}
+        figures = {row[0]: row for row in _figures(assessor=user.pk, now=now, today=today)}
+        waiting = {row[0]: row for row in _awaiting(ids=ids)}
     target = settings.RESPONSE_TARGET_WORKING_HOURS
     rows = []
     for enrolment in enrolments:
@@ -305,7 +304,11 @@ def caseload_totals(user: User, *, now: datetime.datetime | None = None) -> dict
     awaiting review, unanswered questions, candidates past the response target, overdue action points), without
     the progress figures it does not show. Four queries."""
     now = now or timezone.now()
-    ids = list(assessed_by(user).exclude(status="withdrawn").values_list("pk", flat=True))
+    arms = _arms(user)
+    if arms is not None:
+        ids = _caseload_ids(**arms)
+    else:
+        ids = list(assessed_by(user).exclude(status="withdrawn").values_list("pk", flat=True))
     waiting, questions = _waiting(ids)
     overdue = _overdue_actions(ids, timezone.localdate(now))
     target = settings.RESPONSE_TARGET_WORKING_HOURS

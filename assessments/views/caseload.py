@@ -14,7 +14,6 @@ from django.views.decorators.http import require_GET
 from candidates.forms.search import EnrolmentSearchForm
 from candidates.models import EnrolmentStatus
 from portfolio_site.paging import paged
-from units.models import Qualification
 
 from .. import gate, reads
 from ..working_hours import working_week_text
@@ -69,6 +68,5 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 
 def _search_form(request: HttpRequest, *, statuses: list[tuple[str, str]]) -> EnrolmentSearchForm:
     """The search of the assessor's lists: the qualifications of their caseload; no assessor (it is them)."""
-    qualifications = Qualification.objects.filter(
-        pk__in=reads.assessed_by(request.user).values("qualification_id")).order_by("title", "version")
-    return EnrolmentSearchForm(request.GET, qualifications=qualifications, statuses=statuses)
+    return EnrolmentSearchForm(request.GET, qualifications=reads.assessed_qualifications(request.user),
+                               statuses=statuses)
