@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from audit import sentences
 from audit.models import AuditRecord
 from candidates import access
+from candidates.forms.people import by_name, first_people, first_people_query
 from candidates.listing import EnrolmentSearch
 from candidates.models import (
     Enrolment,
@@ -35,7 +36,6 @@ from candidates.models import (
     User,
     centres_by_arm,
     visible_arms,
-    visible_condition,
 )
 from evidence.models import EvidenceItem, EvidenceVersion, Mapping, MappingStatus, VersionStatus
 from evidence.reads import mapping_counts, units_for
@@ -589,6 +589,27 @@ def _reading_centres(user: User) -> list[int]:
                   if not kinds.isdisjoint({RoleKind.CENTRE_ADMIN, RoleKind.EQA}))
 
 
+def _sampling_arms(user: User) -> dict[str, Any] | None:
+    """`_arms` of `user` with the centres they read whole (`reading`), for the prepared reads of the sampling
+    page; None for whom the ORM reads it."""
+    arms = _arms(user)
+    return None if arms is None else {**arms, "reading": _reading_centres(user)}
+
+
+def _sign_offs_sampled(person: int, assessing: list[int], assuring: list[int], whole: list[int],
+                       reading: list[int]) -> QuerySet[UnitSignOff]:
+    """`sampling_sign_offs` unsearched, of the person `person` (not a superuser) whose roles put them in
+    `centres_by_arm`'s centres and who reads the centres `reading` whole."""
+    # Conditions on the sign-off's own enrolment (its join), with the centres as literal lists (the roles read
+    # once for the request), rather than a subquery of enrolments: the database then starts from the IQA's
+    # hundred enrolments (the enrolment's IQA index), not from every sign-off of the centre.
+    assures = Q(enrolment__iqa_id=person)
+    if reading:
+        assures |= Q(enrolment__centre_id__in=reading)
+    return (UnitSignOff.objects.filter(visible_arms(person, assessing, assuring, whole, prefix="enrolment__"))
+            .filter(assures))
+
+
 def sampling_sign_offs(user: User, search: EnrolmentSearch | None = None) -> QuerySet[UnitSignOff]:
     """Every unit sign-off `user` quality-assures (as the enrolment's IQA) or, for a centre admin or EQA, reads;
     of the enrolments of `search` when given."""
@@ -596,14 +617,8 @@ def sampling_sign_offs(user: User, search: EnrolmentSearch | None = None) -> Que
         return UnitSignOff.objects.none()
     sign_offs = UnitSignOff.objects.all()
     if not user.is_superuser:
-        # Conditions on the sign-off's own enrolment (its join), with the centres as literal lists (the roles read
-        # once for the request), rather than a subquery of enrolments: the database then starts from the IQA's
-        # hundred enrolments (the enrolment's IQA index), not from every sign-off of the centre.
-        reading = _reading_centres(user)
-        assures = Q(enrolment__iqa=user)
-        if reading:
-            assures |= Q(enrolment__centre_id__in=reading)
-        sign_offs = sign_offs.filter(visible_condition(user, "enrolment__")).filter(assures)
+        assessing, assuring, whole = centres_by_arm(user)
+        sign_offs = _sign_offs_sampled(user.pk, assessing, assuring, whole, _reading_centres(user))
     if search:
         sign_offs = sign_offs.filter(enrolment__in=search.apply(access.enrolments_visible_to(user)).values("pk"))
     # Never one's own portfolio: a member of staff enrolled at their centre is sampled by another IQA.
@@ -618,8 +633,12 @@ def sampling_qualifications(user: User) -> QuerySet[Qualification]:
         return Qualification.objects.none()
     if user.is_superuser:
         return Qualification.objects.filter(Exists(Enrolment.objects.filter(qualification=OuterRef("pk"))))
-    condition = Exists(Enrolment.objects.filter(qualification=OuterRef("pk"), iqa=user))
-    reading = _reading_centres(user)
+    return _qualifications_sampled(user.pk, _reading_centres(user))
+
+
+def _qualifications_sampled(person: int, reading: list[int]) -> QuerySet[Qualification]:
+    """`sampling_qualifications` of the person `person` (not a superuser) who reads the centres `reading` whole."""
+    condition = Exists(Enrolment.objects.filter(qualification=OuterRef("pk"), iqa_id=person))
     if reading:
         # The first enrolment in the order of the centre's (centre, qualification) index: so asked, the database
         # walks that index to it rather than reading the table until one turns up (which may be at its end).
@@ -671,8 +690,16 @@ def _sampling_assessor_lists(user: User, of: str) -> list[QuerySet[Any]]:
     """The lists of user ids whose union is `sampling_assessor_ids`, each read through one index."""
     if user.is_superuser:
         return [UnitSignOff.objects.order_by().values(of)]
-    lists = [sampling_sign_offs(user).filter(enrolment__iqa=user).order_by().values(of)]
-    reading = _reading_centres(user)
+    assessing, assuring, whole = centres_by_arm(user)
+    return _assessor_lists(user.pk, assessing, assuring, whole, _reading_centres(user), of)
+
+
+def _assessor_lists(person: int, assessing: list[int], assuring: list[int], whole: list[int], reading: list[int],
+                    of: str) -> list[QuerySet[Any]]:
+    """`_sampling_assessor_lists` of the person `person` (not a superuser) whose roles put them in
+    `centres_by_arm`'s centres and who reads the centres `reading` whole."""
+    lists = [_sign_offs_sampled(person, assessing, assuring, whole, reading).exclude(enrolment__candidate_id=person)
+             .filter(enrolment__iqa_id=person).order_by().values(of)]
     if reading:
         lists += [Role.objects.filter(centre_id__in=reading, kind=RoleKind.ASSESSOR).order_by().values("user_id"),
                   StaffMember.objects.filter(centre_id__in=reading, deactivated_at__isnull=False).order_by()
@@ -708,10 +735,34 @@ def sampling_assessors(user: User, *, of: str = "by_id") -> QuerySet[User]:
     tested against the lists (each read once into a hash), so that a page of 50 does not sort every assessor."""
     if not user.is_authenticated or not user.is_active:
         return User.objects.none()
+    return _people_of(_sampling_assessor_lists(user, of))
+
+
+def _people_of(lists: list[QuerySet[Any]]) -> QuerySet[User]:
+    """The people whose ids are in one of `lists`, in name order."""
     condition = Q()
-    for ids in _sampling_assessor_lists(user, of):
+    for ids in lists:
         condition |= Q(pk__in=ids)
     return User.objects.filter(condition).order_by(*access.NAME_ORDER)
+
+
+# The sampling page's search filter, of the same shapes for every IQA: compiled once a process.
+_sampled_qualifications = prepared(lambda person, reading: (
+    _qualifications_sampled(person, reading).order_by("title", "version")))
+_first_assessors_sampled = prepared(lambda person, assessing, assuring, whole, reading: (
+    first_people_query(_people_of(_assessor_lists(person, assessing, assuring, whole, reading,
+                                                 "enrolment__assessor_id")))))
+
+
+def sampling_search_choices(user: User) -> tuple[list[Qualification], list[User]]:
+    """The qualifications (by title) and at most PICKER_LIMIT + 1 of the assessors (`first_people`) of the
+    sampling page's search filter: two queries, their SQL compiled once a process."""
+    arms = _sampling_arms(user)
+    if arms is None:
+        return (list(sampling_qualifications(user).order_by("title", "version")),
+                first_people(sampling_assessors(user, of="enrolment__assessor_id")))
+    return (_sampled_qualifications(person=arms["person"], reading=arms["reading"]),
+            by_name(_first_assessors_sampled(**arms)))
 
 
 def with_sampling(user: User, people: QuerySet[User]) -> QuerySet[User]:
