@@ -10,13 +10,13 @@ import datetime
 import json
 import math
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, Func, IntegerField, Min, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, NullIf
 from django.utils import formats, timezone
 from django.utils.translation import gettext, ngettext
@@ -122,6 +122,42 @@ def review_queue(user: User, search: EnrolmentSearch | None = None) -> QuerySet[
         .annotate(claims=Coalesce(Subquery(claims), 0))
         .order_by("current_version__submitted_at", "pk")
     )
+
+
+# The count of the review queue's pages, unsearched: the same shape for every assessor, compiled once a process.
+_review_queue_count = prepared(lambda person, assessing, assuring, whole: (
+    awaiting_review(EvidenceItem.objects.filter(enrolment__in=_assessed_by_arms(person, assessing, assuring, whole)
+                                                .values("pk")))
+    .order_by().annotate(n=Func(template="COUNT(*)", output_field=IntegerField())).values_list("n", flat=True)
+))
+
+
+class CountedRows(Sequence[Any]):
+    """The rows of a queryset whose count is read otherwise (a prepared read): a paginator asks this count, and
+    slices the queryset for its page."""
+
+    def __init__(self, rows: QuerySet[Any], count: Callable[[], int]) -> None:
+        self.rows = rows
+        self._count = count
+        self.ordered = rows.ordered
+
+    def count(self) -> int:  # type: ignore[override]  # the paginator's count, as a queryset's
+        return self._count()
+
+    def __len__(self) -> int:
+        return self._count()
+
+    def __getitem__(self, index: Any) -> Any:
+        return self.rows[index]
+
+
+def review_queue_listed(user: User, search: EnrolmentSearch) -> QuerySet[EvidenceItem] | CountedRows:
+    """`review_queue` to page: unsearched, its count is a prepared read (its SQL compiled once a process)."""
+    queue = review_queue(user, search)
+    arms = _arms(user)
+    if arms is None or search.is_filtered:
+        return queue
+    return CountedRows(queue, lambda: _review_queue_count(**arms)[0])
 
 
 @dataclass

@@ -59,8 +59,8 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     gate.require_assessor(request)
     form = _search_form(request, statuses=EnrolmentStatus.choices)
     search = form.search()
-    listed = paged(reads.review_queue(request.user, search), request.GET.get("page"), query=search.querystring(),
-                   size=QUEUE_PAGE_SIZE)
+    listed = paged(reads.review_queue_listed(request.user, search), request.GET.get("page"),
+                   query=search.querystring(), size=QUEUE_PAGE_SIZE)
     return render(request, "assessments/review_queue.html", {
         "paged": listed, "items": listed.page, "search_form": form, "search": search,
     })

@@ -209,3 +209,16 @@ def test_prepared_reads_of_the_lists_find_what_the_orm_finds(enrolment, assessor
     assert reads.assessed_qualifications(assessor) == [enrolment.qualification]
     assert [row.enrolment for row in reads.caseload(assessor)] == [enrolment]
     assert reads.caseload_totals(assessor)["candidates"] == 1
+
+
+def test_the_review_queue_unsearched_is_counted_by_a_prepared_read(enrolment, assessor) -> None:
+    from candidates.listing import EnrolmentSearch
+
+    submitted_evidence(enrolment, items_of(enrolment, "A1")[:1])
+    submitted_evidence(enrolment, items_of(enrolment, "A1")[1:2])
+    listed = reads.review_queue_listed(assessor, EnrolmentSearch())
+    queue = reads.review_queue(assessor, EnrolmentSearch())
+    assert isinstance(listed, reads.CountedRows)
+    assert listed.count() == len(listed) == queue.count() == 2
+    assert list(listed[0:2]) == list(queue) and listed.ordered
+    assert reads.review_queue_listed(assessor, EnrolmentSearch(text="nobody")).count() == 0
