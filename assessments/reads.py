@@ -10,14 +10,13 @@ import datetime
 import json
 import math
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
-from django.db import connection
-from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, Func, IntegerField, Min, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, NullIf
 from django.utils import formats, timezone
 from django.utils.translation import gettext, ngettext
@@ -26,10 +25,21 @@ from django.utils.translation import gettext as _
 from audit import sentences
 from audit.models import AuditRecord
 from candidates import access
+from candidates.forms.people import by_name, first_people, first_people_query
 from candidates.listing import EnrolmentSearch
-from candidates.models import Enrolment, Role, RoleKind, StaffMember, UnitChoice, User, visible_condition
+from candidates.models import (
+    Enrolment,
+    Role,
+    RoleKind,
+    StaffMember,
+    UnitChoice,
+    User,
+    centres_by_arm,
+    visible_arms,
+)
 from evidence.models import EvidenceItem, EvidenceVersion, Mapping, MappingStatus, VersionStatus
 from evidence.reads import mapping_counts, units_for
+from portfolio_site.prepared import prepared
 from units.cache import cached_spec
 from units.models import AssessableItem, Qualification, Unit
 from units.rules import Spec
@@ -66,6 +76,37 @@ def assessed_by(user: User) -> QuerySet[Enrolment]:
     return access.enrolments_visible_to(user).filter(assessor=user)
 
 
+def _arms(user: User) -> dict[str, Any] | None:
+    """The values of `visible_arms` for `user` (person, and the centres of each arm), for a prepared read of
+    what they see; None for whom the ORM reads it (a superuser sees everything, nobody signed out sees anything)."""
+    if not user.is_authenticated or not user.is_active or user.is_superuser:
+        return None
+    assessing, assuring, whole = centres_by_arm(user)
+    return {"person": user.pk, "assessing": assessing, "assuring": assuring, "whole": whole}
+
+
+def _assessed_by_arms(person: int, assessing: list[int], assuring: list[int],
+                      whole: list[int]) -> QuerySet[Enrolment]:
+    """`assessed_by` of the person `person` whose roles put them in `centres_by_arm`'s centres: the build of the
+    prepared reads of an assessor's enrolments."""
+    return Enrolment.objects.filter(visible_arms(person, assessing, assuring, whole)).filter(assessor_id=person)
+
+
+_assessed_qualifications = prepared(lambda person, assessing, assuring, whole: Qualification.objects.filter(
+    pk__in=_assessed_by_arms(person, assessing, assuring, whole).values("qualification_id")
+).order_by("title", "version"))
+
+
+def assessed_qualifications(user: User) -> list[Qualification]:
+    """The qualifications of the enrolments `user` assesses, by title (the search filter of their lists); one
+    query, its SQL compiled once a process."""
+    arms = _arms(user)
+    if arms is None:
+        return list(Qualification.objects.filter(pk__in=assessed_by(user).values("qualification_id"))
+                    .order_by("title", "version"))
+    return _assessed_qualifications(**arms)
+
+
 def review_queue(user: User, search: EnrolmentSearch | None = None) -> QuerySet[EvidenceItem]:
     """Submitted evidence waiting for `user`'s judgement across their caseload (narrowed to the enrolments of
     `search`), oldest first (one query a page)."""
@@ -81,6 +122,42 @@ def review_queue(user: User, search: EnrolmentSearch | None = None) -> QuerySet[
         .annotate(claims=Coalesce(Subquery(claims), 0))
         .order_by("current_version__submitted_at", "pk")
     )
+
+
+# The count of the review queue's pages, unsearched: the same shape for every assessor, compiled once a process.
+_review_queue_count = prepared(lambda person, assessing, assuring, whole: (
+    awaiting_review(EvidenceItem.objects.filter(enrolment__in=_assessed_by_arms(person, assessing, assuring, whole)
+                                                .values("pk")))
+    .order_by().annotate(n=Func(template="COUNT(*)", output_field=IntegerField())).values_list("n", flat=True)
+))
+
+
+class CountedRows(Sequence[Any]):
+    """The rows of a queryset whose count is read otherwise (a prepared read): a paginator asks this count, and
+    slices the queryset for its page."""
+
+    def __init__(self, rows: QuerySet[Any], count: Callable[[], int]) -> None:
+        self.rows = rows
+        self._count = count
+        self.ordered = rows.ordered
+
+    def count(self) -> int:  # type: ignore[override]  # the paginator's count, as a queryset's
+        return self._count()
+
+    def __len__(self) -> int:
+        return self._count()
+
+    def __getitem__(self, index: Any) -> Any:
+        return self.rows[index]
+
+
+def review_queue_listed(user: User, search: EnrolmentSearch) -> QuerySet[EvidenceItem] | CountedRows:
+    """`review_queue` to page: unsearched, its count is a prepared read (its SQL compiled once a process)."""
+    queue = review_queue(user, search)
+    arms = _arms(user)
+    if arms is None or search.is_filtered:
+        return queue
+    return CountedRows(queue, lambda: _review_queue_count(**arms)[0])
 
 
 @dataclass
@@ -119,29 +196,34 @@ def _by_enrolment(rows: Iterable[dict], key: str = "enrolment_id") -> dict[int, 
     return {row[key]: row for row in rows}
 
 
+# The home page's sums of the caseload, read per enrolment in the same shapes for every assessor: compiled once a
+# process (portfolio_site.prepared).
+_awaiting_per_enrolment = prepared(lambda ids: (
+    awaiting_review(EvidenceItem.objects.filter(enrolment_id__in=ids)).values("enrolment_id")
+    .annotate(n=Count("pk"), oldest=Min("current_version__submitted_at")).order_by()
+))
+_asked_per_enrolment = prepared(lambda ids: (
+    # The questions waiting for the assessor: those the candidate asked (the assessor's own wait for her).
+    Question.objects.filter(
+        enrolment_id__in=ids, answered_at__isnull=True, asked_by_id=F("enrolment__candidate_id")
+    ).values("enrolment_id")
+    .annotate(n=Count("pk"), oldest=Min("asked_at")).order_by()
+))
+_overdue_per_enrolment = prepared(lambda ids, today: (
+    ActionPoint.objects.filter(enrolment_id__in=ids).overdue(today).values("enrolment_id")
+    .annotate(n=Count("pk")).order_by()
+))
+
+
 def _waiting(ids: list[int]) -> tuple[dict[int, dict], dict[int, dict]]:
     """Per enrolment: evidence awaiting review, and questions the candidate asked still unanswered (each a count
     `n` and the oldest's time). Two queries."""
-    waiting = _by_enrolment(
-        awaiting_review(EvidenceItem.objects.filter(enrolment_id__in=ids)).values("enrolment_id")
-        .annotate(n=Count("pk"), oldest=Min("current_version__submitted_at")).order_by()
-    )
-    questions = _by_enrolment(
-        # The questions waiting for the assessor: those the candidate asked (the assessor's own wait for her).
-        Question.objects.filter(
-            enrolment_id__in=ids, answered_at__isnull=True, asked_by_id=F("enrolment__candidate_id")
-        ).values("enrolment_id")
-        .annotate(n=Count("pk"), oldest=Min("asked_at")).order_by()
-    )
-    return waiting, questions
+    return _by_enrolment(_awaiting_per_enrolment(ids=ids)), _by_enrolment(_asked_per_enrolment(ids=ids))
 
 
 def _overdue_actions(ids: list[int], today: datetime.date) -> dict[int, dict]:
     """Per enrolment: how many action points are overdue (`n`). One query."""
-    return _by_enrolment(
-        ActionPoint.objects.filter(enrolment_id__in=ids).overdue(today).values("enrolment_id")
-        .annotate(n=Count("pk")).order_by()
-    )
+    return _by_enrolment(_overdue_per_enrolment(ids=ids, today=today))
 
 
 def _waiting_hours(oldest_evidence: datetime.datetime | None, oldest_question: datetime.datetime | None,
@@ -157,72 +239,7 @@ def _per_enrolment(rows: QuerySet[Any], value: Any) -> Subquery:
     return Subquery(rows.order_by().values("enrolment_id").annotate(value=value).values("value"))
 
 
-# Stand-ins compiled into the SQL of `_compiled` and replaced by the real values at each call; no pk, instant or
-# day of the portfolio's can be one of them.
-_ASSESSOR = -7340113
-_NOW = datetime.datetime(1901, 2, 3, 4, 5, 6, 789012, tzinfo=datetime.UTC)
-_TODAY = datetime.date(1901, 2, 5)
-_COMPILED_IDS = 200  # a list of more pks is compiled at each call
-
-
-@dataclass(frozen=True)
-class _Compiled:
-    sql: str
-    params: tuple[Any, ...]
-    slots: tuple[tuple[int, Any], ...]  # (index in params, "assessor" | "now" | "today" | the index of a pk)
-    compiler: Any  # converts the rows' values as the queryset would (a date read from SQLite, for one)
-
-
-_compiled_reads: dict[tuple[str, str, int], _Compiled] = {}
-
-
-def _compiled(name: str, build: Any, uses: set[str], ids: int) -> _Compiled:
-    """The SQL of `build(assessor, now, today, ids)` (a values_list queryset) compiled once a process, database
-    and number of `ids`, with stand-ins for the values it `uses` and for each pk, so that each request costs the
-    query and not the ORM's building and compiling of it (most of the caseload's time in Python)."""
-    key = (name, connection.alias, ids)
-    found = _compiled_reads.get(key)
-    if found is None:
-        stand_in_ids = [_ASSESSOR - 1 - index for index in range(ids)]
-        compiler = build(_ASSESSOR, _NOW, _TODAY, stand_in_ids).query.get_compiler(connection=connection)
-        sql, params = compiler.as_sql()
-        stand_ins: dict[Any, Any] = {
-            "assessor": _ASSESSOR,
-            "now": connection.ops.adapt_datetimefield_value(_NOW),
-            "today": connection.ops.adapt_datefield_value(_TODAY),
-            **dict(enumerate(stand_in_ids)),
-        }
-        slots = tuple((index, kind) for index, value in enumerate(params)
-                      for kind, stand_in in stand_ins.items() if type(value) is type(stand_in) and value == stand_in)
-        if {kind for _, kind in slots} != uses | set(range(ids)):
-            raise RuntimeError(f"{name}: a stand-in is missing from the compiled SQL")
-        found = _compiled_reads[key] = _Compiled(sql=sql, params=tuple(params), slots=slots, compiler=compiler)
-    return found
-
-
-def _run(name: str, build: Any, uses: set[str], assessor: int, now: datetime.datetime, today: datetime.date,
-         ids: list[int] | None = None) -> list[tuple[Any, ...]]:
-    """The rows of `build(assessor, now, today, ids)`, its SQL compiled once (`_compiled`)."""
-    ids = ids if ids is not None else []
-    if len(ids) > _COMPILED_IDS:
-        return list(build(assessor, now, today, ids))
-    compiled = _compiled(name, build, uses, len(ids))
-    values: dict[Any, Any] = {
-        "assessor": assessor,
-        "now": connection.ops.adapt_datetimefield_value(now),
-        "today": connection.ops.adapt_datefield_value(today),
-        **dict(enumerate(ids)),
-    }
-    params = list(compiled.params)
-    for index, kind in compiled.slots:
-        params[index] = values[kind]
-    with connection.cursor() as cursor:
-        cursor.execute(compiled.sql, params)
-        rows = cursor.fetchall()
-    return list(compiled.compiler.results_iter(results=[rows]))
-
-
-def _caseload_figures(assessor: int, now: datetime.datetime, today: datetime.date, ids: list[int]) -> Any:
+def _caseload_figures(assessor: int, now: datetime.datetime, today: datetime.date) -> QuerySet[Enrolment]:
     """Each figure of the caseload's rows for every enrolment `assessor` is named on (values_list: pk, items
     total, items signed, units signed, unanswered questions, the oldest's time, the next visit, overdue action
     points): correlated subqueries, each answered by index probes for each enrolment."""
@@ -252,7 +269,7 @@ def _caseload_figures(assessor: int, now: datetime.datetime, today: datetime.dat
                   "next_visit", "overdue_actions")
 
 
-def _caseload_awaiting(assessor: int, now: datetime.datetime, today: datetime.date, ids: list[int]) -> Any:
+def _caseload_awaiting(ids: list[int]) -> QuerySet[EvidenceItem]:
     """Evidence awaiting review of the enrolments `ids` (values_list: enrolment, how many, the oldest's
     submission), counted in one pass (as a subquery a row, PostgreSQL may scan every submitted version for each
     enrolment; so it may for the enrolments of an assessor, where it cannot tell how many they are)."""
@@ -263,24 +280,42 @@ def _caseload_awaiting(assessor: int, now: datetime.datetime, today: datetime.da
     )
 
 
+# The caseload's reads, of the same shapes for every assessor (their enrolments, what `assessed_by` reads,
+# unsearched): compiled once a process (portfolio_site.prepared); a caseload of more than prepared.MOST_IDS
+# enrolments reads its evidence awaiting review through the ORM.
+_caseload_enrolments = prepared(lambda person, assessing, assuring, whole: (
+    _assessed_by_arms(person, assessing, assuring, whole).exclude(status="withdrawn")
+    .select_related("candidate", "qualification")
+))
+_caseload_ids = prepared(lambda person, assessing, assuring, whole: (
+    _assessed_by_arms(person, assessing, assuring, whole).exclude(status="withdrawn")
+    .values_list("pk", flat=True)
+))
+_figures = prepared(_caseload_figures)
+_awaiting = prepared(_caseload_awaiting)
+
+
 def caseload(user: User, *, sort: str = "waiting", now: datetime.datetime | None = None,
              search: EnrolmentSearch | None = None) -> list[CaseloadRow]:
     """The assessor's candidates (those of `search`) with progress and everything waiting, sorted by `sort`.
     Three queries (five searching for those behind plan): the enrolments; the figures of every enrolment the
     assessor is named on; the evidence awaiting review of the enrolments listed (only the first when none is); the
-    SQL of the last two compiled once a process."""
+    SQL of each compiled once a process (the enrolments' when unsearched)."""
     now = now or timezone.now()
     today = timezone.localdate(now)
-    mine = assessed_by(user).exclude(status="withdrawn")
-    if search:
-        mine = search.apply(mine, now=now)
-    enrolments = list(mine.select_related("candidate", "qualification"))
+    arms = _arms(user)
+    if arms is not None and not (search and search.is_filtered):
+        enrolments = _caseload_enrolments(**arms)
+    else:
+        mine = assessed_by(user).exclude(status="withdrawn")
+        if search:
+            mine = search.apply(mine, now=now)
+        enrolments = list(mine.select_related("candidate", "qualification"))
     ids = [enrolment.pk for enrolment in enrolments]
     figures, waiting = {}, {}
     if ids:
-        figures = {row[0]: row for row in _run("figures", _caseload_figures, {"assessor", "now", "today"}, user.pk,
-                                               now, today)}
-        waiting = {row[0]: row for row in _run("awaiting", _caseload_awaiting, set(), user.pk, now, today, ids)}
+        figures = {row[0]: row for row in _figures(assessor=user.pk, now=now, today=today)}
+        waiting = {row[0]: row for row in _awaiting(ids=ids)}
     target = settings.RESPONSE_TARGET_WORKING_HOURS
     rows = []
     for enrolment in enrolments:
@@ -305,7 +340,11 @@ def caseload_totals(user: User, *, now: datetime.datetime | None = None) -> dict
     awaiting review, unanswered questions, candidates past the response target, overdue action points), without
     the progress figures it does not show. Four queries."""
     now = now or timezone.now()
-    ids = list(assessed_by(user).exclude(status="withdrawn").values_list("pk", flat=True))
+    arms = _arms(user)
+    if arms is not None:
+        ids = _caseload_ids(**arms)
+    else:
+        ids = list(assessed_by(user).exclude(status="withdrawn").values_list("pk", flat=True))
     waiting, questions = _waiting(ids)
     overdue = _overdue_actions(ids, timezone.localdate(now))
     target = settings.RESPONSE_TARGET_WORKING_HOURS
@@ -586,6 +625,27 @@ def _reading_centres(user: User) -> list[int]:
                   if not kinds.isdisjoint({RoleKind.CENTRE_ADMIN, RoleKind.EQA}))
 
 
+def _sampling_arms(user: User) -> dict[str, Any] | None:
+    """`_arms` of `user` with the centres they read whole (`reading`), for the prepared reads of the sampling
+    page; None for whom the ORM reads it."""
+    arms = _arms(user)
+    return None if arms is None else {**arms, "reading": _reading_centres(user)}
+
+
+def _sign_offs_sampled(person: int, assessing: list[int], assuring: list[int], whole: list[int],
+                       reading: list[int]) -> QuerySet[UnitSignOff]:
+    """`sampling_sign_offs` unsearched, of the person `person` (not a superuser) whose roles put them in
+    `centres_by_arm`'s centres and who reads the centres `reading` whole."""
+    # Conditions on the sign-off's own enrolment (its join), with the centres as literal lists (the roles read
+    # once for the request), rather than a subquery of enrolments: the database then starts from the IQA's
+    # hundred enrolments (the enrolment's IQA index), not from every sign-off of the centre.
+    assures = Q(enrolment__iqa_id=person)
+    if reading:
+        assures |= Q(enrolment__centre_id__in=reading)
+    return (UnitSignOff.objects.filter(visible_arms(person, assessing, assuring, whole, prefix="enrolment__"))
+            .filter(assures))
+
+
 def sampling_sign_offs(user: User, search: EnrolmentSearch | None = None) -> QuerySet[UnitSignOff]:
     """Every unit sign-off `user` quality-assures (as the enrolment's IQA) or, for a centre admin or EQA, reads;
     of the enrolments of `search` when given."""
@@ -593,14 +653,8 @@ def sampling_sign_offs(user: User, search: EnrolmentSearch | None = None) -> Que
         return UnitSignOff.objects.none()
     sign_offs = UnitSignOff.objects.all()
     if not user.is_superuser:
-        # Conditions on the sign-off's own enrolment (its join), with the centres as literal lists (the roles read
-        # once for the request), rather than a subquery of enrolments: the database then starts from the IQA's
-        # hundred enrolments (the enrolment's IQA index), not from every sign-off of the centre.
-        reading = _reading_centres(user)
-        assures = Q(enrolment__iqa=user)
-        if reading:
-            assures |= Q(enrolment__centre_id__in=reading)
-        sign_offs = sign_offs.filter(visible_condition(user, "enrolment__")).filter(assures)
+        assessing, assuring, whole = centres_by_arm(user)
+        sign_offs = _sign_offs_sampled(user.pk, assessing, assuring, whole, _reading_centres(user))
     if search:
         sign_offs = sign_offs.filter(enrolment__in=search.apply(access.enrolments_visible_to(user)).values("pk"))
     # Never one's own portfolio: a member of staff enrolled at their centre is sampled by another IQA.
@@ -615,8 +669,12 @@ def sampling_qualifications(user: User) -> QuerySet[Qualification]:
         return Qualification.objects.none()
     if user.is_superuser:
         return Qualification.objects.filter(Exists(Enrolment.objects.filter(qualification=OuterRef("pk"))))
-    condition = Exists(Enrolment.objects.filter(qualification=OuterRef("pk"), iqa=user))
-    reading = _reading_centres(user)
+    return _qualifications_sampled(user.pk, _reading_centres(user))
+
+
+def _qualifications_sampled(person: int, reading: list[int]) -> QuerySet[Qualification]:
+    """`sampling_qualifications` of the person `person` (not a superuser) who reads the centres `reading` whole."""
+    condition = Exists(Enrolment.objects.filter(qualification=OuterRef("pk"), iqa_id=person))
     if reading:
         # The first enrolment in the order of the centre's (centre, qualification) index: so asked, the database
         # walks that index to it rather than reading the table until one turns up (which may be at its end).
@@ -668,8 +726,16 @@ def _sampling_assessor_lists(user: User, of: str) -> list[QuerySet[Any]]:
     """The lists of user ids whose union is `sampling_assessor_ids`, each read through one index."""
     if user.is_superuser:
         return [UnitSignOff.objects.order_by().values(of)]
-    lists = [sampling_sign_offs(user).filter(enrolment__iqa=user).order_by().values(of)]
-    reading = _reading_centres(user)
+    assessing, assuring, whole = centres_by_arm(user)
+    return _assessor_lists(user.pk, assessing, assuring, whole, _reading_centres(user), of)
+
+
+def _assessor_lists(person: int, assessing: list[int], assuring: list[int], whole: list[int], reading: list[int],
+                    of: str) -> list[QuerySet[Any]]:
+    """`_sampling_assessor_lists` of the person `person` (not a superuser) whose roles put them in
+    `centres_by_arm`'s centres and who reads the centres `reading` whole."""
+    lists = [_sign_offs_sampled(person, assessing, assuring, whole, reading).exclude(enrolment__candidate_id=person)
+             .filter(enrolment__iqa_id=person).order_by().values(of)]
     if reading:
         lists += [Role.objects.filter(centre_id__in=reading, kind=RoleKind.ASSESSOR).order_by().values("user_id"),
                   StaffMember.objects.filter(centre_id__in=reading, deactivated_at__isnull=False).order_by()
@@ -705,10 +771,34 @@ def sampling_assessors(user: User, *, of: str = "by_id") -> QuerySet[User]:
     tested against the lists (each read once into a hash), so that a page of 50 does not sort every assessor."""
     if not user.is_authenticated or not user.is_active:
         return User.objects.none()
+    return _people_of(_sampling_assessor_lists(user, of))
+
+
+def _people_of(lists: list[QuerySet[Any]]) -> QuerySet[User]:
+    """The people whose ids are in one of `lists`, in name order."""
     condition = Q()
-    for ids in _sampling_assessor_lists(user, of):
+    for ids in lists:
         condition |= Q(pk__in=ids)
     return User.objects.filter(condition).order_by(*access.NAME_ORDER)
+
+
+# The sampling page's search filter, of the same shapes for every IQA: compiled once a process.
+_sampled_qualifications = prepared(lambda person, reading: (
+    _qualifications_sampled(person, reading).order_by("title", "version")))
+_first_assessors_sampled = prepared(lambda person, assessing, assuring, whole, reading: (
+    first_people_query(_people_of(_assessor_lists(person, assessing, assuring, whole, reading,
+                                                 "enrolment__assessor_id")))))
+
+
+def sampling_search_choices(user: User) -> tuple[list[Qualification], list[User]]:
+    """The qualifications (by title) and at most PICKER_LIMIT + 1 of the assessors (`first_people`) of the
+    sampling page's search filter: two queries, their SQL compiled once a process."""
+    arms = _sampling_arms(user)
+    if arms is None:
+        return (list(sampling_qualifications(user).order_by("title", "version")),
+                first_people(sampling_assessors(user, of="enrolment__assessor_id")))
+    return (_sampled_qualifications(person=arms["person"], reading=arms["reading"]),
+            by_name(_first_assessors_sampled(**arms)))
 
 
 def with_sampling(user: User, people: QuerySet[User]) -> QuerySet[User]:

@@ -14,7 +14,6 @@ from django.views.decorators.http import require_GET
 from candidates.forms.search import EnrolmentSearchForm
 from candidates.models import EnrolmentStatus
 from portfolio_site.paging import paged
-from units.models import Qualification
 
 from .. import gate, reads
 from ..working_hours import working_week_text
@@ -60,8 +59,8 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     gate.require_assessor(request)
     form = _search_form(request, statuses=EnrolmentStatus.choices)
     search = form.search()
-    listed = paged(reads.review_queue(request.user, search), request.GET.get("page"), query=search.querystring(),
-                   size=QUEUE_PAGE_SIZE)
+    listed = paged(reads.review_queue_listed(request.user, search), request.GET.get("page"),
+                   query=search.querystring(), size=QUEUE_PAGE_SIZE)
     return render(request, "assessments/review_queue.html", {
         "paged": listed, "items": listed.page, "search_form": form, "search": search,
     })
@@ -69,6 +68,5 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 
 def _search_form(request: HttpRequest, *, statuses: list[tuple[str, str]]) -> EnrolmentSearchForm:
     """The search of the assessor's lists: the qualifications of their caseload; no assessor (it is them)."""
-    qualifications = Qualification.objects.filter(
-        pk__in=reads.assessed_by(request.user).values("qualification_id")).order_by("title", "version")
-    return EnrolmentSearchForm(request.GET, qualifications=qualifications, statuses=statuses)
+    return EnrolmentSearchForm(request.GET, qualifications=reads.assessed_qualifications(request.user),
+                               statuses=statuses)

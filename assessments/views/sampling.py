@@ -35,10 +35,10 @@ def sampling(request: HttpRequest) -> HttpResponse:
     group = request.GET.get("by", "assessor")
     if group not in reads.SAMPLING_ORDER:
         group = "assessor"
+    qualifications, first_assessors = reads.sampling_search_choices(request.user)
     form = SamplingSearchForm(
-        request.GET, omit=("status", "idle", "behind"),
-        qualifications=reads.sampling_qualifications(request.user).order_by("title", "version"),
-        assessors=reads.sampling_assessors(request.user, of="enrolment__assessor_id"))
+        request.GET, omit=("status", "idle", "behind"), qualifications=qualifications,
+        assessors=reads.sampling_assessors(request.user, of="enrolment__assessor_id"), first_assessors=first_assessors)
     search, state = form.search(), form.state_value()
     filters = {**search.query(), **({"state": state} if state else {})}
     plan_page = request.GET.get("plan")
@@ -52,7 +52,9 @@ def sampling(request: HttpRequest) -> HttpResponse:
     # The plan: a page of 50 assessors on the name index, counted on their ids, then their sign-offs' counts.
     plan = paged_by_key(reads.sampling_assessors(request.user), plan_page,
                         counted=reads.sampling_assessor_ids(request.user), param="plan",
-                        load=lambda keys: reads.with_sampling(request.user, User.objects.filter(pk__in=keys)),
+                        # No page of assessors (none to follow), no counting to build.
+                        load=lambda keys: reads.with_sampling(request.user, User.objects.filter(pk__in=keys))
+                        if keys else [],
                         query=urlencode({**filters, "by": group, **({"page": list_page} if list_page else {})}))
     keys = {
         "assessor": lambda s: str(s.by),

@@ -8,6 +8,7 @@ person's email address (a plain labelled text box, keyboard-usable) and finds th
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
@@ -47,8 +48,17 @@ class PersonByEmailField(forms.EmailField):
 def first_people(people: QuerySet[User]) -> list[User]:
     """At most PICKER_LIMIT + 1 of `people`, in name order when they are all: read unsorted, so that the database
     stops at the 101st instead of sorting a centre's 5,000 assessors to find the first 101."""
-    first = list(people.order_by()[:PICKER_LIMIT + 1])
-    return sorted(first, key=lambda person: (person.last_name, person.first_name, person.email))
+    return by_name(first_people_query(people))
+
+
+def first_people_query(people: QuerySet[User]) -> QuerySet[User]:
+    """The read of `first_people`, unsorted (a page may compile it once: portfolio_site.prepared)."""
+    return people.order_by()[:PICKER_LIMIT + 1]
+
+
+def by_name(people: Iterable[User]) -> list[User]:
+    """`people` in the order of `first_people`: last name, first name, email address."""
+    return sorted(people, key=lambda person: (person.last_name, person.first_name, person.email))
 
 
 def bound_picker(form: forms.Form, name: str, people: QuerySet[User]) -> None:

@@ -44,7 +44,7 @@ class EnrolmentSearchForm(forms.Form):
 
     def __init__(self, data: QueryDict, *, qualifications: Iterable[Qualification] = (),
                  assessors: Iterable[User] | None = None, statuses: Sequence[tuple[str, str]] = EnrolmentStatus.choices,
-                 omit: Iterable[str] = ()) -> None:
+                 omit: Iterable[str] = (), first_assessors: list[User] | None = None) -> None:
         super().__init__(data)
         self.fields["qualification"].choices = [
             ("", _("Any qualification")), *((q.pk, f"{q.title} (v{q.version})") for q in qualifications)]
@@ -52,8 +52,12 @@ class EnrolmentSearchForm(forms.Form):
         if assessors is None:
             del self.fields["assessor"]
         else:
-            # At most PICKER_LIMIT + 1 read (one query): a centre with more names the assessor by email address.
-            first = first_people(assessors) if isinstance(assessors, QuerySet) else list(assessors)
+            # At most PICKER_LIMIT + 1 read (one query, or given read already as `first_assessors`: those
+            # first_people reads of `assessors`): a centre with more names the assessor by email address.
+            if first_assessors is not None:
+                first = first_assessors
+            else:
+                first = first_people(assessors) if isinstance(assessors, QuerySet) else list(assessors)
             if len(first) <= PICKER_LIMIT:
                 self.fields["assessor"].choices = [("", _("Any assessor")), *((p.pk, str(p)) for p in first)]
             else:

@@ -189,3 +189,36 @@ def test_caseload_sorts_by_each_column(assessor, make_enrolment) -> None:
     assert order("candidate") == [busy.pk, quiet.pk]
     assert order("awaiting") == [busy.pk, quiet.pk]
     assert order("questions") == [quiet.pk, busy.pk]
+
+
+def test_prepared_reads_of_the_lists_find_what_the_orm_finds(enrolment, assessor, iqa, centre_admin, eqa) -> None:
+    # The search filters' and the caseload's reads compiled once a process (portfolio_site.prepared) answer as
+    # the querysets they are compiled from, for each shape of roles (an IQA, who reads a centre whole or not).
+    from candidates.forms.people import first_people
+    from units.models import Qualification
+
+    signed_unit(enrolment, "B3", assessor=assessor)
+    for user in (iqa, centre_admin, eqa, assessor):
+        qualifications, first = reads.sampling_search_choices(user)
+        assert qualifications == list(reads.sampling_qualifications(user).order_by("title", "version"))
+        assert first == first_people(reads.sampling_assessors(user, of="enrolment__assessor_id"))
+        assert reads.assessed_qualifications(user) == list(
+            Qualification.objects.filter(pk__in=reads.assessed_by(user).values("qualification_id"))
+            .order_by("title", "version"))
+    assert reads.sampling_search_choices(centre_admin) == ([enrolment.qualification], [assessor])
+    assert reads.assessed_qualifications(assessor) == [enrolment.qualification]
+    assert [row.enrolment for row in reads.caseload(assessor)] == [enrolment]
+    assert reads.caseload_totals(assessor)["candidates"] == 1
+
+
+def test_the_review_queue_unsearched_is_counted_by_a_prepared_read(enrolment, assessor) -> None:
+    from candidates.listing import EnrolmentSearch
+
+    submitted_evidence(enrolment, items_of(enrolment, "A1")[:1])
+    submitted_evidence(enrolment, items_of(enrolment, "A1")[1:2])
+    listed = reads.review_queue_listed(assessor, EnrolmentSearch())
+    queue = reads.review_queue(assessor, EnrolmentSearch())
+    assert isinstance(listed, reads.CountedRows)
+    assert listed.count() == len(listed) == queue.count() == 2
+    assert list(listed[0:2]) == list(queue) and listed.ordered
+    assert reads.review_queue_listed(assessor, EnrolmentSearch(text="nobody")).count() == 0
