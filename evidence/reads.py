@@ -23,8 +23,15 @@ from evidence.models import (
     MappingStatus,
     VersionStatus,
 )
+from portfolio_site.prepared import Prepared, prepared
 from units.cache import keep_units, units_kept
 from units.models import AssessableItem, Outcome, Unit
+
+# The reads of the candidate's pages (home, progress, library): the same shapes on every request, so compiled
+# once a process (portfolio_site.prepared).
+_chosen_units = prepared(lambda enrolment: UnitChoice.objects.filter(enrolment_id=enrolment).values_list(
+    "unit_id", flat=True
+))
 
 
 def units_for(enrolment: Enrolment) -> list[Unit]:
@@ -35,7 +42,7 @@ def units_for(enrolment: Enrolment) -> list[Unit]:
     """
     read_at, kept = units_kept([enrolment.qualification_id])
     if enrolment.qualification_id in kept:
-        chosen = set(UnitChoice.objects.filter(enrolment_id=enrolment.pk).values_list("unit_id", flat=True))
+        chosen = set(_chosen_units(enrolment=enrolment.pk))
         units = kept[enrolment.qualification_id]
         return [unit for unit in units if unit.pk in chosen] or units
     chosen_rows = UnitChoice.objects.filter(enrolment_id=enrolment.pk, unit_id=OuterRef("pk"))
@@ -142,14 +149,18 @@ class MappedItem:
     status: str
 
 
+_mapped = prepared(lambda versions: (
+    Mapping.objects.filter(version_id__in=versions)
+    .order_by("assessable_item__unit__order", "assessable_item__unit__code", "assessable_item__order")
+    .values_list("version_id", "assessable_item__unit__code", "assessable_item__code", "status")
+))
+
+
 def attach_mappings(items: Iterable[EvidenceItem]) -> None:
     """Set `item.mapped` (a list of MappedItem, in unit and item order) on each item, in one light query."""
     items = list(items)
-    rows = (
-        Mapping.objects.filter(version_id__in=[item.current_version_id for item in items])
-        .order_by("assessable_item__unit__order", "assessable_item__unit__code", "assessable_item__order")
-        .values_list("version_id", "assessable_item__unit__code", "assessable_item__code", "status")
-    )
+    # A version's id is missing only between an item's creation and its first version: no mapping either.
+    rows = _mapped(versions=[item.current_version_id for item in items if item.current_version_id is not None])
     by_version: dict[int, list[MappedItem]] = {}
     for version_id, unit_code, code, status in rows:
         by_version.setdefault(version_id, []).append(MappedItem(unit_code, code, status))
@@ -233,12 +244,21 @@ def _claim_rows(mappings: QuerySet[Mapping]) -> Iterable[tuple[int, int, int, st
     )
 
 
+_claims_of_one = prepared(lambda enrolment: _claim_rows(
+    Mapping.objects.filter(version__item__enrolment_id=enrolment)
+))
+_claims_of = prepared(lambda own: _claim_rows(Mapping.objects.filter(version__item__enrolment_id__in=own)))
+_chosen_of = prepared(lambda own: (
+    UnitChoice.objects.filter(enrolment_id__in=own).values_list("enrolment_id", "unit_id")
+))
+
+
 def mapping_counts(enrolment: Enrolment) -> dict[int, dict[str, int]]:
     """For each assessable item: how many evidence items map to it, by status (DRAFT_CLAIM: only in a draft).
 
     An item revised in a draft version still counts with the decisions on its submitted version. One query.
     """
-    rows = _claim_rows(Mapping.objects.filter(version__item__enrolment_id=enrolment.pk))
+    rows = _claims_of_one(enrolment=enrolment.pk)
     return _count_claims(rows).get(enrolment.pk, {})
 
 
@@ -272,12 +292,11 @@ def matrices(enrolments: Iterable[Enrolment]) -> dict[int, list[UnitRow]]:
             read[unit.qualification_id].append(unit)
         keep_units(read_at, read)
         units_by_qualification.update(read)
+    own = [enrolment.pk for enrolment in enrolments]
     chosen: dict[int, set[int]] = {}
-    for enrolment_id, unit_id in UnitChoice.objects.filter(enrolment__in=enrolments).values_list(
-        "enrolment_id", "unit_id"
-    ):
+    for enrolment_id, unit_id in _chosen_of(own=own):
         chosen.setdefault(enrolment_id, set()).add(unit_id)
-    counts = _count_claims(_claim_rows(Mapping.objects.filter(version__item__enrolment__in=enrolments)))
+    counts = _count_claims(_claims_of(own=own))
     result: dict[int, list[UnitRow]] = {}
     for enrolment in enrolments:
         units = units_by_qualification.get(enrolment.qualification_id, [])
@@ -303,13 +322,20 @@ def units_with_evidence(enrolment: Enrolment) -> list[str]:
     )
 
 
+#: The recent versions' read for each limit asked for (a limit is part of the SQL, not one of its parameters).
+_recent: dict[int, Prepared] = {}
+
+
 def recent_versions(enrolments: Iterable[Enrolment], *, limit: int = 8) -> list[EvidenceVersion]:
     """The latest changed versions of these enrolments' evidence, newest first. One query."""
-    return list(
-        EvidenceVersion.objects.filter(item__enrolment__in=list(enrolments))
-        .select_related("item", "item__enrolment__qualification", "submitted_by", "created_by")
-        .order_by("-updated_at", "-pk")[:limit]
-    )
+    read = _recent.get(limit)
+    if read is None:
+        read = _recent.setdefault(limit, prepared(lambda own: (
+            EvidenceVersion.objects.filter(item__enrolment_id__in=own)
+            .select_related("item", "item__enrolment__qualification", "submitted_by", "created_by")
+            .order_by("-updated_at", "-pk")[:limit]
+        )))
+    return read(own=[enrolment.pk for enrolment in enrolments])
 
 
 # --------------------------------------------------------------------------- what changed between versions
