@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
 from portfolio_site.paging import count_up_to
+from portfolio_site.prepared import prepared
 from units.cache import cached_spec
 from units.models import Unit
 from units.planner import Impossible, Plan, plan
@@ -37,6 +38,8 @@ from ..models import (
     SelfAssessment,
     UnitChoice,
     User,
+    centres_by_arm,
+    visible_arms,
 )
 from ..signals import assessed_work, preferred_units
 from .enrolment import ensure_open
@@ -185,10 +188,25 @@ def _annotated(queryset: QuerySet[Enrolment], *, with_iqa: bool) -> QuerySet[Enr
     )
 
 
+# The person's own enrolments, read on every home page: `enrolments_visible_to`'s condition (visible_arms, from
+# their pk and centre lists) and theirs alone, compiled once a process (portfolio_site.prepared).
+_own = prepared(lambda person, assessing, assuring, whole: _annotated(
+    Enrolment.objects.filter(visible_arms(person, assessing, assuring, whole), candidate_id=person), with_iqa=True
+))
+
+
+def _own_enrolments(user: User) -> list[Enrolment]:
+    """`user`'s own enrolments as `enrolments_visible_to` gives them (none for an inactive person, every one for a
+    superuser), each `_annotated` with its IQA."""
+    if user.is_authenticated and user.is_active and not user.is_superuser:
+        return _own(person=user.pk, **dict(zip(("assessing", "assuring", "whole"), centres_by_arm(user), strict=True)))
+    return list(_annotated(enrolments_visible_to(user).filter(candidate=user), with_iqa=True))
+
+
 def home_enrolments(user: User, *, page: int | str | None = 1) -> HomeEnrolments:
     """The enrolments the home page shows `user`, in a fixed number of queries however many there are."""
     visible = enrolments_visible_to(user)
-    own = list(_annotated(visible.filter(candidate=user), with_iqa=True))
+    own = _own_enrolments(user)
     # Holding no role but the candidate's (and not a superuser), a person sees only their own enrolments
     # (visible_condition has no other arm for them): no query for the others.
     staff = user.is_superuser or bool(user.role_kinds - {RoleKind.CANDIDATE})
