@@ -7,8 +7,9 @@ queries whatever the amount of evidence (the tests pin the counts).
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import overload
 
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -96,6 +97,22 @@ LIBRARY_STATUSES = {
 }
 
 
+def _library_of(enrolment: int) -> QuerySet[EvidenceItem]:
+    """The enrolment `enrolment`'s evidence items, newest first; each with its current version and file count."""
+    file_counts = (
+        EvidenceFile.objects.filter(version_id=OuterRef("current_version_id"))
+        .order_by().values("version_id").annotate(n=Count("pk")).values("n")
+    )
+    return (
+        EvidenceItem.objects.filter(enrolment_id=enrolment)
+        .select_related("current_version")
+        .defer("current_version__text")
+        # A correlated count, not a JOIN + GROUP BY: the page query and its COUNT stay plain over 1,000s of items.
+        .annotate(file_count=Coalesce(Subquery(file_counts, output_field=IntegerField()), 0))
+        .order_by("-current_version__date", "-pk")
+    )
+
+
 def library(
     enrolment: Enrolment,
     *,
@@ -109,18 +126,7 @@ def library(
 
     One query per page whatever the page size; `attach_mappings(page)` adds the mappings in one more.
     """
-    file_counts = (
-        EvidenceFile.objects.filter(version_id=OuterRef("current_version_id"))
-        .order_by().values("version_id").annotate(n=Count("pk")).values("n")
-    )
-    items = (
-        EvidenceItem.objects.of_enrolment(enrolment)
-        .select_related("current_version")
-        .defer("current_version__text")
-        # A correlated count, not a JOIN + GROUP BY: the page query and its COUNT stay plain over 1,000s of items.
-        .annotate(file_count=Coalesce(Subquery(file_counts, output_field=IntegerField()), 0))
-        .order_by("-current_version__date", "-pk")
-    )
+    items = _library_of(enrolment.pk)
     if kind:
         items = items.filter(kind=kind)
     if unit_id:
@@ -138,6 +144,54 @@ def library(
     if text.strip():
         items = items.search(text.strip())
     return items
+
+
+#: The unfiltered library's pages that start before this row are prepared reads (a page's offset and size are part
+#: of its SQL, not parameters: one compiled read each); pages further on are read through the ORM.
+PREPARED_LIBRARY_ROWS = 200
+
+_library_count = prepared(lambda enrolment: (
+    EvidenceItem.objects.filter(enrolment_id=enrolment).order_by()
+    .values("enrolment_id").annotate(n=Count("pk")).values_list("n", flat=True)
+))
+_library_pages: dict[tuple[int, int], Prepared] = {}
+
+
+class LibraryRows(Sequence[EvidenceItem]):
+    """`library(enrolment)` unfiltered, for a Paginator of `size` a page: its count and its first pages are
+    prepared reads, the rows (and queries) the queryset gives."""
+
+    def __init__(self, enrolment: Enrolment, size: int) -> None:
+        self.enrolment = enrolment
+        self.size = size
+
+    def count(self) -> int:
+        counted = _library_count(enrolment=self.enrolment.pk)
+        return counted[0] if counted else 0
+
+    def __len__(self) -> int:
+        return self.count()
+
+    @overload
+    def __getitem__(self, index: int) -> EvidenceItem: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[EvidenceItem]: ...
+
+    def __getitem__(self, index: int | slice) -> EvidenceItem | list[EvidenceItem]:
+        if not isinstance(index, slice):
+            return library(self.enrolment)[index]
+        start, stop, size = index.start or 0, index.stop, self.size
+        # A page (the last one is cut short by the count): read as a whole page, one compiled read an offset.
+        if (index.step is not None or stop is None or start % size or not start < stop <= start + size
+                or start >= PREPARED_LIBRARY_ROWS):
+            return list(library(self.enrolment)[index])
+        read = _library_pages.get((start, size))
+        if read is None:
+            read = _library_pages.setdefault((start, size), prepared(
+                lambda enrolment: _library_of(enrolment)[start:start + size]
+            ))
+        return read(enrolment=self.enrolment.pk)[:stop - start]
 
 
 @dataclass(frozen=True)
