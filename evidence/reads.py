@@ -381,12 +381,12 @@ _recent: dict[int, Prepared] = {}
 
 
 def recent_versions(enrolments: Iterable[Enrolment], *, limit: int = 8) -> list[EvidenceVersion]:
-    """The latest changed versions of these enrolments' evidence, newest first. One query."""
+    """The latest changed versions of these enrolments' evidence, newest first, each with its item (not its text:
+    the home page lists titles). One query."""
     read = _recent.get(limit)
     if read is None:
         read = _recent.setdefault(limit, prepared(lambda own: (
-            EvidenceVersion.objects.filter(item__enrolment_id__in=own)
-            .select_related("item", "item__enrolment__qualification", "submitted_by", "created_by")
+            EvidenceVersion.objects.filter(item__enrolment_id__in=own).select_related("item").defer("text")
             .order_by("-updated_at", "-pk")[:limit]
         )))
     return read(own=[enrolment.pk for enrolment in enrolments])
