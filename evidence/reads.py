@@ -7,8 +7,9 @@ queries whatever the amount of evidence (the tests pin the counts).
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import overload
 
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -23,8 +24,15 @@ from evidence.models import (
     MappingStatus,
     VersionStatus,
 )
+from portfolio_site.prepared import Prepared, prepared
 from units.cache import keep_units, units_kept
 from units.models import AssessableItem, Outcome, Unit
+
+# The reads of the candidate's pages (home, progress, library): the same shapes on every request, so compiled
+# once a process (portfolio_site.prepared).
+_chosen_units = prepared(lambda enrolment: UnitChoice.objects.filter(enrolment_id=enrolment).values_list(
+    "unit_id", flat=True
+))
 
 
 def units_for(enrolment: Enrolment) -> list[Unit]:
@@ -35,7 +43,7 @@ def units_for(enrolment: Enrolment) -> list[Unit]:
     """
     read_at, kept = units_kept([enrolment.qualification_id])
     if enrolment.qualification_id in kept:
-        chosen = set(UnitChoice.objects.filter(enrolment_id=enrolment.pk).values_list("unit_id", flat=True))
+        chosen = set(_chosen_units(enrolment=enrolment.pk))
         units = kept[enrolment.qualification_id]
         return [unit for unit in units if unit.pk in chosen] or units
     chosen_rows = UnitChoice.objects.filter(enrolment_id=enrolment.pk, unit_id=OuterRef("pk"))
@@ -89,6 +97,22 @@ LIBRARY_STATUSES = {
 }
 
 
+def _library_of(enrolment: int) -> QuerySet[EvidenceItem]:
+    """The enrolment `enrolment`'s evidence items, newest first; each with its current version and file count."""
+    file_counts = (
+        EvidenceFile.objects.filter(version_id=OuterRef("current_version_id"))
+        .order_by().values("version_id").annotate(n=Count("pk")).values("n")
+    )
+    return (
+        EvidenceItem.objects.filter(enrolment_id=enrolment)
+        .select_related("current_version")
+        .defer("current_version__text")
+        # A correlated count, not a JOIN + GROUP BY: the page query and its COUNT stay plain over 1,000s of items.
+        .annotate(file_count=Coalesce(Subquery(file_counts, output_field=IntegerField()), 0))
+        .order_by("-current_version__date", "-pk")
+    )
+
+
 def library(
     enrolment: Enrolment,
     *,
@@ -102,18 +126,7 @@ def library(
 
     One query per page whatever the page size; `attach_mappings(page)` adds the mappings in one more.
     """
-    file_counts = (
-        EvidenceFile.objects.filter(version_id=OuterRef("current_version_id"))
-        .order_by().values("version_id").annotate(n=Count("pk")).values("n")
-    )
-    items = (
-        EvidenceItem.objects.of_enrolment(enrolment)
-        .select_related("current_version")
-        .defer("current_version__text")
-        # A correlated count, not a JOIN + GROUP BY: the page query and its COUNT stay plain over 1,000s of items.
-        .annotate(file_count=Coalesce(Subquery(file_counts, output_field=IntegerField()), 0))
-        .order_by("-current_version__date", "-pk")
-    )
+    items = _library_of(enrolment.pk)
     if kind:
         items = items.filter(kind=kind)
     if unit_id:
@@ -133,6 +146,54 @@ def library(
     return items
 
 
+#: The unfiltered library's pages that start before this row are prepared reads (a page's offset and size are part
+#: of its SQL, not parameters: one compiled read each); pages further on are read through the ORM.
+PREPARED_LIBRARY_ROWS = 200
+
+_library_count = prepared(lambda enrolment: (
+    EvidenceItem.objects.filter(enrolment_id=enrolment).order_by()
+    .values("enrolment_id").annotate(n=Count("pk")).values_list("n", flat=True)
+))
+_library_pages: dict[tuple[int, int], Prepared] = {}
+
+
+class LibraryRows(Sequence[EvidenceItem]):
+    """`library(enrolment)` unfiltered, for a Paginator of `size` a page: its count and its first pages are
+    prepared reads, the rows (and queries) the queryset gives."""
+
+    def __init__(self, enrolment: Enrolment, size: int) -> None:
+        self.enrolment = enrolment
+        self.size = size
+
+    def count(self) -> int:
+        counted = _library_count(enrolment=self.enrolment.pk)
+        return counted[0] if counted else 0
+
+    def __len__(self) -> int:
+        return self.count()
+
+    @overload
+    def __getitem__(self, index: int) -> EvidenceItem: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[EvidenceItem]: ...
+
+    def __getitem__(self, index: int | slice) -> EvidenceItem | list[EvidenceItem]:
+        if not isinstance(index, slice):
+            return library(self.enrolment)[index]
+        start, stop, size = index.start or 0, index.stop, self.size
+        # A page (the last one is cut short by the count): read as a whole page, one compiled read an offset.
+        if (index.step is not None or stop is None or start % size or not start < stop <= start + size
+                or start >= PREPARED_LIBRARY_ROWS):
+            return list(library(self.enrolment)[index])
+        read = _library_pages.get((start, size))
+        if read is None:
+            read = _library_pages.setdefault((start, size), prepared(
+                lambda enrolment: _library_of(enrolment)[start:start + size]
+            ))
+        return read(enrolment=self.enrolment.pk)[:stop - start]
+
+
 @dataclass(frozen=True)
 class MappedItem:
     """What the library shows of one mapping: "A1 1.2", and its status."""
@@ -142,14 +203,18 @@ class MappedItem:
     status: str
 
 
+_mapped = prepared(lambda versions: (
+    Mapping.objects.filter(version_id__in=versions)
+    .order_by("assessable_item__unit__order", "assessable_item__unit__code", "assessable_item__order")
+    .values_list("version_id", "assessable_item__unit__code", "assessable_item__code", "status")
+))
+
+
 def attach_mappings(items: Iterable[EvidenceItem]) -> None:
     """Set `item.mapped` (a list of MappedItem, in unit and item order) on each item, in one light query."""
     items = list(items)
-    rows = (
-        Mapping.objects.filter(version_id__in=[item.current_version_id for item in items])
-        .order_by("assessable_item__unit__order", "assessable_item__unit__code", "assessable_item__order")
-        .values_list("version_id", "assessable_item__unit__code", "assessable_item__code", "status")
-    )
+    # A version's id is missing only between an item's creation and its first version: no mapping either.
+    rows = _mapped(versions=[item.current_version_id for item in items if item.current_version_id is not None])
     by_version: dict[int, list[MappedItem]] = {}
     for version_id, unit_code, code, status in rows:
         by_version.setdefault(version_id, []).append(MappedItem(unit_code, code, status))
@@ -233,12 +298,21 @@ def _claim_rows(mappings: QuerySet[Mapping]) -> Iterable[tuple[int, int, int, st
     )
 
 
+_claims_of_one = prepared(lambda enrolment: _claim_rows(
+    Mapping.objects.filter(version__item__enrolment_id=enrolment)
+))
+_claims_of = prepared(lambda own: _claim_rows(Mapping.objects.filter(version__item__enrolment_id__in=own)))
+_chosen_of = prepared(lambda own: (
+    UnitChoice.objects.filter(enrolment_id__in=own).values_list("enrolment_id", "unit_id")
+))
+
+
 def mapping_counts(enrolment: Enrolment) -> dict[int, dict[str, int]]:
     """For each assessable item: how many evidence items map to it, by status (DRAFT_CLAIM: only in a draft).
 
     An item revised in a draft version still counts with the decisions on its submitted version. One query.
     """
-    rows = _claim_rows(Mapping.objects.filter(version__item__enrolment_id=enrolment.pk))
+    rows = _claims_of_one(enrolment=enrolment.pk)
     return _count_claims(rows).get(enrolment.pk, {})
 
 
@@ -272,12 +346,11 @@ def matrices(enrolments: Iterable[Enrolment]) -> dict[int, list[UnitRow]]:
             read[unit.qualification_id].append(unit)
         keep_units(read_at, read)
         units_by_qualification.update(read)
+    own = [enrolment.pk for enrolment in enrolments]
     chosen: dict[int, set[int]] = {}
-    for enrolment_id, unit_id in UnitChoice.objects.filter(enrolment__in=enrolments).values_list(
-        "enrolment_id", "unit_id"
-    ):
+    for enrolment_id, unit_id in _chosen_of(own=own):
         chosen.setdefault(enrolment_id, set()).add(unit_id)
-    counts = _count_claims(_claim_rows(Mapping.objects.filter(version__item__enrolment__in=enrolments)))
+    counts = _count_claims(_claims_of(own=own))
     result: dict[int, list[UnitRow]] = {}
     for enrolment in enrolments:
         units = units_by_qualification.get(enrolment.qualification_id, [])
@@ -303,13 +376,20 @@ def units_with_evidence(enrolment: Enrolment) -> list[str]:
     )
 
 
+#: The recent versions' read for each limit asked for (a limit is part of the SQL, not one of its parameters).
+_recent: dict[int, Prepared] = {}
+
+
 def recent_versions(enrolments: Iterable[Enrolment], *, limit: int = 8) -> list[EvidenceVersion]:
-    """The latest changed versions of these enrolments' evidence, newest first. One query."""
-    return list(
-        EvidenceVersion.objects.filter(item__enrolment__in=list(enrolments))
-        .select_related("item", "item__enrolment__qualification", "submitted_by", "created_by")
-        .order_by("-updated_at", "-pk")[:limit]
-    )
+    """The latest changed versions of these enrolments' evidence, newest first, each with its item (not its text:
+    the home page lists titles). One query."""
+    read = _recent.get(limit)
+    if read is None:
+        read = _recent.setdefault(limit, prepared(lambda own: (
+            EvidenceVersion.objects.filter(item__enrolment_id__in=own).select_related("item").defer("text")
+            .order_by("-updated_at", "-pk")[:limit]
+        )))
+    return read(own=[enrolment.pk for enrolment in enrolments])
 
 
 # --------------------------------------------------------------------------- what changed between versions

@@ -53,8 +53,9 @@ def library(request: HttpRequest, pk: int) -> HttpResponse:
     filters = form.filters()
     query = request.GET.copy()
     query.pop("page", None)
-    listed = paged(reads.library(enrolment, **filters), request.GET.get("page"), query=query.urlencode(),
-                   size=PAGE_SIZE)
+    # Unfiltered, the list most asked for, its count and first pages are prepared reads (evidence.reads).
+    items = reads.library(enrolment, **filters) if any(filters.values()) else reads.LibraryRows(enrolment, PAGE_SIZE)
+    listed = paged(items, request.GET.get("page"), query=query.urlencode(), size=PAGE_SIZE)
     page = listed.page
     reads.attach_mappings(page.object_list)
     wanted = filters.get("assessable_item_id")

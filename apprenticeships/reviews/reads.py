@@ -10,6 +10,7 @@ from django.db.models import Max, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
 from candidates.models import Enrolment, EnrolmentStatus
+from portfolio_site.prepared import prepared
 from units.models import AssessableItem
 
 from ..models import DEFAULT_REVIEW_WEEKS, OtjPlan, ProgressReview, ReviewSchedule, ReviewSignature
@@ -61,15 +62,20 @@ def _due(status: str, interval: int | None, last: datetime.date | None, start: d
                overdue=status == EnrolmentStatus.ACTIVE and is_overdue(due, today))
 
 
+# Read on every page that flags overdue reviews (the caseload, the home pages): compiled once a process.
+_schedules = prepared(lambda ids: (
+    Enrolment.objects.filter(pk__in=ids, status=EnrolmentStatus.ACTIVE).order_by()
+    .annotate(last=Max("progress_reviews__held_on"))
+    .values_list("pk", "status", "review_schedule__interval_weeks", "last", "otj_plan__planned_start", "start_date")
+))
+
+
 def overdue_among(enrolment_ids: Iterable[int], today: datetime.date) -> frozenset[int]:
     """The enrolments of `enrolment_ids` (active ones) whose next progress review is overdue. One query."""
     ids = list(enrolment_ids)
     if not ids:
         return frozenset()
-    rows = (Enrolment.objects.filter(pk__in=ids, status=EnrolmentStatus.ACTIVE).order_by()
-            .annotate(last=Max("progress_reviews__held_on"))
-            .values_list("pk", "status", "review_schedule__interval_weeks", "last", "otj_plan__planned_start",
-                         "start_date"))
+    rows = _schedules(ids=ids)
     return frozenset(pk for pk, status, interval, last, plan_start, start in rows
                      if _due(status, interval, last, plan_start or start, today).overdue)
 
