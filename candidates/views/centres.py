@@ -44,11 +44,7 @@ def centre_list(request: HttpRequest) -> HttpResponse:
     return render(request, "candidates/centre_list.html", {"centres": centres})
 
 
-# The list's reads of fixed shape, compiled once a process (portfolio_site.prepared). The page's keys were chosen
-# among the enrolments the person sees, so the rows are read by key and centre alone; what the rows show, no more:
-# 50 rows of seven related objects cost more than the SQL.
-_page_rows = prepared(lambda centre, keys: Enrolment.objects.filter(centre_id=centre, pk__in=keys).select_related(
-    "candidate", "qualification", "assessor", "iqa"))
+# The list's invitations, a read of fixed shape compiled once a process (portfolio_site.prepared).
 _awaiting = prepared(lambda centre: access.invitations_awaiting(Centre(pk=centre)))
 
 
@@ -65,7 +61,7 @@ def enrolment_list(request: HttpRequest, centre_pk: int) -> HttpResponse:
     search = form.search()
     listed = paged_by_key(search.apply(enrolments), request.GET.get("page"), query=search.querystring(),
                           # What the rows show, no more: 50 rows of seven related objects cost more than the SQL.
-                          load=lambda keys: _page_rows(centre=centre.pk, keys=keys))
+                          load=lambda keys: access.enrolments_by_key(centre, keys))
     return render(request, "candidates/enrolment_list.html", {
         "centre": centre, "paged": listed, "page": listed.page, "search_form": form, "search": search,
         "awaiting": _awaiting(centre=centre.pk),
