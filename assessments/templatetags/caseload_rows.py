@@ -88,3 +88,26 @@ def caseload_rows(rows: Iterable[CaseloadRow], behind: Collection[int], overdue:
                   target: object) -> SafeString:
     """The `<tr>` of each row: `behind` and `overdue` are the enrolments flagged (otj_behind, reviews_overdue)."""
     return mark_safe("\n  ".join(_row(row, behind, overdue, target) for row in rows))
+
+
+@register.simple_tag
+def review_queue_rows(items: Iterable[Any]) -> SafeString:
+    """The review queue's rows (a page of 50 pieces of evidence), as its template wrote them: when submitted, the
+    candidate and qualification, the evidence (linked to its review) with its kind and version, the claims."""
+    not_mapped = mark_safe(gettext("Not mapped yet"))
+    kind_and_version = gettext("%(kind)s, version %(number)s")
+    rows = []
+    for item in items:
+        version = item.current_version
+        enrolment = item.enrolment
+        rows.append(format_html(
+            "<tr>\n    <td>{}</td>\n    <td>{}<div class=\"small text-body-secondary\">{}</div></td>\n"
+            "    <td><a href=\"{}\">{}</a>\n      <span class=\"small text-body-secondary\">{}</span></td>\n"
+            "    <td>{}</td>\n  </tr>",
+            date_format(localtime(version.submitted_at), "DATETIME_FORMAT"), enrolment.candidate,
+            enrolment.qualification.title,
+            quick_reverse("assessments:review", [], {"pk": item.enrolment_id, "evidence_pk": item.pk}, None),
+            version.title, _words(kind_and_version, kind=item.kind_label, number=version.number),
+            localize(item.claims) if item.claims else not_mapped,
+        ))
+    return mark_safe("\n  ".join(rows))
