@@ -10,13 +10,13 @@ import datetime
 import json
 import math
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Count, Exists, F, Func, IntegerField, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, NullIf
 from django.utils import formats, timezone
 from django.utils.translation import gettext, ngettext
@@ -39,7 +39,8 @@ from candidates.models import (
 )
 from evidence.models import EvidenceItem, EvidenceVersion, Mapping, MappingStatus, VersionStatus
 from evidence.reads import mapping_counts, units_for
-from portfolio_site.prepared import prepared
+from portfolio_site.paging import CountedRows
+from portfolio_site.prepared import counted, prepared
 from units.cache import cached_spec
 from units.models import AssessableItem, Qualification, Unit
 from units.rules import Spec
@@ -76,15 +77,6 @@ def assessed_by(user: User) -> QuerySet[Enrolment]:
     return access.enrolments_visible_to(user).filter(assessor=user)
 
 
-def _arms(user: User) -> dict[str, Any] | None:
-    """The values of `visible_arms` for `user` (person, and the centres of each arm), for a prepared read of
-    what they see; None for whom the ORM reads it (a superuser sees everything, nobody signed out sees anything)."""
-    if not user.is_authenticated or not user.is_active or user.is_superuser:
-        return None
-    assessing, assuring, whole = centres_by_arm(user)
-    return {"person": user.pk, "assessing": assessing, "assuring": assuring, "whole": whole}
-
-
 def _assessed_by_arms(person: int, assessing: list[int], assuring: list[int],
                       whole: list[int]) -> QuerySet[Enrolment]:
     """`assessed_by` of the person `person` whose roles put them in `centres_by_arm`'s centres: the build of the
@@ -100,7 +92,7 @@ _assessed_qualifications = prepared(lambda person, assessing, assuring, whole: Q
 def assessed_qualifications(user: User) -> list[Qualification]:
     """The qualifications of the enrolments `user` assesses, by title (the search filter of their lists); one
     query, its SQL compiled once a process."""
-    arms = _arms(user)
+    arms = access.arms_of(user)
     if arms is None:
         return list(Qualification.objects.filter(pk__in=assessed_by(user).values("qualification_id"))
                     .order_by("title", "version"))
@@ -125,36 +117,16 @@ def review_queue(user: User, search: EnrolmentSearch | None = None) -> QuerySet[
 
 
 # The count of the review queue's pages, unsearched: the same shape for every assessor, compiled once a process.
-_review_queue_count = prepared(lambda person, assessing, assuring, whole: (
+_review_queue_count = prepared(lambda person, assessing, assuring, whole: counted(
     awaiting_review(EvidenceItem.objects.filter(enrolment__in=_assessed_by_arms(person, assessing, assuring, whole)
                                                 .values("pk")))
-    .order_by().annotate(n=Func(template="COUNT(*)", output_field=IntegerField())).values_list("n", flat=True)
 ))
-
-
-class CountedRows(Sequence[Any]):
-    """The rows of a queryset whose count is read otherwise (a prepared read): a paginator asks this count, and
-    slices the queryset for its page."""
-
-    def __init__(self, rows: QuerySet[Any], count: Callable[[], int]) -> None:
-        self.rows = rows
-        self._count = count
-        self.ordered = rows.ordered
-
-    def count(self) -> int:  # type: ignore[override]  # the paginator's count, as a queryset's
-        return self._count()
-
-    def __len__(self) -> int:
-        return self._count()
-
-    def __getitem__(self, index: Any) -> Any:
-        return self.rows[index]
 
 
 def review_queue_listed(user: User, search: EnrolmentSearch) -> QuerySet[EvidenceItem] | CountedRows:
     """`review_queue` to page: unsearched, its count is a prepared read (its SQL compiled once a process)."""
     queue = review_queue(user, search)
-    arms = _arms(user)
+    arms = access.arms_of(user)
     if arms is None or search.is_filtered:
         return queue
     return CountedRows(queue, lambda: _review_queue_count(**arms)[0])
@@ -303,7 +275,7 @@ def caseload(user: User, *, sort: str = "waiting", now: datetime.datetime | None
     SQL of each compiled once a process (the enrolments' when unsearched)."""
     now = now or timezone.now()
     today = timezone.localdate(now)
-    arms = _arms(user)
+    arms = access.arms_of(user)
     if arms is not None and not (search and search.is_filtered):
         enrolments = _caseload_enrolments(**arms)
     else:
@@ -340,7 +312,7 @@ def caseload_totals(user: User, *, now: datetime.datetime | None = None) -> dict
     awaiting review, unanswered questions, candidates past the response target, overdue action points), without
     the progress figures it does not show. Four queries."""
     now = now or timezone.now()
-    arms = _arms(user)
+    arms = access.arms_of(user)
     if arms is not None:
         ids = _caseload_ids(**arms)
     else:
@@ -626,9 +598,9 @@ def _reading_centres(user: User) -> list[int]:
 
 
 def _sampling_arms(user: User) -> dict[str, Any] | None:
-    """`_arms` of `user` with the centres they read whole (`reading`), for the prepared reads of the sampling
+    """`access.arms_of(user)` with the centres they read whole (`reading`), for the prepared reads of the sampling
     page; None for whom the ORM reads it."""
-    arms = _arms(user)
+    arms = access.arms_of(user)
     return None if arms is None else {**arms, "reading": _reading_centres(user)}
 
 

@@ -358,6 +358,16 @@ def judges_of(enrolment: Enrolment) -> QuerySet[User]:
     return User.objects.filter(judging).exclude(pk=enrolment.candidate_id)
 
 
+def arms_of(user: AnyUser) -> dict[str, Any] | None:
+    """The values of `visible_arms` for `user` (`person`, and the centres of each arm: `assessing`, `assuring`,
+    `whole`), for a prepared read of what they see (portfolio_site.prepared); None for whom the ORM reads it (a
+    superuser sees everything, nobody signed out or deactivated sees anything)."""
+    if not user.is_authenticated or not user.is_active or user.is_superuser:
+        return None
+    assessing, assuring, whole = centres_by_arm(user)
+    return {"person": user.pk, "assessing": assessing, "assuring": assuring, "whole": whole}
+
+
 # The gate's read of one enrolment (every page of a portfolio asks it first): what `visible_to` and `followed_by`
 # find, the same SQL for each person with the same shape of roles, so compiled once a process.
 _in_sight = prepared(lambda pk, person, assessing, assuring, whole: Enrolment.objects.filter(
@@ -375,9 +385,9 @@ def enrolment_for(user: AnyUser, pk: int, *, need: Permission = Permission.READ)
     enrolment every permission that writes is refused (403 saying why) and False in ``viewer_may``.
     """
     # Those it follows as an employer contact are in sight too: refused (403) where ``follow`` is not enough.
-    if user.is_authenticated and user.is_active and not user.is_superuser:
-        assessing, assuring, whole = centres_by_arm(user)
-        found = _in_sight(pk=pk, person=user.pk, assessing=assessing, assuring=assuring, whole=whole)
+    arms = arms_of(user)
+    if arms is not None:
+        found = _in_sight(pk=pk, **arms)
         if not found:
             raise Http404
         enrolment: Enrolment = found[0]

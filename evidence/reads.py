@@ -7,9 +7,9 @@ queries whatever the amount of evidence (the tests pin the counts).
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import overload
+from typing import Any
 
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -24,7 +24,8 @@ from evidence.models import (
     MappingStatus,
     VersionStatus,
 )
-from portfolio_site.prepared import Prepared, prepared
+from portfolio_site.paging import CountedRows
+from portfolio_site.prepared import counted, prepared
 from units.cache import keep_units, units_kept
 from units.models import AssessableItem, Outcome, Unit
 
@@ -147,38 +148,24 @@ def library(
 
 
 #: The unfiltered library's pages that start before this row are prepared reads (a page's offset and size are part
-#: of its SQL, not parameters: one compiled read each); pages further on are read through the ORM.
+#: of its SQL, not parameters: compiled once each, as `fixed` values); pages further on are read through the ORM.
 PREPARED_LIBRARY_ROWS = 200
 
-_library_count = prepared(lambda enrolment: (
-    EvidenceItem.objects.filter(enrolment_id=enrolment).order_by()
-    .values("enrolment_id").annotate(n=Count("pk")).values_list("n", flat=True)
-))
-_library_pages: dict[tuple[int, int], Prepared] = {}
+_library_count = prepared(lambda enrolment: counted(EvidenceItem.objects.filter(enrolment_id=enrolment)))
+_library_page = prepared(lambda start, stop, enrolment: _library_of(enrolment)[start:stop])
 
 
-class LibraryRows(Sequence[EvidenceItem]):
+class LibraryRows(CountedRows):
     """`library(enrolment)` unfiltered, for a Paginator of `size` a page: its count and its first pages are
     prepared reads, the rows (and queries) the queryset gives."""
 
     def __init__(self, enrolment: Enrolment, size: int) -> None:
+        # The queryset is built only for what the prepared reads do not serve (`__getitem__`).
+        super().__init__(None, lambda: _library_count(enrolment=enrolment.pk)[0])
         self.enrolment = enrolment
         self.size = size
 
-    def count(self) -> int:
-        counted = _library_count(enrolment=self.enrolment.pk)
-        return counted[0] if counted else 0
-
-    def __len__(self) -> int:
-        return self.count()
-
-    @overload
-    def __getitem__(self, index: int) -> EvidenceItem: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[EvidenceItem]: ...
-
-    def __getitem__(self, index: int | slice) -> EvidenceItem | list[EvidenceItem]:
+    def __getitem__(self, index: Any) -> Any:
         if not isinstance(index, slice):
             return library(self.enrolment)[index]
         start, stop, size = index.start or 0, index.stop, self.size
@@ -186,12 +173,7 @@ class LibraryRows(Sequence[EvidenceItem]):
         if (index.step is not None or stop is None or start % size or not start < stop <= start + size
                 or start >= PREPARED_LIBRARY_ROWS):
             return list(library(self.enrolment)[index])
-        read = _library_pages.get((start, size))
-        if read is None:
-            read = _library_pages.setdefault((start, size), prepared(
-                lambda enrolment: _library_of(enrolment)[start:start + size]
-            ))
-        return read(enrolment=self.enrolment.pk)[:stop - start]
+        return _library_page(fixed={"start": start, "stop": start + size}, enrolment=self.enrolment.pk)[:stop - start]
 
 
 @dataclass(frozen=True)
@@ -376,20 +358,16 @@ def units_with_evidence(enrolment: Enrolment) -> list[str]:
     )
 
 
-#: The recent versions' read for each limit asked for (a limit is part of the SQL, not one of its parameters).
-_recent: dict[int, Prepared] = {}
+_recent = prepared(lambda limit, own: (
+    EvidenceVersion.objects.filter(item__enrolment_id__in=own).select_related("item").defer("text")
+    .order_by("-updated_at", "-pk")[:limit]
+))
 
 
 def recent_versions(enrolments: Iterable[Enrolment], *, limit: int = 8) -> list[EvidenceVersion]:
     """The latest changed versions of these enrolments' evidence, newest first, each with its item (not its text:
-    the home page lists titles). One query."""
-    read = _recent.get(limit)
-    if read is None:
-        read = _recent.setdefault(limit, prepared(lambda own: (
-            EvidenceVersion.objects.filter(item__enrolment_id__in=own).select_related("item").defer("text")
-            .order_by("-updated_at", "-pk")[:limit]
-        )))
-    return read(own=[enrolment.pk for enrolment in enrolments])
+    the home page lists titles). One query; the limit is part of the SQL (`fixed`)."""
+    return _recent(fixed={"limit": limit}, own=[enrolment.pk for enrolment in enrolments])
 
 
 # --------------------------------------------------------------------------- what changed between versions

@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-from django.db.models import Count
 from django.http import HttpRequest
 from django.utils.functional import cached_property
 
 from candidates.access import AnyUser
-from portfolio_site.prepared import prepared
+from portfolio_site.prepared import counted, prepared
 
 from .models import Notification
 
-# Counted on every page that shows the header, so compiled once a process: one row (the count) when there are
-# unread notifications, none otherwise.
-_unread = prepared(lambda person: (
-    Notification.objects.filter(recipient_id=person, read_at__isnull=True).order_by()
-    .values("recipient_id").annotate(n=Count("pk")).values_list("n", flat=True)
-))
+# Counted on every page that shows the header, so compiled once a process.
+_unread = prepared(lambda person: counted(Notification.objects.filter(recipient_id=person, read_at__isnull=True)))
 
 
 class Badge:
@@ -30,8 +25,7 @@ class Badge:
         user = self._user
         if user is None or not user.is_authenticated:
             return 0
-        counted = _unread(person=user.pk)
-        return counted[0] if counted else 0
+        return _unread(person=user.pk)[0]
 
 
 def inbox(request: HttpRequest) -> dict[str, Badge]:

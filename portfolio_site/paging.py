@@ -26,6 +26,25 @@ class Paged:
     param: str = "page"
 
 
+class CountedRows(Sequence[Any]):
+    """The rows of a list whose count is read otherwise (say a prepared read, portfolio_site.prepared): a paginator
+    asks this count, and slices `rows` for its page."""
+
+    def __init__(self, rows: Any, count: Callable[[], int]) -> None:
+        self.rows = rows
+        self._count = count
+        self.ordered = getattr(rows, "ordered", True)
+
+    def count(self) -> int:  # type: ignore[override]  # the paginator's count, as a queryset's
+        return self._count()
+
+    def __len__(self) -> int:
+        return self._count()
+
+    def __getitem__(self, index: Any) -> Any:
+        return self.rows[index]
+
+
 def count_up_to(paginator: Paginator, counted: QuerySet[Any], bound: int) -> bool:
     """Give `paginator` the count of `counted` stopped at `bound` rows (no count reads the whole of a long list);
     True when there are more than `bound`, whose pages then reach the first `bound` only."""

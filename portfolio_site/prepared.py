@@ -29,7 +29,7 @@ from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, router
-from django.db.models import QuerySet
+from django.db.models import Func, IntegerField, QuerySet
 
 #: A list of more pks than this is compiled at each call (each length is a compiled query of its own).
 MOST_IDS = 50
@@ -143,6 +143,12 @@ class Prepared:
             raise ValueError(f"Values not found among the compiled parameters: {', '.join(missing)}")
         compiled = self._compiled[key] = _Compiled(compiler, queryset, sql, tuple(params), tuple(slots))
         return compiled
+
+
+def counted(queryset: QuerySet[Any]) -> QuerySet[Any]:
+    """`queryset`'s count as a read of one row (SELECT COUNT(*) ...), for a build: `read(...)[0]` is the count."""
+    return queryset.order_by().annotate(n=Func(template="COUNT(*)", output_field=IntegerField())).values_list(
+        "n", flat=True)
 
 
 def prepared(build: Callable[..., QuerySet[Any]]) -> Prepared:

@@ -29,7 +29,7 @@ from units.rules import Evaluation, PathwayError, Spec, UnknownUnits, evaluate
 from units.rules.vocabulary import ValueName
 from units.translation import columns
 
-from ..access import enrolments_visible_to
+from ..access import arms_of, enrolments_visible_to
 from ..models import (
     Coverage,
     Enrolment,
@@ -38,7 +38,6 @@ from ..models import (
     SelfAssessment,
     UnitChoice,
     User,
-    centres_by_arm,
     visible_arms,
 )
 from ..signals import assessed_work, preferred_units
@@ -207,11 +206,10 @@ def home_enrolments(user: User, *, page: int | str | None = 1) -> HomeEnrolments
     paginator = Paginator(others_of, HOME_PAGE_SIZE)
     more = count_up_to(paginator, others_of.values("pk"), HOME_LISTED_AT_MOST) if staff else False
     others = paginator.get_page(page)
-    if staff and not user.is_superuser and paginator.count:
+    arms = arms_of(user)
+    if staff and arms is not None and paginator.count:
         bottom = (others.number - 1) * HOME_PAGE_SIZE
-        assessing, assuring, whole = centres_by_arm(user)
-        others.object_list = _others(fixed={"bottom": bottom, "top": bottom + HOME_PAGE_SIZE}, person=user.pk,
-                                     assessing=assessing, assuring=assuring, whole=whole)
+        others.object_list = _others(fixed={"bottom": bottom, "top": bottom + HOME_PAGE_SIZE}, **arms)
     return HomeEnrolments(own=own, others=others, more=more, listed_at_most=HOME_LISTED_AT_MOST)
 
 
